@@ -1,0 +1,17 @@
+// Shared by the method adapters in src/api: registration hooks and parameter helpers.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "core/value.hpp"
+#include "rest/registry.hpp"
+#include "rest/services.hpp"
+
+namespace imhub {
+
+void register_platform_methods(Registry& r);
+void register_batch_method(Registry& r);
+void register_user_methods(Registry& r);
+void register_department_methods(Registry& r);
+
+}  // namespace imhub

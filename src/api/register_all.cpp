@@ -1,0 +1,12 @@
+#include "api/common.hpp"
+
+namespace imhub {
+
+void register_all_methods(Registry& r) {
+  register_platform_methods(r);
+  register_batch_method(r);
+  register_user_methods(r);
+  register_department_methods(r);
+}
+
+}  // namespace imhub

@@ -1,0 +1,71 @@
+#include "app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "ops/metrics.hpp"
+#include "rest/auth.hpp"
+#include "rest/dispatcher.hpp"
+#include "rest/registry.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "users/portal.hpp"
+
+namespace imhub {
+
+std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config) {
+  std::filesystem::create_directories(data_dir);
+  SqliteOptions opt;
+  opt.path = data_dir + "/imhub.db";
+  opt.synchronous_full = config.store_synchronous == "full";
+  opt.read_connections = config.store_read_connections;
+  return open_sqlite_store(opt);
+}
+
+int serve(const std::string& data_dir, Config config) {
+  validate_config(config);
+  auto store = open_store(data_dir, config);
+  const std::string key = load_or_create_master_key(data_dir);
+  InitResult init = init_portal(*store, key);
+  if (init.created) spdlog::info("created a new store in {}", data_dir);
+
+  Registry registry;
+  register_all_methods(registry);
+  Metrics metrics;
+  Services services{*store, config, registry, metrics, data_dir, key, {}, nullptr};
+  services.portal = store->read_with([](Conn& c) { return load_portal(c); });
+  Auth auth;
+  auth.add(make_webhook_authenticator());
+  Dispatcher dispatcher(services, auth);
+  services.dispatcher = &dispatcher;
+  Router router(services, dispatcher);
+  HttpServer server(config, router, metrics);
+  server.start();
+
+  // Signals are watched on a thread of their own so a busy io pool cannot delay the drain.
+  boost::asio::io_context signal_ioc;
+  boost::asio::signal_set signals(signal_ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {}: draining", sig);
+    server.stop();
+  });
+  std::thread signal_thread([&] { signal_ioc.run(); });
+
+  spdlog::info("imhub listening on {} (public URL {})", config.listen, config.public_url);
+  // The webhook secret is never logged; `imhub init` prints it on request.
+  spdlog::info("admin webhook: run `imhub init --data {}` to print it", data_dir);
+  server.run();
+  signal_ioc.stop();
+  signal_thread.join();
+  store->close();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace imhub

@@ -1,0 +1,18 @@
+// Wiring: opens the store for a data directory and builds the long-lived components.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/config.hpp"
+#include "store/store.hpp"
+
+namespace imhub {
+
+// Opens (creating if needed) the SQLite store under `data_dir`, migrated to the newest schema.
+std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config);
+
+// Runs the server until SIGTERM/SIGINT. Returns the process exit code.
+int serve(const std::string& data_dir, Config config);
+
+}  // namespace imhub

@@ -1,0 +1,117 @@
+#include "core/config.hpp"
+
+#include <functional>
+#include <map>
+#include <toml++/toml.h>
+
+namespace imhub {
+namespace {
+
+using Setter = std::function<void(const toml::node&, const std::string&)>;
+
+[[noreturn]] void bad(const std::string& key, const std::string& why) {
+  throw ConfigError("config: " + key + ": " + why);
+}
+
+Setter string_opt(std::string& dst) {
+  return [&dst](const toml::node& n, const std::string& key) {
+    auto v = n.value<std::string>();
+    if (!v || !n.is_string()) bad(key, "expected a string");
+    dst = *v;
+  };
+}
+Setter bool_opt(bool& dst) {
+  return [&dst](const toml::node& n, const std::string& key) {
+    if (!n.is_boolean()) bad(key, "expected true or false");
+    dst = *n.value<bool>();
+  };
+}
+template <class T>
+Setter int_opt(T& dst, int64_t lo, int64_t hi) {
+  return [&dst, lo, hi](const toml::node& n, const std::string& key) {
+    if (!n.is_integer()) bad(key, "expected an integer");
+    int64_t v = *n.value<int64_t>();
+    if (v < lo || v > hi) bad(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    dst = static_cast<T>(v);
+  };
+}
+Setter double_opt(double& dst, double lo) {
+  return [&dst, lo](const toml::node& n, const std::string& key) {
+    if (!n.is_number()) bad(key, "expected a number");
+    double v = *n.value<double>();
+    if (v < lo) bad(key, "must be at least " + std::to_string(lo));
+    dst = v;
+  };
+}
+
+}  // namespace
+
+Config load_config(const std::string& path) {
+  Config c;
+  std::map<std::string, Setter> known = {
+      {"server.listen", string_opt(c.listen)},
+      {"server.public_url", string_opt(c.public_url)},
+      {"server.threads", int_opt(c.threads, 0, 256)},
+      {"server.workers", int_opt(c.workers, 1, 1024)},
+      {"server.body_limit", int_opt(c.body_limit, 1024, int64_t{4} << 30)},
+      {"server.header_timeout", int_opt(c.header_timeout, 1, 3600)},
+      {"server.body_timeout", int_opt(c.body_timeout, 1, 3600)},
+      {"server.idle_timeout", int_opt(c.idle_timeout, 1, 86400)},
+      {"server.max_connections", int_opt(c.max_connections, 1, 1000000)},
+      {"tls.enabled", bool_opt(c.tls_enabled)},
+      {"tls.cert", string_opt(c.tls_cert)},
+      {"tls.key", string_opt(c.tls_key)},
+      {"limits.max_depth", int_opt(c.max_depth, 1, 512)},
+      {"limits.max_keys", int_opt(c.max_keys, 1, 10000000)},
+      {"limits.max_key_bytes", int_opt(c.max_key_bytes, 16, 1 << 20)},
+      {"rate_limit.enabled", bool_opt(c.rate_limit_enabled)},
+      {"rate_limit.rate", double_opt(c.rate_limit_rate, 0.001)},
+      {"rate_limit.burst", double_opt(c.rate_limit_burst, 1)},
+      {"operating_limit.enabled", bool_opt(c.operating_limit_enabled)},
+      {"operating_limit.seconds", double_opt(c.operating_limit_seconds, 0.001)},
+      {"store.synchronous", string_opt(c.store_synchronous)},
+      {"store.read_connections", int_opt(c.store_read_connections, 1, 256)},
+      {"log.level", string_opt(c.log_level)},
+      {"log.access_log", bool_opt(c.access_log)},
+  };
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError("config: " + path + ": " + std::string(e.description()));
+  }
+  for (const auto& [section, node] : root) {
+    const auto* table = node.as_table();
+    if (!table) bad(std::string(section.str()), "unknown key (options live in sections such as [server])");
+    for (const auto& [key, value] : *table) {
+      std::string full = std::string(section.str()) + "." + std::string(key.str());
+      auto it = known.find(full);
+      if (it == known.end()) bad(full, "unknown key");
+      it->second(value, full);
+    }
+  }
+  return c;
+}
+
+void validate_config(Config& c) {
+  auto colon = c.listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) throw ConfigError("config: server.listen: expected HOST:PORT");
+  try {
+    int port = std::stoi(c.listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+  } catch (const std::exception&) {
+    throw ConfigError("config: server.listen: bad port in " + c.listen);
+  }
+  if (c.store_synchronous != "full" && c.store_synchronous != "normal")
+    throw ConfigError("config: store.synchronous: expected \"full\" or \"normal\"");
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+  bool level_ok = false;
+  for (const char* l : kLevels) level_ok |= c.log_level == l;
+  if (!level_ok) throw ConfigError("config: log.level: expected trace, debug, info, warn, error or off");
+  if (c.tls_enabled && (c.tls_cert.empty() || c.tls_key.empty()))
+    throw ConfigError("config: tls.cert and tls.key are required when tls.enabled = true");
+  if (c.public_url.empty()) c.public_url = std::string(c.tls_enabled ? "https://" : "http://") + c.listen;
+  while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+}
+
+}  // namespace imhub

@@ -1,0 +1,55 @@
+// Server configuration: one TOML file plus command-line overrides. Every option has a default,
+// a type and a line in config/imhub.example.toml; an unknown key or a bad value stops start-up.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace imhub {
+
+struct Config {
+  // [server]
+  std::string listen = "127.0.0.1:8080";
+  std::string public_url;         // default: "http://" + listen
+  int threads = 0;                // io threads; 0 = one per core
+  int workers = 16;               // blocking pool for methods that write
+  int64_t body_limit = 32 << 20;  // bytes
+  int header_timeout = 10;        // seconds to receive a complete request header
+  int body_timeout = 60;          // seconds to receive the body
+  int idle_timeout = 65;          // seconds a keep-alive connection may sit idle
+  int max_connections = 10000;
+  // [tls]
+  bool tls_enabled = false;
+  std::string tls_cert;
+  std::string tls_key;
+  // [limits] request parameter limits (rest/decode)
+  int max_depth = 32;
+  int max_keys = 10000;
+  int max_key_bytes = 1024;
+  // [rate_limit] leaky bucket per webhook / application (protocol.md §6.1)
+  bool rate_limit_enabled = false;
+  double rate_limit_rate = 2.0;   // requests drained per second
+  double rate_limit_burst = 50;   // bucket size
+  // [operating_limit] per-method execution-time budget (protocol.md §6.2)
+  bool operating_limit_enabled = false;
+  double operating_limit_seconds = 420;
+  // [store]
+  std::string store_synchronous = "full";  // "full" or "normal"
+  int store_read_connections = 8;
+  // [log]
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
+  bool access_log = true;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads `path` over the defaults. Throws ConfigError naming the offending key.
+Config load_config(const std::string& path);
+// Checks cross-field rules (listen parses, TLS files given when enabled, ranges).
+void validate_config(Config& config);
+
+}  // namespace imhub

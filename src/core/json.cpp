@@ -1,0 +1,237 @@
+#include "core/json.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "core/strings.hpp"
+
+namespace imhub {
+namespace {
+
+// Builds a Value directly from nlohmann's SAX events: no intermediate DOM, and depth/size
+// limits are enforced while parsing rather than after an attacker's tree is already built.
+class ValueBuilder : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  explicit ValueBuilder(const JsonLimits& limits) : limits_(limits) {}
+
+  bool null() override { return put(Value()); }
+  bool boolean(bool b) override { return put(Value(b)); }
+  bool number_integer(number_integer_t n) override { return put(Value(static_cast<int64_t>(n))); }
+  bool number_unsigned(number_unsigned_t n) override {
+    if (n <= static_cast<number_unsigned_t>(INT64_MAX)) return put(Value(static_cast<int64_t>(n)));
+    return put(Value(static_cast<double>(n)));
+  }
+  bool number_float(number_float_t d, const string_t&) override { return put(Value(d)); }
+  bool string(string_t& s) override { return put(Value(std::move(s))); }
+  bool binary(binary_t&) override { return false; }
+
+  bool start_object(std::size_t) override { return open(Value::map()); }
+  bool key(string_t& k) override {
+    if (++count_ > limits_.max_keys) return false;
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(Value::list()); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+  Value take() { return std::move(root_); }
+
+ private:
+  bool put(Value v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return true;
+    }
+    Value& top = *stack_.back();
+    if (top.is_list()) {
+      if (++count_ > limits_.max_keys) return false;
+      top.get_list().push_back(std::move(v));
+    } else {
+      top.get_map()[key_] = std::move(v);
+    }
+    return true;
+  }
+  bool open(Value container) {
+    if (stack_.size() >= limits_.max_depth) return false;
+    if (stack_.empty()) {
+      root_ = std::move(container);
+      stack_.push_back(&root_);
+      return true;
+    }
+    Value& top = *stack_.back();
+    Value* slot;
+    if (top.is_list()) {
+      if (++count_ > limits_.max_keys) return false;
+      top.get_list().push_back(std::move(container));
+      slot = &top.get_list().back();
+    } else {
+      slot = &top.get_map()[key_];
+      *slot = std::move(container);
+    }
+    stack_.push_back(slot);
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  const JsonLimits& limits_;
+  Value root_;
+  std::vector<Value*> stack_;
+  std::string key_;
+  size_t count_ = 0;
+};
+
+void write_u(std::string& out, unsigned cp) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+  out += buf;
+}
+
+void write_string(std::string_view s, std::string& out, bool php_escape) {
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          if (php_escape) write_u(out, c); else out += "\\\"";
+          break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '/':
+          out += php_escape ? "\\/" : "/";
+          break;
+        case '<': case '>': case '&': case '\'':
+          if (php_escape) write_u(out, c); else out += static_cast<char>(c);
+          break;
+        default:
+          if (c < 0x20) write_u(out, c); else out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || i + len > s.size() || !valid_utf8(s.substr(i, len))) {
+      // Stored text is validated on input; this only guards against a broken byte slipping through.
+      if (php_escape) write_u(out, 0xFFFD); else out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (!php_escape) {
+      out.append(s.substr(i, len));
+      i += len;
+      continue;
+    }
+    unsigned cp = len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      write_u(out, 0xD800 + (cp >> 10));
+      write_u(out, 0xDC00 + (cp & 0x3FF));
+    } else {
+      write_u(out, cp);
+    }
+    i += len;
+  }
+  out += '"';
+}
+
+void write_value(const Value& v, std::string& out, bool php_escape) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      out += "null";
+      break;
+    case Value::Kind::kBool:
+      out += v.get_bool() ? "true" : "false";
+      break;
+    case Value::Kind::kInt:
+      out += std::to_string(v.get_int());
+      break;
+    case Value::Kind::kDouble: {
+      double d = v.get_double();
+      if (!std::isfinite(d)) {
+        out += "0";
+      } else {
+        std::string s = format_double(d);
+        if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+        out += s;
+      }
+      break;
+    }
+    case Value::Kind::kString:
+      write_string(v.get_string(), out, php_escape);
+      break;
+    case Value::Kind::kList: {
+      out += '[';
+      bool first = true;
+      for (const Value& e : v.get_list()) {
+        if (!first) out += ',';
+        first = false;
+        write_value(e, out, php_escape);
+      }
+      out += ']';
+      break;
+    }
+    case Value::Kind::kMap: {
+      const Map& m = v.get_map();
+      if (m.is_sequential()) {  // PHP: empty or 0..n-1 keyed arrays are lists
+        out += '[';
+        for (size_t i = 0; i < m.size(); ++i) {
+          if (i) out += ',';
+          write_value(m.value_at(i), out, php_escape);
+        }
+        out += ']';
+        break;
+      }
+      out += '{';
+      for (size_t i = 0; i < m.size(); ++i) {
+        if (i) out += ',';
+        write_string(m.key_at(i), out, php_escape);
+        out += ':';
+        write_value(m.value_at(i), out, php_escape);
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<Value> parse_json(std::string_view text, const JsonLimits& limits) {
+  ValueBuilder builder(limits);
+  bool ok = false;
+  try {
+    ok = nlohmann::json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json, true);
+  } catch (const std::exception&) {
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return builder.take();
+}
+
+void write_json(const Value& v, std::string& out) { write_value(v, out, true); }
+
+std::string to_json(const Value& v) {
+  std::string out;
+  write_value(v, out, true);
+  return out;
+}
+
+std::string to_plain_json(const Value& v) {
+  std::string out;
+  write_value(v, out, false);
+  return out;
+}
+
+}  // namespace imhub

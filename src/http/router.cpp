@@ -1,0 +1,53 @@
+#include "http/router.hpp"
+
+#include "core/json.hpp"
+#include "ops/metrics.hpp"
+#include "rest/decode.hpp"
+
+namespace imhub {
+
+bool Router::is_blocking(const HttpRequestView& request) const { return dispatcher_.is_blocking(request.target); }
+
+HttpReply Router::handle(const HttpRequestView& request) {
+  std::string_view path, query;
+  split_target(request.target, path, query);
+  std::string p = normalize_path(path);
+  HttpReply reply;
+  if (request.verb == "OPTIONS") {
+    reply.status = 200;
+    reply.content_type = "text/plain; charset=utf-8";
+    reply.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    reply.headers.emplace_back("Access-Control-Max-Age", "86400");
+    reply.label = "options";
+  } else if (p == "/healthz") {
+    bool ok = true;
+    try {
+      services_.store.read([](Conn& c) { c.query("SELECT 1"); });
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    reply.status = ok ? 200 : 503;
+    reply.body = ok ? R"({"status":"ok"})" : R"({"status":"store unavailable"})";
+    reply.label = "healthz";
+  } else if (p == "/metrics") {
+    reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    reply.body = services_.metrics.render(services_.store.stats());
+    reply.label = "metrics";
+  } else if (p.rfind("/rest/", 0) == 0) {
+    reply = dispatcher_.handle(request);
+  } else {
+    reply.status = 404;
+    reply.body = R"({"error":"NOT_FOUND","error_description":"Not found"})";
+    reply.label = "not_found";
+  }
+  add_platform_headers(reply);
+  return reply;
+}
+
+void add_platform_headers(HttpReply& reply) {
+  reply.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  reply.headers.emplace_back("Access-Control-Allow-Headers", "origin, content-type, accept");
+  reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
+}
+
+}  // namespace imhub

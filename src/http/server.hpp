@@ -1,0 +1,33 @@
+// The HTTP/1.1 server: Boost.Beast on an io_context run by one thread per core, optional TLS,
+// keep-alive, Expect: 100-continue, header/body/idle timeouts, and a graceful drain on stop().
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "core/config.hpp"
+#include "http/router.hpp"
+
+namespace imhub {
+
+class Metrics;
+
+class HttpServer {
+ public:
+  HttpServer(const Config& config, Router& router, Metrics& metrics);
+  ~HttpServer();
+  // Binds the listen address; throws std::runtime_error when it cannot.
+  void start();
+  // The bound port (useful with port 0).
+  unsigned short port() const;
+  // Serves until stop(); returns once every connection has finished.
+  void run();
+  // Stops accepting, lets in-flight requests finish, closes idle connections. Thread-safe.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace imhub

@@ -1,0 +1,62 @@
+#include "ops/metrics.hpp"
+
+#include <cstdio>
+
+#include "core/strings.hpp"
+
+namespace imhub {
+
+void Metrics::observe_request(const std::string& method, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{method, status}];
+  size_t b = 0;
+  while (b < kLatencyBounds.size() && seconds > kLatencyBounds[b]) ++b;
+  ++latency_[b];
+  latency_sum_ += seconds;
+  ++latency_count_;
+}
+
+std::string Metrics::render(const StoreStats& store) const {
+  std::string out;
+  std::lock_guard lock(mu_);
+  out += "# HELP imhub_requests_total REST requests by method and HTTP status.\n";
+  out += "# TYPE imhub_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    std::string method;
+    for (char c : key.first) method += (c == '"' || c == '\\' || c == '\n') ? '_' : c;
+    out += "imhub_requests_total{method=\"" + method + "\",status=\"" + std::to_string(key.second) + "\"} " +
+           std::to_string(n) + "\n";
+  }
+  out += "# HELP imhub_request_duration_seconds REST request latency.\n";
+  out += "# TYPE imhub_request_duration_seconds histogram\n";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < kLatencyBounds.size(); ++i) {
+    cumulative += latency_[i];
+    out += "imhub_request_duration_seconds_bucket{le=\"" + format_double(kLatencyBounds[i]) + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  cumulative += latency_[kLatencyBounds.size()];
+  out += "imhub_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
+  out += "imhub_request_duration_seconds_sum " + format_double(latency_sum_) + "\n";
+  out += "imhub_request_duration_seconds_count " + std::to_string(latency_count_) + "\n";
+  out += "# HELP imhub_open_connections HTTP connections currently open.\n# TYPE imhub_open_connections gauge\n";
+  out += "imhub_open_connections " + std::to_string(open_connections_.load()) + "\n";
+  out += "# HELP imhub_store_writer_queue_depth Write units waiting for the writer.\n";
+  out += "# TYPE imhub_store_writer_queue_depth gauge\n";
+  out += "imhub_store_writer_queue_depth " + std::to_string(store.writer_queue_depth) + "\n";
+  out += "# HELP imhub_store_commits_total Group commits.\n# TYPE imhub_store_commits_total counter\n";
+  out += "imhub_store_commits_total " + std::to_string(store.commits) + "\n";
+  out += "# HELP imhub_store_commit_units Write units per group commit.\n";
+  out += "# TYPE imhub_store_commit_units histogram\n";
+  static const char* kBounds[] = {"1", "2", "4", "8", "16", "32", "64", "+Inf"};
+  uint64_t cum = 0;
+  for (size_t i = 0; i < store.batch_size_buckets.size() && i < 8; ++i) {
+    cum += store.batch_size_buckets[i];
+    out += std::string("imhub_store_commit_units_bucket{le=\"") + kBounds[i] + "\"} " + std::to_string(cum) + "\n";
+  }
+  out += "imhub_store_commit_units_sum " + std::to_string(store.units_committed) + "\n";
+  out += "imhub_store_commit_units_count " + std::to_string(store.commits) + "\n";
+  return out;
+}
+
+}  // namespace imhub

@@ -1,0 +1,34 @@
+// Prometheus text metrics: requests by method and status, a latency histogram, and whatever
+// gauges the caller adds at render time (writer queue depth, group-commit sizes).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "store/store.hpp"
+
+namespace imhub {
+
+class Metrics {
+ public:
+  static constexpr std::array<double, 12> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                            0.05,   0.1,   0.25,   0.5,   1,    2.5};
+  void observe_request(const std::string& method, int status, double seconds);
+  void connection_opened() { ++open_connections_; }
+  void connection_closed() { --open_connections_; }
+  std::string render(const StoreStats& store) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, int>, uint64_t> requests_;
+  std::array<uint64_t, kLatencyBounds.size() + 1> latency_{};
+  double latency_sum_ = 0;
+  uint64_t latency_count_ = 0;
+  std::atomic<int64_t> open_connections_{0};
+};
+
+}  // namespace imhub

@@ -1,0 +1,43 @@
+// Authentication: credentials taken from the request once, then a chain of authenticators.
+// Each either claims the request (returns a Caller or throws its error) or says "not mine";
+// when none claims it the answer is NO_AUTH_FOUND (protocol.md §1.4). OAuth tokens and browser
+// sessions plug in as further authenticators without touching method code.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rest/caller.hpp"
+
+namespace imhub {
+
+struct Services;
+
+struct Credentials {
+  std::optional<std::string> webhook_user;    // path segment or `aplogin`
+  std::optional<std::string> webhook_secret;  // path segment or `ap`
+  std::optional<std::string> token;           // Authorization: Bearer, `auth`, `access_token`
+  std::optional<std::string> session;         // browser session cookie
+};
+
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual std::optional<Caller> authenticate(const Credentials& creds, Services& services) = 0;
+};
+
+class Auth {
+ public:
+  void add(std::unique_ptr<Authenticator> a) { chain_.push_back(std::move(a)); }
+  // Throws ApiError (NO_AUTH_FOUND when nobody claims the request).
+  Caller authenticate(const Credentials& creds, Services& services) const;
+
+ private:
+  std::vector<std::unique_ptr<Authenticator>> chain_;
+};
+
+std::unique_ptr<Authenticator> make_webhook_authenticator();
+
+}  // namespace imhub

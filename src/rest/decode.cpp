@@ -1,0 +1,302 @@
+#include "rest/decode.hpp"
+
+#include "core/base64.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+#include "core/strings.hpp"
+
+namespace imhub {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+[[noreturn]] void too_large(const std::string& what) {
+  throw ApiError(errors::kRequestTooLarge, "Request parameters exceed the allowed limits: " + what);
+}
+
+// PHP's parse_str key grammar: NAME then zero or more [SEG]. Returns false for an empty name.
+bool split_key(const std::string& raw, std::string& name, std::vector<std::optional<std::string>>& segments) {
+  size_t open = raw.find('[');
+  if (open == std::string::npos || raw.find(']', open) == std::string::npos) {
+    name = raw;
+  } else {
+    name = raw.substr(0, open);
+    size_t pos = open;
+    while (pos < raw.size() && raw[pos] == '[') {
+      size_t close = raw.find(']', pos);
+      if (close == std::string::npos) break;  // PHP drops the unmatched rest
+      std::string seg = raw.substr(pos + 1, close - pos - 1);
+      if (seg.empty()) segments.emplace_back(std::nullopt); else segments.emplace_back(std::move(seg));
+      pos = close + 1;
+    }
+  }
+  // PHP turns '.', ' ' and an unmatched '[' in the top-level name into '_'.
+  for (char& c : name)
+    if (c == '.' || c == ' ' || c == '[') c = '_';
+  return !name.empty();
+}
+
+void assign(Value& root, const std::string& raw_key, Value value, const DecodeLimits& limits, size_t& keys_used) {
+  if (raw_key.size() > limits.max_key_bytes) too_large("key length");
+  std::string name;
+  std::vector<std::optional<std::string>> segments;
+  if (!split_key(raw_key, name, segments)) return;
+  if (segments.size() + 1 > limits.max_depth) too_large("nesting depth");
+  keys_used += segments.size() + 1;
+  if (keys_used > limits.max_keys) too_large("number of keys");
+
+  Value* slot = &root[name];
+  for (const auto& seg : segments) {
+    if (!slot->is_map()) *slot = Value::map();  // PHP replaces a scalar with an array here
+    Map& m = slot->get_map();
+    slot = seg ? &m[*seg] : &m[std::to_string(m.next_index())];
+  }
+  *slot = std::move(value);
+}
+
+void check_utf8(std::string_view s) {
+  if (!valid_utf8(s)) throw ApiError(errors::kWrongEncoding);
+}
+
+std::string media_type(std::string_view content_type) {
+  size_t semi = content_type.find(';');
+  return to_lower(trim(content_type.substr(0, semi)));
+}
+
+std::string header_param(std::string_view header, std::string_view param) {
+  // Finds param="value" or param=value in a header value (Content-Type boundary, Content-Disposition name).
+  size_t pos = 0;
+  while ((pos = header.find(';', pos)) != std::string_view::npos) {
+    ++pos;
+    std::string_view rest = trim(header.substr(pos));
+    if (starts_with_ci(rest, param) && rest.size() > param.size() && rest[param.size()] == '=') {
+      std::string_view v = rest.substr(param.size() + 1);
+      if (!v.empty() && v.front() == '"') {
+        size_t end = v.find('"', 1);
+        return std::string(v.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
+      }
+      size_t end = v.find(';');
+      return std::string(trim(v.substr(0, end)));
+    }
+  }
+  return {};
+}
+
+// multipart/form-data by hand: no Debian-packaged C++ library parses it, and the grammar we
+// need (name, filename, content) is small. File parts become [fileName, base64Content], the
+// form every REST file field also accepts (protocol.md §1.3), so methods see one shape.
+void parse_multipart(std::string_view body, std::string_view content_type, Value& root, const DecodeLimits& limits,
+                     size_t& keys_used) {
+  std::string boundary = header_param(content_type, "boundary");
+  if (boundary.empty()) throw ApiError(errors::kBadRequest, "Multipart body without a boundary");
+  const std::string delim = "--" + boundary;
+  size_t pos = body.find(delim);
+  if (pos == std::string_view::npos) throw ApiError(errors::kBadRequest, "Multipart body without parts");
+  pos += delim.size();
+  while (true) {
+    if (body.substr(pos, 2) == "--") return;  // closing delimiter
+    if (body.substr(pos, 2) != "\r\n") throw ApiError(errors::kBadRequest, "Malformed multipart body");
+    pos += 2;
+    size_t header_end = body.find("\r\n\r\n", pos);
+    if (header_end == std::string_view::npos) throw ApiError(errors::kBadRequest, "Malformed multipart headers");
+    std::string_view headers = body.substr(pos, header_end - pos);
+    size_t content_start = header_end + 4;
+    size_t next = body.find("\r\n" + delim, content_start);
+    if (next == std::string_view::npos) throw ApiError(errors::kBadRequest, "Truncated multipart body");
+    std::string_view content = body.substr(content_start, next - content_start);
+
+    std::string name, filename;
+    bool has_filename = false;
+    for (const std::string& line : split(headers, '\n')) {
+      std::string_view l = trim(line);
+      if (starts_with_ci(l, "content-disposition:")) {
+        name = header_param(l, "name");
+        filename = header_param(l, "filename");
+        has_filename = l.find("filename=") != std::string_view::npos;
+      }
+    }
+    if (!name.empty()) {
+      check_utf8(name);
+      if (has_filename) {
+        check_utf8(filename);
+        Value file = Value::list();
+        file.push_back(Value(filename));
+        file.push_back(Value(base64_encode(content)));
+        assign(root, name, std::move(file), limits, keys_used);
+      } else {
+        check_utf8(content);
+        assign(root, name, Value(std::string(content)), limits, keys_used);
+      }
+    }
+    pos = next + 2 + delim.size();
+  }
+}
+
+size_t count_and_check(const Value& v, const DecodeLimits& limits, size_t depth) {
+  if (depth > limits.max_depth) too_large("nesting depth");
+  size_t n = 1;
+  if (v.is_string()) {
+    check_utf8(v.get_string());
+  } else if (v.is_map()) {
+    const Map& m = v.get_map();
+    for (size_t i = 0; i < m.size(); ++i) {
+      if (m.key_at(i).size() > limits.max_key_bytes) too_large("key length");
+      check_utf8(m.key_at(i));
+      n += count_and_check(m.value_at(i), limits, depth + 1);
+    }
+  } else if (v.is_list()) {
+    for (const Value& e : v.get_list()) n += count_and_check(e, limits, depth + 1);
+  }
+  return n;
+}
+
+}  // namespace
+
+void split_target(std::string_view target, std::string_view& path, std::string_view& query) {
+  size_t q = target.find('?');
+  path = target.substr(0, q);
+  query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+}
+
+std::string normalize_path(std::string_view path) {
+  std::string out;
+  out.reserve(path.size());
+  for (char c : path) {
+    if (c == '/' && !out.empty() && out.back() == '/') continue;
+    out += c;
+  }
+  if (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+std::optional<RestTarget> parse_rest_path(std::string_view path) {
+  constexpr std::string_view kPrefix = "/rest/";
+  if (path.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  std::vector<std::string> segs = split(path.substr(kPrefix.size()), '/');
+  RestTarget t;
+  std::string method;
+  if (segs.size() == 1) {
+    method = url_decode(segs[0], false);
+  } else if (segs.size() == 3) {
+    t.webhook_user = url_decode(segs[0], false);
+    t.webhook_secret = url_decode(segs[1], false);
+    method = url_decode(segs[2], false);
+  } else {
+    return std::nullopt;
+  }
+  method = to_lower(method);
+  size_t dot = method.rfind('.');
+  if (dot != std::string::npos) {
+    std::string_view suffix = std::string_view(method).substr(dot + 1);
+    if (suffix == "json" || suffix == "xml") {
+      t.transport = suffix == "xml" ? Transport::kXml : Transport::kJson;
+      method.resize(dot);
+    }
+  }
+  if (method.empty()) return std::nullopt;
+  t.method = std::move(method);
+  return t;
+}
+
+std::string url_decode(std::string_view s, bool plus_as_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '+' && plus_as_space) {
+      out += ' ';
+    } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else {
+      out += c;  // PHP keeps a stray '%' literally
+    }
+  }
+  return out;
+}
+
+std::string url_encode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+void parse_query_into(std::string_view query, Value& root, const DecodeLimits& limits, size_t& keys_used) {
+  if (!root.is_map()) root = Value::map();
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t amp = query.find('&', start);
+    std::string_view pair = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (!pair.empty()) {
+      size_t eq = pair.find('=');
+      std::string key = url_decode(pair.substr(0, eq));
+      std::string value = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+      check_utf8(key);
+      check_utf8(value);
+      assign(root, key, Value(std::move(value)), limits, keys_used);
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+}
+
+Value decode_params(std::string_view query, std::string_view content_type, std::string_view body,
+                    const DecodeLimits& limits) {
+  Value params = Value::map();
+  size_t keys_used = 0;
+  parse_query_into(query, params, limits, keys_used);
+  if (body.empty()) return params;
+
+  Value body_params = Value::map();
+  std::string type = media_type(content_type);
+  if (type == "multipart/form-data") {
+    parse_multipart(body, content_type, body_params, limits, keys_used);
+  } else if (type == "application/json") {
+    JsonLimits jl{limits.max_depth, limits.max_keys};
+    std::optional<Value> parsed = parse_json(body, jl);
+    // Invalid JSON and JSON scalars mean "no parameters" on the real platform.
+    if (parsed && parsed->is_array()) {
+      if (parsed->is_list()) {
+        Value as_map = Value::map();
+        const List& items = parsed->get_list();
+        for (size_t i = 0; i < items.size(); ++i) as_map[std::to_string(i)] = items[i];
+        body_params = std::move(as_map);
+      } else {
+        body_params = std::move(*parsed);
+      }
+      keys_used += count_and_check(body_params, limits, 0);
+      if (keys_used > limits.max_keys) too_large("number of keys");
+    } else if (!parsed && !valid_utf8(body)) {
+      throw ApiError(errors::kWrongEncoding);
+    }
+  } else {
+    parse_query_into(body, body_params, limits, keys_used);
+  }
+  const Map& bm = body_params.get_map();
+  for (size_t i = 0; i < bm.size(); ++i) params[bm.key_at(i)] = bm.value_at(i);  // top-level replace
+  return params;
+}
+
+void validate_params(const Value& v, const DecodeLimits& limits) {
+  if (count_and_check(v, limits, 0) > limits.max_keys) too_large("number of keys");
+}
+
+}  // namespace imhub

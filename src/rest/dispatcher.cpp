@@ -1,0 +1,179 @@
+#include "rest/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "core/clock.hpp"
+#include "core/strings.hpp"
+#include "rest/decode.hpp"
+
+namespace imhub {
+namespace {
+
+// Takes the platform's reserved parameters out of `params` (protocol.md §1.4).
+struct Reserved {
+  Credentials creds;
+  int64_t start = 0;
+  bool link_token = false;
+};
+
+std::optional<std::string> take_string(Value& params, std::string_view key) {
+  if (!params.is_map()) return std::nullopt;
+  Value* v = params.get_map().find(key);
+  if (!v) return std::nullopt;
+  std::optional<std::string> out;
+  if (v->is_scalar()) out = v->to_string();
+  params.get_map().erase(key);
+  return out;
+}
+
+Reserved take_reserved(Value& params, const RestTarget& target, std::string_view authorization) {
+  Reserved r;
+  auto aplogin = take_string(params, "aplogin");
+  auto ap = take_string(params, "ap");
+  r.creds.webhook_user = target.webhook_user ? target.webhook_user : aplogin;
+  r.creds.webhook_secret = target.webhook_secret ? target.webhook_secret : ap;
+  if (starts_with_ci(authorization, "bearer ")) {
+    std::string t(trim(authorization.substr(7)));
+    if (!t.empty()) r.creds.token = t;
+  }
+  auto auth = take_string(params, "auth");
+  auto access_token = take_string(params, "access_token");
+  if (!r.creds.token) r.creds.token = auth ? auth : access_token;
+  if (r.creds.token && r.creds.token->empty()) r.creds.token.reset();
+  if (auto start = take_string(params, "start")) r.start = Value(*start).to_int_or(0);
+  take_string(params, "state");
+  take_string(params, "auth_connector");
+  if (params.is_map()) {
+    Map& m = params.get_map();
+    for (size_t i = m.size(); i-- > 0;)
+      if (starts_with_ci(m.key_at(i), "bx24_")) m.erase(std::string(m.key_at(i)));
+    r.link_token = m.find("token") != nullptr;
+  }
+  return r;
+}
+
+bool scope_allows(const Caller& caller, const std::string& scope) {
+  if (scope.empty()) return true;
+  for (const std::string& s : split(scope, ','))
+    if (caller.has_scope(s)) return true;
+  return false;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(Services& services, const Auth& auth)
+    : services_(services),
+      auth_(auth),
+      bucket_(services.config.rate_limit_rate, services.config.rate_limit_burst) {}
+
+bool Dispatcher::is_blocking(std::string_view target) const {
+  std::string_view path, query;
+  split_target(target, path, query);
+  auto t = parse_rest_path(normalize_path(path));
+  if (!t) return false;
+  const Method* m = services_.registry.find(t->method);
+  return m && m->effect == Effect::kWrite;
+}
+
+HttpReply Dispatcher::reply_error(const ApiError& e, Transport transport, std::string label) const {
+  HttpReply r;
+  r.status = e.status();
+  r.content_type = content_type_for(transport);
+  r.body = render(error_body(e), transport);
+  r.label = std::move(label);
+  if (e.code() == errors::kQueryLimitExceeded.code && e.extra().find("retry_after")) {
+    r.headers.emplace_back("Retry-After", e.extra()["retry_after"].to_string());
+  }
+  return r;
+}
+
+HttpReply Dispatcher::handle(const HttpRequestView& request) {
+  std::string_view path, query;
+  split_target(request.target, path, query);
+  auto target = parse_rest_path(normalize_path(path));
+  if (!target) return reply_error(ApiError(errors::kMethodNotFound), Transport::kJson, "unknown");
+  const Method* method = services_.registry.find(target->method);
+  if (!method) return reply_error(ApiError(errors::kMethodNotFound), target->transport, "unknown");
+
+  try {
+    DecodeLimits limits{static_cast<size_t>(services_.config.max_depth),
+                        static_cast<size_t>(services_.config.max_keys),
+                        static_cast<size_t>(services_.config.max_key_bytes)};
+    Value params = decode_params(query, request.content_type, request.body, limits);
+    Reserved reserved = take_reserved(params, *target, request.authorization);
+    if (reserved.link_token) throw ApiError(errors::kLinkCheckFailed);
+    Caller caller = auth_.authenticate(reserved.creds, services_);
+    if (services_.config.rate_limit_enabled) {
+      if (auto wait = bucket_.admit(caller.credential_key(), now_unix())) {
+        ApiError e(errors::kQueryLimitExceeded);
+        e.with("retry_after", static_cast<int64_t>(std::ceil(*wait)));
+        HttpReply r = reply_error(e, target->transport, method->name);
+        r.body = render(error_body(ApiError(errors::kQueryLimitExceeded)), target->transport);
+        return r;
+      }
+    }
+    CallOutcome out = invoke(caller, *method, params, reserved.start, false);
+    if (out.error) {
+      HttpReply r = reply_error(*out.error, target->transport, method->name);
+      r.credential = caller.credential_key();
+      return r;
+    }
+    HttpReply r;
+    r.content_type = content_type_for(target->transport);
+    r.body = render(success_body(out.value.result, out.value.next, out.value.total, time_block(out.timing)),
+                    target->transport);
+    r.label = method->name;
+    r.credential = caller.credential_key();
+    return r;
+  } catch (const ApiError& e) {
+    return reply_error(e, target->transport, method->name);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} failed: {}", method->name, e.what());
+    return reply_error(ApiError(errors::kInternal), target->transport, method->name);
+  }
+}
+
+CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const Value& params, int64_t start,
+                               bool in_batch) {
+  CallOutcome out;
+  out.timing.start = now_unix();
+  const std::string op_key = caller.credential_key() + "|" + method.name;
+  const int64_t now_s = static_cast<int64_t>(out.timing.start);
+  try {
+    if (!scope_allows(caller, method.scope)) {
+      throw ApiError(in_batch ? errors::kInsufficientScopeBatch
+                              : caller.kind == AuthKind::kWebhook ? errors::kInsufficientScopeWebhook
+                                                                  : errors::kInsufficientScopeToken);
+    }
+    if (services_.config.operating_limit_enabled && method.name != "batch" &&
+        operating_.state(op_key, now_s).operating > services_.config.operating_limit_seconds)
+      throw ApiError(errors::kOperationTimeLimit);
+    MethodCall call{caller, params, start, services_};
+    double t = now_unix();
+    out.value = method.handler(call);
+    out.timing.processing = now_unix() - t;
+  } catch (const ApiError& e) {
+    out.error = e;
+  } catch (const std::exception& e) {
+    spdlog::error("method {} failed: {}", method.name, e.what());
+    out.error = ApiError(errors::kInternal);
+  }
+  out.timing.finish = now_unix();
+  if (method.name != "batch") operating_.record(op_key, out.timing.processing, now_s);
+  OperatingClock::State st = operating_.state(op_key, now_s);
+  out.timing.operating = st.operating;
+  out.timing.operating_reset_at = st.reset_at;
+  return out;
+}
+
+std::string Services::domain() const {
+  std::string url = config.public_url;
+  auto scheme = url.find("://");
+  if (scheme != std::string::npos) url = url.substr(scheme + 3);
+  auto slash = url.find('/');
+  return slash == std::string::npos ? url : url.substr(0, slash);
+}
+
+}  // namespace imhub

@@ -1,0 +1,66 @@
+// The REST pipeline for one request (design.md steps 2–9): URL → Params → Caller → limits →
+// Method → handler → envelope. Transport-agnostic: the HTTP layer hands in a view of the
+// request and sends back the reply.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "rest/auth.hpp"
+#include "rest/envelope.hpp"
+#include "rest/limits.hpp"
+#include "rest/registry.hpp"
+#include "rest/services.hpp"
+
+namespace imhub {
+
+struct HttpRequestView {
+  std::string_view verb;
+  std::string_view target;  // path + query
+  std::string_view content_type;
+  std::string_view authorization;
+  std::string_view body;
+  std::string remote;
+};
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string label;       // what the access log and metrics call this request (method name)
+  std::string credential;  // credential key for the access log (never a secret)
+};
+
+// Outcome of one method call, shared by plain requests and batch sub-calls.
+struct CallOutcome {
+  std::optional<ApiError> error;
+  MethodResult value;
+  Timing timing;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(Services& services, const Auth& auth);
+
+  // True when the target names a method that waits on the writer (run it off the io threads).
+  bool is_blocking(std::string_view target) const;
+  // Handles any /rest/ request; never throws.
+  HttpReply handle(const HttpRequestView& request);
+  // Runs `method` for `caller`: scope, operating-time limit, handler, timing. Never throws.
+  CallOutcome invoke(const Caller& caller, const Method& method, const Value& params, int64_t start, bool in_batch);
+
+ private:
+  HttpReply reply_error(const ApiError& e, Transport transport, std::string label) const;
+
+  Services& services_;
+  const Auth& auth_;
+  LeakyBucket bucket_;
+  OperatingClock operating_;
+};
+
+}  // namespace imhub

@@ -1,0 +1,30 @@
+#include "rest/registry.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "core/strings.hpp"
+
+namespace imhub {
+
+void Registry::add(Method m) {
+  m.name = to_lower(m.name);
+  if (index_.count(m.name)) throw std::logic_error("method registered twice: " + m.name);
+  index_.emplace(m.name, methods_.size());
+  methods_.push_back(std::move(m));
+}
+
+const Method* Registry::find(std::string_view name) const {
+  auto it = index_.find(std::string(name));
+  return it == index_.end() ? nullptr : &methods_[it->second];
+}
+
+std::vector<std::string> Registry::scopes() const {
+  std::set<std::string> s;
+  for (const Method& m : methods_)
+    if (!m.scope.empty()) s.insert(m.scope);
+  return {s.begin(), s.end()};
+}
+
+}  // namespace imhub

@@ -1,0 +1,31 @@
+// What method handlers may reach: the store, configuration, the method table, the portal.
+// Owned by the server; handlers get it through MethodCall.
+#pragma once
+
+#include <string>
+
+#include "core/config.hpp"
+#include "store/store.hpp"
+#include "users/portal.hpp"
+
+namespace imhub {
+
+class Registry;
+class Dispatcher;
+class Metrics;
+
+struct Services {
+  Store& store;
+  const Config& config;
+  const Registry& registry;
+  Metrics& metrics;
+  std::string data_dir;
+  std::string master_key;
+  Portal portal;
+  Dispatcher* dispatcher = nullptr;  // for batch
+
+  // host[:port] of the public URL: the portal "domain" clients and events see.
+  std::string domain() const;
+};
+
+}  // namespace imhub

@@ -1,0 +1,89 @@
+#include "store/migrations.hpp"
+
+namespace imhub {
+
+// Append only: a released migration is never edited, a change is a new version.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kAll = {
+      {1, "portal_users_departments_webhooks", R"SQL(
+CREATE TABLE portal (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  domain TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE departments (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  sort INTEGER NOT NULL DEFAULT 500,
+  parent_id BIGINT,
+  head_id BIGINT
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  active INTEGER NOT NULL DEFAULT 1,
+  login TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  second_name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  xml_id TEXT NOT NULL DEFAULT '',
+  work_position TEXT NOT NULL DEFAULT '',
+  work_phone TEXT NOT NULL DEFAULT '',
+  work_company TEXT NOT NULL DEFAULT '',
+  personal_gender TEXT NOT NULL DEFAULT '',
+  personal_birthday TEXT NOT NULL DEFAULT '',
+  personal_www TEXT NOT NULL DEFAULT '',
+  personal_mobile TEXT NOT NULL DEFAULT '',
+  personal_phone TEXT NOT NULL DEFAULT '',
+  personal_city TEXT NOT NULL DEFAULT '',
+  personal_photo TEXT NOT NULL DEFAULT '',
+  uf_phone_inner TEXT NOT NULL DEFAULT '',
+  uf_employment_date TEXT NOT NULL DEFAULT '',
+  time_zone TEXT NOT NULL DEFAULT '',
+  user_type TEXT NOT NULL DEFAULT 'employee',
+  external_auth_id TEXT NOT NULL DEFAULT '',
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  date_register BIGINT NOT NULL,
+  last_login BIGINT,
+  last_activity BIGINT,
+  timestamp_x BIGINT NOT NULL
+);
+CREATE TABLE user_departments (
+  user_id BIGINT NOT NULL,
+  department_id BIGINT NOT NULL,
+  PRIMARY KEY (user_id, department_id)
+);
+CREATE INDEX user_departments_by_department ON user_departments (department_id, user_id);
+CREATE TABLE webhooks (
+  id INTEGER PRIMARY KEY,
+  user_id BIGINT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX webhooks_by_user ON webhooks (user_id);
+)SQL"},
+      {2, "options", R"SQL(
+CREATE TABLE app_options (
+  owner TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (owner, name)
+);
+CREATE TABLE user_options (
+  owner TEXT NOT NULL,
+  user_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (owner, user_id, name)
+);
+ALTER TABLE users ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+)SQL"},
+  };
+  return kAll;
+}
+
+}  // namespace imhub

@@ -1,0 +1,331 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "core/clock.hpp"
+#include "store/migrations.hpp"
+
+namespace imhub {
+namespace {
+
+class SqliteConn final : public Conn {
+ public:
+  SqliteConn(const std::string& path, const SqliteOptions& opt, bool writer) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw StoreError("cannot open database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, opt.busy_timeout_ms);
+    run("PRAGMA foreign_keys = OFF");
+    if (writer) {
+      run("PRAGMA journal_mode = WAL");
+      run(opt.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    }
+  }
+  ~SqliteConn() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  void run(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown";
+      sqlite3_free(err);
+      throw StoreError(std::string("sqlite: ") + msg + " in: " + std::string(sql).substr(0, 80));
+    }
+  }
+
+  Rows query(std::string_view sql, const SqlArgs& args) override {
+    sqlite3_stmt* stmt = prepare(sql, args);
+    Rows rows;
+    int rc;
+    const int ncols = sqlite3_column_count(stmt);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<SqlValue> cols;
+      cols.reserve(static_cast<size_t>(ncols));
+      for (int c = 0; c < ncols; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_INTEGER:
+            cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
+            break;
+          case SQLITE_FLOAT:
+            cols.emplace_back(sqlite3_column_double(stmt, c));
+            break;
+          case SQLITE_NULL:
+            cols.emplace_back(nullptr);
+            break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            cols.emplace_back(std::string(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+          }
+        }
+      }
+      rows.emplace_back(std::move(cols));
+    }
+    finish(stmt, rc, sql);
+    return rows;
+  }
+
+  int64_t exec(std::string_view sql, const SqlArgs& args) override {
+    sqlite3_stmt* stmt = prepare(sql, args);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    finish(stmt, rc, sql);
+    return sqlite3_changes64(db_);
+  }
+
+ private:
+  sqlite3_stmt* prepare(std::string_view sql, const SqlArgs& args) {
+    std::string key(sql);
+    sqlite3_stmt* stmt;
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      if (sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                             nullptr) != SQLITE_OK)
+        throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " + key.substr(0, 120));
+      cache_.emplace(std::move(key), stmt);
+    }
+    const int count = sqlite3_bind_parameter_count(stmt);
+    for (int i = 1; i <= count; ++i) {
+      const char* name = sqlite3_bind_parameter_name(stmt, i);
+      size_t idx = static_cast<size_t>(i - 1);
+      if (name && name[0] == '$') idx = static_cast<size_t>(std::atoi(name + 1) - 1);  // "$N" → args[N-1]
+      if (idx >= args.size()) {
+        sqlite3_bind_null(stmt, i);
+        continue;
+      }
+      const SqlValue& a = args[idx];
+      if (auto p = std::get_if<int64_t>(&a)) sqlite3_bind_int64(stmt, i, *p);
+      else if (auto p = std::get_if<double>(&a)) sqlite3_bind_double(stmt, i, *p);
+      else if (auto p = std::get_if<std::string>(&a))
+        sqlite3_bind_text64(stmt, i, p->data(), p->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      else sqlite3_bind_null(stmt, i);
+    }
+    return stmt;
+  }
+
+  void finish(sqlite3_stmt* stmt, int rc, std::string_view sql) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (rc != SQLITE_DONE)
+      throw StoreError(std::string("sqlite step: ") + sqlite3_errstr(rc) + " in: " + std::string(sql.substr(0, 120)));
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+struct WriteUnit {
+  const std::function<void(Conn&)>* fn;
+  std::promise<void> done;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const SqliteOptions& opt) : opt_(opt), writer_conn_(opt.path, opt, true) {
+    batch_buckets_.assign(8, 0);
+    migrate();
+    for (int i = 0; i < opt.read_connections; ++i)
+      readers_.push_back(std::make_unique<SqliteConn>(opt.path, opt, false));
+    for (auto& r : readers_) free_readers_.push_back(r.get());
+    writer_ = std::thread([this] { writer_loop(); });
+  }
+  ~SqliteStore() override { close(); }
+
+  void read(const std::function<void(Conn&)>& fn) override {
+    SqliteConn* conn;
+    {
+      std::unique_lock lock(read_mu_);
+      read_cv_.wait(lock, [this] { return !free_readers_.empty(); });
+      conn = free_readers_.back();
+      free_readers_.pop_back();
+    }
+    struct Release {
+      SqliteStore* self;
+      SqliteConn* conn;
+      ~Release() {
+        try {
+          conn->exec("COMMIT", {});
+        } catch (...) {
+        }
+        std::lock_guard lock(self->read_mu_);
+        self->free_readers_.push_back(conn);
+        self->read_cv_.notify_one();
+      }
+    };
+    conn->exec("BEGIN", {});  // one snapshot for the whole read
+    Release release{this, conn};
+    fn(*conn);
+  }
+
+  void write(const std::function<void(Conn&)>& fn) override {
+    WriteUnit unit{&fn, {}};
+    std::future<void> done = unit.done.get_future();
+    {
+      std::lock_guard lock(write_mu_);
+      if (closed_) throw StoreError("store is closed");
+      queue_.push_back(&unit);
+    }
+    write_cv_.notify_one();
+    done.get();  // rethrows the unit's exception
+  }
+
+  StoreStats stats() const override {
+    std::lock_guard lock(write_mu_);
+    StoreStats s;
+    s.writer_queue_depth = queue_.size();
+    s.commits = commits_;
+    s.units_committed = units_;
+    s.batch_size_buckets = batch_buckets_;
+    return s;
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(write_mu_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    write_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    try {
+      writer_conn_.run("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (...) {
+    }
+  }
+
+  int schema_version() override {
+    auto row = writer_query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return static_cast<int>(row);
+  }
+
+ private:
+  int64_t writer_query_one(std::string_view sql) {
+    std::lock_guard lock(migrate_mu_);
+    Rows rows = writer_conn_.query(sql, {});
+    return rows.empty() ? 0 : rows[0].i64(0);
+  }
+
+  void migrate() {
+    writer_conn_.run(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at BIGINT NOT NULL)");
+    for (const Migration& m : migrations()) {
+      if (opt_.migrate_to && m.version > opt_.migrate_to) break;
+      writer_conn_.run("BEGIN IMMEDIATE");
+      try {
+        Rows done = writer_conn_.query("SELECT 1 FROM schema_migrations WHERE version = $1", {int64_t{m.version}});
+        if (done.empty()) {
+          writer_conn_.run(std::string(m.sql).c_str());
+          writer_conn_.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                            {int64_t{m.version}, std::string(m.name), now_unix_seconds()});
+        }
+        writer_conn_.run("COMMIT");
+      } catch (...) {
+        writer_conn_.run("ROLLBACK");
+        throw;
+      }
+    }
+  }
+
+  void writer_loop() {
+    while (true) {
+      std::vector<WriteUnit*> group;
+      {
+        std::unique_lock lock(write_mu_);
+        write_cv_.wait(lock, [this] { return closed_ || !queue_.empty(); });
+        if (queue_.empty() && closed_) return;
+        while (!queue_.empty() && group.size() < static_cast<size_t>(opt_.max_group)) {
+          group.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      commit_group(group);
+    }
+  }
+
+  void commit_group(std::vector<WriteUnit*>& group) {
+    std::vector<std::exception_ptr> failures(group.size());
+    std::lock_guard mlock(migrate_mu_);
+    try {
+      writer_conn_.run("BEGIN IMMEDIATE");
+    } catch (...) {
+      for (WriteUnit* u : group) u->done.set_exception(std::current_exception());
+      return;
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      writer_conn_.run("SAVEPOINT unit");
+      try {
+        (*group[i]->fn)(writer_conn_);
+        writer_conn_.run("RELEASE unit");
+      } catch (...) {
+        failures[i] = std::current_exception();
+        writer_conn_.run("ROLLBACK TO unit");
+        writer_conn_.run("RELEASE unit");
+      }
+    }
+    try {
+      writer_conn_.run("COMMIT");  // fsync: durable from here
+    } catch (...) {
+      auto err = std::current_exception();
+      try {
+        writer_conn_.run("ROLLBACK");
+      } catch (...) {
+      }
+      for (WriteUnit* u : group) u->done.set_exception(err);
+      return;
+    }
+    {
+      std::lock_guard lock(write_mu_);
+      ++commits_;
+      units_ += group.size();
+      size_t b = 0;
+      while (b < 7 && group.size() > (size_t{1} << b)) ++b;
+      ++batch_buckets_[b];
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (failures[i]) group[i]->done.set_exception(failures[i]);
+      else group[i]->done.set_value();
+    }
+  }
+
+  SqliteOptions opt_;
+  SqliteConn writer_conn_;
+  std::mutex migrate_mu_;  // guards writer_conn_ between the writer thread and schema_version()
+
+  std::vector<std::unique_ptr<SqliteConn>> readers_;
+  std::vector<SqliteConn*> free_readers_;
+  std::mutex read_mu_;
+  std::condition_variable read_cv_;
+
+  mutable std::mutex write_mu_;
+  std::condition_variable write_cv_;
+  std::deque<WriteUnit*> queue_;
+  bool closed_ = false;
+  uint64_t commits_ = 0;
+  uint64_t units_ = 0;
+  std::vector<uint64_t> batch_buckets_;
+  std::thread writer_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
+  return std::make_unique<SqliteStore>(options);
+}
+
+}  // namespace imhub

@@ -1,0 +1,107 @@
+// The Store: the only way domain code reaches durable state.
+//
+// No backend types leak through it: SQL text is portable between SQLite and PostgreSQL
+// ($1 placeholders, RETURNING, ON CONFLICT), arguments and rows are plain values. Reads run on
+// a pooled read connection; writes are queued to one writer that commits waiting units together
+// (group commit) and returns to each caller only after its commit is durable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace imhub {
+
+using SqlValue = std::variant<std::nullptr_t, int64_t, double, std::string>;
+
+class Row {
+ public:
+  explicit Row(std::vector<SqlValue> cols) : cols_(std::move(cols)) {}
+  size_t size() const { return cols_.size(); }
+  bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols_[i]); }
+  int64_t i64(size_t i) const;             // NULL → 0; text parsed
+  double f64(size_t i) const;
+  const std::string& str(size_t i) const;  // NULL → ""; numbers are rendered
+  std::optional<int64_t> opt_i64(size_t i) const;
+
+ private:
+  std::vector<SqlValue> cols_;
+  mutable std::vector<std::string> rendered_;
+};
+
+using Rows = std::vector<Row>;
+using SqlArgs = std::vector<SqlValue>;
+
+// One connection, used by one thread at a time. Statements are prepared once and cached.
+class Conn {
+ public:
+  virtual ~Conn() = default;
+  virtual Rows query(std::string_view sql, const SqlArgs& args = {}) = 0;
+  // Returns the number of rows changed.
+  virtual int64_t exec(std::string_view sql, const SqlArgs& args = {}) = 0;
+  std::optional<Row> query_one(std::string_view sql, const SqlArgs& args = {}) {
+    Rows rows = query(sql, args);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+};
+
+struct StoreStats {
+  uint64_t writer_queue_depth = 0;
+  uint64_t commits = 0;
+  uint64_t units_committed = 0;
+  // Histogram of units per commit: buckets 1, 2, 4, 8, 16, 32, 64, +Inf.
+  std::vector<uint64_t> batch_size_buckets;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs `fn` on a read connection (a consistent snapshot for its duration).
+  virtual void read(const std::function<void(Conn&)>& fn) = 0;
+  // Runs `fn` inside a write transaction. Returns after the commit is durable. If `fn` throws,
+  // its changes are rolled back (others in the same group commit are unaffected) and the
+  // exception is rethrown here.
+  virtual void write(const std::function<void(Conn&)>& fn) = 0;
+  virtual StoreStats stats() const = 0;
+  // Finishes queued writes and stops the writer; later calls fail.
+  virtual void close() = 0;
+  // Schema version after migrations.
+  virtual int schema_version() = 0;
+
+  template <class F>
+  auto read_with(F&& fn) -> decltype(fn(std::declval<Conn&>())) {
+    using R = decltype(fn(std::declval<Conn&>()));
+    if constexpr (std::is_void_v<R>) {
+      read([&](Conn& c) { fn(c); });
+    } else {
+      std::optional<R> out;
+      read([&](Conn& c) { out.emplace(fn(c)); });
+      return std::move(*out);
+    }
+  }
+  template <class F>
+  auto write_with(F&& fn) -> decltype(fn(std::declval<Conn&>())) {
+    using R = decltype(fn(std::declval<Conn&>()));
+    if constexpr (std::is_void_v<R>) {
+      write([&](Conn& c) { fn(c); });
+    } else {
+      std::optional<R> out;
+      write([&](Conn& c) { out.emplace(fn(c)); });
+      return std::move(*out);
+    }
+  }
+};
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace imhub

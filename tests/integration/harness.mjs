@@ -1,0 +1,123 @@
+// Starts the real build/imhub on a free loopback port with a temporary data directory and
+// speaks HTTP to it. Every integration and e2e test goes through here.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const BINARY = process.env.IMHUB_BINARY || join(here, '..', '..', 'build', 'imhub');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Runs `imhub <args>` synchronously and parses its one-line JSON output.
+export function cli(dataDir, ...args) {
+  const out = execFileSync(BINARY, [...args, '--data', dataDir], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+export class Server {
+  constructor({ dataDir, port, config, extraArgs } = {}) {
+    this.ownsData = !dataDir;
+    this.dataDir = dataDir || mkdtempSync(join(tmpdir(), 'imhub-test-'));
+    this.port = port;
+    this.config = config;
+    this.extraArgs = extraArgs || [];
+    this.stderr = '';
+  }
+
+  async start() {
+    if (!this.port) this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    const init = cli(this.dataDir, 'init');
+    this.webhook = init.webhook; // "/rest/1/<secret>/"
+    const args = ['serve', '--data', this.dataDir, '--listen', `127.0.0.1:${this.port}`, ...this.extraArgs];
+    if (this.config) {
+      const file = join(this.dataDir, 'test-config.toml');
+      writeFileSync(file, this.config);
+      args.push('--config', file);
+    }
+    this.proc = spawn(BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc.stderr.on('data', (d) => { this.stderr += d.toString(); });
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
+    const deadline = Date.now() + 10000;
+    while (Date.now() < deadline) {
+      try {
+        const r = await fetch(`${this.base}/healthz`);
+        if (r.ok) return this;
+      } catch { /* not up yet */ }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`imhub did not start: ${this.stderr}`);
+  }
+
+  // POSTs JSON params to the admin webhook (or `opts.webhook`); returns {status, body, headers}.
+  async call(method, params = {}, opts = {}) {
+    const url = `${this.base}${opts.webhook || this.webhook}${method}`;
+    const r = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(opts.headers || {}) },
+      body: JSON.stringify(params),
+    });
+    const text = await r.text();
+    let body;
+    try { body = JSON.parse(text); } catch { body = text; }
+    return { status: r.status, body, headers: r.headers, text };
+  }
+
+  // Raw request: path relative to the base URL.
+  async raw(path, init = {}) {
+    const r = await fetch(`${this.base}${path}`, init);
+    const text = await r.text();
+    let body;
+    try { body = JSON.parse(text); } catch { body = text; }
+    return { status: r.status, body, headers: r.headers, text };
+  }
+
+  cli(...args) { return cli(this.dataDir, ...args); }
+
+  async stop(signal = 'SIGTERM') {
+    if (this.proc && this.proc.exitCode === null) this.proc.kill(signal);
+    const result = this.proc ? await this.exited : null;
+    return result;
+  }
+
+  async cleanup() {
+    await this.stop();
+    if (this.ownsData) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function startServer(opts) {
+  return new Server(opts).start();
+}
+
+// Checks that `actual` has every key of `example` with the same JSON type (recursively for
+// objects; the first element for arrays). Used to compare against reference examples.
+export function assertShape(assert, actual, example, path = 'result') {
+  const type = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+  if (type(example) === 'object') {
+    assert.equal(type(actual), 'object', `${path} should be an object`);
+    for (const k of Object.keys(example)) {
+      assert.ok(Object.hasOwn(actual, k), `${path}.${k} missing`);
+      assertShape(assert, actual[k], example[k], `${path}.${k}`);
+    }
+  } else if (type(example) === 'array') {
+    assert.equal(type(actual), 'array', `${path} should be an array`);
+    if (example.length && actual.length) assertShape(assert, actual[0], example[0], `${path}[0]`);
+  } else if (example !== null) {
+    assert.equal(type(actual), type(example), `${path} type`);
+  }
+}
