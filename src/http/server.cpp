@@ -168,6 +168,11 @@ struct HttpServer::Impl {
                                 error_json("INVALID_REQUEST", "Request header too large"));
         co_return;
       }
+      if (ec == http::error::body_limit) {  // Content-Length already over the limit
+        co_await send_and_close(stream, http::status::payload_too_large,
+                                error_json("REQUEST_TOO_LARGE", "Request body exceeds the configured limit"));
+        co_return;
+      }
       if (ec) {
         co_await send_and_close(stream, http::status::bad_request, error_json("INVALID_REQUEST", "Malformed request"));
         co_return;

@@ -52,7 +52,7 @@ struct Method {
   Handler handler;
   std::string doc;     // reference page, e.g. "api-reference/user/user-get.md"
   bool batchable = true;
-  bool needs_user = true;  // false for methods that answer without a user (server.time)
+  std::string note;        // shown in docs/api-coverage.md (what is partial, and why)
 };
 
 class Registry {
