@@ -1,0 +1,91 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "store/migrations.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace imhub {
+namespace {
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    path = std::filesystem::temp_directory_path() / ("imhub-unit-" + std::to_string(::getpid()) + "-" +
+                                                     std::to_string(reinterpret_cast<uintptr_t>(this)));
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+std::unique_ptr<Store> open(const TempDir& d, int migrate_to = 0) {
+  SqliteOptions o;
+  o.path = (d.path / "t.db").string();
+  o.migrate_to = migrate_to;
+  return open_sqlite_store(o);
+}
+
+TEST(Migrations, FromEmpty) {
+  TempDir d;
+  auto s = open(d);
+  EXPECT_EQ(s->schema_version(), migrations().back().version);
+}
+
+TEST(Migrations, FromEachPreviousVersionKeepsData) {
+  for (size_t i = 0; i + 1 < migrations().size(); ++i) {
+    TempDir d;
+    const int previous = migrations()[i].version;
+    {
+      auto s = open(d, previous);
+      EXPECT_EQ(s->schema_version(), previous);
+      s->write([](Conn& c) {
+        c.exec("INSERT INTO departments (id, name, sort) VALUES (1, 'Company', 500)");
+        c.exec("INSERT INTO users (id, name, date_register, timestamp_x) VALUES (1, 'Ann', 1, 1)");
+      });
+      s->close();
+    }
+    auto s = open(d);
+    EXPECT_EQ(s->schema_version(), migrations().back().version);
+    auto name = s->read_with([](Conn& c) { return c.query_one("SELECT name FROM users WHERE id = 1")->str(0); });
+    EXPECT_EQ(name, "Ann");
+  }
+}
+
+TEST(Store, GroupCommitIsolatesFailingUnits) {
+  TempDir d;
+  auto s = open(d);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        try {
+          s->write([&](Conn& c) {
+            c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string("d"), int64_t{t}});
+            if (i % 5 == 0) throw std::runtime_error("rolled back");
+          });
+        } catch (const std::runtime_error&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 16 * 4);
+  auto n = s->read_with([](Conn& c) { return c.query_one("SELECT COUNT(*) FROM departments")->i64(0); });
+  EXPECT_EQ(n, 16 * 16);
+  StoreStats st = s->stats();
+  EXPECT_EQ(st.units_committed, 16u * 20u);
+  EXPECT_LE(st.commits, st.units_committed);
+}
+
+TEST(Store, PlaceholdersByNumber) {
+  TempDir d;
+  auto s = open(d);
+  auto row = s->read_with([](Conn& c) { return *c.query_one("SELECT $2 || $1", {std::string("b"), std::string("a")}); });
+  EXPECT_EQ(row.str(0), "ab");
+}
+
+}  // namespace
+}  // namespace imhub
