@@ -184,7 +184,7 @@ void write_value(const Value& v, std::string& out, bool php_escape) {
     }
     case Value::Kind::kMap: {
       const Map& m = v.get_map();
-      if (m.is_sequential()) {  // PHP: empty or 0..n-1 keyed arrays are lists
+      if (!m.is_object() && m.is_sequential()) {  // PHP: empty or 0..n-1 keyed arrays are lists
         out += '[';
         for (size_t i = 0; i < m.size(); ++i) {
           if (i) out += ',';

@@ -12,7 +12,8 @@ Map::Map(Map&&) noexcept = default;
 Map& Map::operator=(Map&&) noexcept = default;
 Map::~Map() = default;
 
-Map::Map(const Map& other) : keys_(other.keys_), values_(other.values_), next_index_(other.next_index_) {
+Map::Map(const Map& other)
+    : keys_(other.keys_), values_(other.values_), next_index_(other.next_index_), object_(other.object_) {
   if (other.index_) rebuild_index();
 }
 
@@ -21,6 +22,7 @@ Map& Map::operator=(const Map& other) {
     keys_ = other.keys_;
     values_ = other.values_;
     next_index_ = other.next_index_;
+    object_ = other.object_;
     index_.reset();
     if (other.index_) rebuild_index();
   }
@@ -98,6 +100,12 @@ bool Map::is_sequential() const {
     if (k.size() > 1 && k[0] == '0') return false;
   }
   return true;
+}
+
+Value Value::empty_object() {
+  Map m;
+  m.set_object(true);
+  return Value(std::move(m));
 }
 
 Value Value::object(std::initializer_list<std::pair<std::string_view, Value>> items) {

@@ -50,6 +50,10 @@ class Map {
   Value& value_at(size_t i);
   // True when keys are "0".."n-1" in order: written as a JSON list.
   bool is_sequential() const;
+  // A map that is always written as a JSON object, even when empty (`{}`): what PHP emits for
+  // objects rather than arrays (e.g. the date objects of user.get).
+  bool is_object() const { return object_; }
+  void set_object(bool object) { object_ = object; }
 
  private:
   static constexpr size_t kIndexThreshold = 16;
@@ -60,6 +64,7 @@ class Map {
   std::vector<Value> values_;
   std::unique_ptr<std::unordered_map<std::string, size_t>> index_;
   int64_t next_index_ = 0;
+  bool object_ = false;
 };
 
 using List = std::vector<Value>;
@@ -83,6 +88,8 @@ class Value {
 
   static Value map() { return Value(Map{}); }
   static Value list() { return Value(List{}); }
+  // Written as `{}` when empty (see Map::is_object).
+  static Value empty_object();
   // {"k": v, ...} in the given order.
   static Value object(std::initializer_list<std::pair<std::string_view, Value>> items);
 

@@ -8,6 +8,8 @@ namespace imhub {
 
 TEST(Value, EmptyMapIsWrittenAsList) { EXPECT_EQ(to_json(Value::map()), "[]"); }
 
+TEST(Value, EmptyObjectIsWrittenAsObject) { EXPECT_EQ(to_json(Value::empty_object()), "{}"); }
+
 TEST(Value, SequentialMapIsAList) {
   Value v = Value::map();
   v["0"] = "a";
