@@ -69,6 +69,7 @@ Config load_config(const std::string& path) {
       {"rate_limit.burst", double_opt(c.rate_limit_burst, 1)},
       {"operating_limit.enabled", bool_opt(c.operating_limit_enabled)},
       {"operating_limit.seconds", double_opt(c.operating_limit_seconds, 0.001)},
+      {"operating_limit.record_threshold", double_opt(c.operating_limit_record_threshold, 0)},
       {"store.synchronous", string_opt(c.store_synchronous)},
       {"store.read_connections", int_opt(c.store_read_connections, 1, 256)},
       {"log.level", string_opt(c.log_level)},

@@ -34,6 +34,7 @@ struct Config {
   // [operating_limit] per-method execution-time budget (protocol.md §6.2)
   bool operating_limit_enabled = false;
   double operating_limit_seconds = 420;
+  double operating_limit_record_threshold = 0.1;  // calls up to this long are not counted
   // [store]
   std::string store_synchronous = "full";  // "full" or "normal"
   int store_read_connections = 8;

@@ -66,7 +66,8 @@ bool scope_allows(const Caller& caller, const std::string& scope) {
 Dispatcher::Dispatcher(Services& services, const Auth& auth)
     : services_(services),
       auth_(auth),
-      bucket_(services.config.rate_limit_rate, services.config.rate_limit_burst) {}
+      bucket_(services.config.rate_limit_rate, services.config.rate_limit_burst),
+      operating_(services.config.operating_limit_record_threshold) {}
 
 bool Dispatcher::is_blocking(std::string_view target) const {
   std::string_view path, query;

@@ -15,7 +15,7 @@ std::optional<double> LeakyBucket::admit(const std::string& key, double now) {
 }
 
 void OperatingClock::record(const std::string& key, double seconds, int64_t now) {
-  if (seconds <= kRecordThreshold) return;
+  if (seconds <= record_threshold_) return;
   std::lock_guard lock(mu_);
   auto& list = buckets_[key];
   list.erase(std::remove_if(list.begin(), list.end(), [&](const Bucket& b) { return b.first + kLifetime <= now; }),

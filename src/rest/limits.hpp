@@ -33,7 +33,7 @@ class LeakyBucket {
 
 class OperatingClock {
  public:
-  static constexpr double kRecordThreshold = 0.1;  // seconds
+  explicit OperatingClock(double record_threshold = 0.1) : record_threshold_(record_threshold) {}
   static constexpr int kBuckets = 10;
   static constexpr int64_t kBucketSeconds = 60;
   static constexpr int64_t kLifetime = 600;
@@ -50,6 +50,7 @@ class OperatingClock {
     int64_t first = 0;
     double seconds = 0;
   };
+  double record_threshold_;  // seconds; shorter calls are not recorded, as on Bitrix24
   std::mutex mu_;
   std::unordered_map<std::string, std::vector<Bucket>> buckets_;
 };
