@@ -142,6 +142,7 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
   out.timing.start = now_unix();
   const std::string op_key = caller.credential_key() + "|" + method.name;
   const int64_t now_s = static_cast<int64_t>(out.timing.start);
+  double handler_start = 0;
   try {
     if (!scope_allows(caller, method.scope)) {
       throw ApiError(in_batch ? errors::kInsufficientScopeBatch
@@ -152,9 +153,8 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
         operating_.state(op_key, now_s).operating > services_.config.operating_limit_seconds)
       throw ApiError(errors::kOperationTimeLimit);
     MethodCall call{caller, params, start, services_};
-    double t = now_unix();
+    handler_start = now_unix();
     out.value = method.handler(call);
-    out.timing.processing = now_unix() - t;
   } catch (const ApiError& e) {
     out.error = e;
   } catch (const std::exception& e) {
@@ -162,6 +162,8 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
     out.error = ApiError(errors::kInternal);
   }
   out.timing.finish = now_unix();
+  // Failed calls cost time too and count against the budget.
+  if (handler_start > 0) out.timing.processing = out.timing.finish - handler_start;
   if (method.name != "batch") operating_.record(op_key, out.timing.processing, now_s);
   OperatingClock::State st = operating_.state(op_key, now_s);
   out.timing.operating = st.operating;

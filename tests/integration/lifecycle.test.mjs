@@ -127,13 +127,13 @@ test('operating-time budget: 429 OPERATION_TIME_LIMIT once exceeded', async () =
   try {
     let blocked;
     for (let round = 0; round < 200 && !blocked; round++) {
-      const r = await s.call('batch', { cmd: { a: `user.add?EMAIL=z${round}@example.com` } });
+      const r = await s.call('batch', { cmd: { a: `user.add?EMAIL=z${round}@example.com&UF_DEPARTMENT[]=1` } });
       const err = r.body.result.result_error.a;
       if (err && err.error === 'OPERATION_TIME_LIMIT') blocked = err;
     }
     assert.ok(blocked, 'operating limit never triggered');
     assert.equal(blocked.error_description, 'Method is blocked due to operation time limit.');
-    const direct = await s.call('user.add', { EMAIL: 'direct@example.com' });
+    const direct = await s.call('user.add', { EMAIL: 'direct@example.com', UF_DEPARTMENT: [1] });
     assert.equal(direct.status, 429);
     assert.equal(direct.body.error, 'OPERATION_TIME_LIMIT');
     // Other methods have their own budget; time.operating reports the accumulated seconds.
