@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Throughput/latency of imhub against nginx serving a fixed JSON body, both on loopback.
+# Builds nothing: expects build/imhub (or $IMHUB_BINARY). Needs nginx (nginx-light) and wrk;
+# `make bench` installs them. Writes bench/results/latest.md and a dated copy, prints the table.
+#
+# Knobs (environment): WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
+# NGINX_WORKERS (2), IMHUB_BINARY, NGINX_BIN.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${IMHUB_BINARY:-$ROOT/build/imhub}"
+NGINX_BIN="${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}"
+THREADS="${WRK_THREADS:-2}"
+CONNS="${WRK_CONNECTIONS:-64}"
+DURATION="${WRK_DURATION:-10s}"
+NGINX_WORKERS="${NGINX_WORKERS:-2}"
+RESULTS="$ROOT/bench/results"
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$BIN" ] || die "$BIN not found; run 'make build' first"
+[ -x "$NGINX_BIN" ] || die "nginx not found; install nginx-light (make bench does)"
+command -v wrk >/dev/null || die "wrk not found; install wrk (make bench does)"
+command -v curl >/dev/null || die "curl not found"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/imhub-bench.XXXXXX")"
+IMHUB_PID=""
+NGINX_PID=""
+cleanup() {
+  local rc=$?
+  # Only the two processes this script started, by their pid.
+  for pid in $IMHUB_PID $NGINX_PID; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in $IMHUB_PID $NGINX_PID; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free loopback port: bind to 0 and read what the kernel gave (released before use; the
+# window for a collision is tiny and a clash makes the server fail to start, which is caught).
+free_port() {
+  if command -v python3 >/dev/null; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  else
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  fi
+}
+
+wait_http() {  # url, pid, name
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || die "$3 exited during start-up (see $WORK)"
+    sleep 0.1
+  done
+  die "$3 did not answer on $1"
+}
+
+# ---- imhub ----------------------------------------------------------------------------------
+IMHUB_PORT="$(free_port)"
+mkdir -p "$WORK/data"
+WEBHOOK="$("$BIN" init --data "$WORK/data" | tail -n1 | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
+[ -n "$WEBHOOK" ] || die "imhub init printed no webhook"
+cat >"$WORK/imhub.toml" <<EOF
+[log]
+access_log = false
+level = "warn"
+EOF
+"$BIN" serve --data "$WORK/data" --listen "127.0.0.1:$IMHUB_PORT" --config "$WORK/imhub.toml" \
+  >"$WORK/imhub.log" 2>&1 &
+IMHUB_PID=$!
+IMHUB_BASE="http://127.0.0.1:$IMHUB_PORT"
+wait_http "$IMHUB_BASE/healthz" "$IMHUB_PID" imhub
+
+# The nginx body mimics a real server.time answer (same shape, same size).
+BODY="$(curl -sf "$IMHUB_BASE${WEBHOOK}server.time")"
+[ -n "$BODY" ] || die "server.time returned nothing"
+case "$BODY" in *\'* | *\\\\*) die "unexpected characters in the sample body" ;; esac
+
+# ---- nginx ----------------------------------------------------------------------------------
+NGINX_PORT="$(free_port)"
+mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
+NGINX_USER=""
+[ "$(id -u)" -eq 0 ] && NGINX_USER="user root;"  # workers must read the temp prefix
+cat >"$WORK/nginx/nginx.conf" <<EOF
+$NGINX_USER
+worker_processes $NGINX_WORKERS;
+daemon off;
+master_process on;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_timeout 65;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      default_type application/json;
+      return 200 '$BODY';
+    }
+  }
+}
+EOF
+"$NGINX_BIN" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx/logs/stdout.log" 2>&1 &
+NGINX_PID=$!
+NGINX_URL="http://127.0.0.1:$NGINX_PORT/"
+wait_http "$NGINX_URL" "$NGINX_PID" nginx
+
+# ---- runs -----------------------------------------------------------------------------------
+# Latency in wrk's units (us, ms, s) → milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
+    printf "%.3f", n }'
+}
+
+declare -A RPS P50 P99 BYTES ERRS
+run() {  # name url
+  local name="$1" url="$2" out
+  echo "bench: $name: wrk -t$THREADS -c$CONNS -d$DURATION --latency $url" >&2
+  out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url")"
+  echo "$out" >"$WORK/wrk-$name.txt"
+  RPS[$name]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  P50[$name]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
+  P99[$name]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  # Non-2xx answers and socket errors: a fast run full of errors is not a result.
+  ERRS[$name]="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
+      for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i } END {print n + 0}' <<<"$out")"
+  BYTES[$name]="$(curl -s -o /dev/null -w '%{size_download}' "$url")"
+  [ -n "${RPS[$name]}" ] || die "could not parse wrk output for $name:\n$out"
+}
+
+run nginx "$NGINX_URL"
+run server.time "$IMHUB_BASE${WEBHOOK}server.time"
+run profile "$IMHUB_BASE${WEBHOOK}profile"
+
+kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died during the run: $(tail -5 "$WORK/imhub.log")"
+
+# ---- report ---------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f%%", 100 * a / b; else print "n/a" }'; }
+fmt_rps() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
+
+STAMP="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+DIRTY="$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo ' (dirty)' || true)"
+CPU="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)"
+NGINX_VER="$("$NGINX_BIN" -v 2>&1 | sed 's/^nginx version: //')"
+WRK_VER="$( (wrk -v 2>&1 || true) | head -n1 | awk '{print $1, $2}')"
+
+REPORT="$WORK/report.md"
+{
+  echo "# imhub benchmark"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), commit $COMMIT$DIRTY"
+  echo "- machine: $(nproc) cores, $CPU, $(uname -sr)"
+  echo "- load: $WRK_VER, $THREADS threads, $CONNS keep-alive connections, $DURATION per target, loopback"
+  echo "- baseline: $NGINX_VER, $NGINX_WORKERS workers, fixed ${BYTES[nginx]}-byte JSON body (\`return 200\`)"
+  echo "- imhub: default threads (one per core), access log off, log level warn"
+  echo
+  echo "| target | requests/s | p50 ms | p99 ms | body bytes | errors | imhub/nginx |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for name in nginx server.time profile; do
+    if [ "$name" = nginx ]; then r="—"; label="nginx fixed body"; else r="$(ratio "${RPS[$name]}" "${RPS[nginx]}")"; label="imhub $name"; fi
+    echo "| $label | $(fmt_rps "${RPS[$name]}") | ${P50[$name]} | ${P99[$name]} | ${BYTES[$name]} | ${ERRS[$name]} | $r |"
+  done
+  echo
+  echo "Client and servers share the same $(nproc) cores; compare ratios, not absolute numbers, across machines."
+} >"$REPORT"
+
+mkdir -p "$RESULTS"
+cp "$REPORT" "$RESULTS/latest.md"
+cp "$REPORT" "$RESULTS/$STAMP.md"
+cat "$REPORT"
+echo
+echo "bench: written to bench/results/latest.md and bench/results/$STAMP.md" >&2
