@@ -34,16 +34,10 @@ MethodResult methods(MethodCall& call) {
   bool full = call.param("full").truthy() && call.param("full").to_string() != "false";
   Value out = Value::list();
   for (const Method& m : call.services.registry.all()) {
-    bool include;
-    if (full) include = true;
-    else if (scope_param) include = m.scope == scope_param->to_string() ||
-                                    (!m.scope.empty() && split(m.scope, ',').front() == scope_param->to_string());
-    else include = m.scope.empty() || call.caller.has_scope(split(m.scope, ',').front()) ||
-                   std::any_of(call.caller.scopes.begin(), call.caller.scopes.end(),
-                               [&](const std::string& s) {
-                                 auto parts = split(m.scope, ',');
-                                 return std::find(parts.begin(), parts.end(), s) != parts.end();
-                               });
+    bool include = full ? true
+                   : scope_param ? (scope_param->to_string().empty() ? m.scope.empty()
+                                                                     : m.in_scope(scope_param->to_string()))
+                                 : m.available_to(call.caller);
     if (include) out.push_back(m.name);
   }
   return out;
@@ -52,12 +46,7 @@ MethodResult methods(MethodCall& call) {
 MethodResult method_get(MethodCall& call) {
   std::string name = to_lower(call.param("name").to_string());
   const Method* m = name.empty() ? nullptr : call.services.registry.find(name);
-  bool available = false;
-  if (m) {
-    available = m->scope.empty();
-    for (const auto& s : split(m->scope, ','))
-      if (call.caller.has_scope(s)) available = true;
-  }
+  bool available = m && m->available_to(call.caller);
   return Value::object({{"isExisting", Value(m != nullptr)}, {"isAvailable", Value(available)}});
 }
 

@@ -54,13 +54,6 @@ Reserved take_reserved(Value& params, const RestTarget& target, std::string_view
   return r;
 }
 
-bool scope_allows(const Caller& caller, const std::string& scope) {
-  if (scope.empty()) return true;
-  for (const std::string& s : split(scope, ','))
-    if (caller.has_scope(s)) return true;
-  return false;
-}
-
 }  // namespace
 
 Dispatcher::Dispatcher(Services& services, const Auth& auth)
@@ -144,7 +137,7 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
   const int64_t now_s = static_cast<int64_t>(out.timing.start);
   double handler_start = 0;
   try {
-    if (!scope_allows(caller, method.scope)) {
+    if (!method.available_to(caller)) {
       throw ApiError(in_batch ? errors::kInsufficientScopeBatch
                               : caller.kind == AuthKind::kWebhook ? errors::kInsufficientScopeWebhook
                                                                   : errors::kInsufficientScopeToken);

@@ -8,6 +8,19 @@
 
 namespace imhub {
 
+bool Method::in_scope(std::string_view s) const {
+  for (const std::string& part : split(scope, ','))
+    if (part == s) return true;
+  return false;
+}
+
+bool Method::available_to(const Caller& caller) const {
+  if (scope.empty()) return true;
+  for (const std::string& part : split(scope, ','))
+    if (caller.has_scope(part)) return true;
+  return false;
+}
+
 void Registry::add(Method m) {
   m.name = to_lower(m.name);
   if (index_.count(m.name)) throw std::logic_error("method registered twice: " + m.name);

@@ -53,6 +53,10 @@ struct Method {
   std::string doc;     // reference page, e.g. "api-reference/user/user-get.md"
   bool batchable = true;
   std::string note;        // shown in docs/api-coverage.md (what is partial, and why)
+
+  // `scope` may list alternatives ("user,user_basic"); a platform method belongs to none.
+  bool in_scope(std::string_view s) const;
+  bool available_to(const Caller& caller) const;
 };
 
 class Registry {
