@@ -3,7 +3,11 @@
 # Builds nothing: expects build/imhub (or $IMHUB_BINARY). Needs nginx (nginx-light) and wrk;
 # `make bench` installs them. Writes bench/results/latest.md and a dated copy, prints the table.
 #
-# Knobs (environment): WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
+# The machine is shared and noisy, so the targets run in ROUNDS interleaved rounds
+# (nginx, server.time, profile, nginx, ...) and the table shows each figure's median over the
+# rounds; the ratio is the median of the per-round ratios.
+#
+# Knobs (environment): WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s), ROUNDS (3),
 # NGINX_WORKERS (2), IMHUB_BINARY, NGINX_BIN.
 set -euo pipefail
 
@@ -14,6 +18,7 @@ THREADS="${WRK_THREADS:-2}"
 CONNS="${WRK_CONNECTIONS:-64}"
 DURATION="${WRK_DURATION:-10s}"
 NGINX_WORKERS="${NGINX_WORKERS:-2}"
+ROUNDS="${ROUNDS:-3}"
 RESULTS="$ROOT/bench/results"
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -128,29 +133,56 @@ to_ms() {
 }
 
 declare -A RPS P50 P99 BYTES ERRS
-run() {  # name url
-  local name="$1" url="$2" out
-  echo "bench: $name: wrk -t$THREADS -c$CONNS -d$DURATION --latency $url" >&2
+run() {  # name url round
+  local name="$1" url="$2" key="$1:$3" out
+  echo "bench: round $3: $name: wrk -t$THREADS -c$CONNS -d$DURATION --latency $url" >&2
   out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url")"
-  echo "$out" >"$WORK/wrk-$name.txt"
-  RPS[$name]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-  P50[$name]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
-  P99[$name]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  echo "$out" >"$WORK/wrk-$name-$3.txt"
+  RPS[$key]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  P50[$key]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
+  P99[$key]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   # Non-2xx answers and socket errors: a fast run full of errors is not a result.
-  ERRS[$name]="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
+  ERRS[$key]="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
       for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i } END {print n + 0}' <<<"$out")"
   BYTES[$name]="$(curl -s -o /dev/null -w '%{size_download}' "$url")"
-  [ -n "${RPS[$name]}" ] || die "could not parse wrk output for $name:\n$out"
+  [ -n "${RPS[$key]}" ] || die "could not parse wrk output for $name:\n$out"
 }
 
-run nginx "$NGINX_URL"
-run server.time "$IMHUB_BASE${WEBHOOK}server.time"
-run profile "$IMHUB_BASE${WEBHOOK}profile"
+for round in $(seq "$ROUNDS"); do
+  run nginx "$NGINX_URL" "$round"
+  run server.time "$IMHUB_BASE${WEBHOOK}server.time" "$round"
+  run profile "$IMHUB_BASE${WEBHOOK}profile" "$round"
+done
 
 kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died during the run: $(tail -5 "$WORK/imhub.log")"
 
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {
+  if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }
+per_round() {  # array-name target: the values of every round, space separated
+  local -n arr="$1"; local r out=""
+  for r in $(seq "$ROUNDS"); do out+="${arr[$2:$r]} "; done
+  echo "$out"
+}
+ratios() {  # target: imhub/nginx of each round, in percent
+  local r out=""
+  for r in $(seq "$ROUNDS"); do
+    out+="$(awk -v a="${RPS[$1:$r]}" -v b="${RPS[nginx:$r]}" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print 0 }') "
+  done
+  echo "$out"
+}
+declare -A MED_RPS MED_P50 MED_P99 SUM_ERRS MED_RATIO ALL_RATIOS
+for name in nginx server.time profile; do
+  MED_RPS[$name]="$(per_round RPS "$name" | median)"
+  MED_P50[$name]="$(per_round P50 "$name" | median)"
+  MED_P99[$name]="$(per_round P99 "$name" | median)"
+  SUM_ERRS[$name]="$(per_round ERRS "$name" | tr ' ' '\n' | awk '{n += $1} END {print n + 0}')"
+  if [ "$name" != nginx ]; then
+    ALL_RATIOS[$name]="$(ratios "$name")"
+    MED_RATIO[$name]="$(echo "${ALL_RATIOS[$name]}" | median)"
+  fi
+done
+
 # ---- report ---------------------------------------------------------------------------------
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f%%", 100 * a / b; else print "n/a" }'; }
 fmt_rps() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
 
 STAMP="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
@@ -166,15 +198,17 @@ REPORT="$WORK/report.md"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), commit $COMMIT$DIRTY"
   echo "- machine: $(nproc) cores, $CPU, $(uname -sr)"
-  echo "- load: $WRK_VER, $THREADS threads, $CONNS keep-alive connections, $DURATION per target, loopback"
+  echo "- load: $WRK_VER, $THREADS threads, $CONNS keep-alive connections, $DURATION per target and round, loopback"
+  echo "- rounds: $ROUNDS, interleaved; figures are medians over the rounds"
   echo "- baseline: $NGINX_VER, $NGINX_WORKERS workers, fixed ${BYTES[nginx]}-byte JSON body (\`return 200\`)"
   echo "- imhub: default threads (one per core), access log off, log level warn"
   echo
-  echo "| target | requests/s | p50 ms | p99 ms | body bytes | errors | imhub/nginx |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| target | requests/s | p50 ms | p99 ms | body bytes | errors | imhub/nginx | ratio per round |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
   for name in nginx server.time profile; do
-    if [ "$name" = nginx ]; then r="—"; label="nginx fixed body"; else r="$(ratio "${RPS[$name]}" "${RPS[nginx]}")"; label="imhub $name"; fi
-    echo "| $label | $(fmt_rps "${RPS[$name]}") | ${P50[$name]} | ${P99[$name]} | ${BYTES[$name]} | ${ERRS[$name]} | $r |"
+    if [ "$name" = nginx ]; then r="—"; rr="$(per_round RPS nginx | xargs -n1 printf '%.0f ' )"; label="nginx fixed body"
+    else r="$(printf "%.1f%%" "${MED_RATIO[$name]}")"; rr="${ALL_RATIOS[$name]}"; label="imhub $name"; fi
+    echo "| $label | $(fmt_rps "${MED_RPS[$name]}") | ${MED_P50[$name]} | ${MED_P99[$name]} | ${BYTES[$name]} | ${SUM_ERRS[$name]} | $r | ${rr% } |"
   done
   echo
   echo "Client and servers share the same $(nproc) cores; compare ratios, not absolute numbers, across machines."

@@ -15,6 +15,7 @@
 #include "rest/registry.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "users/portal.hpp"
+#include "users/user_cache.hpp"
 
 namespace imhub {
 
@@ -37,7 +38,8 @@ int serve(const std::string& data_dir, Config config) {
   Registry registry;
   register_all_methods(registry);
   Metrics metrics;
-  Services services{*store, config, registry, metrics, data_dir, key, {}, nullptr};
+  UserCache users(*store);
+  Services services{*store, config, registry, metrics, data_dir, key, {}, nullptr, &users};
   services.portal = store->read_with([](Conn& c) { return load_portal(c); });
   Auth auth;
   auth.add(make_webhook_authenticator());

@@ -7,6 +7,7 @@
 #include "core/json.hpp"
 #include "users/options.hpp"
 #include "users/user.hpp"
+#include "users/user_cache.hpp"
 
 namespace imhub {
 namespace {
@@ -51,7 +52,7 @@ MethodResult method_get(MethodCall& call) {
 }
 
 MethodResult profile(MethodCall& call) {
-  auto user = call.services.store.read_with([&](Conn& c) { return find_user(c, call.caller.user_id); });
+  auto user = call.services.users->find(call.caller.user_id);
   if (!user || !user->active) return Value::map();  // inactive user: empty result `[]`
   Value v = Value::map();
   v["ID"] = std::to_string(user->id);

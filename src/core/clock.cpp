@@ -1,6 +1,9 @@
 #include "core/clock.hpp"
 
 #include <chrono>
+#include <climits>
+#include <cstdint>
+#include <string>
 #include <cstdio>
 #include <ctime>
 
@@ -16,7 +19,8 @@ int64_t now_unix_seconds() {
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string atom_time(int64_t unix_seconds) {
+namespace {
+std::string format_atom(int64_t unix_seconds) {
   time_t t = static_cast<time_t>(unix_seconds);
   struct tm tm_local {};
   localtime_r(&t, &tm_local);
@@ -28,6 +32,19 @@ std::string atom_time(int64_t unix_seconds) {
                 tm_local.tm_mon + 1, tm_local.tm_mday, tm_local.tm_hour, tm_local.tm_min, tm_local.tm_sec, sign,
                 off / 3600, (off % 3600) / 60);
   return buf;
+}
+}  // namespace
+
+std::string atom_time(int64_t unix_seconds) {
+  // Every response carries the current time twice: remember the last second formatted on this
+  // thread (localtime_r takes a global lock).
+  thread_local int64_t last_seconds = INT64_MIN;
+  thread_local std::string last_text;
+  if (unix_seconds != last_seconds) {
+    last_text = format_atom(unix_seconds);
+    last_seconds = unix_seconds;
+  }
+  return last_text;
 }
 
 bool parse_atom(const std::string& text, int64_t& unix_seconds) {

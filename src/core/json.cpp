@@ -87,9 +87,15 @@ class ValueBuilder : public nlohmann::json_sax<nlohmann::json> {
 };
 
 void write_u(std::string& out, unsigned cp) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "\\u%04x", cp);
-  out += buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  const char buf[6] = {'\\', 'u', kHex[(cp >> 12) & 0xF], kHex[(cp >> 8) & 0xF], kHex[(cp >> 4) & 0xF], kHex[cp & 0xF]};
+  out.append(buf, sizeof buf);
+}
+
+// True for the ASCII bytes written as they are (no escape in either mode).
+bool plain_ascii(unsigned char c) {
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '/' && c != '<' && c != '>' && c != '&' &&
+         c != '\'';
 }
 
 void write_string(std::string_view s, std::string& out, bool php_escape) {
@@ -97,6 +103,13 @@ void write_string(std::string_view s, std::string& out, bool php_escape) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
+    if (plain_ascii(c)) {  // copy a run of plain bytes at once
+      size_t j = i + 1;
+      while (j < s.size() && plain_ascii(static_cast<unsigned char>(s[j]))) ++j;
+      out.append(s.data() + i, j - i);
+      i = j;
+      continue;
+    }
     if (c < 0x80) {
       switch (c) {
         case '"':

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "http/response_head.hpp"
 #include "ops/metrics.hpp"
 
 namespace imhub {
@@ -22,16 +24,40 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+// Everything is typed on io_context's own executor: the type-erased any_io_executor costs a
+// copy and a virtual call at every step of every request.
+using executor_t = asio::io_context::executor_type;
+using socket_t = asio::basic_stream_socket<tcp, executor_t>;
+template <class T = void>
+using awaitable = asio::awaitable<T, executor_t>;
+constexpr asio::use_awaitable_t<executor_t> use_aw;
+
 namespace {
 constexpr size_t kHeaderLimit = 96 * 1024;  // request lines up to 64 KB fit with room for headers
 
-// One open connection, so stop() can close the idle ones.
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// One open connection, so stop() can close the idle ones and the watchdog the late ones.
 struct Connection {
-  tcp::socket* socket = nullptr;
-  asio::any_io_executor strand;  // the connection's strand: everything on the socket runs there
+  socket_t* socket = nullptr;  // null once the session has ended
+  // The connection's home: an io_context run by exactly one thread, so everything on the
+  // socket is serialised without a strand.
+  executor_t home;
   std::atomic<bool> busy{false};
-  explicit Connection(asio::any_io_executor s) : strand(std::move(s)) {}
+  // Timeouts: the session sets a deadline before each wait on the client and clears it while
+  // it works on a request; the watchdog shuts down sockets past their deadline. This replaces
+  // a timer per read and write (Beast's basic_stream), which cost a timer queue update and
+  // often a syscall per operation.
+  std::atomic<int64_t> deadline_ms{0};
+  explicit Connection(executor_t h) : home(std::move(h)) {}
+  void arm(int seconds) { deadline_ms = steady_ms() + int64_t{seconds} * 1000; }
+  void disarm() { deadline_ms = 0; }
 };
+
+constexpr auto kWatchdogTick = std::chrono::milliseconds(250);
 
 std::string error_json(std::string_view code, std::string_view description) {
   return "{\"error\":\"" + std::string(code) + "\",\"error_description\":\"" + std::string(description) + "\"}";
@@ -42,8 +68,16 @@ struct HttpServer::Impl {
   const Config& config;
   Router& router;
   Metrics& metrics;
-  asio::io_context ioc;
+  // One io_context per io thread (each run by that thread alone): no cross-thread handoff on
+  // the hot path, no strand locking. The acceptor lives on the first; connections are dealt
+  // round-robin.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  size_t next_context = 0;
+  asio::io_context& ioc;
   asio::thread_pool pool;
+  // Keeps every context running while it has no connection; let go once draining is done.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::atomic<bool> released{false};
   std::optional<asio::ssl::context> tls;
   tcp::acceptor acceptor{ioc};
   std::atomic<bool> stopping{false};
@@ -52,7 +86,21 @@ struct HttpServer::Impl {
   std::set<std::shared_ptr<Connection>> open;
 
   Impl(const Config& c, Router& r, Metrics& m)
-      : config(c), router(r), metrics(m), pool(static_cast<size_t>(c.workers)) {}
+      : config(c), router(r), metrics(m), contexts(make_contexts(c)), ioc(*contexts.front()),
+        pool(static_cast<size_t>(c.workers)) {}
+
+  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(const Config& c) {
+    int n = c.threads > 0 ? c.threads : static_cast<int>(std::thread::hardware_concurrency());
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < std::max(n, 1); ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
+  asio::io_context& pick_context() {
+    asio::io_context& ctx = *contexts[next_context];  // accept_loop runs on one thread only
+    next_context = (next_context + 1) % contexts.size();
+    return ctx;
+  }
 
   void start() {
     if (config.tls_enabled) {
@@ -73,14 +121,38 @@ struct HttpServer::Impl {
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(ep);
     acceptor.listen(asio::socket_base::max_listen_connections);
-    asio::co_spawn(ioc, accept_loop(), asio::detached);
+    asio::co_spawn(ioc.get_executor(), accept_loop(), asio::detached);
+    asio::co_spawn(ioc.get_executor(), watchdog(), asio::detached);
   }
 
-  asio::awaitable<void> accept_loop() {
+  // Shuts down connections past their deadline; runs until the drain has finished.
+  awaitable<> watchdog() {
+    asio::steady_timer timer(ioc);
+    while (!(stopping && connections.load() == 0)) {
+      timer.expires_after(kWatchdogTick);
+      beast::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_aw, ec));
+      const int64_t now = steady_ms();
+      std::lock_guard lock(conn_mu);
+      for (const auto& c : open) {
+        const int64_t d = c->deadline_ms.load();
+        if (d == 0 || d > now) continue;
+        asio::post(c->home, [c, now] {
+          const int64_t d2 = c->deadline_ms.load();
+          if (!c->socket || d2 == 0 || d2 > now) return;  // re-armed or finished meanwhile
+          beast::error_code e;
+          c->socket->shutdown(tcp::socket::shutdown_both, e);
+          c->socket->cancel(e);
+        });
+      }
+    }
+  }
+
+  awaitable<> accept_loop() {
     while (!stopping) {
       beast::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(ioc),
-                                                          asio::redirect_error(asio::use_awaitable, ec));
+      socket_t socket =
+          co_await acceptor.async_accept(pick_context(), asio::redirect_error(use_aw, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
         continue;  // e.g. EMFILE: keep accepting
@@ -95,7 +167,7 @@ struct HttpServer::Impl {
     }
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
+  awaitable<> session(socket_t socket) {
     ++connections;
     metrics.connection_opened();
     std::string remote;
@@ -103,38 +175,43 @@ struct HttpServer::Impl {
     auto ep = socket.remote_endpoint(ec);
     if (!ec) remote = ep.address().to_string();
     auto conn = std::make_shared<Connection>(socket.get_executor());
-    beast::tcp_stream stream(std::move(socket));
-    conn->socket = &stream.socket();
+    socket_t& stream = socket;
+    conn->socket = &stream;
     {
       std::lock_guard lock(conn_mu);
       open.insert(conn);
     }
     try {
       if (tls) {
-        beast::ssl_stream<beast::tcp_stream> ssl(std::move(stream), *tls);
-        conn->socket = &beast::get_lowest_layer(ssl).socket();
-        beast::get_lowest_layer(ssl).expires_after(std::chrono::seconds(config.header_timeout));
-        co_await ssl.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+        beast::ssl_stream<socket_t&> ssl(stream, *tls);
+        conn->arm(config.header_timeout);
+        co_await ssl.async_handshake(asio::ssl::stream_base::server, use_aw);
         co_await serve(ssl, *conn, remote);
-        beast::get_lowest_layer(ssl).expires_after(std::chrono::seconds(2));
-        co_await ssl.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+        conn->arm(2);
+        co_await ssl.async_shutdown(asio::redirect_error(use_aw, ec));
       } else {
         co_await serve(stream, *conn, remote);
-        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream.shutdown(tcp::socket::shutdown_send, ec);
       }
     } catch (const std::exception& e) {
       spdlog::debug("connection from {} closed: {}", remote, e.what());
     }
+    conn->socket = nullptr;  // the socket dies with this frame
     {
       std::lock_guard lock(conn_mu);
       open.erase(conn);
     }
-    --connections;
     metrics.connection_closed();
+    if (--connections == 0) release_when_drained();
+  }
+
+  void release_when_drained() {
+    if (!stopping || connections.load() != 0 || released.exchange(true)) return;
+    for (auto& g : guards) g.reset();  // on_work_finished is thread-safe per context
   }
 
   template <class Stream>
-  asio::awaitable<void> send_and_close(Stream& stream, http::status status, std::string body) {
+  awaitable<> send_and_close(Stream& stream, Connection& conn, http::status status, std::string body) {
     http::response<http::string_body> res{status, 11};
     res.set(http::field::content_type, "application/json; charset=utf-8");
     res.set(http::field::access_control_allow_origin, "*");
@@ -142,61 +219,63 @@ struct HttpServer::Impl {
     res.body() = std::move(body);
     res.prepare_payload();
     beast::error_code ec;
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    conn.arm(5);
+    co_await http::async_write(stream, res, asio::redirect_error(use_aw, ec));
   }
 
   template <class Stream>
-  asio::awaitable<void> serve(Stream& stream, Connection& conn, const std::string& remote) {
+  awaitable<> serve(Stream& stream, Connection& conn, const std::string& remote) {
     beast::flat_buffer buffer;
     bool first = true;
     while (!stopping) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(static_cast<uint64_t>(config.body_limit));
-      auto& lowest = beast::get_lowest_layer(stream);
-      lowest.expires_after(std::chrono::seconds(first ? config.header_timeout : config.idle_timeout));
+      conn.arm(first ? config.header_timeout : config.idle_timeout);
       first = false;
       beast::error_code ec;
-      co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+      co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_aw, ec));
+      if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
           ec == asio::error::connection_reset || ec == asio::error::eof)
         co_return;
       conn.busy = true;
       if (ec == http::error::header_limit) {
-        co_await send_and_close(stream, http::status::request_header_fields_too_large,
+        co_await send_and_close(stream, conn, http::status::request_header_fields_too_large,
                                 error_json("INVALID_REQUEST", "Request header too large"));
         co_return;
       }
       if (ec == http::error::body_limit) {  // Content-Length already over the limit
-        co_await send_and_close(stream, http::status::payload_too_large,
+        co_await send_and_close(stream, conn, http::status::payload_too_large,
                                 error_json("REQUEST_TOO_LARGE", "Request body exceeds the configured limit"));
         co_return;
       }
       if (ec) {
-        co_await send_and_close(stream, http::status::bad_request, error_json("INVALID_REQUEST", "Malformed request"));
+        co_await send_and_close(stream, conn, http::status::bad_request, error_json("INVALID_REQUEST", "Malformed request"));
         co_return;
       }
       double t0 = now_unix();
       auto& hreq = parser.get();
       if (beast::iequals(hreq[http::field::expect], "100-continue")) {
         http::response<http::empty_body> cont{http::status::continue_, 11};
-        co_await http::async_write(stream, cont, asio::use_awaitable);
+        co_await http::async_write(stream, cont, use_aw);
       }
-      lowest.expires_after(std::chrono::seconds(config.body_timeout));
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (!parser.is_done()) {  // a GET has no body: skip the extra round through the scheduler
+        conn.arm(config.body_timeout);
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_aw, ec));
+      }
       if (ec == http::error::body_limit) {
-        co_await send_and_close(stream, http::status::payload_too_large,
+        co_await send_and_close(stream, conn, http::status::payload_too_large,
                                 error_json("REQUEST_TOO_LARGE", "Request body exceeds the configured limit"));
         co_return;
       }
-      if (ec == beast::error::timeout || ec == http::error::partial_message || ec == asio::error::eof ||
-          ec == asio::error::connection_reset)
+      if (ec == asio::error::operation_aborted || ec == http::error::partial_message || ec == asio::error::eof ||
+          ec == http::error::end_of_stream || ec == asio::error::connection_reset)
         co_return;  // truncated body or slow drip: nothing was processed
       if (ec) {
-        co_await send_and_close(stream, http::status::bad_request, error_json("INVALID_REQUEST", "Malformed request"));
+        co_await send_and_close(stream, conn, http::status::bad_request, error_json("INVALID_REQUEST", "Malformed request"));
         co_return;
       }
+      conn.disarm();  // the request is ours now: no client timeout while it is handled
       auto req = parser.release();
       HttpRequestView view;
       std::string verb(req.method_string());
@@ -211,24 +290,26 @@ struct HttpServer::Impl {
       HttpReply reply;
       if (router.is_blocking(view)) {
         // Writers wait for the durable group commit; keep that wait off the io threads.
-        co_await asio::post(pool, asio::use_awaitable);
+        co_await asio::post(pool, use_aw);
         reply = router.handle(view);
-        co_await asio::post(conn.strand, asio::use_awaitable);
+        co_await asio::post(conn.home, use_aw);
       } else {
         reply = router.handle(view);
       }
 
-      http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
-      res.set(http::field::server, "imhub");
-      res.set(http::field::content_type, reply.content_type);
-      for (auto& [k, v] : reply.headers) res.set(k, v);
       bool keep = req.keep_alive() && !stopping;
-      res.keep_alive(keep);
-      res.body() = std::move(reply.body);
-      res.prepare_payload();
-      size_t bytes = res.body().size();
-      lowest.expires_after(std::chrono::seconds(config.body_timeout));
-      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      ResponseHead head;
+      head.status = reply.status;
+      head.version = req.version() == 10 ? 10 : 11;
+      head.keep_alive = keep;
+      head.content_type = reply.content_type;
+      head.headers = &reply.headers;
+      head.content_length = reply.body.size();
+      const std::string head_text = render_response_head(head);
+      const size_t bytes = reply.body.size();
+      const std::array<asio::const_buffer, 2> out{asio::buffer(head_text), asio::buffer(reply.body)};
+      conn.arm(config.body_timeout);
+      co_await asio::async_write(stream, out, asio::redirect_error(use_aw, ec));
       double elapsed = now_unix() - t0;
       metrics.observe_request(reply.label, reply.status, elapsed);
       if (config.access_log)
@@ -244,10 +325,11 @@ struct HttpServer::Impl {
     asio::post(ioc, [this] {
       beast::error_code ec;
       acceptor.close(ec);
+      release_when_drained();
       std::lock_guard lock(conn_mu);
       for (const auto& c : open) {
         if (c->busy) continue;  // finishes its request, then sees `stopping`
-        asio::post(c->strand, [c] {
+        asio::post(c->home, [c] {
           beast::error_code e;
           if (!c->busy && c->socket) c->socket->cancel(e);
         });
@@ -268,10 +350,12 @@ void HttpServer::start() { impl_->start(); }
 unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 void HttpServer::run() {
-  int n = impl_->config.threads > 0 ? impl_->config.threads : static_cast<int>(std::thread::hardware_concurrency());
-  if (n < 1) n = 1;
+  // An idle context must not return before stop(): the work guards hold them until the drain.
+  for (auto& ctx : impl_->contexts) impl_->guards.push_back(asio::make_work_guard(*ctx));
+  if (impl_->stopping) impl_->release_when_drained();
   std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  for (size_t i = 1; i < impl_->contexts.size(); ++i)
+    threads.emplace_back([this, i] { impl_->contexts[i]->run(); });
   impl_->ioc.run();
   for (auto& t : threads) t.join();
   impl_->pool.join();

@@ -6,22 +6,39 @@
 
 namespace imhub {
 
+Metrics::Shard& Metrics::my_shard() {
+  static std::atomic<size_t> next{0};
+  thread_local size_t index = next++ % kShards;
+  return shards_[index];
+}
+
 void Metrics::observe_request(const std::string& method, int status, double seconds) {
-  std::lock_guard lock(mu_);
-  ++requests_[{method, status}];
+  Shard& s = my_shard();
+  std::lock_guard lock(s.mu);
+  ++s.requests[{method, status}];
   size_t b = 0;
   while (b < kLatencyBounds.size() && seconds > kLatencyBounds[b]) ++b;
-  ++latency_[b];
-  latency_sum_ += seconds;
-  ++latency_count_;
+  ++s.latency[b];
+  s.latency_sum += seconds;
+  ++s.latency_count;
 }
 
 std::string Metrics::render(const StoreStats& store) const {
   std::string out;
-  std::lock_guard lock(mu_);
+  std::map<std::pair<std::string, int>, uint64_t> requests;
+  std::array<uint64_t, kLatencyBounds.size() + 1> latency{};
+  double latency_sum = 0;
+  uint64_t latency_count = 0;
+  for (const Shard& s : shards_) {
+    std::lock_guard lock(s.mu);
+    for (const auto& [k, n] : s.requests) requests[k] += n;
+    for (size_t i = 0; i < latency.size(); ++i) latency[i] += s.latency[i];
+    latency_sum += s.latency_sum;
+    latency_count += s.latency_count;
+  }
   out += "# HELP imhub_requests_total REST requests by method and HTTP status.\n";
   out += "# TYPE imhub_requests_total counter\n";
-  for (const auto& [key, n] : requests_) {
+  for (const auto& [key, n] : requests) {
     std::string method;
     for (char c : key.first) method += (c == '"' || c == '\\' || c == '\n') ? '_' : c;
     out += "imhub_requests_total{method=\"" + method + "\",status=\"" + std::to_string(key.second) + "\"} " +
@@ -31,14 +48,14 @@ std::string Metrics::render(const StoreStats& store) const {
   out += "# TYPE imhub_request_duration_seconds histogram\n";
   uint64_t cumulative = 0;
   for (size_t i = 0; i < kLatencyBounds.size(); ++i) {
-    cumulative += latency_[i];
+    cumulative += latency[i];
     out += "imhub_request_duration_seconds_bucket{le=\"" + format_double(kLatencyBounds[i]) + "\"} " +
            std::to_string(cumulative) + "\n";
   }
-  cumulative += latency_[kLatencyBounds.size()];
+  cumulative += latency[kLatencyBounds.size()];
   out += "imhub_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
-  out += "imhub_request_duration_seconds_sum " + format_double(latency_sum_) + "\n";
-  out += "imhub_request_duration_seconds_count " + std::to_string(latency_count_) + "\n";
+  out += "imhub_request_duration_seconds_sum " + format_double(latency_sum) + "\n";
+  out += "imhub_request_duration_seconds_count " + std::to_string(latency_count) + "\n";
   out += "# HELP imhub_open_connections HTTP connections currently open.\n# TYPE imhub_open_connections gauge\n";
   out += "imhub_open_connections " + std::to_string(open_connections_.load()) + "\n";
   out += "# HELP imhub_store_writer_queue_depth Write units waiting for the writer.\n";

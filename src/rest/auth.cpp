@@ -1,5 +1,10 @@
 #include "rest/auth.hpp"
 
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "rest/services.hpp"
 #include "users/user.hpp"
@@ -7,18 +12,45 @@
 
 namespace imhub {
 
-Caller Auth::authenticate(const Credentials& creds, Services& services) const {
+CallerPtr Auth::authenticate(const Credentials& creds, Services& services) const {
   for (const auto& a : chain_)
-    if (auto caller = a->authenticate(creds, services)) return *caller;
+    if (auto caller = a->authenticate(creds, services)) return caller;
   throw ApiError(errors::kNoAuthFound);
 }
 
 namespace {
 
+// Verified webhooks are kept in memory, keyed by login and the secret's hash, and trusted
+// while neither the webhooks nor the users table has changed since they were verified (a
+// revoke by the CLI in another process counts). Failures are never cached, so a wrong secret
+// always costs a store read.
 class WebhookAuthenticator final : public Authenticator {
  public:
-  std::optional<Caller> authenticate(const Credentials& creds, Services& services) override {
-    if (!creds.webhook_user || !creds.webhook_secret) return std::nullopt;
+  CallerPtr authenticate(const Credentials& creds, Services& services) override {
+    if (!creds.webhook_user || !creds.webhook_secret) return nullptr;
+    // Read before the store: a change committed meanwhile leaves the entry already stale.
+    const uint64_t epoch = services.store.table_epoch("webhooks") + services.store.table_epoch("users");
+    std::string key = *creds.webhook_user + '\n' + sha256_hex(*creds.webhook_secret);
+    {
+      std::shared_lock lock(mu_);
+      auto it = cache_.find(key);
+      if (it != cache_.end() && it->second.epoch == epoch) return it->second.caller;
+    }
+    CallerPtr caller = std::make_shared<const Caller>(verify(creds, services));
+    std::unique_lock lock(mu_);
+    if (cache_.size() >= kMaxEntries) cache_.clear();
+    cache_.insert_or_assign(std::move(key), Entry{caller, epoch});
+    return caller;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 4096;
+  struct Entry {
+    CallerPtr caller;
+    uint64_t epoch;
+  };
+
+  static Caller verify(const Credentials& creds, Services& services) {
     const std::string& login = *creds.webhook_user;
     const std::string& secret = *creds.webhook_secret;
     std::optional<Caller> caller;
@@ -43,8 +75,11 @@ class WebhookAuthenticator final : public Authenticator {
       caller = std::move(k);
     });
     if (!caller) throw ApiError(errors::kInvalidCredentials);
-    return caller;
+    return *caller;
   }
+
+  std::shared_mutex mu_;
+  std::unordered_map<std::string, Entry> cache_;
 };
 
 }  // namespace

@@ -22,17 +22,21 @@ struct Credentials {
   std::optional<std::string> session;         // browser session cookie
 };
 
+// Callers are immutable once verified and shared: a cached one is handed out without a copy.
+using CallerPtr = std::shared_ptr<const Caller>;
+
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  virtual std::optional<Caller> authenticate(const Credentials& creds, Services& services) = 0;
+  // Null when the credentials are not this authenticator's kind.
+  virtual CallerPtr authenticate(const Credentials& creds, Services& services) = 0;
 };
 
 class Auth {
  public:
   void add(std::unique_ptr<Authenticator> a) { chain_.push_back(std::move(a)); }
   // Throws ApiError (NO_AUTH_FOUND when nobody claims the request).
-  Caller authenticate(const Credentials& creds, Services& services) const;
+  CallerPtr authenticate(const Credentials& creds, Services& services) const;
 
  private:
   std::vector<std::unique_ptr<Authenticator>> chain_;

@@ -98,7 +98,8 @@ HttpReply Dispatcher::handle(const HttpRequestView& request) {
     Value params = decode_params(query, request.content_type, request.body, limits);
     Reserved reserved = take_reserved(params, *target, request.authorization);
     if (reserved.link_token) throw ApiError(errors::kLinkCheckFailed);
-    Caller caller = auth_.authenticate(reserved.creds, services_);
+    CallerPtr caller_ptr = auth_.authenticate(reserved.creds, services_);
+    const Caller& caller = *caller_ptr;
     if (services_.config.rate_limit_enabled) {
       if (auto wait = bucket_.admit(caller.credential_key(), now_unix())) {
         ApiError e(errors::kQueryLimitExceeded);

@@ -16,8 +16,9 @@ std::optional<double> LeakyBucket::admit(const std::string& key, double now) {
 
 void OperatingClock::record(const std::string& key, double seconds, int64_t now) {
   if (seconds <= record_threshold_) return;
-  std::lock_guard lock(mu_);
-  auto& list = buckets_[key];
+  Shard& sh = shard(key);
+  std::lock_guard lock(sh.mu);
+  auto& list = sh.buckets[key];
   list.erase(std::remove_if(list.begin(), list.end(), [&](const Bucket& b) { return b.first + kLifetime <= now; }),
              list.end());
   if (!list.empty() && now - list.back().first < kBucketSeconds) {
@@ -29,11 +30,12 @@ void OperatingClock::record(const std::string& key, double seconds, int64_t now)
 }
 
 OperatingClock::State OperatingClock::state(const std::string& key, int64_t now) {
-  std::lock_guard lock(mu_);
+  Shard& sh = shard(key);
+  std::lock_guard lock(sh.mu);
   State s;
   s.reset_at = now + kLifetime;
-  auto it = buckets_.find(key);
-  if (it == buckets_.end()) return s;
+  auto it = sh.buckets.find(key);
+  if (it == sh.buckets.end()) return s;
   bool first = true;
   for (const Bucket& b : it->second) {
     if (b.first + kLifetime <= now) continue;

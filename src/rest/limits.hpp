@@ -5,7 +5,9 @@
 //    expiring 600 s after its first call; only requests over 0.1 s are recorded.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -50,9 +52,15 @@ class OperatingClock {
     int64_t first = 0;
     double seconds = 0;
   };
+  // Sharded by key so concurrent requests of different callers/methods do not contend.
+  struct alignas(64) Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, std::vector<Bucket>> buckets;
+  };
+  static constexpr size_t kShards = 16;
+  Shard& shard(const std::string& key) { return shards_[std::hash<std::string>{}(key) % kShards]; }
   double record_threshold_;  // seconds; shorter calls are not recorded, as on Bitrix24
-  std::mutex mu_;
-  std::unordered_map<std::string, std::vector<Bucket>> buckets_;
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace imhub

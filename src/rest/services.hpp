@@ -13,6 +13,7 @@ namespace imhub {
 class Registry;
 class Dispatcher;
 class Metrics;
+class UserCache;
 
 struct Services {
   Store& store;
@@ -23,6 +24,7 @@ struct Services {
   std::string master_key;
   Portal portal;
   Dispatcher* dispatcher = nullptr;  // for batch
+  UserCache* users = nullptr;        // users by id, in memory
 
   // host[:port] of the public URL: the portal "domain" clients and events see.
   std::string domain() const;

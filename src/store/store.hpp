@@ -74,6 +74,10 @@ class Store {
   virtual void close() = 0;
   // Schema version after migrations.
   virtual int schema_version() = 0;
+  // A counter that moves after every durable commit that wrote `table`, by this process or any
+  // other on the same store (the CLI). Caches remember it when they load and trust what they
+  // hold only while it is unchanged; the store stays the truth.
+  virtual uint64_t table_epoch(std::string_view table) const = 0;
 
   template <class F>
   auto read_with(F&& fn) -> decltype(fn(std::declval<Conn&>())) {

@@ -9,9 +9,11 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "core/clock.hpp"
 #include "store/migrations.hpp"
+#include "store/sqlite/table_epochs.hpp"
 
 namespace imhub {
 namespace {
@@ -33,9 +35,14 @@ class SqliteConn final : public Conn {
     }
   }
   ~SqliteConn() override {
-    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st.stmt);
     sqlite3_close_v2(db_);
   }
+
+  // From now on, remember which tables the statements run here write (see TableEpochs).
+  void track_written_tables() { sqlite3_set_authorizer(db_, &SqliteConn::authorize, this); }
+  // Tables written since the last call, as TableEpochs slot bits.
+  uint64_t take_written() { return std::exchange(written_, 0); }
 
   void run(const char* sql) {
     char* err = nullptr;
@@ -87,17 +94,34 @@ class SqliteConn final : public Conn {
   }
 
  private:
+  struct Cached {
+    sqlite3_stmt* stmt;
+    uint64_t writes;  // TableEpochs slot bits of the tables the statement writes
+  };
+
+  // SQLite calls this while compiling a statement (and when it recompiles one after a schema
+  // change); it always allows, and notes the targets of writes.
+  static int authorize(void* self, int action, const char* a1, const char*, const char*, const char*) {
+    if ((action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE) && a1)
+      static_cast<SqliteConn*>(self)->compiling_writes_ |= TableEpochs::slot_bit(a1);
+    return SQLITE_OK;
+  }
+
   sqlite3_stmt* prepare(std::string_view sql, const SqlArgs& args) {
     std::string key(sql);
     sqlite3_stmt* stmt;
     auto it = cache_.find(key);
     if (it != cache_.end()) {
-      stmt = it->second;
+      stmt = it->second.stmt;
+      written_ |= it->second.writes | std::exchange(compiling_writes_, 0);
     } else {
+      compiling_writes_ = 0;
       if (sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                              nullptr) != SQLITE_OK)
         throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " + key.substr(0, 120));
-      cache_.emplace(std::move(key), stmt);
+      uint64_t writes = std::exchange(compiling_writes_, 0);
+      written_ |= writes;
+      cache_.emplace(std::move(key), Cached{stmt, writes});
     }
     const int count = sqlite3_bind_parameter_count(stmt);
     for (int i = 1; i <= count; ++i) {
@@ -126,7 +150,9 @@ class SqliteConn final : public Conn {
   }
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, Cached> cache_;
+  uint64_t compiling_writes_ = 0;
+  uint64_t written_ = 0;
 };
 
 struct WriteUnit {
@@ -136,9 +162,11 @@ struct WriteUnit {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const SqliteOptions& opt) : opt_(opt), writer_conn_(opt.path, opt, true) {
+  explicit SqliteStore(const SqliteOptions& opt)
+      : opt_(opt), writer_conn_(opt.path, opt, true), epochs_(opt.path + "-epochs") {
     batch_buckets_.assign(8, 0);
     migrate();
+    writer_conn_.track_written_tables();
     for (int i = 0; i < opt.read_connections; ++i)
       readers_.push_back(std::make_unique<SqliteConn>(opt.path, opt, false));
     for (auto& r : readers_) free_readers_.push_back(r.get());
@@ -208,6 +236,8 @@ class SqliteStore final : public Store {
     }
   }
 
+  uint64_t table_epoch(std::string_view table) const override { return epochs_.current(table); }
+
   int schema_version() override {
     auto row = writer_query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     return static_cast<int>(row);
@@ -261,6 +291,7 @@ class SqliteStore final : public Store {
   void commit_group(std::vector<WriteUnit*>& group) {
     std::vector<std::exception_ptr> failures(group.size());
     std::lock_guard mlock(migrate_mu_);
+    writer_conn_.take_written();
     try {
       writer_conn_.run("BEGIN IMMEDIATE");
     } catch (...) {
@@ -289,6 +320,8 @@ class SqliteStore final : public Store {
       for (WriteUnit* u : group) u->done.set_exception(err);
       return;
     }
+    // Durable now: let caches (here and in other processes) see which tables moved.
+    epochs_.bump(writer_conn_.take_written());
     {
       std::lock_guard lock(write_mu_);
       ++commits_;
@@ -305,6 +338,7 @@ class SqliteStore final : public Store {
 
   SqliteOptions opt_;
   SqliteConn writer_conn_;
+  TableEpochs epochs_;
   std::mutex migrate_mu_;  // guards writer_conn_ between the writer thread and schema_version()
 
   std::vector<std::unique_ptr<SqliteConn>> readers_;

@@ -1,0 +1,45 @@
+#include "http/response_head.hpp"
+
+#include <boost/beast/http/status.hpp>
+#include <charconv>
+#include <ostream>
+
+namespace imhub {
+namespace {
+void append_clean(std::string& out, std::string_view text) {
+  for (char c : text)
+    if (c != '\r' && c != '\n') out += c;
+}
+void append_header(std::string& out, std::string_view name, std::string_view value) {
+  append_clean(out, name);
+  out += ": ";
+  append_clean(out, value);
+  out += "\r\n";
+}
+}  // namespace
+
+std::string render_response_head(const ResponseHead& head) {
+  std::string out;
+  out.reserve(256);
+  out += head.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  char num[24];
+  auto [end, ec] = std::to_chars(num, num + sizeof num, head.status);
+  out.append(num, end);
+  out += ' ';
+  const auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(head.status));
+  out.append(reason.data(), reason.size());
+  out += "\r\nServer: imhub\r\n";
+  if (!head.content_type.empty()) append_header(out, "Content-Type", head.content_type);
+  if (head.headers)
+    for (const auto& [name, value] : *head.headers) append_header(out, name, value);
+  // HTTP/1.1 keeps the connection unless told; HTTP/1.0 closes unless told.
+  if (head.version == 10 && head.keep_alive) out += "Connection: keep-alive\r\n";
+  if (head.version != 10 && !head.keep_alive) out += "Connection: close\r\n";
+  out += "Content-Length: ";
+  auto [end2, ec2] = std::to_chars(num, num + sizeof num, head.content_length);
+  out.append(num, end2);
+  out += "\r\n\r\n";
+  return out;
+}
+
+}  // namespace imhub
