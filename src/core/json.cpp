@@ -1,5 +1,8 @@
 #include "core/json.hpp"
 
+#include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -92,11 +95,15 @@ void write_u(std::string& out, unsigned cp) {
   out.append(buf, sizeof buf);
 }
 
-// True for the ASCII bytes written as they are (no escape in either mode).
-bool plain_ascii(unsigned char c) {
-  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '/' && c != '<' && c != '>' && c != '&' &&
-         c != '\'';
-}
+// The ASCII bytes written as they are (no escape in either mode), as a lookup table: this test
+// runs for every byte of every response.
+constexpr std::array<bool, 256> kPlainAscii = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[c] = true;
+  for (char c : std::string_view("\"\\/<>&'")) t[static_cast<unsigned char>(c)] = false;
+  return t;
+}();
+inline bool plain_ascii(unsigned char c) { return kPlainAscii[c]; }
 
 void write_string(std::string_view s, std::string& out, bool php_escape) {
   out += '"';
@@ -167,17 +174,21 @@ void write_value(const Value& v, std::string& out, bool php_escape) {
     case Value::Kind::kBool:
       out += v.get_bool() ? "true" : "false";
       break;
-    case Value::Kind::kInt:
-      out += std::to_string(v.get_int());
+    case Value::Kind::kInt: {
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_int());
+      out.append(buf, end);
       break;
+    }
     case Value::Kind::kDouble: {
       double d = v.get_double();
-      if (!std::isfinite(d)) {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);  // shortest text that reads back
+      if (!std::isfinite(d) || ec != std::errc()) {
         out += "0";
       } else {
-        std::string s = format_double(d);
-        if (s.find_first_of(".eE") == std::string::npos) s += ".0";
-        out += s;
+        out.append(buf, end);
+        if (std::find_if(buf, end, [](char c) { return c == '.' || c == 'e' || c == 'E'; }) == end) out += ".0";
       }
       break;
     }

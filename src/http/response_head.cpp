@@ -7,6 +7,10 @@
 namespace imhub {
 namespace {
 void append_clean(std::string& out, std::string_view text) {
+  if (text.find_first_of("\r\n") == std::string_view::npos) {
+    out += text;
+    return;
+  }
   for (char c : text)
     if (c != '\r' && c != '\n') out += c;
 }
@@ -28,7 +32,10 @@ std::string render_response_head(const ResponseHead& head) {
   out += ' ';
   const auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(head.status));
   out.append(reason.data(), reason.size());
-  out += "\r\nServer: imhub\r\n";
+  // Headers every response carries, as the real platform sends them (protocol.md §1.5).
+  out +=
+      "\r\nServer: imhub\r\nAccess-Control-Allow-Origin: *\r\n"
+      "Access-Control-Allow-Headers: origin, content-type, accept\r\nX-Content-Type-Options: nosniff\r\n";
   if (!head.content_type.empty()) append_header(out, "Content-Type", head.content_type);
   if (head.headers)
     for (const auto& [name, value] : *head.headers) append_header(out, name, value);

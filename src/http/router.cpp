@@ -6,12 +6,16 @@
 
 namespace imhub {
 
-bool Router::is_blocking(const HttpRequestView& request) const { return dispatcher_.is_blocking(request.target); }
+void Router::prepare(HttpRequestView& request) const {
+  std::string_view path;
+  split_target(request.target, path, request.query);
+  request.path = normalize_path(path);
+  if (request.path.rfind("/rest/", 0) == 0) dispatcher_.prepare(request);
+  request.prepared = true;
+}
 
 HttpReply Router::handle(const HttpRequestView& request) {
-  std::string_view path, query;
-  split_target(request.target, path, query);
-  std::string p = normalize_path(path);
+  const std::string& p = request.path;
   HttpReply reply;
   if (request.verb == "OPTIONS") {
     reply.status = 200;
@@ -40,14 +44,7 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.body = R"({"error":"NOT_FOUND","error_description":"Not found"})";
     reply.label = "not_found";
   }
-  add_platform_headers(reply);
   return reply;
-}
-
-void add_platform_headers(HttpReply& reply) {
-  reply.headers.emplace_back("Access-Control-Allow-Origin", "*");
-  reply.headers.emplace_back("Access-Control-Allow-Headers", "origin, content-type, accept");
-  reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
 }
 
 }  // namespace imhub

@@ -9,7 +9,9 @@ namespace imhub {
 class Router {
  public:
   Router(Services& services, Dispatcher& dispatcher) : services_(services), dispatcher_(dispatcher) {}
-  bool is_blocking(const HttpRequestView& request) const;
+  // Parses the target once (path, query, REST method); call before is_blocking and handle.
+  void prepare(HttpRequestView& request) const;
+  static bool is_blocking(const HttpRequestView& request) { return Dispatcher::is_blocking(request); }
   HttpReply handle(const HttpRequestView& request);
 
  private:
@@ -17,7 +19,5 @@ class Router {
   Dispatcher& dispatcher_;
 };
 
-// Headers every response carries, as the real platform sends them (protocol.md §1.5).
-void add_platform_headers(HttpReply& reply);
 
 }  // namespace imhub

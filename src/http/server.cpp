@@ -287,6 +287,7 @@ struct HttpServer::Impl {
       view.body = req.body();
       view.remote = remote;
 
+      router.prepare(view);
       HttpReply reply;
       if (router.is_blocking(view)) {
         // Writers wait for the durable group commit; keep that wait off the io threads.

@@ -1,7 +1,6 @@
 #include "rest/auth.hpp"
 
-#include <mutex>
-#include <shared_mutex>
+#include <atomic>
 #include <unordered_map>
 
 #include "core/crypto.hpp"
@@ -22,33 +21,40 @@ namespace {
 
 // Verified webhooks are kept in memory, keyed by login and the secret's hash, and trusted
 // while neither the webhooks nor the users table has changed since they were verified (a
-// revoke by the CLI in another process counts). Failures are never cached, so a wrong secret
-// always costs a store read.
+// revoke by the CLI in another process counts). Each thread keeps its own entries, so the hot
+// path shares no lock or reference count between cores. Failures are never cached, so a wrong
+// secret always costs a store read.
 class WebhookAuthenticator final : public Authenticator {
  public:
+  WebhookAuthenticator() : instance_(next_instance_++) {}
+
   CallerPtr authenticate(const Credentials& creds, Services& services) override {
     if (!creds.webhook_user || !creds.webhook_secret) return nullptr;
+    thread_local Entries local;
     // Read before the store: a change committed meanwhile leaves the entry already stale.
     const uint64_t epoch = services.store.table_epoch("webhooks") + services.store.table_epoch("users");
-    std::string key = *creds.webhook_user + '\n' + sha256_hex(*creds.webhook_secret);
-    {
-      std::shared_lock lock(mu_);
-      auto it = cache_.find(key);
-      if (it != cache_.end() && it->second.epoch == epoch) return it->second.caller;
+    if (local.instance != instance_ || local.epoch != epoch || local.callers.size() >= kMaxEntries) {
+      local.callers.clear();
+      local.instance = instance_;
+      local.epoch = epoch;
     }
+    std::string key = *creds.webhook_user + '\n' + sha256_hex(*creds.webhook_secret);
+    auto it = local.callers.find(key);
+    if (it != local.callers.end()) return it->second;
     CallerPtr caller = std::make_shared<const Caller>(verify(creds, services));
-    std::unique_lock lock(mu_);
-    if (cache_.size() >= kMaxEntries) cache_.clear();
-    cache_.insert_or_assign(std::move(key), Entry{caller, epoch});
+    local.callers.emplace(std::move(key), caller);
     return caller;
   }
 
  private:
   static constexpr size_t kMaxEntries = 4096;
-  struct Entry {
-    CallerPtr caller;
-    uint64_t epoch;
+  static inline std::atomic<uint64_t> next_instance_{1};
+  struct Entries {
+    uint64_t instance = 0;  // which authenticator these belong to
+    uint64_t epoch = 0;
+    std::unordered_map<std::string, CallerPtr> callers;
   };
+  const uint64_t instance_;
 
   static Caller verify(const Credentials& creds, Services& services) {
     const std::string& login = *creds.webhook_user;
@@ -78,8 +84,6 @@ class WebhookAuthenticator final : public Authenticator {
     return *caller;
   }
 
-  std::shared_mutex mu_;
-  std::unordered_map<std::string, Entry> cache_;
 };
 
 }  // namespace

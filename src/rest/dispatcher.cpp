@@ -62,13 +62,13 @@ Dispatcher::Dispatcher(Services& services, const Auth& auth)
       bucket_(services.config.rate_limit_rate, services.config.rate_limit_burst),
       operating_(services.config.operating_limit_record_threshold) {}
 
-bool Dispatcher::is_blocking(std::string_view target) const {
-  std::string_view path, query;
-  split_target(target, path, query);
-  auto t = parse_rest_path(normalize_path(path));
-  if (!t) return false;
-  const Method* m = services_.registry.find(t->method);
-  return m && m->effect == Effect::kWrite;
+void Dispatcher::prepare(HttpRequestView& request) const {
+  request.rest = parse_rest_path(request.path);
+  request.method = request.rest ? services_.registry.find(request.rest->method) : nullptr;
+}
+
+bool Dispatcher::is_blocking(const HttpRequestView& request) {
+  return request.method && request.method->effect == Effect::kWrite;
 }
 
 HttpReply Dispatcher::reply_error(const ApiError& e, Transport transport, std::string label) const {
@@ -84,12 +84,11 @@ HttpReply Dispatcher::reply_error(const ApiError& e, Transport transport, std::s
 }
 
 HttpReply Dispatcher::handle(const HttpRequestView& request) {
-  std::string_view path, query;
-  split_target(request.target, path, query);
-  auto target = parse_rest_path(normalize_path(path));
+  const std::optional<RestTarget>& target = request.rest;
   if (!target) return reply_error(ApiError(errors::kMethodNotFound), Transport::kJson, "unknown");
-  const Method* method = services_.registry.find(target->method);
+  const Method* method = request.method;
   if (!method) return reply_error(ApiError(errors::kMethodNotFound), target->transport, "unknown");
+  const std::string_view query = request.query;
 
   try {
     DecodeLimits limits{static_cast<size_t>(services_.config.max_depth),
@@ -117,8 +116,7 @@ HttpReply Dispatcher::handle(const HttpRequestView& request) {
     }
     HttpReply r;
     r.content_type = content_type_for(target->transport);
-    r.body = render(success_body(out.value.result, out.value.next, out.value.total, time_block(out.timing)),
-                    target->transport);
+    r.body = render_success(out.value.result, out.value.next, out.value.total, out.timing, target->transport);
     r.label = method->name;
     r.credential = caller.credential_key();
     return r;
@@ -134,7 +132,12 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
                                bool in_batch) {
   CallOutcome out;
   out.timing.start = now_unix();
-  const std::string op_key = caller.credential_key() + "|" + method.name;
+  // The budget key is built only when the budget is in play: most calls are too short to count.
+  std::string op_key;
+  auto key = [&]() -> const std::string& {
+    if (op_key.empty()) op_key = caller.credential_key() + "|" + method.name;
+    return op_key;
+  };
   const int64_t now_s = static_cast<int64_t>(out.timing.start);
   double handler_start = 0;
   try {
@@ -143,8 +146,8 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
                               : caller.kind == AuthKind::kWebhook ? errors::kInsufficientScopeWebhook
                                                                   : errors::kInsufficientScopeToken);
     }
-    if (services_.config.operating_limit_enabled && method.name != "batch" &&
-        operating_.state(op_key, now_s).operating > services_.config.operating_limit_seconds)
+    if (services_.config.operating_limit_enabled && method.name != "batch" && operating_.any_recorded() &&
+        operating_.state(key(), now_s).operating > services_.config.operating_limit_seconds)
       throw ApiError(errors::kOperationTimeLimit);
     MethodCall call{caller, params, start, services_};
     handler_start = now_unix();
@@ -158,10 +161,15 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
   out.timing.finish = now_unix();
   // Failed calls cost time too and count against the budget.
   if (handler_start > 0) out.timing.processing = out.timing.finish - handler_start;
-  if (method.name != "batch") operating_.record(op_key, out.timing.processing, now_s);
-  OperatingClock::State st = operating_.state(op_key, now_s);
-  out.timing.operating = st.operating;
-  out.timing.operating_reset_at = st.reset_at;
+  if (method.name != "batch" && operating_.counts(out.timing.processing))
+    operating_.record(key(), out.timing.processing, now_s);
+  if (operating_.any_recorded()) {
+    OperatingClock::State st = operating_.state(key(), now_s);
+    out.timing.operating = st.operating;
+    out.timing.operating_reset_at = st.reset_at;
+  } else {
+    out.timing.operating_reset_at = now_s + OperatingClock::kLifetime;  // what state() says when empty
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "rest/auth.hpp"
+#include "rest/decode.hpp"
 #include "rest/envelope.hpp"
 #include "rest/limits.hpp"
 #include "rest/registry.hpp"
@@ -25,6 +26,13 @@ struct HttpRequestView {
   std::string_view authorization;
   std::string_view body;
   std::string remote;
+
+  // Filled once by Router::prepare, so the path is parsed a single time per request.
+  bool prepared = false;
+  std::string path;                // without repeated or trailing slashes
+  std::string_view query;
+  std::optional<RestTarget> rest;  // /rest/… targets
+  const Method* method = nullptr;  // the registered method `rest` names, if any
 };
 
 struct HttpReply {
@@ -47,9 +55,11 @@ class Dispatcher {
  public:
   Dispatcher(Services& services, const Auth& auth);
 
-  // True when the target names a method that waits on the writer (run it off the io threads).
-  bool is_blocking(std::string_view target) const;
-  // Handles any /rest/ request; never throws.
+  // Parses a /rest/ target into request.rest and request.method.
+  void prepare(HttpRequestView& request) const;
+  // True when the request names a method that waits on the writer (run it off the io threads).
+  static bool is_blocking(const HttpRequestView& request);
+  // Handles a prepared /rest/ request; never throws.
   HttpReply handle(const HttpRequestView& request);
   // Runs `method` for `caller`: scope, operating-time limit, handler, timing. Never throws.
   CallOutcome invoke(const Caller& caller, const Method& method, const Value& params, int64_t start, bool in_batch);

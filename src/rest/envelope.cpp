@@ -93,6 +93,39 @@ Value error_body(const ApiError& e) {
   return body;
 }
 
+std::string render_success(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total,
+                           const Timing& t, Transport transport) {
+  if (transport == Transport::kXml) return to_xml(success_body(result, next, total, time_block(t)));
+  std::string out;
+  out.reserve(320);
+  out += "{\"result\":";
+  write_json(result, out);
+  if (next) out += ",\"next\":" + std::to_string(*next);
+  if (total) out += ",\"total\":" + std::to_string(*total);
+  // The time block written field by field: it is in every response, and a tree of eight keys
+  // cost more than the rest of a small call.
+  const std::string date_start = atom_time(static_cast<int64_t>(t.start));
+  const std::string date_finish = atom_time(static_cast<int64_t>(t.finish));
+  out += ",\"time\":{\"start\":";
+  write_json(Value(t.start), out);
+  out += ",\"finish\":";
+  write_json(Value(t.finish), out);
+  out += ",\"duration\":";
+  write_json(Value(t.finish - t.start), out);
+  out += ",\"processing\":";
+  write_json(Value(t.processing), out);
+  out += ",\"date_start\":";
+  write_json(Value(date_start), out);
+  out += ",\"date_finish\":";
+  write_json(Value(date_finish), out);
+  out += ",\"operating_reset_at\":";
+  write_json(Value(t.operating_reset_at), out);
+  out += ",\"operating\":";
+  write_json(Value(t.operating), out);
+  out += "}}";
+  return out;
+}
+
 std::string to_xml(const Value& body) {
   std::string out = "<response>";
   xml_value(body, out);

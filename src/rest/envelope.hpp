@@ -24,6 +24,10 @@ Value time_block(const Timing& t);
 Value success_body(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total,
                    const Value& time);
 Value error_body(const ApiError& e);
+// The whole success response in `transport`. JSON is written straight into the text (the hot
+// path: no intermediate tree, no copy of `result`); XML goes through success_body.
+std::string render_success(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total,
+                           const Timing& t, Transport transport);
 
 std::string render(const Value& body, Transport transport);
 std::string to_xml(const Value& body);

@@ -15,7 +15,8 @@ std::optional<double> LeakyBucket::admit(const std::string& key, double now) {
 }
 
 void OperatingClock::record(const std::string& key, double seconds, int64_t now) {
-  if (seconds <= record_threshold_) return;
+  if (!counts(seconds)) return;
+  any_recorded_.store(true, std::memory_order_relaxed);
   Shard& sh = shard(key);
   std::lock_guard lock(sh.mu);
   auto& list = sh.buckets[key];

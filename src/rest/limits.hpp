@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -44,8 +45,12 @@ class OperatingClock {
     double operating = 0;
     int64_t reset_at = 0;  // unix time the oldest bucket drops (now + lifetime when empty)
   };
+  // Whether `seconds` is long enough to be recorded at all (most calls are not).
+  bool counts(double seconds) const { return seconds > record_threshold_; }
   void record(const std::string& key, double seconds, int64_t now);
   State state(const std::string& key, int64_t now);
+  // False until the first call is recorded: until then every state is empty and needs no lookup.
+  bool any_recorded() const { return any_recorded_.load(std::memory_order_relaxed); }
 
  private:
   struct Bucket {
@@ -61,6 +66,7 @@ class OperatingClock {
   Shard& shard(const std::string& key) { return shards_[std::hash<std::string>{}(key) % kShards]; }
   double record_threshold_;  // seconds; shorter calls are not recorded, as on Bitrix24
   std::array<Shard, kShards> shards_;
+  std::atomic<bool> any_recorded_{false};
 };
 
 }  // namespace imhub

@@ -1,8 +1,21 @@
 #include "users/user_cache.hpp"
 
-#include <mutex>
+#include <atomic>
+#include <unordered_map>
 
 namespace imhub {
+namespace {
+constexpr size_t kMaxEntries = 100000;
+std::atomic<uint64_t> next_instance{1};
+
+struct ThreadEntries {
+  uint64_t instance = 0;
+  uint64_t epoch = 0;
+  std::unordered_map<int64_t, std::shared_ptr<const User>> users;
+};
+}  // namespace
+
+UserCache::UserCache(Store& store) : store_(store), instance_(next_instance++) {}
 
 uint64_t UserCache::epoch() const {
   // Both only grow, so the sum moves whenever either does.
@@ -10,23 +23,19 @@ uint64_t UserCache::epoch() const {
 }
 
 std::shared_ptr<const User> UserCache::find(int64_t id) {
+  thread_local ThreadEntries local;
   const uint64_t now = epoch();  // read before the store: a commit meanwhile leaves the entry stale
-  {
-    std::shared_lock lock(mu_);
-    if (epoch_ == now) {
-      auto it = users_.find(id);
-      if (it != users_.end()) return it->second;
-    }
+  if (local.instance != instance_ || local.epoch != now || local.users.size() >= kMaxEntries) {
+    local.users.clear();
+    local.instance = instance_;
+    local.epoch = now;
   }
+  auto it = local.users.find(id);
+  if (it != local.users.end()) return it->second;
   auto user = store_.read_with([&](Conn& c) { return find_user(c, id); });
   if (!user) return nullptr;
   auto shared = std::make_shared<const User>(std::move(*user));
-  std::unique_lock lock(mu_);
-  if (epoch_ != now || users_.size() >= kMaxEntries) {
-    users_.clear();
-    epoch_ = now;
-  }
-  users_[id] = shared;
+  local.users.emplace(id, shared);
   return shared;
 }
 

@@ -285,3 +285,15 @@ test('paging over 120+ users: 50 per page, next and total', async () => {
   // The whole portal pages the same way.
   assert.ok((await ok('user.get', {})).total > 135);
 });
+
+test('cached credentials and profiles follow changes at once', async () => {
+  const id = (await ok('user.add', { EMAIL: 'cache@example.com', UF_DEPARTMENT: [1], NAME: 'Before' })).result;
+  const { webhook } = server.cli('webhook', 'add', '--user', String(id), '--scope', 'user');
+  for (let i = 0; i < 3; i++) assert.equal((await server.call('profile', {}, { webhook })).body.result.NAME, 'Before');
+  await ok('user.update', { ID: id, NAME: 'After' });
+  assert.equal((await server.call('profile', {}, { webhook })).body.result.NAME, 'After');
+  await ok('user.update', { ID: id, ACTIVE: 'N' });
+  assert.equal((await server.call('profile', {}, { webhook })).status, 401, 'a deactivated user is refused');
+  await ok('user.update', { ID: id, ACTIVE: 'Y' });
+  assert.equal((await server.call('profile', {}, { webhook })).status, 200);
+});

@@ -89,3 +89,40 @@ TEST(Store, PlaceholdersByNumber) {
 
 }  // namespace
 }  // namespace imhub
+
+namespace imhub {
+namespace {
+
+TEST(TableEpochs, MoveOnlyForWrittenTablesAndAcrossInstances) {
+  TempDir d;
+  auto s = open(d);
+  const uint64_t users0 = s->table_epoch("users");
+  const uint64_t hooks0 = s->table_epoch("webhooks");
+  s->write([](Conn& c) {
+    c.exec("INSERT INTO departments (id, name, sort, parent_id) VALUES (77, 'x', 500, NULL)");
+  });
+  EXPECT_EQ(s->table_epoch("users"), users0) << "a table nobody wrote must keep its epoch";
+  EXPECT_GT(s->table_epoch("departments"), 0u);
+  const uint64_t before = s->table_epoch("departments");
+  // A second store on the same files (another process, e.g. the CLI) sees the first's commits
+  // and its own commits are seen by the first.
+  {
+    SqliteOptions o;
+    o.path = (d.path / "t.db").string();
+    auto other = open_sqlite_store(o);
+    EXPECT_EQ(other->table_epoch("departments"), before);
+    other->write([](Conn& c) { c.exec("UPDATE webhooks SET active = 0 WHERE id = -1"); });
+    other->close();
+  }
+  EXPECT_GT(s->table_epoch("webhooks"), hooks0);
+  // A failing unit's writes are rolled back; at worst its table moves (a harmless refresh).
+  EXPECT_THROW(s->write([](Conn& c) {
+    c.exec("UPDATE users SET name = 'x' WHERE id = -1");
+    throw StoreError("boom");
+  }),
+               StoreError);
+  s->close();
+}
+
+}  // namespace
+}  // namespace imhub
