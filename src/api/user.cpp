@@ -1,4 +1,4 @@
-// user.* methods (scope `user`; the read methods also `user_basic`). Reference pages:
+// user.* methods (scope `user`; the read methods also `user_basic` and `user_brief`). Reference pages:
 // api-reference/user/*.md. Filtering and SQL live in users/user_query, the wire form in users/user_view.
 #include <algorithm>
 #include <set>
@@ -69,7 +69,9 @@ void read_sort(const MethodCall& call, std::string& field, bool& desc) {
 
 UserViewOptions view_options(const MethodCall& call) {
   UserViewOptions opt;
-  opt.fields = call.caller.has_scope("user") ? UserFieldSet::kFull : UserFieldSet::kBasic;
+  opt.fields = call.caller.has_scope("user")         ? UserFieldSet::kFull
+               : call.caller.has_scope("user_basic") ? UserFieldSet::kBasic
+                                                     : UserFieldSet::kBrief;
   opt.now = now_unix_seconds();
   const Value& select = call.param("select");
   for (const Value* v : select.elements())
@@ -227,14 +229,14 @@ MethodResult user_update(MethodCall& call) {
 }  // namespace
 
 void register_user_methods(Registry& r) {
-  const std::string kRead = "user,user_basic";
+  const std::string kRead = "user,user_basic,user_brief";
   auto add = [&](std::string name, std::string scope, Effect effect, Handler h, std::string page, std::string note) {
     r.add({.name = std::move(name), .scope = std::move(scope), .effect = effect, .handler = std::move(h),
            .doc = kDoc + page, .note = std::move(note)});
   };
   add("user.current", kRead, Effect::kRead, user_current, "user-current.md", "");
   add("user.get", kRead, Effect::kRead, user_get, "user-get.md",
-      "IMAGE_RESIZE and custom UF_USR_* fields are not supported; user_brief scope not granted");
+      "IMAGE_RESIZE and custom UF_USR_* fields are not supported");
   add("user.search", kRead, Effect::kRead, user_search, "user-search.md", "FIND uses word-prefix LIKE, no full-text index");
   add("user.fields", kRead, Effect::kRead, user_fields, "user-fields.md", "");
   add("user.add", "user", Effect::kWrite, user_add, "user-add.md",

@@ -17,7 +17,7 @@ namespace imhub {
 struct Services;
 
 // What a handler gets: the caller, the parameters with reserved ones removed, and the list
-// offset (`start`, protocol.md §5.1; -1 when absent).
+// offset (`start`, protocol.md §5.1; 0 when absent, -1 when the caller asked for no count).
 struct MethodCall {
   const Caller& caller;
   const Value& params;

@@ -34,6 +34,18 @@ bool basic_allows(const std::string& key) {
   return !kHidden.count(key);
 }
 
+// The user_brief column of user-scope.md: names and work data, no contact details.
+bool brief_allows(const std::string& key) {
+  static const std::set<std::string> kShown = {
+      "ID",                 "XML_ID",          "ACTIVE",        "NAME",         "LAST_NAME",
+      "SECOND_NAME",        "TITLE",           "IS_ONLINE",     "TIME_ZONE",    "PERSONAL_PHOTO",
+      "TIMESTAMP_X",        "DATE_REGISTER",   "PERSONAL_PROFESSION",           "PERSONAL_GENDER",
+      "PERSONAL_BIRTHDAY",  "PERSONAL_CITY",   "PERSONAL_STATE", "PERSONAL_COUNTRY", "WORK_POSITION",
+      "WORK_CITY",          "WORK_STATE",      "WORK_COUNTRY",  "LAST_ACTIVITY_DATE", "UF_EMPLOYMENT_DATE",
+      "UF_TIMEMAN",         "UF_SKILLS",       "UF_INTERESTS",  "UF_DEPARTMENT", "UF_PHONE_INNER"};
+  return kShown.count(key) > 0;
+}
+
 bool selected(const std::vector<std::string>& select, const std::string& key) {
   if (select.empty()) return true;
   for (const auto& s : select) {
@@ -52,6 +64,7 @@ Value user_to_value(const User& u, const UserViewOptions& opt) {
   Value v = Value::map();
   auto put = [&](const std::string& key, Value value) {
     if (opt.fields == UserFieldSet::kBasic && !basic_allows(key)) return;
+    if (opt.fields == UserFieldSet::kBrief && !brief_allows(key)) return;
     if (selected(opt.select, key)) v[key] = std::move(value);
   };
   // Fields beyond the page example appear only when set: the platform leaves out NULL columns.

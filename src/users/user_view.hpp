@@ -14,6 +14,7 @@ namespace imhub {
 enum class UserFieldSet {
   kFull,   // scope `user`
   kBasic,  // scope `user_basic` only (user-scope.md)
+  kBrief,  // scope `user_brief` only: no contact details (user-scope.md)
 };
 
 struct UserViewOptions {

@@ -297,3 +297,14 @@ test('cached credentials and profiles follow changes at once', async () => {
   await ok('user.update', { ID: id, ACTIVE: 'Y' });
   assert.equal((await server.call('profile', {}, { webhook })).status, 200);
 });
+
+test('scopes: user_brief reads names and work data, never contact details', async () => {
+  const briefHook = server.cli('webhook', 'add', '--user', '1', '--scope', 'user_brief').webhook;
+  const u = (await ok('user.get', { ID: 1 }, { webhook: briefHook })).result[0];
+  assert.equal(u.ID, '1');
+  assert.ok(typeof u.NAME === 'string' && 'LAST_NAME' in u);
+  for (const hidden of ['EMAIL', 'LOGIN', 'LAST_LOGIN', 'PERSONAL_MOBILE', 'WORK_PHONE', 'PERSONAL_PHONE'])
+    assert.ok(!(hidden in u), `${hidden} must not be shown under user_brief`);
+  await ok('user.current', {}, { webhook: briefHook });
+  await fails('user.update', { ID: 1 }, 403, 'insufficient_scope', undefined, { webhook: briefHook });
+});
