@@ -13,5 +13,6 @@ void register_platform_methods(Registry& r);
 void register_batch_method(Registry& r);
 void register_user_methods(Registry& r);
 void register_department_methods(Registry& r);
+void register_im_chat_methods(Registry& r);
 
 }  // namespace imhub

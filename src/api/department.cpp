@@ -1,7 +1,7 @@
 // department.* methods (scope `department`). Reference pages: api-reference/departments/*.md.
 // The tree rules and SQL live in users/department.
-#include "api/common.hpp"
 #include "users/department.hpp"
+#include "api/common.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
@@ -42,11 +42,14 @@ MethodResult department_get(MethodCall& call) {
   for (size_t i = 0; i < m.size(); ++i) {
     std::string key = to_upper(m.key_at(i));
     const Value& v = m.value_at(i);
-    if (key == "SORT" && is_sort_field_name(v)) q.sort = v.to_string();
-    else if (key == "ORDER") q.desc = iequals(v.to_string(), "DESC");
+    if (key == "SORT" && is_sort_field_name(v))
+      q.sort = v.to_string();
+    else if (key == "ORDER")
+      q.desc = iequals(v.to_string(), "DESC");
     else if (key == "FILTER" && v.is_map())
       for (size_t j = 0; j < v.get_map().size(); ++j) q.filter[v.get_map().key_at(j)] = v.get_map().value_at(j);
-    else q.filter[key] = v;
+    else
+      q.filter[key] = v;
   }
   DepartmentPage page = call.services.store.read_with([&](Conn& c) { return query_departments(c, q, call.start); });
   Value list = Value::list();
@@ -151,8 +154,12 @@ MethodResult department_fields(MethodCall&) {
 
 void register_department_methods(Registry& r) {
   auto add = [&](std::string name, Effect effect, Handler h, std::string page) {
-    r.add({.name = std::move(name), .scope = "department", .effect = effect, .handler = std::move(h),
-           .doc = kDoc + page, .note = {}});
+    r.add({.name = std::move(name),
+           .scope = "department",
+           .effect = effect,
+           .handler = std::move(h),
+           .doc = kDoc + page,
+           .note = {}});
   };
   add("department.get", Effect::kRead, department_get, "department-get.md");
   add("department.add", Effect::kWrite, department_add, "department-add.md");

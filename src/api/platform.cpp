@@ -36,9 +36,9 @@ MethodResult methods(MethodCall& call) {
   Value out = Value::list();
   for (const Method& m : call.services.registry.all()) {
     bool include = full ? true
-                   : scope_param ? (scope_param->to_string().empty() ? m.scope.empty()
-                                                                     : m.in_scope(scope_param->to_string()))
-                                 : m.available_to(call.caller);
+                   : scope_param
+                       ? (scope_param->to_string().empty() ? m.scope.empty() : m.in_scope(scope_param->to_string()))
+                       : m.available_to(call.caller);
     if (include) out.push_back(m.name);
   }
   return out;
@@ -125,7 +125,8 @@ MethodResult app_option_set(MethodCall& call) {
   if (!call.caller.is_admin) throw ApiError(errors::kAdminRequired);
   call.services.store.write([&](Conn& c) {
     const Map& m = options.is_map() ? options.get_map() : Map();
-    for (size_t i = 0; i < m.size(); ++i) set_app_option(c, call.caller.option_owner(), m.key_at(i), to_json(m.value_at(i)));
+    for (size_t i = 0; i < m.size(); ++i)
+      set_app_option(c, call.caller.option_owner(), m.key_at(i), to_json(m.value_at(i)));
   });
   return Value(true);
 }
@@ -166,7 +167,8 @@ void register_platform_methods(Registry& r) {
   r.add({"app.option.get", "", Effect::kRead, app_option_get, kDoc + "settings/app-option-get.md", true, kNeedsApp});
   r.add({"app.option.set", "", Effect::kWrite, app_option_set, kDoc + "settings/app-option-set.md", true, kNeedsApp});
   r.add({"user.option.get", "", Effect::kRead, user_option_get, kDoc + "settings/user-option-get.md", true, kNeedsApp});
-  r.add({"user.option.set", "", Effect::kWrite, user_option_set, kDoc + "settings/user-option-set.md", true, kNeedsApp});
+  r.add(
+      {"user.option.set", "", Effect::kWrite, user_option_set, kDoc + "settings/user-option-set.md", true, kNeedsApp});
 }
 
 }  // namespace imhub

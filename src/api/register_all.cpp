@@ -7,6 +7,7 @@ void register_all_methods(Registry& r) {
   register_batch_method(r);
   register_user_methods(r);
   register_department_methods(r);
+  register_im_chat_methods(r);
 }
 
 }  // namespace imhub

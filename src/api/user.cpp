@@ -141,8 +141,7 @@ void check_departments(Conn& c, const std::vector<int64_t>& ids) {
 }
 
 bool email_taken(Conn& c, const std::string& email, int64_t except_id) {
-  return c.query_one("SELECT 1 FROM users WHERE LOWER(email) = LOWER($1) AND id <> $2", {email, except_id})
-      .has_value();
+  return c.query_one("SELECT 1 FROM users WHERE LOWER(email) = LOWER($1) AND id <> $2", {email, except_id}).has_value();
 }
 
 // The profile fields user.add and user.update accept; the rest of the page's fields have no
@@ -153,13 +152,20 @@ void apply_profile(const MethodCall& call, User& u) {
     std::string User::*field;
   };
   static const Text kText[] = {
-      {"NAME", &User::name},           {"LAST_NAME", &User::last_name},
-      {"SECOND_NAME", &User::second_name}, {"XML_ID", &User::xml_id},
-      {"PERSONAL_GENDER", &User::personal_gender}, {"PERSONAL_WWW", &User::personal_www},
-      {"PERSONAL_PHONE", &User::personal_phone}, {"PERSONAL_MOBILE", &User::personal_mobile},
-      {"PERSONAL_CITY", &User::personal_city}, {"WORK_PHONE", &User::work_phone},
-      {"WORK_COMPANY", &User::work_company}, {"WORK_POSITION", &User::work_position},
-      {"UF_PHONE_INNER", &User::uf_phone_inner}, {"TIME_ZONE", &User::time_zone},
+      {"NAME", &User::name},
+      {"LAST_NAME", &User::last_name},
+      {"SECOND_NAME", &User::second_name},
+      {"XML_ID", &User::xml_id},
+      {"PERSONAL_GENDER", &User::personal_gender},
+      {"PERSONAL_WWW", &User::personal_www},
+      {"PERSONAL_PHONE", &User::personal_phone},
+      {"PERSONAL_MOBILE", &User::personal_mobile},
+      {"PERSONAL_CITY", &User::personal_city},
+      {"WORK_PHONE", &User::work_phone},
+      {"WORK_COMPANY", &User::work_company},
+      {"WORK_POSITION", &User::work_position},
+      {"UF_PHONE_INNER", &User::uf_phone_inner},
+      {"TIME_ZONE", &User::time_zone},
   };
   for (const Text& t : kText)
     if (const Value* v = call.params.find_ci(t.key); v && !v->is_array()) u.*t.field = v->to_string();
@@ -231,13 +237,18 @@ MethodResult user_update(MethodCall& call) {
 void register_user_methods(Registry& r) {
   const std::string kRead = "user,user_basic,user_brief";
   auto add = [&](std::string name, std::string scope, Effect effect, Handler h, std::string page, std::string note) {
-    r.add({.name = std::move(name), .scope = std::move(scope), .effect = effect, .handler = std::move(h),
-           .doc = kDoc + page, .note = std::move(note)});
+    r.add({.name = std::move(name),
+           .scope = std::move(scope),
+           .effect = effect,
+           .handler = std::move(h),
+           .doc = kDoc + page,
+           .note = std::move(note)});
   };
   add("user.current", kRead, Effect::kRead, user_current, "user-current.md", "");
   add("user.get", kRead, Effect::kRead, user_get, "user-get.md",
       "IMAGE_RESIZE and custom UF_USR_* fields are not supported");
-  add("user.search", kRead, Effect::kRead, user_search, "user-search.md", "FIND uses word-prefix LIKE, no full-text index");
+  add("user.search", kRead, Effect::kRead, user_search, "user-search.md",
+      "FIND uses word-prefix LIKE, no full-text index");
   add("user.fields", kRead, Effect::kRead, user_fields, "user-fields.md", "");
   add("user.add", "user", Effect::kWrite, user_add, "user-add.md",
       "no invitation e-mail, no user limit; PERSONAL_PHOTO and extranet SONET_GROUP_ID are accepted but not stored");

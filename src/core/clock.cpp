@@ -3,9 +3,9 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
-#include <string>
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 namespace imhub {
 
@@ -50,8 +50,8 @@ std::string atom_time(int64_t unix_seconds) {
 bool parse_atom(const std::string& text, int64_t& unix_seconds) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, oh = 0, om = 0;
   char sep = 0, sign = 0;
-  int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &s, &sign, &oh,
-                      &om);
+  int n =
+      std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &s, &sign, &oh, &om);
   if (n < 3 || mo < 1 || mo > 12 || d < 1 || d > 31) return false;
   if (n > 3 && n < 7) return false;
   if (n >= 4 && sep != 'T' && sep != ' ') return false;

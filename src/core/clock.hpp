@@ -7,7 +7,7 @@
 
 namespace imhub {
 
-double now_unix();          // seconds since the epoch, microsecond resolution
+double now_unix();  // seconds since the epoch, microsecond resolution
 int64_t now_unix_seconds();
 std::string atom_time(int64_t unix_seconds);  // local zone, "+HH:MM" offset
 // Parses ATOM/ISO-8601 ("2024-07-25T13:06:54+00:00", "2024-07-25", "2024-07-25 13:06:54").

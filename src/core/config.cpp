@@ -1,8 +1,8 @@
 #include "core/config.hpp"
 
+#include <toml++/toml.h>
 #include <functional>
 #include <map>
-#include <toml++/toml.h>
 
 namespace imhub {
 namespace {

@@ -29,8 +29,8 @@ struct Config {
   int max_key_bytes = 1024;
   // [rate_limit] leaky bucket per webhook / application (protocol.md §6.1)
   bool rate_limit_enabled = false;
-  double rate_limit_rate = 2.0;   // requests drained per second
-  double rate_limit_burst = 50;   // bucket size
+  double rate_limit_rate = 2.0;  // requests drained per second
+  double rate_limit_burst = 50;  // bucket size
   // [operating_limit] per-method execution-time budget (protocol.md §6.2)
   bool operating_limit_enabled = false;
   double operating_limit_seconds = 420;

@@ -19,8 +19,7 @@ struct ErrorSpec {
 
 class ApiError : public std::exception {
  public:
-  explicit ApiError(const ErrorSpec& spec)
-      : code_(spec.code), description_(spec.description), status_(spec.status) {}
+  explicit ApiError(const ErrorSpec& spec) : code_(spec.code), description_(spec.description), status_(spec.status) {}
   ApiError(const ErrorSpec& spec, std::string description)
       : code_(spec.code), description_(std::move(description)), status_(spec.status) {}
   ApiError(std::string code, std::string description, int status)
@@ -62,8 +61,8 @@ inline constexpr ErrorSpec kAccessDenied{"ACCESS_DENIED", "Access denied!", 403}
 inline constexpr ErrorSpec kUserAuthRequired{"ACCESS_DENIED", "Access denied! User authorization required", 403};
 inline constexpr ErrorSpec kAdminRequired{"ACCESS_DENIED", "Administrator authorization required", 403};
 inline constexpr ErrorSpec kQueryLimitExceeded{"QUERY_LIMIT_EXCEEDED", "Too many requests", 503};
-inline constexpr ErrorSpec kOperationTimeLimit{"OPERATION_TIME_LIMIT",
-                                               "Method is blocked due to operation time limit.", 429};
+inline constexpr ErrorSpec kOperationTimeLimit{"OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.",
+                                               429};
 inline constexpr ErrorSpec kInternal{"INTERNAL_SERVER_ERROR", "Internal server error", 500};
 inline constexpr ErrorSpec kArgument{"ERROR_ARGUMENT", "Argument error", 400};
 inline constexpr ErrorSpec kBatchLengthExceeded{"ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded", 400};

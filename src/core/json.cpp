@@ -120,22 +120,46 @@ void write_string(std::string_view s, std::string& out, bool php_escape) {
     if (c < 0x80) {
       switch (c) {
         case '"':
-          if (php_escape) write_u(out, c); else out += "\\\"";
+          if (php_escape)
+            write_u(out, c);
+          else
+            out += "\\\"";
           break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
         case '/':
           out += php_escape ? "\\/" : "/";
           break;
-        case '<': case '>': case '&': case '\'':
-          if (php_escape) write_u(out, c); else out += static_cast<char>(c);
+        case '<':
+        case '>':
+        case '&':
+        case '\'':
+          if (php_escape)
+            write_u(out, c);
+          else
+            out += static_cast<char>(c);
           break;
         default:
-          if (c < 0x20) write_u(out, c); else out += static_cast<char>(c);
+          if (c < 0x20)
+            write_u(out, c);
+          else
+            out += static_cast<char>(c);
       }
       ++i;
       continue;
@@ -143,7 +167,10 @@ void write_string(std::string_view s, std::string& out, bool php_escape) {
     size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
     if (len == 0 || i + len > s.size() || !valid_utf8(s.substr(i, len))) {
       // Stored text is validated on input; this only guards against a broken byte slipping through.
-      if (php_escape) write_u(out, 0xFFFD); else out += "\xEF\xBF\xBD";
+      if (php_escape)
+        write_u(out, 0xFFFD);
+      else
+        out += "\xEF\xBF\xBD";
       ++i;
       continue;
     }

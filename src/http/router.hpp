@@ -19,5 +19,4 @@ class Router {
   Dispatcher& dispatcher_;
 };
 
-
 }  // namespace imhub

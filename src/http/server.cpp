@@ -86,7 +86,11 @@ struct HttpServer::Impl {
   std::set<std::shared_ptr<Connection>> open;
 
   Impl(const Config& c, Router& r, Metrics& m)
-      : config(c), router(r), metrics(m), contexts(make_contexts(c)), ioc(*contexts.front()),
+      : config(c),
+        router(r),
+        metrics(m),
+        contexts(make_contexts(c)),
+        ioc(*contexts.front()),
         pool(static_cast<size_t>(c.workers)) {}
 
   static std::vector<std::unique_ptr<asio::io_context>> make_contexts(const Config& c) {
@@ -151,8 +155,7 @@ struct HttpServer::Impl {
   awaitable<> accept_loop() {
     while (!stopping) {
       beast::error_code ec;
-      socket_t socket =
-          co_await acceptor.async_accept(pick_context(), asio::redirect_error(use_aw, ec));
+      socket_t socket = co_await acceptor.async_accept(pick_context(), asio::redirect_error(use_aw, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
         continue;  // e.g. EMFILE: keep accepting
@@ -250,7 +253,8 @@ struct HttpServer::Impl {
         co_return;
       }
       if (ec) {
-        co_await send_and_close(stream, conn, http::status::bad_request, error_json("INVALID_REQUEST", "Malformed request"));
+        co_await send_and_close(stream, conn, http::status::bad_request,
+                                error_json("INVALID_REQUEST", "Malformed request"));
         co_return;
       }
       double t0 = now_unix();
@@ -272,7 +276,8 @@ struct HttpServer::Impl {
           ec == http::error::end_of_stream || ec == asio::error::connection_reset)
         co_return;  // truncated body or slow drip: nothing was processed
       if (ec) {
-        co_await send_and_close(stream, conn, http::status::bad_request, error_json("INVALID_REQUEST", "Malformed request"));
+        co_await send_and_close(stream, conn, http::status::bad_request,
+                                error_json("INVALID_REQUEST", "Malformed request"));
         co_return;
       }
       conn.disarm();  // the request is ours now: no client timeout while it is handled
@@ -281,7 +286,8 @@ struct HttpServer::Impl {
       std::string verb(req.method_string());
       view.verb = verb;
       view.target = std::string_view(req.target().data(), req.target().size());
-      view.content_type = std::string_view(req[http::field::content_type].data(), req[http::field::content_type].size());
+      view.content_type =
+          std::string_view(req[http::field::content_type].data(), req[http::field::content_type].size());
       view.authorization =
           std::string_view(req[http::field::authorization].data(), req[http::field::authorization].size());
       view.body = req.body();
@@ -315,7 +321,8 @@ struct HttpServer::Impl {
       metrics.observe_request(reply.label, reply.status, elapsed);
       if (config.access_log)
         spdlog::info("access remote={} verb={} method={} status={} bytes={} ms={:.3f} cred={}", remote, verb,
-                     reply.label, reply.status, bytes, elapsed * 1000, reply.credential.empty() ? "-" : reply.credential);
+                     reply.label, reply.status, bytes, elapsed * 1000,
+                     reply.credential.empty() ? "-" : reply.credential);
       conn.busy = false;
       if (ec || !keep) co_return;
     }
@@ -342,9 +349,7 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(const Config& config, Router& router, Metrics& metrics)
     : impl_(std::make_unique<Impl>(config, router, metrics)) {}
 
-HttpServer::~HttpServer() {
-  impl_->pool.join();
-}
+HttpServer::~HttpServer() { impl_->pool.join(); }
 
 void HttpServer::start() { impl_->start(); }
 
@@ -355,8 +360,7 @@ void HttpServer::run() {
   for (auto& ctx : impl_->contexts) impl_->guards.push_back(asio::make_work_guard(*ctx));
   if (impl_->stopping) impl_->release_when_drained();
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < impl_->contexts.size(); ++i)
-    threads.emplace_back([this, i] { impl_->contexts[i]->run(); });
+  for (size_t i = 1; i < impl_->contexts.size(); ++i) threads.emplace_back([this, i] { impl_->contexts[i]->run(); });
   impl_->ioc.run();
   for (auto& t : threads) t.join();
   impl_->pool.join();

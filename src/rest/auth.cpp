@@ -83,7 +83,6 @@ class WebhookAuthenticator final : public Authenticator {
     if (!caller) throw ApiError(errors::kInvalidCredentials);
     return *caller;
   }
-
 };
 
 }  // namespace

@@ -25,8 +25,8 @@ const Value* accumulator(const BatchState& s, std::string_view name) {
 std::optional<Ref> parse_ref(const std::string& text, size_t pos, const BatchState& s) {
   size_t p = pos + 1;
   size_t name_end = p;
-  while (name_end < text.size() && ((text[name_end] >= 'a' && text[name_end] <= 'z') ||
-                                    (text[name_end] >= 'A' && text[name_end] <= 'Z')))
+  while (name_end < text.size() &&
+         ((text[name_end] >= 'a' && text[name_end] <= 'z') || (text[name_end] >= 'A' && text[name_end] <= 'Z')))
     ++name_end;
   const Value* acc = accumulator(s, std::string_view(text).substr(p, name_end - p));
   if (!acc || name_end >= text.size() || text[name_end] != '[') return std::nullopt;

@@ -30,10 +30,14 @@ struct Caller {
   // Key for rate limits and per-credential accounting: "webhook:7", "app:3".
   std::string credential_key() const {
     switch (kind) {
-      case AuthKind::kWebhook: return "webhook:" + std::to_string(webhook_id);
-      case AuthKind::kOAuth: return "app:" + std::to_string(app_id);
-      case AuthKind::kSession: return "session:" + std::to_string(user_id);
-      default: return "anonymous";
+      case AuthKind::kWebhook:
+        return "webhook:" + std::to_string(webhook_id);
+      case AuthKind::kOAuth:
+        return "app:" + std::to_string(app_id);
+      case AuthKind::kSession:
+        return "session:" + std::to_string(user_id);
+      default:
+        return "anonymous";
     }
   }
   // Owner of app.option.* values: the application, or the webhook standing in for one.

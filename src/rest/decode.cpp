@@ -31,7 +31,10 @@ bool split_key(const std::string& raw, std::string& name, std::vector<std::optio
       size_t close = raw.find(']', pos);
       if (close == std::string::npos) break;  // PHP drops the unmatched rest
       std::string seg = raw.substr(pos + 1, close - pos - 1);
-      if (seg.empty()) segments.emplace_back(std::nullopt); else segments.emplace_back(std::move(seg));
+      if (seg.empty())
+        segments.emplace_back(std::nullopt);
+      else
+        segments.emplace_back(std::move(seg));
       pos = close + 1;
     }
   }
@@ -210,8 +213,7 @@ std::string url_decode(std::string_view s, bool plus_as_space) {
     char c = s[i];
     if (c == '+' && plus_as_space) {
       out += ' ';
-    } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
       i += 2;
     } else {

@@ -17,8 +17,8 @@ namespace imhub {
 enum class Transport { kJson, kXml };
 
 struct DecodeLimits {
-  size_t max_depth = 32;      // bracket / JSON nesting
-  size_t max_keys = 10000;    // total number of parameter leaves and containers
+  size_t max_depth = 32;    // bracket / JSON nesting
+  size_t max_keys = 10000;  // total number of parameter leaves and containers
   size_t max_key_bytes = 1024;
 };
 

@@ -91,8 +91,7 @@ HttpReply Dispatcher::handle(const HttpRequestView& request) {
   const std::string_view query = request.query;
 
   try {
-    DecodeLimits limits{static_cast<size_t>(services_.config.max_depth),
-                        static_cast<size_t>(services_.config.max_keys),
+    DecodeLimits limits{static_cast<size_t>(services_.config.max_depth), static_cast<size_t>(services_.config.max_keys),
                         static_cast<size_t>(services_.config.max_key_bytes)};
     Value params = decode_params(query, request.content_type, request.body, limits);
     Reserved reserved = take_reserved(params, *target, request.authorization);
@@ -142,9 +141,9 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
   double handler_start = 0;
   try {
     if (!method.available_to(caller)) {
-      throw ApiError(in_batch ? errors::kInsufficientScopeBatch
-                              : caller.kind == AuthKind::kWebhook ? errors::kInsufficientScopeWebhook
-                                                                  : errors::kInsufficientScopeToken);
+      throw ApiError(in_batch                            ? errors::kInsufficientScopeBatch
+                     : caller.kind == AuthKind::kWebhook ? errors::kInsufficientScopeWebhook
+                                                         : errors::kInsufficientScopeToken);
     }
     if (services_.config.operating_limit_enabled && method.name != "batch" && operating_.any_recorded() &&
         operating_.state(key(), now_s).operating > services_.config.operating_limit_seconds)

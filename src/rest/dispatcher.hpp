@@ -29,7 +29,7 @@ struct HttpRequestView {
 
   // Filled once by Router::prepare, so the path is parsed a single time per request.
   bool prepared = false;
-  std::string path;                // without repeated or trailing slashes
+  std::string path;  // without repeated or trailing slashes
   std::string_view query;
   std::optional<RestTarget> rest;  // /rest/… targets
   const Method* method = nullptr;  // the registered method `rest` names, if any

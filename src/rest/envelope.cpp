@@ -10,12 +10,23 @@ namespace {
 void xml_escape(std::string_view s, std::string& out) {
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -25,8 +36,8 @@ std::string xml_name(std::string_view key) {
   if (key.empty() || (key[0] >= '0' && key[0] <= '9')) return "item";
   std::string out;
   for (char c : key) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-              c == '.';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
     out += ok ? c : '_';
   }
   return out;
@@ -34,8 +45,11 @@ std::string xml_name(std::string_view key) {
 
 void xml_value(const Value& v, std::string& out) {
   switch (v.kind()) {
-    case Value::Kind::kNull: break;
-    case Value::Kind::kBool: out += v.get_bool() ? "1" : ""; break;
+    case Value::Kind::kNull:
+      break;
+    case Value::Kind::kBool:
+      out += v.get_bool() ? "1" : "";
+      break;
     case Value::Kind::kList:
       for (const Value& e : v.get_list()) {
         out += "<item>";
@@ -53,7 +67,8 @@ void xml_value(const Value& v, std::string& out) {
       }
       break;
     }
-    default: xml_escape(v.to_string(), out);
+    default:
+      xml_escape(v.to_string(), out);
   }
 }
 
@@ -72,8 +87,7 @@ Value time_block(const Timing& t) {
   return v;
 }
 
-Value success_body(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total,
-                   const Value& time) {
+Value success_body(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total, const Value& time) {
   Value body = Value::map();
   body["result"] = result;
   if (next) body["next"] = *next;

@@ -13,7 +13,7 @@
 namespace imhub {
 
 struct Timing {
-  double start = 0;       // unix seconds
+  double start = 0;  // unix seconds
   double finish = 0;
   double processing = 0;  // handler time in seconds
   double operating = 0;   // accumulated method time for this credential (protocol.md §6.2)
@@ -21,8 +21,7 @@ struct Timing {
 };
 
 Value time_block(const Timing& t);
-Value success_body(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total,
-                   const Value& time);
+Value success_body(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total, const Value& time);
 Value error_body(const ApiError& e);
 // The whole success response in `transport`. JSON is written straight into the text (the hot
 // path: no intermediate tree, no copy of `result`); XML goes through success_body.

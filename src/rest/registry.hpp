@@ -46,13 +46,13 @@ using Handler = std::function<MethodResult(MethodCall&)>;
 enum class Effect { kRead, kWrite };
 
 struct Method {
-  std::string name;    // lower case
-  std::string scope;   // "" = platform method, always available
+  std::string name;   // lower case
+  std::string scope;  // "" = platform method, always available
   Effect effect = Effect::kRead;
   Handler handler;
-  std::string doc;     // reference page, e.g. "api-reference/user/user-get.md"
+  std::string doc;  // reference page, e.g. "api-reference/user/user-get.md"
   bool batchable = true;
-  std::string note;        // shown in docs/api-coverage.md (what is partial, and why)
+  std::string note;  // shown in docs/api-coverage.md (what is partial, and why)
 
   // `scope` may list alternatives ("user,user_basic"); a platform method belongs to none.
   bool in_scope(std::string_view s) const;

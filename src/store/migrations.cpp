@@ -82,6 +82,53 @@ CREATE TABLE user_options (
 );
 ALTER TABLE users ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
 )SQL"},
+      // Chats, members and messages (design.md "Performance design"): every message takes the
+      // chat's next sequence number; a member's unread count is the chat's last sequence minus
+      // the member's last read sequence, so a message never touches other members' rows.
+      {3, "chats", R"SQL(
+CREATE TABLE chats (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  color TEXT NOT NULL DEFAULT '',
+  avatar TEXT NOT NULL DEFAULT '',
+  owner_id BIGINT NOT NULL DEFAULT 0,
+  author_id BIGINT NOT NULL DEFAULT 0,
+  entity_type TEXT NOT NULL DEFAULT '',
+  entity_id TEXT NOT NULL DEFAULT '',
+  private_key TEXT,
+  last_seq BIGINT NOT NULL DEFAULT 0,
+  last_message_id BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX chats_private_pair ON chats (private_key);
+CREATE INDEX chats_by_entity ON chats (entity_type, entity_id);
+CREATE TABLE chat_members (
+  chat_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  joined_at BIGINT NOT NULL,
+  first_visible_id BIGINT NOT NULL DEFAULT 0,
+  last_read_seq BIGINT NOT NULL DEFAULT 0,
+  last_read_id BIGINT NOT NULL DEFAULT 0,
+  muted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (chat_id, user_id)
+);
+CREATE INDEX chat_members_by_user ON chat_members (user_id, chat_id);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  chat_id BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  author_id BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  params TEXT NOT NULL DEFAULT '',
+  system INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  edited_at BIGINT NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_by_chat ON messages (chat_id, id);
+)SQL"},
   };
   return kAll;
 }

@@ -34,9 +34,12 @@ const std::string& Row::str(size_t i) const {
   const SqlValue& v = cols_[i];
   if (auto p = std::get_if<std::string>(&v)) return *p;
   if (rendered_.empty()) rendered_.resize(cols_.size());
-  if (auto p = std::get_if<int64_t>(&v)) rendered_[i] = std::to_string(*p);
-  else if (auto p = std::get_if<double>(&v)) rendered_[i] = format_double(*p);
-  else rendered_[i].clear();
+  if (auto p = std::get_if<int64_t>(&v))
+    rendered_[i] = std::to_string(*p);
+  else if (auto p = std::get_if<double>(&v))
+    rendered_[i] = format_double(*p);
+  else
+    rendered_[i].clear();
   return rendered_[i];
 }
 

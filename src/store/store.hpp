@@ -10,9 +10,9 @@
 #include <functional>
 #include <optional>
 #include <stdexcept>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -25,7 +25,7 @@ class Row {
   explicit Row(std::vector<SqlValue> cols) : cols_(std::move(cols)) {}
   size_t size() const { return cols_.size(); }
   bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols_[i]); }
-  int64_t i64(size_t i) const;             // NULL → 0; text parsed
+  int64_t i64(size_t i) const;  // NULL → 0; text parsed
   double f64(size_t i) const;
   const std::string& str(size_t i) const;  // NULL → ""; numbers are rendered
   std::optional<int64_t> opt_i64(size_t i) const;

@@ -58,8 +58,9 @@ std::optional<Department> find_department(Conn& c, int64_t id) {
 }
 
 int64_t insert_department(Conn& c, Department& d) {
-  auto row = c.query_one("INSERT INTO departments (name, sort, parent_id, head_id) VALUES ($1, $2, $3, $4) RETURNING id",
-                         {d.name, d.sort, opt_value(d.parent), opt_value(d.head)});
+  auto row =
+      c.query_one("INSERT INTO departments (name, sort, parent_id, head_id) VALUES ($1, $2, $3, $4) RETURNING id",
+                  {d.name, d.sort, opt_value(d.parent), opt_value(d.head)});
   d.id = row->i64(0);
   return d.id;
 }

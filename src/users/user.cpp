@@ -63,8 +63,8 @@ std::optional<User> find_user(Conn& c, int64_t id) {
 
 std::vector<int64_t> user_departments(Conn& c, int64_t user_id) {
   std::vector<int64_t> out;
-  for (const Row& r : c.query("SELECT department_id FROM user_departments WHERE user_id = $1 ORDER BY department_id",
-                              {user_id}))
+  for (const Row& r :
+       c.query("SELECT department_id FROM user_departments WHERE user_id = $1 ORDER BY department_id", {user_id}))
     out.push_back(r.i64(0));
   return out;
 }
@@ -86,17 +86,34 @@ std::string search_text(const User& u) {
                    u.work_position);
 }
 SqlArgs user_args(const User& u) {
-  return {int64_t{u.active},  u.login,          u.name,
-          u.last_name,        u.second_name,    u.email,
-          u.xml_id,           u.work_position,  u.work_phone,
-          u.work_company,     u.personal_gender, u.personal_birthday,
-          u.personal_www,     u.personal_mobile, u.personal_phone,
-          u.personal_city,    u.personal_photo, u.uf_phone_inner,
-          u.uf_employment_date, u.time_zone,    u.user_type,
-          u.external_auth_id, int64_t{u.is_admin}, u.date_register,
+  return {int64_t{u.active},
+          u.login,
+          u.name,
+          u.last_name,
+          u.second_name,
+          u.email,
+          u.xml_id,
+          u.work_position,
+          u.work_phone,
+          u.work_company,
+          u.personal_gender,
+          u.personal_birthday,
+          u.personal_www,
+          u.personal_mobile,
+          u.personal_phone,
+          u.personal_city,
+          u.personal_photo,
+          u.uf_phone_inner,
+          u.uf_employment_date,
+          u.time_zone,
+          u.user_type,
+          u.external_auth_id,
+          int64_t{u.is_admin},
+          u.date_register,
           u.last_login ? SqlValue(*u.last_login) : SqlValue(nullptr),
           u.last_activity ? SqlValue(*u.last_activity) : SqlValue(nullptr),
-          u.timestamp_x,      search_text(u)};
+          u.timestamp_x,
+          search_text(u)};
 }
 }  // namespace
 

@@ -73,7 +73,8 @@ std::optional<SqlValue> typed(Kind kind, const Value& v) {
       if (!i) return std::nullopt;
       return SqlValue(*i);
     }
-    case Kind::kBool: return SqlValue(int64_t{v.is_yes() || (v.is_string() && iequals(v.get_string(), "true"))});
+    case Kind::kBool:
+      return SqlValue(int64_t{v.is_yes() || (v.is_string() && iequals(v.get_string(), "true"))});
     case Kind::kTime: {
       int64_t t = 0;
       if (!parse_atom(v.to_string(), t)) return std::nullopt;
@@ -85,7 +86,8 @@ std::optional<SqlValue> typed(Kind kind, const Value& v) {
       if (!parse_atom(s, t)) return std::nullopt;
       return SqlValue(s.substr(0, 10));  // stored as YYYY-MM-DD, compared as text
     }
-    default: return SqlValue(v.to_string());
+    default:
+      return SqlValue(v.to_string());
   }
 }
 
@@ -131,7 +133,8 @@ std::string find_condition(SqlWhere& w, const std::string& text) {
     std::string d = w.bind(like_escape(word) + "%");
     std::string cond = "(' ' || search_text) LIKE " + p +
                        " ESCAPE '\\' OR id IN (SELECT ud.user_id FROM user_departments ud JOIN departments d ON "
-                       "d.id = ud.department_id WHERE LOWER(d.name) LIKE " + d + " ESCAPE '\\')";
+                       "d.id = ud.department_id WHERE LOWER(d.name) LIKE " +
+                       d + " ESCAPE '\\')";
     out += (out.empty() ? "(" : " AND (") + cond + ")";
   }
   return out.empty() ? "1=1" : out;
@@ -139,7 +142,8 @@ std::string find_condition(SqlWhere& w, const std::string& text) {
 
 std::string department_name_condition(SqlWhere& w, const std::string& name) {
   return "id IN (SELECT ud.user_id FROM user_departments ud JOIN departments d ON d.id = ud.department_id WHERE "
-         "LOWER(d.name) LIKE LOWER(" + w.bind(like_escape(name) + "%") + ") ESCAPE '\\')";
+         "LOWER(d.name) LIKE LOWER(" +
+         w.bind(like_escape(name) + "%") + ") ESCAPE '\\')";
 }
 
 std::string online_condition(SqlWhere& w, bool online, int64_t now) {
@@ -148,13 +152,16 @@ std::string online_condition(SqlWhere& w, bool online, int64_t now) {
 }
 
 // One filter entry as SQL; "" adds nothing.
-std::string condition(SqlWhere& w, const FilterKey& key, const Field& f, const Value& value, bool search,
-                      int64_t now) {
+std::string condition(SqlWhere& w, const FilterKey& key, const Field& f, const Value& value, bool search, int64_t now) {
   switch (f.kind) {
-    case Kind::kFind: return find_condition(w, value.to_string());
-    case Kind::kDepartmentName: return department_name_condition(w, value.to_string());
-    case Kind::kOnline: return online_condition(w, value.is_yes() != negated(key.op), now);
-    default: break;
+    case Kind::kFind:
+      return find_condition(w, value.to_string());
+    case Kind::kDepartmentName:
+      return department_name_condition(w, value.to_string());
+    case Kind::kOnline:
+      return online_condition(w, value.is_yes() != negated(key.op), now);
+    default:
+      break;
   }
   if (f.kind == Kind::kText && is_like(key.op)) {
     // Several patterns: any may match, or (negated) none may.
@@ -205,8 +212,8 @@ void add_filter(SqlWhere& w, const UserListQuery& q, int64_t now) {
 
 FilterKey split_filter_key(const std::string& key) {
   // Longest operators first so "!%=" is not read as "!%".
-  static const std::array<const char*, 15> kOps = {"!%=", "!=%", ">=", "<=", "!@", "!%", "=%", "%=", "!=",
-                                                   ">",   "<",   "@",  "%",  "=",  "!"};
+  static const std::array<const char*, 15> kOps = {
+      "!%=", "!=%", ">=", "<=", "!@", "!%", "=%", "%=", "!=", ">", "<", "@", "%", "=", "!"};
   for (const char* op : kOps) {
     std::string o(op);
     if (key.compare(0, o.size(), o) == 0) return {o, to_upper(key.substr(o.size()))};
@@ -227,8 +234,8 @@ UserPage query_users(Conn& c, const UserListQuery& q, int64_t offset, int64_t no
   if (sort_field != "ID") order += ", id ASC";
   UserPage page;
   if (offset >= 0) page.total = c.query_one("SELECT COUNT(*) FROM users" + w.sql(), w.args())->i64(0);
-  std::string sql = std::string("SELECT ") + kUserColumns + " FROM users" + w.sql() + " ORDER BY " + order +
-                    " LIMIT " + std::to_string(kPageSize) + " OFFSET " + std::to_string(std::max<int64_t>(offset, 0));
+  std::string sql = std::string("SELECT ") + kUserColumns + " FROM users" + w.sql() + " ORDER BY " + order + " LIMIT " +
+                    std::to_string(kPageSize) + " OFFSET " + std::to_string(std::max<int64_t>(offset, 0));
   for (const Row& r : c.query(sql, w.args())) page.users.push_back(read_user(r));
   fill_departments(c, page.users);
   return page;

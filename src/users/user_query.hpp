@@ -26,13 +26,13 @@ struct UserListQuery {
 };
 
 struct UserPage {
-  std::vector<User> users;               // departments filled
-  std::optional<int64_t> total;          // absent when counting was skipped (offset < 0)
+  std::vector<User> users;       // departments filled
+  std::optional<int64_t> total;  // absent when counting was skipped (offset < 0)
 };
 
 // Operator prefix of a filter key, split from the field name (upper-cased).
 struct FilterKey {
-  std::string op;     // "", "=", "!", "!=", ">", ">=", "<", "<=", "@", "!@", "%", "=%", "%=", "!%", "!=%", "!%="
+  std::string op;  // "", "=", "!", "!=", ">", ">=", "<", "<=", "@", "!@", "%", "=%", "%=", "!%", "!=%", "!%="
   std::string field;
 };
 FilterKey split_filter_key(const std::string& key);

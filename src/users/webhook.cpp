@@ -37,10 +37,10 @@ std::pair<Webhook, std::string> create_webhook(Conn& c, int64_t user_id, const s
 std::optional<Webhook> verify_webhook(Conn& c, int64_t user_id, const std::string& secret) {
   const std::string presented = sha256_hex(secret);
   std::optional<Webhook> match;
-  for (const Row& r : c.query(
-           "SELECT id, user_id, scopes, title, created_at, active, secret_hash FROM webhooks WHERE user_id = $1 "
-           "AND active = 1",
-           {user_id})) {
+  for (const Row& r :
+       c.query("SELECT id, user_id, scopes, title, created_at, active, secret_hash FROM webhooks WHERE user_id = $1 "
+               "AND active = 1",
+               {user_id})) {
     if (constant_time_equals(r.str(6), presented) && !match) match = read_webhook(r);
   }
   return match;

@@ -18,8 +18,8 @@ TEST(Envelope, RenderSuccessMatchesTheTree) {
   result["ID"] = "1";
   result["list"] = Value::list();
   result["url"] = "https://x/y?a=<b>&c='d'";
-  for (auto [next, total] : {std::pair<std::optional<int64_t>, std::optional<int64_t>>{std::nullopt, std::nullopt},
-                             {50, 126}}) {
+  for (auto [next, total] :
+       {std::pair<std::optional<int64_t>, std::optional<int64_t>>{std::nullopt, std::nullopt}, {50, 126}}) {
     EXPECT_EQ(render_success(result, next, total, t, Transport::kJson),
               to_json(success_body(result, next, total, time_block(t))));
     EXPECT_EQ(render_success(result, next, total, t, Transport::kXml),

@@ -12,8 +12,8 @@ namespace {
 struct TempDir {
   std::filesystem::path path;
   TempDir() {
-    path = std::filesystem::temp_directory_path() / ("imhub-unit-" + std::to_string(::getpid()) + "-" +
-                                                     std::to_string(reinterpret_cast<uintptr_t>(this)));
+    path = std::filesystem::temp_directory_path() /
+           ("imhub-unit-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
     std::filesystem::create_directories(path);
   }
   ~TempDir() { std::filesystem::remove_all(path); }
@@ -83,7 +83,9 @@ TEST(Store, GroupCommitIsolatesFailingUnits) {
 TEST(Store, PlaceholdersByNumber) {
   TempDir d;
   auto s = open(d);
-  auto row = s->read_with([](Conn& c) { return *c.query_one("SELECT $2 || $1", {std::string("b"), std::string("a")}); });
+  auto row = s->read_with([](Conn& c) {
+    return *c.query_one("SELECT $2 || $1", {std::string("b"), std::string("a")});
+  });
   EXPECT_EQ(row.str(0), "ab");
 }
 
@@ -98,9 +100,7 @@ TEST(TableEpochs, MoveOnlyForWrittenTablesAndAcrossInstances) {
   auto s = open(d);
   const uint64_t users0 = s->table_epoch("users");
   const uint64_t hooks0 = s->table_epoch("webhooks");
-  s->write([](Conn& c) {
-    c.exec("INSERT INTO departments (id, name, sort, parent_id) VALUES (77, 'x', 500, NULL)");
-  });
+  s->write([](Conn& c) { c.exec("INSERT INTO departments (id, name, sort, parent_id) VALUES (77, 'x', 500, NULL)"); });
   EXPECT_EQ(s->table_epoch("users"), users0) << "a table nobody wrote must keep its epoch";
   EXPECT_GT(s->table_epoch("departments"), 0u);
   const uint64_t before = s->table_epoch("departments");

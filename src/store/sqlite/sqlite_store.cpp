@@ -133,11 +133,14 @@ class SqliteConn final : public Conn {
         continue;
       }
       const SqlValue& a = args[idx];
-      if (auto p = std::get_if<int64_t>(&a)) sqlite3_bind_int64(stmt, i, *p);
-      else if (auto p = std::get_if<double>(&a)) sqlite3_bind_double(stmt, i, *p);
+      if (auto p = std::get_if<int64_t>(&a))
+        sqlite3_bind_int64(stmt, i, *p);
+      else if (auto p = std::get_if<double>(&a))
+        sqlite3_bind_double(stmt, i, *p);
       else if (auto p = std::get_if<std::string>(&a))
         sqlite3_bind_text64(stmt, i, p->data(), p->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-      else sqlite3_bind_null(stmt, i);
+      else
+        sqlite3_bind_null(stmt, i);
     }
     return stmt;
   }
@@ -331,8 +334,10 @@ class SqliteStore final : public Store {
       ++batch_buckets_[b];
     }
     for (size_t i = 0; i < group.size(); ++i) {
-      if (failures[i]) group[i]->done.set_exception(failures[i]);
-      else group[i]->done.set_value();
+      if (failures[i])
+        group[i]->done.set_exception(failures[i]);
+      else
+        group[i]->done.set_value();
     }
   }
 

@@ -9,11 +9,11 @@
 namespace imhub {
 
 struct SqliteOptions {
-  std::string path;                // database file
-  bool synchronous_full = true;    // FULL: durable against power loss; NORMAL: against process crash
+  std::string path;              // database file
+  bool synchronous_full = true;  // FULL: durable against power loss; NORMAL: against process crash
   int read_connections = 8;
-  int busy_timeout_ms = 10000;     // other processes (the CLI) may hold the write lock briefly
-  int max_group = 256;             // units per group commit
+  int busy_timeout_ms = 10000;  // other processes (the CLI) may hold the write lock briefly
+  int max_group = 256;          // units per group commit
   // Apply migrations only up to this version (0 = all). Tests use it to start from an older schema.
   int migrate_to = 0;
 };

@@ -52,8 +52,7 @@ uint64_t TableEpochs::current(std::string_view table) const {
 
 void TableEpochs::bump(uint64_t slot_mask) {
   for (int i = 0; i < kSlots; ++i)
-    if (slot_mask & (uint64_t{1} << i))
-      std::atomic_ref<uint64_t>(slots_[i]).fetch_add(1, std::memory_order_acq_rel);
+    if (slot_mask & (uint64_t{1} << i)) std::atomic_ref<uint64_t>(slots_[i]).fetch_add(1, std::memory_order_acq_rel);
 }
 
 }  // namespace imhub

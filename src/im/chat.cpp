@@ -1,0 +1,102 @@
+#include "im/chat.hpp"
+
+#include "core/clock.hpp"
+#include "core/strings.hpp"
+
+namespace imhub {
+namespace {
+
+constexpr const char* kChatColumns =
+    "id, type, title, description, color, avatar, owner_id, author_id, entity_type, entity_id, last_seq, "
+    "last_message_id, created_at";
+
+Chat read_chat(const Row& r) {
+  Chat ch;
+  ch.id = r.i64(0);
+  ch.type = r.str(1);
+  ch.title = r.str(2);
+  ch.description = r.str(3);
+  ch.color = r.str(4);
+  ch.avatar = r.str(5);
+  ch.owner_id = r.i64(6);
+  ch.author_id = r.i64(7);
+  ch.entity_type = r.str(8);
+  ch.entity_id = r.str(9);
+  ch.last_seq = r.i64(10);
+  ch.last_message_id = r.i64(11);
+  ch.created_at = r.i64(12);
+  return ch;
+}
+
+}  // namespace
+
+const std::vector<std::string>& chat_colors() {
+  static const std::vector<std::string> kColors = {"RED",  "GREEN",   "MINT", "LIGHT_BLUE", "DARK_BLUE", "PURPLE",
+                                                   "AQUA", "PINK",    "LIME", "BROWN",      "AZURE",     "KHAKI",
+                                                   "SAND", "MARENGO", "GRAY", "GRAPHITE"};
+  return kColors;
+}
+
+std::optional<std::string> normalize_color(const std::string& name) {
+  const std::string upper = to_upper(trim(name));
+  for (const auto& c : chat_colors())
+    if (c == upper) return c;
+  return std::nullopt;
+}
+
+std::optional<Chat> find_chat(Conn& c, int64_t id) {
+  auto row = c.query_one(std::string("SELECT ") + kChatColumns + " FROM chats WHERE id = $1", {id});
+  if (!row) return std::nullopt;
+  return read_chat(*row);
+}
+
+std::optional<ChatMember> find_member(Conn& c, int64_t chat_id, int64_t user_id) {
+  auto r = c.query_one(
+      "SELECT chat_id, user_id, joined_at, first_visible_id, last_read_seq, last_read_id, muted FROM chat_members "
+      "WHERE chat_id = $1 AND user_id = $2",
+      {chat_id, user_id});
+  if (!r) return std::nullopt;
+  return ChatMember{r->i64(0), r->i64(1), r->i64(2), r->i64(3), r->i64(4), r->i64(5), r->i64(6) != 0};
+}
+
+std::vector<int64_t> member_ids(Conn& c, int64_t chat_id) {
+  std::vector<int64_t> out;
+  for (const Row& r :
+       c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY joined_at, user_id", {chat_id}))
+    out.push_back(r.i64(0));
+  return out;
+}
+
+std::optional<int64_t> find_chat_by_entity(Conn& c, const std::string& entity_type, const std::string& entity_id) {
+  auto r = c.query_one("SELECT id FROM chats WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT 1",
+                       {entity_type, entity_id});
+  if (!r) return std::nullopt;
+  return r->i64(0);
+}
+
+bool can_read(Conn& c, const Chat& chat, int64_t user_id) {
+  return chat.type == "O" || find_member(c, chat.id, user_id).has_value();
+}
+
+int64_t insert_chat(Conn& c, Chat& chat, const std::vector<int64_t>& members) {
+  chat.created_at = now_unix_seconds();
+  auto row = c.query_one(
+      "INSERT INTO chats (type, title, description, color, avatar, owner_id, author_id, entity_type, entity_id, "
+      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+      {chat.type, chat.title, chat.description, chat.color, chat.avatar, chat.owner_id, chat.author_id,
+       chat.entity_type, chat.entity_id, chat.created_at});
+  chat.id = row->i64(0);
+  add_member(c, chat.id, chat.owner_id, 0);
+  for (int64_t u : members)
+    if (u != chat.owner_id) add_member(c, chat.id, u, 0);
+  return chat.id;
+}
+
+void add_member(Conn& c, int64_t chat_id, int64_t user_id, int64_t first_visible_id) {
+  c.exec(
+      "INSERT INTO chat_members (chat_id, user_id, joined_at, first_visible_id) VALUES ($1, $2, $3, $4) "
+      "ON CONFLICT (chat_id, user_id) DO NOTHING",
+      {chat_id, user_id, now_unix_seconds(), first_visible_id});
+}
+
+}  // namespace imhub

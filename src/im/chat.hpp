@@ -1,0 +1,56 @@
+// Chats and their members: the stored records and the rules of who may see and change them.
+// Chat types (protocol.md §11): P private dialog of two users, C chat by invitation, O open
+// chat anyone may read and join. Dialog ids: "N" is the private dialog with user N, "chatN"
+// is chat N.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace imhub {
+
+struct Chat {
+  int64_t id = 0;
+  std::string type;  // "P", "C", "O"
+  std::string title, description, color, avatar;
+  int64_t owner_id = 0;
+  int64_t author_id = 0;
+  std::string entity_type, entity_id;
+  int64_t last_seq = 0;
+  int64_t last_message_id = 0;
+  int64_t created_at = 0;
+};
+
+struct ChatMember {
+  int64_t chat_id = 0;
+  int64_t user_id = 0;
+  int64_t joined_at = 0;
+  int64_t first_visible_id = 0;  // HIDE_HISTORY: messages before this id stay hidden from the member
+  int64_t last_read_seq = 0;
+  int64_t last_read_id = 0;
+  bool muted = false;
+};
+
+// The colours of spec "im.chat.add" (COLOR), in the platform's order.
+const std::vector<std::string>& chat_colors();
+// A colour name from the list, upper-cased, or nullopt when it is not one.
+std::optional<std::string> normalize_color(const std::string& name);
+
+std::optional<Chat> find_chat(Conn& c, int64_t id);
+std::optional<ChatMember> find_member(Conn& c, int64_t chat_id, int64_t user_id);
+std::vector<int64_t> member_ids(Conn& c, int64_t chat_id);
+// Chat id for an exact entity pair; the newest when several match.
+std::optional<int64_t> find_chat_by_entity(Conn& c, const std::string& entity_type, const std::string& entity_id);
+
+// Whether `user_id` may read the chat: members, and anyone for open chats.
+bool can_read(Conn& c, const Chat& chat, int64_t user_id);
+
+// Inserts the chat (fills id and created_at) and its members; the owner is a member.
+int64_t insert_chat(Conn& c, Chat& chat, const std::vector<int64_t>& members);
+void add_member(Conn& c, int64_t chat_id, int64_t user_id, int64_t first_visible_id);
+
+}  // namespace imhub
