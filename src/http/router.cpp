@@ -11,7 +11,6 @@ void Router::prepare(HttpRequestView& request) const {
   split_target(request.target, path, request.query);
   request.path = normalize_path(path);
   if (request.path.rfind("/rest/", 0) == 0) dispatcher_.prepare(request);
-  request.prepared = true;
 }
 
 HttpReply Router::handle(const HttpRequestView& request) {

@@ -215,15 +215,16 @@ struct HttpServer::Impl {
 
   template <class Stream>
   awaitable<> send_and_close(Stream& stream, Connection& conn, http::status status, std::string body) {
-    http::response<http::string_body> res{status, 11};
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.set(http::field::access_control_allow_origin, "*");
-    res.keep_alive(false);
-    res.body() = std::move(body);
-    res.prepare_payload();
+    ResponseHead head;
+    head.status = static_cast<int>(status);
+    head.keep_alive = false;
+    head.content_type = "application/json; charset=utf-8";
+    head.content_length = body.size();
+    const std::string head_text = render_response_head(head);
+    const std::array<asio::const_buffer, 2> out{asio::buffer(head_text), asio::buffer(body)};
     beast::error_code ec;
     conn.arm(5);
-    co_await http::async_write(stream, res, asio::redirect_error(use_aw, ec));
+    co_await asio::async_write(stream, out, asio::redirect_error(use_aw, ec));
   }
 
   template <class Stream>

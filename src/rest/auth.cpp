@@ -1,10 +1,10 @@
 #include "rest/auth.hpp"
 
-#include <atomic>
 #include <unordered_map>
 
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/thread_cache.hpp"
 #include "rest/services.hpp"
 #include "users/user.hpp"
 #include "users/webhook.hpp"
@@ -26,35 +26,18 @@ namespace {
 // secret always costs a store read.
 class WebhookAuthenticator final : public Authenticator {
  public:
-  WebhookAuthenticator() : instance_(next_instance_++) {}
-
   CallerPtr authenticate(const Credentials& creds, Services& services) override {
     if (!creds.webhook_user || !creds.webhook_secret) return nullptr;
-    thread_local Entries local;
-    // Read before the store: a change committed meanwhile leaves the entry already stale.
     const uint64_t epoch = services.store.table_epoch("webhooks") + services.store.table_epoch("users");
-    if (local.instance != instance_ || local.epoch != epoch || local.callers.size() >= kMaxEntries) {
-      local.callers.clear();
-      local.instance = instance_;
-      local.epoch = epoch;
-    }
     std::string key = *creds.webhook_user + '\n' + sha256_hex(*creds.webhook_secret);
-    auto it = local.callers.find(key);
-    if (it != local.callers.end()) return it->second;
-    CallerPtr caller = std::make_shared<const Caller>(verify(creds, services));
-    local.callers.emplace(std::move(key), caller);
+    if (const CallerPtr* hit = cache_.find(key, epoch)) return *hit;
+    CallerPtr caller = std::make_shared<const Caller>(verify(creds, services));  // throws on failure
+    cache_.put(std::move(key), caller);
     return caller;
   }
 
  private:
-  static constexpr size_t kMaxEntries = 4096;
-  static inline std::atomic<uint64_t> next_instance_{1};
-  struct Entries {
-    uint64_t instance = 0;  // which authenticator these belong to
-    uint64_t epoch = 0;
-    std::unordered_map<std::string, CallerPtr> callers;
-  };
-  const uint64_t instance_;
+  ThreadCache<std::string, CallerPtr> cache_{4096};
 
   static Caller verify(const Credentials& creds, Services& services) {
     const std::string& login = *creds.webhook_user;

@@ -28,7 +28,6 @@ struct HttpRequestView {
   std::string remote;
 
   // Filled once by Router::prepare, so the path is parsed a single time per request.
-  bool prepared = false;
   std::string path;  // without repeated or trailing slashes
   std::string_view query;
   std::optional<RestTarget> rest;  // /rest/… targets

@@ -7,20 +7,21 @@
 #include <cstdint>
 #include <memory>
 
+#include "core/thread_cache.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
 
 class UserCache {
  public:
-  explicit UserCache(Store& store);
+  explicit UserCache(Store& store) : store_(store) {}
   // The stored user (departments filled), or null when there is none.
   std::shared_ptr<const User> find(int64_t id);
 
  private:
   uint64_t epoch() const;
   Store& store_;
-  const uint64_t instance_;  // tells this cache's per-thread entries from another's
+  ThreadCache<int64_t, std::shared_ptr<const User>> cache_{100000};
 };
 
 }  // namespace imhub

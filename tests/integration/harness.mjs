@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import assert from 'node:assert/strict';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const BINARY = process.env.IMHUB_BINARY || join(here, '..', '..', 'build', 'imhub');
@@ -64,6 +65,22 @@ export class Server {
   }
 
   // POSTs JSON params to the admin webhook (or `opts.webhook`); returns {status, body, headers}.
+  // A call that must succeed (200); returns the body.
+  async ok(method, params, opts) {
+    const r = await this.call(method, params, opts);
+    assert.equal(r.status, 200, `${method}: ${r.text}`);
+    return r.body;
+  }
+
+  // A call that must fail with this status and error code (and description, when given).
+  async fails(method, params, status, error, description, opts) {
+    const r = await this.call(method, params, opts);
+    assert.equal(r.status, status, `${method}: ${r.text}`);
+    assert.equal(r.body.error, error);
+    if (description !== undefined) assert.equal(r.body.error_description, description);
+    return r.body;
+  }
+
   async call(method, params = {}, opts = {}) {
     const url = `${this.base}${opts.webhook || this.webhook}${method}`;
     const r = await fetch(url, {

@@ -7,19 +7,8 @@ let server;
 let ann, bob, carl;          // user ids
 let annHook, carlHook;       // scope im
 
-async function ok(method, params, opts) {
-  const r = await server.call(method, params, opts);
-  assert.equal(r.status, 200, `${method}: ${r.text}`);
-  return r.body;
-}
-
-async function fails(method, params, status, error, description, opts) {
-  const r = await server.call(method, params, opts);
-  assert.equal(r.status, status, `${method}: ${r.text}`);
-  assert.equal(r.body.error, error);
-  if (description !== undefined) assert.equal(r.body.error_description, description);
-  return r.body;
-}
+const ok = (...args) => server.ok(...args);
+const fails = (...args) => server.fails(...args);
 
 before(async () => {
   server = await startServer();

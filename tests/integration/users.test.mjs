@@ -25,19 +25,8 @@ const currentExample = {
 };
 const ATOM = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
 
-async function ok(method, params, opts) {
-  const r = await server.call(method, params, opts);
-  assert.equal(r.status, 200, `${method}: ${r.text}`);
-  return r.body;
-}
-
-async function fails(method, params, status, error, description, opts) {
-  const r = await server.call(method, params, opts);
-  assert.equal(r.status, status, `${method}: ${r.text}`);
-  assert.equal(r.body.error, error);
-  if (description !== undefined) assert.equal(r.body.error_description, description);
-  return r.body;
-}
+const ok = (...args) => server.ok(...args);
+const fails = (...args) => server.fails(...args);
 
 before(async () => {
   server = await startServer();
