@@ -37,6 +37,17 @@ const std::vector<std::string>& chat_colors() {
   return kColors;
 }
 
+std::string chat_color_hex(const std::string& name) {
+  static const std::vector<std::pair<std::string, std::string>> kHex = {
+      {"RED", "#df532d"},       {"GREEN", "#64a513"},   {"MINT", "#4ba984"},  {"LIGHT_BLUE", "#4ba5c3"},
+      {"DARK_BLUE", "#3e99ce"}, {"PURPLE", "#8474c8"},  {"AQUA", "#1eb4aa"},  {"PINK", "#f76187"},
+      {"LIME", "#58cc47"},      {"BROWN", "#ab7761"},   {"AZURE", "#29619b"}, {"KHAKI", "#728f7a"},
+      {"SAND", "#ba9c7b"},      {"MARENGO", "#556574"}, {"GRAY", "#909090"},  {"GRAPHITE", "#5e5f5e"}};
+  for (const auto& [n, hex] : kHex)
+    if (n == name) return hex;
+  return "#4ba984";
+}
+
 std::optional<std::string> normalize_color(const std::string& name) {
   const std::string upper = to_upper(trim(name));
   for (const auto& c : chat_colors())
@@ -86,7 +97,7 @@ int64_t insert_chat(Conn& c, Chat& chat, const std::vector<int64_t>& members) {
       {chat.type, chat.title, chat.description, chat.color, chat.avatar, chat.owner_id, chat.author_id,
        chat.entity_type, chat.entity_id, chat.created_at});
   chat.id = row->i64(0);
-  add_member(c, chat.id, chat.owner_id, 0);
+  if (chat.owner_id > 0) add_member(c, chat.id, chat.owner_id, 0);
   for (int64_t u : members)
     if (u != chat.owner_id) add_member(c, chat.id, u, 0);
   return chat.id;

@@ -39,6 +39,8 @@ struct ChatMember {
 const std::vector<std::string>& chat_colors();
 // A colour name from the list, upper-cased, or nullopt when it is not one.
 std::optional<std::string> normalize_color(const std::string& name);
+// The hex value objects show for a colour name ("MINT" → "#4ba984"; Bitrix\Im\Color).
+std::string chat_color_hex(const std::string& name);
 
 std::optional<Chat> find_chat(Conn& c, int64_t id);
 std::optional<ChatMember> find_member(Conn& c, int64_t chat_id, int64_t user_id);

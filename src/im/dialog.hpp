@@ -1,0 +1,32 @@
+// Dialog ids (protocol.md §11.2): "N" is the private dialog with user N, "chatN" chat N. A
+// private dialog is a P chat of two users, keyed "min:max"; it comes into being with its first
+// message.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "im/chat.hpp"
+#include "store/store.hpp"
+
+namespace imhub {
+
+struct DialogRef {
+  bool is_chat = false;
+  int64_t id = 0;  // chat id, or the other user's id
+};
+
+// Parses `^(\d+|chat\d+)$` (case-insensitive); nullopt otherwise.
+std::optional<DialogRef> parse_dialog_id(std::string_view text);
+
+std::string private_key(int64_t a, int64_t b);
+std::optional<Chat> find_private_chat(Conn& c, int64_t a, int64_t b);
+// The private chat of two users, created (with both as members) when missing. Write connection.
+Chat ensure_private_chat(Conn& c, int64_t a, int64_t b);
+
+// The dialog id of `chat` as `viewer` sees it: "chatN", or the other user's id for P chats.
+std::string dialog_id_of(Conn& c, const Chat& chat, int64_t viewer);
+
+}  // namespace imhub

@@ -1,0 +1,22 @@
+// The messenger's user object ("JSON-mode", lower-case keys): im.user.get, `users` of
+// im.dialog.messages.get, im.dialog.users.list, recent and search items (spec 002 im.user.get,
+// reference chats/users/im-user-get.md). Dates are ATOM; "not set" is `false`.
+#pragma once
+
+#include <cstdint>
+
+#include "core/value.hpp"
+#include "store/store.hpp"
+#include "users/user.hpp"
+
+namespace imhub {
+
+struct Services;
+
+// The user's colour: a fixed pick from the chat palette, so it stays the same across calls.
+std::string user_color_hex(int64_t user_id);
+
+// `c` is an open read connection (presence is looked up through it).
+Value im_user_object(Conn& c, const Services& s, const User& u);
+
+}  // namespace imhub
