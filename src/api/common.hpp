@@ -14,5 +14,8 @@ void register_batch_method(Registry& r);
 void register_user_methods(Registry& r);
 void register_department_methods(Registry& r);
 void register_im_chat_methods(Registry& r);
+void register_im_message_methods(Registry& r);
+void register_im_dialog_methods(Registry& r);
+void register_im_recent_methods(Registry& r);
 
 }  // namespace imhub

@@ -8,6 +8,9 @@ void register_all_methods(Registry& r) {
   register_user_methods(r);
   register_department_methods(r);
   register_im_chat_methods(r);
+  register_im_message_methods(r);
+  register_im_dialog_methods(r);
+  register_im_recent_methods(r);
 }
 
 }  // namespace imhub

@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kChatColumns =
     "id, type, title, description, color, avatar, owner_id, author_id, entity_type, entity_id, last_seq, "
-    "last_message_id, created_at";
+    "last_message_id, created_at, last_message_at";
 
 Chat read_chat(const Row& r) {
   Chat ch;
@@ -25,6 +25,7 @@ Chat read_chat(const Row& r) {
   ch.last_seq = r.i64(10);
   ch.last_message_id = r.i64(11);
   ch.created_at = r.i64(12);
+  ch.last_message_at = r.i64(13);
   return ch;
 }
 
@@ -63,11 +64,12 @@ std::optional<Chat> find_chat(Conn& c, int64_t id) {
 
 std::optional<ChatMember> find_member(Conn& c, int64_t chat_id, int64_t user_id) {
   auto r = c.query_one(
-      "SELECT chat_id, user_id, joined_at, first_visible_id, last_read_seq, last_read_id, muted FROM chat_members "
-      "WHERE chat_id = $1 AND user_id = $2",
+      "SELECT chat_id, user_id, joined_at, first_visible_id, last_read_seq, last_read_id, muted, pinned, "
+      "hidden_at_seq, marked_unread FROM chat_members WHERE chat_id = $1 AND user_id = $2",
       {chat_id, user_id});
   if (!r) return std::nullopt;
-  return ChatMember{r->i64(0), r->i64(1), r->i64(2), r->i64(3), r->i64(4), r->i64(5), r->i64(6) != 0};
+  return ChatMember{r->i64(0), r->i64(1),      r->i64(2),      r->i64(3), r->i64(4),
+                    r->i64(5), r->i64(6) != 0, r->i64(7) != 0, r->i64(8), r->i64(9) != 0};
 }
 
 std::vector<int64_t> member_ids(Conn& c, int64_t chat_id) {

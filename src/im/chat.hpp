@@ -4,6 +4,7 @@
 // is chat N.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@ struct Chat {
   int64_t last_seq = 0;
   int64_t last_message_id = 0;
   int64_t created_at = 0;
+  int64_t last_message_at = 0;
 };
 
 struct ChatMember {
@@ -33,7 +35,15 @@ struct ChatMember {
   int64_t last_read_seq = 0;
   int64_t last_read_id = 0;
   bool muted = false;
+  bool pinned = false;
+  int64_t hidden_at_seq = -1;  // im.recent.hide: out of the recent list until last_seq moves past it
+  bool marked_unread = false;  // im.recent.unread
 };
+
+// Unread messages of a member: every message after their read mark (O(1) per new message).
+inline int64_t unread_count(const Chat& chat, const ChatMember& m) {
+  return std::max<int64_t>(0, chat.last_seq - m.last_read_seq);
+}
 
 // The colours of spec "im.chat.add" (COLOR), in the platform's order.
 const std::vector<std::string>& chat_colors();

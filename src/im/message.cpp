@@ -1,6 +1,9 @@
 #include "im/message.hpp"
 
+#include <algorithm>
 #include "core/clock.hpp"
+
+#include "core/json.hpp"
 #include "core/strings.hpp"
 
 namespace imhub {
@@ -42,21 +45,115 @@ std::string normalize_message_text(std::string_view text) {
   return out;
 }
 
+namespace {
+
+constexpr const char* kMessageColumns =
+    "id, chat_id, seq, author_id, text, params, system, created_at, edited_at, deleted";
+
+Message read_message(const Row& r) {
+  Message m;
+  m.id = r.i64(0);
+  m.chat_id = r.i64(1);
+  m.seq = r.i64(2);
+  m.author_id = r.i64(3);
+  m.text = r.str(4);
+  if (const std::string& p = r.str(5); !p.empty()) {
+    if (auto parsed = parse_json(p); parsed && parsed->is_map()) m.params = std::move(*parsed);
+  }
+  m.system = r.i64(6) != 0;
+  m.created_at = r.i64(7);
+  m.edited_at = r.i64(8);
+  m.deleted = r.i64(9) != 0;
+  return m;
+}
+
+std::vector<Message> read_messages(const Rows& rows) {
+  std::vector<Message> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(read_message(r));
+  return out;
+}
+
+std::string select_messages(std::string_view where_order) {
+  return std::string("SELECT ") + kMessageColumns + " FROM messages WHERE " + std::string(where_order);
+}
+
+}  // namespace
+
 int64_t append_message(Conn& c, const NewMessage& m) {
-  auto seq_row = c.query_one("UPDATE chats SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq", {m.chat_id});
+  const int64_t now = now_unix_seconds();
+  auto seq_row =
+      c.query_one("UPDATE chats SET last_seq = last_seq + 1, last_message_at = $2 WHERE id = $1 RETURNING last_seq",
+                  {m.chat_id, now});
   if (!seq_row) throw StoreError("append_message: chat " + std::to_string(m.chat_id) + " does not exist");
   const int64_t seq = seq_row->i64(0);
+  SqlValue template_id = m.template_id.empty() ? SqlValue(nullptr) : SqlValue(m.template_id);
   auto row = c.query_one(
-      "INSERT INTO messages (chat_id, seq, author_id, text, params, system, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-      {m.chat_id, seq, m.author_id, m.text, m.params_json, int64_t{m.system ? 1 : 0}, now_unix_seconds()});
+      "INSERT INTO messages (chat_id, seq, author_id, text, params, system, created_at, template_id) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      {m.chat_id, seq, m.author_id, m.text, m.params_json, int64_t{m.system ? 1 : 0}, now, template_id});
   const int64_t id = row->i64(0);
   c.exec("UPDATE chats SET last_message_id = $2 WHERE id = $1", {m.chat_id, id});
   // Writing a message means having read the chat up to it.
   if (m.author_id > 0)
-    c.exec("UPDATE chat_members SET last_read_seq = $3, last_read_id = $4 WHERE chat_id = $1 AND user_id = $2",
-           {m.chat_id, m.author_id, seq, id});
+    c.exec(
+        "UPDATE chat_members SET last_read_seq = $3, last_read_id = $4, marked_unread = 0 "
+        "WHERE chat_id = $1 AND user_id = $2",
+        {m.chat_id, m.author_id, seq, id});
   return id;
+}
+
+std::optional<Message> find_message(Conn& c, int64_t id) {
+  auto row = c.query_one(select_messages("id = $1"), {id});
+  if (!row) return std::nullopt;
+  return read_message(*row);
+}
+
+std::optional<int64_t> find_message_by_template(Conn& c, int64_t author_id, const std::string& template_id) {
+  auto row = c.query_one("SELECT id FROM messages WHERE author_id = $1 AND template_id = $2", {author_id, template_id});
+  if (!row) return std::nullopt;
+  return row->i64(0);
+}
+
+std::vector<Message> load_history(Conn& c, int64_t chat_id, const HistoryPage& page) {
+  const int64_t floor = page.first_visible_id;
+  if (page.after_id >= 0) {
+    // Oldest first from the index, then newest first like every other page.
+    auto out = read_messages(c.query(select_messages("chat_id = $1 AND id > $2 AND id >= $3 ORDER BY id LIMIT $4"),
+                                     {chat_id, page.after_id, floor, int64_t{page.limit}}));
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+  if (page.before_id > 0)
+    return read_messages(c.query(select_messages("chat_id = $1 AND id < $2 AND id >= $3 ORDER BY id DESC LIMIT $4"),
+                                 {chat_id, page.before_id, floor, int64_t{page.limit}}));
+  return read_messages(c.query(select_messages("chat_id = $1 AND id >= $2 ORDER BY id DESC LIMIT $3"),
+                               {chat_id, floor, int64_t{page.limit}}));
+}
+
+std::optional<Message> last_message(Conn& c, int64_t chat_id) {
+  auto row = c.query_one(select_messages("chat_id = $1 ORDER BY id DESC LIMIT 1"), {chat_id});
+  if (!row) return std::nullopt;
+  return read_message(*row);
+}
+
+std::string params_to_json(const Value& params) {
+  if (!params.is_map() || params.size() == 0) return "";
+  return to_json(params);
+}
+
+void save_message(Conn& c, const Message& m) {
+  c.exec("UPDATE messages SET text = $2, params = $3, edited_at = $4, deleted = $5 WHERE id = $1",
+         {m.id, m.text, params_to_json(m.params), m.edited_at, int64_t{m.deleted ? 1 : 0}});
+}
+
+void erase_message(Conn& c, const Message& m) {
+  c.exec("DELETE FROM messages WHERE id = $1", {m.id});
+  // The chat's last message moves back so the recent list shows what is left.
+  c.exec(
+      "UPDATE chats SET last_message_id = COALESCE((SELECT MAX(id) FROM messages WHERE chat_id = $1), 0) "
+      "WHERE id = $1",
+      {m.chat_id});
 }
 
 }  // namespace imhub

@@ -129,6 +129,28 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_by_chat ON messages (chat_id, id);
 )SQL"},
+      // Messages: idempotent sends (TEMPLATE_ID) and the time of the chat's last message for the
+      // recent list. Members: the recent-list marks (pinned, hidden until the next message, the
+      // manual "unread" mark).
+      {4, "messages_recent", R"SQL(
+ALTER TABLE chats ADD COLUMN last_message_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN template_id TEXT;
+CREATE UNIQUE INDEX messages_by_template ON messages (author_id, template_id);
+ALTER TABLE chat_members ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chat_members ADD COLUMN hidden_at_seq BIGINT NOT NULL DEFAULT -1;
+ALTER TABLE chat_members ADD COLUMN marked_unread INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE message_commands (
+  id INTEGER PRIMARY KEY,
+  message_id BIGINT NOT NULL,
+  chat_id BIGINT NOT NULL,
+  bot_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  command TEXT NOT NULL,
+  command_params TEXT NOT NULL DEFAULT '',
+  context TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)SQL"},
   };
   return kAll;
 }

@@ -1,0 +1,282 @@
+// im.recent.* and im.counters.get (scope `im`): the recent-chats list, its marks, and unread
+// counters. Contract: spec 002 (im.recent.get example: string ids; im.recent.list: numbers),
+// reference chats/im-recent-*.md, chats/special-operations/, chats/im-counters-get.md.
+#include "api/common.hpp"
+#include "api/im_common.hpp"
+#include "core/clock.hpp"
+#include "im/chat_view.hpp"
+#include "im/im_user.hpp"
+#include "im/read_state.hpp"
+#include "im/recent.hpp"
+#include "users/user_cache.hpp"
+
+namespace imhub {
+namespace {
+
+// MERGE-PENDING: replaced by im/text_clean.hpp and im/notification.hpp when those areas land.
+std::string clean_message_text(const std::string& t, bool, bool) { return t; }
+int64_t unread_notification_count(Conn&, int64_t) { return 0; }
+
+const std::string kDoc = "api-reference/chats/";
+
+constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};
+constexpr ErrorSpec kPinAccess{"ACCESS_ERROR", "You don't have permission to pin this chat", 400};
+
+constexpr int64_t kRecentListDefault = 50;
+constexpr int64_t kRecentListMax = 200;
+// "Fetching returns data not older than 7 days" (spec im.recent.get LAST_SYNC_DATE).
+constexpr int64_t kSyncWindowSeconds = 7 * 24 * 3600;
+
+// The two examples disagree on number types; each method follows its own.
+struct ItemStyle {
+  bool string_ids = false;
+  bool list_form = false;  // im.recent.list: chat_id, pinned, unread, date_update, options
+};
+
+Value id_of(int64_t v, bool as_string) { return as_string ? Value(std::to_string(v)) : Value(v); }
+
+bool has_files(const Message& m) { return m.params.is_map() && m.params["FILE_ID"].size() > 0; }
+bool has_attach(const Message& m) { return m.params.is_map() && m.params["ATTACH"].size() > 0; }
+
+Value message_preview(const RecentEntry& e, const ItemStyle& style) {
+  if (!e.last)
+    return Value::object({{"id", id_of(0, style.string_ids)},
+                          {"text", ""},
+                          {"file", false},
+                          {"attach", false},
+                          {"author_id", id_of(0, style.string_ids)}});
+  const Message& m = *e.last;
+  Value v = Value::map();
+  v["id"] = id_of(m.id, style.string_ids);
+  v["text"] = clean_message_text(m.text, has_attach(m), has_files(m));
+  v["file"] = has_files(m);
+  v["attach"] = has_attach(m);
+  v["author_id"] = id_of(m.author_id, style.string_ids);
+  if (style.list_form) {
+    v["date"] = atom_time(m.created_at);
+    v["status"] = m.author_id == e.member.user_id ? "delivered" : "received";
+  }
+  return v;
+}
+
+// A user object as the im.recent.get example prints it: string id.
+Value recent_user(Conn& c, const MethodCall& call, int64_t id, const ItemStyle& style) {
+  auto u = call.services.users->find(id);
+  if (!u) return Value::object({{"id", id_of(id, style.string_ids)}});
+  Value v = im_user_object(c, call.services, *u);
+  if (style.string_ids) v["id"] = std::to_string(id);
+  return v;
+}
+
+Value recent_item(Conn& c, const MethodCall& call, const RecentEntry& e, const ItemStyle& style) {
+  const bool dialog = e.chat.type == "P";
+  auto other = dialog ? call.services.users->find(e.other_user) : nullptr;
+  Value item = Value::map();
+  item["id"] = dialog ? id_of(e.other_user, style.string_ids) : Value("chat" + std::to_string(e.chat.id));
+  if (style.list_form) item["chat_id"] = e.chat.id;
+  item["type"] = dialog ? "user" : "chat";
+  const std::string color = dialog ? user_color_hex(e.other_user) : chat_color_hex(e.chat.color);
+  item["avatar"] =
+      Value::object({{"url", dialog ? (other ? other->personal_photo : "") : e.chat.avatar}, {"color", color}});
+  item["title"] = dialog ? (other ? other->full_name() : "") : e.chat.title;
+  item["message"] = message_preview(e, style);
+  const int64_t counter = unread_count(e.chat, e.member);
+  item["counter"] = style.string_ids ? Value(std::to_string(counter)) : Value(counter);
+  const int64_t at = e.last ? e.last->created_at : e.chat.created_at;
+  item["pinned"] = e.member.pinned;
+  item["unread"] = e.member.marked_unread;
+  if (style.list_form)
+    item["date_update"] = atom_time(at);
+  else
+    item["date"] = atom_time(at);
+  if (dialog) {
+    item["user"] = recent_user(c, call, e.other_user, style);
+  } else {
+    item["chat"] =
+        im_chat_object(c, e.chat, ChatViewOptions{.string_ids = style.string_ids, .viewer = e.member.user_id});
+    if (style.list_form)
+      item["user"] = e.last && e.last->author_id > 0 ? recent_user(c, call, e.last->author_id, style)
+                                                     : Value::object({{"id", int64_t{0}}});
+  }
+  if (style.list_form) item["options"] = Value::list();
+  return item;
+}
+
+// An ATOM date parameter; 0 when absent or unparsable (the platform ignores those).
+int64_t date_param(const MethodCall& call, std::string_view name) {
+  int64_t t = 0;
+  const std::string text = call.param(name).to_string();
+  if (text.empty() || !parse_atom(text, t)) return 0;
+  return t;
+}
+
+RecentFilter common_filter(const MethodCall& call) {
+  RecentFilter f;
+  f.only_lines = call.param("ONLY_OPENLINES").to_string() == "Y";
+  if (!f.only_lines) {
+    f.skip_lines = call.param("SKIP_OPENLINES").to_string() == "Y";
+    f.skip_chat = call.param("SKIP_CHAT").to_string() == "Y";
+    f.skip_dialog = call.param("SKIP_DIALOG").to_string() == "Y";
+  }
+  return f;
+}
+
+MethodResult recent_get(MethodCall& call) {
+  RecentFilter f = common_filter(call);
+  int64_t since = date_param(call, "LAST_SYNC_DATE");
+  if (since == 0) since = date_param(call, "LAST_UPDATE");
+  if (since > 0) f.changed_since = std::max(since, now_unix_seconds() - kSyncWindowSeconds);
+  const ItemStyle style{.string_ids = true, .list_form = false};
+  return call.services.store.read_with([&](Conn& c) {
+    Value out = Value::list();
+    for (const RecentEntry& e : load_recent(c, call.caller.user_id, f)) out.push_back(recent_item(c, call, e, style));
+    return out;
+  });
+}
+
+MethodResult recent_list(MethodCall& call) {
+  RecentFilter f = common_filter(call);
+  f.unread_only = call.param("UNREAD_ONLY").to_string() == "Y";
+  f.before = date_param(call, "LAST_MESSAGE_DATE");
+  int64_t limit = call.param("LIMIT").to_int_or(kRecentListDefault);
+  if (limit <= 0) limit = kRecentListDefault;
+  limit = std::min(limit, kRecentListMax);
+  int64_t offset = std::max<int64_t>(0, call.param("OFFSET").to_int_or(0));
+  if (call.start > 0) offset = call.start;
+  const ItemStyle style{.string_ids = false, .list_form = true};
+  MethodResult result;
+  call.services.store.read([&](Conn& c) {
+    auto entries = load_recent(c, call.caller.user_id, f);
+    Value items = Value::list();
+    const size_t begin = std::min<size_t>(static_cast<size_t>(offset), entries.size());
+    const size_t end = std::min(entries.size(), begin + static_cast<size_t>(limit));
+    for (size_t i = begin; i < end; ++i) items.push_back(recent_item(c, call, entries[i], style));
+    const bool more = end < entries.size();
+    result.result = Value::object({{"items", std::move(items)}, {"hasMorePages", more}, {"hasMore", more}});
+    // "total is usually -1" (reference im-recent-list.md); next when there is more.
+    result.total = -1;
+    if (more) result.next = static_cast<int64_t>(end);
+  });
+  return result;
+}
+
+DialogRef require_dialog(const MethodCall& call) {
+  auto d = parse_dialog_id(call.param("DIALOG_ID").to_string());
+  if (!d) throw ApiError(kDialogIdEmpty);
+  return *d;
+}
+
+// "Y" unless exactly "N"; `alias` overrides `name` when present (im_rest.php).
+bool flag_param(const MethodCall& call, std::string_view name, std::string_view alias) {
+  const Value& a = call.param(alias);
+  const Value& v = a.is_null() ? call.param(name) : a;
+  return v.to_string() != "N";
+}
+
+MethodResult recent_pin(MethodCall& call) {
+  const DialogRef d = require_dialog(call);
+  const bool pin = flag_param(call, "PIN", "ACTION");
+  const int64_t me = call.caller.user_id;
+  call.services.store.write([&](Conn& c) {
+    auto mine = membership(c, d, me);
+    if (!mine) throw ApiError(kPinAccess);
+    c.exec("UPDATE chat_members SET pinned = $3 WHERE chat_id = $1 AND user_id = $2",
+           {mine->chat.id, me, int64_t{pin ? 1 : 0}});
+  });
+  return Value(true);
+}
+
+MethodResult recent_hide(MethodCall& call) {
+  const DialogRef d = require_dialog(call);
+  const int64_t me = call.caller.user_id;
+  call.services.store.write([&](Conn& c) {
+    auto mine = membership(c, d, me);
+    if (!mine) return;
+    c.exec("UPDATE chat_members SET hidden_at_seq = $3, pinned = 0 WHERE chat_id = $1 AND user_id = $2",
+           {mine->chat.id, me, mine->chat.last_seq});
+  });
+  return Value(true);
+}
+
+MethodResult recent_unread(MethodCall& call) {
+  const DialogRef d = require_dialog(call);
+  const bool mark = flag_param(call, "UNREAD", "ACTION");
+  const int64_t me = call.caller.user_id;
+  bool found = false;
+  call.services.store.write([&](Conn& c) {
+    auto mine = membership(c, d, me);
+    if (!mine) return;
+    found = true;
+    // "N — remove the flag and mark the dialog as read" (reference im-recent-unread.md).
+    if (!mark) {
+      read_up_to(c, mine->chat, mine->member, 0);
+      c.exec("UPDATE chat_members SET marked_unread = 0 WHERE chat_id = $1 AND user_id = $2", {mine->chat.id, me});
+    } else {
+      c.exec("UPDATE chat_members SET marked_unread = 1 WHERE chat_id = $1 AND user_id = $2", {mine->chat.id, me});
+    }
+  });
+  return Value(found);
+}
+
+MethodResult counters_get(MethodCall& call) {
+  const int64_t me = call.caller.user_id;
+  return call.services.store.read_with([&](Conn& c) {
+    Value chat = Value::map(), chat_muted = Value::map(), chat_unread = Value::list();
+    Value dialog = Value::map(), dialog_unread = Value::list(), lines = Value::map();
+    int64_t sum_chat = 0, sum_dialog = 0, sum_lines = 0;
+    for (const UnreadCounter& u : unread_counters(c, me)) {
+      if (u.type == "P") {
+        if (u.unread > 0) dialog[std::to_string(u.other_user)] = u.unread;
+        if (u.marked_unread) dialog_unread.push_back(u.other_user);
+        if (!u.muted) sum_dialog += u.unread;
+      } else if (u.type == "L") {
+        if (u.unread > 0) lines[std::to_string(u.chat_id)] = u.unread;
+        sum_lines += u.unread;
+      } else if (u.muted) {
+        // Muted chats are listed apart and left out of the totals (reference example).
+        if (u.unread > 0) chat_muted[std::to_string(u.chat_id)] = u.unread;
+      } else {
+        if (u.unread > 0) chat[std::to_string(u.chat_id)] = u.unread;
+        if (u.marked_unread) chat_unread.push_back(u.chat_id);
+        sum_chat += u.unread;
+      }
+    }
+    const int64_t notify = unread_notification_count(c, me);
+    const int64_t messenger = sum_chat + sum_dialog + sum_lines;
+    Value type = Value::object({{"ALL", messenger + notify},
+                                {"NOTIFY", notify},
+                                {"CHAT", sum_chat},
+                                {"LINES", sum_lines},
+                                {"DIALOG", sum_dialog},
+                                {"MESSENGER", messenger}});
+    if (call.param("ONLY_COUNTER").truthy()) return type;
+    return Value::object({{"TYPE", std::move(type)},
+                          {"CHAT", std::move(chat)},
+                          {"CHAT_MUTED", std::move(chat_muted)},
+                          {"CHAT_UNREAD", std::move(chat_unread)},
+                          {"LINES", std::move(lines)},
+                          {"DIALOG", std::move(dialog)},
+                          {"DIALOG_UNREAD", std::move(dialog_unread)}});
+  });
+}
+
+}  // namespace
+
+void register_im_recent_methods(Registry& r) {
+  auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note = "") {
+    r.add({.name = std::move(name),
+           .scope = "im",
+           .effect = effect,
+           .handler = std::move(h),
+           .doc = kDoc + page,
+           .note = std::move(note)});
+  };
+  add("im.recent.get", Effect::kRead, recent_get, "im-recent-get.md");
+  add("im.recent.list", Effect::kRead, recent_list, "im-recent-list.md");
+  add("im.recent.pin", Effect::kWrite, recent_pin, "special-operations/im-recent-pin.md");
+  add("im.recent.hide", Effect::kWrite, recent_hide, "special-operations/im-recent-hide.md");
+  add("im.recent.unread", Effect::kWrite, recent_unread, "special-operations/im-recent-unread.md");
+  add("im.counters.get", Effect::kRead, counters_get, "im-counters-get.md");
+}
+
+}  // namespace imhub

@@ -1,0 +1,41 @@
+#include "im/read_state.hpp"
+
+namespace imhub {
+
+bool read_up_to(Conn& c, const Chat& chat, const ChatMember& m, int64_t message_id) {
+  int64_t seq = chat.last_seq;
+  int64_t id = chat.last_message_id;
+  if (message_id > 0) {
+    auto row = c.query_one("SELECT seq FROM messages WHERE id = $1 AND chat_id = $2", {message_id, chat.id});
+    if (!row) return false;
+    seq = row->i64(0);
+    id = message_id;
+  }
+  if (seq <= m.last_read_seq && !m.marked_unread) return false;
+  c.exec(
+      "UPDATE chat_members SET last_read_seq = CASE WHEN last_read_seq > $3 THEN last_read_seq ELSE $3 END, "
+      "last_read_id = CASE WHEN last_read_id > $4 THEN last_read_id ELSE $4 END, marked_unread = 0 "
+      "WHERE chat_id = $1 AND user_id = $2",
+      {chat.id, m.user_id, seq, id});
+  return true;
+}
+
+bool unread_from(Conn& c, const Chat& chat, int64_t user_id, int64_t message_id) {
+  auto row = c.query_one("SELECT seq FROM messages WHERE id = $1 AND chat_id = $2", {message_id, chat.id});
+  if (!row) return false;
+  auto before =
+      c.query_one("SELECT COALESCE(MAX(id), 0) FROM messages WHERE chat_id = $1 AND id < $2", {chat.id, message_id});
+  c.exec("UPDATE chat_members SET last_read_seq = $3, last_read_id = $4 WHERE chat_id = $1 AND user_id = $2",
+         {chat.id, user_id, row->i64(0) - 1, before->i64(0)});
+  return true;
+}
+
+void read_everything(Conn& c, int64_t user_id) {
+  c.exec(
+      "UPDATE chat_members SET last_read_seq = (SELECT last_seq FROM chats WHERE chats.id = chat_members.chat_id), "
+      "last_read_id = (SELECT last_message_id FROM chats WHERE chats.id = chat_members.chat_id), marked_unread = 0 "
+      "WHERE user_id = $1",
+      {user_id});
+}
+
+}  // namespace imhub

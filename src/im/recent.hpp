@@ -1,0 +1,44 @@
+// The recent list: every chat a user is in that has something to show, newest activity first,
+// pinned ones on top. Hidden entries come back with the next message.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "im/chat.hpp"
+#include "im/message.hpp"
+#include "store/store.hpp"
+
+namespace imhub {
+
+struct RecentEntry {
+  Chat chat;
+  ChatMember member;
+  std::optional<Message> last;  // the chat's newest message
+  int64_t other_user = 0;       // P chats: the other participant
+};
+
+struct RecentFilter {
+  bool skip_chat = false;    // C and O chats
+  bool skip_dialog = false;  // P chats
+  bool only_lines = false;   // open-line (L) chats only
+  bool skip_lines = false;
+  bool unread_only = false;
+  int64_t changed_since = 0;  // last_message_at at or after this (0: any)
+  int64_t before = 0;         // last_message_at before this (0: any), a cursor
+};
+
+std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f);
+
+// Per-chat unread counters of a user, for im.counters.get.
+struct UnreadCounter {
+  int64_t chat_id = 0;
+  std::string type;
+  int64_t other_user = 0;
+  int64_t unread = 0;
+  bool muted = false;
+  bool marked_unread = false;
+};
+std::vector<UnreadCounter> unread_counters(Conn& c, int64_t user_id);
+
+}  // namespace imhub
