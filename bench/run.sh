@@ -7,8 +7,13 @@
 # (nginx, server.time, profile, nginx, ...) and the table shows each figure's median over the
 # rounds; the ratio is the median of the per-round ratios.
 #
+# Targets: server.time and profile (GET), im.message.add (POST, durable, into 100 group chats of
+# 50 members and 1,000 private dialogs, bench/message_add.lua). Then the read latencies of
+# im.dialog.messages.get (50 messages), im.recent.get and im.counters.get on a second store of
+# 10k users at 10k messages and at READ_BIG messages, and the server's RSS at 1M messages.
+#
 # Knobs (environment): WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s), ROUNDS (3),
-# NGINX_WORKERS (2), IMHUB_BINARY, NGINX_BIN.
+# NGINX_WORKERS (2), READ_DURATION (5s), READ_BIG (10000000), IMHUB_BINARY, NGINX_BIN.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +24,8 @@ CONNS="${WRK_CONNECTIONS:-64}"
 DURATION="${WRK_DURATION:-10s}"
 NGINX_WORKERS="${NGINX_WORKERS:-2}"
 ROUNDS="${ROUNDS:-3}"
+READ_DURATION="${READ_DURATION:-5s}"
+READ_BIG="${READ_BIG:-10000000}"
 RESULTS="$ROOT/bench/results"
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -26,17 +33,21 @@ die() { echo "bench: $*" >&2; exit 1; }
 [ -x "$NGINX_BIN" ] || die "nginx not found; install nginx-light (make bench does)"
 command -v wrk >/dev/null || die "wrk not found; install wrk (make bench does)"
 command -v curl >/dev/null || die "curl not found"
+command -v sqlite3 >/dev/null || die "sqlite3 not found; install sqlite3 (make bench does)"
+# shellcheck source=bench/seed.sh
+. "$ROOT/bench/seed.sh"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/imhub-bench.XXXXXX")"
 IMHUB_PID=""
 NGINX_PID=""
+READS_PID=""
 cleanup() {
   local rc=$?
-  # Only the two processes this script started, by their pid.
-  for pid in $IMHUB_PID $NGINX_PID; do
+  # Only the processes this script started, by their pid.
+  for pid in $IMHUB_PID $NGINX_PID $READS_PID; do
     kill -TERM "$pid" 2>/dev/null || true
   done
-  for pid in $IMHUB_PID $NGINX_PID; do
+  for pid in $IMHUB_PID $NGINX_PID $READS_PID; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -71,6 +82,10 @@ IMHUB_PORT="$(free_port)"
 mkdir -p "$WORK/data"
 WEBHOOK="$("$BIN" init --data "$WORK/data" | tail -n1 | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
 [ -n "$WEBHOOK" ] || die "imhub init printed no webhook"
+# The message workload: users 2..1001, chats 1..100 of users 1..50, private dialogs of user 1
+# with users 2..1001 (chats 101..1100), written while the server is not running.
+seed_people "$WORK/data/imhub.db" 1000
+seed_chats "$WORK/data/imhub.db" 100 50 1000
 cat >"$WORK/imhub.toml" <<EOF
 [log]
 access_log = false
@@ -133,18 +148,21 @@ to_ms() {
 }
 
 declare -A RPS P50 P99 BYTES ERRS
-run() {  # name url round
-  local name="$1" url="$2" key="$1:$3" out
-  echo "bench: round $3: $name: wrk -t$THREADS -c$CONNS -d$DURATION --latency $url" >&2
-  out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url")"
-  echo "$out" >"$WORK/wrk-$name-$3.txt"
+run() {  # name url round [wrk script and its arguments]
+  local name="$1" url="$2" round="$3" key="$1:$3" out
+  shift 3
+  local script=()
+  [ $# -gt 0 ] && script=(-s "$1" "$url" -- "${@:2}") || script=("$url")
+  echo "bench: round $key: wrk -t$THREADS -c$CONNS -d$DURATION --latency ${script[*]}" >&2
+  out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${script[@]}")"
+  echo "$out" >"$WORK/wrk-$name-$round.txt"
   RPS[$key]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
   P50[$key]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
   P99[$key]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   # Non-2xx answers and socket errors: a fast run full of errors is not a result.
   ERRS[$key]="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
       for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i } END {print n + 0}' <<<"$out")"
-  BYTES[$name]="$(curl -s -o /dev/null -w '%{size_download}' "$url")"
+  [ -n "${BYTES[$name]:-}" ] || BYTES[$name]="$(curl -s -o /dev/null -w '%{size_download}' "$url")"
   [ -n "${RPS[$key]}" ] || die "could not parse wrk output for $name:\n$out"
 }
 
@@ -152,9 +170,72 @@ for round in $(seq "$ROUNDS"); do
   run nginx "$NGINX_URL" "$round"
   run server.time "$IMHUB_BASE${WEBHOOK}server.time" "$round"
   run profile "$IMHUB_BASE${WEBHOOK}profile" "$round"
+  run im.message.add "$IMHUB_BASE${WEBHOOK}im.message.add" "$round" "$ROOT/bench/message_add.lua" 1 100 2 1000
 done
+MESSAGES="$(sqlite3 "$WORK/data/imhub.db" 'SELECT COUNT(*) FROM messages')"
+BATCH="$(curl -s "$IMHUB_BASE/metrics" | awk '/^imhub_store_commit_units_sum/ {s = $2} /^imhub_store_commit_units_count/ {c = $2} END { if (c > 0) printf "%.1f", s / c }')"
 
 kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died during the run: $(tail -5 "$WORK/imhub.log")"
+
+# ---- reads at 10k and at READ_BIG messages -------------------------------------------------
+# A second store: 10k users, the same chats, user 2 reads (a member of the 100 group chats and of
+# a private dialog). The server is stopped while sqlite3 adds messages, then started again.
+READS="$WORK/reads"
+mkdir -p "$READS"
+"$BIN" init --data "$READS" >/dev/null
+seed_people "$READS/imhub.db" 10000
+seed_chats "$READS/imhub.db" 100 50 1000
+READER="$("$BIN" webhook add --data "$READS" --user 2 --scope im | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
+[ -n "$READER" ] || die "could not add the reader's webhook"
+READS_PORT="$(free_port)"
+READS_BASE="http://127.0.0.1:$READS_PORT"
+start_reads() {
+  "$BIN" serve --data "$READS" --listen "127.0.0.1:$READS_PORT" --config "$WORK/imhub.toml" >>"$WORK/reads.log" 2>&1 &
+  READS_PID=$!
+  wait_http "$READS_BASE/healthz" "$READS_PID" "imhub (reads)"
+}
+stop_reads() {
+  kill -TERM "$READS_PID"
+  wait "$READS_PID" 2>/dev/null || true
+  READS_PID=""
+}
+declare -A RD_P50 RD_P99 RD_RPS
+read_targets=(history recent counters)
+read_url() {
+  case "$1" in
+    history) echo "$READS_BASE${READER}im.dialog.messages.get?DIALOG_ID=chat1&LIMIT=50" ;;
+    recent) echo "$READS_BASE${READER}im.recent.get" ;;
+    counters) echo "$READS_BASE${READER}im.counters.get" ;;
+  esac
+}
+measure_reads() {  # stage
+  local t out
+  for t in "${read_targets[@]}"; do
+    curl -sf -o /dev/null "$(read_url "$t")" || die "reads: $t failed"
+    echo "bench: reads at $1 messages: $t" >&2
+    out="$(wrk -t"$THREADS" -c8 -d"$READ_DURATION" --latency "$(read_url "$t")")"
+    RD_RPS[$t:$1]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+    RD_P50[$t:$1]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
+    RD_P99[$t:$1]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  done
+}
+rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+seed_messages "$READS/imhub.db" 10000
+start_reads
+measure_reads small
+stop_reads
+seed_messages "$READS/imhub.db" $((1000000 - 10000))
+start_reads
+for t in "${read_targets[@]}"; do wrk -t1 -c4 -d2s "$(read_url "$t")" >/dev/null; done
+RSS_1M="$(rss_mb "$READS_PID")"
+stop_reads
+[ "$READ_BIG" -gt 1000000 ] && seed_messages "$READS/imhub.db" $((READ_BIG - 1000000))
+start_reads
+measure_reads big
+RSS_BIG="$(rss_mb "$READS_PID")"
+stop_reads
+BIG_COUNT="$(sqlite3 "$READS/imhub.db" 'SELECT COUNT(*) FROM messages')"
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {
   if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }
@@ -171,7 +252,7 @@ ratios() {  # target: imhub/nginx of each round, in percent
   echo "$out"
 }
 declare -A MED_RPS MED_P50 MED_P99 SUM_ERRS MED_RATIO ALL_RATIOS
-for name in nginx server.time profile; do
+for name in nginx server.time profile im.message.add; do
   MED_RPS[$name]="$(per_round RPS "$name" | median)"
   MED_P50[$name]="$(per_round P50 "$name" | median)"
   MED_P99[$name]="$(per_round P99 "$name" | median)"
@@ -205,11 +286,25 @@ REPORT="$WORK/report.md"
   echo
   echo "| target | requests/s | p50 ms | p99 ms | body bytes | errors | imhub/nginx | ratio per round |"
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
-  for name in nginx server.time profile; do
+  for name in nginx server.time profile im.message.add; do
     if [ "$name" = nginx ]; then r="—"; rr="$(per_round RPS nginx | xargs -n1 printf '%.0f ' )"; label="nginx fixed body"
     else r="$(printf "%.1f%%" "${MED_RATIO[$name]}")"; rr="${ALL_RATIOS[$name]}"; label="imhub $name"; fi
     echo "| $label | $(fmt_rps "${MED_RPS[$name]}") | ${MED_P50[$name]} | ${MED_P99[$name]} | ${BYTES[$name]} | ${SUM_ERRS[$name]} | $r | ${rr% } |"
   done
+  echo
+  echo "im.message.add: every answer after a durable commit (synchronous=FULL); $MESSAGES messages written;"
+  echo "$BATCH messages per group commit on average."
+  echo
+  echo "## Reads: 10,000 messages against $BIG_COUNT messages (10,000 users, wrk -c8, $READ_DURATION)"
+  echo
+  echo "| method | p50 ms small | p50 ms big | big/small | p99 ms small | p99 ms big | req/s small | req/s big |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for t in "${read_targets[@]}"; do
+    ratio="$(awk -v a="${RD_P50[$t:big]}" -v b="${RD_P50[$t:small]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+    echo "| $(read_url "$t" | sed 's|.*/||') | ${RD_P50[$t:small]} | ${RD_P50[$t:big]} | $ratio | ${RD_P99[$t:small]} | ${RD_P99[$t:big]} | $(fmt_rps "${RD_RPS[$t:small]}") | $(fmt_rps "${RD_RPS[$t:big]}") |"
+  done
+  echo
+  echo "Server RSS: $RSS_1M MB at 10,000 users and 1,000,000 messages; $RSS_BIG MB at $BIG_COUNT messages."
   echo
   echo "Client and servers share the same $(nproc) cores; compare ratios, not absolute numbers, across machines."
 } >"$REPORT"

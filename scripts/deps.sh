@@ -10,7 +10,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   nodejs npm curl
 )
-if [ "${IMHUB_BENCH:-0}" = 1 ]; then PACKAGES+=(nginx-light wrk); fi
+if [ "${IMHUB_BENCH:-0}" = 1 ]; then PACKAGES+=(nginx-light wrk sqlite3); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,63 @@
+# Seeding for bench/run.sh: writes SQL straight into a stopped imhub store with sqlite3, so a
+# store of millions of messages takes seconds, not hours of API calls. Sourced by run.sh.
+
+# seed_people DB USERS: users 2..USERS+1 (user 1 is the admin `imhub init` made).
+seed_people() {
+  sqlite3 "$1" <<SQL
+PRAGMA journal_mode = WAL;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+INSERT INTO users (login, name, last_name, email, date_register, timestamp_x)
+SELECT 'user' || i, 'Person', 'Number ' || i, 'user' || i || '@example.com', strftime('%s', 'now'), strftime('%s', 'now')
+FROM n;
+COMMIT;
+SQL
+}
+
+# seed_chats DB CHATS MEMBERS DIALOGS: CHATS group chats owned by user 1 with MEMBERS members
+# each (user 1 and users 2..MEMBERS), and DIALOGS private dialogs of user 1 with users 2.. .
+seed_chats() {
+  sqlite3 "$1" <<SQL
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+INSERT INTO chats (type, title, color, owner_id, author_id, created_at)
+SELECT 'C', 'Bench chat ' || i, 'MINT', 1, 1, strftime('%s', 'now') FROM n;
+INSERT INTO chat_members (chat_id, user_id, joined_at)
+SELECT c.id, u.id, strftime('%s', 'now') FROM chats c JOIN users u ON u.id <= $3 WHERE c.type = 'C';
+WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $4 + 1)
+INSERT INTO chats (type, owner_id, author_id, created_at, private_key)
+SELECT 'P', 0, 1, strftime('%s', 'now'), '1:' || i FROM n;
+INSERT INTO chat_members (chat_id, user_id, joined_at)
+SELECT id, 1, strftime('%s', 'now') FROM chats WHERE type = 'P';
+INSERT INTO chat_members (chat_id, user_id, joined_at)
+SELECT id, CAST(substr(private_key, 3) AS INTEGER), strftime('%s', 'now') FROM chats WHERE type = 'P';
+COMMIT;
+SQL
+}
+
+# seed_messages DB COUNT: COUNT more messages spread over every chat in turn, then the chats'
+# sequence, last message and read marks brought up to date (members have read all but the
+# last 3 messages of each chat).
+seed_messages() {
+  sqlite3 "$1" <<SQL
+PRAGMA cache_size = -200000;
+BEGIN;
+CREATE TEMP TABLE ids AS SELECT id, last_seq, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM chats;
+CREATE TEMP TABLE total AS SELECT COUNT(*) AS c FROM chats;
+-- Message i goes to chat i mod C as that chat's message number i div C after what it had.
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $2 - 1)
+INSERT INTO messages (chat_id, seq, author_id, text, created_at)
+SELECT ids.id, ids.last_seq + n.i / (SELECT c FROM total) + 1, 1, 'Seeded message number ' || n.i,
+  strftime('%s', 'now') - ($2 - n.i) / 100
+FROM n JOIN ids ON ids.k = n.i % (SELECT c FROM total);
+UPDATE chats SET last_seq = (SELECT MAX(seq) FROM messages WHERE chat_id = chats.id),
+  last_message_id = (SELECT MAX(id) FROM messages WHERE chat_id = chats.id),
+  last_message_at = (SELECT MAX(created_at) FROM messages WHERE chat_id = chats.id)
+WHERE EXISTS (SELECT 1 FROM messages WHERE chat_id = chats.id);
+UPDATE chat_members SET
+  last_read_seq = (SELECT seq FROM messages WHERE chat_id = chat_members.chat_id ORDER BY id DESC LIMIT 1 OFFSET 3),
+  last_read_id = (SELECT id FROM messages WHERE chat_id = chat_members.chat_id ORDER BY id DESC LIMIT 1 OFFSET 3)
+WHERE EXISTS (SELECT 1 FROM messages WHERE chat_id = chat_members.chat_id);
+COMMIT;
+SQL
+}
