@@ -12,6 +12,7 @@
 namespace imhub {
 namespace {
 
+// Queries by tag repeat "tag <> ''" so the planner may use the partial tag indexes.
 constexpr const char* kColumns =
     "id, user_id, author_id, type, module, event, tag, sub_tag, title, text, text_out, buttons, answerable, params, "
     "is_read, created_at";
@@ -73,7 +74,8 @@ int64_t add_notification(Conn& c, const NewNotification& n) {
   if (n.type == NotifyType::kConfirm && n.buttons.empty())
     throw std::invalid_argument("a confirm notification needs buttons");
   if (n.answerable && n.author_id <= 0) throw std::invalid_argument("a quick reply needs an author to go to");
-  if (!n.tag.empty()) c.exec("DELETE FROM notifications WHERE user_id = $1 AND tag = $2", {n.user_id, n.tag});
+  if (!n.tag.empty())
+    c.exec("DELETE FROM notifications WHERE user_id = $1 AND tag = $2 AND tag <> ''", {n.user_id, n.tag});
   auto row = c.query_one(
       "INSERT INTO notifications (user_id, author_id, type, module, event, tag, sub_tag, title, text, text_out, "
       "buttons, answerable, params, is_read, created_at) "
@@ -104,12 +106,12 @@ bool delete_user_notifications(Conn& c, int64_t user_id, const std::vector<int64
 
 int64_t delete_notifications_by_tag(Conn& c, const std::string& tag) {
   if (tag.empty()) return 0;
-  return c.exec("DELETE FROM notifications WHERE tag = $1", {tag});
+  return c.exec("DELETE FROM notifications WHERE tag = $1 AND tag <> ''", {tag});
 }
 
 int64_t delete_notifications_by_sub_tag(Conn& c, const std::string& sub_tag) {
   if (sub_tag.empty()) return 0;
-  return c.exec("DELETE FROM notifications WHERE sub_tag = $1", {sub_tag});
+  return c.exec("DELETE FROM notifications WHERE sub_tag = $1 AND sub_tag <> ''", {sub_tag});
 }
 
 bool set_notifications_read(Conn& c, int64_t user_id, int64_t id, bool read, bool and_later) {
@@ -153,8 +155,9 @@ std::optional<std::vector<std::string>> answer_notification(Conn& c, int64_t use
   if (!n || n->user_id != user_id || !n->answerable) return std::nullopt;
   const std::string text = normalize_message_text(answer);
   if (text.empty()) return std::nullopt;
-  // Answering one's own notification has nobody else to tell.
-  if (n->author_id > 0 && n->author_id != user_id) {
+  // Answering one's own notification, or one whose author has since gone, has nobody to tell.
+  const bool author_exists = c.query_one("SELECT 1 FROM users WHERE id = $1", {n->author_id}).has_value();
+  if (author_exists && n->author_id != user_id) {
     Chat chat = ensure_private_chat(c, user_id, n->author_id);
     append_message(c, NewMessage{chat.id, user_id, text, "", false});
   }
