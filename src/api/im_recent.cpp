@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "im/chat_view.hpp"
 #include "im/im_user.hpp"
+#include "im/notification.hpp"
 #include "im/read_state.hpp"
 #include "im/recent.hpp"
 #include "users/user_cache.hpp"
@@ -13,9 +14,8 @@
 namespace imhub {
 namespace {
 
-// MERGE-PENDING: replaced by im/text_clean.hpp and im/notification.hpp when those areas land.
+// MERGE-PENDING: replaced by im/text_clean.hpp when that area lands.
 std::string clean_message_text(const std::string& t, bool, bool) { return t; }
-int64_t unread_notification_count(Conn&, int64_t) { return 0; }
 
 const std::string kDoc = "api-reference/chats/";
 

@@ -11,6 +11,7 @@ void register_all_methods(Registry& r) {
   register_im_message_methods(r);
   register_im_dialog_methods(r);
   register_im_recent_methods(r);
+  register_im_notify_methods(r);
 }
 
 }  // namespace imhub

@@ -151,6 +151,33 @@ CREATE TABLE message_commands (
   created_at BIGINT NOT NULL
 );
 )SQL"},
+      // Notifications (im.notify.*): each belongs to one recipient. The partial index on unread
+      // rows makes a user's unread counter a count over that user's unread notifications only;
+      // tags are looked up when a tagged notification replaces or deletes its predecessors.
+      {6, "notifications", R"SQL(
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  user_id BIGINT NOT NULL,
+  author_id BIGINT NOT NULL DEFAULT 0,
+  type INTEGER NOT NULL,
+  module TEXT NOT NULL DEFAULT '',
+  event TEXT NOT NULL DEFAULT '',
+  tag TEXT NOT NULL DEFAULT '',
+  sub_tag TEXT NOT NULL DEFAULT '',
+  title TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL,
+  text_out TEXT NOT NULL DEFAULT '',
+  buttons TEXT NOT NULL DEFAULT '',
+  answerable INTEGER NOT NULL DEFAULT 0,
+  params TEXT NOT NULL DEFAULT '',
+  is_read INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX notifications_by_user ON notifications (user_id, id);
+CREATE INDEX notifications_unread ON notifications (user_id) WHERE is_read = 0;
+CREATE INDEX notifications_by_tag ON notifications (tag) WHERE tag <> '';
+CREATE INDEX notifications_by_sub_tag ON notifications (sub_tag) WHERE sub_tag <> '';
+)SQL"},
   };
   return kAll;
 }

@@ -1,0 +1,222 @@
+// im.notify.* methods (scope `im`). Contract: spec 002 "Working with Notifications"; details from
+// reference/api-reference/chats/notifications/ and the platform's im_rest.php. Rules and SQL live
+// in im/notification.
+#include "api/common.hpp"
+#include "core/json.hpp"
+#include "im/message.hpp"
+#include "im/notification.hpp"
+#include "users/user.hpp"
+#include "users/user_cache.hpp"
+
+namespace imhub {
+namespace {
+
+const std::string kDoc = "api-reference/chats/notifications/";
+
+// Descriptions: the spec's example text where it prints one, else the reference's.
+constexpr ErrorSpec kWrongAuthType{"WRONG_AUTH_TYPE", "Access for this method not allowed by session authorization.",
+                                   403};
+constexpr ErrorSpec kPersonalUserIdEmpty{"USER_ID_EMPTY", "Recipient ID not specified", 400};
+constexpr ErrorSpec kSystemUserIdEmpty{"USER_ID_EMPTY", "Recipient is not specified", 400};
+constexpr ErrorSpec kMessageEmpty{"MESSAGE_EMPTY", "Message text is empty", 400};
+constexpr ErrorSpec kAttachError{"ATTACH_ERROR", "Attachment object validation error", 400};
+constexpr ErrorSpec kAttachOversize{"ATTACH_OVERSIZE", "Maximum allowed attachment size exceeded (30 Kb)", 400};
+constexpr ErrorSpec kDeleteParamsError{"PARAMS_ERROR", "Error deleting notification", 400};
+constexpr ErrorSpec kClientIdMissing{"ACCESS_DENIED", "Access denied! Client ID not specified", 403};
+constexpr ErrorSpec kIdsError{"PARAMS_ERROR", "No IDS param or it is not an array", 400};
+constexpr ErrorSpec kIdError{"ID_ERROR", "Notification ID can't be empty", 400};
+constexpr ErrorSpec kAnswerTextError{"ANSWER_TEXT_ERROR", "ANSWER_TEXT can't be empty", 400};
+constexpr ErrorSpec kNotifyValueError{"NOTIFY_VALUE_ERROR", "Notification Value can't be empty", 400};
+
+// protocol.md "Decisions": ATTACH is limited to 30 KB of its JSON encoding.
+constexpr size_t kMaxAttachBytes = 30 * 1024;
+
+void refuse_session(const MethodCall& call) {
+  if (call.caller.kind == AuthKind::kSession) throw ApiError(kWrongAuthType);
+}
+
+// The application a tag belongs to: the OAuth application, or for a webhook the CLIENT_ID it
+// names (reference: "pass it together with TAG and SUB_TAG"). Webhook ids get the platform's
+// "custom" prefix so they never collide with a real application's. "" when there is none.
+std::string tag_owner(const MethodCall& call) {
+  if (call.caller.kind == AuthKind::kOAuth && !call.caller.client_id.empty()) return call.caller.client_id;
+  std::string named = call.param("CLIENT_ID").to_string();
+  return named.empty() ? std::string() : "custom" + named;
+}
+
+// The notification's params JSON holding ATTACH as given ("" when there is none).
+// TODO(lead): replace the checks below with the shared validator in src/im/attach.hpp once it
+// lands, so notifications accept exactly what messages accept.
+std::string attach_params(const MethodCall& call) {
+  const Value& given = call.param("ATTACH");
+  if (!given.truthy() || (given.is_array() && given.size() == 0)) return "";
+  Value attach;
+  if (given.is_string()) {
+    auto parsed = parse_json(given.get_string());
+    if (!parsed) throw ApiError(kAttachError);
+    attach = std::move(*parsed);
+  } else {
+    attach = given;
+  }
+  if (!attach.is_array() || attach.size() == 0) throw ApiError(kAttachError);
+  if (to_json(attach).size() > kMaxAttachBytes) throw ApiError(kAttachOversize);
+  Value params = Value::map();
+  params["ATTACH"].push_back(std::move(attach));
+  return to_json(params);
+}
+
+MethodResult notify_add(MethodCall& call, NotifyType type) {
+  refuse_session(call);
+  const Value& to = call.param("TO").is_null() ? call.param("USER_ID") : call.param("TO");
+  const int64_t user_id = to.to_int_or(0);
+  if (user_id <= 0) throw ApiError(type == NotifyType::kSystem ? kSystemUserIdEmpty : kPersonalUserIdEmpty);
+  NewNotification n;
+  n.user_id = user_id;
+  n.type = type;
+  n.author_id = type == NotifyType::kSystem ? 0 : call.caller.user_id;
+  n.text = normalize_message_text(call.param("MESSAGE").to_string());
+  if (n.text.empty()) throw ApiError(kMessageEmpty);
+  // spec: "When not specified, uses the field MESSAGE".
+  n.text_out = normalize_message_text(call.param("MESSAGE_OUT").to_string());
+  if (n.text_out.empty()) n.text_out = n.text;
+  if (std::string owner = tag_owner(call); !owner.empty()) {
+    if (std::string tag = call.param("TAG").to_string(); !tag.empty()) n.tag = app_notify_tag(owner, tag);
+    if (std::string sub = call.param("SUB_TAG").to_string(); !sub.empty()) n.sub_tag = app_notify_tag(owner, sub);
+  }
+  n.params_json = attach_params(call);
+  // "If the notification is not created, it may return false": nobody to deliver it to.
+  if (!call.services.users->find(user_id)) return Value(false);
+  return Value(call.services.store.write_with([&](Conn& c) { return add_notification(c, n); }));
+}
+
+MethodResult personal_add(MethodCall& call) { return notify_add(call, NotifyType::kFromUser); }
+MethodResult system_add(MethodCall& call) { return notify_add(call, NotifyType::kSystem); }
+
+std::vector<int64_t> ids_of(const Value& v) {
+  std::vector<int64_t> ids;
+  if (v.is_array()) {
+    for (const Value* e : v.elements()) ids.push_back(e->to_int_or(0));
+  } else {
+    ids.push_back(v.to_int_or(0));
+  }
+  return ids;
+}
+
+MethodResult notify_delete(MethodCall& call) {
+  const int64_t me = call.caller.user_id;
+  if (const Value& id = call.param("ID"); !id.is_null()) {
+    std::vector<int64_t> ids = ids_of(id);
+    return Value(call.services.store.write_with([&](Conn& c) { return delete_user_notifications(c, me, ids); }));
+  }
+  // Tags belong to applications, which a browser session is not.
+  refuse_session(call);
+  const std::string tag = call.param("TAG").to_string();
+  const std::string sub_tag = call.param("SUB_TAG").to_string();
+  if (tag.empty() && sub_tag.empty()) throw ApiError(kDeleteParamsError);
+  const std::string owner = tag_owner(call);
+  if (owner.empty()) throw ApiError(kClientIdMissing);
+  call.services.store.write([&](Conn& c) {
+    if (!tag.empty())
+      delete_notifications_by_tag(c, app_notify_tag(owner, tag));
+    else
+      delete_notifications_by_sub_tag(c, app_notify_tag(owner, sub_tag));
+  });
+  return Value(true);
+}
+
+// ACTION: exactly "Y" reads (the default), anything else unreads.
+bool action_reads(const MethodCall& call) {
+  const Value& action = call.param("ACTION");
+  return action.is_null() || action.to_string() == "Y";
+}
+
+MethodResult notify_read(MethodCall& call) {
+  const Value& id = call.param("ID");
+  // Without ID the method "will return true without any changes" (reference).
+  if (id.is_null() || id.to_int_or(0) < 0) return Value(true);
+  const bool read = action_reads(call);
+  const bool and_later = call.param("ONLY_CURRENT").to_string() != "Y";
+  const int64_t me = call.caller.user_id;
+  call.services.store.write([&](Conn& c) { set_notifications_read(c, me, id.to_int_or(0), read, and_later); });
+  return Value(true);
+}
+
+MethodResult notify_read_list(MethodCall& call) {
+  const Value& ids = call.param("IDS");
+  if (!ids.is_array()) throw ApiError(kIdsError);
+  const bool read = action_reads(call);
+  const int64_t me = call.caller.user_id;
+  call.services.store.write([&](Conn& c) {
+    for (const Value* v : ids.elements()) {
+      const int64_t id = v->to_int_or(0);
+      if (id <= 0) break;  // "processing stops at that element" (reference)
+      set_notifications_read(c, me, id, read, false);
+    }
+  });
+  return Value(true);
+}
+
+// NOTIFY_ID (reference) or ID (spec); ID wins when both are given, as in the platform.
+int64_t notify_id_param(const MethodCall& call) {
+  const Value& id = call.param("ID");
+  const int64_t value = id.is_null() ? call.param("NOTIFY_ID").to_int_or(0) : id.to_int_or(0);
+  if (value <= 0) throw ApiError(kIdError);
+  return value;
+}
+
+Value result_message(const std::optional<std::vector<std::string>>& messages) {
+  Value out = Value::map();
+  if (!messages) {
+    out["result_message"] = Value(false);
+  } else {
+    Value list = Value::list();
+    for (const auto& m : *messages) list.push_back(Value(m));
+    out["result_message"] = std::move(list);
+  }
+  return out;
+}
+
+MethodResult notify_confirm(MethodCall& call) {
+  const int64_t id = notify_id_param(call);
+  const Value& value = call.param("NOTIFY_VALUE");
+  if (!value.truthy()) throw ApiError(kNotifyValueError);
+  const std::string chosen = value.to_string();
+  const int64_t me = call.caller.user_id;
+  return result_message(
+      call.services.store.write_with([&](Conn& c) { return confirm_notification(c, me, id, chosen); }));
+}
+
+MethodResult notify_answer(MethodCall& call) {
+  const int64_t id = notify_id_param(call);
+  const Value& text = call.param("ANSWER_TEXT");
+  if (!text.truthy()) throw ApiError(kAnswerTextError);
+  const std::string answer = text.to_string();
+  const int64_t me = call.caller.user_id;
+  return result_message(
+      call.services.store.write_with([&](Conn& c) { return answer_notification(c, me, id, answer); }));
+}
+
+}  // namespace
+
+void register_im_notify_methods(Registry& r) {
+  auto add = [&](std::string name, Handler h, std::string page, std::string note) {
+    r.add({.name = std::move(name),
+           .scope = "im",
+           .effect = Effect::kWrite,
+           .handler = std::move(h),
+           .doc = kDoc + page,
+           .note = std::move(note)});
+  };
+  add("im.notify.personal.add", personal_add, "im-notify-personal-add.md",
+      "ATTACH is checked for JSON form and size only until the shared ATTACH validator lands");
+  add("im.notify.system.add", system_add, "im-notify-system-add.md",
+      "ATTACH is checked for JSON form and size only until the shared ATTACH validator lands; no application-name "
+      "prefix yet (no OAuth applications)");
+  add("im.notify.delete", notify_delete, "im-notify-delete.md", "");
+  add("im.notify.read", notify_read, "im-notify-read.md", "");
+  add("im.notify.read.list", notify_read_list, "im-notify-read-list.md", "");
+  add("im.notify.answer", notify_answer, "im-notify-answer.md", "");
+  add("im.notify.confirm", notify_confirm, "im-notify-confirm.md", "");
+}
+
+}  // namespace imhub
