@@ -8,6 +8,7 @@ void register_all_methods(Registry& r) {
   register_user_methods(r);
   register_department_methods(r);
   register_im_chat_methods(r);
+  register_im_users_methods(r);
 }
 
 }  // namespace imhub
