@@ -90,7 +90,11 @@ MethodResult status_set(MethodCall& call) {
   const Value& p = call.param("STATUS");
   const std::string status = p.is_scalar() ? p.to_string() : "";
   if (!is_valid_status(status)) throw ApiError(kStatusError);
-  call.services.store.write([&](Conn& c) { save_status(c, me, status); });
+  // Choosing a status is itself activity.
+  call.services.store.write([&](Conn& c) {
+    save_status(c, me, status);
+    save_activity(c, me, now_unix_seconds());
+  });
   return Value(true);
 }
 
@@ -107,7 +111,11 @@ MethodResult idle_start(MethodCall& call) {
 
 MethodResult idle_end(MethodCall& call) {
   const int64_t me = caller_user(call)->id;
-  call.services.store.write([&](Conn& c) { save_idle(c, me, std::nullopt); });
+  // The user is back: that is activity too.
+  call.services.store.write([&](Conn& c) {
+    save_idle(c, me, std::nullopt);
+    save_activity(c, me, now_unix_seconds());
+  });
   return Value(true);
 }
 

@@ -55,6 +55,20 @@ void save_activity(Conn& c, int64_t user_id, int64_t when) {
       {user_id, when});
 }
 
+void merge_presence_activity(Conn& c, std::vector<User>& users) {
+  if (users.empty()) return;
+  std::string ids;
+  for (const User& u : users) ids += (ids.empty() ? "" : ",") + std::to_string(u.id);
+  std::unordered_map<int64_t, int64_t> seen;
+  for (const Row& r : c.query("SELECT user_id, last_activity FROM user_presence WHERE last_activity IS NOT NULL AND "
+                              "user_id IN (" +
+                              ids + ")"))
+    seen[r.i64(0)] = r.i64(1);
+  for (User& u : users)
+    if (auto it = seen.find(u.id); it != seen.end() && (!u.last_activity || *u.last_activity < it->second))
+      u.last_activity = it->second;
+}
+
 bool ActivityThrottle::due(int64_t user_id, int64_t now) {
   Shard& shard = shards_[static_cast<uint64_t>(user_id) % kShards];
   std::lock_guard<std::mutex> lock(shard.mu);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/store.hpp"
+#include "users/user.hpp"
 
 namespace imhub {
 
@@ -33,6 +34,10 @@ void save_status(Conn& c, int64_t user_id, const std::string& status);
 // nullopt ends idleness.
 void save_idle(Conn& c, int64_t user_id, std::optional<int64_t> since);
 void save_activity(Conn& c, int64_t user_id, int64_t when);
+
+// Raises each user's last_activity to the presence record's when that is later (user.get's
+// IS_ONLINE and LAST_ACTIVITY_DATE).
+void merge_presence_activity(Conn& c, std::vector<User>& users);
 
 // Decides whether a user's activity is worth writing again: at most once per `interval`
 // seconds per user, so a busy client does not turn every request into a write.

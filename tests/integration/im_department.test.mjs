@@ -14,7 +14,7 @@ const fails = (...args) => server.fails(...args);
 
 const deptExample = { id: 51, name: 'New York branch', full_name: 'New York branch / Bitrix24', manager_user_id: 11 };
 const userExample = { id: 1, name: 'John Harrington', color: '#df532d', status: 'online', idle: false,
-  last_activity_date: false, departments: [50], phones: { work_phone: '' } };
+  last_activity_date: null, departments: [50], phones: { work_phone: '' } };
 
 before(async () => {
   server = await startServer();

@@ -17,7 +17,7 @@ const fails = (...args) => server.fails(...args);
 const userExample = { id: 1, name: 'John Harrington', first_name: 'John', last_name: 'Harrington',
   work_position: '', color: '#df532d', avatar: '', gender: 'M', birthday: '', extranet: false, network: false,
   bot: false, connector: false, external_auth_id: 'default', status: 'online', idle: false,
-  last_activity_date: false, desktop_last_date: false, mobile_last_date: false, departments: [50], absent: false };
+  last_activity_date: null, desktop_last_date: false, mobile_last_date: false, departments: [50], absent: false };
 const chatExample = { id: 21191, title: 'Mint chat No.3', owner: 2, extranet: false, avatar: '', color: '#4ba984',
   type: 'chat', entity_type: '', entity_data_1: '', entity_data_2: '', entity_data_3: '',
   date_create: '2017-10-14T12:15:32+02:00', message_type: 'C' };

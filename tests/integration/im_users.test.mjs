@@ -16,8 +16,8 @@ const userExample = {
   id: 5, name: 'John Harrington', first_name: 'John', last_name: 'Harrington', work_position: '',
   color: '#df532d', avatar: 'http://192.168.2.232/upload/resize_cache/main/1d3/100_100_2/Harrington.png',
   gender: 'M', birthday: '', extranet: false, network: false, bot: false, connector: false,
-  // The spec prints a date; someone never active since the server started has `false` (common.md §4).
-  external_auth_id: 'default', status: 'online', idle: false, last_activity_date: false,
+  // The spec prints a date; someone never active has `false` (common.md §4): either is checked apart.
+  external_auth_id: 'default', status: 'online', idle: false, last_activity_date: null,
   desktop_last_date: false, mobile_last_date: false, departments: [50], absent: false,
   phones: { work_phone: '', personal_mobile: '', personal_phone: '' },
 };
@@ -151,4 +151,16 @@ test('im.user.* need the im scope', async () => {
   for (const m of ['im.user.get', 'im.user.list.get', 'im.user.status.get', 'im.user.status.set',
     'im.user.status.idle.start', 'im.user.status.idle.end', 'im.user.business.list'])
     await fails(m, {}, 403, 'insufficient_scope', undefined, { webhook: userOnly });
+});
+
+test('presence activity: choosing a status counts as activity in im.user.get and user.get IS_ONLINE', async () => {
+  const before = Math.floor(Date.now() / 1000);
+  await ok('im.user.status.set', { STATUS: 'online' }, { webhook: annHook });
+  const u = (await ok('im.user.get', { ID: ann }, { webhook: annHook })).result;
+  assert.match(u.last_activity_date, ATOM);
+  assert.ok(Math.abs(Date.parse(u.last_activity_date) / 1000 - before) <= 5, u.last_activity_date);
+  const [annRow] = (await ok('user.get', { ID: ann })).result;
+  assert.equal(annRow.IS_ONLINE, 'Y');
+  const [bobRow] = (await ok('user.get', { ID: bob })).result;
+  assert.equal(bobRow.IS_ONLINE, 'N');
 });
