@@ -12,6 +12,7 @@ void register_all_methods(Registry& r) {
   register_im_dialog_methods(r);
   register_im_recent_methods(r);
   register_im_notify_methods(r);
+  register_im_users_methods(r);
 }
 
 }  // namespace imhub

@@ -5,6 +5,7 @@
 
 #include "api/common.hpp"
 #include "core/clock.hpp"
+#include "im/presence.hpp"
 #include "users/department.hpp"
 #include "users/user.hpp"
 #include "users/user_query.hpp"
@@ -86,7 +87,12 @@ MethodResult list_users(MethodCall& call, bool search) {
   read_sort(call, q.sort, q.desc);
   q.include_inactive = call.caller.is_admin && flag(call.param("ADMIN_MODE"));
   UserViewOptions opt = view_options(call);
-  UserPage page = call.services.store.read_with([&](Conn& c) { return query_users(c, q, call.start, opt.now); });
+  UserPage page = call.services.store.read_with([&](Conn& c) {
+    UserPage p = query_users(c, q, call.start, opt.now);
+    // Activity is kept apart from the users table (im/presence): IS_ONLINE reads both.
+    merge_presence_activity(c, p.users);
+    return p;
+  });
   Value list = Value::list();
   for (const User& u : page.users) list.push_back(user_to_value(u, opt));
   MethodResult r(std::move(list));

@@ -1,7 +1,11 @@
 #include "im/im_user.hpp"
 
+#include <algorithm>
+
 #include "core/clock.hpp"
 #include "im/chat.hpp"
+#include "im/presence.hpp"
+#include "im/user_visibility.hpp"
 #include "rest/services.hpp"
 
 namespace imhub {
@@ -13,15 +17,22 @@ std::string birthday_day_month(const std::string& ymd) {
   return ymd.substr(8, 2) + "-" + ymd.substr(5, 2);
 }
 
-bool is_bot(const User& u) { return u.external_auth_id == "bot"; }
-
 std::string user_type(const User& u) {
-  if (is_bot(u)) return "bot";
+  if (is_bot_user(u)) return "bot";
   if (u.user_type == "extranet") return "extranet";
   return "user";
 }
 
 Value date_or_false(const std::optional<int64_t>& t) { return t ? Value(atom_time(*t)) : Value(false); }
+
+// The later of two optional times.
+std::optional<int64_t> latest(std::optional<int64_t> a, std::optional<int64_t> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::max(*a, *b);
+}
+
+bool is_absolute_url(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
 }  // namespace
 
@@ -30,8 +41,18 @@ std::string user_color_hex(int64_t user_id) {
   return chat_color_hex(names[static_cast<size_t>(user_id) % names.size()]);
 }
 
-Value im_user_object(Conn& c, const Services& s, const User& u) {
-  (void)c;
+std::string avatar_url(const Services& s, const std::string& photo) {
+  if (photo.empty() || is_absolute_url(photo)) return photo;
+  std::string base = s.config.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + (photo.front() == '/' ? "" : "/") + photo;
+}
+
+Value im_user_object(Conn& c, const Services& s, const User& u) { return im_user_object(c, s, u, ImUserOptions{}); }
+
+Value im_user_object(Conn& c, const Services& s, const User& u, const ImUserOptions& opt) {
+  const Presence presence = load_presence(c, u.id);
+  const std::string avatar = avatar_url(s, u.personal_photo);
   Value v = Value::map();
   v["id"] = u.id;
   v["active"] = u.active;
@@ -40,24 +61,26 @@ Value im_user_object(Conn& c, const Services& s, const User& u) {
   v["last_name"] = u.last_name;
   v["work_position"] = u.work_position;
   v["color"] = user_color_hex(u.id);
-  v["avatar"] = u.personal_photo;
-  v["avatar_hr"] = u.personal_photo;
+  v["avatar"] = avatar;
+  // No resizing happens here, so the high-resolution avatar is the original photo.
+  if (opt.avatar_hr) v["avatar_hr"] = avatar;
   v["gender"] = u.personal_gender == "F" ? "F" : "M";
   v["birthday"] = birthday_day_month(u.personal_birthday);
   v["extranet"] = u.user_type == "extranet";
   v["network"] = false;
-  v["bot"] = is_bot(u);
+  v["bot"] = is_bot_user(u);
   v["connector"] = u.external_auth_id == "imconnector";
   v["external_auth_id"] = u.external_auth_id.empty() ? "default" : u.external_auth_id;
-  v["status"] = "online";
-  v["idle"] = false;
-  v["last_activity_date"] = date_or_false(u.last_activity);
-  v["mobile_last_date"] = false;
-  v["desktop_last_date"] = false;
+  v["status"] = visible_status(presence);
+  v["idle"] = date_or_false(presence.idle_since);
+  v["last_activity_date"] = date_or_false(latest(presence.last_activity, u.last_activity));
+  v["desktop_last_date"] = date_or_false(presence.desktop_last);
+  v["mobile_last_date"] = date_or_false(presence.mobile_last);
   Value departments = Value::list();
   for (int64_t d : u.departments) departments.push_back(d);
   v["departments"] = std::move(departments);
   v["absent"] = false;
+  // Spec 002 keys, all present ("" when empty); the reference adds the extension number.
   v["phones"] = Value::object({{"work_phone", u.work_phone},
                                {"personal_mobile", u.personal_mobile},
                                {"personal_phone", u.personal_phone},
@@ -66,7 +89,6 @@ Value im_user_object(Conn& c, const Services& s, const User& u) {
   v["email"] = u.email;
   v["bot_data"] = Value();
   v["type"] = user_type(u);
-  (void)s;
   return v;
 }
 

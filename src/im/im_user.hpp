@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "core/value.hpp"
 #include "store/store.hpp"
@@ -13,10 +14,21 @@ namespace imhub {
 
 struct Services;
 
+struct ImUserOptions {
+  // Spec 002 adds `avatar_hr` only for AVATAR_HR=Y; the reference shows it always, which is
+  // what callers without the parameter get.
+  bool avatar_hr = true;
+};
+
 // The user's colour: a fixed pick from the chat palette, so it stays the same across calls.
 std::string user_color_hex(int64_t user_id);
 
+// The photo as an absolute URL: stored paths ("/upload/a.png") are put under the public URL;
+// "" when there is none.
+std::string avatar_url(const Services& s, const std::string& photo);
+
 // `c` is an open read connection (presence is looked up through it).
 Value im_user_object(Conn& c, const Services& s, const User& u);
+Value im_user_object(Conn& c, const Services& s, const User& u, const ImUserOptions& opt);
 
 }  // namespace imhub

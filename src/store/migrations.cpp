@@ -178,6 +178,26 @@ CREATE INDEX notifications_unread ON notifications (user_id) WHERE is_read = 0;
 CREATE INDEX notifications_by_tag ON notifications (tag) WHERE tag <> '';
 CREATE INDEX notifications_by_sub_tag ON notifications (sub_tag) WHERE sub_tag <> '';
 )SQL"},
+      // Messenger presence and search history (im.user.status.*, im.search.last.*). Presence has a
+      // table of its own because it changes on every request: the users table feeds the user
+      // caches, which are dropped whenever it is written.
+      {7, "presence_search_last", R"SQL(
+CREATE TABLE user_presence (
+  user_id BIGINT PRIMARY KEY,
+  status TEXT NOT NULL DEFAULT 'online',
+  idle_since BIGINT,
+  last_activity BIGINT,
+  desktop_last BIGINT,
+  mobile_last BIGINT
+);
+CREATE TABLE search_last (
+  user_id BIGINT NOT NULL,
+  dialog_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (user_id, dialog_id)
+);
+CREATE INDEX search_last_by_seq ON search_last (user_id, seq);
+)SQL"},
   };
   return kAll;
 }
