@@ -251,10 +251,16 @@ test('im.recent.list: numbers, items/hasMore, OFFSET/LIMIT paging with next, UNR
 test('late joiner with hidden history sees only what came after joining', async () => {
   const chat = (await ok('im.chat.add', { USERS: [bob], MESSAGE: 'before' }, { webhook: annHook })).result;
   await send(annHook, `chat${chat}`, 'secret');
-  const r = await server.call('im.chat.user.add', { CHAT_ID: chat, USERS: [carl], HIDE_HISTORY: 'Y' }, { webhook: annHook });
-  if (r.status !== 200) return; // im.chat.user.add is built by the chat administration area
+  await ok('im.chat.user.add', { CHAT_ID: chat, USERS: [carl], HIDE_HISTORY: 'Y' }, { webhook: annHook });
   await send(annHook, `chat${chat}`, 'after');
   const seen = (await ok('im.dialog.messages.get', { DIALOG_ID: `chat${chat}` }, { webhook: carlHook })).result;
   assert.ok(!seen.messages.some((m) => m.text === 'secret' || m.text === 'before'));
   assert.ok(seen.messages.some((m) => m.text === 'after'));
+  // Without HIDE_HISTORY a joiner sees everything.
+  await ok('im.chat.user.add', { CHAT_ID: chat, USERS: [dan] }, { webhook: annHook });
+  const all = (await ok('im.dialog.messages.get', { DIALOG_ID: `chat${chat}` }, { webhook: danHook })).result;
+  assert.ok(all.messages.some((m) => m.text === 'secret'));
+  // Someone removed from the chat reads nothing more.
+  await ok('im.chat.user.delete', { CHAT_ID: chat, USER_ID: carl }, { webhook: annHook });
+  await fails('im.dialog.messages.get', { DIALOG_ID: `chat${chat}` }, 403, 'ACCESS_ERROR', undefined, { webhook: carlHook });
 });
