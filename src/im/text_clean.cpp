@@ -39,7 +39,16 @@ bool all_digits(std::string_view s) {
 }
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  std::string out;
+  out.reserve(s.size());
+  size_t at = 0;
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, at)) {
+    out.append(s, at, p - at);
+    out.append(to);
+    at = p + from.size();
+  }
+  out.append(s, at, std::string::npos);
+  s = std::move(out);
 }
 
 // How a tag's argument (the text after "=" up to "]", nullopt for a bare tag) is accepted.

@@ -21,7 +21,7 @@ void global_init() {
 }
 
 struct Transfer {
-  const FetchOptions* options;
+  const FetchOptions* options = nullptr;
   std::string body;
   bool truncated = false;
   bool refused = false;
@@ -104,7 +104,8 @@ FetchResult fetch_url(const std::string& url, const FetchOptions& options) {
     r.error = "curl_easy_init failed";
     return r;
   }
-  Transfer t{&options};
+  Transfer t;
+  t.options = &options;
   char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");

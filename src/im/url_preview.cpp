@@ -261,7 +261,11 @@ std::optional<UrlPreview> UrlPreviewer::preview(const std::string& url) {
     if (!page.ok) spdlog::debug("url preview: {}: {}", url, page.refused ? "address refused" : page.error);
     fresh = preview_from_page(url, page);
   }
-  return store_.write_with([&](Conn& c) { return insert_url_preview(c, fresh); });
+  return store_.write_with([&](Conn& c) {
+    UrlPreview stored = insert_url_preview(c, fresh);
+    prune_url_previews(c, now - std::max(options_.cache_seconds, kFailureReuseSeconds));
+    return stored;
+  });
 }
 
 void UrlPreviewer::process(const Job& job) {

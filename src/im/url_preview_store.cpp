@@ -50,6 +50,10 @@ UrlPreview insert_url_preview(Conn& c, UrlPreview p) {
   return p;
 }
 
+void prune_url_previews(Conn& c, int64_t before) {
+  c.exec("DELETE FROM url_previews WHERE fetched_at < $1 AND id < (SELECT MAX(id) FROM url_previews)", {before});
+}
+
 std::optional<Value> preview_attach(const UrlPreview& p) {
   Value block = Value::map();
   if (p.kind == "page") {

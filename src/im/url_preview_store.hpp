@@ -27,6 +27,10 @@ std::optional<UrlPreview> find_url_preview(Conn& c, const std::string& url, int6
 // Stores `p` (its id is ignored) and returns it with its new id.
 UrlPreview insert_url_preview(Conn& c, UrlPreview p);
 
+// Forgets previews fetched before `before`. Messages keep copies in their params, so old rows
+// only served reuse; the newest row always stays (ids are never handed out twice).
+void prune_url_previews(Conn& c, int64_t before);
+
 // The attach object of a preview (nullopt for kind "none").
 std::optional<Value> preview_attach(const UrlPreview& p);
 

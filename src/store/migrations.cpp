@@ -142,6 +142,7 @@ CREATE TABLE url_previews (
   fetched_at BIGINT NOT NULL
 );
 CREATE INDEX url_previews_by_url ON url_previews (url, fetched_at);
+CREATE INDEX url_previews_by_time ON url_previews (fetched_at);
 )SQL"},
   };
   return kAll;

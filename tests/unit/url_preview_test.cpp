@@ -417,6 +417,29 @@ TEST(UrlPreviewer, EditedAndDeletedMessages) {
   EXPECT_TRUE(db.params(gone).is_null());
 }
 
+TEST(UrlPreviewer, StoreReuseAndPrune) {
+  TempStore db;
+  db.store->write([](Conn& c) {
+    insert_url_preview(c, UrlPreview{0, "http://a.example/", "page", "A", "", "", 100});
+    insert_url_preview(c, UrlPreview{0, "http://a.example/", "page", "A2", "", "", 200});
+    insert_url_preview(c, UrlPreview{0, "http://b.example/", "none", "", "", "", 300});
+  });
+  db.store->read([](Conn& c) {
+    EXPECT_EQ(find_url_preview(c, "http://a.example/", 0)->title, "A2");
+    EXPECT_FALSE(find_url_preview(c, "http://a.example/", 201).has_value());
+    EXPECT_EQ(find_url_preview(c, "http://b.example/", 0)->kind, "none");
+  });
+  db.store->write([](Conn& c) { prune_url_previews(c, 1000); });
+  db.store->read([](Conn& c) {
+    EXPECT_FALSE(find_url_preview(c, "http://a.example/", 0).has_value());
+    EXPECT_TRUE(find_url_preview(c, "http://b.example/", 0).has_value());  // the newest row stays
+  });
+  int64_t next = db.store->write_with([](Conn& c) {
+    return insert_url_preview(c, UrlPreview{0, "http://c.example/", "none", "", "", "", 400}).id;
+  });
+  EXPECT_EQ(next, 4);
+}
+
 TEST(UrlPreviewer, DisabledDoesNothing) {
   TempStore db;
   UrlPreviewOptions o = previewer_options(true);
