@@ -94,7 +94,9 @@ void replace_pairs(std::string& s, std::string_view name, ArgCheck check, const 
     if (s[after] == '=') arg = std::string_view(s).substr(after + 1, end - after - 1);
     size_t body_start = end + 1;
     size_t close_pos = find_ci(s, close, body_start);
-    if (!check(arg) || close_pos == std::string::npos) {
+    // No closing tag after this opening one means none after any later one either.
+    if (close_pos == std::string::npos) break;
+    if (!check(arg)) {
       ++pos;
       continue;
     }

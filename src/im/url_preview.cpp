@@ -107,8 +107,9 @@ UrlPreviewOptions url_preview_options(const Config& config) {
 std::vector<std::string> find_urls(std::string_view text) {
   std::vector<std::string> out;
   size_t i = 0;
+  size_t code = find_ci(text, "[code]", 0);
   while (i < text.size()) {
-    size_t code = find_ci(text, "[code]", i);
+    if (code != std::string_view::npos && code < i) code = find_ci(text, "[code]", i);
     size_t http = find_ci(text, "http", i);
     if (http == std::string_view::npos) break;
     if (code != std::string_view::npos && code < http) {

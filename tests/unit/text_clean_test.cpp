@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 namespace imhub {
 namespace {
 
@@ -114,6 +116,14 @@ TEST(TextClean, LongTextDoesNotRecurse) {
   std::string text;
   for (int i = 0; i < 3000; ++i) text += "[b]x[/b]\n";
   EXPECT_EQ(clean(text).size(), 3000u * 2 - 1);
+}
+
+TEST(TextClean, ManyUnclosedTagsStayLinear) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "[b][USER=1][color=#fff]";
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(clean(text), text);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 }  // namespace
