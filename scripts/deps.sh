@@ -5,7 +5,8 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libicu-dev libspdlog-dev libfmt-dev
+  libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev libspdlog-dev
+  libfmt-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
   nodejs npm curl

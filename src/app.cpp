@@ -9,6 +9,7 @@
 
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "im/url_preview.hpp"
 #include "ops/metrics.hpp"
 #include "rest/auth.hpp"
 #include "rest/dispatcher.hpp"
@@ -41,6 +42,9 @@ int serve(const std::string& data_dir, Config config) {
   UserCache users(*store);
   Services services{*store, config, registry, metrics, data_dir, key, {}, nullptr, &users};
   services.portal = store->read_with([](Conn& c) { return load_portal(c); });
+  UrlPreviewer previews(*store, url_preview_options(config));
+  previews.start();
+  services.previews = &previews;
   Auth auth;
   auth.add(make_webhook_authenticator());
   Dispatcher dispatcher(services, auth);
@@ -65,6 +69,7 @@ int serve(const std::string& data_dir, Config config) {
   server.run();
   signal_ioc.stop();
   signal_thread.join();
+  previews.stop();
   store->close();
   spdlog::info("stopped");
   return 0;

@@ -7,9 +7,13 @@
 #include "api/im_common.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
+#include "im/attach.hpp"
 #include "im/chat.hpp"
 #include "im/dialog.hpp"
+#include "im/keyboard.hpp"
+#include "im/menu.hpp"
 #include "im/message.hpp"
+#include "im/url_preview.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
 
@@ -105,9 +109,48 @@ void check_reply(Conn& c, int64_t reply_id, int64_t chat_id) {
   if (reply->chat_id != chat_id) throw ApiError(kReplyOtherChat);
 }
 
+// "N" or an empty value: the caller asks to remove it (im.message.update).
+bool is_removal(const Value& v) {
+  if (v.is_array()) return v.size() == 0;
+  const std::string s = v.to_string();
+  return s.empty() || s == "N";
+}
+
+// ATTACH, KEYBOARD and MENU as given, validated and normalized into `params` (protocol.md
+// §12.2; 30 KB each, per the Decisions). On update a removal request clears the key.
+void rich_params(const MethodCall& call, Value& params, bool update) {
+  struct Part {
+    const char* name;
+    Value (*normalize)(const Value&);
+  };
+  static const Part kParts[] = {
+      {"ATTACH", [](const Value& v) { return normalize_attach(v); }},
+      {"KEYBOARD", [](const Value& v) { return normalize_keyboard(v, 0); }},
+      {"MENU", [](const Value& v) { return normalize_menu(v, 0); }},
+  };
+  for (const Part& part : kParts) {
+    const Value& v = call.param(part.name);
+    if (v.is_null()) continue;
+    if (is_removal(v)) {
+      if (update && params.is_map()) params.get_map().erase(part.name);
+      continue;
+    }
+    Value normalized = part.normalize(v);
+    if (!params.is_map()) params = Value::map();
+    params[part.name] = std::move(normalized);
+  }
+}
+
+void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text) {
+  // URL_PREVIEW is on unless exactly "N" (im_rest.php).
+  if (call.param("URL_PREVIEW").to_string() == "N" || !call.services.previews) return;
+  call.services.previews->enqueue(id, text);
+}
+
 MethodResult message_add(MethodCall& call) {
   const std::string text = message_param(call);
-  if (text.empty()) throw ApiError(kMessageEmpty);
+  const Value& attach = call.param("ATTACH");
+  if (text.empty() && (attach.is_null() || is_removal(attach))) throw ApiError(kMessageEmpty);
   const DialogRef to = recipient(call);
   if (!to.is_chat) require_active_user(call, to.id);
   std::string template_id = call.param("TEMPLATE_ID").to_string().substr(0, 255);
@@ -116,6 +159,7 @@ MethodResult message_add(MethodCall& call) {
   const int64_t reply_id = call.param("REPLY_ID").to_int_or(0);
   Value params = Value::map();
   if (reply_id > 0) params["REPLY_ID"] = reply_id;
+  rich_params(call, params, false);
   const int64_t me = call.caller.user_id;
   const bool system = call.param("SYSTEM").is_yes();
   int64_t id = call.services.store.write_with([&](Conn& c) {
@@ -125,6 +169,7 @@ MethodResult message_add(MethodCall& call) {
     if (reply_id > 0) check_reply(c, reply_id, chat.id);
     return append_message(c, NewMessage{chat.id, me, text, params_to_json(params), system, template_id});
   });
+  enqueue_preview(call, id, text);
   return Value(id);
 }
 
@@ -157,11 +202,35 @@ MethodResult message_update(MethodCall& call) {
   const bool has_text = !text_param.is_null();
   const std::string text = has_text ? message_param(call) : "";
   const int64_t me = call.caller.user_id;
+  Value rich;  // validated before the transaction; applied inside it
+  rich_params(call, rich, false);
+  bool text_changed = false;
   call.services.store.write([&](Conn& c) {
     Message m = editable_message(c, *id, me, kCantEdit, true);
-    if (!has_text) return;
-    // "Passing empty value deletes the message" (spec im.message.update).
-    if (text.empty()) {
+    if (!m.params.is_map()) m.params = Value::map();
+    Value before = m.params;
+    for (const char* key : {"ATTACH", "KEYBOARD", "MENU"}) {
+      const Value& v = call.param(key);
+      if (v.is_null()) continue;
+      if (is_removal(v))
+        m.params.get_map().erase(key);
+      else
+        m.params[key] = rich[key];
+    }
+    const bool rich_changed = m.params != before;
+    if (!has_text) {
+      if (!rich_changed) return;
+      if (!call.param("IS_EDITED").is_null() && !call.param("IS_EDITED").is_yes())
+        m.params.get_map().erase("IS_EDITED");
+      else
+        m.params["IS_EDITED"] = "Y";
+      m.edited_at = now_unix_seconds();
+      save_message(c, m);
+      return;
+    }
+    text_changed = true;
+    // "Passing empty value deletes the message" (spec im.message.update), unless an attach stays.
+    if (text.empty() && m.params["ATTACH"].size() == 0) {
       soft_delete(m);
     } else {
       m.text = text;
@@ -174,6 +243,7 @@ MethodResult message_update(MethodCall& call) {
     }
     save_message(c, m);
   });
+  if (text_changed && !text.empty()) enqueue_preview(call, *id, text);
   return Value(true);
 }
 

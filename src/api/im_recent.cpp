@@ -9,13 +9,12 @@
 #include "im/notification.hpp"
 #include "im/read_state.hpp"
 #include "im/recent.hpp"
+#include "im/text_clean.hpp"
 #include "users/user_cache.hpp"
 
 namespace imhub {
 namespace {
 
-// MERGE-PENDING: replaced by im/text_clean.hpp when that area lands.
-std::string clean_message_text(const std::string& t, bool, bool) { return t; }
 
 const std::string kDoc = "api-reference/chats/";
 
@@ -38,7 +37,7 @@ Value id_of(int64_t v, bool as_string) { return as_string ? Value(std::to_string
 bool has_files(const Message& m) { return m.params.is_map() && m.params["FILE_ID"].size() > 0; }
 bool has_attach(const Message& m) { return m.params.is_map() && m.params["ATTACH"].size() > 0; }
 
-Value message_preview(const RecentEntry& e, const ItemStyle& style) {
+Value message_preview(const RecentEntry& e, const ItemStyle& style, UserCache& users) {
   if (!e.last)
     return Value::object({{"id", id_of(0, style.string_ids)},
                           {"text", ""},
@@ -48,7 +47,10 @@ Value message_preview(const RecentEntry& e, const ItemStyle& style) {
   const Message& m = *e.last;
   Value v = Value::map();
   v["id"] = id_of(m.id, style.string_ids);
-  v["text"] = clean_message_text(m.text, has_attach(m), has_files(m));
+  v["text"] = clean_message_text(m.text, has_attach(m), has_files(m), [&](int64_t id) {
+    auto u = users.find(id);
+    return u ? u->full_name() : std::string();
+  });
   v["file"] = has_files(m);
   v["attach"] = has_attach(m);
   v["author_id"] = id_of(m.author_id, style.string_ids);
@@ -79,7 +81,7 @@ Value recent_item(Conn& c, const MethodCall& call, const RecentEntry& e, const I
   item["avatar"] =
       Value::object({{"url", dialog ? (other ? other->personal_photo : "") : e.chat.avatar}, {"color", color}});
   item["title"] = dialog ? (other ? other->full_name() : "") : e.chat.title;
-  item["message"] = message_preview(e, style);
+  item["message"] = message_preview(e, style, *call.services.users);
   const int64_t counter = unread_count(e.chat, e.member);
   item["counter"] = style.string_ids ? Value(std::to_string(counter)) : Value(counter);
   const int64_t at = e.last ? e.last->created_at : e.chat.created_at;

@@ -38,6 +38,15 @@ struct Config {
   // [store]
   std::string store_synchronous = "full";  // "full" or "normal"
   int store_read_connections = 8;
+  // [url_preview] link previews of messages (URL_PREVIEW=Y)
+  bool url_preview_enabled = true;
+  bool url_preview_allow_private = false;  // fetch loopback / private / link-local addresses too
+  int url_preview_connect_timeout = 5;     // seconds
+  int url_preview_timeout = 10;            // seconds for the whole transfer
+  int64_t url_preview_max_bytes = 1 << 20;
+  int url_preview_max_redirects = 3;
+  int64_t url_preview_cache_seconds = 86400;  // a fetched preview is reused this long
+  int url_preview_workers = 2;
   // [log]
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   bool access_log = true;

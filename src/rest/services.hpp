@@ -14,6 +14,7 @@ class Registry;
 class Dispatcher;
 class Metrics;
 class UserCache;
+class UrlPreviewer;
 
 struct Services {
   Store& store;
@@ -25,6 +26,7 @@ struct Services {
   Portal portal;
   Dispatcher* dispatcher = nullptr;  // for batch
   UserCache* users = nullptr;        // users by id, in memory
+  UrlPreviewer* previews = nullptr;  // link previews of new / edited messages (URL_PREVIEW)
 
   // host[:port] of the public URL: the portal "domain" clients and events see.
   std::string domain() const;

@@ -198,6 +198,21 @@ CREATE TABLE search_last (
 );
 CREATE INDEX search_last_by_seq ON search_last (user_id, seq);
 )SQL"},
+      // Link previews (URL_PREVIEW): a message's params.URL_ID names a row; a recent row for the
+      // same URL is reused instead of fetching the page again.
+      {9, "url_previews", R"SQL(
+CREATE TABLE url_previews (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  image TEXT NOT NULL DEFAULT '',
+  fetched_at BIGINT NOT NULL
+);
+CREATE INDEX url_previews_by_url ON url_previews (url, fetched_at);
+CREATE INDEX url_previews_by_time ON url_previews (fetched_at);
+)SQL"},
   };
   return kAll;
 }
