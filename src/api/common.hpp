@@ -14,5 +14,7 @@ void register_batch_method(Registry& r);
 void register_user_methods(Registry& r);
 void register_department_methods(Registry& r);
 void register_im_chat_methods(Registry& r);
+void register_disk_methods(Registry& r);
+void register_im_disk_methods(Registry& r);
 
 }  // namespace imhub

@@ -8,6 +8,8 @@ void register_all_methods(Registry& r) {
   register_user_methods(r);
   register_department_methods(r);
   register_im_chat_methods(r);
+  register_disk_methods(r);
+  register_im_disk_methods(r);
 }
 
 }  // namespace imhub
