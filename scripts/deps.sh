@@ -9,7 +9,7 @@ PACKAGES=(
   libfmt-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
-  nodejs npm curl
+  nodejs npm curl sqlite3
 )
 if [ "${IMHUB_BENCH:-0}" = 1 ]; then PACKAGES+=(nginx-light wrk sqlite3); fi
 

@@ -20,5 +20,7 @@ void register_im_recent_methods(Registry& r);
 void register_im_notify_methods(Registry& r);
 void register_im_revision_method(Registry& r);  // called by register_im_chat_methods
 void register_im_users_methods(Registry& r);
+void register_disk_methods(Registry& r);
+void register_im_disk_methods(Registry& r);
 
 }  // namespace imhub

@@ -7,6 +7,7 @@
 #include "api/im_common.hpp"
 #include "core/strings.hpp"
 #include "im/chat_view.hpp"
+#include "im/file_view.hpp"
 #include "im/im_user.hpp"
 #include "im/message.hpp"
 #include "im/message_view.hpp"
@@ -87,14 +88,22 @@ MethodResult dialog_messages_get(MethodCall& call) {
       page.before_id = *last_id;
     const int64_t read_seq = member ? member->last_read_seq : chat->last_seq;
     Value messages = Value::list();
-    std::set<int64_t> authors;
+    std::set<int64_t> authors, files;
     for (const Message& m : load_history(c, chat->id, page)) {
       messages.push_back(im_message_object(m, me, read_seq));
       if (m.author_id > 0) authors.insert(m.author_id);
+      if (m.params.is_map())
+        for (const Value* f : m.params["FILE_ID"].elements()) files.insert(f->to_int_or(0));
     }
     out["messages"] = std::move(messages);
     out["users"] = users_by_id(c, call, authors);
-    out["files"] = Value::map();
+    // The files the messages carry, keyed by id like `users` (spec example).
+    Value file_objects = Value::map();
+    for (int64_t id : files) {
+      Value f = id > 0 ? im_file_object(c, call.services, id, me) : Value();
+      if (!f.is_null()) file_objects[std::to_string(id)] = std::move(f);
+    }
+    out["files"] = std::move(file_objects);
     out["chat_id"] = chat->id;
   });
   return out;

@@ -15,7 +15,6 @@
 namespace imhub {
 namespace {
 
-
 const std::string kDoc = "api-reference/chats/";
 
 constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};

@@ -13,6 +13,8 @@ void register_all_methods(Registry& r) {
   register_im_recent_methods(r);
   register_im_notify_methods(r);
   register_im_users_methods(r);
+  register_disk_methods(r);
+  register_im_disk_methods(r);
 }
 
 }  // namespace imhub

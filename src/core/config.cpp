@@ -54,6 +54,7 @@ Config load_config(const std::string& path) {
       {"server.threads", int_opt(c.threads, 0, 256)},
       {"server.workers", int_opt(c.workers, 1, 1024)},
       {"server.body_limit", int_opt(c.body_limit, 1024, int64_t{4} << 30)},
+      {"server.max_upload_bytes", int_opt(c.max_upload_bytes, 1, int64_t{16} << 30)},
       {"server.header_timeout", int_opt(c.header_timeout, 1, 3600)},
       {"server.body_timeout", int_opt(c.body_timeout, 1, 3600)},
       {"server.idle_timeout", int_opt(c.idle_timeout, 1, 86400)},

@@ -19,6 +19,9 @@ struct Config {
   int body_timeout = 60;          // seconds to receive the body
   int idle_timeout = 65;          // seconds a keep-alive connection may sit idle
   int max_connections = 10000;
+  // Largest file disk.folder.uploadfile accepts (Bitrix24: 100 MB for chat files). Upload
+  // requests may exceed body_limit by what base64 and multipart framing add to this.
+  int64_t max_upload_bytes = int64_t{100} << 20;
   // [tls]
   bool tls_enabled = false;
   std::string tls_cert;

@@ -38,6 +38,8 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.label = "metrics";
   } else if (p.rfind("/rest/", 0) == 0) {
     reply = dispatcher_.handle(request);
+  } else if (p == kUploadPath) {
+    reply = handle_upload(services_, request);
   } else {
     reply.status = 404;
     reply.body = R"({"error":"NOT_FOUND","error_description":"Not found"})";

@@ -2,6 +2,7 @@
 // preflight. Later issues add /oauth/… and the browser client here.
 #pragma once
 
+#include "http/file_routes.hpp"
 #include "rest/dispatcher.hpp"
 
 namespace imhub {
@@ -11,8 +12,14 @@ class Router {
   Router(Services& services, Dispatcher& dispatcher) : services_(services), dispatcher_(dispatcher) {}
   // Parses the target once (path, query, REST method); call before is_blocking and handle.
   void prepare(HttpRequestView& request) const;
-  static bool is_blocking(const HttpRequestView& request) { return Dispatcher::is_blocking(request); }
+  static bool is_blocking(const HttpRequestView& request) {
+    // The upload link waits for the disk and the durable commit, like a writing method.
+    return Dispatcher::is_blocking(request) || (!request.rest && request.path == kUploadPath);
+  }
   HttpReply handle(const HttpRequestView& request);
+  // Downloads and avatars: a body streamed from a file (see file_routes.hpp).
+  static bool serves_file(const HttpRequestView& request) { return !request.rest && is_file_route(request); }
+  FileReply handle_file(const HttpRequestView& request) { return serve_file(services_, request); }
 
  private:
   Services& services_;

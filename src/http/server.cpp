@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "http/file_routes.hpp"
 #include "http/response_head.hpp"
 #include "ops/metrics.hpp"
 
@@ -58,6 +60,7 @@ struct Connection {
 };
 
 constexpr auto kWatchdogTick = std::chrono::milliseconds(250);
+constexpr size_t kFileChunk = 256 * 1024;
 
 std::string error_json(std::string_view code, std::string_view description) {
   return "{\"error\":\"" + std::string(code) + "\",\"error_description\":\"" + std::string(description) + "\"}";
@@ -84,6 +87,9 @@ struct HttpServer::Impl {
   std::atomic<int> connections{0};
   std::mutex conn_mu;
   std::set<std::shared_ptr<Connection>> open;
+  // Upload requests (file_routes.hpp) may be larger than body_limit; the header phase admits
+  // the larger size and serve() narrows it once the target is known.
+  const int64_t upload_limit;
 
   Impl(const Config& c, Router& r, Metrics& m)
       : config(c),
@@ -91,7 +97,8 @@ struct HttpServer::Impl {
         metrics(m),
         contexts(make_contexts(c)),
         ioc(*contexts.front()),
-        pool(static_cast<size_t>(c.workers)) {}
+        pool(static_cast<size_t>(c.workers)),
+        upload_limit(upload_body_limit(c.max_upload_bytes)) {}
 
   static std::vector<std::unique_ptr<asio::io_context>> make_contexts(const Config& c) {
     int n = c.threads > 0 ? c.threads : static_cast<int>(std::thread::hardware_concurrency());
@@ -227,6 +234,31 @@ struct HttpServer::Impl {
     co_await asio::async_write(stream, out, asio::redirect_error(use_aw, ec));
   }
 
+  // Streams a file body in chunks, re-arming the timeout per chunk so a large download is
+  // bounded by the client's pace, not by one deadline.
+  template <class Stream>
+  awaitable<> send_file(Stream& stream, Connection& conn, const std::string& head_text, const FileBody& file,
+                        bool with_body, beast::error_code& ec) {
+    conn.arm(config.body_timeout);
+    co_await asio::async_write(stream, asio::buffer(head_text), asio::redirect_error(use_aw, ec));
+    if (ec || !with_body) co_return;
+    std::vector<char> chunk(kFileChunk);
+    uint64_t offset = 0;
+    while (offset < file.size()) {
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(kFileChunk, file.size() - offset));
+      const ssize_t n = ::pread(file.fd(), chunk.data(), want, static_cast<off_t>(offset));
+      if (n <= 0) {  // the file shrank or failed under us: the length is promised, so close
+        ec = asio::error::broken_pipe;
+        co_return;
+      }
+      conn.arm(config.body_timeout);
+      co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<size_t>(n)),
+                                 asio::redirect_error(use_aw, ec));
+      if (ec) co_return;
+      offset += static_cast<uint64_t>(n);
+    }
+  }
+
   template <class Stream>
   awaitable<> serve(Stream& stream, Connection& conn, const std::string& remote) {
     beast::flat_buffer buffer;
@@ -234,7 +266,7 @@ struct HttpServer::Impl {
     while (!stopping) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
-      parser.body_limit(static_cast<uint64_t>(config.body_limit));
+      parser.body_limit(static_cast<uint64_t>(std::max(config.body_limit, upload_limit)));
       conn.arm(first ? config.header_timeout : config.idle_timeout);
       first = false;
       beast::error_code ec;
@@ -260,6 +292,18 @@ struct HttpServer::Impl {
       }
       double t0 = now_unix();
       auto& hreq = parser.get();
+      if (upload_limit > config.body_limit) {
+        const auto length = parser.content_length();
+        if (!length || *length > static_cast<uint64_t>(config.body_limit)) {
+          const bool upload = is_upload_target(std::string_view(hreq.target().data(), hreq.target().size()));
+          if (length && !upload) {
+            co_await send_and_close(stream, conn, http::status::payload_too_large,
+                                    error_json("REQUEST_TOO_LARGE", "Request body exceeds the configured limit"));
+            co_return;
+          }
+          parser.body_limit(static_cast<uint64_t>(upload ? upload_limit : config.body_limit));
+        }
+      }
       if (beast::iequals(hreq[http::field::expect], "100-continue")) {
         http::response<http::empty_body> cont{http::status::continue_, 11};
         co_await http::async_write(stream, cont, use_aw);
@@ -296,7 +340,12 @@ struct HttpServer::Impl {
 
       router.prepare(view);
       HttpReply reply;
-      if (router.is_blocking(view)) {
+      std::shared_ptr<FileBody> file;
+      if (router.serves_file(view)) {
+        FileReply fr = router.handle_file(view);
+        reply = std::move(fr.reply);
+        file = std::move(fr.file);
+      } else if (router.is_blocking(view)) {
         // Writers wait for the durable group commit; keep that wait off the io threads.
         co_await asio::post(pool, use_aw);
         reply = router.handle(view);
@@ -312,12 +361,16 @@ struct HttpServer::Impl {
       head.keep_alive = keep;
       head.content_type = reply.content_type;
       head.headers = &reply.headers;
-      head.content_length = reply.body.size();
+      head.content_length = file ? file->size() : reply.body.size();
       const std::string head_text = render_response_head(head);
-      const size_t bytes = reply.body.size();
-      const std::array<asio::const_buffer, 2> out{asio::buffer(head_text), asio::buffer(reply.body)};
-      conn.arm(config.body_timeout);
-      co_await asio::async_write(stream, out, asio::redirect_error(use_aw, ec));
+      const size_t bytes = head.content_length;
+      if (file) {
+        co_await send_file(stream, conn, head_text, *file, verb != "HEAD", ec);
+      } else {
+        const std::array<asio::const_buffer, 2> out{asio::buffer(head_text), asio::buffer(reply.body)};
+        conn.arm(config.body_timeout);
+        co_await asio::async_write(stream, out, asio::redirect_error(use_aw, ec));
+      }
       double elapsed = now_unix() - t0;
       metrics.observe_request(reply.label, reply.status, elapsed);
       if (config.access_log)

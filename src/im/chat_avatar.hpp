@@ -23,7 +23,7 @@ struct ImageInfo {
 
 // Type and size of a PNG, JPEG or GIF from its header; nullopt for anything else or a header
 // too short to read the size from.
-std::optional<ImageInfo> sniff_image(std::string_view bytes);
+std::optional<ImageInfo> sniff_avatar(std::string_view bytes);
 
 struct AvatarImage {
   std::string bytes;

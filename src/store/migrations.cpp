@@ -198,6 +198,40 @@ CREATE TABLE search_last (
 );
 CREATE INDEX search_last_by_seq ON search_last (user_id, seq);
 )SQL"},
+      // Drive objects (folders and files share one id space, as Drive objects do). A chat's
+      // folder has code 'chat'; a user's "Saved Files" folder code 'saved'. A file's bytes live
+      // in <data>/files/<blob[0:2]>/<blob>, one blob per object (copies are hard links), so
+      // deleting an object never touches another's content. disk_attachments records which
+      // message published a file in a chat (im.disk.file.commit).
+      {8, "disk", R"SQL(
+CREATE TABLE disk_objects (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  parent_id BIGINT NOT NULL DEFAULT 0,
+  storage_id BIGINT NOT NULL DEFAULT 0,
+  code TEXT,
+  name TEXT NOT NULL,
+  chat_id BIGINT NOT NULL DEFAULT 0,
+  owner_id BIGINT NOT NULL DEFAULT 0,
+  size BIGINT NOT NULL DEFAULT 0,
+  mime TEXT NOT NULL DEFAULT '',
+  blob TEXT NOT NULL DEFAULT '',
+  width INTEGER NOT NULL DEFAULT 0,
+  height INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX disk_objects_folder_code ON disk_objects (code, chat_id, owner_id);
+CREATE UNIQUE INDEX disk_objects_name_in_folder ON disk_objects (parent_id, name) WHERE type = 'file';
+CREATE INDEX disk_objects_by_chat ON disk_objects (chat_id);
+CREATE TABLE disk_attachments (
+  file_id BIGINT NOT NULL,
+  chat_id BIGINT NOT NULL,
+  message_id BIGINT NOT NULL,
+  PRIMARY KEY (file_id, message_id)
+);
+CREATE INDEX disk_attachments_by_chat ON disk_attachments (chat_id, file_id);
+)SQL"},
       // Link previews (URL_PREVIEW): a message's params.URL_ID names a row; a recent row for the
       // same URL is reused instead of fetching the page again.
       {9, "url_previews", R"SQL(

@@ -264,3 +264,33 @@ test('late joiner with hidden history sees only what came after joining', async 
   await ok('im.chat.user.delete', { CHAT_ID: chat, USER_ID: carl }, { webhook: annHook });
   await fails('im.dialog.messages.get', { DIALOG_ID: `chat${chat}` }, 403, 'ACCESS_ERROR', undefined, { webhook: carlHook });
 });
+
+test('im.dialog.messages.get: files of the messages, keyed by id, in the spec example shape; downloads check access', async () => {
+  const chat = (await ok('im.chat.add', { USERS: [bob] }, { webhook: annHook })).result;
+  const folder = (await ok('im.disk.folder.get', { CHAT_ID: chat }, { webhook: annHook })).result.ID;
+  const content = Buffer.from('quarterly figures').toString('base64');
+  const annDisk = server.cli('webhook', 'add', '--user', String(ann), '--scope', 'im,disk').webhook;
+  const file = (await ok('disk.folder.uploadfile', { id: folder, data: { NAME: 'report.txt' },
+    fileContent: ['report.txt', content] }, { webhook: annDisk })).result;
+  await ok('im.disk.file.commit', { CHAT_ID: chat, FILE_ID: file.ID }, { webhook: annHook });
+  const page = (await ok('im.dialog.messages.get', { DIALOG_ID: `chat${chat}` }, { webhook: bobHook })).result;
+  const id = Number(file.ID);
+  assert.deepEqual(page.messages[0].params.FILE_ID, [id]);
+  const f = page.files[String(id)];
+  assertShape(assert, f, {
+    id: 540, chatId: 29, date: '2018-01-29T16:43:39+03:00', type: 'file', name: 'x', size: 55013, status: 'done',
+    progress: 100, authorId: 1, authorName: 'John Harrington', urlPreview: '', urlShow: '', urlDownload: '',
+  }, 'files.id');
+  assert.equal(f.name, 'report.txt');
+  const dl = await server.raw(new URL(f.urlDownload).pathname + new URL(f.urlDownload).search);
+  assert.equal(dl.status, 200);
+  assert.equal(dl.text, 'quarterly figures');
+  // Carl is not in the chat: Bob's link does not work for a forged viewer.
+  const forged = new URL(f.urlDownload);
+  forged.searchParams.set('u', String(carl));
+  assert.notEqual((await server.raw(forged.pathname + forged.search)).status, 200);
+  // The recent list shows the file marker in the cleaned text.
+  const item = (await ok('im.recent.list', {}, { webhook: bobHook })).result.items.find((i) => i.chat_id === chat);
+  assert.equal(item.message.file, true);
+  assert.match(item.message.text, /\[File\]/);
+});

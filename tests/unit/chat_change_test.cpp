@@ -65,25 +65,25 @@ TEST(ChatChangeTexts, ColorNamesAndParams) {
 }
 
 TEST(ChatAvatar, SniffsImageTypeAndSize) {
-  auto p = sniff_image(png(640, 480));
+  auto p = sniff_avatar(png(640, 480));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->ext, "png");
   EXPECT_EQ(p->width, 640);
   EXPECT_EQ(p->height, 480);
-  auto g = sniff_image(gif(300, 2));
+  auto g = sniff_avatar(gif(300, 2));
   ASSERT_TRUE(g);
   EXPECT_EQ(g->ext, "gif");
   EXPECT_EQ(g->width, 300);
   EXPECT_EQ(g->height, 2);
-  auto j = sniff_image(jpeg());
+  auto j = sniff_avatar(jpeg());
   ASSERT_TRUE(j);
   EXPECT_EQ(j->ext, "jpg");
   EXPECT_EQ(j->width, 64);
   EXPECT_EQ(j->height, 48);
-  EXPECT_FALSE(sniff_image("hello world, not an image"));
-  EXPECT_FALSE(sniff_image(png(1, 1).substr(0, 20)));
-  EXPECT_FALSE(sniff_image(std::string("\xFF\xD8\xFF\xDA", 4)));
-  EXPECT_FALSE(sniff_image(""));
+  EXPECT_FALSE(sniff_avatar("hello world, not an image"));
+  EXPECT_FALSE(sniff_avatar(png(1, 1).substr(0, 20)));
+  EXPECT_FALSE(sniff_avatar(std::string("\xFF\xD8\xFF\xDA", 4)));
+  EXPECT_FALSE(sniff_avatar(""));
 }
 
 TEST(ChatAvatar, ParsesBase64FormsAndLimitsSize) {
