@@ -275,6 +275,8 @@ void register_im_dialog_methods(Registry& r) {
   add("im.dialog.get", Effect::kRead, dialog_get, "im-dialog-get.md");
   add("im.dialog.users.list", Effect::kRead, dialog_users_list, "chat-users/im-dialog-users-list.md");
   add("im.dialog.writing", Effect::kRead, dialog_writing, "messages/im-dialog-writing.md");
+  // The private alias spec 003 lists (CHAT_ID form).
+  add("im.chat.sendTyping", Effect::kRead, dialog_writing, "messages/im-dialog-writing.md");
   add("im.dialog.read.all", Effect::kWrite, dialog_read_all, "special-operations/im-dialog-read-all.md");
 }
 

@@ -141,9 +141,12 @@ void rich_params(const MethodCall& call, Value& params, bool update) {
   }
 }
 
-void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text) {
+// `edit`: the text replaced an older one, whose preview may have to go.
+void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text, bool edit) {
   // URL_PREVIEW is on unless exactly "N" (im_rest.php).
   if (call.param("URL_PREVIEW").to_string() == "N" || !call.services.previews) return;
+  // Most new messages hold no link: nothing to fetch, nothing to clear.
+  if (!edit && find_urls(text).empty()) return;
   call.services.previews->enqueue(id, text);
 }
 
@@ -169,7 +172,7 @@ MethodResult message_add(MethodCall& call) {
     if (reply_id > 0) check_reply(c, reply_id, chat.id);
     return append_message(c, NewMessage{chat.id, me, text, params_to_json(params), system, template_id});
   });
-  enqueue_preview(call, id, text);
+  enqueue_preview(call, id, text, false);
   return Value(id);
 }
 
@@ -243,7 +246,7 @@ MethodResult message_update(MethodCall& call) {
     }
     save_message(c, m);
   });
-  if (text_changed && !text.empty()) enqueue_preview(call, *id, text);
+  if (text_changed && !text.empty()) enqueue_preview(call, *id, text, true);
   return Value(true);
 }
 

@@ -34,6 +34,31 @@ template <class T = void>
 using awaitable = asio::awaitable<T, executor_t>;
 constexpr asio::use_awaitable_t<executor_t> use_aw;
 
+// Runs `fn` on `pool` and resumes the coroutine on its own io thread with the result.
+// (`co_await asio::post(pool, use_aw)` would not do it: the awaitable's completion runs on the
+// coroutine's executor, so the work after it stays on the io thread.)
+template <class Fn>
+awaitable<HttpReply> on_pool(asio::thread_pool& pool, Fn fn) {
+  co_return co_await asio::async_initiate<decltype(use_aw), void(HttpReply)>(
+      [&pool, &fn](auto handler) {
+        asio::post(pool, [&fn, handler = std::move(handler)]() mutable {
+          HttpReply reply;
+          try {
+            reply = fn();
+          } catch (const std::exception& e) {
+            reply.status = 500;
+            reply.content_type = "application/json";
+            reply.body = R"({"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"})";
+          }
+          auto ex = asio::get_associated_executor(handler);
+          asio::post(ex, [handler = std::move(handler), reply = std::move(reply)]() mutable {
+            std::move(handler)(std::move(reply));
+          });
+        });
+      },
+      use_aw);
+}
+
 namespace {
 constexpr size_t kHeaderLimit = 96 * 1024;  // request lines up to 64 KB fit with room for headers
 
@@ -346,10 +371,9 @@ struct HttpServer::Impl {
         reply = std::move(fr.reply);
         file = std::move(fr.file);
       } else if (router.is_blocking(view)) {
-        // Writers wait for the durable group commit; keep that wait off the io threads.
-        co_await asio::post(pool, use_aw);
-        reply = router.handle(view);
-        co_await asio::post(conn.home, use_aw);
+        // Writers wait for the durable group commit; keep that wait off the io threads, so many
+        // wait together and one commit serves them all.
+        reply = co_await on_pool(pool, [&] { return router.handle(view); });
       } else {
         reply = router.handle(view);
       }

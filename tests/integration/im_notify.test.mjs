@@ -108,12 +108,16 @@ test('im.notify.*.add errors: USER_ID_EMPTY, MESSAGE_EMPTY, ATTACH_ERROR, ATTACH
   assert.equal(rows(`SELECT COUNT(*) AS n FROM notifications WHERE text = 'x'`)[0].n, 0);
 });
 
-test('im.notify.*.add keeps ATTACH, given as an object or as JSON text', async () => {
+test('im.notify.*.add keeps ATTACH normalized, given as an object or as JSON text', async () => {
   const attach = { ID: 1, COLOR: '#29619b', BLOCKS: [{ MESSAGE: 'API will be available soon' }] };
   for (const ATTACH of [attach, JSON.stringify(attach)]) {
     const id = await notify(bob, 'With attach', { ATTACH });
-    assert.deepEqual(JSON.parse(notification(id).params), { ATTACH: [attach] });
+    // The stored form of the shared validator: ID as a string, blocks kept.
+    assert.deepEqual(JSON.parse(notification(id).params),
+      { ATTACH: [{ ID: '1', BLOCKS: [{ MESSAGE: 'API will be available soon' }], COLOR: '#29619b' }] });
   }
+  await fails('im.notify.personal.add', { USER_ID: bob, MESSAGE: 'x', ATTACH: [{ LINK: { LINK: 'javascript:alert(1)' } }] },
+    400, 'ATTACH_ERROR', 'Attachment object validation error', { webhook: annHook });
 });
 
 test('im.notify.*.add to a user who does not exist: false, nothing stored', async () => {
