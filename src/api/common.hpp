@@ -9,6 +9,14 @@
 
 namespace imhub {
 
+// One area's methods: the same scope and reference folder, one call per method.
+struct MethodTable {
+  Registry& registry;
+  std::string scope;
+  std::string doc_folder;  // e.g. "api-reference/chats/"; "" page → no reference page
+  void add(std::string name, Effect effect, Handler h, const std::string& page, std::string note = "") const;
+};
+
 void register_platform_methods(Registry& r);
 void register_batch_method(Registry& r);
 void register_user_methods(Registry& r);

@@ -321,13 +321,9 @@ MethodResult chat_mute(MethodCall& call) {
 }  // namespace
 
 void register_im_chat_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note) {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = effect,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), effect, std::move(h), page, std::move(note));
   };
   add("im.chat.add", Effect::kWrite, chat_add, "im-chat-add.md", "");
   add("im.chat.get", Effect::kRead, chat_get, "im-chat-get.md", "");

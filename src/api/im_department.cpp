@@ -101,13 +101,9 @@ MethodResult colleagues_list(MethodCall& call) {
 }  // namespace
 
 void register_im_department_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Handler h, std::string page, std::string note) {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = Effect::kRead,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), Effect::kRead, std::move(h), page, std::move(note));
   };
   add("im.department.get", department_get, "im-department-get.md", "");
   add("im.department.colleagues.list", colleagues_list, "im-department-colleagues-list.md", "");

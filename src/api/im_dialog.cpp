@@ -261,13 +261,9 @@ MethodResult dialog_read_all(MethodCall& call) {
 }  // namespace
 
 void register_im_dialog_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note = "") {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = effect,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), effect, std::move(h), page, std::move(note));
   };
   add("im.dialog.messages.get", Effect::kRead, dialog_messages_get, "messages/im-dialog-messages-get.md");
   add("im.dialog.read", Effect::kWrite, dialog_read, "messages/im-dialog-read.md");

@@ -219,13 +219,9 @@ MethodResult file_save(MethodCall& call) {
 }  // namespace
 
 void register_im_disk_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Handler h, std::string page, std::string note) {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = Effect::kWrite,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), Effect::kWrite, std::move(h), page, std::move(note));
   };
   add("im.disk.folder.get", folder_get, "im-disk-folder-get.md", "");
   add("im.disk.file.commit", file_commit, "im-disk-file-commit.md",

@@ -387,13 +387,9 @@ MethodResult message_share(MethodCall& call) {
 }  // namespace
 
 void register_im_message_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Handler h, std::string page, std::string note = "") {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = Effect::kWrite,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), Effect::kWrite, std::move(h), page, std::move(note));
   };
   add("im.message.add", message_add, "im-message-add.md");
   add("im.message.update", message_update, "im-message-update.md");

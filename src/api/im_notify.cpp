@@ -197,13 +197,9 @@ MethodResult notify_answer(MethodCall& call) {
 }  // namespace
 
 void register_im_notify_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Handler h, std::string page, std::string note) {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = Effect::kWrite,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), Effect::kWrite, std::move(h), page, std::move(note));
   };
   add("im.notify.personal.add", personal_add, "im-notify-personal-add.md", "");
   add("im.notify.system.add", system_add, "im-notify-system-add.md",

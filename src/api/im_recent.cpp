@@ -264,13 +264,9 @@ MethodResult counters_get(MethodCall& call) {
 }  // namespace
 
 void register_im_recent_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note = "") {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = effect,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), effect, std::move(h), page, std::move(note));
   };
   add("im.recent.get", Effect::kRead, recent_get, "im-recent-get.md");
   add("im.recent.list", Effect::kRead, recent_list, "im-recent-list.md");

@@ -170,13 +170,9 @@ MethodResult search_last_delete_method(MethodCall& call) {
 }  // namespace
 
 void register_im_search_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note) {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = effect,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), effect, std::move(h), page, std::move(note));
   };
   add("im.search.user.list", Effect::kRead, search_user_list, "im-search-user-list.md", "");
   add("im.search.chat.list", Effect::kRead, search_chat_list, "im-search-chat-list.md", "");

@@ -146,13 +146,9 @@ MethodResult business_list(MethodCall& call) {
 }  // namespace
 
 void register_im_users_methods(Registry& r) {
+  const MethodTable table{r, "im", kDoc};
   auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note) {
-    r.add({.name = std::move(name),
-           .scope = "im",
-           .effect = effect,
-           .handler = std::move(h),
-           .doc = page.empty() ? std::string() : kDoc + page,
-           .note = std::move(note)});
+    table.add(std::move(name), effect, std::move(h), page, std::move(note));
   };
   add("im.user.get", Effect::kRead, user_get, "im-user-get.md",
       "absent is always false (no absence calendar); extranet circles are the people sharing a chat");

@@ -2,6 +2,15 @@
 
 namespace imhub {
 
+void MethodTable::add(std::string name, Effect effect, Handler h, const std::string& page, std::string note) const {
+  registry.add({.name = std::move(name),
+                .scope = scope,
+                .effect = effect,
+                .handler = std::move(h),
+                .doc = page.empty() ? std::string() : doc_folder + page,
+                .note = std::move(note)});
+}
+
 void register_all_methods(Registry& r) {
   register_platform_methods(r);
   register_batch_method(r);

@@ -8,6 +8,18 @@ namespace {
 char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char upper_ascii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 
+char32_t fold_code_point(char32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 32;    // Latin-1
+  if (cp >= 0x100 && cp <= 0x17F && (cp % 2 == 0)) return cp + 1;  // Latin Extended-A (mostly pairs)
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                  // Cyrillic А-Я
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 80;                  // Cyrillic Ѐ-Џ (incl. Ё)
+  if (cp >= 0x460 && cp <= 0x4FF && (cp % 2 == 0)) return cp + 1;  // Cyrillic extended pairs
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;   // Greek
+  return cp;
+}
+}  // namespace
+
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
@@ -25,18 +37,6 @@ void append_utf8(std::string& out, char32_t cp) {
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
-
-char32_t fold_code_point(char32_t cp) {
-  if (cp >= 'A' && cp <= 'Z') return cp + 32;
-  if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 32;    // Latin-1
-  if (cp >= 0x100 && cp <= 0x17F && (cp % 2 == 0)) return cp + 1;  // Latin Extended-A (mostly pairs)
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                  // Cyrillic А-Я
-  if (cp >= 0x400 && cp <= 0x40F) return cp + 80;                  // Cyrillic Ѐ-Џ (incl. Ё)
-  if (cp >= 0x460 && cp <= 0x4FF && (cp % 2 == 0)) return cp + 1;  // Cyrillic extended pairs
-  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;   // Greek
-  return cp;
-}
-}  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -17,6 +17,8 @@ std::vector<std::string> split(std::string_view s, char sep);
 std::string format_double(double d);
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, max U+10FFFF).
 bool valid_utf8(std::string_view s);
+// Appends code point `cp` (at most U+10FFFF, not a surrogate) encoded as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
 // Unicode-aware lower case for search (Latin, Latin-1, Cyrillic, Greek); other code points unchanged.
 std::string utf8_fold(std::string_view s);
 // Hex of bytes, lower case.

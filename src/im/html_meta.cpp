@@ -23,23 +23,10 @@ size_t find_ci(std::string_view hay, std::string_view needle, size_t from) {
   return std::string_view::npos;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
+// Character references name any number: what is not a character becomes U+FFFD.
+void append_code_point(std::string& out, uint32_t cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  append_utf8(out, cp);
 }
 
 // Whitespace runs become one space; the ends are trimmed.
@@ -147,7 +134,7 @@ std::string decode_html_entities(std::string_view text) {
       out += '&';
       continue;
     }
-    append_utf8(out, *cp);
+    append_code_point(out, *cp);
     i = semi;
   }
   return out;

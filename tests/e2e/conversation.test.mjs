@@ -10,33 +10,9 @@
 // ones the integration tests (tests/integration/im_*.test.mjs, disk.test.mjs) pin down.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { B24Hook, ApiVersion, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
 import { startServer } from '../integration/harness.mjs';
+import { makeClient } from './client.mjs';
 
-// Same client setup as sdk.test.mjs (see the comments there): https → http rewrite on the
-// SDK's axios client, throttling lifted, failures surfacing at once.
-async function makeClient(srv, webhook) {
-  const url = `https://127.0.0.1:${srv.port}${webhook}`.replace(/\/$/, '');
-  const hook = B24Hook.fromWebhookUrl(url);
-  for (const version of [ApiVersion.v2, ApiVersion.v3]) {
-    hook.getHttpClient(version).ajaxClient.interceptors.request.use((config) => {
-      if (typeof config.url === 'string') config.url = config.url.replace(/^https:\/\//, 'http://');
-      if (typeof config.baseURL === 'string') config.baseURL = config.baseURL.replace(/^https:\/\//, 'http://');
-      return config;
-    });
-  }
-  await hook.setRestrictionManagerParams({
-    ...ParamsFactory.getDefault(),
-    rateLimit: { burstLimit: 1_000_000, drainRate: 1_000_000, adaptiveEnabled: false },
-    operatingLimit: { windowMs: 600_000, limitMs: 1_000_000_000, heavyPercent: 100 },
-    adaptiveConfig: { enabled: false, thresholdPercent: 100, coefficient: 0, maxDelay: 0 },
-    maxRetries: 1,
-    retryDelay: 0,
-    retryOnNetworkError: false,
-  });
-  hook.setLogger(LoggerFactory.createForBrowserProduction('imhub-e2e', LogLevel.ERROR));
-  return hook;
-}
 
 let server;
 let ann, bob, carl;          // user ids (numbers)

@@ -1,15 +1,7 @@
 // End-to-end: the official Bitrix24 JS SDK (@bitrix24/b24jssdk, version pinned in package.json)
 // talks to a real build/imhub through its webhook client, B24Hook.
 //
-// Two adaptations, both on the client side and both read from the pinned SDK's source
-// (node_modules/@bitrix24/b24jssdk/dist/esm):
-//  - B24Hook only builds https:// URLs (hook/auth.mjs hard-codes `https://${domain}/rest`, and
-//    fromWebhookUrl() rejects anything else), so an axios request interceptor on
-//    getHttpClient(version).ajaxClient rewrites every request URL to http:// (core/http/abstract-http.mjs
-//    posts the full URL with `this._clientAxios.post(url, params)`).
-//  - The SDK throttles itself like a portal on a regular plan (burstLimit 50, drainRate 2/s,
-//    core/http/limiters/params-factory.mjs); setRestrictionManagerParams() replaces the whole
-//    config (manager.mjs setConfig), so the full object is given with the limits lifted.
+// The client set-up (http instead of https, throttling lifted) is in client.mjs.
 //
 // How results come back (core/http/ajax-result.mjs, core/result.mjs):
 //  - callMethod → AjaxResult: isSuccess, getData() = { result, time }, getTotal(), isMore().
@@ -19,39 +11,15 @@
 //    start: -1 (core/actions/v2/fetch-list.mjs).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { B24Hook, ApiVersion, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
+import { B24Hook, ApiVersion } from '@bitrix24/b24jssdk';
 import { startServer } from '../integration/harness.mjs';
+import { makeClient } from './client.mjs';
 
 const USERS_TO_ADD = 125; // + the administrator created by `imhub init` → 126 users, 3 pages of 50
 
 let server;
 let b24;
 
-async function makeClient(srv) {
-  // The SDK insists on https; the interceptor below turns it back into http.
-  const url = `https://127.0.0.1:${srv.port}${srv.webhook}`.replace(/\/$/, '');
-  const hook = B24Hook.fromWebhookUrl(url);
-  for (const version of [ApiVersion.v2, ApiVersion.v3]) {
-    hook.getHttpClient(version).ajaxClient.interceptors.request.use((config) => {
-      if (typeof config.url === 'string') config.url = config.url.replace(/^https:\/\//, 'http://');
-      if (typeof config.baseURL === 'string') config.baseURL = config.baseURL.replace(/^https:\/\//, 'http://');
-      return config;
-    });
-  }
-  await hook.setRestrictionManagerParams({
-    ...ParamsFactory.getDefault(),
-    rateLimit: { burstLimit: 1_000_000, drainRate: 1_000_000, adaptiveEnabled: false },
-    operatingLimit: { windowMs: 600_000, limitMs: 1_000_000_000, heavyPercent: 100 },
-    adaptiveConfig: { enabled: false, thresholdPercent: 100, coefficient: 0, maxDelay: 0 },
-    maxRetries: 1, // a failure must surface at once, not after SDK back-off
-    retryDelay: 0,
-    retryOnNetworkError: false,
-  });
-  // The deprecated v2 helpers (callMethod, callBatch, callListMethod, fetchListMethod) print a
-  // deprecation warning per call through the logger; keep only errors.
-  hook.setLogger(LoggerFactory.createForBrowserProduction('imhub-e2e', LogLevel.ERROR));
-  return hook;
-}
 
 before(async () => {
   server = await startServer();
