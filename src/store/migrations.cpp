@@ -247,6 +247,23 @@ CREATE TABLE url_previews (
 CREATE INDEX url_previews_by_url ON url_previews (url, fetched_at);
 CREATE INDEX url_previews_by_time ON url_previews (fetched_at);
 )SQL"},
+      {10, "event_outbox", R"SQL(
+CREATE TABLE event_outbox (
+  id INTEGER PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  handler TEXT NOT NULL,
+  event TEXT NOT NULL,
+  event_handler_id BIGINT NOT NULL DEFAULT 0,
+  payload TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX event_outbox_due ON event_outbox (next_attempt_at, id);
+CREATE INDEX event_outbox_order ON event_outbox (order_key, id);
+)SQL"},
   };
   return kAll;
 }
