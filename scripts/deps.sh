@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev libspdlog-dev
-  libfmt-dev
+  libfmt-dev libboost-context-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
   nodejs npm curl sqlite3

@@ -13,7 +13,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string public_url;         // default: "http://" + listen
   int threads = 0;                // io threads; 0 = one per core
-  int workers = 128;              // blocking pool for methods that write (a group commit holds up to this many)
+  int workers = 8;                // threads for blocking work of writing methods (file writes with fsync)
   int64_t body_limit = 32 << 20;  // bytes
   int header_timeout = 10;        // seconds to receive a complete request header
   int body_timeout = 60;          // seconds to receive the body

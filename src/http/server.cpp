@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/fiber.hpp"
 #include "http/file_routes.hpp"
 #include "http/response_head.hpp"
 #include "ops/metrics.hpp"
@@ -34,27 +35,38 @@ template <class T = void>
 using awaitable = asio::awaitable<T, executor_t>;
 constexpr asio::use_awaitable_t<executor_t> use_aw;
 
-// Runs `fn` on `pool` and resumes the coroutine on its own io thread with the result.
-// (`co_await asio::post(pool, use_aw)` would not do it: the awaitable's completion runs on the
-// coroutine's executor, so the work after it stays on the io thread.)
+// An error page for a handler that threw past the dispatcher (it catches what methods throw).
+HttpReply internal_error_reply() {
+  HttpReply reply;
+  reply.status = 500;
+  reply.content_type = "application/json";
+  reply.body = R"({"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"})";
+  return reply;
+}
+
+// Runs `fn` as a fiber on this io thread (core/fiber.hpp) and resumes the coroutine with its
+// reply. While `fn` waits for the durable commit the thread serves other connections; many
+// waiting writers share one commit. The work guard keeps the io_context running until the
+// fiber has answered, even when its only pending work is a unit in the writer's queue.
 template <class Fn>
-awaitable<HttpReply> on_pool(asio::thread_pool& pool, Fn fn) {
+awaitable<HttpReply> in_fiber(Fn& fn) {
   co_return co_await asio::async_initiate<decltype(use_aw), void(HttpReply)>(
-      [&pool, &fn](auto handler) {
-        asio::post(pool, [&fn, handler = std::move(handler)]() mutable {
-          HttpReply reply;
-          try {
-            reply = fn();
-          } catch (const std::exception& e) {
-            reply.status = 500;
-            reply.content_type = "application/json";
-            reply.body = R"({"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"})";
-          }
-          auto ex = asio::get_associated_executor(handler);
-          asio::post(ex, [handler = std::move(handler), reply = std::move(reply)]() mutable {
-            std::move(handler)(std::move(reply));
-          });
-        });
+      [&fn](auto handler) {
+        auto ex = asio::get_associated_executor(handler);
+        auto guard = asio::make_work_guard(ex);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        spawn_fiber(
+            [&fn, shared, ex, guard]() mutable {
+              HttpReply reply;
+              try {
+                reply = fn();
+              } catch (const std::exception&) {
+                reply = internal_error_reply();
+              }
+              asio::post(ex, [shared, reply = std::move(reply)]() mutable { std::move (*shared)(std::move(reply)); });
+              guard.reset();
+            },
+            [ex](std::function<void()> resume) { asio::post(ex, std::move(resume)); });
       },
       use_aw);
 }
@@ -371,9 +383,10 @@ struct HttpServer::Impl {
         reply = std::move(fr.reply);
         file = std::move(fr.file);
       } else if (router.is_blocking(view)) {
-        // Writers wait for the durable group commit; keep that wait off the io threads, so many
-        // wait together and one commit serves them all.
-        reply = co_await on_pool(pool, [&] { return router.handle(view); });
+        // Writers wait for the durable group commit in a fiber, so many wait together and one
+        // commit serves them all.
+        auto handle = [&] { return router.handle(view); };
+        reply = co_await in_fiber(handle);
       } else {
         reply = router.handle(view);
       }
@@ -427,9 +440,16 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(const Config& config, Router& router, Metrics& metrics)
     : impl_(std::make_unique<Impl>(config, router, metrics)) {}
 
-HttpServer::~HttpServer() { impl_->pool.join(); }
+HttpServer::~HttpServer() {
+  impl_->pool.join();
+  set_blocking_executor(nullptr);
+}
 
-void HttpServer::start() { impl_->start(); }
+void HttpServer::start() {
+  // Blocking work of writing methods (file writes with fsync) leaves the io threads for the pool.
+  set_blocking_executor([this](std::function<void()> work) { asio::post(impl_->pool, std::move(work)); });
+  impl_->start();
+}
 
 unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 

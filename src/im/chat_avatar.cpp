@@ -7,6 +7,7 @@
 
 #include "core/base64.hpp"
 #include "core/crypto.hpp"
+#include "core/fiber.hpp"
 #include "core/strings.hpp"
 #include "im/file_blob.hpp"
 #include "store/store.hpp"
@@ -73,29 +74,32 @@ std::string avatar_file_name(int64_t chat_id, const AvatarImage& image) {
 
 std::string store_avatar(const std::string& data_dir, const std::string& public_url, int64_t chat_id,
                          const AvatarImage& image) {
-  const std::string dir = data_dir + "/avatars";
-  std::filesystem::create_directories(dir);
-  const std::string name = avatar_file_name(chat_id, image);
-  const std::string path = dir + "/" + name;
-  // Write beside it and rename, so the URL never serves a half-written file.
-  const std::string tmp = path + ".tmp" + random_hex(4);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw StoreError("cannot create " + tmp);
-  try {
-    write_all_or_throw(fd, image.bytes, tmp);
-    if (::fsync(fd) != 0) throw StoreError("cannot sync " + tmp);
-  } catch (...) {
+  // Disk writes with fsync: off the io thread when called from a request fiber.
+  return run_blocking([&] {
+    const std::string dir = data_dir + "/avatars";
+    std::filesystem::create_directories(dir);
+    const std::string name = avatar_file_name(chat_id, image);
+    const std::string path = dir + "/" + name;
+    // Write beside it and rename, so the URL never serves a half-written file.
+    const std::string tmp = path + ".tmp" + random_hex(4);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw StoreError("cannot create " + tmp);
+    try {
+      write_all_or_throw(fd, image.bytes, tmp);
+      if (::fsync(fd) != 0) throw StoreError("cannot sync " + tmp);
+    } catch (...) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw;
+    }
     ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw StoreError("cannot rename " + tmp);
-  }
-  fsync_path(dir, O_RDONLY | O_DIRECTORY);
-  return public_url + "/avatar/" + name;
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      ::unlink(tmp.c_str());
+      throw StoreError("cannot rename " + tmp);
+    }
+    fsync_path(dir, O_RDONLY | O_DIRECTORY);
+    return public_url + "/avatar/" + name;
+  });
 }
 
 }  // namespace imhub

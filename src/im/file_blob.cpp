@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/crypto.hpp"
+#include "core/fiber.hpp"
 #include "core/strings.hpp"
 
 namespace imhub {
@@ -153,41 +154,47 @@ std::string BlobStore::new_token_path(std::string& token) const {
 }
 
 std::string BlobStore::put(std::string_view bytes) const {
-  std::string token;
-  const std::string final_path = new_token_path(token);
-  const std::string tmp = final_path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("create " + tmp + ": " + std::strerror(errno));
-  try {
-    write_all(fd, bytes, tmp);
-    if (::fsync(fd) != 0) throw std::runtime_error("fsync " + tmp + ": " + std::strerror(errno));
-  } catch (...) {
+  // Disk writes with fsync: off the io thread when called from a request fiber.
+  return run_blocking([&] {
+    std::string token;
+    const std::string final_path = new_token_path(token);
+    const std::string tmp = final_path + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("create " + tmp + ": " + std::strerror(errno));
+    try {
+      write_all(fd, bytes, tmp);
+      if (::fsync(fd) != 0) throw std::runtime_error("fsync " + tmp + ": " + std::strerror(errno));
+    } catch (...) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw;
+    }
     ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  ::close(fd);
-  // Rename after fsync: the final name never points at partly written content.
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("rename " + tmp + ": " + std::strerror(errno));
-  }
-  fsync_path(root_ + "/" + token.substr(0, 2), O_RDONLY | O_DIRECTORY);
-  return token;
+    // Rename after fsync: the final name never points at partly written content.
+    if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
+      ::unlink(tmp.c_str());
+      throw std::runtime_error("rename " + tmp + ": " + std::strerror(errno));
+    }
+    fsync_path(root_ + "/" + token.substr(0, 2), O_RDONLY | O_DIRECTORY);
+    return token;
+  });
 }
 
 std::string BlobStore::duplicate(const std::string& token) const {
-  std::string copy;
-  const std::string dst = new_token_path(copy);
-  if (::link(path(token).c_str(), dst.c_str()) != 0) {
-    // Hard links can fail (e.g. link count limits); fall back to a real copy.
-    std::error_code ec;
-    std::filesystem::copy_file(path(token), dst, ec);
-    if (ec) throw std::runtime_error("copy " + path(token) + ": " + ec.message());
-    fsync_path(dst, O_RDONLY);
-  }
-  fsync_path(root_ + "/" + copy.substr(0, 2), O_RDONLY | O_DIRECTORY);
-  return copy;
+  // Disk writes with fsync: off the io thread when called from a request fiber.
+  return run_blocking([&] {
+    std::string copy;
+    const std::string dst = new_token_path(copy);
+    if (::link(path(token).c_str(), dst.c_str()) != 0) {
+      // Hard links can fail (e.g. link count limits); fall back to a real copy.
+      std::error_code ec;
+      std::filesystem::copy_file(path(token), dst, ec);
+      if (ec) throw std::runtime_error("copy " + path(token) + ": " + ec.message());
+      fsync_path(dst, O_RDONLY);
+    }
+    fsync_path(root_ + "/" + copy.substr(0, 2), O_RDONLY | O_DIRECTORY);
+    return copy;
+  });
 }
 
 void BlobStore::remove(const std::string& token) const noexcept {

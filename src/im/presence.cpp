@@ -84,12 +84,17 @@ void note_user_activity(Services& s, int64_t user_id) {
   static ActivityThrottle throttle(kActivityWriteInterval);
   const int64_t now = now_unix_seconds();
   if (!throttle.due(user_id, now)) return;
-  try {
-    s.store.write([&](Conn& c) { save_activity(c, user_id, now); });
-  } catch (const std::exception& e) {
-    // Presence is best effort: a failed write must not fail the caller's request.
-    spdlog::warn("presence: activity of user {} not recorded: {}", user_id, e.what());
-  }
+  // Presence is best effort and nobody waits for it: the request goes on while the writer
+  // records the activity, and a failure is only logged.
+  s.store.write_async([user_id, now](Conn& c) { save_activity(c, user_id, now); },
+                      [user_id](std::exception_ptr e) {
+                        if (!e) return;
+                        try {
+                          std::rethrow_exception(e);
+                        } catch (const std::exception& ex) {
+                          spdlog::warn("presence: activity of user {} not recorded: {}", user_id, ex.what());
+                        }
+                      });
 }
 
 }  // namespace imhub

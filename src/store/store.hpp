@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -68,7 +69,11 @@ class Store {
   // Runs `fn` inside a write transaction. Returns after the commit is durable. If `fn` throws,
   // its changes are rolled back (others in the same group commit are unaffected) and the
   // exception is rethrown here.
+  // In a request fiber (core/fiber.hpp) only the fiber waits, not the thread.
   virtual void write(const std::function<void(Conn&)>& fn) = 0;
+  // Queues `fn` like write() without waiting: `done` runs on the writer thread once the unit is
+  // durable (null) or has failed. For writes nobody is told about (presence).
+  virtual void write_async(std::function<void(Conn&)> fn, std::function<void(std::exception_ptr)> done) = 0;
   virtual StoreStats stats() const = 0;
   // Finishes queued writes and stops the writer; later calls fail.
   virtual void close() = 0;
