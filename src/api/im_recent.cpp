@@ -93,8 +93,9 @@ Value recent_item(Conn& c, const MethodCall& call, const RecentEntry& e, const I
   if (dialog) {
     item["user"] = recent_user(c, call, e.other_user, style);
   } else {
-    item["chat"] =
-        im_chat_object(c, e.chat, ChatViewOptions{.string_ids = style.string_ids, .viewer = e.member.user_id});
+    item["chat"] = im_chat_object(
+        c, e.chat,
+        ChatViewOptions{.string_ids = style.string_ids, .viewer = e.member.user_id, .viewer_member = &e.member});
     if (style.list_form)
       item["user"] = e.last && e.last->author_id > 0 ? recent_user(c, call, e.last->author_id, style)
                                                      : Value::object({{"id", int64_t{0}}});

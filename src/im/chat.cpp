@@ -6,30 +6,51 @@
 namespace imhub {
 namespace {
 
-constexpr const char* kChatColumns =
-    "id, type, title, description, color, avatar, owner_id, author_id, entity_type, entity_id, last_seq, "
-    "last_message_id, created_at, last_message_at";
+constexpr const char* kChatColumns[] = {
+    "id",        "type",        "title",     "description", "color",           "avatar",     "owner_id",
+    "author_id", "entity_type", "entity_id", "last_seq",    "last_message_id", "created_at", "last_message_at"};
+constexpr const char* kMemberColumns[] = {"chat_id",      "user_id", "joined_at", "first_visible_id", "last_read_seq",
+                                          "last_read_id", "muted",   "pinned",    "hidden_at_seq",    "marked_unread"};
 
-Chat read_chat(const Row& r) {
-  Chat ch;
-  ch.id = r.i64(0);
-  ch.type = r.str(1);
-  ch.title = r.str(2);
-  ch.description = r.str(3);
-  ch.color = r.str(4);
-  ch.avatar = r.str(5);
-  ch.owner_id = r.i64(6);
-  ch.author_id = r.i64(7);
-  ch.entity_type = r.str(8);
-  ch.entity_id = r.str(9);
-  ch.last_seq = r.i64(10);
-  ch.last_message_id = r.i64(11);
-  ch.created_at = r.i64(12);
-  ch.last_message_at = r.i64(13);
-  return ch;
+template <size_t N>
+std::string column_list(const char* const (&cols)[N], std::string_view alias) {
+  std::string out;
+  for (const char* c : cols) {
+    if (!out.empty()) out += ", ";
+    if (!alias.empty()) out.append(alias).append(".");
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace
+
+std::string chat_columns(std::string_view alias) { return column_list(kChatColumns, alias); }
+std::string member_columns(std::string_view alias) { return column_list(kMemberColumns, alias); }
+
+Chat read_chat(const Row& r, size_t at) {
+  Chat ch;
+  ch.id = r.i64(at + 0);
+  ch.type = r.str(at + 1);
+  ch.title = r.str(at + 2);
+  ch.description = r.str(at + 3);
+  ch.color = r.str(at + 4);
+  ch.avatar = r.str(at + 5);
+  ch.owner_id = r.i64(at + 6);
+  ch.author_id = r.i64(at + 7);
+  ch.entity_type = r.str(at + 8);
+  ch.entity_id = r.str(at + 9);
+  ch.last_seq = r.i64(at + 10);
+  ch.last_message_id = r.i64(at + 11);
+  ch.created_at = r.i64(at + 12);
+  ch.last_message_at = r.i64(at + 13);
+  return ch;
+}
+
+ChatMember read_member(const Row& r, size_t at) {
+  return ChatMember{r.i64(at + 0), r.i64(at + 1),      r.i64(at + 2),      r.i64(at + 3), r.i64(at + 4),
+                    r.i64(at + 5), r.i64(at + 6) != 0, r.i64(at + 7) != 0, r.i64(at + 8), r.i64(at + 9) != 0};
+}
 
 const std::vector<std::string>& chat_colors() {
   static const std::vector<std::string> kColors = {"RED",  "GREEN",   "MINT", "LIGHT_BLUE", "DARK_BLUE", "PURPLE",
@@ -57,19 +78,18 @@ std::optional<std::string> normalize_color(const std::string& name) {
 }
 
 std::optional<Chat> find_chat(Conn& c, int64_t id) {
-  auto row = c.query_one(std::string("SELECT ") + kChatColumns + " FROM chats WHERE id = $1", {id});
+  static const std::string sql = "SELECT " + chat_columns("") + " FROM chats WHERE id = $1";
+  auto row = c.query_one(sql, {id});
   if (!row) return std::nullopt;
   return read_chat(*row);
 }
 
 std::optional<ChatMember> find_member(Conn& c, int64_t chat_id, int64_t user_id) {
-  auto r = c.query_one(
-      "SELECT chat_id, user_id, joined_at, first_visible_id, last_read_seq, last_read_id, muted, pinned, "
-      "hidden_at_seq, marked_unread FROM chat_members WHERE chat_id = $1 AND user_id = $2",
-      {chat_id, user_id});
+  static const std::string sql =
+      "SELECT " + member_columns("") + " FROM chat_members WHERE chat_id = $1 AND user_id = $2";
+  auto r = c.query_one(sql, {chat_id, user_id});
   if (!r) return std::nullopt;
-  return ChatMember{r->i64(0), r->i64(1),      r->i64(2),      r->i64(3), r->i64(4),
-                    r->i64(5), r->i64(6) != 0, r->i64(7) != 0, r->i64(8), r->i64(9) != 0};
+  return read_member(*r);
 }
 
 std::vector<int64_t> member_ids(Conn& c, int64_t chat_id) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/store.hpp"
@@ -53,6 +54,11 @@ std::optional<std::string> normalize_color(const std::string& name);
 std::string chat_color_hex(const std::string& name);
 
 std::optional<Chat> find_chat(Conn& c, int64_t id);
+// Column lists ("a.id, a.type, …") and readers starting at column `at`, for joins.
+std::string chat_columns(std::string_view alias);
+std::string member_columns(std::string_view alias);
+Chat read_chat(const Row& r, size_t at = 0);
+ChatMember read_member(const Row& r, size_t at = 0);
 std::optional<ChatMember> find_member(Conn& c, int64_t chat_id, int64_t user_id);
 std::vector<int64_t> member_ids(Conn& c, int64_t chat_id);
 // Chat id for an exact entity pair; the newest when several match.

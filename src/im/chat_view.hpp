@@ -13,8 +13,9 @@
 namespace imhub {
 
 struct ChatViewOptions {
-  bool string_ids = false;  // "id" and "owner" as strings (im.dialog.get, im.recent.get examples)
-  int64_t viewer = 0;       // for counter, last_id, role
+  bool string_ids = false;                    // "id" and "owner" as strings (im.dialog.get, im.recent.get examples)
+  int64_t viewer = 0;                         // for counter, last_id, role
+  const ChatMember* viewer_member = nullptr;  // the viewer's membership when the caller has it
 };
 
 // Lower-case computed type (protocol.md §11.1): private, open, chat, or the entity type camelCased.

@@ -50,23 +50,6 @@ namespace {
 constexpr const char* kMessageColumns =
     "id, chat_id, seq, author_id, text, params, system, created_at, edited_at, deleted";
 
-Message read_message(const Row& r) {
-  Message m;
-  m.id = r.i64(0);
-  m.chat_id = r.i64(1);
-  m.seq = r.i64(2);
-  m.author_id = r.i64(3);
-  m.text = r.str(4);
-  if (const std::string& p = r.str(5); !p.empty()) {
-    if (auto parsed = parse_json(p); parsed && parsed->is_map()) m.params = std::move(*parsed);
-  }
-  m.system = r.i64(6) != 0;
-  m.created_at = r.i64(7);
-  m.edited_at = r.i64(8);
-  m.deleted = r.i64(9) != 0;
-  return m;
-}
-
 std::vector<Message> read_messages(const Rows& rows) {
   std::vector<Message> out;
   out.reserve(rows.size());
@@ -79,6 +62,33 @@ std::string select_messages(std::string_view where_order) {
 }
 
 }  // namespace
+
+std::string message_columns(std::string_view alias) {
+  if (alias.empty()) return kMessageColumns;
+  std::string out;
+  for (const std::string& col : split(kMessageColumns, ',')) {
+    if (!out.empty()) out += ", ";
+    out.append(alias).append(".").append(trim(col));
+  }
+  return out;
+}
+
+Message read_message(const Row& r, size_t at) {
+  Message m;
+  m.id = r.i64(at + 0);
+  m.chat_id = r.i64(at + 1);
+  m.seq = r.i64(at + 2);
+  m.author_id = r.i64(at + 3);
+  m.text = r.str(at + 4);
+  if (const std::string& p = r.str(at + 5); !p.empty()) {
+    if (auto parsed = parse_json(p); parsed && parsed->is_map()) m.params = std::move(*parsed);
+  }
+  m.system = r.i64(at + 6) != 0;
+  m.created_at = r.i64(at + 7);
+  m.edited_at = r.i64(at + 8);
+  m.deleted = r.i64(at + 9) != 0;
+  return m;
+}
 
 int64_t append_message(Conn& c, const NewMessage& m) {
   const int64_t now = now_unix_seconds();

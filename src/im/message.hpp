@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/value.hpp"
@@ -46,6 +47,9 @@ std::string normalize_message_text(std::string_view text);
 int64_t append_message(Conn& c, const NewMessage& m);
 
 std::optional<Message> find_message(Conn& c, int64_t id);
+// Column list ("a.id, a.chat_id, …") and reader starting at column `at`, for joins.
+std::string message_columns(std::string_view alias);
+Message read_message(const Row& r, size_t at = 0);
 // The message an author already sent with this TEMPLATE_ID, if any.
 std::optional<int64_t> find_message_by_template(Conn& c, int64_t author_id, const std::string& template_id);
 

@@ -26,27 +26,33 @@ int64_t activity_time(const RecentEntry& e) {
   return e.chat.last_message_at > 0 ? e.chat.last_message_at : e.chat.created_at;
 }
 
+// The other participant of a private chat from its key "min:max"; the user for notes to self.
+int64_t other_of(const std::string& private_key, int64_t user_id) {
+  const auto colon = private_key.find(':');
+  if (colon == std::string::npos) return user_id;
+  const int64_t a = std::stoll(private_key.substr(0, colon)), b = std::stoll(private_key.substr(colon + 1));
+  return a == user_id ? b : a;
+}
+
 }  // namespace
 
 std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f) {
+  // One statement for the whole list: each entry's chat, membership and last message come from
+  // the same row, not from three lookups per chat.
+  static const std::string sql =
+      "SELECT " + chat_columns("ch") + ", " + member_columns("m") + ", " + message_columns("msg") +
+      ", COALESCE(ch.private_key, '') FROM chat_members m JOIN chats ch ON ch.id = m.chat_id "
+      "LEFT JOIN messages msg ON msg.id = ch.last_message_id "
+      "WHERE m.user_id = $1 AND ch.last_seq > m.hidden_at_seq";
+  constexpr size_t kMemberAt = 14, kMessageAt = 24, kKeyAt = 34;
   std::vector<RecentEntry> out;
-  Rows rows = c.query(
-      "SELECT chat_id FROM chat_members m JOIN chats ch ON ch.id = m.chat_id "
-      "WHERE m.user_id = $1 AND ch.last_seq > m.hidden_at_seq",
-      {user_id});
-  for (const Row& r : rows) {
-    auto chat = find_chat(c, r.i64(0));
-    auto member = chat ? find_member(c, chat->id, user_id) : std::nullopt;
-    if (!chat || !member || !admitted(*chat, *member, f)) continue;
+  for (const Row& r : c.query(sql, {user_id})) {
+    RecentEntry e{read_chat(r), read_member(r, kMemberAt), std::nullopt, 0};
+    if (!admitted(e.chat, e.member, f)) continue;
     // An empty private dialog has nothing to show yet.
-    if (chat->type == "P" && chat->last_message_id == 0) continue;
-    RecentEntry e{*chat, *member, std::nullopt, 0};
-    if (chat->last_message_id > 0) e.last = find_message(c, chat->last_message_id);
-    if (chat->type == "P") {
-      for (int64_t id : member_ids(c, chat->id))
-        if (id != user_id) e.other_user = id;
-      if (e.other_user == 0) e.other_user = user_id;  // notes to self
-    }
+    if (e.chat.type == "P" && e.chat.last_message_id == 0) continue;
+    if (!r.is_null(kMessageAt)) e.last = read_message(r, kMessageAt);
+    if (e.chat.type == "P") e.other_user = other_of(r.str(kKeyAt), user_id);
     out.push_back(std::move(e));
   }
   std::stable_sort(out.begin(), out.end(), [](const RecentEntry& a, const RecentEntry& b) {
@@ -67,15 +73,7 @@ std::vector<UnreadCounter> unread_counters(Conn& c, int64_t user_id) {
       {user_id});
   for (const Row& r : rows) {
     UnreadCounter u{r.i64(0), r.str(1), 0, std::max<int64_t>(0, r.i64(2)), r.i64(3) != 0, r.i64(4) != 0};
-    if (u.type == "P") {
-      // private_key is "min:max"; the other one is the dialog.
-      const std::string& key = r.str(5);
-      const auto colon = key.find(':');
-      if (colon != std::string::npos) {
-        const int64_t a = std::stoll(key.substr(0, colon)), b = std::stoll(key.substr(colon + 1));
-        u.other_user = a == user_id ? b : a;
-      }
-    }
+    if (u.type == "P") u.other_user = other_of(r.str(5), user_id);  // the other one is the dialog
     out.push_back(u);
   }
   return out;
