@@ -35,15 +35,16 @@ COMMIT;
 SQL
 }
 
-# seed_messages DB COUNT: COUNT more messages spread over every chat in turn, then the chats'
-# sequence, last message and read marks brought up to date (members have read all but the
-# last 3 messages of each chat).
+# seed_messages DB COUNT [CHATS]: COUNT more messages spread over every chat in turn (or over
+# chats 1..CHATS only), then the chats' sequence, last message and read marks brought up to date
+# (members have read all but the last 3 messages of each chat).
 seed_messages() {
   sqlite3 "$1" <<SQL
 PRAGMA cache_size = -200000;
 BEGIN;
-CREATE TEMP TABLE ids AS SELECT id, last_seq, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM chats;
-CREATE TEMP TABLE total AS SELECT COUNT(*) AS c FROM chats;
+CREATE TEMP TABLE ids AS SELECT id, last_seq, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM chats
+  WHERE id <= ${3:-9223372036854775807};
+CREATE TEMP TABLE total AS SELECT COUNT(*) AS c FROM ids;
 -- Message i goes to chat i mod C as that chat's message number i div C after what it had.
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $2 - 1)
 INSERT INTO messages (chat_id, seq, author_id, text, created_at)
