@@ -272,6 +272,42 @@ CREATE INDEX chat_members_muted ON chat_members (chat_id, user_id) WHERE muted =
 DROP INDEX messages_by_template;
 CREATE UNIQUE INDEX messages_by_template ON messages (author_id, template_id) WHERE template_id IS NOT NULL;
 )SQL"},
+      // Chatbots (imbot.*, protocol.md §9): a bot is a user (external_auth_id 'bot') plus this row.
+      // `owner` is the application that registered it: "app:<id>" for an OAuth application,
+      // "custom<CLIENT_ID>" for a bot registered through an inbound webhook (§9.5). Commands
+      // belong to a bot and answer through their own handler.
+      {14, "bots", R"SQL(
+CREATE TABLE bots (
+  id BIGINT PRIMARY KEY,
+  code TEXT NOT NULL,
+  type TEXT NOT NULL DEFAULT 'B',
+  openline INTEGER NOT NULL DEFAULT 0,
+  app_id BIGINT NOT NULL DEFAULT 0,
+  owner TEXT NOT NULL,
+  handler_message_add TEXT NOT NULL DEFAULT '',
+  handler_message_update TEXT NOT NULL DEFAULT '',
+  handler_message_delete TEXT NOT NULL DEFAULT '',
+  handler_welcome TEXT NOT NULL DEFAULT '',
+  handler_bot_delete TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX bots_by_code ON bots (code);
+CREATE INDEX bots_by_owner ON bots (owner, id);
+CREATE TABLE bot_commands (
+  id INTEGER PRIMARY KEY,
+  bot_id BIGINT NOT NULL,
+  command TEXT NOT NULL,
+  common INTEGER NOT NULL DEFAULT 0,
+  hidden INTEGER NOT NULL DEFAULT 0,
+  extranet_support INTEGER NOT NULL DEFAULT 0,
+  handler TEXT NOT NULL,
+  lang TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX bot_commands_by_bot ON bot_commands (bot_id, command);
+CREATE INDEX bot_commands_by_name ON bot_commands (command);
+)SQL"},
   };
   return kAll;
 }

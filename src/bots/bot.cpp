@@ -1,0 +1,57 @@
+#include "bots/bot.hpp"
+
+namespace imhub {
+namespace {
+
+constexpr const char* kBotSelect =
+    "SELECT id, code, type, openline, app_id, owner, handler_message_add, handler_message_update, "
+    "handler_message_delete, handler_welcome, handler_bot_delete, created_at FROM bots ";
+
+Bot read_bot(const Row& r) {
+  Bot b;
+  b.id = r.i64(0);
+  b.code = r.str(1);
+  b.type = r.str(2);
+  b.openline = r.i64(3) != 0;
+  b.app_id = r.i64(4);
+  b.owner = r.str(5);
+  b.handler_message_add = r.str(6);
+  b.handler_message_update = r.str(7);
+  b.handler_message_delete = r.str(8);
+  b.handler_welcome = r.str(9);
+  b.handler_bot_delete = r.str(10);
+  b.created_at = r.i64(11);
+  return b;
+}
+
+std::vector<Bot> read_bots(const Rows& rows) {
+  std::vector<Bot> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(read_bot(r));
+  return out;
+}
+
+}  // namespace
+
+std::string bot_owner_for_app(int64_t app_id) { return "app:" + std::to_string(app_id); }
+std::string bot_owner_for_client(const std::string& client_id) { return "custom" + client_id; }
+
+std::optional<Bot> find_bot(Conn& c, int64_t id) {
+  auto r = c.query_one(std::string(kBotSelect) + "WHERE id = $1", {id});
+  if (!r) return std::nullopt;
+  return read_bot(*r);
+}
+
+std::optional<Bot> find_bot_by_code(Conn& c, const std::string& code) {
+  auto r = c.query_one(std::string(kBotSelect) + "WHERE code = $1", {code});
+  if (!r) return std::nullopt;
+  return read_bot(*r);
+}
+
+std::vector<Bot> bots_of_owner(Conn& c, const std::string& owner) {
+  return read_bots(c.query(std::string(kBotSelect) + "WHERE owner = $1 ORDER BY id", {owner}));
+}
+
+std::vector<Bot> all_bots(Conn& c) { return read_bots(c.query(std::string(kBotSelect) + "ORDER BY id")); }
+
+}  // namespace imhub
