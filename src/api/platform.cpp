@@ -66,6 +66,7 @@ MethodResult profile(MethodCall& call) {
 }
 
 MethodResult app_info(MethodCall& call) {
+  if (call.caller.kind == AuthKind::kOAuth) return app_info_of_application(call);
   if (call.caller.kind != AuthKind::kWebhook) throw ApiError(kAppContextRequired);
   Value scopes = Value::list();
   for (const auto& s : call.caller.scopes) scopes.push_back(s);
@@ -153,9 +154,6 @@ MethodResult user_option_set(MethodCall& call) {
 
 void register_platform_methods(Registry& r) {
   const std::string kDoc = "api-reference/common/";
-  const std::string kNeedsApp =
-      "works for OAuth applications (bot platform issue); a webhook gets ACCESS_DENIED "
-      "\"Application context required\" as on Bitrix24";
   r.add({"server.time", "", Effect::kRead, server_time, kDoc + "system/server-time.md"});
   r.add({"scope", "", Effect::kRead, scope, kDoc + "system/scope.md"});
   r.add({"methods", "", Effect::kRead, methods, kDoc + "system/methods.md"});
@@ -164,11 +162,10 @@ void register_platform_methods(Registry& r) {
   r.add({"app.info", "", Effect::kRead, app_info, kDoc + "system/app-info.md"});
   r.add({"feature.get", "", Effect::kRead, feature_get, kDoc + "system/feature-get.md"});
   r.add({"user.admin", "", Effect::kRead, user_admin, kDoc + "users/user-admin.md"});
-  r.add({"app.option.get", "", Effect::kRead, app_option_get, kDoc + "settings/app-option-get.md", true, kNeedsApp});
-  r.add({"app.option.set", "", Effect::kWrite, app_option_set, kDoc + "settings/app-option-set.md", true, kNeedsApp});
-  r.add({"user.option.get", "", Effect::kRead, user_option_get, kDoc + "settings/user-option-get.md", true, kNeedsApp});
-  r.add(
-      {"user.option.set", "", Effect::kWrite, user_option_set, kDoc + "settings/user-option-set.md", true, kNeedsApp});
+  r.add({"app.option.get", "", Effect::kRead, app_option_get, kDoc + "settings/app-option-get.md"});
+  r.add({"app.option.set", "", Effect::kWrite, app_option_set, kDoc + "settings/app-option-set.md"});
+  r.add({"user.option.get", "", Effect::kRead, user_option_get, kDoc + "settings/user-option-get.md"});
+  r.add({"user.option.set", "", Effect::kWrite, user_option_set, kDoc + "settings/user-option-set.md"});
 }
 
 }  // namespace imhub
