@@ -62,9 +62,9 @@ void record_offline_event(Conn& w, int64_t app_id, const std::string& connector,
 
 std::vector<OfflineEvent> select_offline_events(Conn& c, const OfflineSelection& s) {
   SqlArgs args;
-  std::string sql = std::string("SELECT ") + kColumns + " FROM offline_events" + where(s, args) + " ORDER BY " +
-                    s.order_by + " LIMIT $" + std::to_string(args.size() + 1) + " OFFSET $" +
-                    std::to_string(args.size() + 2);
+  const std::string filter = where(s, args);  // fills args first: the placeholders below count them
+  std::string sql = std::string("SELECT ") + kColumns + " FROM offline_events" + filter + " ORDER BY " + s.order_by +
+                    " LIMIT $" + std::to_string(args.size() + 1) + " OFFSET $" + std::to_string(args.size() + 2);
   args.emplace_back(s.limit);
   args.emplace_back(s.offset);
   std::vector<OfflineEvent> out;
@@ -74,7 +74,8 @@ std::vector<OfflineEvent> select_offline_events(Conn& c, const OfflineSelection&
 
 int64_t count_offline_events(Conn& c, const OfflineSelection& s) {
   SqlArgs args;
-  auto row = c.query_one("SELECT COUNT(*) FROM offline_events" + where(s, args), args);
+  const std::string filter = where(s, args);
+  auto row = c.query_one("SELECT COUNT(*) FROM offline_events" + filter, args);
   return row ? row->i64(0) : 0;
 }
 
