@@ -95,10 +95,12 @@ App update_app(Conn& w, int64_t app_id) {
 App uninstall_app(Conn& w, int64_t app_id, bool clean) {
   App app = load(w, app_id);
   if (!app.installed) throw AppStateError("application " + std::to_string(app_id) + " is not installed");
-  // Routed while the application is still installed, so its ONAPPUNINSTALL bindings count.
+  // Routed while the application is still installed, so its ONAPPUNINSTALL bindings count, and
+  // so are the events on_app_uninstalled() raises (ONIMBOTDELETE).
   send_lifecycle_event(w, app, "ONAPPUNINSTALL",
                        Value::object({{"LANGUAGE_ID", Value(app.language_id)}, {"CLEAN", Value(int64_t{clean})}}), 0,
                        false);
+  on_app_uninstalled(w, app.id);
   app.installed = false;
   app.active = false;
   app.generation += 1;  // every token issued so far is refused from now on
@@ -108,17 +110,16 @@ App uninstall_app(Conn& w, int64_t app_id, bool clean) {
     w.exec("DELETE FROM app_options WHERE owner = $1", {owner});
     w.exec("DELETE FROM user_options WHERE owner = $1", {owner});
   }
-  on_app_uninstalled(w, app.id);
   return app;
 }
 
 void on_app_uninstalled(Conn& w, int64_t app_id) {
+  // Bot module: remove the application's bots (raising ONIMBOTDELETE), commands and chat apps
+  // here, before the bindings below go: the application still counts as installed.
   remove_app_bindings(w, app_id);
   remove_app_offline_events(w, app_id);
   w.exec("DELETE FROM oauth_codes WHERE app_id = $1", {app_id});
   w.exec("DELETE FROM oauth_spent_refresh_tokens WHERE app_id = $1", {app_id});
-  // Bot module: remove the application's bots (enqueueing ONIMBOTDELETE), commands and chat
-  // apps here, in this same transaction.
 }
 
 }  // namespace imhub

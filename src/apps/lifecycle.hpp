@@ -28,7 +28,9 @@ App uninstall_app(Conn& w, int64_t app_id, bool clean);
 
 // Everything that belongs to an application and must go when it is uninstalled: its event
 // bindings, offline queue and pending authorization codes. The bot module removes the
-// application's bots (with ONIMBOTDELETE), commands and chat apps here as well.
+// application's bots (with ONIMBOTDELETE), commands and chat apps here as well. Called by
+// uninstall_app() inside its transaction after ONAPPUNINSTALL is queued and before the
+// application is deactivated, so events raised here still reach the application.
 void on_app_uninstalled(Conn& w, int64_t app_id);
 
 }  // namespace imhub
