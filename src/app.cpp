@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "apps/oauth_server.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "im/url_preview.hpp"
@@ -45,8 +46,12 @@ int serve(const std::string& data_dir, Config config) {
   UrlPreviewer previews(*store, url_preview_options(config));
   previews.start();
   services.previews = &previews;
+  OAuthServer oauth(services, key);
+  services.oauth = &oauth;
+  services.event_auth = &oauth;
   Auth auth;
   auth.add(make_webhook_authenticator());
+  auth.add(make_oauth_authenticator());
   Dispatcher dispatcher(services, auth);
   services.dispatcher = &dispatcher;
   Router router(services, dispatcher);

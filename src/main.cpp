@@ -1,4 +1,4 @@
-// Command line: serve, init, user, webhook. `--json` output is one JSON object on stdout.
+// Command line: serve, init, user, webhook, app. `--json` output is one JSON object on stdout.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app.hpp"
+#include "cli/app_cli.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
@@ -127,10 +128,13 @@ int main(int argc, char** argv) {
   wh_revoke->add_option("--data", data);
   wh_revoke->add_flag("--json", json);
 
+  auto app_commands = add_app_commands(app, data);
+
   auto* coverage = app.add_subcommand("coverage", "print docs/api-coverage.md from the method registry");
 
   CLI11_PARSE(app, argc, argv);
 
+  if (app_commands->selected()) return app_commands->run();
   try {
     if (*coverage) {
       std::cout << coverage_markdown();

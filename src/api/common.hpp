@@ -30,5 +30,9 @@ void register_im_revision_method(Registry& r);  // called by register_im_chat_me
 void register_im_users_methods(Registry& r);
 void register_disk_methods(Registry& r);
 void register_im_disk_methods(Registry& r);
+void register_event_methods(Registry& r);
+// app.info for an OAuth caller: its application (api/app_info.cpp).
+MethodResult app_info_of_application(MethodCall& call);
+void register_event_offline_methods(Registry& r);  // called by register_event_methods
 
 }  // namespace imhub

@@ -66,6 +66,7 @@ MethodResult profile(MethodCall& call) {
 }
 
 MethodResult app_info(MethodCall& call) {
+  if (call.caller.kind == AuthKind::kOAuth) return app_info_of_application(call);
   if (call.caller.kind != AuthKind::kWebhook) throw ApiError(kAppContextRequired);
   Value scopes = Value::list();
   for (const auto& s : call.caller.scopes) scopes.push_back(s);
@@ -152,23 +153,19 @@ MethodResult user_option_set(MethodCall& call) {
 }  // namespace
 
 void register_platform_methods(Registry& r) {
-  const std::string kDoc = "api-reference/common/";
-  const std::string kNeedsApp =
-      "works for OAuth applications (bot platform issue); a webhook gets ACCESS_DENIED "
-      "\"Application context required\" as on Bitrix24";
-  r.add({"server.time", "", Effect::kRead, server_time, kDoc + "system/server-time.md"});
-  r.add({"scope", "", Effect::kRead, scope, kDoc + "system/scope.md"});
-  r.add({"methods", "", Effect::kRead, methods, kDoc + "system/methods.md"});
-  r.add({"method.get", "", Effect::kRead, method_get, kDoc + "system/method-get.md"});
-  r.add({"profile", "", Effect::kRead, profile, kDoc + "users/profile.md"});
-  r.add({"app.info", "", Effect::kRead, app_info, kDoc + "system/app-info.md"});
-  r.add({"feature.get", "", Effect::kRead, feature_get, kDoc + "system/feature-get.md"});
-  r.add({"user.admin", "", Effect::kRead, user_admin, kDoc + "users/user-admin.md"});
-  r.add({"app.option.get", "", Effect::kRead, app_option_get, kDoc + "settings/app-option-get.md", true, kNeedsApp});
-  r.add({"app.option.set", "", Effect::kWrite, app_option_set, kDoc + "settings/app-option-set.md", true, kNeedsApp});
-  r.add({"user.option.get", "", Effect::kRead, user_option_get, kDoc + "settings/user-option-get.md", true, kNeedsApp});
-  r.add(
-      {"user.option.set", "", Effect::kWrite, user_option_set, kDoc + "settings/user-option-set.md", true, kNeedsApp});
+  MethodTable t{r, "", "api-reference/common/"};
+  t.add("server.time", Effect::kRead, server_time, "system/server-time.md");
+  t.add("scope", Effect::kRead, scope, "system/scope.md");
+  t.add("methods", Effect::kRead, methods, "system/methods.md");
+  t.add("method.get", Effect::kRead, method_get, "system/method-get.md");
+  t.add("profile", Effect::kRead, profile, "users/profile.md");
+  t.add("app.info", Effect::kRead, app_info, "system/app-info.md");
+  t.add("feature.get", Effect::kRead, feature_get, "system/feature-get.md");
+  t.add("user.admin", Effect::kRead, user_admin, "users/user-admin.md");
+  t.add("app.option.get", Effect::kRead, app_option_get, "settings/app-option-get.md");
+  t.add("app.option.set", Effect::kWrite, app_option_set, "settings/app-option-set.md");
+  t.add("user.option.get", Effect::kRead, user_option_get, "settings/user-option-get.md");
+  t.add("user.option.set", Effect::kWrite, user_option_set, "settings/user-option-set.md");
 }
 
 }  // namespace imhub

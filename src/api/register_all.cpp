@@ -24,6 +24,7 @@ void register_all_methods(Registry& r) {
   register_im_users_methods(r);
   register_disk_methods(r);
   register_im_disk_methods(r);
+  register_event_methods(r);
 }
 
 }  // namespace imhub

@@ -17,6 +17,14 @@ class EventAuthIssuer {
   // and refresh_token when `with_refresh`). `user_id` 0 gives the no-user form: domain,
   // client_endpoint, server_endpoint, member_id, application_token.
   virtual Value token_map(int64_t app_id, int64_t user_id, bool with_refresh) = 0;
+  // The same map for the delivery of an event whose hop budget is `event_ttl`
+  // (OutboxEvent::event_ttl, protocol.md §6.3): calls made with these tokens cause events with
+  // one hop less (apps/event_chain.hpp). Added beside token_map so existing implementations
+  // (test fakes) keep compiling; the default ignores the budget.
+  virtual Value event_token_map(int64_t app_id, int64_t user_id, bool with_refresh, int event_ttl) {
+    (void)event_ttl;
+    return token_map(app_id, user_id, with_refresh);
+  }
   // application_token of `app_id`; "" when the application is gone.
   virtual std::string application_token(int64_t app_id) = 0;
 };

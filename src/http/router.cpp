@@ -38,6 +38,8 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.label = "metrics";
   } else if (p.rfind("/rest/", 0) == 0) {
     reply = dispatcher_.handle(request);
+  } else if (is_oauth_route(p)) {
+    reply = handle_oauth(services_, request);
   } else if (p == kUploadPath) {
     reply = handle_upload(services_, request);
   } else {

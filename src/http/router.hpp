@@ -1,8 +1,9 @@
 // Maps HTTP paths to handlers: /rest/… to the REST dispatcher, /healthz, /metrics, CORS
-// preflight. Later issues add /oauth/… and the browser client here.
+// preflight, /oauth/… (http/oauth_routes). Later issues add the browser client here.
 #pragma once
 
 #include "http/file_routes.hpp"
+#include "http/oauth_routes.hpp"
 #include "rest/dispatcher.hpp"
 
 namespace imhub {
@@ -13,8 +14,10 @@ class Router {
   // Parses the target once (path, query, REST method); call before is_blocking and handle.
   void prepare(HttpRequestView& request) const;
   static bool is_blocking(const HttpRequestView& request) {
-    // The upload link waits for the disk and the durable commit, like a writing method.
-    return Dispatcher::is_blocking(request) || (!request.rest && request.path == kUploadPath);
+    // The upload link waits for the disk and the durable commit, like a writing method; so do
+    // the OAuth endpoints (codes and spent refresh tokens are written).
+    return Dispatcher::is_blocking(request) ||
+           (!request.rest && (request.path == kUploadPath || is_oauth_route(request.path)));
   }
   HttpReply handle(const HttpRequestView& request);
   // Downloads and avatars: a body streamed from a file (see file_routes.hpp).

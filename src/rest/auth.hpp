@@ -20,6 +20,7 @@ struct Credentials {
   std::optional<std::string> webhook_secret;  // path segment or `ap`
   std::optional<std::string> token;           // Authorization: Bearer, `auth`, `access_token`
   std::optional<std::string> session;         // browser session cookie
+  std::optional<std::string> auth_connector;  // offline-event source key (protocol.md §1.4)
 };
 
 // Callers are immutable once verified and shared: a cached one is handed out without a copy.

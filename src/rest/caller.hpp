@@ -21,8 +21,12 @@ struct Caller {
   int64_t app_id = 0;      // kOAuth: the local application
   std::string client_id;   // kOAuth
   std::vector<std::string> scopes;
-  // Event-chain hop budget carried by tokens issued for event delivery (protocol.md §6.3).
+  // Event-chain hop budget carried by tokens issued for event delivery (protocol.md §6.3): the
+  // budget of the event the token was minted for; 0 when the credential is not such a token.
+  // Events the call causes get apps/event_chain.hpp's event_ttl_for(caller).
   int event_ttl = 0;
+  // kOAuth: the request's `auth_connector` (offline-event source key, protocol.md §1.4).
+  std::string auth_connector;
 
   bool has_scope(std::string_view scope) const {
     return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();

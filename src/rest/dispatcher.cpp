@@ -46,7 +46,7 @@ Reserved take_reserved(Value& params, const RestTarget& target, std::string_view
   if (r.creds.token && r.creds.token->empty()) r.creds.token.reset();
   if (auto start = take_string(params, "start")) r.start = Value(*start).to_int_or(0);
   take_string(params, "state");
-  take_string(params, "auth_connector");
+  r.creds.auth_connector = take_string(params, "auth_connector");
   if (params.is_map()) {
     Map& m = params.get_map();
     for (size_t i = m.size(); i-- > 0;)

@@ -15,6 +15,8 @@ class Dispatcher;
 class Metrics;
 class UserCache;
 class UrlPreviewer;
+class EventAuthIssuer;
+class OAuthServer;
 
 struct Services {
   Store& store;
@@ -27,6 +29,9 @@ struct Services {
   Dispatcher* dispatcher = nullptr;  // for batch
   UserCache* users = nullptr;        // users by id, in memory
   UrlPreviewer* previews = nullptr;  // link previews of new / edited messages (URL_PREVIEW)
+  OAuthServer* oauth = nullptr;      // local applications' tokens and codes (src/apps)
+  // Mints the `auth` maps of outgoing events (the same object as `oauth`).
+  EventAuthIssuer* event_auth = nullptr;
 
   // host[:port] of the public URL: the portal "domain" clients and events see.
   std::string domain() const;

@@ -264,6 +264,70 @@ CREATE TABLE event_outbox (
 CREATE INDEX event_outbox_due ON event_outbox (next_attempt_at, id);
 CREATE INDEX event_outbox_order ON event_outbox (order_key, id);
 )SQL"},
+      // Local applications (src/apps): the application, OAuth codes and spent refresh tokens
+      // (access and refresh tokens themselves are signed, never stored), event subscriptions
+      // and the offline event queue (protocol.md §7, §8.6).
+      {11, "apps_oauth_events", R"SQL(
+CREATE TABLE apps (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  client_id TEXT NOT NULL UNIQUE,
+  client_secret_hash TEXT NOT NULL,
+  application_token TEXT NOT NULL,
+  handler TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL DEFAULT '',
+  scopes TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  language_id TEXT NOT NULL DEFAULT 'en',
+  installed INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 0,
+  generation INTEGER NOT NULL DEFAULT 0,
+  installed_by BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  installed_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE oauth_codes (
+  code_hash TEXT PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  generation INTEGER NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE TABLE oauth_spent_refresh_tokens (
+  nonce TEXT PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX oauth_spent_refresh_tokens_expiry ON oauth_spent_refresh_tokens (expires_at);
+CREATE TABLE event_bindings (
+  id INTEGER PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  event TEXT NOT NULL,
+  handler TEXT NOT NULL DEFAULT '',
+  user_id BIGINT NOT NULL DEFAULT 0,
+  connector TEXT NOT NULL DEFAULT '',
+  offline INTEGER NOT NULL DEFAULT 0,
+  min_timeout INTEGER NOT NULL DEFAULT 1,
+  notified_at BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX event_bindings_unique ON event_bindings (app_id, event, handler, user_id, connector);
+CREATE INDEX event_bindings_by_event ON event_bindings (event, app_id);
+CREATE TABLE offline_events (
+  id INTEGER PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  connector TEXT NOT NULL DEFAULT '',
+  event TEXT NOT NULL,
+  data TEXT NOT NULL,
+  user_id BIGINT NOT NULL DEFAULT 0,
+  message_id TEXT NOT NULL,
+  process_id TEXT NOT NULL DEFAULT '',
+  error INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  reserved_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX offline_events_queue ON offline_events (app_id, connector, process_id, id);
+CREATE INDEX offline_events_message ON offline_events (app_id, connector, message_id);
       // Reads that must not touch member rows one by one: the muted members of a chat come from a
       // partial index. Idempotency keys: only messages sent with a TEMPLATE_ID are indexed, so an
       // ordinary message costs one index entry less to write.

@@ -1,0 +1,137 @@
+#include "apps/application.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "apps/handler_url.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/strings.hpp"
+#include "users/portal.hpp"
+
+namespace imhub {
+namespace {
+
+constexpr size_t kClientSecretLength = 50;  // as long as a Bitrix24 client_secret
+constexpr const char* kAppColumns =
+    "id, name, client_id, client_secret_hash, application_token, handler, redirect_uri, scopes, version, "
+    "language_id, installed, active, generation, installed_by, created_at, installed_at";
+
+App read_app(const Row& r) {
+  App a;
+  a.id = r.i64(0);
+  a.name = r.str(1);
+  a.client_id = r.str(2);
+  a.client_secret_hash = r.str(3);
+  a.application_token = r.str(4);
+  a.handler = r.str(5);
+  a.redirect_uri = r.str(6);
+  for (auto& s : split(r.str(7), ','))
+    if (!s.empty()) a.scopes.push_back(s);
+  a.version = r.i64(8);
+  a.language_id = r.str(9);
+  a.installed = r.i64(10) != 0;
+  a.active = r.i64(11) != 0;
+  a.generation = r.i64(12);
+  a.installed_by = r.i64(13);
+  a.created_at = r.i64(14);
+  a.installed_at = r.i64(15);
+  return a;
+}
+
+// "local.5f1a2b3c4d5e6f.12345678": the shape Bitrix24 gives local applications.
+std::string new_client_id() {
+  const std::string bytes = random_hex(8);
+  std::string digits;
+  for (size_t i = 0; i < bytes.size(); i += 2)
+    digits += static_cast<char>('0' + std::stoi(bytes.substr(i, 2), nullptr, 16) % 10);
+  return "local." + random_hex(7) + "." + digits;
+}
+
+void check_url(const std::string& url, const char* what) {
+  switch (check_handler_url(url, false)) {
+    case UrlCheck::kOk:
+      return;
+    case UrlCheck::kUnsupportedProtocol:
+      throw std::invalid_argument(std::string(what) + " must be an http:// or https:// URL: " + url);
+    case UrlCheck::kWrongUrl:
+      throw std::invalid_argument(std::string(what) + " has no valid host: " + url);
+  }
+}
+
+}  // namespace
+
+std::string App::scope_string() const {
+  std::string out;
+  for (const auto& s : scopes) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+bool App::has_scope(std::string_view scope) const {
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+}
+
+std::vector<std::string> parse_app_scopes(std::string_view text) {
+  std::vector<std::string> out;
+  for (const std::string& part : split(text, ',')) {
+    std::string s = to_lower(trim(part));
+    if (s.empty()) continue;
+    const auto& known = all_scopes();
+    if (std::find(known.begin(), known.end(), s) == known.end())
+      throw std::invalid_argument("unknown scope '" + s + "'");
+    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+  }
+  if (out.empty()) throw std::invalid_argument("at least one scope is required, e.g. --scope im,imbot");
+  return out;
+}
+
+CreatedApp create_app(Conn& w, const NewApp& spec) {
+  if (trim(spec.name).empty()) throw std::invalid_argument("the application needs a name");
+  check_url(spec.handler, "--handler");
+  if (!spec.redirect_uri.empty()) check_url(spec.redirect_uri, "--redirect-uri");
+  if (spec.scopes.empty()) throw std::invalid_argument("at least one scope is required");
+  CreatedApp out;
+  App& a = out.app;
+  a.name = std::string(trim(spec.name));
+  a.handler = spec.handler;
+  a.redirect_uri = spec.redirect_uri;
+  a.scopes = spec.scopes;
+  a.client_id = new_client_id();
+  out.client_secret = random_token(kClientSecretLength);
+  a.client_secret_hash = sha256_hex(out.client_secret);
+  a.application_token = random_hex(16);
+  a.created_at = now_unix_seconds();
+  auto row = w.query_one(
+      "INSERT INTO apps (name, client_id, client_secret_hash, application_token, handler, redirect_uri, scopes, "
+      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      {a.name, a.client_id, a.client_secret_hash, a.application_token, a.handler, a.redirect_uri, a.scope_string(),
+       a.created_at});
+  a.id = row->i64(0);
+  return out;
+}
+
+std::optional<App> find_app(Conn& c, int64_t id) {
+  auto row = c.query_one(std::string("SELECT ") + kAppColumns + " FROM apps WHERE id = $1", {id});
+  if (!row) return std::nullopt;
+  return read_app(*row);
+}
+
+std::optional<App> find_app_by_client_id(Conn& c, std::string_view client_id) {
+  auto row =
+      c.query_one(std::string("SELECT ") + kAppColumns + " FROM apps WHERE client_id = $1", {std::string(client_id)});
+  if (!row) return std::nullopt;
+  return read_app(*row);
+}
+
+std::vector<App> list_apps(Conn& c) {
+  std::vector<App> out;
+  for (const Row& r : c.query(std::string("SELECT ") + kAppColumns + " FROM apps ORDER BY id"))
+    out.push_back(read_app(r));
+  return out;
+}
+
+bool client_secret_matches(const App& app, std::string_view secret) {
+  return !secret.empty() && constant_time_equals(sha256_hex(secret), app.client_secret_hash);
+}
+
+}  // namespace imhub
