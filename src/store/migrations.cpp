@@ -328,6 +328,7 @@ CREATE TABLE offline_events (
 );
 CREATE INDEX offline_events_queue ON offline_events (app_id, connector, process_id, id);
 CREATE INDEX offline_events_message ON offline_events (app_id, connector, message_id);
+)SQL"},
       // Reads that must not touch member rows one by one: the muted members of a chat come from a
       // partial index. Idempotency keys: only messages sent with a TEMPLATE_ID are indexed, so an
       // ordinary message costs one index entry less to write.
