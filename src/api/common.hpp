@@ -34,5 +34,7 @@ void register_event_methods(Registry& r);
 // app.info for an OAuth caller: its application (api/app_info.cpp).
 MethodResult app_info_of_application(MethodCall& call);
 void register_event_offline_methods(Registry& r);  // called by register_event_methods
+void register_imbot_bot_methods(Registry& r);
+void register_imbot_message_methods(Registry& r);  // called by register_imbot_bot_methods
 
 }  // namespace imhub

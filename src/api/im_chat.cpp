@@ -6,6 +6,7 @@
 #include <set>
 
 #include "api/common.hpp"
+#include "bots/bot_hooks.hpp"
 #include "core/json.hpp"
 #include "im/chat.hpp"
 #include "im/chat_avatar.hpp"
@@ -90,10 +91,12 @@ MethodResult chat_add(MethodCall& call) {
   // Like the platform, a chat is still created when AVATAR is not a usable image; it just has none.
   const std::optional<AvatarImage> avatar = parse_avatar(call.param("AVATAR"));
   const int64_t creator = call.caller.user_id;
+  const BotEventCause cause = bot_event_cause(call.caller);
   int64_t id = call.services.store.write_with([&](Conn& c) {
     int64_t chat_id = insert_chat(c, chat, members);
     // The welcome MESSAGE is the first message of the chat, written by its creator.
-    if (!message.empty()) append_message(c, NewMessage{chat_id, creator, message, "", false});
+    if (!message.empty()) append_message(c, NewMessage{chat_id, creator, message, "", false, ""});
+    bots_on_members_added(c, cause, chat_id, members, true);
     return chat_id;
   });
   // The file is named after the chat id, so it is written after the chat exists; file I/O stays
@@ -181,8 +184,13 @@ MethodResult chat_user_add(MethodCall& call) {
   std::vector<int64_t> named = users;
   named.push_back(actor);
   const NameOf name_of = names_of(call, named);
-  ChangeStatus status = call.services.store.write_with(
-      [&](Conn& c) { return add_chat_members(c, chat_id, actor, users, hide_history, name_of); });
+  const BotEventCause cause = bot_event_cause(call.caller);
+  ChangeStatus status = call.services.store.write_with([&](Conn& c) {
+    const std::vector<int64_t> joining = new_members(c, chat_id, users);
+    ChangeStatus s = add_chat_members(c, chat_id, actor, users, hide_history, name_of);
+    if (s == ChangeStatus::kOk) bots_on_members_added(c, cause, chat_id, joining, !hide_history);
+    return s;
+  });
   require_ok(status, kUserAddRefused, {{ChangeStatus::kPrivateChat, kActionUnavailable}});
   return Value(true);
 }

@@ -2,9 +2,11 @@
 // API" message methods; protocol.md §12 and §13.3; reference chats/messages/.
 #include <algorithm>
 #include <regex>
+#include <utility>
 
 #include "api/common.hpp"
 #include "api/im_common.hpp"
+#include "bots/bot_hooks.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "im/attach.hpp"
@@ -13,6 +15,7 @@
 #include "im/keyboard.hpp"
 #include "im/menu.hpp"
 #include "im/message.hpp"
+#include "im/message_edit.hpp"
 #include "im/url_preview.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
@@ -52,9 +55,6 @@ constexpr ErrorSpec kShareAccess{"ACCESS_ERROR", "Current user doesn't have acce
                                  403};
 constexpr ErrorSpec kShareType{"PARAMS_ERROR",
                                "Parameter TYPE not specified or doesn't match to the available parameters", 400};
-
-// The localized "message deleted" text a soft delete leaves (CIMMessenger::Delete).
-constexpr const char* kDeletedText = "This message was deleted.";
 
 bool is_uuid(const std::string& s) {
   static const std::regex kUuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
@@ -109,36 +109,9 @@ void check_reply(Conn& c, int64_t reply_id, int64_t chat_id) {
   if (reply->chat_id != chat_id) throw ApiError(kReplyOtherChat);
 }
 
-// "N" or an empty value: the caller asks to remove it (im.message.update).
-bool is_removal(const Value& v) {
-  if (v.is_array()) return v.size() == 0;
-  const std::string s = v.to_string();
-  return s.empty() || s == "N";
-}
-
-// ATTACH, KEYBOARD and MENU as given, validated and normalized into `params` (protocol.md
-// §12.2; 30 KB each, per the Decisions). On update a removal request clears the key.
-void rich_params(const MethodCall& call, Value& params, bool update) {
-  struct Part {
-    const char* name;
-    Value (*normalize)(const Value&);
-  };
-  static const Part kParts[] = {
-      {"ATTACH", [](const Value& v) { return normalize_attach(v); }},
-      {"KEYBOARD", [](const Value& v) { return normalize_keyboard(v, 0); }},
-      {"MENU", [](const Value& v) { return normalize_menu(v, 0); }},
-  };
-  for (const Part& part : kParts) {
-    const Value& v = call.param(part.name);
-    if (v.is_null()) continue;
-    if (is_removal(v)) {
-      if (update && params.is_map()) params.get_map().erase(part.name);
-      continue;
-    }
-    Value normalized = part.normalize(v);
-    if (!params.is_map()) params = Value::map();
-    params[part.name] = std::move(normalized);
-  }
+// The call's parameters as the shared message code reads them.
+ParamOf params_of(const MethodCall& call) {
+  return [&call](std::string_view name) -> const Value& { return call.param(name); };
 }
 
 // `edit`: the text replaced an older one, whose preview may have to go.
@@ -153,7 +126,7 @@ void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text
 MethodResult message_add(MethodCall& call) {
   const std::string text = message_param(call);
   const Value& attach = call.param("ATTACH");
-  if (text.empty() && (attach.is_null() || is_removal(attach))) throw ApiError(kMessageEmpty);
+  if (text.empty() && (attach.is_null() || is_rich_removal(attach))) throw ApiError(kMessageEmpty);
   const DialogRef to = recipient(call);
   if (!to.is_chat) require_active_user(call, to.id);
   std::string template_id = call.param("TEMPLATE_ID").to_string().substr(0, 255);
@@ -162,15 +135,19 @@ MethodResult message_add(MethodCall& call) {
   const int64_t reply_id = call.param("REPLY_ID").to_int_or(0);
   Value params = Value::map();
   if (reply_id > 0) params["REPLY_ID"] = reply_id;
-  rich_params(call, params, false);
+  apply_rich_params(params_of(call), params, false, 0);
   const int64_t me = call.caller.user_id;
   const bool system = call.param("SYSTEM").is_yes();
+  const BotEventCause cause = bot_event_cause(call.caller);
   int64_t id = call.services.store.write_with([&](Conn& c) {
     if (!template_id.empty())
       if (auto existing = find_message_by_template(c, me, template_id)) return *existing;
     Chat chat = target_chat(c, call, to);
     if (reply_id > 0) check_reply(c, reply_id, chat.id);
-    return append_message(c, NewMessage{chat.id, me, text, params_to_json(params), system, template_id});
+    const NewMessage added{chat.id, me, text, params_to_json(params), system, template_id};
+    const int64_t message_id = append_message(c, added);
+    bots_on_message_added(c, cause, chat, message_id, added);
+    return message_id;
   });
   enqueue_preview(call, id, text, false);
   return Value(id);
@@ -184,20 +161,6 @@ Message editable_message(Conn& c, int64_t id, int64_t user_id, const ErrorSpec& 
   return *m;
 }
 
-void soft_delete(Message& m) {
-  m.text = kDeletedText;
-  Value params = Value::map();
-  if (m.params.is_map())
-    for (const char* keep : {"REPLY_ID", "LIKE"})
-      if (const Value* v = m.params.find(keep)) params[keep] = *v;
-  params["IS_DELETED"] = "Y";
-  params["KEYBOARD"] = "N";
-  params["ATTACH"] = Value::list();
-  m.params = std::move(params);
-  m.deleted = true;
-  m.edited_at = now_unix_seconds();
-}
-
 MethodResult message_update(MethodCall& call) {
   auto id = positive_id_param(call, {"MESSAGE_ID", "ID"});
   if (!id) throw ApiError(kMessageIdError);
@@ -206,45 +169,42 @@ MethodResult message_update(MethodCall& call) {
   const std::string text = has_text ? message_param(call) : "";
   const int64_t me = call.caller.user_id;
   Value rich;  // validated before the transaction; applied inside it
-  rich_params(call, rich, false);
+  apply_rich_params(params_of(call), rich, false, 0);
+  const BotEventCause cause = bot_event_cause(call.caller);
   bool text_changed = false;
   call.services.store.write([&](Conn& c) {
     Message m = editable_message(c, *id, me, kCantEdit, true);
+    const Message before = m;
     if (!m.params.is_map()) m.params = Value::map();
-    Value before = m.params;
+    const Value params_before = m.params;
     for (const char* key : {"ATTACH", "KEYBOARD", "MENU"}) {
       const Value& v = call.param(key);
       if (v.is_null()) continue;
-      if (is_removal(v))
+      if (is_rich_removal(v))
         m.params.get_map().erase(key);
       else
         m.params[key] = rich[key];
     }
-    const bool rich_changed = m.params != before;
+    const bool rich_changed = m.params != params_before;
     if (!has_text) {
       if (!rich_changed) return;
-      if (!call.param("IS_EDITED").is_null() && !call.param("IS_EDITED").is_yes())
-        m.params.get_map().erase("IS_EDITED");
-      else
-        m.params["IS_EDITED"] = "Y";
-      m.edited_at = now_unix_seconds();
+      mark_edited(m, call.param("IS_EDITED"));
       save_message(c, m);
+      bots_on_message_updated(c, cause, before, m);
       return;
     }
     text_changed = true;
     // "Passing empty value deletes the message" (spec im.message.update), unless an attach stays.
-    if (text.empty() && m.params["ATTACH"].size() == 0) {
+    if (text.empty() && std::as_const(m.params)["ATTACH"].size() == 0) {
       soft_delete(m);
-    } else {
-      m.text = text;
-      if (!m.params.is_map()) m.params = Value::map();
-      if (!call.param("IS_EDITED").is_null() && !call.param("IS_EDITED").is_yes())
-        m.params.get_map().erase("IS_EDITED");
-      else
-        m.params["IS_EDITED"] = "Y";
-      m.edited_at = now_unix_seconds();
+      save_message(c, m);
+      bots_on_message_deleted(c, cause, before, m);
+      return;
     }
+    m.text = text;
+    mark_edited(m, call.param("IS_EDITED"));
     save_message(c, m);
+    bots_on_message_updated(c, cause, before, m);
   });
   if (text_changed && !text.empty()) enqueue_preview(call, *id, text, true);
   return Value(true);
@@ -256,6 +216,7 @@ MethodResult message_delete(MethodCall& call) {
   if (!id) throw ApiError(kMessageIdError);
   const int64_t me = call.caller.user_id;
   const bool complete = call.param("COMPLETE").is_yes();
+  const BotEventCause cause = bot_event_cause(call.caller);
   call.services.store.write([&](Conn& c) {
     auto m = find_message(c, *id);
     if (!m || m->deleted) throw ApiError(kCantDelete);
@@ -263,9 +224,13 @@ MethodResult message_delete(MethodCall& call) {
       auto chat = find_chat(c, m->chat_id);
       if (!chat || chat->type == "P" || chat->owner_id != me) throw ApiError(kCantDelete);
     }
-    if (complete) return erase_message(c, *m);
+    const Message before = *m;
     soft_delete(*m);
-    save_message(c, *m);
+    if (complete)
+      erase_message(c, before);
+    else
+      save_message(c, *m);
+    bots_on_message_deleted(c, cause, before, *m);
   });
   return Value(true);
 }
@@ -280,24 +245,7 @@ MethodResult message_like(MethodCall& call) {
     if (!m) throw ApiError(kMessageIdError);
     auto chat = find_chat(c, m->chat_id);
     if (!chat || !find_member(c, chat->id, me)) throw ApiError(kNoAccess);
-    std::vector<int64_t> likes;
-    if (m->params.is_map())
-      for (const Value* v : m->params["LIKE"].elements()) likes.push_back(v->to_int_or(0));
-    const bool liked = std::find(likes.begin(), likes.end(), me) != likes.end();
-    const bool want = action == "plus" ? true : action == "minus" ? false : !liked;
-    if (want == liked) throw ApiError(kWithoutChanges);
-    if (want)
-      likes.push_back(me);
-    else
-      likes.erase(std::remove(likes.begin(), likes.end(), me), likes.end());
-    if (!m->params.is_map()) m->params = Value::map();
-    if (likes.empty()) {
-      m->params.get_map().erase("LIKE");
-    } else {
-      Value list = Value::list();
-      for (int64_t u : likes) list.push_back(u);
-      m->params["LIKE"] = std::move(list);
-    }
+    if (!toggle_like(*m, me, action)) throw ApiError(kWithoutChanges);
     save_message(c, *m);
   });
   return Value(true);
@@ -338,6 +286,7 @@ MethodResult message_command(MethodCall& call) {
   auto bot = call.services.users->find(*bot_id);
   if (!bot || !bot->active || bot->external_auth_id != "bot") throw ApiError(kBotIdError);
   const int64_t me = call.caller.user_id;
+  const BotEventCause cause = bot_event_cause(call.caller);
   call.services.store.write([&](Conn& c) {
     auto m = find_message(c, *id);
     if (!m) throw ApiError(kCommandMessageId);
@@ -349,6 +298,7 @@ MethodResult message_command(MethodCall& call) {
         "INSERT INTO message_commands (message_id, chat_id, bot_id, user_id, command, command_params, context, "
         "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {m->id, m->chat_id, *bot_id, me, command, command_params.to_string(), context, now_unix_seconds()});
+    bots_on_command_pressed(c, cause, *m, *bot_id, command, command_params.to_string(), context);
   });
   return Value(true);
 }
@@ -395,8 +345,7 @@ void register_im_message_methods(Registry& r) {
   add("im.message.update", message_update, "im-message-update.md");
   add("im.message.delete", message_delete, "im-message-delete.md");
   add("im.message.like", message_like, "im-message-like.md");
-  add("im.message.command", message_command, "im-message-command.md",
-      "validated and stored; delivered to bots with the bot platform");
+  add("im.message.command", message_command, "im-message-command.md");
   add("im.message.share", message_share, "im-message-share.md", "TYPE=CHAT only; TASK, POST, CALEND not yet");
 }
 

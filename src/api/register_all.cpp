@@ -25,6 +25,7 @@ void register_all_methods(Registry& r) {
   register_disk_methods(r);
   register_im_disk_methods(r);
   register_event_methods(r);
+  register_imbot_bot_methods(r);
 }
 
 }  // namespace imhub

@@ -5,7 +5,7 @@ namespace {
 
 constexpr const char* kBotSelect =
     "SELECT id, code, type, openline, app_id, owner, handler_message_add, handler_message_update, "
-    "handler_message_delete, handler_welcome, handler_bot_delete, created_at FROM bots ";
+    "handler_message_delete, handler_welcome, handler_bot_delete, created_at, color FROM bots ";
 
 Bot read_bot(const Row& r) {
   Bot b;
@@ -21,6 +21,7 @@ Bot read_bot(const Row& r) {
   b.handler_welcome = r.str(9);
   b.handler_bot_delete = r.str(10);
   b.created_at = r.i64(11);
+  b.color = r.str(12);
   return b;
 }
 
@@ -32,6 +33,12 @@ std::vector<Bot> read_bots(const Rows& rows) {
 }
 
 }  // namespace
+
+std::string Bot::client_id() const {
+  constexpr std::string_view kCustom = "custom";
+  if (app_id != 0 || owner.rfind(kCustom, 0) != 0) return "";
+  return owner.substr(kCustom.size());
+}
 
 std::string bot_owner_for_app(int64_t app_id) { return "app:" + std::to_string(app_id); }
 std::string bot_owner_for_client(const std::string& client_id) { return "custom" + client_id; }
@@ -53,5 +60,13 @@ std::vector<Bot> bots_of_owner(Conn& c, const std::string& owner) {
 }
 
 std::vector<Bot> all_bots(Conn& c) { return read_bots(c.query(std::string(kBotSelect) + "ORDER BY id")); }
+
+std::vector<Bot> member_bots(Conn& c, int64_t chat_id) {
+  return read_bots(
+      c.query(std::string(kBotSelect) +
+                  "WHERE EXISTS (SELECT 1 FROM chat_members m WHERE m.chat_id = $1 AND m.user_id = bots.id) "
+                  "ORDER BY id",
+              {chat_id}));
+}
 
 }  // namespace imhub

@@ -13,18 +13,27 @@
 namespace imhub {
 
 struct Bot {
-  int64_t id = 0;          // = user id
+  int64_t id = 0;  // = user id
   std::string code;
   std::string type = "B";  // B bot, H human, O open lines, S supervisor
   bool openline = false;
-  int64_t app_id = 0;      // OAuth application; 0 for a webhook-registered bot
-  std::string owner;       // "app:<id>" or "custom<CLIENT_ID>" (§9.5)
+  int64_t app_id = 0;  // OAuth application; 0 for a webhook-registered bot
+  std::string owner;   // "app:<id>" or "custom<CLIENT_ID>" (§9.5)
   std::string handler_message_add;
   std::string handler_message_update;  // kept only for S and O bots and OPENLINE=Y (§9.1)
   std::string handler_message_delete;
-  std::string handler_welcome;         // ONIMBOTJOINCHAT
-  std::string handler_bot_delete;      // ONIMBOTDELETE
+  std::string handler_welcome;     // ONIMBOTJOINCHAT
+  std::string handler_bot_delete;  // ONIMBOTDELETE
   int64_t created_at = 0;
+  std::string color;  // PROPERTIES.COLOR: a chat colour name ("MINT"), "" = the user's default (migration 16)
+
+  // Registered through an inbound webhook with CLIENT_ID: no application row, events go straight
+  // to the handler URLs of this row (protocol.md §9.5).
+  bool webhook_bot() const { return app_id == 0; }
+  // The raw CLIENT_ID of a webhook bot ("" for an application's bot).
+  std::string client_id() const;
+  // Sees every message of the group chats it is in (TYPE S).
+  bool supervisor() const { return type == "S"; }
 };
 
 // The owner key of a caller's application: "app:<id>" for OAuth, "custom<CLIENT_ID>" otherwise.
@@ -36,5 +45,8 @@ std::optional<Bot> find_bot_by_code(Conn& c, const std::string& code);
 // Bots of one owner, oldest first (the "first bot of the application" is the front).
 std::vector<Bot> bots_of_owner(Conn& c, const std::string& owner);
 std::vector<Bot> all_bots(Conn& c);
+// The registered bots among the members of a chat, in id order. Costs one primary-key probe per
+// registered bot, so it stays cheap for large chats.
+std::vector<Bot> member_bots(Conn& c, int64_t chat_id);
 
 }  // namespace imhub

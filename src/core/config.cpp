@@ -81,6 +81,7 @@ Config load_config(const std::string& path) {
       {"url_preview.max_redirects", int_opt(c.url_preview_max_redirects, 0, 20)},
       {"url_preview.cache_seconds", int_opt(c.url_preview_cache_seconds, 0, int64_t{365} * 86400)},
       {"url_preview.workers", int_opt(c.url_preview_workers, 1, 64)},
+      {"bots.max_per_app", int_opt(c.bots_max_per_app, 0, 1000000)},
       {"log.level", string_opt(c.log_level)},
       {"log.access_log", bool_opt(c.access_log)},
   };

@@ -50,6 +50,8 @@ struct Config {
   int url_preview_max_redirects = 3;
   int64_t url_preview_cache_seconds = 86400;  // a fetched preview is reused this long
   int url_preview_workers = 2;
+  // [bots] chatbots (imbot.*)
+  int bots_max_per_app = 5;  // bots one application (or one webhook CLIENT_ID) may register; 0 = no limit
   // [log]
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   bool access_log = true;

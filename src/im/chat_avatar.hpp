@@ -43,4 +43,8 @@ std::string avatar_file_name(int64_t chat_id, const AvatarImage& image);
 std::string store_avatar(const std::string& data_dir, const std::string& public_url, int64_t chat_id,
                          const AvatarImage& image);
 
+// A user's photo (a bot's PERSONAL_PHOTO): "user-<first 16 hex of sha256>.<ext>", stored like a
+// chat avatar; named by content alone, so it can be written before the user exists.
+std::string store_user_photo(const std::string& data_dir, const std::string& public_url, const AvatarImage& image);
+
 }  // namespace imhub

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bots/bot.hpp"
 #include "core/clock.hpp"
 #include "im/chat.hpp"
 #include "im/presence.hpp"
@@ -32,6 +33,16 @@ std::optional<int64_t> latest(std::optional<int64_t> a, std::optional<int64_t> b
   return std::max(*a, *b);
 }
 
+// What clients learn about a bot (Bot::getListForJs; the user object's bot_data).
+Value bot_data(const Bot& b) {
+  const char* type = b.type == "H" ? "human" : b.type == "O" ? "openline" : b.type == "S" ? "supervisor" : "bot";
+  return Value::object({{"code", Value(b.code)},
+                        {"type", Value(type)},
+                        {"app_id", Value(b.webhook_bot() ? b.owner : std::to_string(b.app_id))},
+                        {"is_hidden", Value(false)},
+                        {"is_support_openline", Value(b.openline)}});
+}
+
 bool is_absolute_url(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
 }  // namespace
@@ -52,6 +63,7 @@ Value im_user_object(Conn& c, const Services& s, const User& u) { return im_user
 
 Value im_user_object(Conn& c, const Services& s, const User& u, const ImUserOptions& opt) {
   const Presence presence = load_presence(c, u.id);
+  const std::optional<Bot> bot = is_bot_user(u) ? find_bot(c, u.id) : std::nullopt;
   const std::string avatar = avatar_url(s, u.personal_photo);
   Value v = Value::map();
   v["id"] = u.id;
@@ -60,7 +72,7 @@ Value im_user_object(Conn& c, const Services& s, const User& u, const ImUserOpti
   v["first_name"] = u.name;
   v["last_name"] = u.last_name;
   v["work_position"] = u.work_position;
-  v["color"] = user_color_hex(u.id);
+  v["color"] = bot && !bot->color.empty() ? chat_color_hex(bot->color) : user_color_hex(u.id);
   v["avatar"] = avatar;
   // No resizing happens here, so the high-resolution avatar is the original photo.
   if (opt.avatar_hr) v["avatar_hr"] = avatar;
@@ -87,7 +99,7 @@ Value im_user_object(Conn& c, const Services& s, const User& u, const ImUserOpti
                                {"inner_phone", u.uf_phone_inner}});
   v["website"] = u.personal_www;
   v["email"] = u.email;
-  v["bot_data"] = Value();
+  v["bot_data"] = bot ? bot_data(*bot) : Value();
   v["type"] = user_type(u);
   return v;
 }

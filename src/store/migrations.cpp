@@ -373,6 +373,10 @@ CREATE TABLE bot_commands (
 CREATE UNIQUE INDEX bot_commands_by_bot ON bot_commands (bot_id, command);
 CREATE INDEX bot_commands_by_name ON bot_commands (command);
 )SQL"},
+      // A bot's PROPERTIES.COLOR (imbot.register): users have no colour of their own, bots may.
+      {16, "bot_color", R"SQL(
+ALTER TABLE bots ADD COLUMN color TEXT NOT NULL DEFAULT '';
+)SQL"},
   };
   return kAll;
 }
