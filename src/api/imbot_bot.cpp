@@ -216,8 +216,7 @@ MethodResult bot_list(MethodCall& call) {
 
 void register_imbot_bot_methods(Registry& r) {
   const MethodTable table{r, "imbot", kDoc};
-  table.add("imbot.register", Effect::kWrite, bot_register, "bots/imbot-register.md",
-            "limit per application: config bots.max_per_app (default 5)");
+  table.add("imbot.register", Effect::kWrite, bot_register, "bots/imbot-register.md");
   table.add("imbot.unregister", Effect::kWrite, bot_unregister, "bots/imbot-unregister.md");
   table.add("imbot.update", Effect::kWrite, bot_update, "bots/imbot-update.md");
   table.add("imbot.bot.list", Effect::kRead, bot_list, "bots/imbot-bot-list.md");

@@ -191,8 +191,7 @@ MethodResult message_like(MethodCall& call) {
 
 void register_imbot_message_methods(Registry& r) {
   const MethodTable table{r, "imbot", kDoc};
-  table.add("imbot.message.add", Effect::kWrite, message_add, "messages/imbot-message-add.md",
-            "SKIP_CONNECTOR accepted; open-line connectors do not exist here");
+  table.add("imbot.message.add", Effect::kWrite, message_add, "messages/imbot-message-add.md");
   table.add("imbot.message.update", Effect::kWrite, message_update, "messages/imbot-message-update.md");
   table.add("imbot.message.delete", Effect::kWrite, message_delete, "messages/imbot-message-delete.md");
   table.add("imbot.message.like", Effect::kWrite, message_like, "messages/imbot-message-like.md");
