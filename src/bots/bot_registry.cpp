@@ -166,7 +166,8 @@ bool unregister_bot(Conn& w, const Bot& bot, const BotEventCause& cause) {
   t.key = std::to_string(bot.id);
   t.handler = bot.handler_bot_delete;
   e.targets.push_back(std::move(t));
-  e.order_key = "bot:" + std::to_string(bot.id);
+  // After ONAPPUNINSTALL, which an application's handler hears in the lane "app:<id>".
+  e.order_key = bot.webhook_bot() ? "bot:" + std::to_string(bot.id) : "app:" + std::to_string(bot.app_id);
   send_bot_event(w, e, cause);
 
   w.exec("DELETE FROM bot_commands WHERE bot_id = $1", {bot.id});

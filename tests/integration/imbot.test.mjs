@@ -214,6 +214,7 @@ test('imbot.unregister: errors, ONIMBOTDELETE, the bot user and its private chat
   await server.ok('im.message.add', { DIALOG_ID: String(id), MESSAGE: 'hi bot' });
   const chat = await ok('im.chat.add', { USERS: [id, aliceId], TITLE: 'With the bot' });
   sql(server, `INSERT INTO bot_commands (bot_id, command, handler, owner, created_at) VALUES (${id}, 'gone', '${H}', 'customcli-gone', 0)`);
+  await ok('imbot.message.add', { BOT_ID: id, DIALOG_ID: `chat${chat}`, MESSAGE: 'bot was here', CLIENT_ID: 'cli-gone' });
   const privateChat = sql(server, `SELECT id FROM chats WHERE private_key = '1:${id}'`)[0].id;
   assert.equal(await ok('imbot.unregister', { BOT_ID: id, CLIENT_ID: 'cli-gone' }), true);
   const [e] = outbox(server, 'ONIMBOTDELETE').filter((r) => r.payload.data.BOT_ID === id);
@@ -229,6 +230,11 @@ test('imbot.unregister: errors, ONIMBOTDELETE, the bot user and its private chat
   assert.equal(sql(server, `SELECT COUNT(*) AS n FROM messages WHERE chat_id = ${privateChat}`)[0].n, 0);
   assert.deepEqual((await ok('im.chat.user.list', { CHAT_ID: chat })).sort(), [1, aliceId].sort());
   assert.equal((await ok('imbot.bot.list', {}))[id], undefined);
+  // What the bot wrote in group chats stays and still reads, without its author.
+  const history = await ok('im.dialog.messages.get', { DIALOG_ID: `chat${chat}` });
+  assert.ok(history.messages.some((m) => m.text === 'bot was here' && m.author_id === id));
+  assert.equal(history.users[id], undefined);
+  assert.ok((await ok('im.recent.get', {})).some((item) => item.id === `chat${chat}`));
   await server.fails('imbot.unregister', { BOT_ID: id, CLIENT_ID: 'cli-gone' }, 400, 'BOT_ID_ERROR');
 });
 
