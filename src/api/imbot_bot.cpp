@@ -187,8 +187,8 @@ MethodResult bot_update(MethodCall& call) {
   u.profile = read_profile(call, props);
   if (u.profile.name && u.profile.name->empty()) u.profile.name.reset();  // an empty NAME is ignored
   const BotProfile& p = u.profile;
-  const bool profile_given = p.name || p.last_name || p.email || p.birthday || p.work_position || p.www || p.gender ||
-                             p.color || p.photo_url || !field(props, "PERSONAL_PHOTO").is_null();
+  const bool profile_given =
+      p.name || p.last_name || p.email || p.birthday || p.work_position || p.www || p.gender || p.color || p.photo_url;
   if (!u.code && !u.type && !u.openline && !profile_given && !any_handler(u.handlers)) throw ApiError(kUpdateEmpty);
   call.services.store.write([&](Conn& w) {
     const Bot bot = owned_bot(w, owner, call);

@@ -9,8 +9,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 import { B24OAuth, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
-import { startServer, freePort } from '../integration/harness.mjs';
+import { startServer, freePort, BINARY } from '../integration/harness.mjs';
 import { addApp, sql } from '../integration/oauth_client.mjs';
 
 // PHP's parse_str for the handler's body: `data[BOT][5][BOT_ID]=5` → {data: {BOT: {5: {BOT_ID: '5'}}}}.
@@ -31,6 +32,11 @@ function parseForm(body) {
   }
   return out;
 }
+
+// The bot hears imhub only through the event delivery worker (`imhub events …`). A build made
+// before that module was merged has none, and this test says so instead of timing out.
+const noWorker = !/^\s+events\s/m.test(spawnSync(BINARY, ['--help'], { encoding: 'utf8' }).stdout)
+  && 'this build has no event delivery worker';
 
 let server;
 let app;
@@ -102,6 +108,7 @@ async function handle(ev) {
 }
 
 before(async () => {
+  if (noWorker) return;
   server = await startServer();
   const port = await freePort();
   bot = { url: `http://127.0.0.1:${port}/bot.php`, events: [], errors: [], botId: 0 };
@@ -130,7 +137,7 @@ after(async () => {
 const history = async (dialog) =>
   (await server.ok('im.dialog.messages.get', { DIALOG_ID: String(dialog), LIMIT: 50 }, { webhook: alice })).result.messages;
 
-test('install → register → private message and mention answered with ATTACH and KEYBOARD → button → update → uninstall', async () => {
+test('install → register → private message and mention answered with ATTACH and KEYBOARD → button → update → uninstall', { skip: noWorker }, async () => {
   server.cli('app', 'install', String(app.app_id), '--user', '1');
   await waitFor('the bot to register', () => bot.botId > 0 && bot.commandRegistered !== undefined);
   const install = bot.events.find((e) => e.event === 'ONAPPINSTALL');
