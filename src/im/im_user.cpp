@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "apps/application.hpp"
 #include "bots/bot.hpp"
 #include "core/clock.hpp"
 #include "im/chat.hpp"
@@ -33,12 +34,16 @@ std::optional<int64_t> latest(std::optional<int64_t> a, std::optional<int64_t> b
   return std::max(*a, *b);
 }
 
-// What clients learn about a bot (Bot::getListForJs; the user object's bot_data).
-Value bot_data(const Bot& b) {
+// What clients learn about a bot (Bot::getListForJs; the user object's bot_data). APP_ID is what
+// the platform stores: the application's client id, or "custom<CLIENT_ID>" for a webhook bot.
+Value bot_data(Conn& c, const Bot& b) {
+  std::string app = b.owner;
+  if (!b.webhook_bot())
+    if (auto a = find_app(c, b.app_id)) app = a->client_id;
   const char* type = b.type == "H" ? "human" : b.type == "O" ? "openline" : b.type == "S" ? "supervisor" : "bot";
   return Value::object({{"code", Value(b.code)},
                         {"type", Value(type)},
-                        {"app_id", Value(b.webhook_bot() ? b.owner : std::to_string(b.app_id))},
+                        {"app_id", Value(app)},
                         {"is_hidden", Value(false)},
                         {"is_support_openline", Value(b.openline)}});
 }
@@ -99,7 +104,7 @@ Value im_user_object(Conn& c, const Services& s, const User& u, const ImUserOpti
                                {"inner_phone", u.uf_phone_inner}});
   v["website"] = u.personal_www;
   v["email"] = u.email;
-  v["bot_data"] = bot ? bot_data(*bot) : Value();
+  v["bot_data"] = bot ? bot_data(c, *bot) : Value();
   v["type"] = user_type(u);
   return v;
 }

@@ -346,6 +346,7 @@ test('an OAuth application: CLIENT_ID ignored, handlers become its event binding
     PROPERTIES: { NAME: 'App One' }, CLIENT_ID: 'ignored' })).result;
   const [row] = sql(server, `SELECT * FROM bots WHERE id = ${first}`);
   assert.equal(row.owner, `app:${app.app_id}`);
+  assert.equal((await call('im.user.get', { ID: first })).result.bot_data.app_id, app.client_id);
   assert.equal(row.app_id, app.app_id);
   assert.equal(row.handler_message_add, `${H}/v1`, 'no CLIENT_ID for applications');
   const bindings = () => sql(server, `SELECT event, handler, user_id FROM event_bindings WHERE app_id = ${app.app_id} ORDER BY event`);
