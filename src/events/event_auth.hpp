@@ -17,6 +17,13 @@ class EventAuthIssuer {
   // and refresh_token when `with_refresh`). `user_id` 0 gives the no-user form: domain,
   // client_endpoint, server_endpoint, member_id, application_token.
   virtual Value token_map(int64_t app_id, int64_t user_id, bool with_refresh) = 0;
+  // token_map() for a token handed to an event handler: REST calls made with it carry the hop
+  // budget `event_ttl` (protocol.md §6.3), and the events they cause are enqueued with
+  // event_ttl - 1. The delivery worker calls this one; the default ignores the budget, so an
+  // issuer that does not track hops still works (without loop protection).
+  virtual Value event_token_map(int64_t app_id, int64_t user_id, bool with_refresh, int event_ttl) {
+    return token_map(app_id, user_id, with_refresh);
+  }
   // application_token of `app_id`; "" when the application is gone.
   virtual std::string application_token(int64_t app_id) = 0;
 };
