@@ -1,4 +1,4 @@
-// Command line: serve, init, user, webhook. `--json` output is one JSON object on stdout.
+// Command line: serve, init, user, webhook, events. `--json` output is one JSON object on stdout.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app.hpp"
+#include "cli/events_cli.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
@@ -127,6 +128,9 @@ int main(int argc, char** argv) {
   wh_revoke->add_option("--data", data);
   wh_revoke->add_flag("--json", json);
 
+  EventsCli events;
+  add_events_cli(app, events);
+
   auto* coverage = app.add_subcommand("coverage", "print docs/api-coverage.md from the method registry");
 
   CLI11_PARSE(app, argc, argv);
@@ -136,6 +140,7 @@ int main(int argc, char** argv) {
       std::cout << coverage_markdown();
       return 0;
     }
+    if (auto code = run_events_cli(events)) return *code;
     if (*init) {
       auto store = open_store(data, Config{});
       InitResult r = init_portal(*store, load_or_create_master_key(data));
