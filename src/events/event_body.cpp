@@ -66,25 +66,28 @@ PortalIdentity portal_identity(const std::string& public_url, const std::string&
   return p;
 }
 
-Value event_tree(const OutboxRow& row, const EventPayload& p, EventAuthIssuer* issuer, const PortalIdentity& portal,
+Value event_tree(const OutboxRow& row, EventPayload&& p, EventAuthIssuer* issuer, const PortalIdentity& portal,
                  int64_t ts) {
-  Value data = p.data;
+  Value data = std::move(p.data);
   if (issuer && row.app_id > 0) {
     for (const TokenSlot& slot : p.token_slots) {
       Value tokens = issuer->event_token_map(row.app_id, slot.user_id, true, p.event_ttl);
       if (usable(tokens)) fill_slot(data, slot, tokens);
     }
   }
-  return Value::object({{"event", Value(row.event)},
-                        {"event_handler_id", Value(row.event_handler_id)},
-                        {"data", std::move(data)},
-                        {"ts", Value(ts)},
-                        {"auth", top_auth(row, p, issuer, portal)}});
+  // Built key by key: an initializer list would copy the data tree.
+  Value tree = Value::map();
+  tree["event"] = row.event;
+  tree["event_handler_id"] = row.event_handler_id;
+  tree["data"] = std::move(data);
+  tree["ts"] = ts;
+  tree["auth"] = top_auth(row, p, issuer, portal);
+  return tree;
 }
 
-std::string event_body(const OutboxRow& row, const EventPayload& p, EventAuthIssuer* issuer,
-                       const PortalIdentity& portal, int64_t ts) {
-  return form_encode(event_tree(row, p, issuer, portal, ts));
+std::string event_body(const OutboxRow& row, EventPayload&& p, EventAuthIssuer* issuer, const PortalIdentity& portal,
+                       int64_t ts) {
+  return form_encode(event_tree(row, std::move(p), issuer, portal, ts));
 }
 
 }  // namespace imhub

@@ -23,12 +23,13 @@ struct PortalIdentity {
 PortalIdentity portal_identity(const std::string& public_url, const std::string& member_id);
 
 // The event as a tree, with `auth` and every token slot filled. `issuer` may be null (no
-// applications module): then every event gets the no-user form. `ts` is unix seconds.
-Value event_tree(const OutboxRow& row, const EventPayload& payload, EventAuthIssuer* issuer,
-                 const PortalIdentity& portal, int64_t ts);
+// applications module): then every event gets the no-user form. `ts` is unix seconds. Takes
+// the payload's data by move: a body is built once per attempt from a freshly read row.
+Value event_tree(const OutboxRow& row, EventPayload&& payload, EventAuthIssuer* issuer, const PortalIdentity& portal,
+                 int64_t ts);
 
 // form_encode(event_tree(...)).
-std::string event_body(const OutboxRow& row, const EventPayload& payload, EventAuthIssuer* issuer,
+std::string event_body(const OutboxRow& row, EventPayload&& payload, EventAuthIssuer* issuer,
                        const PortalIdentity& portal, int64_t ts);
 
 }  // namespace imhub

@@ -30,13 +30,14 @@ void append_scalar(std::string& out, const Value& v) {
   }
 }
 
-// `prefix` is the already-encoded key of `v` ("data%5BPARAMS%5D"); a child's key is the prefix
+// `name` holds the already-encoded key of `v` ("data%5BPARAMS%5D"); a child's key is that
 // followed by "%5B" + encoded child key + "%5D", exactly as php_url_encode_hash_ex builds it.
-void encode(std::string& out, const std::string& prefix, const Value& v, bool top);
+// One buffer serves the whole walk: each child appends its part and cuts it off again.
+void encode(std::string& out, std::string& name, const Value& v, bool top);
 
-void encode_child(std::string& out, const std::string& prefix, std::string_view key, const Value& child, bool top) {
+void encode_child(std::string& out, std::string& name, std::string_view key, const Value& child, bool top) {
   if (child.is_null()) return;
-  std::string name = prefix;
+  const size_t mark = name.size();
   if (top) {
     append_urlencoded(name, key);
   } else {
@@ -45,22 +46,23 @@ void encode_child(std::string& out, const std::string& prefix, std::string_view 
     name += "%5D";
   }
   encode(out, name, child, false);
+  name.resize(mark);
 }
 
-void encode(std::string& out, const std::string& prefix, const Value& v, bool top) {
+void encode(std::string& out, std::string& name, const Value& v, bool top) {
   if (v.is_list()) {
     const List& list = v.get_list();
-    for (size_t i = 0; i < list.size(); ++i) encode_child(out, prefix, std::to_string(i), list[i], top);
+    for (size_t i = 0; i < list.size(); ++i) encode_child(out, name, std::to_string(i), list[i], top);
     return;
   }
   if (v.is_map()) {
     const Map& map = v.get_map();
-    for (size_t i = 0; i < map.size(); ++i) encode_child(out, prefix, map.key_at(i), map.value_at(i), top);
+    for (size_t i = 0; i < map.size(); ++i) encode_child(out, name, map.key_at(i), map.value_at(i), top);
     return;
   }
   if (v.is_null() || top) return;
   if (!out.empty()) out += '&';
-  out += prefix;
+  out += name;
   out += '=';
   append_scalar(out, v);
 }
@@ -101,7 +103,10 @@ std::string php_float_string(double d) {
 
 std::string form_encode(const Value& root) {
   std::string out;
-  if (root.is_array()) encode(out, "", root, true);
+  std::string name;
+  out.reserve(1024);
+  name.reserve(128);
+  if (root.is_array()) encode(out, name, root, true);
   return out;
 }
 

@@ -40,7 +40,7 @@ std::optional<EventPayload> parse_event_payload(std::string_view json) {
   auto doc = parse_json(json, limits);
   if (!doc || !doc->is_map()) return std::nullopt;
   EventPayload p;
-  if (const Value* d = doc->find("data")) p.data = *d;
+  if (Value* d = doc->get_map().find("data")) p.data = std::move(*d);
   p.auth_user_id = int_of(doc->find("auth_user_id"), 0);
   p.send_refresh_token = int_of(doc->find("send_refresh_token"), 0) != 0;
   if (const Value* t = doc->find("application_token"); t && t->is_string()) p.application_token = t->get_string();

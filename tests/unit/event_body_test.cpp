@@ -62,7 +62,7 @@ TEST(EventBody, WebhookBotGetsTheNoUserFormWithItsClientId) {
   FakeIssuer issuer;
   auto p = payload(R"({"data":{"PARAMS":{"MESSAGE":"hi"}},"auth_user_id":5,"application_token":"client-abc",
                        "token_slots":[{"path":["BOT","39"],"user_id":39}],"event_ttl":7})");
-  const std::string body = event_body(row(0), p, &issuer, kPortal, 1700000000);
+  const std::string body = event_body(row(0), std::move(p), &issuer, kPortal, 1700000000);
   EXPECT_EQ(
       body,
       "event=ONIMBOTMESSAGEADD&event_handler_id=7&data%5BPARAMS%5D%5BMESSAGE%5D=hi&ts=1700000000"
@@ -77,7 +77,7 @@ TEST(EventBody, ApplicationEventWithUserAndBotSlot) {
   auto p = payload(R"({"data":{"BOT":{"39":{"BOT_ID":39,"BOT_CODE":"echo"}},"PARAMS":{"MESSAGE":"hi"}},
                        "auth_user_id":5,"send_refresh_token":true,"token_slots":[{"path":["BOT","39"],"user_id":39}],
                        "event_ttl":6})");
-  Value tree = event_tree(row(3), p, &issuer, kPortal, 1700000000);
+  Value tree = event_tree(row(3), std::move(p), &issuer, kPortal, 1700000000);
   EXPECT_EQ(issuer.last_ttl, 6);
   const Value& bot = tree["data"]["BOT"]["39"];
   EXPECT_EQ(bot["access_token"].get_string(), "at-3-39");
@@ -102,14 +102,14 @@ TEST(EventBody, ApplicationEventWithUserAndBotSlot) {
 TEST(EventBody, NoRefreshTokenUnlessAsked) {
   FakeIssuer issuer;
   auto p = payload(R"({"data":{"BOT_ID":39},"auth_user_id":5,"send_refresh_token":false,"event_ttl":7})");
-  Value tree = event_tree(row(3), p, &issuer, kPortal, 1);
+  Value tree = event_tree(row(3), std::move(p), &issuer, kPortal, 1);
   EXPECT_FALSE(tree["auth"].find("refresh_token"));
 }
 
 TEST(EventBody, GoneApplicationFallsBackToTheNoUserForm) {
   FakeIssuer issuer;
   auto p = payload(R"({"data":{"LANGUAGE_ID":"en","CLEAN":0},"auth_user_id":0,"application_token":"kept-token"})");
-  Value tree = event_tree(row(99), p, &issuer, kPortal, 1);
+  Value tree = event_tree(row(99), std::move(p), &issuer, kPortal, 1);
   EXPECT_FALSE(tree["auth"].find("access_token"));
   EXPECT_EQ(tree["auth"]["application_token"].get_string(), "kept-token");
   EXPECT_EQ(tree["auth"]["member_id"].get_string(), kPortal.member_id);
@@ -117,7 +117,7 @@ TEST(EventBody, GoneApplicationFallsBackToTheNoUserForm) {
 
 TEST(EventBody, WithoutIssuerEveryEventHasTheNoUserForm) {
   auto p = payload(R"({"data":{"X":1},"auth_user_id":5})");
-  Value tree = event_tree(row(3), p, nullptr, kPortal, 1);
+  Value tree = event_tree(row(3), std::move(p), nullptr, kPortal, 1);
   EXPECT_FALSE(tree["auth"].find("access_token"));
   EXPECT_FALSE(tree["auth"].find("application_token"));
   EXPECT_EQ(tree["auth"]["domain"].get_string(), "im.example.org:8080");
