@@ -22,12 +22,12 @@ struct TokenSlot {
 };
 
 struct OutboxEvent {
-  int64_t app_id = 0;            // receiving application; 0 for a webhook-registered bot
-  std::string handler;           // URL the event is POSTed to
-  std::string event;             // upper case: ONAPPINSTALL, ONIMBOTMESSAGEADD …
-  int64_t event_handler_id = 0;  // the subscription row (event_handler_id on the wire)
-  Value data;                    // the event's `data`
-  int64_t auth_user_id = 0;      // whose token goes into the top-level `auth`; 0: no tokens
+  int64_t app_id = 0;             // receiving application; 0 for a webhook-registered bot
+  std::string handler;            // URL the event is POSTed to
+  std::string event;              // upper case: ONAPPINSTALL, ONIMBOTMESSAGEADD …
+  int64_t event_handler_id = 0;   // the subscription row (event_handler_id on the wire)
+  Value data;                     // the event's `data`
+  int64_t auth_user_id = 0;       // whose token goes into the top-level `auth`; 0: no tokens
   bool send_refresh_token = false;
   std::string application_token;  // set only for webhook-registered bots (their raw CLIENT_ID)
   std::vector<TokenSlot> token_slots;
