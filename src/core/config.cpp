@@ -81,6 +81,19 @@ Config load_config(const std::string& path) {
       {"url_preview.max_redirects", int_opt(c.url_preview_max_redirects, 0, 20)},
       {"url_preview.cache_seconds", int_opt(c.url_preview_cache_seconds, 0, int64_t{365} * 86400)},
       {"url_preview.workers", int_opt(c.url_preview_workers, 1, 64)},
+      {"events.enabled", bool_opt(c.events_enabled)},
+      {"events.concurrency", int_opt(c.events_concurrency, 1, 100000)},
+      {"events.per_handler_concurrency", int_opt(c.events_per_handler_concurrency, 1, 100000)},
+      {"events.connect_timeout", double_opt(c.events_connect_timeout, 0.01)},
+      {"events.timeout", double_opt(c.events_timeout, 0.01)},
+      {"events.max_response_bytes", int_opt(c.events_max_response_bytes, 0, int64_t{1} << 30)},
+      {"events.retry_base", double_opt(c.events_retry_base, 0.001)},
+      {"events.retry_max", double_opt(c.events_retry_max, 0.001)},
+      {"events.expire_after", int_opt(c.events_expire_after, 1, int64_t{3650} * 86400)},
+      {"events.drain_timeout", double_opt(c.events_drain_timeout, 0)},
+      {"events.signature", bool_opt(c.events_signature)},
+      {"events.delivery_id_header", bool_opt(c.events_delivery_id_header)},
+      {"events.user_agent", string_opt(c.events_user_agent)},
       {"log.level", string_opt(c.log_level)},
       {"log.access_log", bool_opt(c.access_log)},
   };
@@ -118,6 +131,8 @@ void validate_config(Config& c) {
   bool level_ok = false;
   for (const char* l : kLevels) level_ok |= c.log_level == l;
   if (!level_ok) throw ConfigError("config: log.level: expected trace, debug, info, warn, error or off");
+  if (c.events_retry_max < c.events_retry_base)
+    throw ConfigError("config: events.retry_max: must be at least events.retry_base");
   if (c.tls_enabled && (c.tls_cert.empty() || c.tls_key.empty()))
     throw ConfigError("config: tls.cert and tls.key are required when tls.enabled = true");
   if (c.public_url.empty()) c.public_url = std::string(c.tls_enabled ? "https://" : "http://") + c.listen;

@@ -50,6 +50,20 @@ struct Config {
   int url_preview_max_redirects = 3;
   int64_t url_preview_cache_seconds = 86400;  // a fetched preview is reused this long
   int url_preview_workers = 2;
+  // [events] delivery of events to application and bot handlers (events/delivery_worker)
+  bool events_enabled = true;
+  int events_concurrency = 128;             // requests in flight across all handlers
+  int events_per_handler_concurrency = 16;  // requests in flight to one handler URL
+  double events_connect_timeout = 5;        // seconds
+  double events_timeout = 15;               // seconds for a whole request
+  int64_t events_max_response_bytes = 64 * 1024;
+  double events_retry_base = 1;            // seconds before the first retry; doubles per failure
+  double events_retry_max = 300;           // cap of the doubling, seconds
+  int64_t events_expire_after = 86400;     // seconds from enqueue until a failing event is given up
+  double events_drain_timeout = 5;         // seconds a stop waits for requests in flight
+  bool events_signature = false;           // X-Imhub-Signature header
+  bool events_delivery_id_header = false;  // X-Imhub-Delivery-Id header
+  std::string events_user_agent = "Bitrix24 Webhook Engine";
   // [log]
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   bool access_log = true;

@@ -329,6 +329,47 @@ CREATE TABLE offline_events (
 CREATE INDEX offline_events_queue ON offline_events (app_id, connector, process_id, id);
 CREATE INDEX offline_events_message ON offline_events (app_id, connector, message_id);
 )SQL"},
+      // The delivery worker finds new outbox rows with an id cursor, so ids must never be reused
+      // (a plain INTEGER PRIMARY KEY hands out max(id) + 1, i.e. the id of a just-delivered row
+      // again): the table is rebuilt with AUTOINCREMENT. Its lanes are (order key, handler),
+      // read in id order. Events given up after `events.expire_after` wait in event_failed for
+      // `imhub events retry`.
+      {12, "event_delivery", R"SQL(
+CREATE TABLE event_outbox_v12 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id BIGINT NOT NULL,
+  handler TEXT NOT NULL,
+  event TEXT NOT NULL,
+  event_handler_id BIGINT NOT NULL DEFAULT 0,
+  payload TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO event_outbox_v12 (id, app_id, handler, event, event_handler_id, payload, order_key, created_at, attempts,
+  next_attempt_at, last_error)
+  SELECT id, app_id, handler, event, event_handler_id, payload, order_key, created_at, attempts, next_attempt_at,
+  last_error FROM event_outbox;
+DROP TABLE event_outbox;
+ALTER TABLE event_outbox_v12 RENAME TO event_outbox;
+CREATE INDEX event_outbox_lane ON event_outbox (order_key, handler, id);
+CREATE TABLE event_failed (
+  id INTEGER PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  handler TEXT NOT NULL,
+  event TEXT NOT NULL,
+  event_handler_id BIGINT NOT NULL DEFAULT 0,
+  payload TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  failed_at BIGINT NOT NULL,
+  delivery_id TEXT NOT NULL DEFAULT ''
+);
+)SQL"},
       // Reads that must not touch member rows one by one: the muted members of a chat come from a
       // partial index. Idempotency keys: only messages sent with a TEMPLATE_ID are indexed, so an
       // ordinary message costs one index entry less to write.
