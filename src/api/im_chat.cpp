@@ -21,14 +21,19 @@ void register_im_chat_methods(Registry& r) {
     table.add(std::move(name), effect, std::move(h), page, std::move(note));
   };
   add("im.chat.add", Effect::kWrite, as_caller(chat_add_by), "im-chat-add.md", "");
-  add("im.chat.get", Effect::kRead, [](MethodCall& call) -> MethodResult { return chat_get_by_entity(call); }, "im-chat-get.md", "");
+  add(
+      "im.chat.get", Effect::kRead, [](MethodCall& call) -> MethodResult { return chat_get_by_entity(call); },
+      "im-chat-get.md", "");
   add("im.chat.user.list", Effect::kRead, as_caller(chat_user_list_by), "chat-users/im-chat-user-list.md", "");
   add("im.chat.user.add", Effect::kWrite, as_caller(chat_user_add_by), "chat-users/im-chat-user-add.md", "");
   add("im.chat.user.delete", Effect::kWrite, as_caller(chat_user_delete_by), "chat-users/im-chat-user-delete.md", "");
   add("im.chat.leave", Effect::kWrite, as_caller(chat_leave_by), "chat-users/im-chat-leave.md", "");
-  add("im.chat.updatetitle", Effect::kWrite, as_caller(chat_update_title_by), "chat-update/im-chat-update-title.md", "");
-  add("im.chat.updatecolor", Effect::kWrite, as_caller(chat_update_color_by), "chat-update/im-chat-update-color.md", "");
-  add("im.chat.updateavatar", Effect::kWrite, as_caller(chat_update_avatar_by), "chat-update/im-chat-update-avatar.md", "");
+  add("im.chat.updatetitle", Effect::kWrite, as_caller(chat_update_title_by), "chat-update/im-chat-update-title.md",
+      "");
+  add("im.chat.updatecolor", Effect::kWrite, as_caller(chat_update_color_by), "chat-update/im-chat-update-color.md",
+      "");
+  add("im.chat.updateavatar", Effect::kWrite, as_caller(chat_update_avatar_by), "chat-update/im-chat-update-avatar.md",
+      "");
   add("im.chat.setowner", Effect::kWrite, as_caller(chat_set_owner_by), "chat-update/im-chat-set-owner.md", "");
   add("im.chat.mute", Effect::kWrite, as_caller(chat_mute_by), "special-operations/im-chat-mute.md", "");
   register_im_revision_method(r);

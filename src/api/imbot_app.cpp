@@ -111,7 +111,8 @@ MethodResult app_register(MethodCall& call) {
   if (!given(call.param("LANG"))) throw ApiError(kLangEmpty);
   app.lang = normalize_app_lang(call.param("LANG"));
   // Registering a bot's code again returns the first id (Bitrix\Im\App::register).
-  if (auto existing = call.services.store.read_with([&](Conn& c) { return find_bot_chat_app(c, app.bot_id, app.code); }))
+  if (auto existing =
+          call.services.store.read_with([&](Conn& c) { return find_bot_chat_app(c, app.bot_id, app.code); }))
     return Value(existing->id);
   app.icon = stored_icon(call, call.param("ICON_FILE"));
   return call.services.store.write_with([&](Conn& w) {
@@ -234,7 +235,8 @@ bool fits_context(const ChatApp& app, const Dialog& dialog, bool admin) {
 }
 
 MethodResult app_launch(MethodCall& call) {
-  auto app = call.services.store.read_with([&](Conn& c) { return find_chat_app(c, call.param("APP_ID").to_int_or(0)); });
+  auto app =
+      call.services.store.read_with([&](Conn& c) { return find_chat_app(c, call.param("APP_ID").to_int_or(0)); });
   if (!app) throw ApiError(kAppNotFound);
   auto d = parse_dialog_id(call.param("DIALOG_ID").to_string());
   if (!d) throw ApiError(kDialogIdEmpty);
@@ -247,7 +249,7 @@ MethodResult app_launch(MethodCall& call) {
       // CONTEXT and even when hidden (reference chats/outdated/context.md).
       auto m = find_message(c, message_id);
       auto params = m && !m->deleted && dialog.chat && m->chat_id == dialog.chat->id ? button_params_of(*m, app->id)
-                                                                                      : std::nullopt;
+                                                                                     : std::nullopt;
       if (!params) throw ApiError(kNoButton);
       ctx.message_id = message_id;
       ctx.button_params = *params;
@@ -266,7 +268,8 @@ MethodResult app_launch(MethodCall& call) {
   if (!lang.empty()) ctx.lang = lang;
   ctx.is_chrome = yes(call.param("IS_CHROME"));
   if (app->iframe.empty())
-    return Value::object({{"type", Value("js")}, {"js_method", Value(app->js_method)}, {"js_param", Value(app->js_param)}});
+    return Value::object(
+        {{"type", Value("js")}, {"js_method", Value(app->js_method)}, {"js_param", Value(app->js_param)}});
   Value params = launch_params(*app, ctx);
   Value out = Value::object({{"type", Value("iframe")},
                              {"url", Value(launch_url(app->iframe, params))},

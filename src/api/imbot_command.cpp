@@ -161,8 +161,8 @@ MethodResult command_answer(MethodCall& call) {
   const Value& name_param = call.param("COMMAND");
   Command cmd = call.services.store.read_with([&](Conn& c) {
     if (!id_param.is_null()) return owned_command(c, owner, id_param);
-    auto found = name_param.is_scalar() ? find_owner_command(c, owner, command_name(name_param.to_string()))
-                                        : std::nullopt;
+    auto found =
+        name_param.is_scalar() ? find_owner_command(c, owner, command_name(name_param.to_string())) : std::nullopt;
     if (!found) throw ApiError(kCommandNotFound);
     return *found;
   });

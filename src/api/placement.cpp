@@ -2,17 +2,16 @@
 // design (spec 002 "Application for New Chat Design"). Application (OAuth) callers only, bind,
 // unbind and get for administrators, as Bitrix\Rest\Api\Placement; the codes and texts of the
 // reference widgets/placement-*.md pages. imhub has no other placements (CRM, tasks …).
+#include "bots/placement.hpp"
 #include "api/common.hpp"
 #include "apps/application.hpp"
 #include "apps/handler_url.hpp"
-#include "bots/placement.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr ErrorSpec kNotApplication{"WRONG_AUTH_TYPE",
-                                    "Current authorization type is denied for this method Application context required",
-                                    403};
+constexpr ErrorSpec kNotApplication{
+    "WRONG_AUTH_TYPE", "Current authorization type is denied for this method Application context required", 403};
 constexpr ErrorSpec kPlacementNotFound{"ERROR_PLACEMENT_NOT_FOUND", "Placement not found", 400};
 constexpr ErrorSpec kUserMode{"ERROR_PLACEMENT_USER_MODE", "User mode is not available.", 400};
 constexpr ErrorSpec kAlreadyBound{"ERROR_CORE", "Unable to set placement handler: Handler already binded", 400};
@@ -92,8 +91,7 @@ MethodResult placement_bind(MethodCall& call) {
   const bool added = call.services.store.write_with([&](Conn& w) {
     // Without any title the application's name stands in (as on the platform).
     if (b.lang.size() == 0)
-      if (auto app = find_app(w, b.app_id))
-        b.lang[kDefaultLanguage] = Value::object({{"TITLE", Value(app->name)}});
+      if (auto app = find_app(w, b.app_id)) b.lang[kDefaultLanguage] = Value::object({{"TITLE", Value(app->name)}});
     const Value& first = b.lang.size() > 0 ? b.lang.get_map().value_at(0) : Value::null_value();
     const Value& preferred = b.lang[kDefaultLanguage].is_map() ? b.lang[kDefaultLanguage] : first;
     b.title = preferred["TITLE"].to_string();

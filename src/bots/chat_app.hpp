@@ -31,8 +31,8 @@ struct ChatApp {
   int iframe_width = 320;
   int iframe_height = 250;
   bool iframe_popup = false;
-  std::string hash;            // signs DOMAIN_HASH and USER_HASH of the launch parameters
-  std::string context = "all"; // all, user, chat, bot, lines, call, each optionally "-admin"
+  std::string hash;             // signs DOMAIN_HASH and USER_HASH of the launch parameters
+  std::string context = "all";  // all, user, chat, bot, lines, call, each optionally "-admin"
   bool hidden = false;
   bool extranet_support = false;
   bool livechat_support = false;

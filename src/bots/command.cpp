@@ -50,7 +50,8 @@ Value normalize_command_lang(const Value& lang) {
   for (const Value* entry : tree.elements()) {
     if (!entry->is_map()) continue;
     const Value* language_id = entry->find_ci("LANGUAGE_ID");
-    const std::string language = language_id && language_id->is_scalar() ? to_lower(trim(language_id->to_string())) : "";
+    const std::string language =
+        language_id && language_id->is_scalar() ? to_lower(trim(language_id->to_string())) : "";
     const Value* title = entry->find_ci("TITLE");
     if (language.empty() || !title || !title->is_scalar() || title->to_string().empty()) continue;
     const Value* params = entry->find_ci("PARAMS");
@@ -70,7 +71,8 @@ std::optional<Command> find_bot_command(Conn& c, int64_t bot_id, const std::stri
 }
 
 std::optional<Command> find_owner_command(Conn& c, const std::string& owner, const std::string& command) {
-  return first(c.query(std::string(kSelect) + "WHERE owner = $1 AND command = $2 ORDER BY id LIMIT 1", {owner, command}));
+  return first(
+      c.query(std::string(kSelect) + "WHERE owner = $1 AND command = $2 ORDER BY id LIMIT 1", {owner, command}));
 }
 
 std::vector<Command> commands_of_owner(Conn& c, const std::string& owner) {
@@ -94,7 +96,8 @@ int64_t insert_command(Conn& w, Command& cmd) {
 void save_command(Conn& w, const Command& cmd) {
   w.exec(
       "UPDATE bot_commands SET command = $2, common = $3, hidden = $4, extranet_support = $5, lang = $6 WHERE id = $1",
-      {cmd.id, cmd.command, int64_t{cmd.common}, int64_t{cmd.hidden}, int64_t{cmd.extranet_support}, to_json(cmd.lang)});
+      {cmd.id, cmd.command, int64_t{cmd.common}, int64_t{cmd.hidden}, int64_t{cmd.extranet_support},
+       to_json(cmd.lang)});
 }
 
 void delete_command(Conn& w, int64_t id) { w.exec("DELETE FROM bot_commands WHERE id = $1", {id}); }
@@ -120,8 +123,8 @@ bool text_calls_command(std::string_view text, const std::string& command) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     if (!line.empty() && line.front() == '/') {
-      std::string_view word = line.substr(1, line.find(' ') == std::string_view::npos ? std::string_view::npos
-                                                                                        : line.find(' ') - 1);
+      std::string_view word =
+          line.substr(1, line.find(' ') == std::string_view::npos ? std::string_view::npos : line.find(' ') - 1);
       if (!word.empty() && word.back() == '\r') word.remove_suffix(1);
       if (word == command) return true;
     }

@@ -55,9 +55,9 @@ const PlacementSpec* find_spec(std::string_view code) {
 
 // Bitrix\Im\Color: the colours the placement pages list.
 bool is_placement_color(const std::string& c) {
-  static const char* kColors[] = {"RED",  "GREEN", "MINT",  "LIGHT_BLUE", "DARK_BLUE", "PURPLE",
-                                  "AQUA", "PINK",  "LIME",  "BROWN",      "AZURE",     "KHAKI",
-                                  "SAND", "ORANGE", "MARENGO", "GRAY",    "GRAPHITE"};
+  static const char* kColors[] = {"RED",  "GREEN",  "MINT",    "LIGHT_BLUE", "DARK_BLUE", "PURPLE",
+                                  "AQUA", "PINK",   "LIME",    "BROWN",      "AZURE",     "KHAKI",
+                                  "SAND", "ORANGE", "MARENGO", "GRAY",       "GRAPHITE"};
   return std::any_of(std::begin(kColors), std::end(kColors), [&](const char* k) { return c == k; });
 }
 
@@ -175,10 +175,10 @@ bool insert_placement(Conn& w, PlacementBinding& b) {
 
 std::vector<PlacementBinding> app_placements(Conn& c, int64_t app_id) {
   std::vector<PlacementBinding> out;
-  for (const Row& r : c.query(
-           "SELECT id, app_id, placement, handler, user_id, options, title, description, lang, created_at "
-           "FROM app_placements WHERE app_id = $1 ORDER BY id",
-           {app_id}))
+  for (const Row& r :
+       c.query("SELECT id, app_id, placement, handler, user_id, options, title, description, lang, created_at "
+               "FROM app_placements WHERE app_id = $1 ORDER BY id",
+               {app_id}))
     out.push_back(read_binding(r));
   return out;
 }

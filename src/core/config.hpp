@@ -56,7 +56,7 @@ struct Config {
 
   // imbot.Giphy.* go to this Giphy-compatible API (GET <base_url>/search and /trending).
   std::string giphy_base_url = "https://api.giphy.com/v1/gifs";
-  std::string giphy_api_key;  // empty: the methods answer LICENSE_NOT_FOUND
+  std::string giphy_api_key;      // empty: the methods answer LICENSE_NOT_FOUND
   int giphy_connect_timeout = 5;  // seconds
   int giphy_timeout = 10;         // seconds for the whole request
   std::string giphy_rating = "g";

@@ -147,7 +147,7 @@ static NameOf names_of(const MethodCall& call, std::vector<int64_t> ids) {
 
 // Turns a refused change into the method's error: `specific` first, else `otherwise`.
 static void require_ok(ChangeStatus status, const ErrorSpec& otherwise,
-                std::initializer_list<std::pair<ChangeStatus, ErrorSpec>> specific = {}) {
+                       std::initializer_list<std::pair<ChangeStatus, ErrorSpec>> specific = {}) {
   if (status == ChangeStatus::kOk) return;
   for (const auto& [s, spec] : specific)
     if (s == status) throw ApiError(spec);
@@ -312,7 +312,6 @@ Value chat_mute_by(const MethodCall& call, int64_t actor) {
   require_ok(status, kCannotMute);
   return Value(true);
 }
-
 
 // reference chat-bots/outdated/chats/imbot-chat-set-manager.md (im_rest.php chatSetManager).
 constexpr ErrorSpec kManagerChatIdEmpty{"CHAT_ID_EMPTY", "Chat ID can't be empty", 400};

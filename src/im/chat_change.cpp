@@ -22,7 +22,8 @@ void post_system(Conn& c, int64_t chat_id, std::string text, std::string params,
 bool is_member(Conn& c, int64_t chat_id, int64_t user_id) { return find_member(c, chat_id, user_id).has_value(); }
 
 bool is_manager(Conn& c, int64_t chat_id, int64_t user_id) {
-  return c.query_one("SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2 AND manager = 1", {chat_id, user_id})
+  return c
+      .query_one("SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2 AND manager = 1", {chat_id, user_id})
       .has_value();
 }
 

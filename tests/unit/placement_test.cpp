@@ -26,8 +26,9 @@ TEST(PlacementTest, Codes) {
 
 TEST(PlacementTest, DefaultsAndUnknownKeys) {
   Value v = validate_placement_options("IM_TEXTAREA", *parse_json(R"({"iconName":"fa-bars","width":"200","x":1})"));
-  EXPECT_EQ(to_json(v),
-            R"({"iconName":"fa-bars","extranet":"N","context":"ALL","role":"USER","color":"","width":200,"height":100})");
+  EXPECT_EQ(
+      to_json(v),
+      R"({"iconName":"fa-bars","extranet":"N","context":"ALL","role":"USER","color":"","width":200,"height":100})");
   Value nav = validate_placement_options("IM_NAVIGATION", *parse_json(R"({"iconName":"fa-a","context":"CHAT"})"));
   EXPECT_EQ(to_json(nav), R"({"iconName":"fa-a","extranet":"N","role":"USER"})");
   Value menu = validate_placement_options("IM_CONTEXT_MENU", Value());
