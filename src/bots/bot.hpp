@@ -13,17 +13,17 @@
 namespace imhub {
 
 struct Bot {
-  int64_t id = 0;          // = user id
+  int64_t id = 0;  // = user id
   std::string code;
   std::string type = "B";  // B bot, H human, O open lines, S supervisor
   bool openline = false;
-  int64_t app_id = 0;      // OAuth application; 0 for a webhook-registered bot
-  std::string owner;       // "app:<id>" or "custom<CLIENT_ID>" (§9.5)
+  int64_t app_id = 0;  // OAuth application; 0 for a webhook-registered bot
+  std::string owner;   // "app:<id>" or "custom<CLIENT_ID>" (§9.5)
   std::string handler_message_add;
   std::string handler_message_update;  // kept only for S and O bots and OPENLINE=Y (§9.1)
   std::string handler_message_delete;
-  std::string handler_welcome;         // ONIMBOTJOINCHAT
-  std::string handler_bot_delete;      // ONIMBOTDELETE
+  std::string handler_welcome;     // ONIMBOTJOINCHAT
+  std::string handler_bot_delete;  // ONIMBOTDELETE
   int64_t created_at = 0;
 };
 
