@@ -167,6 +167,11 @@ void save_chat_app(Conn& w, const ChatApp& app) {
 
 void delete_chat_app(Conn& w, int64_t id) { w.exec("DELETE FROM chat_apps WHERE id = $1", {id}); }
 
+void remove_bot_surface(Conn& w, int64_t bot_id) {
+  w.exec("DELETE FROM chat_apps WHERE bot_id = $1", {bot_id});
+  w.exec("DELETE FROM bot_commands WHERE bot_id = $1", {bot_id});
+}
+
 void remove_app_bot_surface(Conn& w, int64_t app_id) {
   const std::string owner = bot_owner_for_app(app_id);
   w.exec("DELETE FROM chat_apps WHERE owner = $1", {owner});

@@ -66,6 +66,10 @@ int64_t insert_chat_app(Conn& w, ChatApp& app);
 void save_chat_app(Conn& w, const ChatApp& app);
 void delete_chat_app(Conn& w, int64_t id);
 
+// The chat apps and commands of one bot, for imbot.unregister (protocol.md §9.6: "unregisters the
+// bot's commands and chat apps").
+void remove_bot_surface(Conn& w, int64_t bot_id);
+
 // Everything of an application's bot surface that goes with it (apps/lifecycle.cpp): its chat
 // apps, commands and placements.
 void remove_app_bot_surface(Conn& w, int64_t app_id);

@@ -11,7 +11,7 @@ namespace {
 // Appends the system message; `reader` (the member who caused it, 0 for none) has read the chat
 // up to it, so nobody gets an unread counter for their own action.
 void post_system(Conn& c, int64_t chat_id, std::string text, std::string params, int64_t reader) {
-  const int64_t id = append_message(c, NewMessage{chat_id, 0, std::move(text), std::move(params), true});
+  const int64_t id = append_message(c, NewMessage{chat_id, 0, std::move(text), std::move(params), true, ""});
   if (reader <= 0) return;
   c.exec(
       "UPDATE chat_members SET last_read_seq = (SELECT seq FROM messages WHERE id = $3), last_read_id = $3 "
