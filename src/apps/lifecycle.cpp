@@ -6,6 +6,7 @@
 #include "apps/event_chain.hpp"
 #include "apps/event_route.hpp"
 #include "apps/offline_queue.hpp"
+#include "bots/chat_app.hpp"
 #include "core/clock.hpp"
 #include "events/outbox.hpp"
 
@@ -116,6 +117,7 @@ App uninstall_app(Conn& w, int64_t app_id, bool clean) {
 void on_app_uninstalled(Conn& w, int64_t app_id) {
   // Bot module: remove the application's bots (raising ONIMBOTDELETE), commands and chat apps
   // here, before the bindings below go: the application still counts as installed.
+  remove_app_bot_surface(w, app_id);  // chat apps, commands, placements (bots/chat_app.hpp)
   remove_app_bindings(w, app_id);
   remove_app_offline_events(w, app_id);
   w.exec("DELETE FROM oauth_codes WHERE app_id = $1", {app_id});

@@ -94,6 +94,12 @@ Config load_config(const std::string& path) {
       {"events.signature", bool_opt(c.events_signature)},
       {"events.delivery_id_header", bool_opt(c.events_delivery_id_header)},
       {"events.user_agent", string_opt(c.events_user_agent)},
+      {"chat_apps.allow_http_iframe", bool_opt(c.chat_apps_allow_http_iframe)},
+      {"giphy.base_url", string_opt(c.giphy_base_url)},
+      {"giphy.api_key", string_opt(c.giphy_api_key)},
+      {"giphy.connect_timeout", int_opt(c.giphy_connect_timeout, 1, 600)},
+      {"giphy.timeout", int_opt(c.giphy_timeout, 1, 600)},
+      {"giphy.rating", string_opt(c.giphy_rating)},
       {"log.level", string_opt(c.log_level)},
       {"log.access_log", bool_opt(c.access_log)},
   };
@@ -137,6 +143,9 @@ void validate_config(Config& c) {
     throw ConfigError("config: tls.cert and tls.key are required when tls.enabled = true");
   if (c.public_url.empty()) c.public_url = std::string(c.tls_enabled ? "https://" : "http://") + c.listen;
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (c.giphy_base_url.rfind("http://", 0) != 0 && c.giphy_base_url.rfind("https://", 0) != 0)
+    throw ConfigError("config: giphy.base_url: expected an http:// or https:// URL");
+  while (!c.giphy_base_url.empty() && c.giphy_base_url.back() == '/') c.giphy_base_url.pop_back();
 }
 
 }  // namespace imhub

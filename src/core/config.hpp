@@ -65,6 +65,16 @@ struct Config {
   bool events_delivery_id_header = false;  // X-Imhub-Delivery-Id header
   std::string events_user_agent = "Bitrix24 Webhook Engine";
   // [log]
+  // Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
+  bool chat_apps_allow_http_iframe = false;
+
+  // imbot.Giphy.* go to this Giphy-compatible API (GET <base_url>/search and /trending).
+  std::string giphy_base_url = "https://api.giphy.com/v1/gifs";
+  std::string giphy_api_key;      // empty: the methods answer LICENSE_NOT_FOUND
+  int giphy_connect_timeout = 5;  // seconds
+  int giphy_timeout = 10;         // seconds for the whole request
+  std::string giphy_rating = "g";
+
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   bool access_log = true;
 };

@@ -74,11 +74,15 @@ std::string avatar_file_name(int64_t chat_id, const AvatarImage& image) {
 
 std::string store_avatar(const std::string& data_dir, const std::string& public_url, int64_t chat_id,
                          const AvatarImage& image) {
+  return store_image(data_dir, public_url, avatar_file_name(chat_id, image), image);
+}
+
+std::string store_image(const std::string& data_dir, const std::string& public_url, const std::string& name,
+                        const AvatarImage& image) {
   // Disk writes with fsync: off the io thread when called from a request fiber.
   return run_blocking([&] {
     const std::string dir = data_dir + "/avatars";
     std::filesystem::create_directories(dir);
-    const std::string name = avatar_file_name(chat_id, image);
     const std::string path = dir + "/" + name;
     // Write beside it and rename, so the URL never serves a half-written file.
     const std::string tmp = path + ".tmp" + random_hex(4);

@@ -414,6 +414,48 @@ CREATE TABLE bot_commands (
 CREATE UNIQUE INDEX bot_commands_by_bot ON bot_commands (bot_id, command);
 CREATE INDEX bot_commands_by_name ON bot_commands (command);
 )SQL"},
+      // The bot surface (imbot.chat.setManager, imbot.app.*, placement.*): chat managers, chat apps
+      // ("Application for Chat") and the IM_* placements of applications. `owner` of a chat app is
+      // the bot owner key of the application that registered it (bots/bot.hpp).
+      {15, "bot_surface", R"SQL(
+ALTER TABLE chat_members ADD COLUMN manager INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX chat_members_managers ON chat_members (chat_id, user_id) WHERE manager = 1;
+CREATE TABLE chat_apps (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  bot_id BIGINT NOT NULL,
+  code TEXT NOT NULL,
+  js_method TEXT NOT NULL DEFAULT '',
+  js_param TEXT NOT NULL DEFAULT '',
+  iframe TEXT NOT NULL DEFAULT '',
+  iframe_width INTEGER NOT NULL DEFAULT 350,
+  iframe_height INTEGER NOT NULL DEFAULT 250,
+  iframe_popup INTEGER NOT NULL DEFAULT 0,
+  hash TEXT NOT NULL DEFAULT '',
+  context TEXT NOT NULL DEFAULT 'all',
+  hidden INTEGER NOT NULL DEFAULT 0,
+  extranet_support INTEGER NOT NULL DEFAULT 0,
+  livechat_support INTEGER NOT NULL DEFAULT 0,
+  icon TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX chat_apps_by_bot ON chat_apps (bot_id, code);
+CREATE INDEX chat_apps_by_owner ON chat_apps (owner, id);
+CREATE TABLE app_placements (
+  id INTEGER PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  placement TEXT NOT NULL,
+  handler TEXT NOT NULL,
+  user_id BIGINT NOT NULL DEFAULT 0,
+  options TEXT NOT NULL DEFAULT '{}',
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX app_placements_by_handler ON app_placements (app_id, placement, handler, user_id);
+)SQL"},
   };
   return kAll;
 }
