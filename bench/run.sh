@@ -317,3 +317,4 @@ cp "$REPORT" "$RESULTS/$STAMP.md"
 cat "$REPORT"
 echo
 echo "bench: written to bench/results/latest.md and bench/results/$STAMP.md" >&2
+kill -TERM "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; wait "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; bash "$ROOT/bench/delivery.sh"

@@ -10,6 +10,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev
   clang libclang-rt-14-dev
   nodejs npm curl sqlite3
+  php-cli
 )
 if [ "${IMHUB_BENCH:-0}" = 1 ]; then PACKAGES+=(nginx-light wrk sqlite3); fi
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "apps/oauth_server.hpp"
+#include "events/delivery_worker.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "im/url_preview.hpp"
@@ -58,6 +59,16 @@ int serve(const std::string& data_dir, Config config) {
   HttpServer server(config, router, metrics);
   server.start();
 
+  // Event delivery runs on its own threads from the outbox. Tokens in `auth` are minted by the
+  // applications module's EventAuthIssuer (`oauth`, which outlives the worker).
+  std::unique_ptr<DeliveryWorker> delivery;
+  if (config.events_enabled) {
+    delivery = std::make_unique<DeliveryWorker>(*store, delivery_options(config), services.event_auth,
+                                                portal_identity(config.public_url, services.portal.member_id), key);
+    metrics.add_source([stats = delivery->stats()](std::string& out) { stats->render(out); });
+    delivery->start();
+  }
+
   // Signals are watched on a thread of their own so a busy io pool cannot delay the drain.
   boost::asio::io_context signal_ioc;
   boost::asio::signal_set signals(signal_ioc, SIGINT, SIGTERM);
@@ -74,6 +85,7 @@ int serve(const std::string& data_dir, Config config) {
   server.run();
   signal_ioc.stop();
   signal_thread.join();
+  if (delivery) delivery->stop();
   previews.stop();
   store->close();
   spdlog::info("stopped");

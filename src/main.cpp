@@ -1,4 +1,4 @@
-// Command line: serve, init, user, webhook, app. `--json` output is one JSON object on stdout.
+// Command line: serve, init, user, webhook, app, events. `--json` output is one JSON object on stdout.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "cli/app_cli.hpp"
+#include "cli/events_cli.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
@@ -129,6 +130,8 @@ int main(int argc, char** argv) {
   wh_revoke->add_flag("--json", json);
 
   auto app_commands = add_app_commands(app, data);
+  EventsCli events;
+  add_events_cli(app, events);
 
   auto* coverage = app.add_subcommand("coverage", "print docs/api-coverage.md from the method registry");
 
@@ -140,6 +143,7 @@ int main(int argc, char** argv) {
       std::cout << coverage_markdown();
       return 0;
     }
+    if (auto code = run_events_cli(events)) return *code;
     if (*init) {
       auto store = open_store(data, Config{});
       InitResult r = init_portal(*store, load_or_create_master_key(data));

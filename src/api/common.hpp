@@ -36,5 +36,11 @@ MethodResult app_info_of_application(MethodCall& call);
 void register_event_offline_methods(Registry& r);  // called by register_event_methods
 void register_imbot_bot_methods(Registry& r);
 void register_imbot_message_methods(Registry& r);  // called by register_imbot_bot_methods
+// The bot surface: imbot.chat.*, commands, chat apps and their launch, placements, Giphy.
+void register_imbot_chat_methods(Registry& r);
+void register_imbot_command_methods(Registry& r);
+void register_imbot_app_methods(Registry& r);
+void register_placement_methods(Registry& r);
+void register_imbot_giphy_methods(Registry& r);
 
 }  // namespace imhub

@@ -26,6 +26,11 @@ void register_all_methods(Registry& r) {
   register_im_disk_methods(r);
   register_event_methods(r);
   register_imbot_bot_methods(r);
+  register_imbot_chat_methods(r);
+  register_imbot_command_methods(r);
+  register_imbot_app_methods(r);
+  register_placement_methods(r);
+  register_imbot_giphy_methods(r);
 }
 
 }  // namespace imhub

@@ -7,6 +7,7 @@
 #include "apps/event_route.hpp"
 #include "apps/offline_queue.hpp"
 #include "bots/bot_registry.hpp"
+#include "bots/chat_app.hpp"
 #include "core/clock.hpp"
 #include "events/outbox.hpp"
 
@@ -118,6 +119,7 @@ void on_app_uninstalled(Conn& w, int64_t app_id) {
   // The application's bots go first, each with its ONIMBOTDELETE, while the application still
   // counts as installed and its bindings exist. Nobody in particular causes an uninstall.
   unregister_app_bots(w, app_id, BotEventCause{0, kEventSessionTtl, ""});
+  remove_app_bot_surface(w, app_id);  // chat apps, commands, placements (bots/chat_app.hpp)
   remove_app_bindings(w, app_id);
   remove_app_offline_events(w, app_id);
   w.exec("DELETE FROM oauth_codes WHERE app_id = $1", {app_id});

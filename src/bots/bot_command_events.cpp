@@ -11,14 +11,7 @@ namespace imhub {
 namespace {
 
 constexpr const char* kCommandAdd = "ONIMCOMMANDADD";
-constexpr const char* kCommandColumns =
-    "SELECT id, bot_id, command, common, extranet_support, handler FROM bot_commands ";
-
-BotCommand read_command(const Row& r) {
-  return BotCommand{r.i64(0), r.i64(1), r.str(2), r.i64(3) != 0, r.i64(4) != 0, r.str(5)};
-}
-
-BotTarget command_target(const Bot& bot, const BotCommand& cmd, const std::string& params, const std::string& context,
+BotTarget command_target(const Bot& bot, const Command& cmd, const std::string& params, const std::string& context,
                          int64_t message_id) {
   BotTarget t;
   t.bot = bot;
@@ -39,7 +32,7 @@ bool is_member(const std::vector<Bot>& members, int64_t bot_id) {
 }
 
 // Whether a typed command reaches `cmd` in this chat (Command::findCommands).
-bool reaches(const BotCommand& cmd, const Bot& bot, const Chat& chat, int64_t peer, const std::vector<Bot>& members,
+bool reaches(const Command& cmd, const Bot& bot, const Chat& chat, int64_t peer, const std::vector<Bot>& members,
              bool extranet_author) {
   if (chat.entity_type == "LINES" && !bot.openline) return false;
   if (!cmd.extranet_support && extranet_author) return false;
@@ -54,21 +47,12 @@ void send_commands(Conn& w, const BotEventCause& cause, BotEvent& e) {
 
 }  // namespace
 
-std::vector<BotCommand> commands_named(Conn& c, const std::string& command) {
-  std::vector<BotCommand> out;
-  for (const Row& r : c.query(std::string(kCommandColumns) + "WHERE command = $1 ORDER BY id", {command}))
-    out.push_back(read_command(r));
-  return out;
-}
-
-std::optional<BotCommand> command_of_bot(Conn& c, int64_t bot_id, const std::string& command) {
-  std::optional<BotCommand> loose;
-  for (const Row& r : c.query(std::string(kCommandColumns) + "WHERE bot_id = $1 ORDER BY id", {bot_id})) {
-    BotCommand cmd = read_command(r);
-    if (cmd.command == command) return cmd;
-    if (!loose && iequals(cmd.command, command)) loose = cmd;
-  }
-  return loose;
+std::optional<Command> command_of_bot(Conn& c, int64_t bot_id, const std::string& command) {
+  if (auto exact = find_bot_command(c, bot_id, command)) return exact;
+  // Buttons are matched ignoring case (im.message.command), so the command is found that way too.
+  for (const Row& r : c.query("SELECT command FROM bot_commands WHERE bot_id = $1 ORDER BY id", {bot_id}))
+    if (iequals(r.str(0), command)) return find_bot_command(c, bot_id, r.str(0));
+  return std::nullopt;
 }
 
 bool has_command_line(std::string_view text) {
@@ -85,7 +69,7 @@ void send_typed_commands(Conn& w, const BotEventCause& cause, const Chat& chat, 
   std::vector<std::string> executed;  // command id + params: each pair runs once
   for (const CommandLine& line : command_lines(m.text)) {
     if (line.command.empty()) continue;
-    for (const BotCommand& cmd : commands_named(w, line.command)) {
+    for (const Command& cmd : commands_named(w, line.command)) {
       auto bot = find_bot(w, cmd.bot_id);
       if (!bot) continue;
       if (!extranet_author) {

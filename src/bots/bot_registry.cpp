@@ -1,6 +1,7 @@
 #include "bots/bot_registry.hpp"
 
 #include "apps/event_binding.hpp"
+#include "bots/chat_app.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "users/user.hpp"
@@ -170,7 +171,7 @@ bool unregister_bot(Conn& w, const Bot& bot, const BotEventCause& cause) {
   e.order_key = bot.webhook_bot() ? "bot:" + std::to_string(bot.id) : "app:" + std::to_string(bot.app_id);
   send_bot_event(w, e, cause);
 
-  w.exec("DELETE FROM bot_commands WHERE bot_id = $1", {bot.id});
+  remove_bot_surface(w, bot.id);  // its commands and chat apps
   remove_private_chats(w, bot.id);
   remove_user(w, bot.id);
   w.exec("DELETE FROM bots WHERE id = $1", {bot.id});
@@ -181,7 +182,6 @@ bool unregister_bot(Conn& w, const Bot& bot, const BotEventCause& cause) {
 
 void unregister_app_bots(Conn& w, int64_t app_id, const BotEventCause& cause) {
   for (const Bot& bot : bots_of_owner(w, bot_owner_for_app(app_id))) unregister_bot(w, bot, cause);
-  w.exec("DELETE FROM bot_commands WHERE owner = $1", {bot_owner_for_app(app_id)});
 }
 
 }  // namespace imhub

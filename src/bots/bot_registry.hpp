@@ -59,7 +59,7 @@ struct BotUpdate {
 // false when the new CODE belongs to another bot (nothing is written then).
 bool update_bot(Conn& w, const Bot& bot, const BotUpdate& u);
 
-// ONIMBOTDELETE, then the bot's commands, its private chats and their messages, its
+// ONIMBOTDELETE, then the bot's commands and chat apps, its private chats and their messages, its
 // memberships, its user and its row go. An application's bot subscriptions go with its last bot.
 // false when the bot was gone already (nothing written).
 bool unregister_bot(Conn& w, const Bot& bot, const BotEventCause& cause);

@@ -82,6 +82,25 @@ Config load_config(const std::string& path) {
       {"url_preview.cache_seconds", int_opt(c.url_preview_cache_seconds, 0, int64_t{365} * 86400)},
       {"url_preview.workers", int_opt(c.url_preview_workers, 1, 64)},
       {"bots.max_per_app", int_opt(c.bots_max_per_app, 0, 1000000)},
+      {"events.enabled", bool_opt(c.events_enabled)},
+      {"events.concurrency", int_opt(c.events_concurrency, 1, 100000)},
+      {"events.per_handler_concurrency", int_opt(c.events_per_handler_concurrency, 1, 100000)},
+      {"events.connect_timeout", double_opt(c.events_connect_timeout, 0.01)},
+      {"events.timeout", double_opt(c.events_timeout, 0.01)},
+      {"events.max_response_bytes", int_opt(c.events_max_response_bytes, 0, int64_t{1} << 30)},
+      {"events.retry_base", double_opt(c.events_retry_base, 0.001)},
+      {"events.retry_max", double_opt(c.events_retry_max, 0.001)},
+      {"events.expire_after", int_opt(c.events_expire_after, 1, int64_t{3650} * 86400)},
+      {"events.drain_timeout", double_opt(c.events_drain_timeout, 0)},
+      {"events.signature", bool_opt(c.events_signature)},
+      {"events.delivery_id_header", bool_opt(c.events_delivery_id_header)},
+      {"events.user_agent", string_opt(c.events_user_agent)},
+      {"chat_apps.allow_http_iframe", bool_opt(c.chat_apps_allow_http_iframe)},
+      {"giphy.base_url", string_opt(c.giphy_base_url)},
+      {"giphy.api_key", string_opt(c.giphy_api_key)},
+      {"giphy.connect_timeout", int_opt(c.giphy_connect_timeout, 1, 600)},
+      {"giphy.timeout", int_opt(c.giphy_timeout, 1, 600)},
+      {"giphy.rating", string_opt(c.giphy_rating)},
       {"log.level", string_opt(c.log_level)},
       {"log.access_log", bool_opt(c.access_log)},
   };
@@ -119,10 +138,15 @@ void validate_config(Config& c) {
   bool level_ok = false;
   for (const char* l : kLevels) level_ok |= c.log_level == l;
   if (!level_ok) throw ConfigError("config: log.level: expected trace, debug, info, warn, error or off");
+  if (c.events_retry_max < c.events_retry_base)
+    throw ConfigError("config: events.retry_max: must be at least events.retry_base");
   if (c.tls_enabled && (c.tls_cert.empty() || c.tls_key.empty()))
     throw ConfigError("config: tls.cert and tls.key are required when tls.enabled = true");
   if (c.public_url.empty()) c.public_url = std::string(c.tls_enabled ? "https://" : "http://") + c.listen;
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  if (c.giphy_base_url.rfind("http://", 0) != 0 && c.giphy_base_url.rfind("https://", 0) != 0)
+    throw ConfigError("config: giphy.base_url: expected an http:// or https:// URL");
+  while (!c.giphy_base_url.empty() && c.giphy_base_url.back() == '/') c.giphy_base_url.pop_back();
 }
 
 }  // namespace imhub

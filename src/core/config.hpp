@@ -52,7 +52,31 @@ struct Config {
   int url_preview_workers = 2;
   // [bots] chatbots (imbot.*)
   int bots_max_per_app = 5;  // bots one application (or one webhook CLIENT_ID) may register; 0 = no limit
+  // [events] delivery of events to application and bot handlers (events/delivery_worker)
+  bool events_enabled = true;
+  int events_concurrency = 128;             // requests in flight across all handlers
+  int events_per_handler_concurrency = 16;  // requests in flight to one handler URL
+  double events_connect_timeout = 5;        // seconds
+  double events_timeout = 15;               // seconds for a whole request
+  int64_t events_max_response_bytes = 64 * 1024;
+  double events_retry_base = 1;            // seconds before the first retry; doubles per failure
+  double events_retry_max = 300;           // cap of the doubling, seconds
+  int64_t events_expire_after = 86400;     // seconds from enqueue until a failing event is given up
+  double events_drain_timeout = 5;         // seconds a stop waits for requests in flight
+  bool events_signature = false;           // X-Imhub-Signature header
+  bool events_delivery_id_header = false;  // X-Imhub-Delivery-Id header
+  std::string events_user_agent = "Bitrix24 Webhook Engine";
   // [log]
+  // Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
+  bool chat_apps_allow_http_iframe = false;
+
+  // imbot.Giphy.* go to this Giphy-compatible API (GET <base_url>/search and /trending).
+  std::string giphy_base_url = "https://api.giphy.com/v1/gifs";
+  std::string giphy_api_key;      // empty: the methods answer LICENSE_NOT_FOUND
+  int giphy_connect_timeout = 5;  // seconds
+  int giphy_timeout = 10;         // seconds for the whole request
+  std::string giphy_rating = "g";
+
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   bool access_log = true;
 };

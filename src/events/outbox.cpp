@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
 #include "core/json.hpp"
 
 namespace imhub {
@@ -23,7 +24,9 @@ std::string payload_json(const OutboxEvent& e) {
                                       {"send_refresh_token", Value(e.send_refresh_token)},
                                       {"application_token", Value(e.application_token)},
                                       {"token_slots", slots},
-                                      {"event_ttl", Value(int64_t{e.event_ttl})}}));
+                                      {"event_ttl", Value(int64_t{e.event_ttl})},
+                                      // Stable across retries: X-Imhub-Delivery-Id lets a handler drop duplicates.
+                                      {"delivery_id", Value(random_hex(16))}}));
 }
 
 }  // namespace

@@ -72,9 +72,12 @@ std::string avatar_file_name(int64_t chat_id, const AvatarImage& image) {
   return "chat" + std::to_string(chat_id) + "-" + sha256_hex(image.bytes).substr(0, 8) + "." + image.info.ext;
 }
 
-namespace {
+std::string store_avatar(const std::string& data_dir, const std::string& public_url, int64_t chat_id,
+                         const AvatarImage& image) {
+  return store_image(data_dir, public_url, avatar_file_name(chat_id, image), image);
+}
 
-std::string store_named(const std::string& data_dir, const std::string& public_url, const std::string& name,
+std::string store_image(const std::string& data_dir, const std::string& public_url, const std::string& name,
                         const AvatarImage& image) {
   // Disk writes with fsync: off the io thread when called from a request fiber.
   return run_blocking([&] {
@@ -103,15 +106,8 @@ std::string store_named(const std::string& data_dir, const std::string& public_u
   });
 }
 
-}  // namespace
-
-std::string store_avatar(const std::string& data_dir, const std::string& public_url, int64_t chat_id,
-                         const AvatarImage& image) {
-  return store_named(data_dir, public_url, avatar_file_name(chat_id, image), image);
-}
-
 std::string store_user_photo(const std::string& data_dir, const std::string& public_url, const AvatarImage& image) {
-  return store_named(data_dir, public_url, "user-" + sha256_hex(image.bytes).substr(0, 16) + "." + image.info.ext,
+  return store_image(data_dir, public_url, "user-" + sha256_hex(image.bytes).substr(0, 16) + "." + image.info.ext,
                      image);
 }
 

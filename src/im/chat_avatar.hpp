@@ -42,6 +42,9 @@ std::string avatar_file_name(int64_t chat_id, const AvatarImage& image);
 // <data_dir>/avatars/<name> and returns its public URL <public_url>/avatar/<name>.
 std::string store_avatar(const std::string& data_dir, const std::string& public_url, int64_t chat_id,
                          const AvatarImage& image);
+// The same for any image under `name` (a file name without directories): chat app icons.
+std::string store_image(const std::string& data_dir, const std::string& public_url, const std::string& name,
+                        const AvatarImage& image);
 
 // A user's photo (a bot's PERSONAL_PHOTO): "user-<first 16 hex of sha256>.<ext>", stored like a
 // chat avatar; named by content alone, so it can be written before the user exists.

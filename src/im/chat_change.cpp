@@ -11,7 +11,7 @@ namespace {
 // Appends the system message; `reader` (the member who caused it, 0 for none) has read the chat
 // up to it, so nobody gets an unread counter for their own action.
 void post_system(Conn& c, int64_t chat_id, std::string text, std::string params, int64_t reader) {
-  const int64_t id = append_message(c, NewMessage{chat_id, 0, std::move(text), std::move(params), true});
+  const int64_t id = append_message(c, NewMessage{chat_id, 0, std::move(text), std::move(params), true, ""});
   if (reader <= 0) return;
   c.exec(
       "UPDATE chat_members SET last_read_seq = (SELECT seq FROM messages WHERE id = $3), last_read_id = $3 "
@@ -20,6 +20,12 @@ void post_system(Conn& c, int64_t chat_id, std::string text, std::string params,
 }
 
 bool is_member(Conn& c, int64_t chat_id, int64_t user_id) { return find_member(c, chat_id, user_id).has_value(); }
+
+bool is_manager(Conn& c, int64_t chat_id, int64_t user_id) {
+  return c
+      .query_one("SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2 AND manager = 1", {chat_id, user_id})
+      .has_value();
+}
 
 }  // namespace
 
@@ -116,7 +122,10 @@ ChangeStatus remove_chat_member(Conn& c, int64_t chat_id, int64_t actor, int64_t
   if (ChangeStatus s = check_member(c, chat_id, actor, &chat); s != ChangeStatus::kOk) return s;
   if (!is_member(c, chat_id, user)) return ChangeStatus::kNotInChat;
   const bool leaving = user == actor;
-  if (!leaving && actor != chat.owner_id) return ChangeStatus::kForbidden;
+  // manage_users_delete = manager: the owner and the members the owner made managers; a manager
+  // may not remove the owner.
+  if (!leaving && actor != chat.owner_id && (!is_manager(c, chat_id, actor) || user == chat.owner_id))
+    return ChangeStatus::kForbidden;
   post_system(c, chat_id, leaving ? leave_text(user, name_of) : kick_text(actor, user, name_of),
               system_params("CHAT_LEAVE"), leaving ? 0 : actor);
   // The membership row holds the read position and the mute flag: with it gone the chat counts
@@ -163,6 +172,16 @@ ChangeStatus set_chat_owner(Conn& c, int64_t chat_id, int64_t actor, int64_t own
   if (owner == chat.owner_id) return ChangeStatus::kUnchanged;
   c.exec("UPDATE chats SET owner_id = $2 WHERE id = $1", {chat_id, owner});
   post_system(c, chat_id, owner_text(actor, owner, name_of), "", actor);
+  return ChangeStatus::kOk;
+}
+
+ChangeStatus set_chat_manager(Conn& c, int64_t chat_id, int64_t actor, int64_t user, bool manager) {
+  Chat chat;
+  if (ChangeStatus s = check_member(c, chat_id, actor, &chat); s != ChangeStatus::kOk) return s;
+  if (actor != chat.owner_id) return ChangeStatus::kForbidden;
+  if (!is_member(c, chat_id, user)) return ChangeStatus::kNotInChat;
+  c.exec("UPDATE chat_members SET manager = $3 WHERE chat_id = $1 AND user_id = $2",
+         {chat_id, user, int64_t{manager ? 1 : 0}});
   return ChangeStatus::kOk;
 }
 

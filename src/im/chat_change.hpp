@@ -5,7 +5,7 @@
 //
 // Who may do what follows the platform's default chat permissions (reference
 // chats/im-dialog-get.md "permissions"): manage_users_add = member, manage_users_delete =
-// manager (the owner; imhub has no chat managers), manage_ui = member; only the owner hands over
+// manager (the owner and the members it made managers), manage_ui = member; only the owner hands over
 // ownership; anyone may leave; in an open chat anyone may join. Private (P) dialogs are not
 // administered.
 #pragma once
@@ -72,6 +72,9 @@ ChangeStatus recolor_chat(Conn& c, int64_t chat_id, int64_t actor, const std::st
 ChangeStatus set_chat_avatar(Conn& c, int64_t chat_id, int64_t actor, const std::string& url, const NameOf& name_of);
 // Only the owner; `owner` must be a member. kUnchanged when `owner` already owns the chat.
 ChangeStatus set_chat_owner(Conn& c, int64_t chat_id, int64_t actor, int64_t owner, const NameOf& name_of);
+// Makes `user` a manager of the chat (or takes it back): only the owner, `user` must be a
+// member. No system message (the platform sends none for imbot.chat.setManager).
+ChangeStatus set_chat_manager(Conn& c, int64_t chat_id, int64_t actor, int64_t user, bool manager);
 // The caller's own notification flag; members only (P dialogs included). No system message.
 ChangeStatus mute_chat(Conn& c, int64_t chat_id, int64_t user, bool mute);
 

@@ -59,6 +59,9 @@ Value im_chat_object(Conn& c, const Chat& chat, const ChatViewOptions& opt) {
        c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 AND muted = 1 ORDER BY user_id", {chat.id}))
     mute_list.push_back(r.i64(0));
   if (chat.owner_id > 0) manager_list.push_back(chat.owner_id);
+  for (const Row& r :
+       c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 AND manager = 1 ORDER BY user_id", {chat.id}))
+    if (r.i64(0) != chat.owner_id) manager_list.push_back(r.i64(0));
   v["mute_list"] = std::move(mute_list);
   v["manager_list"] = std::move(manager_list);
   v["user_counter"] = user_counter;
@@ -68,7 +71,11 @@ Value im_chat_object(Conn& c, const Chat& chat, const ChatViewOptions& opt) {
                                                                             : find_member(c, chat.id, opt.viewer);
     v["counter"] = me ? std::max<int64_t>(0, chat.last_seq - me->last_read_seq) : 0;
     v["last_id"] = me ? me->last_read_id : 0;
-    v["role"] = chat.owner_id == opt.viewer ? "owner" : (me ? "member" : "guest");
+    const bool manager = me && chat.owner_id != opt.viewer &&
+                         c.query_one("SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2 AND manager = 1",
+                                     {chat.id, opt.viewer})
+                             .has_value();
+    v["role"] = chat.owner_id == opt.viewer ? "owner" : manager ? "manager" : (me ? "member" : "guest");
   }
   v["date_create"] = atom_time(chat.created_at);
   v["message_type"] = chat.type;

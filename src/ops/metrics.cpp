@@ -23,6 +23,11 @@ void Metrics::observe_request(const std::string& method, int status, double seco
   ++s.latency_count;
 }
 
+void Metrics::add_source(std::function<void(std::string&)> source) {
+  std::lock_guard lock(sources_mu_);
+  sources_.push_back(std::move(source));
+}
+
 std::string Metrics::render(const StoreStats& store) const {
   std::string out;
   std::map<std::pair<std::string, int>, uint64_t> requests;
@@ -73,6 +78,8 @@ std::string Metrics::render(const StoreStats& store) const {
   }
   out += "imhub_store_commit_units_sum " + std::to_string(store.units_committed) + "\n";
   out += "imhub_store_commit_units_count " + std::to_string(store.commits) + "\n";
+  std::lock_guard lock(sources_mu_);
+  for (const auto& source : sources_) source(out);
   return out;
 }
 

@@ -4,10 +4,12 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "store/store.hpp"
 
@@ -21,6 +23,9 @@ class Metrics {
   void connection_opened() { ++open_connections_; }
   void connection_closed() { --open_connections_; }
   std::string render(const StoreStats& store) const;
+  // Adds a component's own metrics (the delivery worker's) to every render: `source` appends
+  // Prometheus text. Whatever it captures must outlive the Metrics.
+  void add_source(std::function<void(std::string&)> source);
 
  private:
   // Each io thread counts into its own shard (picked by thread), so requests on different
@@ -36,6 +41,8 @@ class Metrics {
   Shard& my_shard();
   std::array<Shard, kShards> shards_;
   std::atomic<int64_t> open_connections_{0};
+  mutable std::mutex sources_mu_;
+  std::vector<std::function<void(std::string&)>> sources_;
 };
 
 }  // namespace imhub

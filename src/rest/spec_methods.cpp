@@ -113,6 +113,7 @@ const std::vector<SpecMethod>& spec_methods() {
       {"imbot.chat.add", "Bot API"},
       {"imbot.chat.get", "Bot API"},
       {"imbot.chat.setOwner", "Bot API"},
+      {"imbot.chat.setManager", "Bot API"},
       {"imbot.chat.sendTyping", "Bot API"},
       {"imbot.dialog.get", "Bot API"},
       {"imbot.message.add", "Bot API"},

@@ -329,6 +329,47 @@ CREATE TABLE offline_events (
 CREATE INDEX offline_events_queue ON offline_events (app_id, connector, process_id, id);
 CREATE INDEX offline_events_message ON offline_events (app_id, connector, message_id);
 )SQL"},
+      // The delivery worker finds new outbox rows with an id cursor, so ids must never be reused
+      // (a plain INTEGER PRIMARY KEY hands out max(id) + 1, i.e. the id of a just-delivered row
+      // again): the table is rebuilt with AUTOINCREMENT. Its lanes are (order key, handler),
+      // read in id order. Events given up after `events.expire_after` wait in event_failed for
+      // `imhub events retry`.
+      {12, "event_delivery", R"SQL(
+CREATE TABLE event_outbox_v12 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id BIGINT NOT NULL,
+  handler TEXT NOT NULL,
+  event TEXT NOT NULL,
+  event_handler_id BIGINT NOT NULL DEFAULT 0,
+  payload TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO event_outbox_v12 (id, app_id, handler, event, event_handler_id, payload, order_key, created_at, attempts,
+  next_attempt_at, last_error)
+  SELECT id, app_id, handler, event, event_handler_id, payload, order_key, created_at, attempts, next_attempt_at,
+  last_error FROM event_outbox;
+DROP TABLE event_outbox;
+ALTER TABLE event_outbox_v12 RENAME TO event_outbox;
+CREATE INDEX event_outbox_lane ON event_outbox (order_key, handler, id);
+CREATE TABLE event_failed (
+  id INTEGER PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  handler TEXT NOT NULL,
+  event TEXT NOT NULL,
+  event_handler_id BIGINT NOT NULL DEFAULT 0,
+  payload TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  failed_at BIGINT NOT NULL,
+  delivery_id TEXT NOT NULL DEFAULT ''
+);
+)SQL"},
       // Reads that must not touch member rows one by one: the muted members of a chat come from a
       // partial index. Idempotency keys: only messages sent with a TEMPLATE_ID are indexed, so an
       // ordinary message costs one index entry less to write.
@@ -372,6 +413,48 @@ CREATE TABLE bot_commands (
 );
 CREATE UNIQUE INDEX bot_commands_by_bot ON bot_commands (bot_id, command);
 CREATE INDEX bot_commands_by_name ON bot_commands (command);
+)SQL"},
+      // The bot surface (imbot.chat.setManager, imbot.app.*, placement.*): chat managers, chat apps
+      // ("Application for Chat") and the IM_* placements of applications. `owner` of a chat app is
+      // the bot owner key of the application that registered it (bots/bot.hpp).
+      {15, "bot_surface", R"SQL(
+ALTER TABLE chat_members ADD COLUMN manager INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX chat_members_managers ON chat_members (chat_id, user_id) WHERE manager = 1;
+CREATE TABLE chat_apps (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  bot_id BIGINT NOT NULL,
+  code TEXT NOT NULL,
+  js_method TEXT NOT NULL DEFAULT '',
+  js_param TEXT NOT NULL DEFAULT '',
+  iframe TEXT NOT NULL DEFAULT '',
+  iframe_width INTEGER NOT NULL DEFAULT 350,
+  iframe_height INTEGER NOT NULL DEFAULT 250,
+  iframe_popup INTEGER NOT NULL DEFAULT 0,
+  hash TEXT NOT NULL DEFAULT '',
+  context TEXT NOT NULL DEFAULT 'all',
+  hidden INTEGER NOT NULL DEFAULT 0,
+  extranet_support INTEGER NOT NULL DEFAULT 0,
+  livechat_support INTEGER NOT NULL DEFAULT 0,
+  icon TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX chat_apps_by_bot ON chat_apps (bot_id, code);
+CREATE INDEX chat_apps_by_owner ON chat_apps (owner, id);
+CREATE TABLE app_placements (
+  id INTEGER PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  placement TEXT NOT NULL,
+  handler TEXT NOT NULL,
+  user_id BIGINT NOT NULL DEFAULT 0,
+  options TEXT NOT NULL DEFAULT '{}',
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX app_placements_by_handler ON app_placements (app_id, placement, handler, user_id);
 )SQL"},
       // A bot's PROPERTIES.COLOR (imbot.register): users have no colour of their own, bots may.
       {16, "bot_color", R"SQL(

@@ -1,0 +1,296 @@
+// Chat apps: imbot.app.register / unregister / update (scope `imbot`) and im.app.launch (scope
+// `im`), the endpoint the browser client calls to open an IFRAME app. Contract: spec 002
+// "Application for Chat"; reference chats/outdated/ (create-app/, iframe.md, context.md); the
+// checks and texts of im_rest.php appRegister/appUnRegister/appUpdate.
+#include <functional>
+
+#include "api/common.hpp"
+#include "api/im_common.hpp"
+#include "bots/bot_access.hpp"
+#include "bots/chat_app.hpp"
+#include "bots/chat_app_launch.hpp"
+#include "core/crypto.hpp"
+#include "im/chat_avatar.hpp"
+#include "im/message.hpp"
+#include "users/user.hpp"
+#include "users/user_cache.hpp"
+
+namespace imhub {
+namespace {
+
+const std::string kDoc = "api-reference/chats/outdated/create-app/";
+
+constexpr ErrorSpec kCodeMissing{"CODE_ERROR", "App code isn't specified", 400};
+constexpr ErrorSpec kIframeHttps{"IFRAME_HTTPS", "Iframe params must be HTTPS site", 400};
+constexpr ErrorSpec kHashEmpty{"HASH_ERROR", "Hash can't be empty", 400};
+constexpr ErrorSpec kNoKind{"PARAMS_ERROR", "Iframe or JS method isn't specified", 400};
+constexpr ErrorSpec kBadContext{"PARAMS_ERROR", "Context must be ALL, USER, CHAT, BOT, LINES or CALL (with -admin)",
+                                400};
+constexpr ErrorSpec kLangEmpty{"LANG_ERROR", "Lang set can't be empty", 400};
+constexpr ErrorSpec kAppNotFound{"CHAT_APP_ID_ERROR", "App not found", 400};
+constexpr ErrorSpec kAppOfOtherApp{"APP_ID_ERROR", "App was installed by another rest application", 400};
+// im.app.launch.
+constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};
+constexpr ErrorSpec kNoDialogAccess{"ACCESS_ERROR", "You do not have access to the specified dialog", 403};
+constexpr ErrorSpec kNotHere{"ACCESS_ERROR", "The app is not available in this dialog", 403};
+constexpr ErrorSpec kNoButton{"MESSAGE_ID_ERROR", "The message has no button or menu item of this app", 400};
+
+bool given(const Value& v) { return v.is_array() ? v.size() > 0 : v.truthy(); }
+bool yes(const Value& v) { return v.to_string() == "Y"; }
+
+// A parameter of the call (register) or of its FIELDS (update).
+using Field = std::function<const Value&(std::string_view)>;
+
+// JS_METHOD + JS_PARAM when they make a JS command; nullopt otherwise (an unknown method or a
+// parameter off the pattern is ignored, as the platform does).
+std::optional<std::pair<std::string, std::string>> js_command(const Field& field) {
+  const std::string method = field("JS_METHOD").to_string();
+  if (!given(field("JS_PARAM"))) return std::nullopt;
+  auto param = js_param_for(method, field("JS_PARAM").to_string());
+  if (!param) return std::nullopt;
+  return std::make_pair(method, *param);
+}
+
+std::string checked_iframe(const MethodCall& call, const Value& v) {
+  std::string url = v.to_string();
+  if (!iframe_url_ok(url, call.services.config.chat_apps_allow_http_iframe)) throw ApiError(kIframeHttps);
+  return url;
+}
+
+std::string checked_context(const Value& v) {
+  auto context = normalize_app_context(v.to_string());
+  if (!context) throw ApiError(kBadContext);
+  return *context;
+}
+
+// ICON_FILE: a base64 PNG/JPEG/GIF stored like avatars; anything else leaves no icon (platform).
+std::string stored_icon(const MethodCall& call, const Value& v) {
+  auto image = parse_avatar(v);
+  if (!image) return "";
+  const std::string name = "chatapp-" + sha256_hex(image->bytes).substr(0, 16) + "." + image->info.ext;
+  return store_image(call.services.data_dir, call.services.config.public_url, name, *image);
+}
+
+ChatApp owned_app(Conn& c, const std::string& owner, const Value& id) {
+  auto app = find_chat_app(c, id.to_int_or(0));
+  if (!app) throw ApiError(kAppNotFound);
+  if (app->owner != owner) throw ApiError(kAppOfOtherApp);
+  return *app;
+}
+
+MethodResult app_register(MethodCall& call) {
+  const std::string owner = caller_bot_owner(call);
+  const Field field = [&](std::string_view key) -> const Value& { return call.param(key); };
+  ChatApp app;
+  app.owner = owner;
+  app.code = std::string(trim(call.param("CODE").to_string()));
+  if (!call.param("CODE").is_scalar() || app.code.empty()) throw ApiError(kCodeMissing);
+  if (auto js = js_command(field)) {
+    app.js_method = js->first;
+    app.js_param = js->second;
+  } else if (given(call.param("IFRAME"))) {
+    app.iframe = checked_iframe(call, call.param("IFRAME"));
+    if (!call.param("IFRAME_WIDTH").is_null())
+      app.iframe_width = static_cast<int>(std::max<int64_t>(call.param("IFRAME_WIDTH").to_int_or(0), kMinIframeWidth));
+    if (!call.param("IFRAME_HEIGHT").is_null())
+      app.iframe_height =
+          static_cast<int>(std::max<int64_t>(call.param("IFRAME_HEIGHT").to_int_or(0), kMinIframeHeight));
+    app.iframe_popup = yes(call.param("IFRAME_POPUP"));
+    if (!given(call.param("HASH"))) throw ApiError(kHashEmpty);
+    app.hash = call.param("HASH").to_string().substr(0, kChatAppHashChars);
+  } else {
+    throw ApiError(kNoKind);
+  }
+  app.context = given(call.param("CONTEXT")) ? checked_context(call.param("CONTEXT")) : "all";
+  app.hidden = yes(call.param("HIDDEN"));
+  app.extranet_support = yes(call.param("EXTRANET_SUPPORT"));
+  app.livechat_support = yes(call.param("LIVECHAT_SUPPORT"));
+  // BOT_ID is required here: no first-bot default (im_rest.php appRegister).
+  if (call.param("BOT_ID").to_int_or(0) <= 0) throw ApiError(kBotNotFound);
+  app.bot_id = call.services.store.read_with([&](Conn& c) { return acting_bot(c, call).id; });
+  if (!given(call.param("LANG"))) throw ApiError(kLangEmpty);
+  app.lang = normalize_app_lang(call.param("LANG"));
+  // Registering a bot's code again returns the first id (Bitrix\Im\App::register).
+  if (auto existing =
+          call.services.store.read_with([&](Conn& c) { return find_bot_chat_app(c, app.bot_id, app.code); }))
+    return Value(existing->id);
+  app.icon = stored_icon(call, call.param("ICON_FILE"));
+  return call.services.store.write_with([&](Conn& w) {
+    if (auto raced = find_bot_chat_app(w, app.bot_id, app.code)) return Value(raced->id);
+    return Value(insert_chat_app(w, app));
+  });
+}
+
+MethodResult app_unregister(MethodCall& call) {
+  const std::string owner = caller_bot_owner(call);
+  call.services.store.write([&](Conn& w) { delete_chat_app(w, owned_app(w, owner, call.param("APP_ID")).id); });
+  return Value(true);
+}
+
+MethodResult app_update(MethodCall& call) {
+  const std::string owner = caller_bot_owner(call);
+  call.services.store.read([&](Conn& c) { owned_app(c, owner, call.param("APP_ID")); });
+  const Value& fields = call.param("FIELDS");
+  const Field field = [&](std::string_view key) -> const Value& {
+    const Value* v = fields.is_map() ? fields.find_ci(key) : nullptr;
+    return v ? *v : Value::null_value();
+  };
+  // Everything is checked and the icon stored before the row is rewritten.
+  std::optional<std::string> context, hash, iframe, icon;
+  auto js = js_command(field);
+  if (given(field("CONTEXT"))) context = checked_context(field("CONTEXT"));
+  if (given(field("HASH"))) hash = field("HASH").to_string().substr(0, kChatAppHashChars);
+  if (!js && given(field("IFRAME"))) iframe = checked_iframe(call, field("IFRAME"));
+  if (!field("ICON_FILE").is_null()) {
+    std::string url = stored_icon(call, field("ICON_FILE"));
+    if (!url.empty()) icon = url;
+  }
+  call.services.store.write([&](Conn& w) {
+    ChatApp app = owned_app(w, owner, call.param("APP_ID"));
+    if (context) app.context = *context;
+    if (hash) app.hash = *hash;
+    // "If JS and IFRAME methods are called in one command, only JS method will be used."
+    if (js) {
+      app.js_method = js->first;
+      app.js_param = js->second;
+      app.iframe.clear();
+    } else if (iframe) {
+      app.iframe = *iframe;
+      app.js_method.clear();
+      app.js_param.clear();
+    }
+    if (!field("IFRAME_WIDTH").is_null())
+      app.iframe_width = static_cast<int>(std::max<int64_t>(field("IFRAME_WIDTH").to_int_or(0), kMinIframeWidth));
+    if (!field("IFRAME_HEIGHT").is_null())
+      app.iframe_height = static_cast<int>(std::max<int64_t>(field("IFRAME_HEIGHT").to_int_or(0), kMinIframeHeight));
+    if (given(field("IFRAME_POPUP"))) app.iframe_popup = yes(field("IFRAME_POPUP"));
+    if (given(field("HIDDEN"))) app.hidden = yes(field("HIDDEN"));
+    if (given(field("EXTRANET_SUPPORT"))) app.extranet_support = yes(field("EXTRANET_SUPPORT"));
+    if (given(field("LIVECHAT_SUPPORT"))) app.livechat_support = yes(field("LIVECHAT_SUPPORT"));
+    if (given(field("LANG"))) app.lang = normalize_app_lang(field("LANG"));
+    if (icon) app.icon = *icon;
+    save_chat_app(w, app);
+  });
+  return Value(true);
+}
+
+// --- im.app.launch
+
+// "https://host:port" of the public URL: what DOMAIN carries.
+std::string portal_origin(const std::string& public_url) {
+  const size_t scheme = public_url.find("//");
+  if (scheme == std::string::npos) return public_url;
+  const size_t path = public_url.find('/', scheme + 2);
+  return path == std::string::npos ? public_url : public_url.substr(0, path);
+}
+
+// The button or menu item of `message` that opens `app_id`: its APP_PARAMS.
+std::optional<std::string> button_params_of(const Message& m, int64_t app_id) {
+  if (!m.params.is_map()) return std::nullopt;
+  for (const char* key : {"KEYBOARD", "MENU"}) {
+    const Value& items = m.params[key];
+    for (const Value* b : (items.is_map() && items.find("BUTTONS") ? items["BUTTONS"] : items).elements())
+      if (b->is_map() && (*b)["APP_ID"].to_int_or(0) == app_id) return (*b)["APP_PARAMS"].to_string();
+  }
+  return std::nullopt;
+}
+
+struct Dialog {
+  std::optional<Chat> chat;  // none for a private dialog without messages yet
+  std::string context;       // user, bot, chat, lines, call
+  bool has_bot = false;      // the app's bot is the other party or a member
+};
+
+Dialog open_dialog(Conn& c, const MethodCall& call, const DialogRef& d, int64_t bot_id) {
+  const int64_t me = call.caller.user_id;
+  Dialog out;
+  if (d.is_chat) {
+    out.chat = readable_chat(c, d, me);
+    if (!out.chat) throw ApiError(kNoDialogAccess);
+    const std::string& entity = out.chat->entity_type;
+    out.context = entity == "LINES" ? "lines" : entity == "CALL" ? "call" : "chat";
+    out.has_bot = find_member(c, out.chat->id, bot_id).has_value();
+    return out;
+  }
+  auto other = call.services.users->find(d.id);
+  if (!other || !other->active) throw ApiError(kNoDialogAccess);
+  out.chat = find_private_chat(c, me, d.id);
+  out.has_bot = d.id == bot_id;
+  out.context = find_bot(c, d.id) ? "bot" : "user";
+  return out;
+}
+
+// CONTEXT of the app against the dialog (spec 002 "Application context"); "-admin" apps are for
+// administrators only.
+bool fits_context(const ChatApp& app, const Dialog& dialog, bool admin) {
+  std::string base = app.context;
+  if (base.size() > 6 && base.compare(base.size() - 6, 6, "-admin") == 0) {
+    if (!admin) return false;
+    base.resize(base.size() - 6);
+  }
+  if (base == "all") return true;
+  if (base == "bot") return dialog.has_bot;
+  if (base == "user") return dialog.context == "user" || dialog.context == "bot";
+  return base == dialog.context;
+}
+
+MethodResult app_launch(MethodCall& call) {
+  auto app =
+      call.services.store.read_with([&](Conn& c) { return find_chat_app(c, call.param("APP_ID").to_int_or(0)); });
+  if (!app) throw ApiError(kAppNotFound);
+  auto d = parse_dialog_id(call.param("DIALOG_ID").to_string());
+  if (!d) throw ApiError(kDialogIdEmpty);
+  const int64_t message_id = call.param("MESSAGE_ID").to_int_or(0);
+  LaunchContext ctx;
+  call.services.store.read([&](Conn& c) {
+    const Dialog dialog = open_dialog(c, call, *d, app->bot_id);
+    if (message_id > 0) {
+      // Context mode: the app opens from a button of a message in this dialog, whatever its
+      // CONTEXT and even when hidden (reference chats/outdated/context.md).
+      auto m = find_message(c, message_id);
+      auto params = m && !m->deleted && dialog.chat && m->chat_id == dialog.chat->id ? button_params_of(*m, app->id)
+                                                                                     : std::nullopt;
+      if (!params) throw ApiError(kNoButton);
+      ctx.message_id = message_id;
+      ctx.button_params = *params;
+    } else if (app->hidden || !fits_context(*app, dialog, call.caller.is_admin)) {
+      throw ApiError(kNotHere);
+    }
+    if (auto bot = find_bot(c, app->bot_id)) ctx.bot_code = bot->code;
+    ctx.dialog_context = dialog.context;
+    if (dialog.chat && d->is_chat) ctx.dialog_entity_id = dialog.chat->entity_id;
+  });
+  ctx.bot_id = app->bot_id;
+  ctx.domain = portal_origin(call.services.config.public_url);
+  ctx.user_id = call.caller.user_id;
+  ctx.dialog_id = d->is_chat ? "chat" + std::to_string(d->id) : std::to_string(d->id);
+  const std::string lang = to_lower(trim(call.param("LANG").to_string()));
+  if (!lang.empty()) ctx.lang = lang;
+  ctx.is_chrome = yes(call.param("IS_CHROME"));
+  if (app->iframe.empty())
+    return Value::object(
+        {{"type", Value("js")}, {"js_method", Value(app->js_method)}, {"js_param", Value(app->js_param)}});
+  Value params = launch_params(*app, ctx);
+  Value out = Value::object({{"type", Value("iframe")},
+                             {"url", Value(launch_url(app->iframe, params))},
+                             {"width", Value(int64_t{app->iframe_width})},
+                             {"height", Value(int64_t{app->iframe_height})},
+                             // In context mode IFRAME_POPUP is ignored (spec 002).
+                             {"popup", Value(app->iframe_popup && message_id <= 0)}});
+  out["params"] = std::move(params);
+  return out;
+}
+
+}  // namespace
+
+void register_imbot_app_methods(Registry& r) {
+  const MethodTable table{r, "imbot", kDoc};
+  table.add("imbot.app.register", Effect::kWrite, app_register, "imbot-app-register.md");
+  table.add("imbot.app.unregister", Effect::kWrite, app_unregister, "imbot-app-unregister.md");
+  table.add("imbot.app.update", Effect::kWrite, app_update, "imbot-app-update.md");
+  const MethodTable im{r, "im", "api-reference/chats/outdated/"};
+  im.add("im.app.launch", Effect::kRead, app_launch, "iframe.md",
+         "imhub's own: the IFRAME launch parameters for the browser client (docs/operations.md)");
+}
+
+}  // namespace imhub

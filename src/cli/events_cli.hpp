@@ -1,0 +1,37 @@
+// `imhub events …`: the delivery backlog and the failed list, for administrators.
+//   status              backlog per handler/application, oldest age, failed count
+//   failed [--limit N]  the failed list with each event's last error
+//   retry ID… | --all   failed events back into the outbox (a running server sends them at once)
+//   secret --app ID | --client-id CLIENT_ID   the signing secret of X-Imhub-Signature
+// Output is one JSON object on stdout, like every imhub command.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace imhub {
+
+struct EventsCli {
+  CLI::App* status = nullptr;
+  CLI::App* failed = nullptr;
+  CLI::App* retry = nullptr;
+  CLI::App* secret = nullptr;
+  std::string data = "./data";
+  bool json = true;
+  int64_t limit = 1000;
+  std::vector<int64_t> ids;
+  bool all = false;
+  int64_t app_id = 0;
+  std::string client_id;
+};
+
+// Declares the subcommands on `app`; `cli` must outlive parsing and run_events_cli().
+void add_events_cli(CLI::App& app, EventsCli& cli);
+
+// Runs the `events` subcommand that was given; nullopt when none was. Returns the exit code.
+std::optional<int> run_events_cli(const EventsCli& cli);
+
+}  // namespace imhub

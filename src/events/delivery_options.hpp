@@ -1,0 +1,31 @@
+// Tunables of the delivery worker, read from the [events] section of the configuration
+// (config/imhub.example.toml documents each with its default).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace imhub {
+
+struct DeliveryOptions {
+  int concurrency = 128;             // requests in flight across all handlers
+  int per_handler_concurrency = 16;  // requests in flight to one handler URL
+  int64_t connect_timeout_ms = 5000;
+  int64_t timeout_ms = 15000;  // whole request, answer included
+  int64_t max_response_bytes = 64 * 1024;
+  double retry_base_seconds = 1;   // first retry delay; doubles per failure
+  double retry_max_seconds = 300;  // cap of the doubling
+  int64_t expire_after_seconds = 86400;
+  int64_t drain_timeout_ms = 5000;  // how long a stop waits for requests in flight
+  bool signature = false;           // X-Imhub-Signature
+  bool delivery_id_header = false;  // X-Imhub-Delivery-Id
+  std::string user_agent = "Bitrix24 Webhook Engine";
+  int64_t epoch_poll_ms = 5;     // how often the outbox's change counter is looked at
+  int64_t table_poll_ms = 1000;  // full look for new rows, for writers that bump no counter
+};
+
+DeliveryOptions delivery_options(const Config& config);
+
+}  // namespace imhub

@@ -1,0 +1,106 @@
+#include "events/delivery_recorder.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <unordered_map>
+
+namespace imhub {
+
+DeliveryRecorder::DeliveryRecorder(Store& store, std::function<void()> on_commit)
+    : store_(store), on_commit_(std::move(on_commit)) {}
+
+DeliveryRecorder::~DeliveryRecorder() { stop(); }
+
+void DeliveryRecorder::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void DeliveryRecorder::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeliveryRecorder::add(Settlement s) {
+  bool was_empty;
+  {
+    std::lock_guard lock(mu_);
+    was_empty = queue_.empty();
+    queue_.push_back(std::move(s));
+  }
+  // The recorder sleeps only on an empty queue: waking it once per batch, not once per
+  // delivery, saves a futex call per event.
+  if (was_empty) cv_.notify_one();
+}
+
+std::vector<std::pair<std::string, int>> DeliveryRecorder::take_committed() {
+  std::lock_guard lock(mu_);
+  return std::exchange(committed_, {});
+}
+
+void DeliveryRecorder::run() {
+  while (true) {
+    std::vector<Settlement> batch;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      batch.swap(queue_);
+    }
+    write(batch);
+    std::unordered_map<std::string, int> gone;
+    for (const Settlement& s : batch)
+      if (s.kind != Settlement::Kind::kRetry) ++gone[s.lane_key];
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [lane, n] : gone) committed_.emplace_back(lane, n);
+    }
+    if (on_commit_) on_commit_();
+  }
+}
+
+void DeliveryRecorder::write(const std::vector<Settlement>& batch) {
+  auto apply = [&](Conn& c) {
+    for (const Settlement& s : batch) {
+      switch (s.kind) {
+        case Settlement::Kind::kDelivered:
+        case Settlement::Kind::kDropped:
+          c.exec("DELETE FROM event_outbox WHERE id = $1", {s.id});
+          break;
+        case Settlement::Kind::kRetry:
+          c.exec("UPDATE event_outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1",
+                 {s.id, int64_t{s.attempts}, s.next_attempt_at_ms, s.last_error});
+          break;
+        case Settlement::Kind::kFailed:
+          c.exec(
+              "INSERT INTO event_failed (id, app_id, handler, event, event_handler_id, payload, order_key, "
+              "created_at, attempts, last_error, failed_at, delivery_id) SELECT id, app_id, handler, event, "
+              "event_handler_id, payload, order_key, created_at, $2, $3, $4, $5 FROM event_outbox WHERE id = $1 "
+              "ON CONFLICT (id) DO NOTHING",
+              {s.id, int64_t{s.attempts}, s.last_error, s.at_ms, s.delivery_id});
+          c.exec("DELETE FROM event_outbox WHERE id = $1", {s.id});
+          break;
+      }
+    }
+  };
+  // A failed write leaves the rows in the outbox: they are delivered again after a restart
+  // (at-least-once), never lost. A few tries ride out a busy database.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      store_.write(apply);
+      return;
+    } catch (const std::exception& e) {
+      if (attempt >= 3) {
+        spdlog::error("events: could not record {} deliveries: {}", batch.size(), e.what());
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+    }
+  }
+}
+
+}  // namespace imhub

@@ -1,0 +1,65 @@
+// Writes what happened to delivered and failed events back to the outbox, off the worker's
+// thread: everything that piled up since the last write goes into one store.write (one group
+// commit for hundreds of deliveries), so the curl loop never waits for an fsync.
+//
+// Settlements are applied in the order they were added; the worker adds a lane's rows in id
+// order, so if a row's removal is durable, so is the removal of every earlier row of its lane.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace imhub {
+
+struct Settlement {
+  enum class Kind {
+    kDelivered,  // 2xx: the row is deleted
+    kDropped,    // not to be sent (hop budget spent): deleted
+    kRetry,      // failed: attempts, next_attempt_at and last_error are updated
+    kFailed,     // given up: moved to event_failed
+  };
+  Kind kind = Kind::kDelivered;
+  int64_t id = 0;
+  std::string lane_key;
+  int attempts = 0;
+  int64_t next_attempt_at_ms = 0;
+  std::string last_error;
+  std::string delivery_id;
+  int64_t at_ms = 0;  // when it happened (failed_at)
+};
+
+class DeliveryRecorder {
+ public:
+  // `on_commit` runs on the recorder's thread after each write (the worker wakes up on it).
+  DeliveryRecorder(Store& store, std::function<void()> on_commit);
+  ~DeliveryRecorder();
+  void start();
+  // Writes what is queued, then stops.
+  void stop();
+  void add(Settlement s);
+  // Lanes whose rows left the outbox durably since the last call, with the number of rows.
+  std::vector<std::pair<std::string, int>> take_committed();
+
+ private:
+  void run();
+  void write(const std::vector<Settlement>& batch);
+
+  Store& store_;
+  std::function<void()> on_commit_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Settlement> queue_;
+  std::vector<std::pair<std::string, int>> committed_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace imhub

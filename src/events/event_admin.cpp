@@ -1,0 +1,111 @@
+#include "events/event_admin.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/json.hpp"
+
+namespace imhub {
+
+EventsStatus events_status(Conn& c) {
+  EventsStatus s;
+  std::map<std::pair<int64_t, std::string>, HandlerBacklog> by_handler;
+  for (const Row& r : c.query(
+           "SELECT app_id, handler, COUNT(*), MIN(created_at), MAX(attempts), MIN(next_attempt_at) FROM event_outbox "
+           "GROUP BY app_id, handler")) {
+    HandlerBacklog& b = by_handler[{r.i64(0), r.str(1)}];
+    b.app_id = r.i64(0);
+    b.handler = r.str(1);
+    b.pending = r.i64(2);
+    b.oldest_created_ms = r.i64(3);
+    b.max_attempts = r.i64(4);
+    b.next_attempt_ms = r.i64(5);
+    s.pending += b.pending;
+    if (!s.oldest_created_ms || b.oldest_created_ms < s.oldest_created_ms) s.oldest_created_ms = b.oldest_created_ms;
+  }
+  for (const Row& r : c.query("SELECT app_id, handler, COUNT(*) FROM event_failed GROUP BY app_id, handler")) {
+    HandlerBacklog& b = by_handler[{r.i64(0), r.str(1)}];
+    b.app_id = r.i64(0);
+    b.handler = r.str(1);
+    b.failed = r.i64(2);
+    s.failed += b.failed;
+  }
+  for (auto& [key, b] : by_handler) {
+    if (b.max_attempts > 0) {
+      if (auto e =
+              c.query_one("SELECT last_error FROM event_outbox WHERE app_id = $1 AND handler = $2 AND attempts > 0 AND "
+                          "last_error <> '' ORDER BY next_attempt_at DESC LIMIT 1",
+                          {b.app_id, b.handler}))
+        b.last_error = e->str(0);
+    }
+    s.handlers.push_back(std::move(b));
+  }
+  return s;
+}
+
+std::vector<FailedEvent> failed_events(Conn& c, int64_t limit) {
+  std::vector<FailedEvent> out;
+  for (const Row& r :
+       c.query("SELECT id, app_id, handler, event, event_handler_id, order_key, attempts, created_at, failed_at, "
+               "last_error, delivery_id FROM event_failed ORDER BY id LIMIT $1",
+               {limit})) {
+    FailedEvent f;
+    f.id = r.i64(0);
+    f.app_id = r.i64(1);
+    f.handler = r.str(2);
+    f.event = r.str(3);
+    f.event_handler_id = r.i64(4);
+    f.order_key = r.str(5);
+    f.attempts = r.i64(6);
+    f.created_ms = r.i64(7);
+    f.failed_ms = r.i64(8);
+    f.last_error = r.str(9);
+    f.delivery_id = r.str(10);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+namespace {
+
+// The payload with the delivery id the worker used, so that the replay carries the same one.
+std::string payload_with_delivery_id(const std::string& payload, const std::string& delivery_id) {
+  if (delivery_id.empty()) return payload;
+  auto doc = parse_json(payload, JsonLimits{512, 10'000'000});
+  if (!doc || !doc->is_map()) return payload;
+  (*doc)["delivery_id"] = delivery_id;
+  return to_plain_json(*doc);
+}
+
+}  // namespace
+
+RetryResult retry_failed(Conn& c, const std::vector<int64_t>& ids, bool all, int64_t now_ms) {
+  RetryResult result;
+  std::vector<int64_t> wanted = ids;
+  if (all) {
+    wanted.clear();
+    for (const Row& r : c.query("SELECT id FROM event_failed ORDER BY id")) wanted.push_back(r.i64(0));
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  for (int64_t id : wanted) {
+    auto row = c.query_one(
+        "SELECT app_id, handler, event, event_handler_id, payload, order_key, delivery_id FROM event_failed "
+        "WHERE id = $1",
+        {id});
+    if (!row) {
+      result.not_found.push_back(id);
+      continue;
+    }
+    c.exec(
+        "INSERT INTO event_outbox (app_id, handler, event, event_handler_id, payload, order_key, created_at, "
+        "next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        {row->i64(0), row->str(1), row->str(2), row->i64(3), payload_with_delivery_id(row->str(4), row->str(6)),
+         row->str(5), now_ms});
+    c.exec("DELETE FROM event_failed WHERE id = $1", {id});
+    result.retried.push_back(id);
+  }
+  return result;
+}
+
+}  // namespace imhub
