@@ -3,8 +3,8 @@
 // with the installing user's tokens), registers itself and a command from that handler with
 // clientEndpoint taken from auth[client_endpoint], answers a private message and a mention in a
 // group chat with ATTACH and KEYBOARD — acting as the bot, with the token each event carries in
-// data[BOT][id] — greets the chat it was added to, turns a button press into an update of its
-// message, and hears its own deletion when the application is uninstalled. Everything reaches the
+// data[BOT][id] — greets the chat it was added to, answers a typed command, turns a button press
+// into an update of its message, and hears its own deletion when the application is uninstalled. Everything reaches the
 // handler through the delivery worker, form-encoded as Bitrix24 sends it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import http from 'node:http';
 import { spawnSync } from 'node:child_process';
 import { B24OAuth, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
 import { startServer, freePort, BINARY } from '../integration/harness.mjs';
-import { addApp, sql } from '../integration/oauth_client.mjs';
+import { addApp } from '../integration/oauth_client.mjs';
 
 // PHP's parse_str for the handler's body: `data[BOT][5][BOT_ID]=5` → {data: {BOT: {5: {BOT_ID: '5'}}}}.
 function parseForm(body) {
@@ -40,7 +40,7 @@ const noWorker = !/^\s+events\s/m.test(spawnSync(BINARY, ['--help'], { encoding:
 
 let server;
 let app;
-let bot;       // the handler: {url, events, botId, commandRegistered, errors}
+let bot;       // the handler: {url, events, botId, commandId, errors}
 let aliceId;
 let alice;     // Alice's webhook
 
@@ -82,11 +82,8 @@ async function handle(ev) {
   if (event === 'ONAPPINSTALL') {
     bot.botId = Number(await call(auth, 'imbot.register', { CODE: 'echobot', TYPE: 'B', EVENT_HANDLER: bot.url,
       PROPERTIES: { NAME: 'EchoBot', WORK_POSITION: 'Repeats what you say' } }));
-    try {
-      await call(auth, 'imbot.command.register', { BOT_ID: bot.botId, COMMAND: 'shout', EVENT_COMMAND_ADD: bot.url,
-        LANG: [{ LANGUAGE_ID: 'en', TITLE: 'Shout it', PARAMS: 'text' }] });
-      bot.commandRegistered = true;
-    } catch { bot.commandRegistered = false; }
+    bot.commandId = Number(await call(auth, 'imbot.command.register', { BOT_ID: bot.botId, COMMAND: 'shout',
+      EVENT_COMMAND_ADD: bot.url, LANG: [{ LANGUAGE_ID: 'en', TITLE: 'Shout it', PARAMS: 'text' }] }));
   } else if (event === 'ONIMBOTJOINCHAT') {
     for (const [id, entry] of Object.entries(data.BOT)) {
       await call(entry.AUTH, 'imbot.message.add', { BOT_ID: id, DIALOG_ID: data.PARAMS.DIALOG_ID, MESSAGE: 'Hi, I am EchoBot' });
@@ -101,8 +98,13 @@ async function handle(ev) {
     }
   } else if (event === 'ONIMCOMMANDADD') {
     for (const entry of Object.values(data.COMMAND)) {
-      await call(entry, 'imbot.message.update', { BOT_ID: entry.BOT_ID, MESSAGE_ID: entry.MESSAGE_ID,
-        MESSAGE: entry.COMMAND_PARAMS.toUpperCase(), KEYBOARD: 'N' });
+      if (entry.COMMAND_CONTEXT === 'TEXTAREA') {
+        await call(entry, 'imbot.command.answer', { COMMAND_ID: entry.COMMAND_ID, MESSAGE_ID: entry.MESSAGE_ID,
+          MESSAGE: `${entry.COMMAND_PARAMS.toUpperCase()}!` });
+      } else {
+        await call(entry, 'imbot.message.update', { BOT_ID: entry.BOT_ID, MESSAGE_ID: entry.MESSAGE_ID,
+          MESSAGE: entry.COMMAND_PARAMS.toUpperCase(), KEYBOARD: 'N' });
+      }
     }
   }
 }
@@ -139,18 +141,13 @@ const history = async (dialog) =>
 
 test('install → register → private message and mention answered with ATTACH and KEYBOARD → button → update → uninstall', { skip: noWorker }, async () => {
   server.cli('app', 'install', String(app.app_id), '--user', '1');
-  await waitFor('the bot to register', () => bot.botId > 0 && bot.commandRegistered !== undefined);
+  await waitFor('the bot to register', () => bot.botId > 0 && bot.commandId > 0);
   const install = bot.events.find((e) => e.event === 'ONAPPINSTALL');
   assert.equal(install.contentType, 'application/x-www-form-urlencoded');
   assert.equal(install.auth.client_endpoint, `${server.base}/rest/`);
   assert.equal(install.auth.application_token, app.application_token);
   const botId = bot.botId;
   assert.equal((await server.ok('imbot.bot.list', {})).result[botId].CODE, 'echobot');
-  if (!bot.commandRegistered) {
-    // imbot.command.register is built in another part of imhub; until it is here, the command
-    // row it would write is written directly.
-    sql(server, `INSERT INTO bot_commands (bot_id, command, handler, owner, created_at) VALUES (${botId}, 'shout', '${bot.url}', 'app:${app.app_id}', 0)`);
-  }
 
   // A private message: ONIMBOTJOINCHAT (the dialog opens), ONIMBOTMESSAGEADD, and the answer.
   await server.ok('im.message.add', { DIALOG_ID: String(botId), MESSAGE: 'hello there' }, { webhook: alice });
@@ -182,14 +179,20 @@ test('install → register → private message and mention answered with ATTACH 
     (await history(`chat${chat}`)).find((m) => m.author_id === botId && m.text === 'You said: ping'));
   await server.ok('im.message.add', { DIALOG_ID: `chat${chat}`, MESSAGE: 'not for the bot' }, { webhook: alice });
 
+  // A typed command: ONIMCOMMANDADD (TEXTAREA) → imbot.command.answer.
+  await server.ok('im.message.add', { DIALOG_ID: String(botId), MESSAGE: '/shout hey' }, { webhook: alice });
+  await waitFor('the command answer', async () =>
+    (await history(botId)).find((m) => m.author_id === botId && m.text === 'HEY!'));
+
   // The button: ONIMCOMMANDADD → the bot rewrites its message and drops the keyboard.
   await server.ok('im.message.command', { MESSAGE_ID: reply.id, BOT_ID: botId, COMMAND: 'shout',
     COMMAND_PARAMS: 'hello there' }, { webhook: alice });
   const updated = await waitFor('the update', async () =>
     (await history(botId)).find((m) => m.id === reply.id && m.text === 'HELLO THERE'));
   assert.equal(updated.params.KEYBOARD, undefined);
-  const command = bot.events.find((e) => e.event === 'ONIMCOMMANDADD');
-  assert.equal(Object.values(command.data.COMMAND)[0].COMMAND_CONTEXT, 'KEYBOARD');
+  const command = bot.events.filter((e) => e.event === 'ONIMCOMMANDADD').at(-1);
+  assert.equal(command.data.COMMAND[bot.commandId].COMMAND_CONTEXT, 'KEYBOARD');
+  assert.equal(command.data.COMMAND[bot.commandId].user_id, String(botId), 'the bot\'s own token');
 
   // Uninstall: ONAPPUNINSTALL, then ONIMBOTDELETE; the bot is gone.
   server.cli('app', 'uninstall', String(app.app_id));
@@ -200,6 +203,6 @@ test('install → register → private message and mention answered with ATTACH 
   assert.deepEqual(del.data, { BOT_ID: String(botId), BOT_CODE: 'echobot' });
   assert.equal(del.auth.application_token, app.application_token);
   assert.equal((await server.ok('imbot.bot.list', {})).result[botId], undefined);
-  assert.equal(names.filter((n) => n === 'ONIMBOTMESSAGEADD').length, 2, 'the unmentioned message reached no bot');
+  assert.equal(names.filter((n) => n === 'ONIMBOTMESSAGEADD').length, 3, 'the unmentioned message reached no bot');
   assert.deepEqual(bot.errors, []);
 });

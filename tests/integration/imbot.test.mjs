@@ -213,7 +213,8 @@ test('imbot.unregister: errors, ONIMBOTDELETE, the bot user and its private chat
   // A private dialog with the bot, a command of the bot, and a group chat it is in.
   await server.ok('im.message.add', { DIALOG_ID: String(id), MESSAGE: 'hi bot' });
   const chat = await ok('im.chat.add', { USERS: [id, aliceId], TITLE: 'With the bot' });
-  sql(server, `INSERT INTO bot_commands (bot_id, command, handler, owner, created_at) VALUES (${id}, 'gone', '${H}', 'customcli-gone', 0)`);
+  await ok('imbot.command.register', { BOT_ID: id, COMMAND: 'gone', EVENT_COMMAND_ADD: H,
+    LANG: [{ LANGUAGE_ID: 'en', TITLE: 'Gone' }], CLIENT_ID: 'cli-gone' });
   await ok('imbot.message.add', { BOT_ID: id, DIALOG_ID: `chat${chat}`, MESSAGE: 'bot was here', CLIENT_ID: 'cli-gone' });
   const privateChat = sql(server, `SELECT id FROM chats WHERE private_key = '1:${id}'`)[0].id;
   assert.equal(await ok('imbot.unregister', { BOT_ID: id, CLIENT_ID: 'cli-gone' }), true);
@@ -388,7 +389,8 @@ test('uninstalling an application removes its bots with ONIMBOTDELETE each', asy
     ids.push((await restOk(server, 'imbot.register', { CODE: code, EVENT_HANDLER: `${H}/leaving`,
       PROPERTIES: { NAME: code } }, tokens.access_token)).result);
   }
-  sql(server, `INSERT INTO bot_commands (bot_id, command, handler, owner, created_at) VALUES (${ids[0]}, 'bye', '${H}', 'app:${app.app_id}', 0)`);
+  await restOk(server, 'imbot.command.register', { BOT_ID: ids[0], COMMAND: 'bye', EVENT_COMMAND_ADD: `${H}/leaving`, LANG: [{ LANGUAGE_ID: 'en', TITLE: 'Bye' }],
+    }, tokens.access_token);
   server.cli('app', 'uninstall', String(app.app_id));
   const rows = outbox(server, 'ONIMBOTDELETE').filter((r) => r.app_id === app.app_id);
   assert.deepEqual(rows.map((r) => r.payload.data), ids.map((id, i) => ({ BOT_ID: id, BOT_CODE: `leave${i + 1}` })));

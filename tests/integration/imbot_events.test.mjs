@@ -74,9 +74,9 @@ async function register(code, extra) {
     PROPERTIES: { NAME: code[0].toUpperCase() + code.slice(1) }, CLIENT_ID: CLIENT, ...extra })).result;
 }
 
-function addCommand(bot, command, { common = 0, handler = `${H}/cmd?CLIENT_ID=${CLIENT}`, owner = `custom${CLIENT}` } = {}) {
-  sql(server, `INSERT INTO bot_commands (bot_id, command, common, handler, owner, created_at) VALUES (${bot}, '${command}', ${common}, '${handler}', '${owner}', 0)`);
-  return sql(server, `SELECT id FROM bot_commands WHERE bot_id = ${bot} AND command = '${command}'`)[0].id;
+async function addCommand(bot, command, { common = false } = {}) {
+  return (await server.ok('imbot.command.register', { BOT_ID: bot, COMMAND: command, COMMON: common ? 'Y' : 'N',
+    EVENT_COMMAND_ADD: `${H}/cmd`, LANG: [{ LANGUAGE_ID: 'en', TITLE: command }], CLIENT_ID: CLIENT })).result;
 }
 
 before(async () => {
@@ -277,8 +277,8 @@ test('edits and deletions: supervisors, and B bots only with a handler bound by 
 });
 
 test('typed commands: ONIMCOMMANDADD keyed by COMMAND_ID, COMMON commands anywhere', async () => {
-  const echoCmd = addCommand(echo, 'echo');
-  const timeCmd = addCommand(echo, 'time', { common: 1 });
+  const echoCmd = await addCommand(echo, 'echo');
+  const timeCmd = await addCommand(echo, 'time', { common: true });
   let mark = lastId();
   const m = await say(echo, '/echo test me');
   let got = newRows(mark);
@@ -324,8 +324,8 @@ test('typed commands: ONIMCOMMANDADD keyed by COMMAND_ID, COMMON commands anywhe
 });
 
 test('keyboard buttons and menu items: ONIMCOMMANDADD through im.message.command', async () => {
-  const pageCmd = addCommand(echo, 'page');
-  const againCmd = addCommand(echo, 'again');
+  const pageCmd = await addCommand(echo, 'page');
+  const againCmd = await addCommand(echo, 'again');
   const msg = (await server.ok('imbot.message.add', { BOT_ID: echo, DIALOG_ID: String(aliceId), MESSAGE: 'Page 1',
     KEYBOARD: [{ TEXT: 'Next', COMMAND: 'page', COMMAND_PARAMS: '2' }, { TEXT: 'Help', COMMAND: 'help' }],
     MENU: [{ TEXT: 'Again', COMMAND: 'again', COMMAND_PARAMS: '1' }], CLIENT_ID: CLIENT })).result;
@@ -394,15 +394,18 @@ test('an application\'s bots: through its bindings, with token slots; each appli
   }
   assert.equal(got[0].event_handler_id, binding(appA, 'ONIMBOTMESSAGEADD'));
 
-  // An application without an ONIMCOMMANDADD binding gets its commands at the command's URL.
-  const cmd = addCommand(botA, 'report', { handler: `${H}/bota-cmd`, owner: `app:${appA.app_id}` });
+  // An application without an ONIMCOMMANDADD binding (imbot.command.register always makes one; here
+  // the row is written directly) gets its commands at the command's URL.
+  sql(server, `INSERT INTO bot_commands (bot_id, command, handler, owner, created_at) VALUES (${botA}, 'report', '${H}/bota-cmd', 'app:${appA.app_id}', 0)`);
+  const cmd = sql(server, `SELECT id FROM bot_commands WHERE bot_id = ${botA} AND command = 'report'`)[0].id;
   mark = lastId();
   await say(`chat${chat}`, '/report today');
   got = newRows(mark).filter((r) => r.event === 'ONIMCOMMANDADD');
   assert.deepEqual(got.map((r) => [r.app_id, r.handler, r.event_handler_id]), [[appA.app_id, `${H}/bota-cmd`, 0]]);
   assert.deepEqual(got[0].payload.token_slots, [{ path: ['COMMAND', String(cmd)], user_id: botA }]);
-  // With a binding, through the binding.
-  await restOk(server, 'event.bind', { event: 'ONIMCOMMANDADD', handler: 'http://bot.example.com/commands' }, tA.access_token);
+  // With a binding, through the binding (imbot.command.register binds its EVENT_COMMAND_ADD).
+  await restOk(server, 'imbot.command.register', { BOT_ID: botA, COMMAND: 'status', EVENT_COMMAND_ADD:
+    'http://bot.example.com/commands', LANG: [{ LANGUAGE_ID: 'en', TITLE: 'Status' }] }, tA.access_token);
   mark = lastId();
   await say(`chat${chat}`, '/report now');
   got = newRows(mark).filter((r) => r.event === 'ONIMCOMMANDADD');
