@@ -177,6 +177,15 @@ BATCH="$(curl -s "$IMHUB_BASE/metrics" | awk '/^imhub_store_commit_units_sum/ {s
 
 kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died during the run: $(tail -5 "$WORK/imhub.log")"
 
+# ---- message → bot handler latency ---------------------------------------------------------
+# A webhook bot with a handler on loopback; the admin writes to it at BOT_RATE messages/s for
+# BOT_SECONDS; the clock runs from the send of im.message.add to the handler reading the event.
+BOT_RATE="${BOT_RATE:-1000}"
+BOT_SECONDS="${BOT_SECONDS:-10}"
+echo "bench: message → bot handler latency at $BOT_RATE msg/s" >&2
+BOT_JSON="$(node "$ROOT/bench/bot_latency.mjs" "$IMHUB_BASE" "$WEBHOOK" "$BOT_RATE" "$BOT_SECONDS")"
+bot_field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$BOT_JSON"; }
+
 # ---- reads at 10k and at READ_BIG messages -------------------------------------------------
 # A second store: 10k users, the same chats, user 2 reads (a member of the 100 group chats and of
 # a private dialog). The server is stopped while sqlite3 adds messages, then started again.
@@ -296,6 +305,15 @@ REPORT="$WORK/report.md"
   echo
   echo "im.message.add: every answer after a durable commit (WAL fdatasync before the answer); $MESSAGES messages written;"
   echo "$BATCH messages per group commit on average."
+  echo
+  echo "## Message → bot handler (ONIMBOTMESSAGEADD), $BOT_RATE messages/s for $BOT_SECONDS s"
+  echo
+  echo "| p50 ms | p99 ms | max ms | events counted | lost |"
+  echo "|---:|---:|---:|---:|---:|"
+  echo "| $(bot_field p50_ms) | $(bot_field p99_ms) | $(bot_field max_ms) | $(bot_field counted) | $(bot_field lost) |"
+  echo
+  echo "From the send of im.message.add to the handler reading the event: the REST call, the durable commit,"
+  echo "the outbox and the delivery (the first second, a warm-up, is not counted)."
   echo
   echo "## Reads: 10,000 messages against $BIG_COUNT messages (10,000 users, wrk -c8, $READ_DURATION)"
   echo

@@ -67,6 +67,7 @@ int serve(const std::string& data_dir, Config config) {
                                                 portal_identity(config.public_url, services.portal.member_id), key);
     metrics.add_source([stats = delivery->stats()](std::string& out) { stats->render(out); });
     delivery->start();
+    store->on_durable_commit([worker = delivery.get()] { worker->wake(); });
   }
 
   // Signals are watched on a thread of their own so a busy io pool cannot delay the drain.
@@ -85,6 +86,7 @@ int serve(const std::string& data_dir, Config config) {
   server.run();
   signal_ioc.stop();
   signal_thread.join();
+  store->on_durable_commit(nullptr);
   if (delivery) delivery->stop();
   previews.stop();
   store->close();

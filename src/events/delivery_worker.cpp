@@ -91,6 +91,8 @@ void DeliveryWorker::stop() {
   recorder_.stop();
 }
 
+void DeliveryWorker::wake() { poster_.wakeup(); }
+
 void DeliveryWorker::run() {
   uint64_t seen_epoch = std::numeric_limits<uint64_t>::max();
   int64_t next_table_poll = 0;

@@ -48,6 +48,8 @@ class DeliveryWorker {
   void start();
   // Finishes or abandons what is in flight (see above), records it, and joins the threads.
   void stop();
+  // Something was committed: look at the outbox now rather than at the next poll. Any thread.
+  void wake();
   std::shared_ptr<const DeliveryStats> stats() const { return stats_; }
 
  private:

@@ -75,6 +75,9 @@ class Store {
   // durable (null) or has failed. For writes nobody is told about (presence).
   virtual void write_async(std::function<void(Conn&)> fn, std::function<void(std::exception_ptr)> done) = 0;
   virtual StoreStats stats() const = 0;
+  // `fn` runs on the store's own thread after every durable commit (keep it short: a wake-up).
+  // The event delivery worker uses it to see new outbox rows at once instead of polling.
+  virtual void on_durable_commit(std::function<void()> fn) = 0;
   // Finishes queued writes and stops the writer; later calls fail.
   virtual void close() = 0;
   // Schema version after migrations.

@@ -255,6 +255,11 @@ class SqliteStore final : public Store {
     enqueue(unit);
   }
 
+  void on_durable_commit(std::function<void()> fn) override {
+    std::lock_guard lock(listener_mu_);
+    commit_listener_ = std::move(fn);
+  }
+
   StoreStats stats() const override {
     std::lock_guard lock(write_mu_);
     StoreStats s;
@@ -428,7 +433,15 @@ class SqliteStore final : public Store {
         units += c.group.size();
       }
       // Durable now: let caches (here and in other processes) see which tables moved.
-      if (!sync_error) epochs_.bump(written);
+      if (!sync_error) {
+        epochs_.bump(written);
+        std::function<void()> listener;
+        {
+          std::lock_guard lock(listener_mu_);
+          listener = commit_listener_;
+        }
+        if (listener) listener();
+      }
       {
         std::lock_guard lock(write_mu_);
         commits_ += batch.size();
@@ -519,6 +532,8 @@ class SqliteStore final : public Store {
   std::vector<Committed> synced_;  // committed, waiting for the WAL sync
   bool sync_closed_ = false;
   int wal_fd_ = -1;
+  std::mutex listener_mu_;
+  std::function<void()> commit_listener_;
 
   static constexpr int kCheckpointFrames = 1000;  // SQLite's own automatic threshold
   std::mutex checkpoint_mu_;
