@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/common.hpp"
+#include "bots/bot_hooks.hpp"
 #include "core/json.hpp"
 #include "im/chat.hpp"
 #include "im/dialog.hpp"
@@ -129,6 +130,7 @@ MethodResult file_commit(MethodCall& call) {
   }
   const std::string text = normalize_message_text(call.param("MESSAGE").to_string());
   try {
+    const BotEventCause cause = bot_event_cause(call.caller);
     s.store.write([&](Conn& c) {
       DiskObject folder = ensure_chat_folder(c, chat.id);
       Value file_ids = Value::list();
@@ -147,8 +149,11 @@ MethodResult file_commit(MethodCall& call) {
       }
       Value params = Value::map();
       params["FILE_ID"] = std::move(file_ids);
-      const int64_t message_id = append_message(c, NewMessage{chat.id, me, text, to_json(params), false});
+      const NewMessage added{chat.id, me, text, to_json(params), false};
+      const int64_t message_id = append_message(c, added);
       for (const Publish& p : files) attach_file(c, p.file.id, chat.id, message_id);
+      // A file sent to a bot reaches it like any other message (ONIMBOTMESSAGEADD).
+      bots_on_message_added(c, cause, chat, message_id, added);
     });
   } catch (...) {
     drop_new_blobs();

@@ -419,3 +419,21 @@ test('an application\'s bots: through its bindings, with token slots; each appli
   assert.equal(offline.length, 1);
   assert.equal(JSON.parse(offline[0].data).PARAMS.MESSAGE, 'offline too');
 });
+
+test('a file sent to a bot (im.disk.file.commit) reaches it as ONIMBOTMESSAGEADD', async () => {
+  const files = server.cli('webhook', 'add', '--user', String(aliceId), '--scope', 'im,disk').webhook;
+  await say(echo, 'before the file');
+  const chatId = sql(server, `SELECT id FROM chats WHERE private_key = '${Math.min(aliceId, echo)}:${Math.max(aliceId, echo)}'`)[0].id;
+  const folder = (await server.ok('im.disk.folder.get', { CHAT_ID: chatId }, as(files))).result.ID;
+  const upload = (await server.ok('disk.folder.uploadfile', {
+    id: folder, data: { NAME: 'report.txt' }, fileContent: ['report.txt', Buffer.from('numbers').toString('base64')],
+  }, as(files))).result.ID;
+  const mark = lastId();
+  await server.ok('im.disk.file.commit', { DIALOG_ID: String(echo), UPLOAD_ID: upload, MESSAGE: 'the report' }, as(files));
+  const got = newRows(mark);
+  assert.deepEqual(got.map((r) => r.event), ['ONIMBOTMESSAGEADD']);
+  const p = got[0].payload.data.PARAMS;
+  assert.equal(p.MESSAGE, 'the report');
+  assert.equal(p.TO_CHAT_ID, chatId);
+  assert.equal(p.MESSAGE_ID, sql(server, `SELECT MAX(id) AS id FROM messages WHERE chat_id = ${chatId}`)[0].id);
+});
