@@ -51,22 +51,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-  else
-    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-  fi
-}
-
-wait_http() {  # url, pid, name
-  for _ in $(seq 100); do
-    curl -sf -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || die "$3 exited during start-up (see $WORK)"
-    sleep 0.1
-  done
-  die "$3 did not answer on $1"
-}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 # ---- the sink: nginx answering 200 to every POST ------------------------------------------
 NGINX_PORT="$(free_port)"

@@ -1,5 +1,8 @@
 #include "api/im_common.hpp"
 
+#include "im/url_preview.hpp"
+#include "rest/services.hpp"
+
 namespace imhub {
 
 std::optional<int64_t> positive_id_param(const MethodCall& call, std::initializer_list<std::string_view> names) {
@@ -35,6 +38,12 @@ std::optional<Membership> membership(Conn& c, const DialogRef& d, int64_t user_i
   auto member = find_member(c, chat->id, user_id);
   if (!member) return std::nullopt;
   return Membership{std::move(*chat), *member};
+}
+
+void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text, bool edit) {
+  if (call.param("URL_PREVIEW").to_string() == "N" || !call.services.previews) return;
+  if (!edit && find_urls(text).empty()) return;
+  call.services.previews->enqueue(id, text);
 }
 
 }  // namespace imhub

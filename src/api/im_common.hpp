@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "im/chat.hpp"
@@ -28,5 +29,10 @@ struct Membership {
   ChatMember member;
 };
 std::optional<Membership> membership(Conn& c, const DialogRef& d, int64_t user_id);
+
+// Queues the link preview of message `id` (URL_PREVIEW is on unless exactly "N", im_rest.php).
+// `edit`: the text replaced an older one, whose preview may have to go; a new message without a
+// link needs nothing.
+void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text, bool edit);
 
 }  // namespace imhub

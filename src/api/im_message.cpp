@@ -114,15 +114,6 @@ ParamOf params_of(const MethodCall& call) {
   return [&call](std::string_view name) -> const Value& { return call.param(name); };
 }
 
-// `edit`: the text replaced an older one, whose preview may have to go.
-void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text, bool edit) {
-  // URL_PREVIEW is on unless exactly "N" (im_rest.php).
-  if (call.param("URL_PREVIEW").to_string() == "N" || !call.services.previews) return;
-  // Most new messages hold no link: nothing to fetch, nothing to clear.
-  if (!edit && find_urls(text).empty()) return;
-  call.services.previews->enqueue(id, text);
-}
-
 MethodResult message_add(MethodCall& call) {
   const std::string text = message_param(call);
   const Value& attach = call.param("ATTACH");

@@ -2,6 +2,7 @@
 // "Commands"; reference chat-bots/outdated/commands/; the order of checks and the error texts of
 // im_rest.php commandRegister/commandUnRegister/commandUpdate/commandAnswer (protocol.md §9.7).
 #include "api/common.hpp"
+#include "api/im_common.hpp"
 #include "apps/handler_url.hpp"
 #include "bots/bot_access.hpp"
 #include "bots/command.hpp"
@@ -177,9 +178,7 @@ MethodResult command_answer(MethodCall& call) {
   const int64_t id =
       call.services.store.write_with([&](Conn& w) { return post_command_answer(w, cmd, message_id, answer); });
   if (id == 0) throw ApiError(kNotAdded);
-  // URL_PREVIEW is on unless exactly "N", as for every message.
-  if (call.param("URL_PREVIEW").to_string() != "N" && call.services.previews && !find_urls(answer.text).empty())
-    call.services.previews->enqueue(id, answer.text);
+  enqueue_preview(call, id, answer.text, false);
   return Value(id);
 }
 

@@ -3,6 +3,7 @@
 // platform's im module. Messages written by bots never cause bot events and are never read as
 // commands, so none of these calls the bot hooks.
 #include "api/common.hpp"
+#include "api/im_common.hpp"
 #include "bots/bot_access.hpp"
 #include "core/clock.hpp"
 #include "im/chat.hpp"
@@ -38,13 +39,6 @@ int64_t message_id_param(const MethodCall& call) {
   const int64_t id = v.is_scalar() ? v.to_int_or(0) : 0;
   if (id <= 0) throw ApiError(kMessageIdError);
   return id;
-}
-
-// URL_PREVIEW is on unless exactly "N"; only text with a link is worth a fetch.
-void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text, bool edit) {
-  if (call.param("URL_PREVIEW").to_string() == "N" || !call.services.previews) return;
-  if (!edit && find_urls(text).empty()) return;
-  call.services.previews->enqueue(id, text);
 }
 
 bool active_user(const MethodCall& call, int64_t id) {

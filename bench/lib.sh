@@ -1,0 +1,20 @@
+# Helpers shared by the bench scripts (sourced; they define die() and WORK first).
+
+# A free loopback port: bind to 0 and read what the kernel gave (released before use; the
+# window for a collision is tiny and a clash makes the server fail to start, which is caught).
+free_port() {
+  if command -v python3 >/dev/null; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  else
+    node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  fi
+}
+
+wait_http() {  # url, pid, name
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || die "$3 exited during start-up (see $WORK)"
+    sleep 0.1
+  done
+  die "$3 did not answer on $1"
+}
