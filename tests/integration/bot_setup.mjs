@@ -2,9 +2,10 @@
 // application with its token, bots owned by an application or by a webhook CLIENT_ID, and the
 // store read through the sqlite3 shell.
 //
-// Bots are made here as the store holds them (a user with external_auth_id 'bot' and a `bots`
-// row, migration 14) rather than with imbot.register, which the bot module builds; the rows are
-// written through the sqlite3 shell beside the running server (WAL, with a busy timeout).
+// Bots are registered with imbot.register, as an application or a webhook integration would: an
+// application's bots with its token, a webhook bot (owner "custom<CLIENT_ID>") through the admin's
+// webhook with that CLIENT_ID. Their handlers point at a closed loopback port; nothing here reads
+// what is delivered.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { addApp, signIn, rest } from './oauth_client.mjs';
@@ -15,22 +16,28 @@ export function db(server, query) {
   return out ? JSON.parse(out) : [];
 }
 
-const quote = (s) => `'${String(s).replace(/'/g, "''")}'`;
+// Application tokens by server and owner ("app:<id>"), for makeBot.
+const appTokens = new WeakMap();
 
-// A bot user owned by `owner` ("app:<id>" or "custom<CLIENT_ID>"); returns its id.
-export function makeBot(server, { code, owner, name = code, appId = 0 }) {
-  const id = server.cli('user', 'add', '--name', name).user_id;
-  db(server, `UPDATE users SET external_auth_id = 'bot' WHERE id = ${id};
-    INSERT INTO bots (id, code, type, app_id, owner, created_at) VALUES (${id}, ${quote(code)}, 'B', ${appId},
-    ${quote(owner)}, strftime('%s','now'));`);
-  return id;
+// A bot owned by `owner` ("app:<id>" of an application made with oauthApp, or "custom<CLIENT_ID>");
+// returns its id.
+export async function makeBot(server, { code, owner, name = code }) {
+  const params = { CODE: code, EVENT_HANDLER: 'http://127.0.0.1:9/', PROPERTIES: { NAME: name } };
+  const r = owner.startsWith('custom')
+    ? await server.call('imbot.register', { ...params, CLIENT_ID: owner.slice('custom'.length) })
+    : await rest(server, 'imbot.register', params, appTokens.get(server)?.get(owner));
+  if (r.status !== 200) throw new Error(`imbot.register ${code}: ${r.status} ${r.text}`);
+  return r.body.result;
 }
 
 // An installed OAuth application of the admin (user 1) with `scope`, and its access token.
 export async function oauthApp(server, { name = 'Echo', scope = 'im,imbot', user = 1, webhook } = {}) {
   const app = addApp(server, { name, scope, user });
   const tokens = await signIn(server, app, webhook || server.webhook);
-  return { ...app, token: tokens.access_token, owner: `app:${app.app_id}` };
+  const owner = `app:${app.app_id}`;
+  if (!appTokens.has(server)) appTokens.set(server, new Map());
+  appTokens.get(server).set(owner, tokens.access_token);
+  return { ...app, token: tokens.access_token, owner };
 }
 
 // REST helpers for an application token: the call's {status, body}.

@@ -26,10 +26,10 @@ before(async () => {
   adminHook = server.webhook;
   app = await oauthApp(server, { name: 'Echo' });
   other = await oauthApp(server, { name: 'Other' });
-  bot = makeBot(server, { code: 'echoBot', owner: app.owner, appId: app.app_id });
-  bot2 = makeBot(server, { code: 'echoBot2', owner: app.owner, appId: app.app_id });
-  foreignBot = makeBot(server, { code: 'alien', owner: other.owner, appId: other.app_id });
-  hookBot = makeBot(server, { code: 'hooky', owner: 'customwh-1' });
+  bot = await makeBot(server, { code: 'echoBot', owner: app.owner });
+  bot2 = await makeBot(server, { code: 'echoBot2', owner: app.owner });
+  foreignBot = await makeBot(server, { code: 'alien', owner: other.owner });
+  hookBot = await makeBot(server, { code: 'hooky', owner: 'customwh-1' });
   api = as(server, app.token);
 });
 after(async () => { await server.cleanup(); });
@@ -240,7 +240,7 @@ test('im.app.launch: errors, and JS apps answer their command', async () => {
 
 test('uninstalling the application removes its chat apps', async () => {
   const temp = await oauthApp(server, { name: 'Temp' });
-  const tempBot = makeBot(server, { code: 'tempBot', owner: temp.owner, appId: temp.app_id });
+  const tempBot = await makeBot(server, { code: 'tempBot', owner: temp.owner });
   const id = (await as(server, temp.token).ok('imbot.app.register', {
     BOT_ID: tempBot, CODE: 'x', JS_METHOD: 'SEND', JS_PARAM: '/x1', LANG,
   })).result;
@@ -253,7 +253,7 @@ test('[chat_apps] allow_http_iframe lets an http IFRAME through', async () => {
   const lax = await startServer({ config: '[chat_apps]\nallow_http_iframe = true\n' });
   try {
     const laxApp = await oauthApp(lax, { name: 'Lax' });
-    const laxBot = makeBot(lax, { code: 'lax', owner: laxApp.owner, appId: laxApp.app_id });
+    const laxBot = await makeBot(lax, { code: 'lax', owner: laxApp.owner });
     const r = await as(lax, laxApp.token).call('imbot.app.register', {
       BOT_ID: laxBot, CODE: 'lan', IFRAME: 'http://intranet.example.com/app', HASH, LANG,
     });

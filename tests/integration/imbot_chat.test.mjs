@@ -22,10 +22,10 @@ before(async () => {
   annHook = server.cli('webhook', 'add', '--user', String(ann), '--scope', 'im,imbot').webhook;
   app = await oauthApp(server, { name: 'Echo' });
   other = await oauthApp(server, { name: 'Other' });
-  bot = makeBot(server, { code: 'echo', owner: app.owner, appId: app.app_id, name: 'EchoBot' });
-  bot2 = makeBot(server, { code: 'echo2', owner: app.owner, appId: app.app_id });
-  foreignBot = makeBot(server, { code: 'alien', owner: other.owner, appId: other.app_id });
-  hookBot = makeBot(server, { code: 'hooky', owner: 'customwh-1' });
+  bot = await makeBot(server, { code: 'echo', owner: app.owner, name: 'EchoBot' });
+  bot2 = await makeBot(server, { code: 'echo2', owner: app.owner });
+  foreignBot = await makeBot(server, { code: 'alien', owner: other.owner });
+  hookBot = await makeBot(server, { code: 'hooky', owner: 'customwh-1' });
   api = as(server, app.token);
 });
 after(async () => { await server.cleanup(); });
