@@ -153,19 +153,12 @@ MethodResult department_fields(MethodCall&) {
 }  // namespace
 
 void register_department_methods(Registry& r) {
-  auto add = [&](std::string name, Effect effect, Handler h, std::string page) {
-    r.add({.name = std::move(name),
-           .scope = "department",
-           .effect = effect,
-           .handler = std::move(h),
-           .doc = kDoc + page,
-           .note = {}});
-  };
-  add("department.get", Effect::kRead, department_get, "department-get.md");
-  add("department.add", Effect::kWrite, department_add, "department-add.md");
-  add("department.update", Effect::kWrite, department_update, "department-update.md");
-  add("department.delete", Effect::kWrite, department_delete, "department-delete.md");
-  add("department.fields", Effect::kRead, department_fields, "department-fields.md");
+  const MethodTable table{r, "department", kDoc};
+  table.add("department.get", Effect::kRead, department_get, "department-get.md");
+  table.add("department.add", Effect::kWrite, department_add, "department-add.md");
+  table.add("department.update", Effect::kWrite, department_update, "department-update.md");
+  table.add("department.delete", Effect::kWrite, department_delete, "department-delete.md");
+  table.add("department.fields", Effect::kRead, department_fields, "department-fields.md");
 }
 
 }  // namespace imhub

@@ -17,25 +17,23 @@ Handler as_caller(Value (*action)(const MethodCall&, int64_t)) {
 
 void register_im_chat_methods(Registry& r) {
   const MethodTable table{r, "im", kDoc};
-  auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note) {
-    table.add(std::move(name), effect, std::move(h), page, std::move(note));
-  };
-  add("im.chat.add", Effect::kWrite, as_caller(chat_add_by), "im-chat-add.md", "");
-  add(
+  table.add("im.chat.add", Effect::kWrite, as_caller(chat_add_by), "im-chat-add.md", "");
+  table.add(
       "im.chat.get", Effect::kRead, [](MethodCall& call) -> MethodResult { return chat_get_by_entity(call); },
       "im-chat-get.md", "");
-  add("im.chat.user.list", Effect::kRead, as_caller(chat_user_list_by), "chat-users/im-chat-user-list.md", "");
-  add("im.chat.user.add", Effect::kWrite, as_caller(chat_user_add_by), "chat-users/im-chat-user-add.md", "");
-  add("im.chat.user.delete", Effect::kWrite, as_caller(chat_user_delete_by), "chat-users/im-chat-user-delete.md", "");
-  add("im.chat.leave", Effect::kWrite, as_caller(chat_leave_by), "chat-users/im-chat-leave.md", "");
-  add("im.chat.updatetitle", Effect::kWrite, as_caller(chat_update_title_by), "chat-update/im-chat-update-title.md",
-      "");
-  add("im.chat.updatecolor", Effect::kWrite, as_caller(chat_update_color_by), "chat-update/im-chat-update-color.md",
-      "");
-  add("im.chat.updateavatar", Effect::kWrite, as_caller(chat_update_avatar_by), "chat-update/im-chat-update-avatar.md",
-      "");
-  add("im.chat.setowner", Effect::kWrite, as_caller(chat_set_owner_by), "chat-update/im-chat-set-owner.md", "");
-  add("im.chat.mute", Effect::kWrite, as_caller(chat_mute_by), "special-operations/im-chat-mute.md", "");
+  table.add("im.chat.user.list", Effect::kRead, as_caller(chat_user_list_by), "chat-users/im-chat-user-list.md", "");
+  table.add("im.chat.user.add", Effect::kWrite, as_caller(chat_user_add_by), "chat-users/im-chat-user-add.md", "");
+  table.add("im.chat.user.delete", Effect::kWrite, as_caller(chat_user_delete_by), "chat-users/im-chat-user-delete.md",
+            "");
+  table.add("im.chat.leave", Effect::kWrite, as_caller(chat_leave_by), "chat-users/im-chat-leave.md", "");
+  table.add("im.chat.updatetitle", Effect::kWrite, as_caller(chat_update_title_by),
+            "chat-update/im-chat-update-title.md", "");
+  table.add("im.chat.updatecolor", Effect::kWrite, as_caller(chat_update_color_by),
+            "chat-update/im-chat-update-color.md", "");
+  table.add("im.chat.updateavatar", Effect::kWrite, as_caller(chat_update_avatar_by),
+            "chat-update/im-chat-update-avatar.md", "");
+  table.add("im.chat.setowner", Effect::kWrite, as_caller(chat_set_owner_by), "chat-update/im-chat-set-owner.md", "");
+  table.add("im.chat.mute", Effect::kWrite, as_caller(chat_mute_by), "special-operations/im-chat-mute.md", "");
   register_im_revision_method(r);
 }
 

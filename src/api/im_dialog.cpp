@@ -262,18 +262,15 @@ MethodResult dialog_read_all(MethodCall& call) {
 
 void register_im_dialog_methods(Registry& r) {
   const MethodTable table{r, "im", kDoc};
-  auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note = "") {
-    table.add(std::move(name), effect, std::move(h), page, std::move(note));
-  };
-  add("im.dialog.messages.get", Effect::kRead, dialog_messages_get, "messages/im-dialog-messages-get.md");
-  add("im.dialog.read", Effect::kWrite, dialog_read, "messages/im-dialog-read.md");
-  add("im.dialog.unread", Effect::kWrite, dialog_unread, "messages/im-dialog-unread.md");
-  add("im.dialog.get", Effect::kRead, dialog_get, "im-dialog-get.md");
-  add("im.dialog.users.list", Effect::kRead, dialog_users_list, "chat-users/im-dialog-users-list.md");
-  add("im.dialog.writing", Effect::kRead, dialog_writing, "messages/im-dialog-writing.md");
+  table.add("im.dialog.messages.get", Effect::kRead, dialog_messages_get, "messages/im-dialog-messages-get.md");
+  table.add("im.dialog.read", Effect::kWrite, dialog_read, "messages/im-dialog-read.md");
+  table.add("im.dialog.unread", Effect::kWrite, dialog_unread, "messages/im-dialog-unread.md");
+  table.add("im.dialog.get", Effect::kRead, dialog_get, "im-dialog-get.md");
+  table.add("im.dialog.users.list", Effect::kRead, dialog_users_list, "chat-users/im-dialog-users-list.md");
+  table.add("im.dialog.writing", Effect::kRead, dialog_writing, "messages/im-dialog-writing.md");
   // The private alias spec 003 lists (CHAT_ID form).
-  add("im.chat.sendTyping", Effect::kRead, dialog_writing, "messages/im-dialog-writing.md");
-  add("im.dialog.read.all", Effect::kWrite, dialog_read_all, "special-operations/im-dialog-read-all.md");
+  table.add("im.chat.sendTyping", Effect::kRead, dialog_writing, "messages/im-dialog-writing.md");
+  table.add("im.dialog.read.all", Effect::kWrite, dialog_read_all, "special-operations/im-dialog-read-all.md");
 }
 
 }  // namespace imhub

@@ -266,15 +266,12 @@ MethodResult counters_get(MethodCall& call) {
 
 void register_im_recent_methods(Registry& r) {
   const MethodTable table{r, "im", kDoc};
-  auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note = "") {
-    table.add(std::move(name), effect, std::move(h), page, std::move(note));
-  };
-  add("im.recent.get", Effect::kRead, recent_get, "im-recent-get.md");
-  add("im.recent.list", Effect::kRead, recent_list, "im-recent-list.md");
-  add("im.recent.pin", Effect::kWrite, recent_pin, "special-operations/im-recent-pin.md");
-  add("im.recent.hide", Effect::kWrite, recent_hide, "special-operations/im-recent-hide.md");
-  add("im.recent.unread", Effect::kWrite, recent_unread, "special-operations/im-recent-unread.md");
-  add("im.counters.get", Effect::kRead, counters_get, "im-counters-get.md");
+  table.add("im.recent.get", Effect::kRead, recent_get, "im-recent-get.md");
+  table.add("im.recent.list", Effect::kRead, recent_list, "im-recent-list.md");
+  table.add("im.recent.pin", Effect::kWrite, recent_pin, "special-operations/im-recent-pin.md");
+  table.add("im.recent.hide", Effect::kWrite, recent_hide, "special-operations/im-recent-hide.md");
+  table.add("im.recent.unread", Effect::kWrite, recent_unread, "special-operations/im-recent-unread.md");
+  table.add("im.counters.get", Effect::kRead, counters_get, "im-counters-get.md");
 }
 
 }  // namespace imhub

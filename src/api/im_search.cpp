@@ -171,15 +171,12 @@ MethodResult search_last_delete_method(MethodCall& call) {
 
 void register_im_search_methods(Registry& r) {
   const MethodTable table{r, "im", kDoc};
-  auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note) {
-    table.add(std::move(name), effect, std::move(h), page, std::move(note));
-  };
-  add("im.search.user.list", Effect::kRead, search_user_list, "im-search-user-list.md", "");
-  add("im.search.chat.list", Effect::kRead, search_chat_list, "im-search-chat-list.md", "");
-  add("im.search.department.list", Effect::kRead, search_department_list, "im-search-department-list.md", "");
-  add("im.search.last.get", Effect::kRead, search_last_get, "im-search-last-get.md", "");
-  add("im.search.last.add", Effect::kWrite, search_last_add_method, "im-search-last-add.md", "");
-  add("im.search.last.delete", Effect::kWrite, search_last_delete_method, "im-search-last-delete.md", "");
+  table.add("im.search.user.list", Effect::kRead, search_user_list, "im-search-user-list.md", "");
+  table.add("im.search.chat.list", Effect::kRead, search_chat_list, "im-search-chat-list.md", "");
+  table.add("im.search.department.list", Effect::kRead, search_department_list, "im-search-department-list.md", "");
+  table.add("im.search.last.get", Effect::kRead, search_last_get, "im-search-last-get.md", "");
+  table.add("im.search.last.add", Effect::kWrite, search_last_add_method, "im-search-last-add.md", "");
+  table.add("im.search.last.delete", Effect::kWrite, search_last_delete_method, "im-search-last-delete.md", "");
 }
 
 }  // namespace imhub

@@ -147,18 +147,15 @@ MethodResult business_list(MethodCall& call) {
 
 void register_im_users_methods(Registry& r) {
   const MethodTable table{r, "im", kDoc};
-  auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note) {
-    table.add(std::move(name), effect, std::move(h), page, std::move(note));
-  };
-  add("im.user.get", Effect::kRead, user_get, "im-user-get.md",
-      "absent is always false (no absence calendar); extranet circles are the people sharing a chat");
-  add("im.user.list.get", Effect::kRead, user_list_get, "im-user-list-get.md", "");
-  add("im.user.status.get", Effect::kRead, status_get, "im-user-status-get.md", "");
-  add("im.user.status.set", Effect::kWrite, status_set, "im-user-status-set.md", "");
-  add("im.user.status.idle.start", Effect::kWrite, idle_start, "im-user-status-idle-start.md", "");
-  add("im.user.status.idle.end", Effect::kWrite, idle_end, "im-user-status-idle-end.md", "");
-  add("im.user.business.list", Effect::kRead, business_list, "",
-      "no reference page; every active employee counts as a business user");
+  table.add("im.user.get", Effect::kRead, user_get, "im-user-get.md",
+            "absent is always false (no absence calendar); extranet circles are the people sharing a chat");
+  table.add("im.user.list.get", Effect::kRead, user_list_get, "im-user-list-get.md", "");
+  table.add("im.user.status.get", Effect::kRead, status_get, "im-user-status-get.md", "");
+  table.add("im.user.status.set", Effect::kWrite, status_set, "im-user-status-set.md", "");
+  table.add("im.user.status.idle.start", Effect::kWrite, idle_start, "im-user-status-idle-start.md", "");
+  table.add("im.user.status.idle.end", Effect::kWrite, idle_end, "im-user-status-idle-end.md", "");
+  table.add("im.user.business.list", Effect::kRead, business_list, "",
+            "no reference page; every active employee counts as a business user");
   register_im_department_methods(r);
   register_im_search_methods(r);
 }

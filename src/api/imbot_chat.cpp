@@ -82,25 +82,23 @@ MethodResult send_typing(MethodCall& call) {
 
 void register_imbot_chat_methods(Registry& r) {
   const MethodTable table{r, "imbot", kDoc};
-  auto add = [&](std::string name, Effect effect, Handler h, std::string page, std::string note = "") {
-    table.add(std::move(name), effect, std::move(h), page, std::move(note));
-  };
-  add("imbot.chat.add", Effect::kWrite, as_bot(chat_add_by), "imbot-chat-add.md");
-  add("imbot.chat.get", Effect::kRead, chat_get, "imbot-chat-get.md");
-  add("imbot.chat.user.list", Effect::kRead, as_bot(chat_user_list_by), "imbot-chat-user-list.md");
-  add("imbot.chat.user.add", Effect::kWrite, as_bot(chat_user_add_by), "imbot-chat-user-add.md");
-  add("imbot.chat.user.delete", Effect::kWrite, as_bot(chat_user_delete_by), "imbot-chat-user-delete.md");
-  add("imbot.chat.leave", Effect::kWrite, as_bot(chat_leave_by), "imbot-chat-leave.md");
-  add("imbot.chat.updatetitle", Effect::kWrite, as_bot(chat_update_title_by), "imbot-chat-update-title.md");
-  add("imbot.chat.updatecolor", Effect::kWrite, as_bot(chat_update_color_by), "imbot-chat-update-color.md");
-  add("imbot.chat.updateavatar", Effect::kWrite, as_bot(chat_update_avatar_by), "imbot-chat-update-avatar.md");
-  add("imbot.chat.setowner", Effect::kWrite, as_bot(chat_set_owner_by), "imbot-chat-set-owner.md");
-  add("imbot.chat.setmanager", Effect::kWrite, as_bot(chat_set_manager_by), "imbot-chat-set-manager.md");
+  table.add("imbot.chat.add", Effect::kWrite, as_bot(chat_add_by), "imbot-chat-add.md");
+  table.add("imbot.chat.get", Effect::kRead, chat_get, "imbot-chat-get.md");
+  table.add("imbot.chat.user.list", Effect::kRead, as_bot(chat_user_list_by), "imbot-chat-user-list.md");
+  table.add("imbot.chat.user.add", Effect::kWrite, as_bot(chat_user_add_by), "imbot-chat-user-add.md");
+  table.add("imbot.chat.user.delete", Effect::kWrite, as_bot(chat_user_delete_by), "imbot-chat-user-delete.md");
+  table.add("imbot.chat.leave", Effect::kWrite, as_bot(chat_leave_by), "imbot-chat-leave.md");
+  table.add("imbot.chat.updatetitle", Effect::kWrite, as_bot(chat_update_title_by), "imbot-chat-update-title.md");
+  table.add("imbot.chat.updatecolor", Effect::kWrite, as_bot(chat_update_color_by), "imbot-chat-update-color.md");
+  table.add("imbot.chat.updateavatar", Effect::kWrite, as_bot(chat_update_avatar_by), "imbot-chat-update-avatar.md");
+  table.add("imbot.chat.setowner", Effect::kWrite, as_bot(chat_set_owner_by), "imbot-chat-set-owner.md");
+  table.add("imbot.chat.setmanager", Effect::kWrite, as_bot(chat_set_manager_by), "imbot-chat-set-manager.md");
   // A live signal to the other side: nothing is stored (like im.dialog.writing).
-  add("imbot.chat.sendtyping", Effect::kRead, send_typing, "imbot-chat-send-typing.md");
+  table.add("imbot.chat.sendtyping", Effect::kRead, send_typing, "imbot-chat-send-typing.md");
   // The platform's private alias of imbot.chat.sendTyping (im_rest.php).
-  add("imbot.sendtyping", Effect::kRead, send_typing, "imbot-chat-send-typing.md", "alias of imbot.chat.sendTyping");
-  add("imbot.dialog.get", Effect::kRead, dialog_get, "imbot-dialog-get.md");
+  table.add("imbot.sendtyping", Effect::kRead, send_typing, "imbot-chat-send-typing.md",
+            "alias of imbot.chat.sendTyping");
+  table.add("imbot.dialog.get", Effect::kRead, dialog_get, "imbot-dialog-get.md");
 }
 
 }  // namespace imhub
