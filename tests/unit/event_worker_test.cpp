@@ -3,7 +3,9 @@
 // small Beast HTTP sink on loopback: token slots and the hop budget reach the issuer, the
 // delivery id is stable across a retry, a new event committed by the server is seen at once.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include "temp_store.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -118,24 +120,6 @@ class RecordingIssuer : public EventAuthIssuer {
   std::string application_token(int64_t) override { return "app-token"; }
   std::mutex mu;
   std::vector<std::pair<int64_t, int>> calls;  // (user, ttl)
-};
-
-struct TempStore {
-  std::filesystem::path dir;
-  std::unique_ptr<Store> store;
-  TempStore() {
-    dir = std::filesystem::temp_directory_path() /
-          ("imhub-worker-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-    std::filesystem::create_directories(dir);
-    SqliteOptions o;
-    o.path = (dir / "t.db").string();
-    o.synchronous_full = false;
-    store = open_sqlite_store(o);
-  }
-  ~TempStore() {
-    store->close();
-    std::filesystem::remove_all(dir);
-  }
 };
 
 DeliveryOptions fast_options() {

@@ -4,11 +4,10 @@
 
 #include <condition_variable>
 #include <deque>
-#include <filesystem>
 #include <mutex>
 #include <thread>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "temp_store.hpp"
 
 namespace imhub {
 namespace {
@@ -79,12 +78,9 @@ TEST(Fiber, ParksUntilResumedThroughThePost) {
 }
 
 TEST(Fiber, ManyFibersShareOneThreadAndTheirWritesCommitTogether) {
-  const auto dir = std::filesystem::temp_directory_path() / ("imhub-fiber-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
   {
-    SqliteOptions o;
-    o.path = (dir / "t.db").string();
-    auto store = open_sqlite_store(o);
+    TempStore t;
+    Store* store = t.store.get();
     store->write([](Conn& c) { c.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, fiber INTEGER)"); });
     Loop loop;
     constexpr int kFibers = 64;
@@ -105,16 +101,12 @@ TEST(Fiber, ManyFibersShareOneThreadAndTheirWritesCommitTogether) {
     const StoreStats stats = store->stats();
     EXPECT_LT(stats.commits, static_cast<uint64_t>(kFibers) + 1);  // grouped, not one fsync each
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Fiber, FailedWriteRethrowsInTheFiber) {
-  const auto dir = std::filesystem::temp_directory_path() / ("imhub-fiber-err-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
   {
-    SqliteOptions o;
-    o.path = (dir / "t.db").string();
-    auto store = open_sqlite_store(o);
+    TempStore t;
+    Store* store = t.store.get();
     Loop loop;
     bool threw = false, done = false;
     spawn_fiber(
@@ -130,7 +122,6 @@ TEST(Fiber, FailedWriteRethrowsInTheFiber) {
     loop.run_until([&] { return done; });
     EXPECT_TRUE(threw);
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Fiber, RunBlockingLeavesTheFiberThread) {

@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+
 #include <netinet/in.h>
+#include "temp_store.hpp"
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -80,22 +82,7 @@ class TestHttpServer {
   std::map<std::string, int> hits_;
 };
 
-struct TempStore {
-  std::filesystem::path dir;
-  std::unique_ptr<Store> store;
-  TempStore() {
-    dir = std::filesystem::temp_directory_path() /
-          ("imhub-preview-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-    std::filesystem::create_directories(dir);
-    SqliteOptions o;
-    o.path = (dir / "t.db").string();
-    o.synchronous_full = false;
-    store = open_sqlite_store(o);
-  }
-  ~TempStore() {
-    store->close();
-    std::filesystem::remove_all(dir);
-  }
+struct PreviewStore : TempStore {
   int64_t add_message(const std::string& text, const std::string& params = "") {
     return store->write_with([&](Conn& c) {
       return c
@@ -323,7 +310,7 @@ UrlPreviewOptions previewer_options(bool allow_private) {
 TEST(UrlPreviewer, WritesTheRichLinkIntoTheMessage) {
   TestHttpServer server;
   server.page("/", kSquirrelPage);
-  TempStore db;
+  PreviewStore db;
   UrlPreviewer previewer(*db.store, previewer_options(true));
   std::vector<int64_t> updated;
   std::mutex mu;
@@ -363,7 +350,7 @@ TEST(UrlPreviewer, WritesTheRichLinkIntoTheMessage) {
 
 TEST(UrlPreviewer, ImageLinksAreNotFetched) {
   TestHttpServer server;
-  TempStore db;
+  PreviewStore db;
   UrlPreviewer previewer(*db.store, previewer_options(true));
   previewer.start();
   const std::string url = server.url("/pics/mantis.jpg");
@@ -379,7 +366,7 @@ TEST(UrlPreviewer, ImageLinksAreNotFetched) {
 TEST(UrlPreviewer, LoopbackRefusedLeavesTheMessageAlone) {
   TestHttpServer server;
   server.page("/", kSquirrelPage);
-  TempStore db;
+  PreviewStore db;
   UrlPreviewer previewer(*db.store, previewer_options(false));
   previewer.start();
   int64_t id = db.add_message(server.url("/"));
@@ -392,7 +379,7 @@ TEST(UrlPreviewer, LoopbackRefusedLeavesTheMessageAlone) {
 TEST(UrlPreviewer, EditedAndDeletedMessages) {
   TestHttpServer server;
   server.page("/", kSquirrelPage);
-  TempStore db;
+  PreviewStore db;
   UrlPreviewer previewer(*db.store, previewer_options(true));
   previewer.start();
   const std::string url = server.url("/");
@@ -418,7 +405,7 @@ TEST(UrlPreviewer, EditedAndDeletedMessages) {
 }
 
 TEST(UrlPreviewer, StoreReuseAndPrune) {
-  TempStore db;
+  PreviewStore db;
   db.store->write([](Conn& c) {
     insert_url_preview(c, UrlPreview{0, "http://a.example/", "page", "A", "", "", 100});
     insert_url_preview(c, UrlPreview{0, "http://a.example/", "page", "A2", "", "", 200});
@@ -441,7 +428,7 @@ TEST(UrlPreviewer, StoreReuseAndPrune) {
 }
 
 TEST(UrlPreviewer, DisabledDoesNothing) {
-  TempStore db;
+  PreviewStore db;
   UrlPreviewOptions o = previewer_options(true);
   o.enabled = false;
   UrlPreviewer previewer(*db.store, o);
