@@ -8,14 +8,15 @@
 #include <thread>
 
 #include "apps/oauth_server.hpp"
+#include "bots/bot_feed.hpp"
 #include "events/delivery_worker.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "im/url_preview.hpp"
+#include "previews/url_preview.hpp"
 #include "ops/metrics.hpp"
 #include "rest/auth.hpp"
 #include "rest/dispatcher.hpp"
-#include "rest/registry.hpp"
+#include "rest/batch.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
@@ -31,6 +32,8 @@ std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& con
   return open_sqlite_store(opt);
 }
 
+void subscribe_domain(ChangeFeed& feed) { subscribe_bots(feed); }
+
 int serve(const std::string& data_dir, Config config) {
   validate_config(config);
   auto store = open_store(data_dir, config);
@@ -38,8 +41,10 @@ int serve(const std::string& data_dir, Config config) {
   InitResult init = init_portal(*store, key);
   if (init.created) spdlog::info("created a new store in {}", data_dir);
 
+  ChangeFeed feed;
+  subscribe_domain(feed);
   Registry registry;
-  register_all_methods(registry);
+  register_rest_methods(registry);
   Metrics metrics;
   UserCache users(*store);
   Services services{*store, config, registry, metrics, data_dir, key, {}, nullptr, &users};
@@ -47,7 +52,8 @@ int serve(const std::string& data_dir, Config config) {
   UrlPreviewer previews(*store, url_preview_options(config));
   previews.start();
   services.previews = &previews;
-  OAuthServer oauth(services, key);
+  services.feed = &feed;
+  OAuthServer oauth(*store, users, OAuthSite{config.public_url, services.domain(), services.portal.member_id}, key);
   services.oauth = &oauth;
   services.event_auth = &oauth;
   Auth auth;

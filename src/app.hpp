@@ -5,12 +5,17 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "im/change_feed.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
 
 // Opens (creating if needed) the SQLite store under `data_dir`, migrated to the newest schema.
 std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config);
+
+// Subscribes what every process that writes needs to the change feed: the bot platform (bot
+// events into the outbox). The server adds its after-commit subscribers on top.
+void subscribe_domain(ChangeFeed& feed);
 
 // Runs the server until SIGTERM/SIGINT. Returns the process exit code.
 int serve(const std::string& data_dir, Config config);

@@ -2,6 +2,7 @@
 // caller's local application is. platform.cpp answers the webhook form.
 #include "api/common.hpp"
 #include "apps/oauth_server.hpp"
+#include "core/error_catalog.hpp"
 
 namespace imhub {
 

@@ -4,8 +4,10 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/value.hpp"
-#include "rest/registry.hpp"
-#include "rest/services.hpp"
+#include "api/registry.hpp"
+#include "api/services.hpp"
+#include "apps/event_chain.hpp"
+#include "im/change_feed.hpp"
 
 namespace imhub {
 
@@ -17,8 +19,14 @@ struct MethodTable {
   void add(std::string name, Effect effect, Handler h, const std::string& page, std::string note = "") const;
 };
 
+// Runs `fn(Tx&)` in one durable write transaction caused by the call; the change feed publishes
+// what it raised once the commit is durable. Returns what `fn` returns.
+template <class F>
+auto write_tx(const MethodCall& call, F&& fn) {
+  return call.services.feed->write(call.services.store, event_cause(call.caller), std::forward<F>(fn));
+}
+
 void register_platform_methods(Registry& r);
-void register_batch_method(Registry& r);
 void register_user_methods(Registry& r);
 void register_department_methods(Registry& r);
 void register_im_chat_methods(Registry& r);

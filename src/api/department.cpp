@@ -1,5 +1,6 @@
 // department.* methods (scope `department`). Reference pages: api-reference/departments/*.md.
 // The tree rules and SQL live in users/department.
+#include "core/error_catalog.hpp"
 #include "users/department.hpp"
 #include "api/common.hpp"
 #include "users/user.hpp"
@@ -10,17 +11,7 @@ namespace {
 const std::string kDoc = "api-reference/departments/";
 
 // The pages' error tables: everything is ERROR_CORE with HTTP 400.
-constexpr ErrorSpec kAccessDenied{"ERROR_CORE", "Access denied", 400};
-constexpr ErrorSpec kNameMissing{"ERROR_CORE", "Department name not provided.<br>", 400};
-constexpr ErrorSpec kOneTopLevel{"ERROR_CORE", "There can only be one top-level department in the company structure",
-                                 400};
-constexpr ErrorSpec kNotFound{"ERROR_CORE", "Department not found", 400};
 // Not in the pages; these keep the tree whole and the head a real person.
-constexpr ErrorSpec kParentLoop{"ERROR_CORE", "A department cannot be moved into itself or its subdepartment", 400};
-constexpr ErrorSpec kHeadNotFound{"ERROR_CORE", "User not found", 400};
-constexpr ErrorSpec kDeleteRoot{"ERROR_CORE", "The top-level department cannot be deleted", 400};
-constexpr ErrorSpec kHasChildren{"ERROR_CORE", "The department has subdepartments and cannot be deleted", 400};
-constexpr ErrorSpec kHasUsers{"ERROR_CORE", "The department has employees and cannot be deleted", 400};
 
 Value department_to_value(const Department& d) {
   Value v = Value::map();
@@ -63,19 +54,19 @@ MethodResult department_get(MethodCall& call) {
 }
 
 void require_admin(const MethodCall& call) {
-  if (!call.caller.is_admin) throw ApiError(kAccessDenied);
+  if (!call.caller.is_admin) throw ApiError(errors::kAccessDeniedDepartment);
 }
 
 std::string name_param(const MethodCall& call) {
   std::string name(trim(call.param("NAME").to_string()));
-  if (name.empty()) throw ApiError(kNameMissing);
+  if (name.empty()) throw ApiError(errors::kNameMissing);
   return name;
 }
 
 // PARENT must name an existing department: the root is the only department without one.
 int64_t parent_param(Conn& c, const MethodCall& call) {
   auto parent = call.param("PARENT").to_int();
-  if (!parent || *parent <= 0 || !find_department(c, *parent)) throw ApiError(kOneTopLevel);
+  if (!parent || *parent <= 0 || !find_department(c, *parent)) throw ApiError(errors::kOneTopLevel);
   return *parent;
 }
 
@@ -84,7 +75,7 @@ std::optional<int64_t> head_param(Conn& c, const MethodCall& call) {
   const Value& v = call.param("UF_HEAD");
   auto id = v.to_int();
   if (v.to_string().empty() || (id && *id == 0)) return std::nullopt;
-  if (!id || !find_user(c, *id)) throw ApiError(kHeadNotFound);
+  if (!id || !find_user(c, *id)) throw ApiError(errors::kHeadNotFound);
   return *id;
 }
 
@@ -95,7 +86,8 @@ MethodResult department_add(MethodCall& call) {
   Department d;
   d.name = name_param(call);
   if (auto sort = call.param("SORT").to_int()) d.sort = *sort;
-  int64_t id = call.services.store.write_with([&](Conn& c) {
+  int64_t id = write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     d.parent = parent_param(c, call);
     d.head = head_param(c, call);
     return insert_department(c, d);
@@ -106,22 +98,23 @@ MethodResult department_add(MethodCall& call) {
 Department existing(Conn& c, const MethodCall& call) {
   auto id = call.param("ID").to_int();
   auto d = id ? find_department(c, *id) : std::nullopt;
-  if (!d) throw ApiError(kNotFound);
+  if (!d) throw ApiError(errors::kNotFoundDepartment);
   return *d;
 }
 
 MethodResult department_update(MethodCall& call) {
   require_admin(call);
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     Department d = existing(c, call);
     if (given(call, "NAME")) d.name = name_param(call);
     if (given(call, "SORT"))
       if (auto sort = call.param("SORT").to_int()) d.sort = *sort;
     if (given(call, "PARENT")) {
       // The root stays the root: giving it a parent would always close a loop.
-      if (!d.parent) throw ApiError(kOneTopLevel);
+      if (!d.parent) throw ApiError(errors::kOneTopLevel);
       int64_t parent = parent_param(c, call);
-      if (department_within(c, parent, d.id)) throw ApiError(kParentLoop);
+      if (department_within(c, parent, d.id)) throw ApiError(errors::kParentLoop);
       d.parent = parent;
     }
     if (given(call, "UF_HEAD")) d.head = head_param(c, call);
@@ -132,11 +125,12 @@ MethodResult department_update(MethodCall& call) {
 
 MethodResult department_delete(MethodCall& call) {
   require_admin(call);
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     Department d = existing(c, call);
-    if (!d.parent) throw ApiError(kDeleteRoot);
-    if (department_has_children(c, d.id)) throw ApiError(kHasChildren);
-    if (department_has_users(c, d.id)) throw ApiError(kHasUsers);
+    if (!d.parent) throw ApiError(errors::kDeleteRoot);
+    if (department_has_children(c, d.id)) throw ApiError(errors::kHasChildren);
+    if (department_has_users(c, d.id)) throw ApiError(errors::kHasUsers);
     delete_department(c, d.id);
   });
   return Value(true);

@@ -3,9 +3,10 @@
 // docs (api-reference/disk/…, digest.md "disk.folder.uploadfile", "disk.file.get").
 #include "api/common.hpp"
 #include "core/base64.hpp"
+#include "core/error_catalog.hpp"
 #include "core/json.hpp"
-#include "im/file_upload.hpp"
-#include "im/file_view.hpp"
+#include "api/file_upload.hpp"
+#include "api/file_view.hpp"
 
 namespace imhub {
 namespace {
@@ -18,7 +19,7 @@ int64_t id_param(const MethodCall& call) {
   if (!id || *id <= 0) {
     // A present but unusable id names nothing: "not found", as the platform answers.
     if (v.is_scalar() && !v.to_string().empty()) throw disk_errors::not_found(v.to_string());
-    throw ApiError(disk_errors::kArgument);
+    throw ApiError(errors::kDiskArgument);
   }
   return *id;
 }
@@ -67,9 +68,9 @@ MethodResult folder_uploadfile(MethodCall& call) {
     return Value::object({{"field", "file"}, {"uploadUrl", upload_url(call.services, r)}});
   }
   upload_target(call.services, r.user_id, r.folder_id);
-  if (r.name.empty()) throw ApiError(disk_errors::kNameRequired);
+  if (r.name.empty()) throw ApiError(errors::kDiskNameRequired);
   std::optional<std::string> bytes = file_content(content);
-  if (!bytes) throw ApiError(disk_errors::kCouldNotSave);
+  if (!bytes) throw ApiError(errors::kDiskCouldNotSave);
   DiskObject f = store_upload(call.services, r, *bytes);
   return disk_file_fields(call.services, f, r.user_id, false);
 }
@@ -80,7 +81,7 @@ MethodResult file_get(MethodCall& call) {
   auto file = call.services.store.read_with([&](Conn& c) -> std::optional<DiskObject> {
     auto f = find_object(c, id);
     if (!f || !f->is_file()) return std::nullopt;
-    if (!can_read_object(c, *f, viewer)) throw ApiError(disk_errors::kAccessDenied);
+    if (!can_read_object(c, *f, viewer)) throw ApiError(errors::kDiskAccessDenied);
     return f;
   });
   if (!file) throw disk_errors::not_found(std::to_string(id));

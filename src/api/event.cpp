@@ -10,22 +10,11 @@
 #include "apps/event_names.hpp"
 #include "apps/event_route.hpp"
 #include "apps/handler_url.hpp"
+#include "core/error_catalog.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr ErrorSpec kEventNotFound{"ERROR_EVENT_NOT_FOUND", "Event not found", 400};
-constexpr ErrorSpec kWrongHandlerUrl{"ERROR_WRONG_HANDLER_URL", "Wrong handler URL", 400};
-constexpr ErrorSpec kUnsupportedProtocol{"ERROR_UNSUPPORTED_PROTOCOL", "Unsupported handler protocol", 400};
-constexpr ErrorSpec kAlreadyBound{"ERROR_CORE", "Unable to set event handler: Handler already binded", 400};
-constexpr ErrorSpec kOfflineBindAdmin{
-    "ACCESS_DENIED", "Access denied! Offline events binding requires administrator access rights", 403};
-constexpr ErrorSpec kAuthTypeBindAdmin{
-    "ACCESS_DENIED", "Access denied! Event binding with AUTH_TYPE requires administrator access rights", 403};
-constexpr ErrorSpec kOfflineUnbindAdmin{
-    "ACCESS_DENIED", "Access denied! Offline events unbinding requires administrator access rights", 403};
-constexpr ErrorSpec kAuthTypeUnbindAdmin{
-    "ACCESS_DENIED", "Access denied! Event unbinding with AUTH_TYPE requires administrator access rights", 403};
 
 void require_app(const Caller& caller) {
   if (caller.kind != AuthKind::kOAuth) throw ApiError(errors::kWrongAuthType);
@@ -59,7 +48,7 @@ std::string event_param(MethodCall& call) {
 // The event, if the caller's application may subscribe to it (its scopes + basic).
 const EventName& bindable_event(const Caller& caller, const std::string& event) {
   const EventName* name = find_event_name(event);
-  if (!name || (!name->scope.empty() && !caller.has_scope(name->scope))) throw ApiError(kEventNotFound);
+  if (!name || (!name->scope.empty() && !caller.has_scope(name->scope))) throw ApiError(errors::kEventNotFound);
   return *name;
 }
 
@@ -69,9 +58,9 @@ void check_handler(const std::string& handler) {
     case UrlCheck::kOk:
       return;
     case UrlCheck::kUnsupportedProtocol:
-      throw ApiError(kUnsupportedProtocol);
+      throw ApiError(errors::kUnsupportedProtocol);
     case UrlCheck::kWrongUrl:
-      throw ApiError(kWrongHandlerUrl);
+      throw ApiError(errors::kWrongHandlerUrl);
   }
 }
 
@@ -117,22 +106,23 @@ MethodResult event_bind(MethodCall& call) {
   b.offline = offline;
   b.connector = caller.auth_connector;
   if (offline) {
-    if (!caller.is_admin) throw ApiError(kOfflineBindAdmin);
-    if (!name.offline_allowed) throw ApiError(kEventNotFound);
+    if (!caller.is_admin) throw ApiError(errors::kOfflineBindAdmin);
+    if (!name.offline_allowed) throw ApiError(errors::kEventNotFound);
   } else {
     b.handler = trim(call.param("handler").to_string());
     check_handler(b.handler);
     const Value& auth_type = call.param("auth_type");
     if (!auth_type.is_null() && !auth_type.to_string().empty()) {
       b.user_id = auth_type.to_int_or(0);
-      if (!caller.is_admin && b.user_id != caller.user_id) throw ApiError(kAuthTypeBindAdmin);
+      if (!caller.is_admin && b.user_id != caller.user_id) throw ApiError(errors::kAuthTypeBindAdmin);
     } else if (!caller.is_admin) {
       b.user_id = caller.user_id;  // a user's subscriptions act as that user
     }
     if (event == "ONOFFLINEEVENT") b.min_timeout = min_timeout(call);
   }
-  bool added = call.services.store.write_with([&](Conn& w) { return add_binding(w, b); });
-  if (!added) throw ApiError(kAlreadyBound);
+  bool added = write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn; return add_binding(w, b); });
+  if (!added) throw ApiError(errors::kAlreadyBound);
   return Value(true);
 }
 
@@ -144,7 +134,7 @@ MethodResult event_unbind(MethodCall& call) {
   f.event = event_param(call);
   f.offline = offline_type(call);
   if (f.offline) {
-    if (!caller.is_admin) throw ApiError(kOfflineUnbindAdmin);
+    if (!caller.is_admin) throw ApiError(errors::kOfflineUnbindAdmin);
     f.user_id = 0;
   } else {
     f.handler = trim(call.param("handler").to_string());
@@ -152,12 +142,13 @@ MethodResult event_unbind(MethodCall& call) {
     const Value* auth_type = call.params.find_ci("auth_type");
     if (auth_type) {
       f.user_id = auth_type->to_int_or(0);  // "" and 0: rows acting as the user who caused the event
-      if (!caller.is_admin && *f.user_id != caller.user_id) throw ApiError(kAuthTypeUnbindAdmin);
+      if (!caller.is_admin && *f.user_id != caller.user_id) throw ApiError(errors::kAuthTypeUnbindAdmin);
     } else if (!caller.is_admin) {
       f.user_id = caller.user_id;
     }
   }
-  int64_t count = call.services.store.write_with([&](Conn& w) { return remove_bindings(w, f); });
+  int64_t count = write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn; return remove_bindings(w, f); });
   return Value::object({{"count", Value(count)}});
 }
 
@@ -193,7 +184,8 @@ MethodResult event_test(MethodCall& call) {
   e.user_id = call.caller.user_id;
   e.event_ttl = event_ttl_for(call.caller);
   e.source_connector = call.caller.auth_connector;
-  call.services.store.write([&](Conn& w) { raise_app_event(w, e); });
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn; raise_app_event(w, e); });
   return Value(int64_t{1});
 }
 

@@ -6,6 +6,7 @@
 #include "apps/offline_queue.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/error_catalog.hpp"
 
 namespace imhub {
 namespace {
@@ -175,7 +176,8 @@ MethodResult offline_get(MethodCall& call) {
   std::string process_id = s.also_process.empty() ? random_token(kProcessIdLength) : s.also_process;
   std::vector<OfflineEvent> events;
   // One write transaction: parallel callers get disjoint sets (the writer serialises them).
-  call.services.store.write([&](Conn& w) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     purge_stale_reservations(w, s.app_id);
     events = select_offline_events(w, s);
     if (clear) {
@@ -194,7 +196,8 @@ MethodResult offline_clear(MethodCall& call) {
   const std::string process_id = process_param(call);
   auto ids = list_param<int64_t>(call, "id");
   auto message_ids = list_param<std::string>(call, "message_id");
-  call.services.store.write([&](Conn& w) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     clear_offline_events(w, call.caller.app_id, call.caller.auth_connector, process_id, ids, message_ids);
   });
   return Value(true);
@@ -204,7 +207,8 @@ MethodResult offline_error(MethodCall& call) {
   require_admin_app(call.caller);
   const std::string process_id = process_param(call);
   auto message_ids = list_param<std::string>(call, "message_id");
-  call.services.store.write([&](Conn& w) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     mark_offline_errors(w, call.caller.app_id, call.caller.auth_connector, process_id, message_ids);
   });
   return Value(true);

@@ -1,14 +1,14 @@
 // im.chat.* methods (scope `im`). Contract: spec "Chat API" (002) and spec 003; details from
 // reference/api-reference/chats/. The rules and SQL live in im/.
 #include "api/common.hpp"
-#include "im/chat_actions.hpp"
+#include "api/chat_actions.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chats/";
 
-// The caller acts; the rules live in im/chat_actions.cpp, shared with imbot.chat.*.
+// The caller acts; the rules live in api/chat_actions.cpp, shared with imbot.chat.*.
 Handler as_caller(Value (*action)(const MethodCall&, int64_t)) {
   return [action](MethodCall& call) -> MethodResult { return action(call, call.caller.user_id); };
 }

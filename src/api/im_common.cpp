@@ -1,7 +1,11 @@
 #include "api/im_common.hpp"
+#include "im/dialog.hpp"
+#include "users/user_cache.hpp"
+#include "core/error_catalog.hpp"
+#include "api/common.hpp"
 
-#include "im/url_preview.hpp"
-#include "rest/services.hpp"
+#include "previews/url_preview.hpp"
+#include "api/services.hpp"
 
 namespace imhub {
 
@@ -26,24 +30,24 @@ std::optional<DialogRef> dialog_param(const MethodCall& call) {
   return std::nullopt;
 }
 
-std::optional<Chat> readable_chat(Conn& c, const DialogRef& d, int64_t user_id) {
-  std::optional<Chat> chat = d.is_chat ? find_chat(c, d.id) : find_private_chat(c, user_id, d.id);
-  if (!chat || !can_read(c, *chat, user_id)) return std::nullopt;
-  return chat;
-}
-
-std::optional<Membership> membership(Conn& c, const DialogRef& d, int64_t user_id) {
-  std::optional<Chat> chat = d.is_chat ? find_chat(c, d.id) : find_private_chat(c, user_id, d.id);
-  if (!chat) return std::nullopt;
-  auto member = find_member(c, chat->id, user_id);
-  if (!member) return std::nullopt;
-  return Membership{std::move(*chat), *member};
-}
-
 void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text, bool edit) {
   if (call.param("URL_PREVIEW").to_string() == "N" || !call.services.previews) return;
   if (!edit && find_urls(text).empty()) return;
   call.services.previews->enqueue(id, text);
+}
+
+void announce_typing(const MethodCall& call, int64_t user_id, const DialogRef& d) {
+  std::optional<Chat> chat = call.services.store.read_with([&](Conn& c) -> std::optional<Chat> {
+    if (d.is_chat) {
+      auto mine = membership(c, d, user_id);
+      if (!mine) throw ApiError(errors::kWritingAccess);
+      return mine->chat;
+    }
+    auto u = call.services.users->find(d.id);
+    if (!u || !u->active) throw ApiError(errors::kWritingAccess);
+    return find_private_chat(c, user_id, d.id);
+  });
+  if (chat) call.services.feed->announce(event_cause(call.caller), Typing{chat->id, user_id});
 }
 
 }  // namespace imhub

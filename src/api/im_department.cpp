@@ -3,9 +3,10 @@
 // Only intranet users may call them (no extranet users, no bots).
 #include "api/common.hpp"
 #include "api/im_params.hpp"
+#include "core/error_catalog.hpp"
 #include "im/department_people.hpp"
 #include "im/department_view.hpp"
-#include "im/im_user.hpp"
+#include "views/im_user.hpp"
 #include "im/user_visibility.hpp"
 
 namespace imhub {
@@ -13,13 +14,10 @@ namespace {
 
 const std::string kDoc = "api-reference/chats/departments/";
 
-constexpr ErrorSpec kInvalidFormat{"INVALID_FORMAT", "A wrong format for the ID field is passed", 400};
-constexpr ErrorSpec kIdEmpty{"ID_EMPTY", "Department ID can't be empty", 400};
-constexpr ErrorSpec kAccessError{"ACCESS_ERROR", "Only intranet users have access to this method.", 403};
 
 std::shared_ptr<const User> intranet_caller(const MethodCall& call) {
   auto me = caller_user(call);
-  if (!is_intranet_user(*me)) throw ApiError(kAccessError);
+  if (!is_intranet_user(*me)) throw ApiError(errors::kAccessError);
   return me;
 }
 
@@ -30,7 +28,7 @@ Value people(Conn& c, const Services& s, const std::vector<int64_t>& ids, bool u
     if (!user_data) {
       list.push_back(id);
     } else if (auto u = find_user(c, id)) {
-      list.push_back(im_user_object(c, s, *u));
+      list.push_back(im_user_object(c, s.config, *u));
     }
   }
   return list;
@@ -44,7 +42,7 @@ std::vector<int64_t> department_ids(const MethodCall& call, const ErrorSpec& mis
 
 MethodResult department_get(MethodCall& call) {
   intranet_caller(call);
-  const std::vector<int64_t> ids = department_ids(call, kInvalidFormat);
+  const std::vector<int64_t> ids = department_ids(call, errors::kInvalidFormat);
   const bool user_data = call.param("USER_DATA").is_yes();
   Value out = Value::list();
   call.services.store.read([&](Conn& c) {
@@ -55,7 +53,7 @@ MethodResult department_get(MethodCall& call) {
       Value d = im_department_object(tree, it->second);
       if (user_data) {
         auto head = it->second.head ? find_user(c, *it->second.head) : std::nullopt;
-        d["manager_user_data"] = head ? im_user_object(c, call.services, *head) : Value();
+        d["manager_user_data"] = head ? im_user_object(c, call.services.config, *head) : Value();
       }
       out.push_back(std::move(d));
     }
@@ -67,7 +65,7 @@ MethodResult department_get(MethodCall& call) {
 template <class PeopleOf>
 MethodResult by_department(MethodCall& call, PeopleOf people_of) {
   intranet_caller(call);
-  const std::vector<int64_t> ids = department_ids(call, kIdEmpty);
+  const std::vector<int64_t> ids = department_ids(call, errors::kIdEmpty);
   const bool user_data = call.param("USER_DATA").is_yes();
   Value out = Value::map();
   call.services.store.read([&](Conn& c) {

@@ -5,12 +5,13 @@
 
 #include "api/common.hpp"
 #include "api/im_common.hpp"
+#include "core/error_catalog.hpp"
 #include "core/strings.hpp"
-#include "im/chat_view.hpp"
-#include "im/file_view.hpp"
-#include "im/im_user.hpp"
+#include "views/chat_view.hpp"
+#include "api/file_view.hpp"
+#include "views/im_user.hpp"
 #include "im/message.hpp"
-#include "im/message_view.hpp"
+#include "views/message_view.hpp"
 #include "im/read_state.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
@@ -20,21 +21,13 @@ namespace {
 
 const std::string kDoc = "api-reference/chats/";
 
-constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};
-constexpr ErrorSpec kNoAccess{"ACCESS_ERROR", "You do not have access to the specified dialog", 403};
-constexpr ErrorSpec kNoChat{"ACCESS_ERROR", "You don't have access to this chat", 400};
-constexpr ErrorSpec kFirstIdString{"FIRST_ID_STRING", "First ID can't be string", 400};
-constexpr ErrorSpec kLastIdString{"LAST_ID_STRING", "Last ID can't be string", 400};
-constexpr ErrorSpec kMessageIdEmpty{"MESSAGE_ID_ERROR", "Message ID can't be empty", 400};
-constexpr ErrorSpec kWritingAccess{"ACCESS_ERROR", "User doesn't have access permission to this chat", 403};
-constexpr ErrorSpec kChatIdEmpty{"CHAT_ID_EMPTY", "Chat ID not passed", 400};
 
 constexpr int kDefaultHistoryLimit = 20;
 constexpr int kMaxHistoryLimit = 50;
 
 DialogRef require_dialog(const MethodCall& call) {
   auto d = dialog_param(call);
-  if (!d) throw ApiError(kDialogIdEmpty);
+  if (!d) throw ApiError(errors::kDialogIdEmpty);
   return *d;
 }
 
@@ -52,15 +45,15 @@ Value users_by_id(Conn& c, const MethodCall& call, const std::set<int64_t>& ids)
   Value out = Value::map();
   for (int64_t id : ids) {
     auto u = call.services.users->find(id);
-    if (u) out[std::to_string(id)] = im_user_object(c, call.services, *u);
+    if (u) out[std::to_string(id)] = im_user_object(c, call.services.config, *u);
   }
   return out;
 }
 
 MethodResult dialog_messages_get(MethodCall& call) {
   const DialogRef d = require_dialog(call);
-  auto first_id = id_bound(call, "FIRST_ID", kFirstIdString);
-  auto last_id = id_bound(call, "LAST_ID", kLastIdString);
+  auto first_id = id_bound(call, "FIRST_ID", errors::kFirstIdString);
+  auto last_id = id_bound(call, "LAST_ID", errors::kLastIdString);
   int64_t limit = call.param("LIMIT").to_int_or(kDefaultHistoryLimit);
   if (limit <= 0) limit = kDefaultHistoryLimit;
   limit = std::min<int64_t>(limit, kMaxHistoryLimit);
@@ -71,7 +64,7 @@ MethodResult dialog_messages_get(MethodCall& call) {
     if (!chat) {
       // A private dialog with no message yet is empty, not forbidden.
       auto other = d.is_chat ? nullptr : call.services.users->find(d.id);
-      if (!other) throw ApiError(kNoAccess);
+      if (!other) throw ApiError(errors::kNoAccess);
       out["messages"] = Value::list();
       out["users"] = Value::map();
       out["files"] = Value::map();
@@ -115,10 +108,11 @@ MethodResult dialog_read(MethodCall& call) {
   if (!call.param("LAST_ID").is_null()) message_id = call.param("LAST_ID").to_int_or(0);
   const int64_t me = call.caller.user_id;
   Value out;
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     auto mine = membership(c, d, me);
     // "false when no new read mark can be set" (spec im.dialog.read).
-    if (!mine || !read_up_to(c, mine->chat, mine->member, std::max<int64_t>(message_id, 0))) {
+    if (!mine || !read_up_to(tx, mine->chat, mine->member, std::max<int64_t>(message_id, 0))) {
       out = Value(false);
       return;
     }
@@ -134,13 +128,14 @@ MethodResult dialog_read(MethodCall& call) {
 MethodResult dialog_unread(MethodCall& call) {
   // The message is checked before the dialog (im_rest.php dialogUnread).
   auto message_id = positive_id_param(call, {"MESSAGE_ID"});
-  if (!message_id) throw ApiError(kMessageIdEmpty);
+  if (!message_id) throw ApiError(errors::kMessageIdEmpty);
   const DialogRef d = require_dialog(call);
   const int64_t me = call.caller.user_id;
   bool done = false;
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     auto mine = membership(c, d, me);
-    done = mine && unread_from(c, mine->chat, me, *message_id);
+    done = mine && unread_from(tx, mine->chat, me, *message_id);
   });
   return Value(done);
 }
@@ -150,7 +145,7 @@ MethodResult dialog_get(MethodCall& call) {
   const int64_t me = call.caller.user_id;
   return call.services.store.read_with([&](Conn& c) {
     std::optional<Chat> chat = readable_chat(c, d, me);
-    if (!chat) throw ApiError(d.is_chat ? kNoAccess : kNoChat);
+    if (!chat) throw ApiError(d.is_chat ? errors::kNoAccess : errors::kNoChat);
     // The spec example prints "id" and "owner" as strings.
     return im_chat_object(c, *chat, ChatViewOptions{.string_ids = true, .viewer = me});
   });
@@ -201,7 +196,7 @@ MethodResult dialog_users_list(MethodCall& call) {
     } else if (!d.is_chat && call.services.users->find(d.id)) {
       ids = {me, d.id};
     } else {
-      throw ApiError(kNoAccess);
+      throw ApiError(errors::kNoAccess);
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -218,7 +213,7 @@ MethodResult dialog_users_list(MethodCall& call) {
       begin = std::min<size_t>(static_cast<size_t>(offset), users.size());
     }
     const size_t end = std::min(users.size(), begin + static_cast<size_t>(limit));
-    for (size_t i = begin; i < end; ++i) list.push_back(im_user_object(c, call.services, users[i]));
+    for (size_t i = begin; i < end; ++i) list.push_back(im_user_object(c, call.services.config, users[i]));
     result.result = std::move(list);
     if (!keyset) {
       result.total = static_cast<int64_t>(users.size());
@@ -232,29 +227,20 @@ MethodResult dialog_writing(MethodCall& call) {
   std::optional<DialogRef> d;
   if (call.param("DIALOG_ID").is_null() && !call.param("CHAT_ID").is_null()) {
     auto chat = positive_id_param(call, {"CHAT_ID"});
-    if (!chat) throw ApiError(kChatIdEmpty);
+    if (!chat) throw ApiError(errors::kChatIdEmptyImDialog);
     d = DialogRef{true, *chat};
   } else {
     d = dialog_param(call);
   }
-  if (!d) throw ApiError(kDialogIdEmpty);
-  const int64_t me = call.caller.user_id;
-  call.services.store.read([&](Conn& c) {
-    if (d->is_chat) {
-      auto chat = find_chat(c, d->id);
-      if (!chat || !find_member(c, chat->id, me)) throw ApiError(kWritingAccess);
-    } else {
-      auto u = call.services.users->find(d->id);
-      if (!u || !u->active) throw ApiError(kWritingAccess);
-    }
-  });
-  // The indicator is a live signal to the other side; nothing is stored.
+  if (!d) throw ApiError(errors::kDialogIdEmpty);
+  announce_typing(call, call.caller.user_id, *d);
   return Value(true);
 }
 
 MethodResult dialog_read_all(MethodCall& call) {
   const int64_t me = call.caller.user_id;
-  call.services.store.write([&](Conn& c) { read_everything(c, me); });
+  write_tx(call, [&](Tx& tx) {
+    read_everything(tx, me); });
   return Value(true);
 }
 

@@ -5,13 +5,14 @@
 #include <spdlog/spdlog.h>
 
 #include "api/common.hpp"
-#include "bots/bot_hooks.hpp"
+#include "core/error_catalog.hpp"
 #include "core/json.hpp"
 #include "im/chat.hpp"
 #include "im/dialog.hpp"
-#include "im/file.hpp"
-#include "im/file_blob.hpp"
+#include "disk/file.hpp"
+#include "store/file_blob.hpp"
 #include "im/message.hpp"
+#include "im/message_post.hpp"
 #include "users/user_cache.hpp"
 
 namespace imhub {
@@ -20,39 +21,32 @@ namespace {
 const std::string kDoc = "api-reference/chats/files/";
 
 // Descriptions: the spec example's text where it shows one, else the platform's (REF/SRC).
-constexpr ErrorSpec kChatIdEmpty{"CHAT_ID_EMPTY", "Chat ID can't be empty", 400};
-constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};
-constexpr ErrorSpec kAccessError{"ACCESS_ERROR", "You do not have access to the specified dialog", 403};
-constexpr ErrorSpec kFilesError{"FILES_ERROR", "List of files is not specified", 400};
-constexpr ErrorSpec kSaveError{"SAVE_ERROR", "Error during saving file to chat", 400};
-constexpr ErrorSpec kDeleteFileIdEmpty{"FILES_ERROR", "File ID can't be empty", 400};
-constexpr ErrorSpec kFileIdEmpty{"FILE_ID_EMPTY", "File ID can't be empty", 400};
-constexpr ErrorSpec kFileSaveError{"FILE_SAVE_ERROR", "File ID can't be saved", 400};
 
 // CHAT_ID, or DIALOG_ID ("chatN", or a user id for the private dialog, created when missing:
 // needs a write connection). Throws CHAT_ID_EMPTY / DIALOG_ID_EMPTY / ACCESS_ERROR.
-Chat chat_param(const MethodCall& call, Conn& c) {
+Chat chat_param(const MethodCall& call, Tx& tx) {
+  Conn& c = tx.conn;
   const int64_t me = call.caller.user_id;
   const Value& chat_id = call.param("CHAT_ID");
   const Value& dialog_id = call.param("DIALOG_ID");
   std::optional<Chat> chat;
   if (!chat_id.is_null() || dialog_id.is_null()) {
     auto id = chat_id.to_int();
-    if (!id || *id <= 0) throw ApiError(kChatIdEmpty);
+    if (!id || *id <= 0) throw ApiError(errors::kChatIdEmpty);
     chat = find_chat(c, *id);
   } else {
     auto ref = parse_dialog_id(dialog_id.to_string());
-    if (!ref) throw ApiError(kDialogIdEmpty);
+    if (!ref) throw ApiError(errors::kDialogIdEmpty);
     if (ref->is_chat) {
       chat = find_chat(c, ref->id);
     } else {
       auto peer = call.services.users->find(ref->id);
-      if (!peer || !peer->active) throw ApiError(kAccessError);
-      chat = ensure_private_chat(c, me, ref->id);
+      if (!peer || !peer->active) throw ApiError(errors::kNoAccess);
+      chat = ensure_private_chat(tx, me, ref->id);
     }
   }
   // Files belong to participants: reading an open chat is not enough to post or browse them.
-  if (!chat || !find_member(c, chat->id, me)) throw ApiError(kAccessError);
+  if (!chat || !find_member(c, chat->id, me)) throw ApiError(errors::kNoAccess);
   return *chat;
 }
 
@@ -85,8 +79,9 @@ int64_t file_id_param(const MethodCall& call) {
 }
 
 MethodResult folder_get(MethodCall& call) {
-  int64_t id = call.services.store.write_with([&](Conn& c) {
-    Chat chat = chat_param(call, c);
+  int64_t id = write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
+    Chat chat = chat_param(call, tx);
     return ensure_chat_folder(c, chat.id).id;
   });
   return Value::object({{"ID", id}});
@@ -103,15 +98,16 @@ MethodResult file_commit(MethodCall& call) {
   Services& s = call.services;
   const int64_t me = call.caller.user_id;
   // Checked in a write unit of its own: a private dialog named by DIALOG_ID may need creating.
-  Chat chat = s.store.write_with([&](Conn& c) { return chat_param(call, c); });
+  Chat chat = write_tx(call, [&](Tx& tx) {
+    return chat_param(call, tx); });
   auto ids = id_list_param(call, {"FILE_ID", "DISK_ID", "UPLOAD_ID"});
-  if (!ids) throw ApiError(kFilesError);
-  if (ids->empty()) throw ApiError(kSaveError);
+  if (!ids) throw ApiError(errors::kFilesError);
+  if (ids->empty()) throw ApiError(errors::kSaveError);
   std::vector<Publish> files;
   s.store.read([&](Conn& c) {
     for (int64_t id : *ids) {
       auto f = find_object(c, id);
-      if (!f || !f->is_file() || !can_read_object(c, *f, me)) throw ApiError(kSaveError);
+      if (!f || !f->is_file() || !can_read_object(c, *f, me)) throw ApiError(errors::kSaveError);
       files.push_back({*f, f->chat_id != chat.id});
     }
   });
@@ -126,12 +122,12 @@ MethodResult file_commit(MethodCall& call) {
   } catch (const std::exception& e) {
     spdlog::error("im.disk.file.commit: {}", e.what());
     drop_new_blobs();
-    throw ApiError(kSaveError);
+    throw ApiError(errors::kSaveError);
   }
   const std::string text = normalize_message_text(call.param("MESSAGE").to_string());
   try {
-    const BotEventCause cause = bot_event_cause(call.caller);
-    s.store.write([&](Conn& c) {
+    write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
       DiskObject folder = ensure_chat_folder(c, chat.id);
       Value file_ids = Value::list();
       for (Publish& p : files) {
@@ -143,17 +139,19 @@ MethodResult file_commit(MethodCall& call) {
           p.file.name = *free_name(c, folder.id, p.file.name, true);
           insert_file(c, p.file);
         } else if (!find_object(c, p.file.id)) {
-          throw ApiError(kSaveError);  // deleted meanwhile
+          throw ApiError(errors::kSaveError);  // deleted meanwhile
         }
         file_ids.push_back(p.file.id);
       }
       Value params = Value::map();
       params["FILE_ID"] = std::move(file_ids);
       const NewMessage added{chat.id, me, text, to_json(params), false};
-      const int64_t message_id = append_message(c, added);
-      for (const Publish& p : files) attach_file(c, p.file.id, chat.id, message_id);
-      // A file sent to a bot reaches it like any other message (ONIMBOTMESSAGEADD).
-      bots_on_message_added(c, cause, chat, message_id, added);
+      // The files belong to the message before anyone hears of it (a bot gets them with
+      // ONIMBOTMESSAGEADD like any other message).
+      post_message(tx, chat, added, false, [&](int64_t message_id) {
+        for (const Publish& p : files) attach_file(c, p.file.id, chat.id, message_id);
+      });
+      for (const Publish& p : files) tx.raise(FileCommitted{chat.id, p.file.id, me});
     });
   } catch (...) {
     drop_new_blobs();
@@ -166,17 +164,21 @@ MethodResult file_delete(MethodCall& call) {
   Services& s = call.services;
   const int64_t me = call.caller.user_id;
   auto chat_id = call.param("CHAT_ID").to_int();
-  if (!chat_id || *chat_id <= 0) throw ApiError(kChatIdEmpty);
+  if (!chat_id || *chat_id <= 0) throw ApiError(errors::kChatIdEmpty);
   const int64_t file_id = file_id_param(call);
-  if (file_id <= 0) throw ApiError(kDeleteFileIdEmpty);
+  if (file_id <= 0) throw ApiError(errors::kDeleteFileIdEmpty);
   // `false` for a chat the caller is not in or a file not in it; `true` for a participant,
   // though only the one who sent the file deletes it (reference page).
   std::string blob;
-  bool ok = s.store.write_with([&](Conn& c) {
+  bool ok = write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     if (!find_member(c, *chat_id, me)) return false;
     auto f = find_object(c, file_id);
     if (!f || !f->is_file() || f->chat_id != *chat_id) return false;
-    if (f->owner_id == me) blob = delete_file(c, *f);
+    if (f->owner_id == me) {
+      blob = delete_file(c, *f);
+      tx.raise(FileDeleted{*chat_id, file_id, me});
+    }
     return true;
   });
   if (!blob.empty()) BlobStore(s.data_dir).remove(blob);
@@ -187,24 +189,25 @@ MethodResult file_save(MethodCall& call) {
   Services& s = call.services;
   const int64_t me = call.caller.user_id;
   const int64_t file_id = file_id_param(call);
-  if (file_id <= 0) throw ApiError(kFileIdEmpty);
+  if (file_id <= 0) throw ApiError(errors::kFileIdEmpty);
   auto source = s.store.read_with([&](Conn& c) -> std::optional<DiskObject> {
     auto f = find_object(c, file_id);
     if (!f || !f->is_file() || !can_read_object(c, *f, me)) return std::nullopt;
     return f;
   });
-  if (!source) throw ApiError(kFileSaveError);
+  if (!source) throw ApiError(errors::kFileSaveError);
   BlobStore blobs(s.data_dir);
   DiskObject copy = *source;
   try {
     copy.blob = blobs.duplicate(source->blob);
   } catch (const std::exception& e) {
     spdlog::error("im.disk.file.save: {}", e.what());
-    throw ApiError(kFileSaveError);
+    throw ApiError(errors::kFileSaveError);
   }
   DiskObject folder;
   try {
-    s.store.write([&](Conn& c) {
+    write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
       folder = ensure_saved_folder(c, me);
       copy.parent_id = folder.id;
       copy.storage_id = folder.storage_id;

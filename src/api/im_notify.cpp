@@ -1,11 +1,12 @@
 // im.notify.* methods (scope `im`). Contract: spec 002 "Working with Notifications"; details from
 // reference/api-reference/chats/notifications/ and the platform's im_rest.php. Rules and SQL live
-// in im/notification.
+// in notify/notification.
 #include "api/common.hpp"
+#include "core/error_catalog.hpp"
 #include "core/json.hpp"
-#include "im/attach.hpp"
+#include "text/attach.hpp"
 #include "im/message.hpp"
-#include "im/notification.hpp"
+#include "notify/notification.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
 
@@ -15,22 +16,11 @@ namespace {
 const std::string kDoc = "api-reference/chats/notifications/";
 
 // Descriptions: the spec's example text where it prints one, else the reference's.
-constexpr ErrorSpec kWrongAuthType{"WRONG_AUTH_TYPE", "Access for this method not allowed by session authorization.",
-                                   403};
-constexpr ErrorSpec kPersonalUserIdEmpty{"USER_ID_EMPTY", "Recipient ID not specified", 400};
-constexpr ErrorSpec kSystemUserIdEmpty{"USER_ID_EMPTY", "Recipient is not specified", 400};
-constexpr ErrorSpec kMessageEmpty{"MESSAGE_EMPTY", "Message text is empty", 400};
-constexpr ErrorSpec kDeleteParamsError{"PARAMS_ERROR", "Error deleting notification", 400};
-constexpr ErrorSpec kClientIdMissing{"ACCESS_DENIED", "Access denied! Client ID not specified", 403};
-constexpr ErrorSpec kIdsError{"PARAMS_ERROR", "No IDS param or it is not an array", 400};
-constexpr ErrorSpec kIdError{"ID_ERROR", "Notification ID can't be empty", 400};
-constexpr ErrorSpec kAnswerTextError{"ANSWER_TEXT_ERROR", "ANSWER_TEXT can't be empty", 400};
-constexpr ErrorSpec kNotifyValueError{"NOTIFY_VALUE_ERROR", "Notification Value can't be empty", 400};
 
 // protocol.md "Decisions": ATTACH is limited to 30 KB of its JSON encoding.
 
 void refuse_session(const MethodCall& call) {
-  if (call.caller.kind == AuthKind::kSession) throw ApiError(kWrongAuthType);
+  if (call.caller.kind == AuthKind::kSession) throw ApiError(errors::kWrongAuthTypeImNotify);
 }
 
 // The application a tag belongs to: the OAuth application, or for a webhook the CLIENT_ID it
@@ -42,13 +32,7 @@ std::string tag_owner(const MethodCall& call) {
   return named.empty() ? std::string() : "custom" + named;
 }
 
-// The notification's params JSON holding ATTACH as given ("" when there is none).
-// TODO(lead): replace the checks below with the shared validator in src/im/attach.hpp once it
-// lands, so notifications accept exactly what messages accept.
-constexpr ErrorSpec kAttachError{"ATTACH_ERROR", "Attachment object validation error", 400};
-constexpr ErrorSpec kAttachOversize{"ATTACH_OVERSIZE", "Maximum allowed attachment size exceeded (30 Kb)", 400};
-
-// ATTACH through the shared validator (im/attach.hpp): the same forms, blocks, 30 KB limit and
+// ATTACH through the shared validator (text/attach.hpp): the same forms, blocks, 30 KB limit and
 // errors as on messages.
 std::string attach_params(const MethodCall& call) {
   const Value& given = call.param("ATTACH");
@@ -58,7 +42,7 @@ std::string attach_params(const MethodCall& call) {
     params["ATTACH"] = normalize_attach(given);
   } catch (const ApiError& e) {
     // The same rule with the notification pages' own descriptions.
-    throw ApiError(e.code() == "ATTACH_OVERSIZE" ? kAttachOversize : kAttachError);
+    throw ApiError(e.code() == "ATTACH_OVERSIZE" ? errors::kAttachOversize : errors::kAttachError);
   }
   return to_json(params);
 }
@@ -67,13 +51,13 @@ MethodResult notify_add(MethodCall& call, NotifyType type) {
   refuse_session(call);
   const Value& to = call.param("TO").is_null() ? call.param("USER_ID") : call.param("TO");
   const int64_t user_id = to.to_int_or(0);
-  if (user_id <= 0) throw ApiError(type == NotifyType::kSystem ? kSystemUserIdEmpty : kPersonalUserIdEmpty);
+  if (user_id <= 0) throw ApiError(type == NotifyType::kSystem ? errors::kSystemUserIdEmpty : errors::kPersonalUserIdEmpty);
   NewNotification n;
   n.user_id = user_id;
   n.type = type;
   n.author_id = type == NotifyType::kSystem ? 0 : call.caller.user_id;
   n.text = normalize_message_text(call.param("MESSAGE").to_string());
-  if (n.text.empty()) throw ApiError(kMessageEmpty);
+  if (n.text.empty()) throw ApiError(errors::kMessageEmptyImNotify);
   // spec: "When not specified, uses the field MESSAGE".
   n.text_out = normalize_message_text(call.param("MESSAGE_OUT").to_string());
   if (n.text_out.empty()) n.text_out = n.text;
@@ -84,7 +68,8 @@ MethodResult notify_add(MethodCall& call, NotifyType type) {
   n.params_json = attach_params(call);
   // "If the notification is not created, it may return false": nobody to deliver it to.
   if (!call.services.users->find(user_id)) return Value(false);
-  return Value(call.services.store.write_with([&](Conn& c) { return add_notification(c, n); }));
+  return Value(write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn; return add_notification(tx, n); }));
 }
 
 MethodResult personal_add(MethodCall& call) { return notify_add(call, NotifyType::kFromUser); }
@@ -104,20 +89,22 @@ MethodResult notify_delete(MethodCall& call) {
   const int64_t me = call.caller.user_id;
   if (const Value& id = call.param("ID"); !id.is_null()) {
     std::vector<int64_t> ids = ids_of(id);
-    return Value(call.services.store.write_with([&](Conn& c) { return delete_user_notifications(c, me, ids); }));
+    return Value(write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn; return delete_user_notifications(tx, me, ids); }));
   }
   // Tags belong to applications, which a browser session is not.
   refuse_session(call);
   const std::string tag = call.param("TAG").to_string();
   const std::string sub_tag = call.param("SUB_TAG").to_string();
-  if (tag.empty() && sub_tag.empty()) throw ApiError(kDeleteParamsError);
+  if (tag.empty() && sub_tag.empty()) throw ApiError(errors::kDeleteParamsError);
   const std::string owner = tag_owner(call);
-  if (owner.empty()) throw ApiError(kClientIdMissing);
-  call.services.store.write([&](Conn& c) {
+  if (owner.empty()) throw ApiError(errors::kClientIdMissing);
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     if (!tag.empty())
-      delete_notifications_by_tag(c, app_notify_tag(owner, tag));
+      delete_notifications_by_tag(tx, app_notify_tag(owner, tag));
     else
-      delete_notifications_by_sub_tag(c, app_notify_tag(owner, sub_tag));
+      delete_notifications_by_sub_tag(tx, app_notify_tag(owner, sub_tag));
   });
   return Value(true);
 }
@@ -135,20 +122,22 @@ MethodResult notify_read(MethodCall& call) {
   const bool read = action_reads(call);
   const bool and_later = call.param("ONLY_CURRENT").to_string() != "Y";
   const int64_t me = call.caller.user_id;
-  call.services.store.write([&](Conn& c) { set_notifications_read(c, me, id.to_int_or(0), read, and_later); });
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn; set_notifications_read(tx, me, id.to_int_or(0), read, and_later); });
   return Value(true);
 }
 
 MethodResult notify_read_list(MethodCall& call) {
   const Value& ids = call.param("IDS");
-  if (!ids.is_array()) throw ApiError(kIdsError);
+  if (!ids.is_array()) throw ApiError(errors::kIdsError);
   const bool read = action_reads(call);
   const int64_t me = call.caller.user_id;
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     for (const Value* v : ids.elements()) {
       const int64_t id = v->to_int_or(0);
       if (id <= 0) break;  // "processing stops at that element" (reference)
-      set_notifications_read(c, me, id, read, false);
+      set_notifications_read(tx, me, id, read, false);
     }
   });
   return Value(true);
@@ -158,7 +147,7 @@ MethodResult notify_read_list(MethodCall& call) {
 int64_t notify_id_param(const MethodCall& call) {
   const Value& id = call.param("ID");
   const int64_t value = id.is_null() ? call.param("NOTIFY_ID").to_int_or(0) : id.to_int_or(0);
-  if (value <= 0) throw ApiError(kIdError);
+  if (value <= 0) throw ApiError(errors::kIdError);
   return value;
 }
 
@@ -177,21 +166,23 @@ Value result_message(const std::optional<std::vector<std::string>>& messages) {
 MethodResult notify_confirm(MethodCall& call) {
   const int64_t id = notify_id_param(call);
   const Value& value = call.param("NOTIFY_VALUE");
-  if (!value.truthy()) throw ApiError(kNotifyValueError);
+  if (!value.truthy()) throw ApiError(errors::kNotifyValueError);
   const std::string chosen = value.to_string();
   const int64_t me = call.caller.user_id;
   return result_message(
-      call.services.store.write_with([&](Conn& c) { return confirm_notification(c, me, id, chosen); }));
+      write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn; return confirm_notification(tx, me, id, chosen); }));
 }
 
 MethodResult notify_answer(MethodCall& call) {
   const int64_t id = notify_id_param(call);
   const Value& text = call.param("ANSWER_TEXT");
-  if (!text.truthy()) throw ApiError(kAnswerTextError);
+  if (!text.truthy()) throw ApiError(errors::kAnswerTextError);
   const std::string answer = text.to_string();
   const int64_t me = call.caller.user_id;
   return result_message(
-      call.services.store.write_with([&](Conn& c) { return answer_notification(c, me, id, answer); }));
+      write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn; return answer_notification(tx, me, id, answer); }));
 }
 
 }  // namespace

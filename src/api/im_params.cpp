@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/error_catalog.hpp"
 #include "core/json.hpp"
 #include "users/user_cache.hpp"
 

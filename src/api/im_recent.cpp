@@ -4,12 +4,13 @@
 #include "api/common.hpp"
 #include "api/im_common.hpp"
 #include "core/clock.hpp"
-#include "im/chat_view.hpp"
-#include "im/im_user.hpp"
-#include "im/notification.hpp"
+#include "core/error_catalog.hpp"
+#include "views/chat_view.hpp"
+#include "views/im_user.hpp"
+#include "notify/notification.hpp"
 #include "im/read_state.hpp"
 #include "im/recent.hpp"
-#include "im/text_clean.hpp"
+#include "text/text_clean.hpp"
 #include "users/user_cache.hpp"
 
 namespace imhub {
@@ -17,8 +18,6 @@ namespace {
 
 const std::string kDoc = "api-reference/chats/";
 
-constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};
-constexpr ErrorSpec kPinAccess{"ACCESS_ERROR", "You don't have permission to pin this chat", 400};
 
 constexpr int64_t kRecentListDefault = 50;
 constexpr int64_t kRecentListMax = 200;
@@ -64,7 +63,7 @@ Value message_preview(const RecentEntry& e, const ItemStyle& style, UserCache& u
 Value recent_user(Conn& c, const MethodCall& call, int64_t id, const ItemStyle& style) {
   auto u = call.services.users->find(id);
   if (!u) return Value::object({{"id", id_of(id, style.string_ids)}});
-  Value v = im_user_object(c, call.services, *u);
+  Value v = im_user_object(c, call.services.config, *u);
   if (style.string_ids) v["id"] = std::to_string(id);
   return v;
 }
@@ -164,7 +163,7 @@ MethodResult recent_list(MethodCall& call) {
 
 DialogRef require_dialog(const MethodCall& call) {
   auto d = parse_dialog_id(call.param("DIALOG_ID").to_string());
-  if (!d) throw ApiError(kDialogIdEmpty);
+  if (!d) throw ApiError(errors::kDialogIdEmpty);
   return *d;
 }
 
@@ -179,11 +178,11 @@ MethodResult recent_pin(MethodCall& call) {
   const DialogRef d = require_dialog(call);
   const bool pin = flag_param(call, "PIN", "ACTION");
   const int64_t me = call.caller.user_id;
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     auto mine = membership(c, d, me);
-    if (!mine) throw ApiError(kPinAccess);
-    c.exec("UPDATE chat_members SET pinned = $3 WHERE chat_id = $1 AND user_id = $2",
-           {mine->chat.id, me, int64_t{pin ? 1 : 0}});
+    if (!mine) throw ApiError(errors::kPinAccess);
+    pin_recent(tx, mine->chat.id, me, pin);
   });
   return Value(true);
 }
@@ -191,11 +190,9 @@ MethodResult recent_pin(MethodCall& call) {
 MethodResult recent_hide(MethodCall& call) {
   const DialogRef d = require_dialog(call);
   const int64_t me = call.caller.user_id;
-  call.services.store.write([&](Conn& c) {
-    auto mine = membership(c, d, me);
-    if (!mine) return;
-    c.exec("UPDATE chat_members SET hidden_at_seq = $3, pinned = 0 WHERE chat_id = $1 AND user_id = $2",
-           {mine->chat.id, me, mine->chat.last_seq});
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
+    if (auto mine = membership(c, d, me)) hide_recent(tx, mine->chat, me);
   });
   return Value(true);
 }
@@ -205,17 +202,12 @@ MethodResult recent_unread(MethodCall& call) {
   const bool mark = flag_param(call, "UNREAD", "ACTION");
   const int64_t me = call.caller.user_id;
   bool found = false;
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     auto mine = membership(c, d, me);
     if (!mine) return;
     found = true;
-    // "N — remove the flag and mark the dialog as read" (reference im-recent-unread.md).
-    if (!mark) {
-      read_up_to(c, mine->chat, mine->member, 0);
-      c.exec("UPDATE chat_members SET marked_unread = 0 WHERE chat_id = $1 AND user_id = $2", {mine->chat.id, me});
-    } else {
-      c.exec("UPDATE chat_members SET marked_unread = 1 WHERE chat_id = $1 AND user_id = $2", {mine->chat.id, me});
-    }
+    mark_recent_unread(tx, mine->chat, mine->member, mark);
   });
   return Value(found);
 }

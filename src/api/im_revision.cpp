@@ -2,7 +2,7 @@
 // Decisions): clients feature-gate on `rest`, so imhub advertises the revision of what it has,
 // not the newest one it knows of.
 #include "api/common.hpp"
-#include "rest/spec_methods.hpp"
+#include "api/spec_methods.hpp"
 
 namespace imhub {
 namespace {

@@ -3,11 +3,12 @@
 // Matching rules live in im/search.
 #include "api/common.hpp"
 #include "api/im_params.hpp"
+#include "core/error_catalog.hpp"
 #include "core/text_fold.hpp"
-#include "im/chat_view.hpp"
+#include "views/chat_view.hpp"
 #include "im/department_view.hpp"
 #include "im/dialog.hpp"
-#include "im/im_user.hpp"
+#include "views/im_user.hpp"
 #include "im/search.hpp"
 #include "im/user_visibility.hpp"
 
@@ -16,13 +17,11 @@ namespace {
 
 const std::string kDoc = "api-reference/chats/search/";
 
-constexpr ErrorSpec kFindShort{"FIND_SHORT", "Too short a search phrase.", 400};
-constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};
 
 // The folded words of the phrase; FIND_SHORT under three characters (spec 002).
 std::vector<std::string> phrase_words(const Value& find) {
   const std::string text(trim(find.is_scalar() ? find.to_string() : std::string()));
-  if (utf8_length(text) < kMinFindLength) throw ApiError(kFindShort);
+  if (utf8_length(text) < kMinFindLength) throw ApiError(errors::kFindShort);
   return fold_words(text);
 }
 
@@ -38,7 +37,7 @@ MethodResult search_user_list(MethodCall& call) {
     // Keyed by user id; nothing found is an empty array (reference im-search-user-list.md).
     Value out = Value::map();
     for (int64_t id : page_of(search_users(c, *me, words, business), page, r))
-      if (auto u = find_user(c, id)) out[std::to_string(id)] = im_user_object(c, call.services, *u, opt);
+      if (auto u = find_user(c, id)) out[std::to_string(id)] = im_user_object(c, call.services.config, *u, opt);
     r.result = std::move(out);
   });
   return r;
@@ -77,7 +76,7 @@ MethodResult search_department_list(MethodCall& call) {
       Value v = im_department_object(tree, d);
       if (user_data) {
         auto head = d.head ? find_user(c, *d.head) : std::nullopt;
-        v["manager_user_data"] = head ? im_user_object(c, call.services, *head) : Value();
+        v["manager_user_data"] = head ? im_user_object(c, call.services.config, *head) : Value();
       }
       out.push_back(std::move(v));
     }
@@ -90,7 +89,7 @@ MethodResult search_department_list(MethodCall& call) {
 DialogRef dialog_param(const MethodCall& call) {
   const Value& p = call.param("DIALOG_ID");
   auto ref = p.is_scalar() ? parse_dialog_id(p.to_string()) : std::nullopt;
-  if (!ref) throw ApiError(kDialogIdEmpty);
+  if (!ref) throw ApiError(errors::kDialogIdEmpty);
   return *ref;
 }
 
@@ -110,9 +109,9 @@ Value last_item(Conn& c, const Services& s, const User& me, const DialogRef& ref
     if (!u) return Value();
     v["id"] = u->id;
     v["type"] = "user";
-    v["avatar"] = Value::object({{"url", avatar_url(s, u->personal_photo)}, {"color", user_color_hex(u->id)}});
+    v["avatar"] = Value::object({{"url", avatar_url(s.config, u->personal_photo)}, {"color", user_color_hex(u->id)}});
     v["title"] = u->full_name();
-    v["user"] = im_user_object(c, s, *u);
+    v["user"] = im_user_object(c, s.config, *u);
     return v;
   }
   auto chat = find_chat(c, ref.id);
@@ -149,7 +148,8 @@ MethodResult search_last_get(MethodCall& call) {
 MethodResult search_last_add_method(MethodCall& call) {
   auto me = caller_user(call);
   const DialogRef ref = dialog_param(call);
-  return Value(call.services.store.write_with([&](Conn& c) {
+  return Value(write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     if (ref.is_chat) {
       auto chat = find_chat(c, ref.id);
       if (!chat || !can_read(c, *chat, me->id)) return false;
@@ -164,7 +164,8 @@ MethodResult search_last_add_method(MethodCall& call) {
 MethodResult search_last_delete_method(MethodCall& call) {
   const int64_t me = caller_user(call)->id;
   const DialogRef ref = dialog_param(call);
-  return Value(call.services.store.write_with([&](Conn& c) { return search_last_delete(c, me, canonical(ref)); }));
+  return Value(write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn; return search_last_delete(c, me, canonical(ref)); }));
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 // im.user.* methods (scope `im`): messenger user objects and the caller's presence. Contract:
-// spec 002 ("Users"), reference api-reference/chats/users/. The object lives in im/im_user,
+// spec 002 ("Users"), reference api-reference/chats/users/. The object lives in views/im_user,
 // presence in im/presence.
 #include <algorithm>
 
 #include "api/common.hpp"
 #include "api/im_params.hpp"
 #include "core/clock.hpp"
-#include "im/im_user.hpp"
+#include "core/error_catalog.hpp"
+#include "views/im_user.hpp"
 #include "im/presence.hpp"
 #include "im/user_visibility.hpp"
 #include "users/user_cache.hpp"
@@ -22,12 +23,6 @@ namespace {
 const std::string kDoc = "api-reference/chats/users/";
 
 // Descriptions: the spec's example text where it prints one, else the reference's.
-constexpr ErrorSpec kIdEmpty{"ID_EMPTY", "User ID can't be empty", 400};
-constexpr ErrorSpec kUserNotExists{"USER_NOT_EXISTS", "User does not exist", 400};
-constexpr ErrorSpec kAccessDenied{"ACCESS_DENIED", "You can request only users who are part of your extranet group",
-                                  403};
-constexpr ErrorSpec kInvalidFormat{"INVALID_FORMAT", "A wrong format for the ID field is passed", 400};
-constexpr ErrorSpec kStatusError{"STATUS_ERROR", "Status is not available", 400};
 
 ImUserOptions user_options(const MethodCall& call) {
   ImUserOptions opt;
@@ -40,14 +35,14 @@ MethodResult user_get(MethodCall& call) {
   int64_t id = viewer->id;
   if (const Value& p = call.param("ID"); !p.is_null()) {
     id = p.is_scalar() ? p.to_int_or(0) : 0;
-    if (id <= 0) throw ApiError(kIdEmpty);
+    if (id <= 0) throw ApiError(errors::kIdEmptyImUser);
   }
   auto user = call.services.users->find(id);
-  if (!user) throw ApiError(kUserNotExists);
+  if (!user) throw ApiError(errors::kUserNotExists);
   const ImUserOptions opt = user_options(call);
   return call.services.store.read_with([&](Conn& c) {
-    if (!can_see_user(c, *viewer, id)) throw ApiError(kAccessDenied);
-    return im_user_object(c, call.services, *user, opt);
+    if (!can_see_user(c, *viewer, id)) throw ApiError(errors::kAccessDeniedImUser);
+    return im_user_object(c, call.services.config, *user, opt);
   });
 }
 
@@ -55,7 +50,7 @@ MethodResult user_get(MethodCall& call) {
 MethodResult user_list_get(MethodCall& call) {
   auto viewer = caller_user(call);
   auto ids = id_list_param(call.param("ID"));
-  if (!ids || ids->empty()) throw ApiError(kInvalidFormat);
+  if (!ids || ids->empty()) throw ApiError(errors::kInvalidFormat);
   const bool as_list = iequals(call.param("RESULT_TYPE").to_string(), "array");
   const ImUserOptions opt = user_options(call);
   std::vector<std::shared_ptr<const User>> users;
@@ -70,7 +65,7 @@ MethodResult user_list_get(MethodCall& call) {
         if (!as_list) out[std::to_string(id)] = Value();
         continue;
       }
-      Value u = im_user_object(c, call.services, *users[i], opt);
+      Value u = im_user_object(c, call.services.config, *users[i], opt);
       if (as_list)
         out.push_back(std::move(u));
       else
@@ -89,10 +84,11 @@ MethodResult status_set(MethodCall& call) {
   const int64_t me = caller_user(call)->id;
   const Value& p = call.param("STATUS");
   const std::string status = p.is_scalar() ? p.to_string() : "";
-  if (!is_valid_status(status)) throw ApiError(kStatusError);
+  if (!is_valid_status(status)) throw ApiError(errors::kStatusError);
   // Choosing a status is itself activity.
-  call.services.store.write([&](Conn& c) {
-    save_status(c, me, status);
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
+    save_status(tx, me, status);
     save_activity(c, me, now_unix_seconds());
   });
   return Value(true);
@@ -105,15 +101,17 @@ MethodResult idle_start(MethodCall& call) {
   int64_t ago = p.is_null() || (p.is_string() && p.get_string().empty()) ? 10 : p.to_int_or(1);
   ago = std::max<int64_t>(ago, 1);
   const int64_t since = now_unix_seconds() - ago * 60;
-  call.services.store.write([&](Conn& c) { save_idle(c, me, since); });
+  write_tx(call, [&](Tx& tx) {
+    save_idle(tx, me, since); });
   return Value(true);
 }
 
 MethodResult idle_end(MethodCall& call) {
   const int64_t me = caller_user(call)->id;
   // The user is back: that is activity too.
-  call.services.store.write([&](Conn& c) {
-    save_idle(c, me, std::nullopt);
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
+    save_idle(tx, me, std::nullopt);
     save_activity(c, me, now_unix_seconds());
   });
   return Value(true);
@@ -126,16 +124,13 @@ MethodResult business_list(MethodCall& call) {
   const bool user_data = call.param("USER_DATA").is_yes();
   MethodResult r;
   call.services.store.read([&](Conn& c) {
-    std::vector<int64_t> all;
-    for (const Row& row : c.query("SELECT id FROM users WHERE active = 1 AND user_type = 'employee' AND "
-                                  "external_auth_id NOT IN ('bot', 'imconnector', 'email', 'replica') ORDER BY id"))
-      all.push_back(row.i64(0));
+    const std::vector<int64_t> all = active_employee_ids(c);
     Value list = Value::list();
     for (int64_t id : page_of(all, page, r)) {
       if (!user_data) {
         list.push_back(id);
       } else if (auto u = find_user(c, id)) {
-        list.push_back(im_user_object(c, call.services, *u));
+        list.push_back(im_user_object(c, call.services.config, *u));
       }
     }
     r.result = std::move(list);

@@ -6,10 +6,11 @@
 
 #include "api/common.hpp"
 #include "api/im_common.hpp"
-#include "bots/bot_access.hpp"
+#include "api/bot_access.hpp"
 #include "bots/chat_app.hpp"
 #include "bots/chat_app_launch.hpp"
 #include "core/crypto.hpp"
+#include "core/error_catalog.hpp"
 #include "im/chat_avatar.hpp"
 #include "im/message.hpp"
 #include "users/user.hpp"
@@ -20,20 +21,7 @@ namespace {
 
 const std::string kDoc = "api-reference/chats/outdated/create-app/";
 
-constexpr ErrorSpec kCodeMissing{"CODE_ERROR", "App code isn't specified", 400};
-constexpr ErrorSpec kIframeHttps{"IFRAME_HTTPS", "Iframe params must be HTTPS site", 400};
-constexpr ErrorSpec kHashEmpty{"HASH_ERROR", "Hash can't be empty", 400};
-constexpr ErrorSpec kNoKind{"PARAMS_ERROR", "Iframe or JS method isn't specified", 400};
-constexpr ErrorSpec kBadContext{"PARAMS_ERROR", "Context must be ALL, USER, CHAT, BOT, LINES or CALL (with -admin)",
-                                400};
-constexpr ErrorSpec kLangEmpty{"LANG_ERROR", "Lang set can't be empty", 400};
-constexpr ErrorSpec kAppNotFound{"CHAT_APP_ID_ERROR", "App not found", 400};
-constexpr ErrorSpec kAppOfOtherApp{"APP_ID_ERROR", "App was installed by another rest application", 400};
 // im.app.launch.
-constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};
-constexpr ErrorSpec kNoDialogAccess{"ACCESS_ERROR", "You do not have access to the specified dialog", 403};
-constexpr ErrorSpec kNotHere{"ACCESS_ERROR", "The app is not available in this dialog", 403};
-constexpr ErrorSpec kNoButton{"MESSAGE_ID_ERROR", "The message has no button or menu item of this app", 400};
 
 bool given(const Value& v) { return v.is_array() ? v.size() > 0 : v.truthy(); }
 bool yes(const Value& v) { return v.to_string() == "Y"; }
@@ -53,13 +41,13 @@ std::optional<std::pair<std::string, std::string>> js_command(const Field& field
 
 std::string checked_iframe(const MethodCall& call, const Value& v) {
   std::string url = v.to_string();
-  if (!iframe_url_ok(url, call.services.config.chat_apps_allow_http_iframe)) throw ApiError(kIframeHttps);
+  if (!iframe_url_ok(url, call.services.config.chat_apps_allow_http_iframe)) throw ApiError(errors::kIframeHttps);
   return url;
 }
 
 std::string checked_context(const Value& v) {
   auto context = normalize_app_context(v.to_string());
-  if (!context) throw ApiError(kBadContext);
+  if (!context) throw ApiError(errors::kBadContext);
   return *context;
 }
 
@@ -73,8 +61,8 @@ std::string stored_icon(const MethodCall& call, const Value& v) {
 
 ChatApp owned_app(Conn& c, const std::string& owner, const Value& id) {
   auto app = find_chat_app(c, id.to_int_or(0));
-  if (!app) throw ApiError(kAppNotFound);
-  if (app->owner != owner) throw ApiError(kAppOfOtherApp);
+  if (!app) throw ApiError(errors::kAppNotFound);
+  if (app->owner != owner) throw ApiError(errors::kAppOfOtherApp);
   return *app;
 }
 
@@ -84,7 +72,7 @@ MethodResult app_register(MethodCall& call) {
   ChatApp app;
   app.owner = owner;
   app.code = std::string(trim(call.param("CODE").to_string()));
-  if (!call.param("CODE").is_scalar() || app.code.empty()) throw ApiError(kCodeMissing);
+  if (!call.param("CODE").is_scalar() || app.code.empty()) throw ApiError(errors::kCodeMissing);
   if (auto js = js_command(field)) {
     app.js_method = js->first;
     app.js_param = js->second;
@@ -96,26 +84,27 @@ MethodResult app_register(MethodCall& call) {
       app.iframe_height =
           static_cast<int>(std::max<int64_t>(call.param("IFRAME_HEIGHT").to_int_or(0), kMinIframeHeight));
     app.iframe_popup = yes(call.param("IFRAME_POPUP"));
-    if (!given(call.param("HASH"))) throw ApiError(kHashEmpty);
+    if (!given(call.param("HASH"))) throw ApiError(errors::kHashEmpty);
     app.hash = call.param("HASH").to_string().substr(0, kChatAppHashChars);
   } else {
-    throw ApiError(kNoKind);
+    throw ApiError(errors::kNoKind);
   }
   app.context = given(call.param("CONTEXT")) ? checked_context(call.param("CONTEXT")) : "all";
   app.hidden = yes(call.param("HIDDEN"));
   app.extranet_support = yes(call.param("EXTRANET_SUPPORT"));
   app.livechat_support = yes(call.param("LIVECHAT_SUPPORT"));
   // BOT_ID is required here: no first-bot default (im_rest.php appRegister).
-  if (call.param("BOT_ID").to_int_or(0) <= 0) throw ApiError(kBotNotFound);
+  if (call.param("BOT_ID").to_int_or(0) <= 0) throw ApiError(errors::kBotNotFound);
   app.bot_id = call.services.store.read_with([&](Conn& c) { return acting_bot(c, call).id; });
-  if (!given(call.param("LANG"))) throw ApiError(kLangEmpty);
+  if (!given(call.param("LANG"))) throw ApiError(errors::kLangEmpty);
   app.lang = normalize_app_lang(call.param("LANG"));
   // Registering a bot's code again returns the first id (Bitrix\Im\App::register).
   if (auto existing =
           call.services.store.read_with([&](Conn& c) { return find_bot_chat_app(c, app.bot_id, app.code); }))
     return Value(existing->id);
   app.icon = stored_icon(call, call.param("ICON_FILE"));
-  return call.services.store.write_with([&](Conn& w) {
+  return write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     if (auto raced = find_bot_chat_app(w, app.bot_id, app.code)) return Value(raced->id);
     return Value(insert_chat_app(w, app));
   });
@@ -123,7 +112,8 @@ MethodResult app_register(MethodCall& call) {
 
 MethodResult app_unregister(MethodCall& call) {
   const std::string owner = caller_bot_owner(call);
-  call.services.store.write([&](Conn& w) { delete_chat_app(w, owned_app(w, owner, call.param("APP_ID")).id); });
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn; delete_chat_app(w, owned_app(w, owner, call.param("APP_ID")).id); });
   return Value(true);
 }
 
@@ -145,7 +135,8 @@ MethodResult app_update(MethodCall& call) {
     std::string url = stored_icon(call, field("ICON_FILE"));
     if (!url.empty()) icon = url;
   }
-  call.services.store.write([&](Conn& w) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     ChatApp app = owned_app(w, owner, call.param("APP_ID"));
     if (context) app.context = *context;
     if (hash) app.hash = *hash;
@@ -206,14 +197,14 @@ Dialog open_dialog(Conn& c, const MethodCall& call, const DialogRef& d, int64_t 
   Dialog out;
   if (d.is_chat) {
     out.chat = readable_chat(c, d, me);
-    if (!out.chat) throw ApiError(kNoDialogAccess);
+    if (!out.chat) throw ApiError(errors::kNoAccess);
     const std::string& entity = out.chat->entity_type;
     out.context = entity == "LINES" ? "lines" : entity == "CALL" ? "call" : "chat";
     out.has_bot = find_member(c, out.chat->id, bot_id).has_value();
     return out;
   }
   auto other = call.services.users->find(d.id);
-  if (!other || !other->active) throw ApiError(kNoDialogAccess);
+  if (!other || !other->active) throw ApiError(errors::kNoAccess);
   out.chat = find_private_chat(c, me, d.id);
   out.has_bot = d.id == bot_id;
   out.context = find_bot(c, d.id) ? "bot" : "user";
@@ -237,9 +228,9 @@ bool fits_context(const ChatApp& app, const Dialog& dialog, bool admin) {
 MethodResult app_launch(MethodCall& call) {
   auto app =
       call.services.store.read_with([&](Conn& c) { return find_chat_app(c, call.param("APP_ID").to_int_or(0)); });
-  if (!app) throw ApiError(kAppNotFound);
+  if (!app) throw ApiError(errors::kAppNotFound);
   auto d = parse_dialog_id(call.param("DIALOG_ID").to_string());
-  if (!d) throw ApiError(kDialogIdEmpty);
+  if (!d) throw ApiError(errors::kDialogIdEmpty);
   const int64_t message_id = call.param("MESSAGE_ID").to_int_or(0);
   LaunchContext ctx;
   call.services.store.read([&](Conn& c) {
@@ -250,11 +241,11 @@ MethodResult app_launch(MethodCall& call) {
       auto m = find_message(c, message_id);
       auto params = m && !m->deleted && dialog.chat && m->chat_id == dialog.chat->id ? button_params_of(*m, app->id)
                                                                                      : std::nullopt;
-      if (!params) throw ApiError(kNoButton);
+      if (!params) throw ApiError(errors::kNoButton);
       ctx.message_id = message_id;
       ctx.button_params = *params;
     } else if (app->hidden || !fits_context(*app, dialog, call.caller.is_admin)) {
-      throw ApiError(kNotHere);
+      throw ApiError(errors::kNotHere);
     }
     if (auto bot = find_bot(c, app->bot_id)) ctx.bot_code = bot->code;
     ctx.dialog_context = dialog.context;

@@ -4,8 +4,9 @@
 
 #include "api/common.hpp"
 #include "apps/handler_url.hpp"
-#include "bots/bot_access.hpp"
+#include "api/bot_access.hpp"
 #include "bots/bot_registry.hpp"
+#include "core/error_catalog.hpp"
 #include "im/chat.hpp"
 #include "im/chat_avatar.hpp"
 #include "users/user.hpp"
@@ -16,13 +17,6 @@ namespace {
 
 const std::string kDoc = "api-reference/chat-bots/outdated/";
 
-constexpr ErrorSpec kCodeError{"CODE_ERROR", "Bot code isn't specified", 400};
-constexpr ErrorSpec kNameError{"NAME_ERROR", "Bot name isn't specified", 400};
-constexpr ErrorSpec kCantCreate{"WRONG_REQUEST", "Bot can't be created", 400};
-constexpr ErrorSpec kCantDelete{"WRONG_REQUEST", "Bot can't be deleted", 400};
-constexpr ErrorSpec kCantUpdate{"WRONG_REQUEST", "Bot can't be updated", 400};
-constexpr ErrorSpec kUpdateEmpty{"WRONG_REQUEST", "Update fields can't be empty", 400};
-constexpr ErrorSpec kMaxCount{"MAX_COUNT_ERROR", "", 400};
 constexpr std::string_view kWrongHandler = "Wrong handler URL";
 
 // The five handler parameters: their error code, and the text when a required one is missing.
@@ -117,7 +111,7 @@ MethodResult bot_register(MethodCall& call) {
   const std::string client_id = webhook_client_id(call);
   BotHandlers handlers = read_handlers(call.params, client_id, true);
   const std::string code = text_of(call.param("CODE"));
-  if (code.empty()) throw ApiError(kCodeError);
+  if (code.empty()) throw ApiError(errors::kCodeError);
   BotRegistration r;
   r.code = code;
   const std::string type = call.param("TYPE").to_string();
@@ -132,16 +126,17 @@ MethodResult bot_register(MethodCall& call) {
   const Value& props = call.param("PROPERTIES");
   auto name = given_text(props, "NAME");
   auto last_name = given_text(props, "LAST_NAME");
-  if ((!name || name->empty()) && (!last_name || last_name->empty())) throw ApiError(kNameError);
+  if ((!name || name->empty()) && (!last_name || last_name->empty())) throw ApiError(errors::kNameError);
   r.profile = read_profile(call, props);
   r.app_id = call.caller.kind == AuthKind::kOAuth ? call.caller.app_id : 0;
   r.owner = owner;
   const int max_bots = call.services.config.bots_max_per_app;
-  RegisterResult result = call.services.store.write_with([&](Conn& w) { return register_bot(w, r, max_bots); });
+  RegisterResult result = write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn; return register_bot(w, r, max_bots); });
   if (result.status == RegisterStatus::kLimitReached)
-    throw ApiError(kMaxCount,
+    throw ApiError(errors::kMaxCount,
                    "Has reached the maximum number of bots for application (max: " + std::to_string(max_bots) + ")");
-  if (result.bot_id <= 0) throw ApiError(kCantCreate);
+  if (result.bot_id <= 0) throw ApiError(errors::kCantCreate);
   return Value(result.bot_id);
 }
 
@@ -150,17 +145,18 @@ MethodResult bot_register(MethodCall& call) {
 Bot owned_bot(Conn& c, const std::string& owner, const MethodCall& call) {
   const int64_t bot_id = call.param("BOT_ID").to_int_or(0);
   auto bot = bot_id > 0 ? find_bot(c, bot_id) : std::nullopt;
-  if (!bot) throw ApiError(kBotNotFound);
-  if (bot->owner != owner) throw ApiError(kBotOfOtherApp);
+  if (!bot) throw ApiError(errors::kBotNotFound);
+  if (bot->owner != owner) throw ApiError(errors::kBotOfOtherApp);
   return *bot;
 }
 
 MethodResult bot_unregister(MethodCall& call) {
   const std::string owner = caller_bot_owner(call);
-  const BotEventCause cause = bot_event_cause(call.caller);
-  call.services.store.write([&](Conn& w) {
+  const Cause cause = event_cause(call.caller);
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     const Bot bot = owned_bot(w, owner, call);
-    if (!unregister_bot(w, bot, cause)) throw ApiError(kCantDelete);
+    if (!unregister_bot(w, bot, cause)) throw ApiError(errors::kCantDeleteImbotBot);
   });
   return Value(true);
 }
@@ -183,22 +179,23 @@ MethodResult bot_update(MethodCall& call) {
   const Value& props = field(fields, "PROPERTIES");
   auto name = given_text(props, "NAME");
   auto last_name = given_text(props, "LAST_NAME");
-  if (name && name->empty() && last_name && last_name->empty()) throw ApiError(kNameError);
+  if (name && name->empty() && last_name && last_name->empty()) throw ApiError(errors::kNameError);
   u.profile = read_profile(call, props);
   if (u.profile.name && u.profile.name->empty()) u.profile.name.reset();  // an empty NAME is ignored
   const BotProfile& p = u.profile;
   const bool profile_given =
       p.name || p.last_name || p.email || p.birthday || p.work_position || p.www || p.gender || p.color || p.photo_url;
-  if (!u.code && !u.type && !u.openline && !profile_given && !any_handler(u.handlers)) throw ApiError(kUpdateEmpty);
-  call.services.store.write([&](Conn& w) {
+  if (!u.code && !u.type && !u.openline && !profile_given && !any_handler(u.handlers)) throw ApiError(errors::kUpdateEmpty);
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     const Bot bot = owned_bot(w, owner, call);
-    if (!update_bot(w, bot, u)) throw ApiError(kCantUpdate);
+    if (!update_bot(w, bot, u)) throw ApiError(errors::kCantUpdate);
   });
   return Value(true);
 }
 
 MethodResult bot_list(MethodCall& call) {
-  if (call.caller.kind == AuthKind::kSession) throw ApiError(kSessionAuthRefused);
+  if (call.caller.kind == AuthKind::kSession) throw ApiError(errors::kWrongAuthTypeImNotify);
   Value out = Value::map();
   call.services.store.read([&](Conn& c) {
     for (const Bot& b : all_bots(c)) {

@@ -1,13 +1,14 @@
 // imbot.chat.*, imbot.dialog.get and imbot.sendTyping (scope `imbot`): the im.chat.* methods
 // with the bot as the actor (protocol.md §9.7, im_rest.php: the same handlers, the user id
 // swapped for getBotId()). BOT_ID names the bot; without it the calling application's first bot
-// acts (bots/bot_access.hpp). Contract: spec 002 "Working with Chats"; reference
+// acts (api/bot_access.hpp). Contract: spec 002 "Working with Chats"; reference
 // chat-bots/outdated/chats/.
 #include "api/common.hpp"
 #include "api/im_common.hpp"
-#include "bots/bot_access.hpp"
-#include "im/chat_actions.hpp"
-#include "im/chat_view.hpp"
+#include "api/bot_access.hpp"
+#include "core/error_catalog.hpp"
+#include "api/chat_actions.hpp"
+#include "views/chat_view.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
 
@@ -16,10 +17,6 @@ namespace {
 
 const std::string kDoc = "api-reference/chat-bots/outdated/chats/";
 
-constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};
-constexpr ErrorSpec kNoDialogAccess{"ACCESS_ERROR", "You do not have access to the specified dialog", 403};
-constexpr ErrorSpec kNoChatAccess{"ACCESS_ERROR", "You don't have access to this chat", 400};
-constexpr ErrorSpec kTypingAccess{"ACCESS_ERROR", "User doesn't have access permission to this chat", 403};
 
 int64_t bot_id_of(const MethodCall& call) {
   return call.services.store.read_with([&](Conn& c) { return acting_bot(c, call).id; });
@@ -43,13 +40,13 @@ int64_t viewer_of(const MethodCall& call) {
 }
 
 MethodResult dialog_get(MethodCall& call) {
-  if (call.caller.kind == AuthKind::kSession) throw ApiError(kSessionAuthRefused);
+  if (call.caller.kind == AuthKind::kSession) throw ApiError(errors::kWrongAuthTypeImNotify);
   auto d = dialog_param(call);
-  if (!d) throw ApiError(kDialogIdEmpty);
+  if (!d) throw ApiError(errors::kDialogIdEmpty);
   const int64_t viewer = viewer_of(call);
   return call.services.store.read_with([&](Conn& c) {
     std::optional<Chat> chat = readable_chat(c, *d, viewer);
-    if (!chat) throw ApiError(d->is_chat ? kNoDialogAccess : kNoChatAccess);
+    if (!chat) throw ApiError(d->is_chat ? errors::kNoAccess : errors::kNoChat);
     Value v = im_chat_object(c, *chat, ChatViewOptions{.string_ids = true, .viewer = viewer});
     v["dialog_id"] = dialog_id_of(c, *chat, viewer);
     return v;
@@ -57,7 +54,7 @@ MethodResult dialog_get(MethodCall& call) {
 }
 
 MethodResult chat_get(MethodCall& call) {
-  if (call.caller.kind == AuthKind::kSession) throw ApiError(kSessionAuthRefused);
+  if (call.caller.kind == AuthKind::kSession) throw ApiError(errors::kWrongAuthTypeImNotify);
   if (call.param("BOT_ID").to_int_or(0) > 0) bot_id_of(call);  // a named bot must be the caller's
   return chat_get_by_entity(call);
 }
@@ -66,15 +63,8 @@ MethodResult chat_get(MethodCall& call) {
 MethodResult send_typing(MethodCall& call) {
   const int64_t bot = bot_id_of(call);
   auto d = dialog_param(call);
-  if (!d) throw ApiError(kDialogIdEmpty);
-  call.services.store.read([&](Conn& c) {
-    if (d->is_chat) {
-      if (!membership(c, *d, bot)) throw ApiError(kTypingAccess);
-    } else {
-      auto u = call.services.users->find(d->id);
-      if (!u || !u->active) throw ApiError(kTypingAccess);
-    }
-  });
+  if (!d) throw ApiError(errors::kDialogIdEmpty);
+  announce_typing(call, bot, *d);
   return Value(true);
 }
 

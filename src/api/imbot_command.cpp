@@ -4,34 +4,22 @@
 #include "api/common.hpp"
 #include "api/im_common.hpp"
 #include "apps/handler_url.hpp"
-#include "bots/bot_access.hpp"
+#include "api/bot_access.hpp"
 #include "bots/command.hpp"
 #include "bots/command_answer.hpp"
+#include "core/error_catalog.hpp"
 #include "core/json.hpp"
-#include "im/attach.hpp"
-#include "im/keyboard.hpp"
-#include "im/menu.hpp"
+#include "text/attach.hpp"
+#include "text/keyboard.hpp"
+#include "text/menu.hpp"
 #include "im/message.hpp"
-#include "im/url_preview.hpp"
+#include "previews/url_preview.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chat-bots/outdated/commands/";
 
-constexpr ErrorSpec kHandlerMissing{"EVENT_COMMAND_ADD_ERROR", "Handler for \"Command add\" event isn't specified",
-                                    400};
-constexpr ErrorSpec kHandlerWrongUrl{"EVENT_COMMAND_ADD_ERROR", "Wrong handler URL", 400};
-constexpr ErrorSpec kHandlerProtocol{"EVENT_COMMAND_ADD_ERROR", "Unsupported handler protocol", 400};
-constexpr ErrorSpec kCommandMissing{"COMMAND_ERROR", "Command isn't specified", 400};
-constexpr ErrorSpec kLangEmpty{"LANG_ERROR", "Lang set can't be empty", 400};
-constexpr ErrorSpec kCommandNotFound{"COMMAND_ID_ERROR", "Command not found", 400};
-constexpr ErrorSpec kCommandOfOtherApp{"APP_ID_ERROR", "Command was installed by another rest application", 400};
-constexpr ErrorSpec kNothingToUpdate{"WRONG_REQUEST", "Update fields can't be empty", 400};
-constexpr ErrorSpec kCannotUpdate{"WRONG_REQUEST", "Command can't be updated", 400};
-constexpr ErrorSpec kMessageIdEmpty{"MESSAGE_ID_EMPTY", "Message ID can't be empty", 400};
-constexpr ErrorSpec kMessageEmpty{"MESSAGE_EMPTY", "Message can't be empty", 400};
-constexpr ErrorSpec kNotAdded{"WRONG_REQUEST", "Message isn't added", 400};
 
 // PHP's `isset($x) && !empty($x)`: absent, "", "0", [] and null count as not given.
 bool given(const Value& v) { return v.is_array() ? v.size() > 0 : v.truthy(); }
@@ -39,15 +27,15 @@ bool given(const Value& v) { return v.is_array() ? v.size() > 0 : v.truthy(); }
 // EVENT_COMMAND_ADD, checked like every handler URL (HandlerHelper::checkCallback); a webhook
 // bot's handler gets `CLIENT_ID=<id>` appended so events find their owner (§9.5).
 std::string command_handler(const MethodCall& call, const Value& param) {
-  if (!given(param)) throw ApiError(kHandlerMissing);
+  if (!given(param)) throw ApiError(errors::kHandlerMissing);
   std::string handler = param.to_string();
   switch (check_handler_url(handler, true)) {
     case UrlCheck::kOk:
       break;
     case UrlCheck::kUnsupportedProtocol:
-      throw ApiError(kHandlerProtocol);
+      throw ApiError(errors::kHandlerProtocol);
     case UrlCheck::kWrongUrl:
-      throw ApiError(kHandlerWrongUrl);
+      throw ApiError(errors::kHandlerWrongUrl);
   }
   if (call.caller.kind != AuthKind::kOAuth)
     handler += (handler.find('?') == std::string::npos ? "?" : "&") + std::string("CLIENT_ID=") +
@@ -60,8 +48,8 @@ int64_t caller_app_id(const MethodCall& call) { return call.caller.kind == AuthK
 // The command a call names by COMMAND_ID, owned by the caller's application.
 Command owned_command(Conn& c, const std::string& owner, const Value& id_param) {
   auto cmd = find_command(c, id_param.to_int_or(0));
-  if (!cmd) throw ApiError(kCommandNotFound);
-  if (cmd->owner != owner) throw ApiError(kCommandOfOtherApp);
+  if (!cmd) throw ApiError(errors::kCommandNotFound);
+  if (cmd->owner != owner) throw ApiError(errors::kCommandOfOtherApp);
   return *cmd;
 }
 
@@ -69,13 +57,14 @@ MethodResult command_register(MethodCall& call) {
   const std::string owner = caller_bot_owner(call);
   const std::string handler = command_handler(call, call.param("EVENT_COMMAND_ADD"));
   const std::string name = command_name(call.param("COMMAND").to_string());
-  if (!call.param("COMMAND").is_scalar() || name.empty()) throw ApiError(kCommandMissing);
+  if (!call.param("COMMAND").is_scalar() || name.empty()) throw ApiError(errors::kCommandMissing);
   // BOT_ID is required here: no first-bot default (im_rest.php commandRegister).
-  if (call.param("BOT_ID").to_int_or(0) <= 0) throw ApiError(kBotNotFound);
+  if (call.param("BOT_ID").to_int_or(0) <= 0) throw ApiError(errors::kBotNotFound);
   const Value& lang = call.param("LANG");
-  return call.services.store.write_with([&](Conn& w) {
+  return write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     const Bot bot = acting_bot(w, call);
-    if (!given(lang)) throw ApiError(kLangEmpty);
+    if (!given(lang)) throw ApiError(errors::kLangEmpty);
     // Registering the same command of a bot again returns the first id (Command::register).
     int64_t id = 0;
     if (auto existing = find_bot_command(w, bot.id, name)) {
@@ -99,7 +88,8 @@ MethodResult command_register(MethodCall& call) {
 
 MethodResult command_unregister(MethodCall& call) {
   const std::string owner = caller_bot_owner(call);
-  call.services.store.write([&](Conn& w) { delete_command(w, owned_command(w, owner, call.param("COMMAND_ID")).id); });
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn; delete_command(w, owned_command(w, owner, call.param("COMMAND_ID")).id); });
   return Value(true);
 }
 
@@ -110,16 +100,17 @@ MethodResult command_update(MethodCall& call) {
     const Value* v = fields.is_map() ? fields.find_ci(key) : nullptr;
     return v ? *v : Value::null_value();
   };
-  call.services.store.write([&](Conn& w) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     Command cmd = owned_command(w, owner, call.param("COMMAND_ID"));
     std::optional<std::string> handler;
     if (given(field("EVENT_COMMAND_ADD"))) handler = command_handler(call, field("EVENT_COMMAND_ADD"));
     bool changed = false;
     if (given(field("COMMAND"))) {
       cmd.command = command_name(field("COMMAND").to_string());
-      if (cmd.command.empty()) throw ApiError(kCommandMissing);
+      if (cmd.command.empty()) throw ApiError(errors::kCommandMissing);
       auto clash = find_bot_command(w, cmd.bot_id, cmd.command);
-      if (clash && clash->id != cmd.id) throw ApiError(kCannotUpdate);
+      if (clash && clash->id != cmd.id) throw ApiError(errors::kCannotUpdate);
       changed = true;
     }
     auto flag = [&](std::string_view key, bool& target) {
@@ -134,14 +125,14 @@ MethodResult command_update(MethodCall& call) {
       cmd.lang = normalize_command_lang(field("LANG"));
       changed = true;
     }
-    if (!changed && !handler) throw ApiError(kNothingToUpdate);
+    if (!changed && !handler) throw ApiError(errors::kUpdateEmpty);
     if (changed) save_command(w, cmd);
     if (handler) set_command_handler(w, owner, caller_app_id(call), *handler);
   });
   return Value(true);
 }
 
-// ATTACH, KEYBOARD and MENU validated as for messages (im/attach, keyboard, menu: protocol.md
+// ATTACH, KEYBOARD and MENU validated as for messages (text/attach, keyboard, menu: protocol.md
 // §12.2); keyboard commands and menu items go to the command's bot. Empty or "N" adds nothing.
 std::string answer_params(const MethodCall& call, int64_t bot_id) {
   Value params = Value::map();
@@ -164,20 +155,20 @@ MethodResult command_answer(MethodCall& call) {
     if (!id_param.is_null()) return owned_command(c, owner, id_param);
     auto found =
         name_param.is_scalar() ? find_owner_command(c, owner, command_name(name_param.to_string())) : std::nullopt;
-    if (!found) throw ApiError(kCommandNotFound);
+    if (!found) throw ApiError(errors::kCommandNotFound);
     return *found;
   });
   const int64_t message_id = call.param("MESSAGE_ID").to_int_or(0);
-  if (message_id <= 0) throw ApiError(kMessageIdEmpty);
+  if (message_id <= 0) throw ApiError(errors::kMessageIdEmptyImbotCommand);
   const Value& text_param = call.param("MESSAGE");
   CommandAnswer answer;
   answer.text = text_param.is_array() ? "" : normalize_message_text(text_param.to_string());
-  if (answer.text.empty()) throw ApiError(kMessageEmpty);
+  if (answer.text.empty()) throw ApiError(errors::kMessageEmpty);
   answer.params_json = answer_params(call, cmd.bot_id);
   answer.system = call.param("SYSTEM").to_string() == "Y";
   const int64_t id =
-      call.services.store.write_with([&](Conn& w) { return post_command_answer(w, cmd, message_id, answer); });
-  if (id == 0) throw ApiError(kNotAdded);
+      write_tx(call, [&](Tx& tx) { return post_command_answer(tx, cmd, message_id, answer); });
+  if (id == 0) throw ApiError(errors::kNotAdded);
   enqueue_preview(call, id, answer.text, false);
   return Value(id);
 }

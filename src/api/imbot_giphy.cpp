@@ -7,21 +7,18 @@
 
 #include "api/common.hpp"
 #include "bots/giphy.hpp"
+#include "core/error_catalog.hpp"
 #include "core/fiber.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr ErrorSpec kEmptySearch{"EMPTY_SEARCH_ERROR", "String for searching GIF images cannot be empty.", 400};
-constexpr ErrorSpec kNotConfigured{"LICENSE_NOT_FOUND",
-                                   "Giphy is not configured on this server: set api_key in the [giphy] section", 400};
-constexpr ErrorSpec kUnavailable{"GIPHY_UNAVAILABLE", "The Giphy service did not answer; try again later", 503};
 
 Value images_result(const GiphyResult& r, const char* method) {
-  if (r.status == GiphyStatus::kNotConfigured) throw ApiError(kNotConfigured);
+  if (r.status == GiphyStatus::kNotConfigured) throw ApiError(errors::kNotConfigured);
   if (r.status == GiphyStatus::kUnavailable) {
     spdlog::warn("{}: giphy provider failed: {}", method, r.detail);
-    throw ApiError(kUnavailable);
+    throw ApiError(errors::kUnavailable);
   }
   Value out = Value::list();
   for (const GiphyImage& image : r.images)
@@ -38,15 +35,15 @@ MethodResult giphy_list(MethodCall& call) {
   const Value& filter = call.param("filter");
   const Value* search = filter.is_map() ? filter.find_ci("search") : nullptr;
   const std::string query = search && search->is_scalar() ? std::string(trim(search->to_string())) : "";
-  if (query.empty()) throw ApiError(kEmptySearch);
+  if (query.empty()) throw ApiError(errors::kEmptySearch);
   const int64_t limit = std::clamp<int64_t>(call.param("limit").to_int_or(kGiphyDefaultLimit), 1, kGiphyMaxLimit);
   const int64_t offset = std::clamp<int64_t>(call.param("offset").to_int_or(0), 0, kGiphyMaxOffset);
-  if (call.services.config.giphy_api_key.empty()) throw ApiError(kNotConfigured);
+  if (call.services.config.giphy_api_key.empty()) throw ApiError(errors::kNotConfigured);
   return images_result(fetch(call, giphy_search_url(call.services.config, query, limit, offset)), "imbot.Giphy.list");
 }
 
 MethodResult giphy_list_popular(MethodCall& call) {
-  if (call.services.config.giphy_api_key.empty()) throw ApiError(kNotConfigured);
+  if (call.services.config.giphy_api_key.empty()) throw ApiError(errors::kNotConfigured);
   return images_result(fetch(call, giphy_trending_url(call.services.config, kGiphyDefaultLimit)),
                        "imbot.Giphy.listPopular");
 }

@@ -6,23 +6,17 @@
 #include "api/common.hpp"
 #include "apps/application.hpp"
 #include "apps/handler_url.hpp"
+#include "core/error_catalog.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr ErrorSpec kNotApplication{
-    "WRONG_AUTH_TYPE", "Current authorization type is denied for this method Application context required", 403};
-constexpr ErrorSpec kPlacementNotFound{"ERROR_PLACEMENT_NOT_FOUND", "Placement not found", 400};
-constexpr ErrorSpec kUserMode{"ERROR_PLACEMENT_USER_MODE", "User mode is not available.", 400};
-constexpr ErrorSpec kAlreadyBound{"ERROR_CORE", "Unable to set placement handler: Handler already binded", 400};
-constexpr ErrorSpec kWrongHandlerUrl{"ERROR_WRONG_HANDLER_URL", "Wrong handler URL", 400};
-constexpr ErrorSpec kUnsupportedProtocol{"ERROR_UNSUPPORTED_PROTOCOL", "Unsupported handler protocol", 400};
 
 // The language TITLE/DESCRIPTION/GROUP_NAME go to without LANG_ALL (the portal's first language).
 constexpr const char* kDefaultLanguage = "en";
 
 void require_application(const MethodCall& call) {
-  if (call.caller.kind != AuthKind::kOAuth) throw ApiError(kNotApplication);
+  if (call.caller.kind != AuthKind::kOAuth) throw ApiError(errors::kNotApplication);
 }
 
 void require_admin(const MethodCall& call) {
@@ -75,20 +69,21 @@ MethodResult placement_bind(MethodCall& call) {
     case UrlCheck::kOk:
       break;
     case UrlCheck::kUnsupportedProtocol:
-      throw ApiError(kUnsupportedProtocol);
+      throw ApiError(errors::kUnsupportedProtocol);
     case UrlCheck::kWrongUrl:
-      throw ApiError(kWrongHandlerUrl);
+      throw ApiError(errors::kWrongHandlerUrl);
   }
-  if (!is_im_placement(placement)) throw ApiError(kPlacementNotFound);
+  if (!is_im_placement(placement)) throw ApiError(errors::kPlacementNotFound);
   // Only PAGE_BACKGROUND_WORKER has a user mode on the platform.
-  if (call.param("USER_ID").to_int_or(0) > 0) throw ApiError(kUserMode);
+  if (call.param("USER_ID").to_int_or(0) > 0) throw ApiError(errors::kUserMode);
   PlacementBinding b;
   b.app_id = call.caller.app_id;
   b.placement = placement;
   b.handler = handler;
   b.options = validate_placement_options(placement, call.param("OPTIONS"));
   b.lang = placement_lang(call);
-  const bool added = call.services.store.write_with([&](Conn& w) {
+  const bool added = write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
     // Without any title the application's name stands in (as on the platform).
     if (b.lang.size() == 0)
       if (auto app = find_app(w, b.app_id)) b.lang[kDefaultLanguage] = Value::object({{"TITLE", Value(app->name)}});
@@ -98,7 +93,7 @@ MethodResult placement_bind(MethodCall& call) {
     b.description = preferred["DESCRIPTION"].to_string();
     return insert_placement(w, b);
   });
-  if (!added) throw ApiError(kAlreadyBound);
+  if (!added) throw ApiError(errors::kAlreadyBoundPlacement);
   return Value(true);
 }
 
@@ -114,7 +109,8 @@ MethodResult placement_unbind(MethodCall& call) {
   if (is_im_placement(placement)) {
     std::optional<int64_t> user;
     if (!call.param("USER_ID").is_null()) user = call.param("USER_ID").to_int_or(0);
-    removed = call.services.store.write_with([&](Conn& w) {
+    removed = write_tx(call, [&](Tx& tx) {
+    Conn& w = tx.conn;
       return remove_placements(w, call.caller.app_id, placement, text_param(call, "HANDLER"), user);
     });
   }

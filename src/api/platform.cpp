@@ -4,6 +4,7 @@
 
 #include "api/common.hpp"
 #include "core/clock.hpp"
+#include "core/error_catalog.hpp"
 #include "core/json.hpp"
 #include "users/options.hpp"
 #include "users/user.hpp"
@@ -12,9 +13,6 @@
 namespace imhub {
 namespace {
 
-constexpr ErrorSpec kCodeEmpty{"CODE_EMPTY", "CODE can't be empty", 400};
-constexpr ErrorSpec kAppContextRequired{"ACCESS_DENIED", "Access denied! Application context required", 403};
-constexpr ErrorSpec kOptionsEmpty{"ERROR_ARGUMENT", "Argument 'options' is null or empty", 400};
 
 std::string license() { return "en_selfhosted"; }
 
@@ -67,24 +65,21 @@ MethodResult profile(MethodCall& call) {
 
 MethodResult app_info(MethodCall& call) {
   if (call.caller.kind == AuthKind::kOAuth) return app_info_of_application(call);
-  if (call.caller.kind != AuthKind::kWebhook) throw ApiError(kAppContextRequired);
+  if (call.caller.kind != AuthKind::kWebhook) throw ApiError(errors::kAppContextRequired);
   Value scopes = Value::list();
   for (const auto& s : call.caller.scopes) scopes.push_back(s);
   return Value::object({{"SCOPE", scopes}, {"LICENSE", Value(license())}});
 }
 
 MethodResult feature_get(MethodCall& call) {
-  if (call.param("CODE").to_string().empty()) throw ApiError(kCodeEmpty);
+  if (call.param("CODE").to_string().empty()) throw ApiError(errors::kCodeEmpty);
   // A self-hosted portal has no license features to report (protocol.md §13.1).
   return Value::object({{"value", Value(license())}});
 }
 
 MethodResult user_admin(MethodCall& call) {
-  bool admin = call.services.store.read_with([&](Conn& c) {
-    auto row = c.query_one("SELECT is_admin FROM users WHERE id = $1 AND active = 1", {call.caller.user_id});
-    return row && row->i64(0) != 0;
-  });
-  return Value(admin);
+  auto user = call.services.users->find(call.caller.user_id);
+  return Value(user && user->active && user->is_admin);
 }
 
 // Option values keep their JSON type: stored encoded, decoded on read.
@@ -94,7 +89,7 @@ Value decode_option(const std::string& stored) {
 }
 
 void require_app(const Caller& caller) {
-  if (caller.kind != AuthKind::kOAuth) throw ApiError(kAppContextRequired);
+  if (caller.kind != AuthKind::kOAuth) throw ApiError(errors::kAppContextRequired);
 }
 
 MethodResult options_get(const std::vector<std::pair<std::string, std::string>>& all, const Value& option) {
@@ -110,7 +105,7 @@ MethodResult options_get(const std::vector<std::pair<std::string, std::string>>&
 
 const Value& options_param(MethodCall& call) {
   const Value& options = call.params["options"];
-  if (!options.is_array() || options.size() == 0) throw ApiError(kOptionsEmpty).with("argument", "options");
+  if (!options.is_array() || options.size() == 0) throw ApiError(errors::kOptionsEmpty).with("argument", "options");
   return options;
 }
 
@@ -124,7 +119,8 @@ MethodResult app_option_set(MethodCall& call) {
   require_app(call.caller);
   const Value& options = options_param(call);
   if (!call.caller.is_admin) throw ApiError(errors::kAdminRequired);
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     const Map& m = options.is_map() ? options.get_map() : Map();
     for (size_t i = 0; i < m.size(); ++i)
       set_app_option(c, call.caller.option_owner(), m.key_at(i), to_json(m.value_at(i)));
@@ -142,7 +138,8 @@ MethodResult user_option_get(MethodCall& call) {
 MethodResult user_option_set(MethodCall& call) {
   require_app(call.caller);
   const Value& options = options_param(call);
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     const Map& m = options.is_map() ? options.get_map() : Map();
     for (size_t i = 0; i < m.size(); ++i)
       set_user_option(c, call.caller.option_owner(), call.caller.user_id, m.key_at(i), to_json(m.value_at(i)));

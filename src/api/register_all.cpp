@@ -13,7 +13,6 @@ void MethodTable::add(std::string name, Effect effect, Handler h, const std::str
 
 void register_all_methods(Registry& r) {
   register_platform_methods(r);
-  register_batch_method(r);
   register_user_methods(r);
   register_department_methods(r);
   register_im_chat_methods(r);

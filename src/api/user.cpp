@@ -5,11 +5,12 @@
 
 #include "api/common.hpp"
 #include "core/clock.hpp"
+#include "core/error_catalog.hpp"
 #include "im/presence.hpp"
 #include "users/department.hpp"
 #include "users/user.hpp"
 #include "users/user_query.hpp"
-#include "users/user_view.hpp"
+#include "views/user_view.hpp"
 
 namespace imhub {
 namespace {
@@ -17,15 +18,6 @@ namespace {
 const std::string kDoc = "api-reference/user/";
 
 // user-add.md / user-update.md error tables (ERROR_CORE and ERROR_ARGUMENT answer 400).
-constexpr ErrorSpec kWrongEmail{"ERROR_ARGUMENT", "wrong_email", 400};
-constexpr ErrorSpec kEmailExists{"ERROR_ARGUMENT", "A user with this email already exists", 400};
-constexpr ErrorSpec kNoExtranetField{"ERROR_ARGUMENT", "no_extranet_field", 400};
-constexpr ErrorSpec kNoGroupId{"ERROR_GROUPID", "Group code not specified", 400};
-constexpr ErrorSpec kBadGroup{"ERROR_NO_GROUP", "Group is specified incorrectly", 400};
-constexpr ErrorSpec kCoreAccessDenied{"ERROR_CORE", "access_denied", 400};
-constexpr ErrorSpec kCoreUpdateFailed{"ERROR_CORE", "", 400};
-constexpr ErrorSpec kBadDepartment{"ERROR_CORE", "Department not found", 400};
-constexpr ErrorSpec kBadDate{"ERROR_CORE", "Incorrect date format", 400};
 
 // Parameters that steer the list methods rather than filter them.
 bool is_control_param(const std::string& key) {
@@ -128,7 +120,7 @@ bool valid_email(const std::string& e) {
 
 std::string email_param(const MethodCall& call) {
   std::string email(trim(call.param("EMAIL").to_string()));
-  if (!valid_email(email)) throw ApiError(kWrongEmail).with("argument", "");
+  if (!valid_email(email)) throw ApiError(errors::kWrongEmail).with("argument", "");
   return email;
 }
 
@@ -143,11 +135,7 @@ std::vector<int64_t> department_ids(const Value& v) {
 
 void check_departments(Conn& c, const std::vector<int64_t>& ids) {
   for (int64_t id : ids)
-    if (!find_department(c, id)) throw ApiError(kBadDepartment);
-}
-
-bool email_taken(Conn& c, const std::string& email, int64_t except_id) {
-  return c.query_one("SELECT 1 FROM users WHERE LOWER(email) = LOWER($1) AND id <> $2", {email, except_id}).has_value();
+    if (!find_department(c, id)) throw ApiError(errors::kNotFoundDepartment);
 }
 
 // The profile fields user.add and user.update accept; the rest of the page's fields have no
@@ -179,31 +167,32 @@ void apply_profile(const MethodCall& call, User& u) {
       {"PERSONAL_BIRTHDAY", &User::personal_birthday}, {"UF_EMPLOYMENT_DATE", &User::uf_employment_date}};
   for (const auto& [key, field] : kDates)
     if (const Value* v = call.params.find_ci(key); v && !v->is_array())
-      if (!normalize_user_date(v->to_string(), u.*field)) throw ApiError(kBadDate);
+      if (!normalize_user_date(v->to_string(), u.*field)) throw ApiError(errors::kBadDate);
 }
 
 // user-add.md: extranet users name their workgroups, intranet users their departments.
 void apply_membership(const MethodCall& call, User& u) {
   if (call.param("EXTRANET").is_yes()) {
     const Value& groups = call.param("SONET_GROUP_ID");
-    if (groups.is_null() || (!groups.is_array() && groups.to_string().empty())) throw ApiError(kNoGroupId);
-    if (department_ids(groups).empty()) throw ApiError(kBadGroup);
+    if (groups.is_null() || (!groups.is_array() && groups.to_string().empty())) throw ApiError(errors::kNoGroupId);
+    if (department_ids(groups).empty()) throw ApiError(errors::kBadGroup);
     u.user_type = "extranet";
     return;
   }
   u.departments = department_ids(call.param("UF_DEPARTMENT"));
-  if (u.departments.empty()) throw ApiError(kNoExtranetField).with("argument", "");
+  if (u.departments.empty()) throw ApiError(errors::kNoExtranetField).with("argument", "");
 }
 
 MethodResult user_add(MethodCall& call) {
-  if (!call.caller.is_admin) throw ApiError(kCoreAccessDenied);
+  if (!call.caller.is_admin) throw ApiError(errors::kCoreAccessDenied);
   User u;
   u.email = email_param(call);
   u.login = u.email;
   apply_membership(call, u);
   apply_profile(call, u);
-  int64_t id = call.services.store.write_with([&](Conn& c) {
-    if (email_taken(c, u.email, 0)) throw ApiError(kEmailExists).with("argument", "");
+  int64_t id = write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
+    if (email_taken(c, u.email, 0)) throw ApiError(errors::kEmailExists).with("argument", "");
     check_departments(c, u.departments);
     return insert_user(c, u);
   });
@@ -213,17 +202,18 @@ MethodResult user_add(MethodCall& call) {
 MethodResult user_update(MethodCall& call) {
   auto id = call.param("ID").to_int();
   // user-update.md: a bad ID and a foreign profile both answer access_denied; users may edit themselves.
-  if (!id || *id <= 0) throw ApiError(kCoreAccessDenied);
+  if (!id || *id <= 0) throw ApiError(errors::kCoreAccessDenied);
   bool admin = call.caller.is_admin;
-  if (!admin && *id != call.caller.user_id) throw ApiError(kCoreAccessDenied);
+  if (!admin && *id != call.caller.user_id) throw ApiError(errors::kCoreAccessDenied);
   std::optional<std::string> email;
   if (!call.param("EMAIL").is_null()) email = email_param(call);
-  call.services.store.write([&](Conn& c) {
+  write_tx(call, [&](Tx& tx) {
+    Conn& c = tx.conn;
     auto u = find_user(c, *id);
-    if (!u) throw ApiError(kCoreUpdateFailed);
+    if (!u) throw ApiError(errors::kCoreUpdateFailed);
     apply_profile(call, *u);
     if (email) {
-      if (email_taken(c, *email, u->id)) throw ApiError(kEmailExists).with("argument", "");
+      if (email_taken(c, *email, u->id)) throw ApiError(errors::kEmailExists).with("argument", "");
       u->email = *email;
     }
     // Activity and membership are the administrator's to change, never the user's own.

@@ -4,7 +4,8 @@
 // answering each other's events cannot loop forever.
 #pragma once
 
-#include "rest/caller.hpp"
+#include "core/caller.hpp"
+#include "im/change_feed.hpp"
 
 namespace imhub {
 
@@ -17,5 +18,8 @@ inline int event_ttl_for(const Caller& caller) {
   if (caller.event_ttl <= 0) return kEventSessionTtl;
   return caller.event_ttl - 1;
 }
+
+// The cause of the changes a call makes: its user, hop budget and offline-queue connector.
+inline Cause event_cause(const Caller& caller) { return Cause{caller.user_id, event_ttl_for(caller), caller.auth_connector}; }
 
 }  // namespace imhub

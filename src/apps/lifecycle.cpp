@@ -6,8 +6,6 @@
 #include "apps/event_chain.hpp"
 #include "apps/event_route.hpp"
 #include "apps/offline_queue.hpp"
-#include "bots/bot_registry.hpp"
-#include "bots/chat_app.hpp"
 #include "core/clock.hpp"
 #include "events/outbox.hpp"
 
@@ -94,7 +92,8 @@ App update_app(Conn& w, int64_t app_id) {
   return app;
 }
 
-App uninstall_app(Conn& w, int64_t app_id, bool clean) {
+App uninstall_app(Tx& tx, int64_t app_id, bool clean) {
+  Conn& w = tx.conn;
   App app = load(w, app_id);
   if (!app.installed) throw AppStateError("application " + std::to_string(app_id) + " is not installed");
   // Routed while the application is still installed, so its ONAPPUNINSTALL bindings count, and
@@ -102,7 +101,7 @@ App uninstall_app(Conn& w, int64_t app_id, bool clean) {
   send_lifecycle_event(w, app, "ONAPPUNINSTALL",
                        Value::object({{"LANGUAGE_ID", Value(app.language_id)}, {"CLEAN", Value(int64_t{clean})}}), 0,
                        false);
-  on_app_uninstalled(w, app.id);
+  on_app_uninstalled(tx, app.id);
   app.installed = false;
   app.active = false;
   app.generation += 1;  // every token issued so far is refused from now on
@@ -115,11 +114,11 @@ App uninstall_app(Conn& w, int64_t app_id, bool clean) {
   return app;
 }
 
-void on_app_uninstalled(Conn& w, int64_t app_id) {
-  // The application's bots go first, each with its ONIMBOTDELETE, while the application still
-  // counts as installed and its bindings exist. Nobody in particular causes an uninstall.
-  unregister_app_bots(w, app_id, BotEventCause{0, kEventSessionTtl, ""});
-  remove_app_bot_surface(w, app_id);  // chat apps, commands, placements (bots/chat_app.hpp)
+void on_app_uninstalled(Tx& tx, int64_t app_id) {
+  Conn& w = tx.conn;
+  // Its bots, commands and chat apps go first (bots/ listens), each bot with its ONIMBOTDELETE,
+  // while the application still counts as installed and its bindings exist.
+  tx.raise(AppUninstalled{app_id});
   remove_app_bindings(w, app_id);
   remove_app_offline_events(w, app_id);
   w.exec("DELETE FROM oauth_codes WHERE app_id = $1", {app_id});

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "apps/application.hpp"
+#include "im/change_feed.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -24,13 +25,13 @@ App install_app(Conn& w, int64_t app_id, int64_t user_id);
 App update_app(Conn& w, int64_t app_id);
 // Sends ONAPPUNINSTALL (CLEAN = `clean`), deactivates the application and revokes its tokens,
 // then on_app_uninstalled(). With `clean`, the application's stored options go too.
-App uninstall_app(Conn& w, int64_t app_id, bool clean);
+App uninstall_app(Tx& tx, int64_t app_id, bool clean);
 
 // Everything that belongs to an application and must go when it is uninstalled: its event
 // bindings, offline queue and pending authorization codes. The bot module removes the
 // application's bots (with ONIMBOTDELETE), commands and chat apps here as well. Called by
 // uninstall_app() inside its transaction after ONAPPUNINSTALL is queued and before the
 // application is deactivated, so events raised here still reach the application.
-void on_app_uninstalled(Conn& w, int64_t app_id);
+void on_app_uninstalled(Tx& tx, int64_t app_id);
 
 }  // namespace imhub

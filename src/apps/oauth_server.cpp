@@ -6,7 +6,6 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
-#include "rest/services.hpp"
 #include "users/user_cache.hpp"
 
 namespace imhub {
@@ -23,24 +22,24 @@ OAuthError invalid_grant(std::string what) { return {"invalid_grant", std::move(
 
 }  // namespace
 
-OAuthServer::OAuthServer(Services& services, std::string_view master_key)
-    : services_(services), key_(token_key(master_key)) {}
+OAuthServer::OAuthServer(Store& store, UserCache& users, OAuthSite site, std::string_view master_key)
+    : store_(store), users_(users), site_(std::move(site)), key_(token_key(master_key)) {}
 
 std::shared_ptr<const App> OAuthServer::app(int64_t id) {
-  const uint64_t epoch = services_.store.table_epoch("apps");  // before the load: see ThreadCache
+  const uint64_t epoch = store_.table_epoch("apps");  // before the load: see ThreadCache
   if (const auto* hit = apps_.find(id, epoch)) return *hit;
-  auto found = services_.store.read_with([&](Conn& c) { return find_app(c, id); });
+  auto found = store_.read_with([&](Conn& c) { return find_app(c, id); });
   std::shared_ptr<const App> out = found ? std::make_shared<const App>(std::move(*found)) : nullptr;
   apps_.put(id, out);
   return out;
 }
 
-std::string OAuthServer::rest_endpoint() const { return services_.config.public_url + "/rest/"; }
-std::string OAuthServer::domain() const { return services_.domain(); }
-const std::string& OAuthServer::member_id() const { return services_.portal.member_id; }
+std::string OAuthServer::rest_endpoint() const { return site_.public_url + "/rest/"; }
+std::string OAuthServer::domain() const { return site_.domain; }
+const std::string& OAuthServer::member_id() const { return site_.member_id; }
 
 bool OAuthServer::user_active(int64_t user_id) const {
-  auto user = services_.users->find(user_id);
+  auto user = users_.find(user_id);
   return user && user->active;
 }
 
@@ -57,21 +56,21 @@ std::string OAuthServer::mint(const App& app, TokenKind kind, int64_t user_id, i
   return sign_token(key_, c);
 }
 
-CallerPtr OAuthServer::authenticate(const std::string& token) {
+TokenCheck OAuthServer::check_access_token(const std::string& token) {
   const int64_t now = now_unix_seconds();
-  const uint64_t epoch = services_.store.table_epoch("apps") + services_.store.table_epoch("users");
+  const uint64_t epoch = store_.table_epoch("apps") + store_.table_epoch("users");
   if (const CachedCaller* hit = callers_.find(token, epoch)) {
-    if (hit->expires <= now) throw ApiError(errors::kExpiredToken);
-    return hit->caller;
+    if (hit->expires <= now) return {nullptr, TokenRefusal::kExpired};
+    return {hit->caller};
   }
   std::optional<TokenClaims> claims = verify_token(key_, token);
-  if (!claims || claims->kind != TokenKind::kAccess) throw ApiError(errors::kInvalidToken);
-  if (claims->expires <= now) throw ApiError(errors::kExpiredToken);
+  if (!claims || claims->kind != TokenKind::kAccess) return {nullptr, TokenRefusal::kInvalid};
+  if (claims->expires <= now) return {nullptr, TokenRefusal::kExpired};
   std::shared_ptr<const App> a = app(claims->app_id);
-  if (!a || !a->usable()) throw ApiError(errors::kApplicationNotFound);
-  if (a->generation != claims->generation) throw ApiError(errors::kInvalidToken);  // revoked by (re)install
-  auto user = services_.users->find(claims->user_id);
-  if (!user || !user->active) throw ApiError(errors::kAuthorizationError);
+  if (!a || !a->usable()) return {nullptr, TokenRefusal::kApplicationGone};
+  if (a->generation != claims->generation) return {nullptr, TokenRefusal::kInvalid};  // revoked by (re)install
+  auto user = users_.find(claims->user_id);
+  if (!user || !user->active) return {nullptr, TokenRefusal::kUserInactive};
   Caller k;
   k.kind = AuthKind::kOAuth;
   k.user_id = claims->user_id;
@@ -83,13 +82,13 @@ CallerPtr OAuthServer::authenticate(const std::string& token) {
   k.event_ttl = claims->event_ttl;
   CallerPtr caller = std::make_shared<const Caller>(std::move(k));
   callers_.put(token, CachedCaller{caller, claims->expires});
-  return caller;
+  return {caller};
 }
 
 std::string OAuthServer::create_code(const App& app, int64_t user_id) {
   const std::string code = random_token(kCodeLength);
   const int64_t now = now_unix_seconds();
-  services_.store.write([&](Conn& w) {
+  store_.write([&](Conn& w) {
     w.exec("DELETE FROM oauth_codes WHERE expires_at < $1", {now});
     w.exec("INSERT INTO oauth_codes (code_hash, app_id, user_id, generation, expires_at) VALUES ($1, $2, $3, $4, $5)",
            {sha256_hex(code), app.id, user_id, app.generation, now + kAuthCodeSeconds});
@@ -106,7 +105,7 @@ OAuthServer::GrantResult OAuthServer::grant_authorization_code(std::string_view 
   std::optional<OAuthError> error;
   std::optional<App> app;
   int64_t user_id = 0;
-  services_.store.write([&](Conn& w) {
+  store_.write([&](Conn& w) {
     app = find_app_by_client_id(w, client_id);
     if (!app || !client_secret_matches(*app, client_secret) || !app->usable()) {
       error = invalid_client();
@@ -138,7 +137,7 @@ OAuthServer::GrantResult OAuthServer::grant_refresh_token(std::string_view clien
   const bool user_ok = claims && user_active(claims->user_id);
   std::optional<OAuthError> error;
   std::optional<App> app;
-  services_.store.write([&](Conn& w) {
+  store_.write([&](Conn& w) {
     app = find_app_by_client_id(w, client_id);
     if (!app || !client_secret_matches(*app, client_secret) || !app->usable()) {
       error = invalid_client();
@@ -216,25 +215,5 @@ std::string OAuthServer::application_token(int64_t app_id) {
   std::shared_ptr<const App> a = app(app_id);
   return a ? a->application_token : std::string();
 }
-
-namespace {
-
-class OAuthAuthenticator final : public Authenticator {
- public:
-  CallerPtr authenticate(const Credentials& creds, Services& services) override {
-    if (!creds.token) return nullptr;
-    if (!services.oauth) throw ApiError(errors::kInvalidToken);
-    CallerPtr caller = services.oauth->authenticate(*creds.token);
-    if (!creds.auth_connector || creds.auth_connector->empty()) return caller;
-    // The connector varies per request while the verified caller is cached: attach a copy.
-    auto with_connector = std::make_shared<Caller>(*caller);
-    with_connector->auth_connector = *creds.auth_connector;
-    return with_connector;
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<Authenticator> make_oauth_authenticator() { return std::make_unique<OAuthAuthenticator>(); }
 
 }  // namespace imhub

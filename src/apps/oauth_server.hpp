@@ -14,20 +14,35 @@
 
 #include "apps/application.hpp"
 #include "apps/token.hpp"
-#include "core/error.hpp"
 #include "core/thread_cache.hpp"
 #include "core/value.hpp"
 #include "events/event_auth.hpp"
-#include "rest/auth.hpp"
+#include "core/caller.hpp"
+#include "store/store.hpp"
 
 namespace imhub {
 
-struct Services;
+class UserCache;
 
-namespace errors {
-inline constexpr ErrorSpec kApplicationNotFound{"APPLICATION_NOT_FOUND", "Application not found", 401};
-inline constexpr ErrorSpec kAuthorizationError{"authorization_error", "Unable to authorize user", 401};
-}  // namespace errors
+// Where this portal is: what tokens and token responses name.
+struct OAuthSite {
+  std::string public_url;  // "<scheme>://<host>[:port]"
+  std::string domain;      // host[:port]
+  std::string member_id;
+};
+
+// Why an access token was refused (rest/ maps each to its platform error).
+enum class TokenRefusal {
+  kNone,
+  kInvalid,         // malformed, forged, not an access token, or revoked by a reinstall
+  kExpired,
+  kApplicationGone,  // uninstalled or inactive
+  kUserInactive,
+};
+struct TokenCheck {
+  CallerPtr caller;  // set when refusal is kNone
+  TokenRefusal refusal = TokenRefusal::kNone;
+};
 
 // An error of the token endpoint: `{"error", "error_description"}` with its HTTP status
 // (settings/oauth/error-codes.md): invalid_request 400, invalid_client 401, invalid_grant 400.
@@ -39,15 +54,13 @@ struct OAuthError {
 
 class OAuthServer final : public EventAuthIssuer {
  public:
-  OAuthServer(Services& services, std::string_view master_key);
+  OAuthServer(Store& store, UserCache& users, OAuthSite site, std::string_view master_key);
 
   // The application, from a per-thread cache trusted while the apps table is unchanged.
   std::shared_ptr<const App> app(int64_t id);
 
-  // REST auth chain: the caller an access token stands for. Throws ApiError: invalid_token,
-  // expired_token, APPLICATION_NOT_FOUND (uninstalled or inactive), authorization_error (the
-  // user is inactive).
-  CallerPtr authenticate(const std::string& token);
+  // The caller an access token stands for, or why it is refused.
+  TokenCheck check_access_token(const std::string& token);
 
   // /oauth/authorize/: stores a one-use code for `user_id` (30 s) and returns it.
   std::string create_code(const App& app, int64_t user_id);
@@ -83,14 +96,12 @@ class OAuthServer final : public EventAuthIssuer {
     CallerPtr caller;
     int64_t expires = 0;
   };
-  Services& services_;
+  Store& store_;
+  UserCache& users_;
+  const OAuthSite site_;
   const std::string key_;
   ThreadCache<int64_t, std::shared_ptr<const App>> apps_{4096};
   ThreadCache<std::string, CachedCaller> callers_{4096};
 };
-
-// The authenticator of the REST chain for OAuth tokens (`auth`, `access_token`,
-// `Authorization: Bearer`); claims every request that carries a token.
-std::unique_ptr<Authenticator> make_oauth_authenticator();
 
 }  // namespace imhub

@@ -40,7 +40,7 @@ bool reaches(const Command& cmd, const Bot& bot, const Chat& chat, int64_t peer,
   return is_private(chat) ? cmd.bot_id == peer : is_member(members, cmd.bot_id);
 }
 
-void send_commands(Conn& w, const BotEventCause& cause, BotEvent& e) {
+void send_commands(Conn& w, const Cause& cause, BotEvent& e) {
   if (e.targets.empty()) return;
   send_bot_event(w, e, cause);
 }
@@ -59,7 +59,7 @@ bool has_command_line(std::string_view text) {
   return !text.empty() && (text.front() == '/' || text.find("\n/") != std::string_view::npos);
 }
 
-void send_typed_commands(Conn& w, const BotEventCause& cause, const Chat& chat, const MessageFacts& m, int64_t peer,
+void send_typed_commands(Conn& w, const Cause& cause, const Chat& chat, const MessageFacts& m, int64_t peer,
                          const std::vector<Bot>& members) {
   BotEvent e;
   e.event = kCommandAdd;
@@ -98,7 +98,7 @@ void send_typed_commands(Conn& w, const BotEventCause& cause, const Chat& chat, 
   send_commands(w, cause, e);
 }
 
-void bots_on_command_pressed(Conn& w, const BotEventCause& cause, const Message& m, int64_t bot_id,
+void bots_on_command_pressed(Conn& w, const Cause& cause, const Message& m, int64_t bot_id,
                              const std::string& command, const std::string& params, const std::string& context) {
   auto bot = find_bot(w, bot_id);
   if (!bot) return;

@@ -28,7 +28,7 @@ constexpr size_t kMaxCommandsPerMessage = 10;
 bool has_command_line(std::string_view text);
 
 // ONIMCOMMANDADD for the `/command` lines of a new message. `members` are the chat's bots.
-void send_typed_commands(Conn& w, const BotEventCause& cause, const Chat& chat, const MessageFacts& m, int64_t peer,
+void send_typed_commands(Conn& w, const Cause& cause, const Chat& chat, const MessageFacts& m, int64_t peer,
                          const std::vector<Bot>& members);
 
 }  // namespace imhub

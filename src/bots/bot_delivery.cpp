@@ -58,7 +58,7 @@ bool refresh_of(const std::string& event) {
 
 // One delivery per handler URL, without a binding (webhook bots; application commands without
 // an ONIMCOMMANDADD binding).
-int send_direct(Conn& w, const BotEvent& e, const Group& group, const BotEventCause& cause) {
+int send_direct(Conn& w, const BotEvent& e, const Group& group, const Cause& cause) {
   int rows = 0;
   for (const Group& by_handler : group_by(group, [](const BotTarget& t) { return t.handler; })) {
     const BotTarget& first = *by_handler.front();
@@ -83,7 +83,7 @@ int send_direct(Conn& w, const BotEvent& e, const Group& group, const BotEventCa
   return rows;
 }
 
-int send_to_app(Conn& w, const BotEvent& e, const Group& group, const BotEventCause& cause) {
+int send_to_app(Conn& w, const BotEvent& e, const Group& group, const Cause& cause) {
   const int64_t app_id = group.front()->bot.app_id;
   // Commands name their own handler (EVENT_COMMAND_ADD); an application that has no binding of
   // ONIMCOMMANDADD still gets its commands there.
@@ -102,14 +102,6 @@ int send_to_app(Conn& w, const BotEvent& e, const Group& group, const BotEventCa
 
 }  // namespace
 
-BotEventCause bot_event_cause(const Caller& caller) {
-  BotEventCause cause;
-  cause.user_id = caller.user_id;
-  cause.event_ttl = event_ttl_for(caller);
-  cause.connector = caller.auth_connector;
-  return cause;
-}
-
 const std::string& bot_handler_for(const Bot& bot, const std::string& event) {
   static const std::string kNone;
   if (event == "ONIMBOTMESSAGEADD") return bot.handler_message_add;
@@ -120,7 +112,7 @@ const std::string& bot_handler_for(const Bot& bot, const std::string& event) {
   return kNone;
 }
 
-int send_bot_event(Conn& w, const BotEvent& e, const BotEventCause& cause) {
+int send_bot_event(Conn& w, const BotEvent& e, const Cause& cause) {
   std::vector<const BotTarget*> all;
   for (const BotTarget& t : e.targets) all.push_back(&t);
   int rows = 0;

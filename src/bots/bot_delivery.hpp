@@ -18,19 +18,10 @@
 
 #include "bots/bot.hpp"
 #include "core/value.hpp"
-#include "rest/caller.hpp"
+#include "im/change_feed.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
-
-// The action behind an event: whose tokens go into the top-level `auth` (the human who caused
-// it), the hop budget, and the offline queue of the calling application (never fed back to it).
-struct BotEventCause {
-  int64_t user_id = 0;
-  int event_ttl = 0;
-  std::string connector;
-};
-BotEventCause bot_event_cause(const Caller& caller);
 
 // One bot an event is for.
 struct BotTarget {
@@ -54,7 +45,7 @@ struct BotEvent {
 };
 
 // Records the deliveries of `e`; returns the number of outbox rows written.
-int send_bot_event(Conn& w, const BotEvent& e, const BotEventCause& cause);
+int send_bot_event(Conn& w, const BotEvent& e, const Cause& cause);
 
 // The handler URL of a webhook bot's row for `event` ("" when it has none).
 const std::string& bot_handler_for(const Bot& bot, const std::string& event);

@@ -1,6 +1,8 @@
 // ONIMBOTJOINCHAT when bots are added to a chat (protocol.md §9.3, Bot::onJoinChat), and the
 // notice a supervisor's arrival leaves in a group chat.
 #include "bots/bot_hooks.hpp"
+
+#include "im/message_post.hpp"
 #include "bots/bot_payload.hpp"
 #include "core/json.hpp"
 
@@ -18,15 +20,9 @@ std::string supervisor_notice(int64_t bot_id, bool access_history) {
 
 }  // namespace
 
-std::vector<int64_t> new_members(Conn& c, int64_t chat_id, const std::vector<int64_t>& users) {
-  std::vector<int64_t> out;
-  for (int64_t u : users)
-    if (!find_member(c, chat_id, u)) out.push_back(u);
-  return out;
-}
-
-void bots_on_members_added(Conn& w, const BotEventCause& cause, int64_t chat_id, const std::vector<int64_t>& users,
+void bots_on_members_added(Tx& tx, const Cause& cause, int64_t chat_id, const std::vector<int64_t>& users,
                            bool access_history) {
+  Conn& w = tx.conn;
   std::optional<Chat> chat;
   for (int64_t id : users) {
     auto bot = find_bot(w, id);
@@ -34,8 +30,8 @@ void bots_on_members_added(Conn& w, const BotEventCause& cause, int64_t chat_id,
     if (!chat) chat = find_chat(w, chat_id);
     if (!chat) return;
     if (!is_private(*chat) && bot->supervisor()) {
-      append_message(
-          w, NewMessage{chat_id, 0, supervisor_notice(bot->id, access_history),
+      post_message(
+          tx, *chat, NewMessage{chat_id, 0, supervisor_notice(bot->id, access_history),
                         to_json(Value::object({{"CLASS", Value("bx-messenger-content-item-system")}})), true, ""});
     }
     BotEvent e;

@@ -64,7 +64,7 @@ Audience audience(Conn& w, const Message& m, std::string_view text) {
 
 }  // namespace
 
-void bots_on_message_added(Conn& w, const BotEventCause& cause, const Chat& chat, int64_t message_id,
+void bots_on_message_added(Conn& w, const Cause& cause, const Chat& chat, int64_t message_id,
                            const NewMessage& m) {
   if (m.author_id <= 0) return;  // the chat's own system messages
   const std::vector<Bot> members = member_bots(w, chat.id);
@@ -93,7 +93,7 @@ void bots_on_message_added(Conn& w, const BotEventCause& cause, const Chat& chat
   if (commands) send_typed_commands(w, cause, chat, facts, peer, members);
 }
 
-void bots_on_message_updated(Conn& w, const BotEventCause& cause, const Message& before, const Message& after) {
+void bots_on_message_updated(Conn& w, const Cause& cause, const Message& before, const Message& after) {
   (void)before;
   Audience a = audience(w, after, after.text);
   if (a.bots.empty()) return;
@@ -105,7 +105,7 @@ void bots_on_message_updated(Conn& w, const BotEventCause& cause, const Message&
   send_bot_event(w, e, cause);
 }
 
-void bots_on_message_deleted(Conn& w, const BotEventCause& cause, const Message& before, const Message& after) {
+void bots_on_message_deleted(Conn& w, const Cause& cause, const Message& before, const Message& after) {
   // Who was mentioned is read from the text as it was.
   Audience a = audience(w, before, before.text);
   if (a.bots.empty()) return;

@@ -155,7 +155,7 @@ bool update_bot(Conn& w, const Bot& bot, const BotUpdate& u) {
   return true;
 }
 
-bool unregister_bot(Conn& w, const Bot& bot, const BotEventCause& cause) {
+bool unregister_bot(Conn& w, const Bot& bot, const Cause& cause) {
   if (!find_bot(w, bot.id)) return false;
   // The handler hears of it while its subscription still exists.
   BotEvent e;
@@ -180,7 +180,7 @@ bool unregister_bot(Conn& w, const Bot& bot, const BotEventCause& cause) {
   return true;
 }
 
-void unregister_app_bots(Conn& w, int64_t app_id, const BotEventCause& cause) {
+void unregister_app_bots(Conn& w, int64_t app_id, const Cause& cause) {
   for (const Bot& bot : bots_of_owner(w, bot_owner_for_app(app_id))) unregister_bot(w, bot, cause);
 }
 

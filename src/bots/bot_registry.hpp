@@ -62,8 +62,8 @@ bool update_bot(Conn& w, const Bot& bot, const BotUpdate& u);
 // ONIMBOTDELETE, then the bot's commands and chat apps, its private chats and their messages, its
 // memberships, its user and its row go. An application's bot subscriptions go with its last bot.
 // false when the bot was gone already (nothing written).
-bool unregister_bot(Conn& w, const Bot& bot, const BotEventCause& cause);
+bool unregister_bot(Conn& w, const Bot& bot, const Cause& cause);
 // Every bot of an application (imhub app uninstall), each with its ONIMBOTDELETE.
-void unregister_app_bots(Conn& w, int64_t app_id, const BotEventCause& cause);
+void unregister_app_bots(Conn& w, int64_t app_id, const Cause& cause);
 
 }  // namespace imhub

@@ -1,7 +1,7 @@
 #include "bots/chat_app_launch.hpp"
 
 #include "core/crypto.hpp"
-#include "rest/decode.hpp"
+#include "core/form.hpp"
 
 namespace imhub {
 

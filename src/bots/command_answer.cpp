@@ -2,12 +2,14 @@
 
 #include "im/chat.hpp"
 #include "im/message.hpp"
+#include "im/message_post.hpp"
 
 namespace imhub {
 
 std::string command_answer_prefix(int64_t bot_id) { return "[USER=" + std::to_string(bot_id) + "][/USER] Chat Bot:\n"; }
 
-int64_t post_command_answer(Conn& w, const Command& cmd, int64_t message_id, const CommandAnswer& answer) {
+int64_t post_command_answer(Tx& tx, const Command& cmd, int64_t message_id, const CommandAnswer& answer) {
+  Conn& w = tx.conn;
   auto message = find_message(w, message_id);
   if (!message || message->deleted) return 0;
   auto chat = find_chat(w, message->chat_id);
@@ -26,7 +28,7 @@ int64_t post_command_answer(Conn& w, const Command& cmd, int64_t message_id, con
     reply.system = true;
     reply.text = command_answer_prefix(cmd.bot_id) + answer.text;
   }
-  return append_message(w, reply);
+  return post_message(tx, *chat, reply, true);
 }
 
 }  // namespace imhub

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bots/command.hpp"
+#include "im/change_feed.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -25,6 +26,6 @@ std::string command_answer_prefix(int64_t bot_id);
 
 // Appends the answer (write connection) and returns its message id; 0 when the message is
 // missing or deleted, or the bot may not answer there.
-int64_t post_command_answer(Conn& w, const Command& cmd, int64_t message_id, const CommandAnswer& answer);
+int64_t post_command_answer(Tx& tx, const Command& cmd, int64_t message_id, const CommandAnswer& answer);
 
 }  // namespace imhub

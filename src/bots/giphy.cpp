@@ -1,8 +1,8 @@
 #include "bots/giphy.hpp"
 
 #include "core/json.hpp"
-#include "im/url_fetch.hpp"
-#include "rest/decode.hpp"
+#include "previews/url_fetch.hpp"
+#include "core/form.hpp"
 
 namespace imhub {
 namespace {

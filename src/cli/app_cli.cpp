@@ -1,5 +1,7 @@
 #include "cli/app_cli.hpp"
 
+#include "apps/event_chain.hpp"
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <stdexcept>
@@ -85,12 +87,20 @@ class Commands final : public AppCommands {
     auto store = open_store(data_, Config{});
     init_portal(*store, load_or_create_master_key(data_));
     Value out = list_->parsed() ? store->read_with([&](Conn& c) { return listing(c); })
-                                : store->write_with([&](Conn& w) { return in_transaction(w); });
+                                : write(*store);
     store->close();
     return out;
   }
 
-  Value in_transaction(Conn& w) {
+  // The CLI causes what it changes as nobody in particular (a fresh event chain).
+  Value write(Store& store) {
+    ChangeFeed feed;
+    subscribe_domain(feed);
+    return feed.write(store, Cause{0, kEventSessionTtl, ""}, [this](Tx& tx) { return in_transaction(tx); });
+  }
+
+  Value in_transaction(Tx& tx) {
+    Conn& w = tx.conn;
     if (add_->parsed()) {
       CreatedApp created = create_app(w, NewApp{name_, handler_, parse_app_scopes(scope_), redirect_uri_});
       return Value::object({{"app_id", Value(created.app.id)},
@@ -110,7 +120,7 @@ class Commands final : public AppCommands {
       return Value::object({{"app_id", Value(a.id)}, {"version", Value(a.version)}});
     }
     if (uninstall_->parsed()) {
-      App a = uninstall_app(w, checked_id(app_id_, "application"), !keep_data_);
+      App a = uninstall_app(tx, checked_id(app_id_, "application"), !keep_data_);
       return Value::object({{"app_id", Value(a.id)}, {"uninstalled", Value(true)}});
     }
     throw std::logic_error("no app subcommand chosen");

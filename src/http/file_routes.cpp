@@ -8,10 +8,11 @@
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/error_catalog.hpp"
 #include "core/strings.hpp"
-#include "im/file_blob.hpp"
-#include "im/file_upload.hpp"
-#include "im/file_view.hpp"
+#include "store/file_blob.hpp"
+#include "api/file_upload.hpp"
+#include "api/file_view.hpp"
 #include "rest/envelope.hpp"
 #include "users/user_cache.hpp"
 
@@ -203,13 +204,13 @@ HttpReply handle_upload(Services& s, const HttpRequestView& request) {
   try {
     if (request.verb != "POST") throw ApiError(errors::kBadRequest, "Upload with POST multipart/form-data");
     auto r = parse_upload_url(s, request.query);
-    if (!r) throw ApiError(disk_errors::kAccessDenied);
+    if (!r) throw ApiError(errors::kDiskAccessDenied);
     auto user = s.users ? s.users->find(r->user_id) : nullptr;
-    if (!user || !user->active) throw ApiError(disk_errors::kAccessDenied);
+    if (!user || !user->active) throw ApiError(errors::kDiskAccessDenied);
     auto part = starts_with_ci(trim(request.content_type), "multipart/form-data")
                     ? find_file_part(request.body, request.content_type)
                     : std::nullopt;
-    if (!part) throw ApiError(disk_errors::kCouldNotSave);
+    if (!part) throw ApiError(errors::kDiskCouldNotSave);
     if (r->name.empty()) r->name = std::string(trim(part->filename));
     const double handler_start = now_unix();
     DiskObject f = store_upload(s, *r, part->content);

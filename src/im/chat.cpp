@@ -1,5 +1,7 @@
 #include "im/chat.hpp"
 
+#include "im/change_feed.hpp"
+
 #include "core/clock.hpp"
 #include "core/strings.hpp"
 
@@ -111,7 +113,8 @@ bool can_read(Conn& c, const Chat& chat, int64_t user_id) {
   return chat.type == "O" || find_member(c, chat.id, user_id).has_value();
 }
 
-int64_t insert_chat(Conn& c, Chat& chat, const std::vector<int64_t>& members) {
+int64_t insert_chat(Tx& tx, Chat& chat, const std::vector<int64_t>& members) {
+  Conn& c = tx.conn;
   chat.created_at = now_unix_seconds();
   auto row = c.query_one(
       "INSERT INTO chats (type, title, description, color, avatar, owner_id, author_id, entity_type, entity_id, "
@@ -122,6 +125,7 @@ int64_t insert_chat(Conn& c, Chat& chat, const std::vector<int64_t>& members) {
   if (chat.owner_id > 0) add_member(c, chat.id, chat.owner_id, 0);
   for (int64_t u : members)
     if (u != chat.owner_id) add_member(c, chat.id, u, 0);
+  tx.raise(ChatCreated{chat, members});
   return chat.id;
 }
 

@@ -15,6 +15,8 @@
 
 namespace imhub {
 
+class Tx;  // im/change_feed.hpp
+
 struct Chat {
   int64_t id = 0;
   std::string type;  // "P", "C", "O"
@@ -68,7 +70,7 @@ std::optional<int64_t> find_chat_by_entity(Conn& c, const std::string& entity_ty
 bool can_read(Conn& c, const Chat& chat, int64_t user_id);
 
 // Inserts the chat (fills id and created_at) and its members; the owner is a member.
-int64_t insert_chat(Conn& c, Chat& chat, const std::vector<int64_t>& members);
+int64_t insert_chat(Tx& tx, Chat& chat, const std::vector<int64_t>& members);
 void add_member(Conn& c, int64_t chat_id, int64_t user_id, int64_t first_visible_id);
 
 }  // namespace imhub

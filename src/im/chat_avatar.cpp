@@ -9,7 +9,7 @@
 #include "core/crypto.hpp"
 #include "core/fiber.hpp"
 #include "core/strings.hpp"
-#include "im/file_blob.hpp"
+#include "store/file_blob.hpp"
 #include "store/store.hpp"
 
 namespace imhub {

@@ -4,16 +4,17 @@
 #include "core/strings.hpp"
 #include "core/value.hpp"
 #include "im/message.hpp"
+#include "im/message_post.hpp"
 
 namespace imhub {
 namespace {
 
 // Appends the system message; `reader` (the member who caused it, 0 for none) has read the chat
 // up to it, so nobody gets an unread counter for their own action.
-void post_system(Conn& c, int64_t chat_id, std::string text, std::string params, int64_t reader) {
-  const int64_t id = append_message(c, NewMessage{chat_id, 0, std::move(text), std::move(params), true, ""});
+void post_system(Tx& tx, int64_t chat_id, std::string text, std::string params, int64_t reader) {
+  const int64_t id = post_message(tx, NewMessage{chat_id, 0, std::move(text), std::move(params), true, ""});
   if (reader <= 0) return;
-  c.exec(
+  tx.conn.exec(
       "UPDATE chat_members SET last_read_seq = (SELECT seq FROM messages WHERE id = $3), last_read_id = $3 "
       "WHERE chat_id = $1 AND user_id = $2",
       {chat_id, reader, id});
@@ -94,8 +95,9 @@ ChangeStatus check_member(Conn& c, int64_t chat_id, int64_t actor, Chat* chat) {
   return ChangeStatus::kOk;
 }
 
-ChangeStatus add_chat_members(Conn& c, int64_t chat_id, int64_t actor, const std::vector<int64_t>& users,
+ChangeStatus add_chat_members(Tx& tx, int64_t chat_id, int64_t actor, const std::vector<int64_t>& users,
                               bool hide_history, const NameOf& name_of) {
+  Conn& c = tx.conn;
   Chat chat;
   ChangeStatus status = check_member(c, chat_id, actor, &chat);
   // An open chat lets anyone in, but only by themselves.
@@ -113,11 +115,13 @@ ChangeStatus add_chat_members(Conn& c, int64_t chat_id, int64_t actor, const std
     c.exec("UPDATE chat_members SET last_read_seq = $3, last_read_id = $4 WHERE chat_id = $1 AND user_id = $2",
            {chat_id, u, chat.last_seq, chat.last_message_id});
   }
-  post_system(c, chat_id, join_text(actor, added, name_of), system_params("CHAT_JOIN"), actor);
+  post_system(tx, chat_id, join_text(actor, added, name_of), system_params("CHAT_JOIN"), actor);
+  tx.raise(MembersAdded{chat_id, actor, added, hide_history});
   return ChangeStatus::kOk;
 }
 
-ChangeStatus remove_chat_member(Conn& c, int64_t chat_id, int64_t actor, int64_t user, const NameOf& name_of) {
+ChangeStatus remove_chat_member(Tx& tx, int64_t chat_id, int64_t actor, int64_t user, const NameOf& name_of) {
+  Conn& c = tx.conn;
   Chat chat;
   if (ChangeStatus s = check_member(c, chat_id, actor, &chat); s != ChangeStatus::kOk) return s;
   if (!is_member(c, chat_id, user)) return ChangeStatus::kNotInChat;
@@ -126,7 +130,7 @@ ChangeStatus remove_chat_member(Conn& c, int64_t chat_id, int64_t actor, int64_t
   // may not remove the owner.
   if (!leaving && actor != chat.owner_id && (!is_manager(c, chat_id, actor) || user == chat.owner_id))
     return ChangeStatus::kForbidden;
-  post_system(c, chat_id, leaving ? leave_text(user, name_of) : kick_text(actor, user, name_of),
+  post_system(tx, chat_id, leaving ? leave_text(user, name_of) : kick_text(actor, user, name_of),
               system_params("CHAT_LEAVE"), leaving ? 0 : actor);
   // The membership row holds the read position and the mute flag: with it gone the chat counts
   // nothing for them, and a later return starts afresh.
@@ -134,61 +138,84 @@ ChangeStatus remove_chat_member(Conn& c, int64_t chat_id, int64_t actor, int64_t
   if (user == chat.owner_id) {
     auto next = c.query_one("SELECT user_id FROM chat_members WHERE chat_id = $1 ORDER BY joined_at, user_id LIMIT 1",
                             {chat_id});
-    c.exec("UPDATE chats SET owner_id = $2 WHERE id = $1", {chat_id, next ? next->i64(0) : int64_t{0}});
+    const int64_t owner = next ? next->i64(0) : 0;
+    c.exec("UPDATE chats SET owner_id = $2 WHERE id = $1", {chat_id, owner});
+    tx.raise(MemberRemoved{chat_id, actor, user});
+    tx.raise(ChatChanged{chat_id, actor, ChatField::kOwner, std::to_string(owner)});
+    return ChangeStatus::kOk;
   }
+  tx.raise(MemberRemoved{chat_id, actor, user});
   return ChangeStatus::kOk;
 }
 
-ChangeStatus rename_chat(Conn& c, int64_t chat_id, int64_t actor, const std::string& title, const NameOf& name_of) {
+ChangeStatus rename_chat(Tx& tx, int64_t chat_id, int64_t actor, const std::string& title, const NameOf& name_of) {
+  Conn& c = tx.conn;
   Chat chat;
   if (ChangeStatus s = check_member(c, chat_id, actor, &chat); s != ChangeStatus::kOk) return s;
   if (chat.title == title) return ChangeStatus::kUnchanged;
   c.exec("UPDATE chats SET title = $2 WHERE id = $1", {chat_id, title});
-  post_system(c, chat_id, rename_text(actor, title, name_of), "", actor);
+  post_system(tx, chat_id, rename_text(actor, title, name_of), "", actor);
+  tx.raise(ChatChanged{chat_id, actor, ChatField::kTitle, title});
   return ChangeStatus::kOk;
 }
 
-ChangeStatus recolor_chat(Conn& c, int64_t chat_id, int64_t actor, const std::string& color, const NameOf& name_of) {
+ChangeStatus recolor_chat(Tx& tx, int64_t chat_id, int64_t actor, const std::string& color, const NameOf& name_of) {
+  Conn& c = tx.conn;
   Chat chat;
   if (ChangeStatus s = check_member(c, chat_id, actor, &chat); s != ChangeStatus::kOk) return s;
   if (chat.color == color) return ChangeStatus::kUnchanged;
   c.exec("UPDATE chats SET color = $2 WHERE id = $1", {chat_id, color});
-  post_system(c, chat_id, color_text(actor, color, name_of), "", actor);
+  post_system(tx, chat_id, color_text(actor, color, name_of), "", actor);
+  tx.raise(ChatChanged{chat_id, actor, ChatField::kColor, color});
   return ChangeStatus::kOk;
 }
 
-ChangeStatus set_chat_avatar(Conn& c, int64_t chat_id, int64_t actor, const std::string& url, const NameOf& name_of) {
+ChangeStatus set_chat_avatar(Tx& tx, int64_t chat_id, int64_t actor, const std::string& url, const NameOf& name_of) {
+  Conn& c = tx.conn;
   if (ChangeStatus s = check_member(c, chat_id, actor); s != ChangeStatus::kOk) return s;
   c.exec("UPDATE chats SET avatar = $2 WHERE id = $1", {chat_id, url});
-  post_system(c, chat_id, avatar_text(actor, name_of), "", actor);
+  post_system(tx, chat_id, avatar_text(actor, name_of), "", actor);
+  tx.raise(ChatChanged{chat_id, actor, ChatField::kAvatar, url});
   return ChangeStatus::kOk;
 }
 
-ChangeStatus set_chat_owner(Conn& c, int64_t chat_id, int64_t actor, int64_t owner, const NameOf& name_of) {
+void set_new_chat_avatar(Tx& tx, int64_t chat_id, const std::string& url) {
+  tx.conn.exec("UPDATE chats SET avatar = $2 WHERE id = $1", {chat_id, url});
+  tx.raise(ChatChanged{chat_id, 0, ChatField::kAvatar, url});
+}
+
+ChangeStatus set_chat_owner(Tx& tx, int64_t chat_id, int64_t actor, int64_t owner, const NameOf& name_of) {
+  Conn& c = tx.conn;
   Chat chat;
   if (ChangeStatus s = check_member(c, chat_id, actor, &chat); s != ChangeStatus::kOk) return s;
   if (actor != chat.owner_id) return ChangeStatus::kForbidden;
   if (!is_member(c, chat_id, owner)) return ChangeStatus::kNotInChat;
   if (owner == chat.owner_id) return ChangeStatus::kUnchanged;
   c.exec("UPDATE chats SET owner_id = $2 WHERE id = $1", {chat_id, owner});
-  post_system(c, chat_id, owner_text(actor, owner, name_of), "", actor);
+  post_system(tx, chat_id, owner_text(actor, owner, name_of), "", actor);
+  tx.raise(ChatChanged{chat_id, actor, ChatField::kOwner, std::to_string(owner)});
   return ChangeStatus::kOk;
 }
 
-ChangeStatus set_chat_manager(Conn& c, int64_t chat_id, int64_t actor, int64_t user, bool manager) {
+ChangeStatus set_chat_manager(Tx& tx, int64_t chat_id, int64_t actor, int64_t user, bool manager) {
+  Conn& c = tx.conn;
   Chat chat;
   if (ChangeStatus s = check_member(c, chat_id, actor, &chat); s != ChangeStatus::kOk) return s;
   if (actor != chat.owner_id) return ChangeStatus::kForbidden;
   if (!is_member(c, chat_id, user)) return ChangeStatus::kNotInChat;
   c.exec("UPDATE chat_members SET manager = $3 WHERE chat_id = $1 AND user_id = $2",
          {chat_id, user, int64_t{manager ? 1 : 0}});
+  tx.raise(ManagerChanged{chat_id, user, manager});
   return ChangeStatus::kOk;
 }
 
-ChangeStatus mute_chat(Conn& c, int64_t chat_id, int64_t user, bool mute) {
+ChangeStatus mute_chat(Tx& tx, int64_t chat_id, int64_t user, bool mute) {
+  Conn& c = tx.conn;
   const int64_t changed = c.exec("UPDATE chat_members SET muted = $3 WHERE chat_id = $1 AND user_id = $2",
                                  {chat_id, user, int64_t{mute ? 1 : 0}});
-  return changed > 0 ? ChangeStatus::kOk : ChangeStatus::kNoChat;
+  if (changed == 0) return ChangeStatus::kNoChat;
+  tx.raise(ChatMuted{chat_id, user, mute});
+  return ChangeStatus::kOk;
 }
 
 }  // namespace imhub

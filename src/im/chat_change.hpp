@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "im/change_feed.hpp"
 #include "im/chat.hpp"
 #include "store/store.hpp"
 
@@ -56,26 +57,30 @@ std::string system_params(const std::string& code);
 // Fills `chat` when the chat exists.
 ChangeStatus check_member(Conn& c, int64_t chat_id, int64_t actor, Chat* chat = nullptr);
 
-// --- Changes (write connection). Nothing is written unless the result is kOk.
+// --- Changes. Nothing is written or raised unless the result is kOk; each raises its change
+// (im/change.hpp) after the system message it posts.
 // Adds `users` (ids of existing, active users); members already in the chat are skipped. With
 // `hide_history` the new members see only messages from their joining on. New members have read
 // the chat up to its last message before the join message.
-ChangeStatus add_chat_members(Conn& c, int64_t chat_id, int64_t actor, const std::vector<int64_t>& users,
+ChangeStatus add_chat_members(Tx& tx, int64_t chat_id, int64_t actor, const std::vector<int64_t>& users,
                               bool hide_history, const NameOf& name_of);
 // Removes `user`; `user == actor` is leaving. An owner who leaves hands the chat to the member
 // who joined earliest.
-ChangeStatus remove_chat_member(Conn& c, int64_t chat_id, int64_t actor, int64_t user, const NameOf& name_of);
+ChangeStatus remove_chat_member(Tx& tx, int64_t chat_id, int64_t actor, int64_t user, const NameOf& name_of);
 // kUnchanged (and nothing written) when the title is the same.
-ChangeStatus rename_chat(Conn& c, int64_t chat_id, int64_t actor, const std::string& title, const NameOf& name_of);
+ChangeStatus rename_chat(Tx& tx, int64_t chat_id, int64_t actor, const std::string& title, const NameOf& name_of);
 // `color` is a normalised colour name; kUnchanged when the chat has it already.
-ChangeStatus recolor_chat(Conn& c, int64_t chat_id, int64_t actor, const std::string& color, const NameOf& name_of);
-ChangeStatus set_chat_avatar(Conn& c, int64_t chat_id, int64_t actor, const std::string& url, const NameOf& name_of);
+ChangeStatus recolor_chat(Tx& tx, int64_t chat_id, int64_t actor, const std::string& color, const NameOf& name_of);
+// The avatar a chat was created with (im.chat.add AVATAR, stored once the chat has its id): no
+// system message.
+void set_new_chat_avatar(Tx& tx, int64_t chat_id, const std::string& url);
+ChangeStatus set_chat_avatar(Tx& tx, int64_t chat_id, int64_t actor, const std::string& url, const NameOf& name_of);
 // Only the owner; `owner` must be a member. kUnchanged when `owner` already owns the chat.
-ChangeStatus set_chat_owner(Conn& c, int64_t chat_id, int64_t actor, int64_t owner, const NameOf& name_of);
+ChangeStatus set_chat_owner(Tx& tx, int64_t chat_id, int64_t actor, int64_t owner, const NameOf& name_of);
 // Makes `user` a manager of the chat (or takes it back): only the owner, `user` must be a
 // member. No system message (the platform sends none for imbot.chat.setManager).
-ChangeStatus set_chat_manager(Conn& c, int64_t chat_id, int64_t actor, int64_t user, bool manager);
+ChangeStatus set_chat_manager(Tx& tx, int64_t chat_id, int64_t actor, int64_t user, bool manager);
 // The caller's own notification flag; members only (P dialogs included). No system message.
-ChangeStatus mute_chat(Conn& c, int64_t chat_id, int64_t user, bool mute);
+ChangeStatus mute_chat(Tx& tx, int64_t chat_id, int64_t user, bool mute);
 
 }  // namespace imhub

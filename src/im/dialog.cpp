@@ -1,5 +1,8 @@
 #include "im/dialog.hpp"
 
+#include "im/change_feed.hpp"
+#include "im/message.hpp"
+
 #include <charconv>
 
 #include "core/strings.hpp"
@@ -39,7 +42,8 @@ std::optional<Chat> find_private_chat(Conn& c, int64_t a, int64_t b) {
   return find_chat(c, row->i64(0));
 }
 
-Chat ensure_private_chat(Conn& c, int64_t a, int64_t b) {
+Chat ensure_private_chat(Tx& tx, int64_t a, int64_t b) {
+  Conn& c = tx.conn;
   if (auto chat = find_private_chat(c, a, b)) return *chat;
   Chat chat;
   chat.type = "P";
@@ -47,7 +51,7 @@ Chat ensure_private_chat(Conn& c, int64_t a, int64_t b) {
   chat.owner_id = 0;
   std::vector<int64_t> members{a};
   if (b != a) members.push_back(b);
-  insert_chat(c, chat, members);
+  insert_chat(tx, chat, members);
   c.exec("UPDATE chats SET private_key = $2 WHERE id = $1", {chat.id, private_key(a, b)});
   return chat;
 }
@@ -57,6 +61,31 @@ std::string dialog_id_of(Conn& c, const Chat& chat, int64_t viewer) {
   for (int64_t id : member_ids(c, chat.id))
     if (id != viewer) return std::to_string(id);
   return std::to_string(viewer);
+}
+
+std::optional<Chat> readable_chat(Conn& c, const DialogRef& d, int64_t user_id) {
+  std::optional<Chat> chat = d.is_chat ? find_chat(c, d.id) : find_private_chat(c, user_id, d.id);
+  if (!chat || !can_read(c, *chat, user_id)) return std::nullopt;
+  return chat;
+}
+
+std::optional<Membership> membership(Conn& c, const DialogRef& d, int64_t user_id) {
+  std::optional<Chat> chat = d.is_chat ? find_chat(c, d.id) : find_private_chat(c, user_id, d.id);
+  if (!chat) return std::nullopt;
+  auto member = find_member(c, chat->id, user_id);
+  if (!member) return std::nullopt;
+  return Membership{std::move(*chat), *member};
+}
+
+std::optional<VisibleMessage> visible_message(Conn& c, int64_t message_id, int64_t user_id) {
+  auto m = find_message(c, message_id);
+  if (!m) return std::nullopt;
+  auto chat = find_chat(c, m->chat_id);
+  if (!chat) return std::nullopt;
+  auto member = find_member(c, chat->id, user_id);
+  // HIDE_HISTORY: what was said before the member joined stays hidden from them.
+  if (!member || m->id < member->first_visible_id) return std::nullopt;
+  return VisibleMessage{std::move(*m), std::move(*chat)};
 }
 
 }  // namespace imhub

@@ -17,6 +17,7 @@ constexpr size_t kMaxMessageChars = 20000;
 // "more than 3 days has passed since publication" (spec im.message.update; protocol.md §12.1).
 constexpr int64_t kEditWindowSeconds = 259200;
 
+// A message about to be posted (im/message_post.hpp).
 struct NewMessage {
   int64_t chat_id = 0;
   int64_t author_id = 0;  // 0: a system message of the chat
@@ -42,9 +43,6 @@ struct Message {
 // `[BR]`, `[br]` and `#BR#` become line breaks, the text is trimmed, and text over 20,000
 // characters is cut with " (...)" (protocol.md §12.1).
 std::string normalize_message_text(std::string_view text);
-
-// Appends the message and returns its id. The author (when a member) has read up to it.
-int64_t append_message(Conn& c, const NewMessage& m);
 
 std::optional<Message> find_message(Conn& c, int64_t id);
 // Column list ("a.id, a.chat_id, …") and reader starting at column `at`, for joins.

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
-#include "rest/services.hpp"
+
 
 namespace imhub {
 namespace {
@@ -34,18 +34,22 @@ Presence load_presence(Conn& c, int64_t user_id) {
   return p;
 }
 
-void save_status(Conn& c, int64_t user_id, const std::string& status) {
+void save_status(Tx& tx, int64_t user_id, const std::string& status) {
+  Conn& c = tx.conn;
   c.exec(
       "INSERT INTO user_presence (user_id, status) VALUES ($1, $2) "
       "ON CONFLICT (user_id) DO UPDATE SET status = excluded.status",
       {user_id, status});
+  tx.raise(UserStatusChanged{user_id, status});
 }
 
-void save_idle(Conn& c, int64_t user_id, std::optional<int64_t> since) {
+void save_idle(Tx& tx, int64_t user_id, std::optional<int64_t> since) {
+  Conn& c = tx.conn;
   c.exec(
       "INSERT INTO user_presence (user_id, idle_since) VALUES ($1, $2) "
       "ON CONFLICT (user_id) DO UPDATE SET idle_since = excluded.idle_since",
       {user_id, opt_value(since)});
+  tx.raise(UserStatusChanged{user_id, since ? "idle" : "active"});
 }
 
 void save_activity(Conn& c, int64_t user_id, int64_t when) {
@@ -79,14 +83,14 @@ bool ActivityThrottle::due(int64_t user_id, int64_t now) {
   return true;
 }
 
-void note_user_activity(Services& s, int64_t user_id) {
+void note_user_activity(Store& store, int64_t user_id) {
   if (user_id <= 0) return;
   static ActivityThrottle throttle(kActivityWriteInterval);
   const int64_t now = now_unix_seconds();
   if (!throttle.due(user_id, now)) return;
   // Presence is best effort and nobody waits for it: the request goes on while the writer
   // records the activity, and a failure is only logged.
-  s.store.write_async([user_id, now](Conn& c) { save_activity(c, user_id, now); },
+  store.write_async([user_id, now](Conn& c) { save_activity(c, user_id, now); },
                       [user_id](std::exception_ptr e) {
                         if (!e) return;
                         try {

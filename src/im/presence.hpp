@@ -11,12 +11,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "im/change_feed.hpp"
 #include "store/store.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
 
-struct Services;
+
 
 struct Presence {
   std::string status = "online";  // what the user set: online, dnd, away, break
@@ -30,9 +31,9 @@ bool is_valid_status(std::string_view status);
 std::string visible_status(const Presence& p);
 
 Presence load_presence(Conn& c, int64_t user_id);
-void save_status(Conn& c, int64_t user_id, const std::string& status);
+void save_status(Tx& tx, int64_t user_id, const std::string& status);
 // nullopt ends idleness.
-void save_idle(Conn& c, int64_t user_id, std::optional<int64_t> since);
+void save_idle(Tx& tx, int64_t user_id, std::optional<int64_t> since);
 void save_activity(Conn& c, int64_t user_id, int64_t when);
 
 // Raises each user's last_activity to the presence record's when that is later (user.get's
@@ -59,6 +60,6 @@ class ActivityThrottle {
 
 // Records that `user_id` made an authenticated call now: one durable write per user per minute
 // at most. Call it after authentication, for callers with a user. Never throws.
-void note_user_activity(Services& s, int64_t user_id);
+void note_user_activity(Store& store, int64_t user_id);
 
 }  // namespace imhub

@@ -4,17 +4,19 @@
 
 #include <cstdint>
 
+#include "im/change_feed.hpp"
 #include "im/chat.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
 
+// Each raises ChatRead / ChatUnread / AllRead when it changes something.
 // Marks everything up to and including `message_id` (0: the whole chat) as read. False when
 // the mark would not move (already read that far) or the message is not in the chat.
-bool read_up_to(Conn& c, const Chat& chat, const ChatMember& m, int64_t message_id);
+bool read_up_to(Tx& tx, const Chat& chat, const ChatMember& m, int64_t message_id);
 // Marks `message_id` and everything after it as unread. False when it is not in the chat.
-bool unread_from(Conn& c, const Chat& chat, int64_t user_id, int64_t message_id);
+bool unread_from(Tx& tx, const Chat& chat, int64_t user_id, int64_t message_id);
 // Every chat of the user read to its end, manual unread marks cleared.
-void read_everything(Conn& c, int64_t user_id);
+void read_everything(Tx& tx, int64_t user_id);
 
 }  // namespace imhub

@@ -1,5 +1,7 @@
 #include "im/recent.hpp"
 
+#include "im/read_state.hpp"
+
 #include <algorithm>
 
 namespace imhub {
@@ -77,6 +79,25 @@ std::vector<UnreadCounter> unread_counters(Conn& c, int64_t user_id) {
     out.push_back(u);
   }
   return out;
+}
+
+void pin_recent(Tx& tx, int64_t chat_id, int64_t user_id, bool pin) {
+  tx.conn.exec("UPDATE chat_members SET pinned = $3 WHERE chat_id = $1 AND user_id = $2",
+               {chat_id, user_id, int64_t{pin ? 1 : 0}});
+  tx.raise(RecentChanged{user_id, chat_id, pin ? RecentMark::kPinned : RecentMark::kUnpinned});
+}
+
+void hide_recent(Tx& tx, const Chat& chat, int64_t user_id) {
+  tx.conn.exec("UPDATE chat_members SET hidden_at_seq = $3, pinned = 0 WHERE chat_id = $1 AND user_id = $2",
+               {chat.id, user_id, chat.last_seq});
+  tx.raise(RecentChanged{user_id, chat.id, RecentMark::kHidden});
+}
+
+void mark_recent_unread(Tx& tx, const Chat& chat, const ChatMember& member, bool mark) {
+  if (!mark) read_up_to(tx, chat, member, 0);
+  tx.conn.exec("UPDATE chat_members SET marked_unread = $3 WHERE chat_id = $1 AND user_id = $2",
+               {chat.id, member.user_id, int64_t{mark ? 1 : 0}});
+  tx.raise(RecentChanged{member.user_id, chat.id, mark ? RecentMark::kMarkedUnread : RecentMark::kUnmarkedUnread});
 }
 
 }  // namespace imhub

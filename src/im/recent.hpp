@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "im/change_feed.hpp"
 #include "im/chat.hpp"
 #include "im/message.hpp"
 #include "store/store.hpp"
@@ -40,5 +41,14 @@ struct UnreadCounter {
   bool marked_unread = false;
 };
 std::vector<UnreadCounter> unread_counters(Conn& c, int64_t user_id);
+
+// --- A user's marks on their recent list (im.recent.pin / hide / unread); each raises
+// RecentChanged. The user must be a member (the caller checks).
+void pin_recent(Tx& tx, int64_t chat_id, int64_t user_id, bool pin);
+// Out of the list (and unpinned) until the chat has a new message.
+void hide_recent(Tx& tx, const Chat& chat, int64_t user_id);
+// Marked unread; unmarking also reads the chat ("N — remove the flag and mark the dialog as
+// read", reference im-recent-unread.md).
+void mark_recent_unread(Tx& tx, const Chat& chat, const ChatMember& member, bool mark);
 
 }  // namespace imhub

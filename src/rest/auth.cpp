@@ -4,8 +4,9 @@
 
 #include "core/crypto.hpp"
 #include "core/error.hpp"
+#include "core/error_catalog.hpp"
 #include "core/thread_cache.hpp"
-#include "rest/services.hpp"
+#include "api/services.hpp"
 #include "users/user.hpp"
 #include "users/webhook.hpp"
 

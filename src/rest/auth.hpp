@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "rest/caller.hpp"
+#include "core/caller.hpp"
 
 namespace imhub {
 
@@ -22,9 +22,6 @@ struct Credentials {
   std::optional<std::string> session;         // browser session cookie
   std::optional<std::string> auth_connector;  // offline-event source key (protocol.md §1.4)
 };
-
-// Callers are immutable once verified and shared: a cached one is handed out without a copy.
-using CallerPtr = std::shared_ptr<const Caller>;
 
 class Authenticator {
  public:
@@ -44,5 +41,8 @@ class Auth {
 };
 
 std::unique_ptr<Authenticator> make_webhook_authenticator();
+// OAuth access tokens of local applications (`auth`, `access_token`, `Authorization: Bearer`),
+// checked by `services.oauth`; claims every request that carries a token.
+std::unique_ptr<Authenticator> make_oauth_authenticator();
 
 }  // namespace imhub

@@ -10,17 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/form.hpp"
 #include "core/value.hpp"
 
 namespace imhub {
 
 enum class Transport { kJson, kXml };
-
-struct DecodeLimits {
-  size_t max_depth = 32;    // bracket / JSON nesting
-  size_t max_keys = 10000;  // total number of parameter leaves and containers
-  size_t max_key_bytes = 1024;
-};
 
 // What the URL says: `/rest/METHOD[.json|.xml][/]` or `/rest/USER/SECRET/METHOD[.json|.xml][/]`.
 struct RestTarget {
@@ -36,13 +31,6 @@ void split_target(std::string_view target, std::string_view& path, std::string_v
 std::string normalize_path(std::string_view path);
 // Parses a normalized path under /rest/. Returns nullopt when it is not a REST method URL.
 std::optional<RestTarget> parse_rest_path(std::string_view normalized_path);
-
-std::string url_decode(std::string_view s, bool plus_as_space = true);
-std::string url_encode(std::string_view s);
-
-// Parses `a=1&b[c][]=2` into `root` with PHP parse_str semantics. Throws ApiError on a limit
-// breach or invalid UTF-8. `keys_used` accumulates across calls so one limit covers a request.
-void parse_query_into(std::string_view query, Value& root, const DecodeLimits& limits, size_t& keys_used);
 
 // Decodes the body according to its content type and merges it over `query_params`.
 // Malformed JSON yields no parameters, like the real platform (protocol.md §1.3).

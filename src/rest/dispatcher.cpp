@@ -1,5 +1,6 @@
 #include "rest/dispatcher.hpp"
 
+#include "core/error_catalog.hpp"
 #include "im/presence.hpp"
 
 #include <spdlog/spdlog.h>
@@ -151,7 +152,7 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
         operating_.state(key(), now_s).operating > services_.config.operating_limit_seconds)
       throw ApiError(errors::kOperationTimeLimit);
     // Presence (im.user.* last_activity_date, user.get IS_ONLINE): throttled to a write a minute.
-    note_user_activity(services_, caller.user_id);
+    note_user_activity(services_.store, caller.user_id);
     MethodCall call{caller, params, start, services_};
     handler_start = now_unix();
     out.value = method.handler(call);

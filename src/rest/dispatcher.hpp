@@ -14,8 +14,8 @@
 #include "rest/decode.hpp"
 #include "rest/envelope.hpp"
 #include "rest/limits.hpp"
-#include "rest/registry.hpp"
-#include "rest/services.hpp"
+#include "api/registry.hpp"
+#include "api/services.hpp"
 
 namespace imhub {
 

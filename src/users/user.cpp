@@ -155,4 +155,16 @@ void set_user_departments(Conn& c, int64_t user_id, const std::vector<int64_t>& 
            {user_id, d});
 }
 
+bool email_taken(Conn& c, const std::string& email, int64_t except_id) {
+  return c.query_one("SELECT 1 FROM users WHERE LOWER(email) = LOWER($1) AND id <> $2", {email, except_id}).has_value();
+}
+
+std::vector<int64_t> active_employee_ids(Conn& c) {
+  std::vector<int64_t> ids;
+  for (const Row& row : c.query("SELECT id FROM users WHERE active = 1 AND user_type = 'employee' AND "
+                                "external_auth_id NOT IN ('bot', 'imconnector', 'email', 'replica') ORDER BY id"))
+    ids.push_back(row.i64(0));
+  return ids;
+}
+
 }  // namespace imhub

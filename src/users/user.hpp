@@ -40,5 +40,9 @@ void fill_departments(Conn& c, std::vector<User>& users);
 int64_t insert_user(Conn& c, User& u);
 void update_user(Conn& c, const User& u);
 void set_user_departments(Conn& c, int64_t user_id, const std::vector<int64_t>& departments);
+// Whether another user (not `except_id`) has this e-mail, case-insensitively.
+bool email_taken(Conn& c, const std::string& email, int64_t except_id);
+// Active employees (not bots, connector guests, e-mail or replica users), by id.
+std::vector<int64_t> active_employee_ids(Conn& c);
 
 }  // namespace imhub

@@ -9,6 +9,7 @@
 #include "apps/event_binding.hpp"
 #include "apps/event_route.hpp"
 #include "apps/lifecycle.hpp"
+#include "im/change_feed.hpp"
 #include "apps/offline_queue.hpp"
 #include "core/json.hpp"
 #include "users/portal.hpp"
@@ -143,7 +144,8 @@ TEST_F(AppEventsTest, UninstallRemovesBindingsAndQueue) {
   bind("ONAPPTEST", "", 0, true);
   route(event("ONAPPTEST"));
   ASSERT_EQ(offline_rows(), 1);
-  store_->write([&](Conn& w) { uninstall_app(w, app_id_, true); });
+  ChangeFeed feed;
+  feed.write(*store_, Cause{}, [&](Tx& tx) { uninstall_app(tx, app_id_, true); });
   EXPECT_EQ(offline_rows(), 0);
   EXPECT_TRUE(store_->read_with([&](Conn& c) { return app_bindings(c, app_id_); }).empty());
 }

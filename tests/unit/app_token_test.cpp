@@ -10,12 +10,13 @@
 #include "apps/handler_url.hpp"
 #include "apps/lifecycle.hpp"
 #include "apps/oauth_server.hpp"
+#include "rest/auth.hpp"
 #include "apps/token.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "ops/metrics.hpp"
-#include "rest/registry.hpp"
-#include "rest/services.hpp"
+#include "api/registry.hpp"
+#include "api/services.hpp"
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
 
@@ -109,7 +110,9 @@ class OAuthServerTest : public ::testing::Test {
     init_portal(*store_, key_);
     services_.portal = store_->read_with([](Conn& c) { return load_portal(c); });
     config_.public_url = "https://chat.example.com";
-    oauth_ = std::make_unique<OAuthServer>(services_, key_);
+    oauth_ = std::make_unique<OAuthServer>(
+        *store_, users_, OAuthSite{config_.public_url, services_.domain(), services_.portal.member_id}, key_);
+    services_.oauth = oauth_.get();
     store_->write([&](Conn& w) {
       created_ = create_app(w, NewApp{"Echo", "https://bot.example.com/h", {"im", "imbot"}, ""});
       install_app(w, created_.app.id, 1);
@@ -120,9 +123,15 @@ class OAuthServerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   App app() { return *oauth_->app(created_.app.id); }
+  // Through the REST chain's authenticator, as a request would be.
+  CallerPtr authenticate(const std::string& token) {
+    Credentials creds;
+    creds.token = token;
+    return make_oauth_authenticator()->authenticate(creds, services_);
+  }
   std::string auth_error(const std::string& token) {
     try {
-      oauth_->authenticate(token);
+      authenticate(token);
     } catch (const ApiError& e) {
       return e.code();
     }
@@ -144,7 +153,7 @@ class OAuthServerTest : public ::testing::Test {
 
 TEST_F(OAuthServerTest, AccessTokenAuthenticates) {
   const std::string t = oauth_->mint(app(), TokenKind::kAccess, 1, 0);
-  CallerPtr c = oauth_->authenticate(t);
+  CallerPtr c = authenticate(t);
   EXPECT_EQ(c->kind, AuthKind::kOAuth);
   EXPECT_EQ(c->user_id, 1);
   EXPECT_TRUE(c->is_admin);
@@ -152,7 +161,7 @@ TEST_F(OAuthServerTest, AccessTokenAuthenticates) {
   EXPECT_EQ(c->client_id, created_.app.client_id);
   EXPECT_EQ(c->scopes, (std::vector<std::string>{"im", "imbot"}));
   EXPECT_EQ(c->event_ttl, 0);
-  EXPECT_EQ(oauth_->authenticate(t), c) << "verified callers are cached";
+  EXPECT_EQ(authenticate(t), c) << "verified callers are cached";
   EXPECT_EQ(auth_error(oauth_->mint(app(), TokenKind::kRefresh, 1, 0)), "invalid_token");
 }
 
@@ -175,13 +184,13 @@ TEST_F(OAuthServerTest, ExpiryTamperingAndUnknownApps) {
   EXPECT_EQ(auth_error(signed_with(c)), "authorization_error");
   c.user_id = 1;
   c.scope = "im,user";  // a scope the application does not have is dropped, not granted
-  EXPECT_EQ(oauth_->authenticate(signed_with(c))->scopes, std::vector<std::string>{"im"});
+  EXPECT_EQ(authenticate(signed_with(c))->scopes, std::vector<std::string>{"im"});
 }
 
 TEST_F(OAuthServerTest, UninstallAndReinstallRevoke) {
   const std::string t = oauth_->mint(app(), TokenKind::kAccess, 1, 0);
   ASSERT_EQ(auth_error(t), "");
-  store_->write([&](Conn& w) { uninstall_app(w, created_.app.id, true); });
+  ChangeFeed().write(*store_, Cause{}, [&](Tx& tx) { uninstall_app(tx, created_.app.id, true); });
   EXPECT_EQ(auth_error(t), "APPLICATION_NOT_FOUND") << "the cached caller must not survive the uninstall";
   store_->write([&](Conn& w) { install_app(w, created_.app.id, 1); });
   EXPECT_EQ(auth_error(t), "invalid_token");
@@ -228,7 +237,7 @@ TEST_F(OAuthServerTest, EventTokenMaps) {
   EXPECT_EQ(full["status"].to_string(), "L");
   EXPECT_EQ(full["application_token"].to_string(), created_.app.application_token);
   EXPECT_EQ(full["member_id"].to_string(), services_.portal.member_id);
-  EXPECT_EQ(oauth_->authenticate(full["access_token"].to_string())->user_id, 1);
+  EXPECT_EQ(authenticate(full["access_token"].to_string())->user_id, 1);
 
   EXPECT_FALSE(oauth_->token_map(created_.app.id, 1, false).find("refresh_token"));
   Value none = oauth_->token_map(created_.app.id, 0, true);
@@ -238,21 +247,21 @@ TEST_F(OAuthServerTest, EventTokenMaps) {
   EXPECT_EQ(oauth_->application_token(created_.app.id), created_.app.application_token);
   EXPECT_EQ(oauth_->application_token(999), "");
 
-  store_->write([&](Conn& w) { uninstall_app(w, created_.app.id, true); });
+  ChangeFeed().write(*store_, Cause{}, [&](Tx& tx) { uninstall_app(tx, created_.app.id, true); });
   Value gone = oauth_->token_map(created_.app.id, 1, true);
   EXPECT_FALSE(gone.find("access_token")) << "no tokens for an uninstalled application (ONAPPUNINSTALL)";
   EXPECT_EQ(gone["application_token"].to_string(), created_.app.application_token);
 }
 
 TEST_F(OAuthServerTest, EventTokensCarryTheHopBudget) {
-  CallerPtr fresh = oauth_->authenticate(oauth_->token_map(created_.app.id, 1, false)["access_token"].to_string());
+  CallerPtr fresh = authenticate(oauth_->token_map(created_.app.id, 1, false)["access_token"].to_string());
   EXPECT_EQ(event_ttl_for(*fresh), kEventSessionTtl);
   CallerPtr hop =
-      oauth_->authenticate(oauth_->event_token_map(created_.app.id, 1, true, 5)["access_token"].to_string());
+      authenticate(oauth_->event_token_map(created_.app.id, 1, true, 5)["access_token"].to_string());
   EXPECT_EQ(hop->event_ttl, 5);
   EXPECT_EQ(event_ttl_for(*hop), 4);
   CallerPtr last =
-      oauth_->authenticate(oauth_->event_token_map(created_.app.id, 1, true, 0)["access_token"].to_string());
+      authenticate(oauth_->event_token_map(created_.app.id, 1, true, 0)["access_token"].to_string());
   EXPECT_EQ(event_ttl_for(*last), 0) << "an exhausted chain causes nothing more";
   Caller webhook;
   webhook.kind = AuthKind::kWebhook;

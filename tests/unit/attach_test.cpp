@@ -1,4 +1,4 @@
-#include "im/attach.hpp"
+#include "text/attach.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,6 +5,7 @@
 
 #include "core/base64.hpp"
 #include "im/chat_avatar.hpp"
+#include "im/change_feed.hpp"
 #include "im/chat_change.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -137,20 +138,21 @@ class ChatChangeStore : public ::testing::Test {
     o.path = (dir.path / "t.db").string();
     store = open_sqlite_store(o);
   }
+  ChangeFeed feed;  // no subscribers: the domain rules alone
   int64_t make_chat(const std::string& type, std::vector<int64_t> members) {
-    return store->write_with([&](Conn& c) {
+    return feed.write(*store, Cause{}, [&](Tx& tx) {
       Chat chat;
       chat.type = type;
       chat.title = "T";
       chat.color = "MINT";
       chat.owner_id = members.front();
       chat.author_id = members.front();
-      return insert_chat(c, chat, members);
+      return insert_chat(tx, chat, members);
     });
   }
   template <class F>
   ChangeStatus write(F f) {
-    return store->write_with([&](Conn& c) { return f(c); });
+    return feed.write(*store, Cause{}, [&](Tx& tx) { return f(tx); });
   }
   int64_t scalar(const std::string& sql, const SqlArgs& args) {
     return store->read_with([&](Conn& c) { return c.query_one(sql, args)->i64(0); });
@@ -168,10 +170,10 @@ class ChatChangeStore : public ::testing::Test {
 
 TEST_F(ChatChangeStore, AddMembersWritesJoinMessageAndHidesHistoryOnRequest) {
   const int64_t chat = make_chat("C", {1, 2});
-  EXPECT_EQ(write([&](Conn& c) { return add_chat_members(c, chat, 1, {3}, false, names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return add_chat_members(tx, chat, 1, {3}, false, names); }), ChangeStatus::kOk);
   EXPECT_EQ(scalar("SELECT first_visible_id FROM chat_members WHERE chat_id = $1 AND user_id = 3", {chat}), 0);
   const int64_t last = scalar("SELECT last_message_id FROM chats WHERE id = $1", {chat});
-  EXPECT_EQ(write([&](Conn& c) { return add_chat_members(c, chat, 2, {4}, true, names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return add_chat_members(tx, chat, 2, {4}, true, names); }), ChangeStatus::kOk);
   EXPECT_EQ(scalar("SELECT first_visible_id FROM chat_members WHERE chat_id = $1 AND user_id = 4", {chat}), last + 1);
   // The join message is the only unread message of the newcomer; the actor has read it.
   EXPECT_EQ(unread(chat, 4), 1);
@@ -185,8 +187,8 @@ TEST_F(ChatChangeStore, AddMembersWritesJoinMessageAndHidesHistoryOnRequest) {
   EXPECT_EQ(row.i64(1), 1);
   EXPECT_EQ(row.str(2), R"({"CODE":["CHAT_JOIN"],"NOTIFY":"N"})");
   EXPECT_EQ(row.str(3), "[USER=2 REPLACE]Bob[/USER] invited [USER=4 REPLACE]User 4[/USER] to the chat");
-  EXPECT_EQ(write([&](Conn& c) {
-              return add_chat_members(c, chat, 1, {2, 3}, false, names);
+  EXPECT_EQ(write([&](Tx& tx) {
+              return add_chat_members(tx, chat, 1, {2, 3}, false, names);
             }),
             ChangeStatus::kAlreadyMember);
 }
@@ -194,44 +196,44 @@ TEST_F(ChatChangeStore, AddMembersWritesJoinMessageAndHidesHistoryOnRequest) {
 TEST_F(ChatChangeStore, OutsidersJoinOnlyOpenChatsAndOnlyThemselves) {
   const int64_t closed = make_chat("C", {1, 2});
   const int64_t open = make_chat("O", {1, 2});
-  EXPECT_EQ(write([&](Conn& c) { return add_chat_members(c, closed, 5, {5}, false, names); }), ChangeStatus::kNoChat);
-  EXPECT_EQ(write([&](Conn& c) { return add_chat_members(c, open, 5, {6}, false, names); }), ChangeStatus::kNotMember);
-  EXPECT_EQ(write([&](Conn& c) { return add_chat_members(c, open, 5, {5}, false, names); }), ChangeStatus::kOk);
-  EXPECT_EQ(write([&](Conn& c) { return add_chat_members(c, 999, 1, {5}, false, names); }), ChangeStatus::kNoChat);
+  EXPECT_EQ(write([&](Tx& tx) { return add_chat_members(tx, closed, 5, {5}, false, names); }), ChangeStatus::kNoChat);
+  EXPECT_EQ(write([&](Tx& tx) { return add_chat_members(tx, open, 5, {6}, false, names); }), ChangeStatus::kNotMember);
+  EXPECT_EQ(write([&](Tx& tx) { return add_chat_members(tx, open, 5, {5}, false, names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return add_chat_members(tx, 999, 1, {5}, false, names); }), ChangeStatus::kNoChat);
   const int64_t priv = make_chat("P", {1, 2});
-  EXPECT_EQ(write([&](Conn& c) { return add_chat_members(c, priv, 1, {3}, false, names); }),
+  EXPECT_EQ(write([&](Tx& tx) { return add_chat_members(tx, priv, 1, {3}, false, names); }),
             ChangeStatus::kPrivateChat);
 }
 
 TEST_F(ChatChangeStore, RemovingMembersFollowsTheOwnerRule) {
   const int64_t chat = make_chat("C", {1, 2, 3});
-  EXPECT_EQ(write([&](Conn& c) { return remove_chat_member(c, chat, 2, 3, names); }), ChangeStatus::kForbidden);
-  EXPECT_EQ(write([&](Conn& c) { return remove_chat_member(c, chat, 1, 9, names); }), ChangeStatus::kNotInChat);
-  EXPECT_EQ(write([&](Conn& c) { return remove_chat_member(c, chat, 1, 3, names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return remove_chat_member(tx, chat, 2, 3, names); }), ChangeStatus::kForbidden);
+  EXPECT_EQ(write([&](Tx& tx) { return remove_chat_member(tx, chat, 1, 9, names); }), ChangeStatus::kNotInChat);
+  EXPECT_EQ(write([&](Tx& tx) { return remove_chat_member(tx, chat, 1, 3, names); }), ChangeStatus::kOk);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM chat_members WHERE chat_id = $1 AND user_id = 3", {chat}), 0);
   // The owner leaves: the earliest remaining member owns the chat.
-  EXPECT_EQ(write([&](Conn& c) { return remove_chat_member(c, chat, 1, 1, names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return remove_chat_member(tx, chat, 1, 1, names); }), ChangeStatus::kOk);
   EXPECT_EQ(scalar("SELECT owner_id FROM chats WHERE id = $1", {chat}), 2);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM messages WHERE chat_id = $1 AND params LIKE '%CHAT_LEAVE%'", {chat}), 2);
-  EXPECT_EQ(write([&](Conn& c) { return remove_chat_member(c, chat, 1, 1, names); }), ChangeStatus::kNoChat);
+  EXPECT_EQ(write([&](Tx& tx) { return remove_chat_member(tx, chat, 1, 1, names); }), ChangeStatus::kNoChat);
 }
 
 TEST_F(ChatChangeStore, LookOwnerAndMute) {
   const int64_t chat = make_chat("C", {1, 2});
-  EXPECT_EQ(write([&](Conn& c) { return rename_chat(c, chat, 2, "New", names); }), ChangeStatus::kOk);
-  EXPECT_EQ(write([&](Conn& c) { return rename_chat(c, chat, 2, "New", names); }), ChangeStatus::kUnchanged);
-  EXPECT_EQ(write([&](Conn& c) { return recolor_chat(c, chat, 2, "MINT", names); }), ChangeStatus::kUnchanged);
-  EXPECT_EQ(write([&](Conn& c) { return recolor_chat(c, chat, 2, "RED", names); }), ChangeStatus::kOk);
-  EXPECT_EQ(write([&](Conn& c) { return set_chat_avatar(c, chat, 2, "http://x/a.png", names); }), ChangeStatus::kOk);
-  EXPECT_EQ(write([&](Conn& c) { return set_chat_owner(c, chat, 2, 2, names); }), ChangeStatus::kForbidden);
-  EXPECT_EQ(write([&](Conn& c) { return set_chat_owner(c, chat, 1, 7, names); }), ChangeStatus::kNotInChat);
-  EXPECT_EQ(write([&](Conn& c) { return set_chat_owner(c, chat, 1, 2, names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return rename_chat(tx, chat, 2, "New", names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return rename_chat(tx, chat, 2, "New", names); }), ChangeStatus::kUnchanged);
+  EXPECT_EQ(write([&](Tx& tx) { return recolor_chat(tx, chat, 2, "MINT", names); }), ChangeStatus::kUnchanged);
+  EXPECT_EQ(write([&](Tx& tx) { return recolor_chat(tx, chat, 2, "RED", names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return set_chat_avatar(tx, chat, 2, "http://x/a.png", names); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return set_chat_owner(tx, chat, 2, 2, names); }), ChangeStatus::kForbidden);
+  EXPECT_EQ(write([&](Tx& tx) { return set_chat_owner(tx, chat, 1, 7, names); }), ChangeStatus::kNotInChat);
+  EXPECT_EQ(write([&](Tx& tx) { return set_chat_owner(tx, chat, 1, 2, names); }), ChangeStatus::kOk);
   EXPECT_EQ(scalar("SELECT owner_id FROM chats WHERE id = $1", {chat}), 2);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM messages WHERE chat_id = $1 AND author_id = 0 AND system = 1", {chat}), 4);
-  EXPECT_EQ(write([&](Conn& c) { return rename_chat(c, chat, 7, "X", names); }), ChangeStatus::kNoChat);
-  EXPECT_EQ(write([&](Conn& c) { return mute_chat(c, chat, 2, true); }), ChangeStatus::kOk);
+  EXPECT_EQ(write([&](Tx& tx) { return rename_chat(tx, chat, 7, "X", names); }), ChangeStatus::kNoChat);
+  EXPECT_EQ(write([&](Tx& tx) { return mute_chat(tx, chat, 2, true); }), ChangeStatus::kOk);
   EXPECT_EQ(scalar("SELECT muted FROM chat_members WHERE chat_id = $1 AND user_id = 2", {chat}), 1);
-  EXPECT_EQ(write([&](Conn& c) { return mute_chat(c, chat, 7, true); }), ChangeStatus::kNoChat);
+  EXPECT_EQ(write([&](Tx& tx) { return mute_chat(tx, chat, 7, true); }), ChangeStatus::kNoChat);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "im/file_blob.hpp"
+#include "store/file_blob.hpp"
 
 namespace imhub {
 namespace {

@@ -1,4 +1,4 @@
-#include "im/keyboard.hpp"
+#include "text/keyboard.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "im/menu.hpp"
+#include "text/menu.hpp"
 
 #include <gtest/gtest.h>
 

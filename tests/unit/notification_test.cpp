@@ -1,4 +1,4 @@
-#include "im/notification.hpp"
+#include "notify/notification.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -26,7 +26,7 @@ class NotificationTest : public ::testing::Test {
   }
 
   int64_t add(NewNotification n) {
-    return store_->write_with([&](Conn& c) { return add_notification(c, n); });
+    return feed_.write(*store_, Cause{}, [&](Tx& tx) { return add_notification(tx, n); });
   }
   int64_t add_to(int64_t user, std::string tag = "", NotifyType type = NotifyType::kSystem) {
     NewNotification n;
@@ -45,11 +45,12 @@ class NotificationTest : public ::testing::Test {
     return store_->read_with([&](Conn& c) { return find_notification(c, id).has_value(); });
   }
   bool set_read(int64_t user, int64_t id, bool read, bool and_later) {
-    return store_->write_with([&](Conn& c) { return set_notifications_read(c, user, id, read, and_later); });
+    return feed_.write(*store_, Cause{}, [&](Tx& tx) { return set_notifications_read(tx, user, id, read, and_later); });
   }
 
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
+  ChangeFeed feed_;  // no subscribers: the notification rules alone
 };
 
 TEST(NotifyTag, NamespacedByApplication) {
@@ -125,7 +126,7 @@ TEST_F(NotificationTest, ConfirmAnswersWithTheButtonAndRemovesTheQuestion) {
   int64_t other = add_to(2, "", NotifyType::kConfirm);
   int64_t plain = add_to(2);
   auto confirm = [&](int64_t user, int64_t nid, std::string v) {
-    return store_->write_with([&](Conn& c) { return confirm_notification(c, user, nid, v); });
+    return feed_.write(*store_, Cause{}, [&](Tx& tx) { return confirm_notification(tx, user, nid, v); });
   };
   EXPECT_FALSE(confirm(3, id, "Y").has_value());  // not user 3's
   EXPECT_FALSE(confirm(2, plain, "Y").has_value());
@@ -149,7 +150,7 @@ TEST_F(NotificationTest, AnswerGoesToTheAuthorAsAPrivateMessage) {
   int64_t id = add(n);
   int64_t plain = add_to(2);
   auto answer = [&](int64_t user, int64_t nid, std::string text) {
-    return store_->write_with([&](Conn& c) { return answer_notification(c, user, nid, text); });
+    return feed_.write(*store_, Cause{}, [&](Tx& tx) { return answer_notification(tx, user, nid, text); });
   };
   EXPECT_FALSE(answer(2, plain, "yes").has_value());
   EXPECT_FALSE(answer(3, id, "yes").has_value());

@@ -1,4 +1,4 @@
-#include "im/text_clean.hpp"
+#include "text/text_clean.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "im/url_preview.hpp"
+#include "previews/url_preview.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "core/json.hpp"
-#include "im/html_meta.hpp"
+#include "previews/html_meta.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace imhub {

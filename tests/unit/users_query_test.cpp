@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "users/user_query.hpp"
-#include "users/user_view.hpp"
+#include "views/user_view.hpp"
 
 namespace imhub {
 namespace {

@@ -1,0 +1,78 @@
+// The one table of REST methods (style.md): name, scope, effect, handler, reference page.
+// Dispatch, `methods`, `method.get`, `scope` and docs/api-coverage.md all read it.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/value.hpp"
+#include "core/caller.hpp"
+
+namespace imhub {
+
+struct Services;
+
+// What a handler gets: the caller, the parameters with reserved ones removed, and the list
+// offset (`start`, protocol.md §5.1; 0 when absent, -1 when the caller asked for no count).
+struct MethodCall {
+  const Caller& caller;
+  const Value& params;
+  int64_t start;
+  Services& services;
+
+  // Parameter by exact name, then case-insensitively (most methods upper-case their params).
+  const Value& param(std::string_view name) const {
+    const Value* v = params.find_ci(name);
+    return v ? *v : Value::null_value();
+  }
+};
+
+struct MethodResult {
+  Value result;
+  std::optional<int64_t> next;
+  std::optional<int64_t> total;
+
+  MethodResult() = default;
+  MethodResult(Value r) : result(std::move(r)) {}  // NOLINT: a bare value is the common case
+};
+
+using Handler = std::function<MethodResult(MethodCall&)>;
+
+// kWrite methods run on the blocking pool, because they wait for the durable group commit.
+enum class Effect { kRead, kWrite };
+
+struct Method {
+  std::string name;   // lower case
+  std::string scope;  // "" = platform method, always available
+  Effect effect = Effect::kRead;
+  Handler handler;
+  std::string doc;  // reference page, e.g. "api-reference/user/user-get.md"
+  bool batchable = true;
+  std::string note;  // shown in docs/api-coverage.md (what is partial, and why)
+
+  // `scope` may list alternatives ("user,user_basic"); a platform method belongs to none.
+  bool in_scope(std::string_view s) const;
+  bool available_to(const Caller& caller) const;
+};
+
+class Registry {
+ public:
+  void add(Method m);
+  // `name` must already be lower case.
+  const Method* find(std::string_view name) const;
+  const std::vector<Method>& all() const { return methods_; }
+  std::vector<std::string> scopes() const;  // every scope some method needs, sorted
+
+ private:
+  std::vector<Method> methods_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+// Fills the registry with every built method (src/api/*).
+void register_all_methods(Registry& registry);
+
+}  // namespace imhub

@@ -1,0 +1,180 @@
+// Every state change the domain makes, described once as a typed value (design.md "The change
+// feed"). Domain functions raise them inside their write transaction through Tx::raise
+// (im/change_feed.hpp); bots, applications and the realtime push subscribe in app.cpp and never
+// need an im/ file to learn of a change.
+//
+// A change names the chat or the users it concerns and carries what cannot be read back after
+// the commit (a deleted message as it was, who acted). Subscribers that run after the commit read
+// the rest from the store.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "im/chat.hpp"
+#include "im/message.hpp"
+
+namespace imhub {
+
+// --- Messages
+// Appended by post_message (im/message_post.hpp), the one place a message enters a chat.
+// `chat` as it was before the append (a private dialog's first message sees last_message_id 0).
+struct MessageAdded {
+  Chat chat;
+  int64_t message_id = 0;
+  NewMessage message;
+  bool by_bot = false;  // bots never hear what bots write
+};
+// Text or rich params changed; `before` and `after` as stored.
+struct MessageUpdated {
+  Message before;
+  Message after;
+  bool by_bot = false;
+};
+// Soft-deleted (`after` is what is left) or erased (`complete`).
+struct MessageDeleted {
+  Message before;
+  Message after;
+  bool complete = false;
+  bool by_bot = false;
+};
+struct MessageLiked {
+  Message message;  // with its likes after the change
+  int64_t user_id = 0;
+  bool liked = false;
+};
+// A keyboard button or menu item of a bot's message was pressed (im.message.command).
+struct CommandPressed {
+  Message message;
+  int64_t user_id = 0;
+  int64_t bot_id = 0;
+  std::string command;
+  std::string params;
+  std::string context;  // KEYBOARD or MENU
+};
+
+// --- Read state
+struct ChatRead {
+  int64_t chat_id = 0;
+  int64_t user_id = 0;
+  int64_t last_id = 0;  // read up to this message
+};
+struct ChatUnread {
+  int64_t chat_id = 0;
+  int64_t user_id = 0;
+  int64_t from_id = 0;  // unread from this message on
+};
+struct AllRead {
+  int64_t user_id = 0;
+};
+
+// --- Chats
+struct ChatCreated {
+  Chat chat;
+  std::vector<int64_t> members;
+};
+struct MembersAdded {
+  int64_t chat_id = 0;
+  int64_t actor = 0;
+  std::vector<int64_t> users;  // each a new member
+  bool hide_history = false;
+};
+// `user == actor` when the user left.
+struct MemberRemoved {
+  int64_t chat_id = 0;
+  int64_t actor = 0;
+  int64_t user = 0;
+};
+enum class ChatField { kTitle, kColor, kAvatar, kOwner, kDescription };
+// The title, colour, avatar URL or owner (as text) of a chat changed to `value`.
+struct ChatChanged {
+  int64_t chat_id = 0;
+  int64_t actor = 0;
+  ChatField field = ChatField::kTitle;
+  std::string value;
+};
+struct ManagerChanged {
+  int64_t chat_id = 0;
+  int64_t user = 0;
+  bool manager = false;
+};
+struct ChatMuted {
+  int64_t chat_id = 0;
+  int64_t user_id = 0;
+  bool muted = false;
+};
+// "is typing…": written nowhere, announced at once (im.dialog.writing, *.sendTyping).
+struct Typing {
+  int64_t chat_id = 0;
+  int64_t user_id = 0;
+};
+
+// --- The recent list (per user)
+enum class RecentMark { kPinned, kUnpinned, kHidden, kMarkedUnread, kUnmarkedUnread };
+struct RecentChanged {
+  int64_t user_id = 0;
+  int64_t chat_id = 0;
+  RecentMark mark = RecentMark::kPinned;
+};
+
+// --- Notifications (per user)
+enum class NotificationEvent { kAdded, kRead, kUnread, kConfirmed, kAnswered, kDeleted };
+struct NotificationChanged {
+  int64_t user_id = 0;
+  NotificationEvent event = NotificationEvent::kAdded;
+  std::vector<int64_t> ids;
+  std::string value;  // the button chosen (kConfirmed) or the answer text (kAnswered)
+};
+
+// --- Users
+// Status (online / dnd / away) or idle state set by the user.
+struct UserStatusChanged {
+  int64_t user_id = 0;
+  std::string status;
+};
+
+// --- Files
+struct FileCommitted {
+  int64_t chat_id = 0;
+  int64_t file_id = 0;
+  int64_t user_id = 0;
+};
+struct FileDeleted {
+  int64_t chat_id = 0;  // 0 when the file was in no chat
+  int64_t file_id = 0;
+  int64_t user_id = 0;
+};
+
+// --- Bots and applications
+enum class BotPart { kBot, kCommand, kChatApp };
+struct BotRegistered {
+  BotPart part = BotPart::kBot;
+  int64_t bot_id = 0;
+  int64_t id = 0;  // the command or chat app; the bot for kBot
+};
+struct BotRemoved {
+  BotPart part = BotPart::kBot;
+  int64_t bot_id = 0;
+  int64_t id = 0;
+};
+// An application was uninstalled: its bots, commands and chat apps go with it (bots/ listens).
+struct AppUninstalled {
+  int64_t app_id = 0;
+};
+
+using Change = std::variant<MessageAdded, MessageUpdated, MessageDeleted, MessageLiked, CommandPressed, ChatRead,
+                            ChatUnread, AllRead, ChatCreated, MembersAdded, MemberRemoved, ChatChanged,
+                            ManagerChanged, ChatMuted, Typing, RecentChanged, NotificationChanged,
+                            UserStatusChanged, FileCommitted, FileDeleted, BotRegistered, BotRemoved, AppUninstalled>;
+
+// The chat a change concerns (0 for none) and, for per-user changes, the user; subscribers that
+// fan out to members read the chat's members themselves.
+struct ChangeScope {
+  int64_t chat_id = 0;
+  int64_t user_id = 0;
+};
+ChangeScope scope_of(const Change& change);
+
+}  // namespace imhub

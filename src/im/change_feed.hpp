@@ -1,0 +1,125 @@
+// The one interface every domain change travels through (design.md "The change feed").
+//
+// A domain function that changes state takes a Tx: the write connection, the Cause (who set the
+// change off, for the tokens and hop budget of the events it causes) and the feed. It calls
+// Tx::raise once per change. Subscribers of two kinds are wired in app.cpp:
+//   - in-transaction (bots, applications): run inside the raise, on the same connection, so the
+//     outbox rows they write are durable exactly when the change is and vanish with it on rollback;
+//   - after-commit (the realtime push): get the unit's changes once its commit is durable, in the
+//     order they were raised.
+// No domain file knows who listens.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <functional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "im/change.hpp"
+#include "store/store.hpp"
+
+namespace imhub {
+
+// Why a change happened: the person whose action it was (0: nobody, e.g. an uninstall), the
+// event-chain hop budget (protocol.md §6.3) and the calling application's offline-queue
+// connector, which events it causes are never fed back to.
+struct Cause {
+  int64_t user_id = 0;
+  int event_ttl = 0;
+  std::string connector;
+};
+
+class ChangeFeed;
+// A deque: a subscriber may raise more changes while one is being delivered, and a deque keeps
+// the delivered one where it is.
+using Changes = std::deque<Change>;
+
+// One write transaction as the domain sees it.
+class Tx {
+ public:
+  Tx(Conn& conn, const ChangeFeed& feed, Cause cause) : conn(conn), feed_(feed), cause_(std::move(cause)) {}
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+
+  Conn& conn;
+  const Cause& cause() const { return cause_; }
+  // The same transaction with another cause (e.g. a bot acting for the human who called).
+  Tx with_cause(Cause cause) const { return Tx(conn, feed_, std::move(cause), raised_); }
+
+  // Hands `change` to the in-transaction subscribers now and keeps it for the after-commit ones.
+  void raise(Change change);
+  // What this transaction raised, in order (for the after-commit subscribers).
+  const Changes& raised() const { return *raised_; }
+
+ private:
+  Tx(Conn& conn, const ChangeFeed& feed, Cause cause, std::shared_ptr<Changes> raised)
+      : conn(conn), feed_(feed), cause_(std::move(cause)), raised_(std::move(raised)) {}
+  const ChangeFeed& feed_;
+  Cause cause_;
+  std::shared_ptr<Changes> raised_ = std::make_shared<Changes>();
+};
+
+class ChangeFeed {
+ public:
+  using InTransaction = std::function<void(Tx&, const Change&)>;
+  // `commit` numbers durable units in this process, so a subscriber can tell changes of one
+  // commit from the next.
+  using AfterCommit = std::function<void(uint64_t commit, const Cause&, const Changes&)>;
+
+  // Wiring, before the first write.
+  void on_change(InTransaction fn) { in_tx_.push_back(std::move(fn)); }
+  void after_commit(AfterCommit fn) { after_.push_back(std::move(fn)); }
+
+  // Runs `fn(Tx&)` in one write transaction of `store` (returns after its commit is durable, as
+  // Store::write does), then publishes what it raised. Returns what `fn` returns.
+  template <class F>
+  auto write(Store& store, Cause cause, F&& fn) const -> decltype(fn(std::declval<Tx&>()));
+
+  // A change that writes nothing (typing): published to the after-commit subscribers at once.
+  void announce(const Cause& cause, Change change) const;
+
+  // Calls the in-transaction subscribers (Tx::raise does this).
+  void deliver(Tx& tx, const Change& change) const;
+  void publish(const Cause& cause, const Changes& changes) const;
+
+ private:
+  std::vector<InTransaction> in_tx_;
+  std::vector<AfterCommit> after_;
+  mutable std::atomic<uint64_t> commits_{0};
+};
+
+inline void Tx::raise(Change change) {
+  raised_->push_back(std::move(change));
+  feed_.deliver(*this, raised_->back());
+}
+
+template <class F>
+auto ChangeFeed::write(Store& store, Cause cause, F&& fn) const -> decltype(fn(std::declval<Tx&>())) {
+  using R = decltype(fn(std::declval<Tx&>()));
+  Changes raised;
+  if constexpr (std::is_void_v<R>) {
+    store.write([&](Conn& c) {
+      Tx tx(c, *this, cause);
+      fn(tx);
+      raised = tx.raised();
+    });
+    publish(cause, raised);
+  } else {
+    std::optional<R> out;
+    store.write([&](Conn& c) {
+      Tx tx(c, *this, cause);
+      out.emplace(fn(tx));
+      raised = tx.raised();
+    });
+    publish(cause, raised);
+    return std::move(*out);
+  }
+}
+
+}  // namespace imhub
