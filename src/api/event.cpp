@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/common.hpp"
+#include "api/handler_rules.hpp"
 #include "apps/application.hpp"
 #include "apps/event_binding.hpp"
 #include "apps/event_chain.hpp"
@@ -63,10 +64,12 @@ const EventName& bindable_event(const Caller& caller, const std::string& event) 
   return *name;
 }
 
-void check_handler(const std::string& handler) {
+void check_handler(const std::string& handler, const HandlerAddressRules& rules) {
   if (handler.empty()) throw argument_empty("HANDLER");
   switch (check_handler_url(handler, true)) {
     case UrlCheck::kOk:
+      if (std::string why = handler_url_refusal(handler, rules); !why.empty())
+        throw ApiError(kWrongHandlerUrl, std::string(kWrongHandlerUrl.description) + ": " + why);
       return;
     case UrlCheck::kUnsupportedProtocol:
       throw ApiError(kUnsupportedProtocol);
@@ -121,7 +124,7 @@ MethodResult event_bind(MethodCall& call) {
     if (!name.offline_allowed) throw ApiError(kEventNotFound);
   } else {
     b.handler = trim(call.param("handler").to_string());
-    check_handler(b.handler);
+    check_handler(b.handler, handler_rules(call));
     const Value& auth_type = call.param("auth_type");
     if (!auth_type.is_null() && !auth_type.to_string().empty()) {
       b.user_id = auth_type.to_int_or(0);
@@ -131,7 +134,10 @@ MethodResult event_bind(MethodCall& call) {
     }
     if (event == "ONOFFLINEEVENT") b.min_timeout = min_timeout(call);
   }
-  bool added = call.services.store.write_with([&](Conn& w) { return add_binding(w, b); });
+  bool added = call.services.store.write_with([&](Conn& w) {
+    trust_if_admin(w, call, {b.handler});
+    return add_binding(w, b);
+  });
   if (!added) throw ApiError(kAlreadyBound);
   return Value(true);
 }

@@ -32,6 +32,7 @@ constexpr ErrorSpec kStatusError{"STATUS_ERROR", "Status is not available", 400}
 ImUserOptions user_options(const MethodCall& call) {
   ImUserOptions opt;
   opt.avatar_hr = call.param("AVATAR_HR").is_yes();
+  opt.viewer_id = call.caller.user_id;
   return opt;
 }
 
