@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
-import { cliResult } from './oauth_client.mjs';
+import { cliResult, addApp, signIn, restFails, restOk } from './oauth_client.mjs';
 import { Sink, enqueue, rows, until } from './sink.mjs';
 
 let server;
@@ -56,6 +56,19 @@ test('registration: literal private addresses are refused; loopback only for an 
   { webhook: ann });
   assert.equal(cmd.status, 400, cmd.text);
   assert.equal(cmd.body.error, 'EVENT_COMMAND_ADD_ERROR');
+});
+
+test('event.bind: a user\'s loopback or private handler is refused, an administrator\'s loopback one is not', async () => {
+  const app = addApp(server);
+  const admin = await signIn(server, app);
+  const user = await signIn(server, app, ann);
+  await restFails(server, 'event.bind', { event: 'ONAPPTEST', handler: 'http://127.0.0.1:9/h' }, user.access_token,
+    400, 'ERROR_WRONG_HANDLER_URL');
+  await restFails(server, 'event.bind', { event: 'ONAPPTEST', handler: 'http://169.254.169.254/h' },
+    admin.access_token, 400, 'ERROR_WRONG_HANDLER_URL');
+  assert.equal((await restOk(server, 'event.bind', { event: 'ONAPPTEST', handler: 'http://127.0.0.1:9/h' },
+    admin.access_token)).result, true);
+  assert.equal(rows(server, "SELECT user_id FROM event_handler_trust WHERE handler = 'http://127.0.0.1:9/h'")[0].user_id, 1);
 });
 
 test('delivery: a refused address gets no socket; the reason is in events failed, status, log and the server log', async () => {
