@@ -409,13 +409,17 @@ test('signature and delivery-id headers, when enabled: a handler can verify the 
     const s = await startServer({ config: FAST + 'signature = true\ndelivery_id_header = true\n' });
     const sink = await new Sink((r, n) => (n === 1 ? 500 : 200)).start();
     try {
+      // `events secret` answers only for an application and a webhook bot's CLIENT_ID that exist.
+      const app = s.cli('app', 'add', '--name', 'Signed', '--handler', 'http://127.0.0.1:9/', '--scope', 'im');
+      await s.ok('imbot.register', { CODE: 'signed', EVENT_HANDLER: 'http://127.0.0.1:9/', PROPERTIES: { NAME: 'S' },
+        CLIENT_ID: 'client-xyz' });
       enqueue(s, [
-        { handler: sink.url, app: 4, data: { SEQ: 1 }, delivery_id: '0123456789abcdef0123456789abcdef' },
+        { handler: sink.url, app: app.app_id, data: { SEQ: 1 }, delivery_id: '0123456789abcdef0123456789abcdef' },
         { handler: sink.url, app: 0, token: 'client-xyz', data: { SEQ: 2 } },
       ]);
       await until('both', () => sink.accepted().length === 2);
       const [first, retry, second] = sink.requests;
-      const appSecret = s.cli('events', 'secret', '--app', '4').secret;
+      const appSecret = s.cli('events', 'secret', '--app', String(app.app_id)).secret;
       const botSecret = s.cli('events', 'secret', '--client-id', 'client-xyz').secret;
       assert.match(appSecret, /^[0-9a-f]{64}$/);
       assert.notEqual(appSecret, botSecret);
