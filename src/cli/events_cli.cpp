@@ -103,6 +103,8 @@ int run_log(Store& store, const EventsCli& cli) {
       print(log_entry_json(e));
       q.after_id = e.id;
     }
+    // More than this many within one pause would skip the oldest of them; the log keeps only the
+    // newest log_per_handler of each handler anyway.
     q.limit = 1000;
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
