@@ -13,7 +13,9 @@ std::string caller_bot_owner(const MethodCall& call) {
     default: {
       const std::string client_id = call.param("CLIENT_ID").to_string();
       if (client_id.empty()) throw ApiError(errors::kClientIdMissing);
-      return bot_owner_for_client(client_id);
+      // Bound to the calling user: the CLIENT_ID alone (which other users could learn) does not
+      // make a caller the bot's owner (issue 17).
+      return bot_owner_for_client(call.caller.user_id, client_id);
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/common.hpp"
+#include "api/handler_rules.hpp"
 #include "apps/application.hpp"
 #include "apps/event_binding.hpp"
 #include "apps/event_chain.hpp"
@@ -52,10 +53,12 @@ const EventName& bindable_event(const Caller& caller, const std::string& event) 
   return *name;
 }
 
-void check_handler(const std::string& handler) {
+void check_handler(const std::string& handler, const HandlerAddressRules& rules) {
   if (handler.empty()) throw argument_empty("HANDLER");
   switch (check_handler_url(handler, true)) {
     case UrlCheck::kOk:
+      if (std::string why = handler_url_refusal(handler, rules); !why.empty())
+        throw ApiError(errors::kWrongHandlerUrl, std::string(errors::kWrongHandlerUrl.description) + ": " + why);
       return;
     case UrlCheck::kUnsupportedProtocol:
       throw ApiError(errors::kUnsupportedProtocol);
@@ -110,7 +113,7 @@ MethodResult event_bind(MethodCall& call) {
     if (!name.offline_allowed) throw ApiError(errors::kEventNotFound);
   } else {
     b.handler = trim(call.param("handler").to_string());
-    check_handler(b.handler);
+    check_handler(b.handler, handler_rules(call));
     const Value& auth_type = call.param("auth_type");
     if (!auth_type.is_null() && !auth_type.to_string().empty()) {
       b.user_id = auth_type.to_int_or(0);
@@ -121,7 +124,9 @@ MethodResult event_bind(MethodCall& call) {
     if (event == "ONOFFLINEEVENT") b.min_timeout = min_timeout(call);
   }
   bool added = write_tx(call, [&](Tx& tx) {
-    Conn& w = tx.conn; return add_binding(w, b); });
+    trust_if_admin(tx.conn, call, {b.handler});
+    return add_binding(tx.conn, b);
+  });
   if (!added) throw ApiError(errors::kAlreadyBound);
   return Value(true);
 }

@@ -27,6 +27,7 @@ const std::string kDoc = "api-reference/chats/users/";
 ImUserOptions user_options(const MethodCall& call) {
   ImUserOptions opt;
   opt.avatar_hr = call.param("AVATAR_HR").is_yes();
+  opt.viewer_id = call.caller.user_id;
   return opt;
 }
 

@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "api/common.hpp"
+#include "api/handler_rules.hpp"
 #include "apps/handler_url.hpp"
 #include "api/bot_access.hpp"
 #include "bots/bot_registry.hpp"
@@ -51,9 +52,11 @@ std::string webhook_client_id(const MethodCall& call) {
 }
 
 // Handler URLs from `source` (the call's parameters, or FIELDS of imbot.update): EVENT_HANDLER
-// fills all five; a webhook's CLIENT_ID is appended (§9.5) before the URL is checked. Loopback
-// and single-label hosts are accepted: bots run beside imhub.
-BotHandlers read_handlers(const Value& source, const std::string& client_id, bool required) {
+// fills all five; a webhook's CLIENT_ID is appended (§9.5) before the URL is checked. Single-label
+// hosts are accepted (bots run beside imhub); literal loopback and private addresses only under
+// the address rules of handler_rules.hpp.
+BotHandlers read_handlers(const Value& source, const std::string& client_id, bool required,
+                          const HandlerAddressRules& rules) {
   const std::string common = text_of(field(source, "EVENT_HANDLER"));
   BotHandlers h;
   for (const HandlerParam& p : kHandlerParams) {
@@ -65,9 +68,15 @@ BotHandlers read_handlers(const Value& source, const std::string& client_id, boo
     if (!client_id.empty())
       url += std::string(url.find('?') == std::string::npos ? "?" : "&") + "CLIENT_ID=" + client_id;
     if (check_handler_url(url, false) != UrlCheck::kOk) throw ApiError(p.error, std::string(kWrongHandler), 400);
+    if (std::string why = handler_url_refusal(url, rules); !why.empty())
+      throw ApiError(p.error, std::string(kWrongHandler) + ": " + why, 400);
     h.*p.field = std::move(url);
   }
   return h;
+}
+
+std::vector<std::string> handler_urls(const BotHandlers& h) {
+  return {h.message_add, h.message_update, h.message_delete, h.welcome, h.bot_delete};
 }
 
 bool any_handler(const BotHandlers& h) {
@@ -109,7 +118,7 @@ BotProfile read_profile(const MethodCall& call, const Value& props) {
 MethodResult bot_register(MethodCall& call) {
   const std::string owner = caller_bot_owner(call);
   const std::string client_id = webhook_client_id(call);
-  BotHandlers handlers = read_handlers(call.params, client_id, true);
+  BotHandlers handlers = read_handlers(call.params, client_id, true, handler_rules(call));
   const std::string code = text_of(call.param("CODE"));
   if (code.empty()) throw ApiError(errors::kCodeError);
   BotRegistration r;
@@ -132,7 +141,9 @@ MethodResult bot_register(MethodCall& call) {
   r.owner = owner;
   const int max_bots = call.services.config.bots_max_per_app;
   RegisterResult result = write_tx(call, [&](Tx& tx) {
-    Conn& w = tx.conn; return register_bot(w, r, max_bots); });
+    trust_if_admin(tx.conn, call, handler_urls(r.handlers));
+    return register_bot(tx.conn, r, max_bots);
+  });
   if (result.status == RegisterStatus::kLimitReached)
     throw ApiError(errors::kMaxCount,
                    "Has reached the maximum number of bots for application (max: " + std::to_string(max_bots) + ")");
@@ -167,7 +178,7 @@ MethodResult bot_update(MethodCall& call) {
   call.services.store.read([&](Conn& c) { owned_bot(c, owner, call); });
   const Value& fields = call.param("FIELDS");
   BotUpdate u;
-  u.handlers = read_handlers(fields, webhook_client_id(call), false);
+  u.handlers = read_handlers(fields, webhook_client_id(call), false, handler_rules(call));
   if (auto code = given_text(fields, "CODE"); code && !code->empty()) u.code = code;
   // The quirk of im_rest.php botUpdate: FIELDS.TYPE is taken only when the top-level TYPE is
   // O, B or H.
@@ -190,6 +201,7 @@ MethodResult bot_update(MethodCall& call) {
     Conn& w = tx.conn;
     const Bot bot = owned_bot(w, owner, call);
     if (!update_bot(w, bot, u)) throw ApiError(errors::kCantUpdate);
+    trust_if_admin(w, call, handler_urls(u.handlers));
   });
   return Value(true);
 }

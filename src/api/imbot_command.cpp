@@ -2,6 +2,7 @@
 // "Commands"; reference chat-bots/outdated/commands/; the order of checks and the error texts of
 // im_rest.php commandRegister/commandUnRegister/commandUpdate/commandAnswer (protocol.md §9.7).
 #include "api/common.hpp"
+#include "api/handler_rules.hpp"
 #include "api/im_common.hpp"
 #include "apps/handler_url.hpp"
 #include "api/bot_access.hpp"
@@ -37,6 +38,8 @@ std::string command_handler(const MethodCall& call, const Value& param) {
     case UrlCheck::kWrongUrl:
       throw ApiError(errors::kHandlerWrongUrl);
   }
+  if (std::string why = handler_url_refusal(handler, handler_rules(call)); !why.empty())
+    throw ApiError(errors::kHandlerWrongUrl, std::string(errors::kHandlerWrongUrl.description) + ": " + why);
   if (call.caller.kind != AuthKind::kOAuth)
     handler += (handler.find('?') == std::string::npos ? "?" : "&") + std::string("CLIENT_ID=") +
                call.param("CLIENT_ID").to_string();
@@ -82,6 +85,7 @@ MethodResult command_register(MethodCall& call) {
       id = insert_command(w, cmd);
     }
     set_command_handler(w, owner, caller_app_id(call), handler);
+    trust_if_admin(w, call, {handler});
     return Value(id);
   });
 }
@@ -127,7 +131,10 @@ MethodResult command_update(MethodCall& call) {
     }
     if (!changed && !handler) throw ApiError(errors::kUpdateEmpty);
     if (changed) save_command(w, cmd);
-    if (handler) set_command_handler(w, owner, caller_app_id(call), *handler);
+    if (handler) {
+      set_command_handler(w, owner, caller_app_id(call), *handler);
+      trust_if_admin(w, call, {*handler});
+    }
   });
   return Value(true);
 }

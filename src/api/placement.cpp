@@ -3,6 +3,7 @@
 // unbind and get for administrators, as Bitrix\Rest\Api\Placement; the codes and texts of the
 // reference widgets/placement-*.md pages. imhub has no other placements (CRM, tasks …).
 #include "bots/placement.hpp"
+#include "text/placement_options.hpp"
 #include "api/common.hpp"
 #include "apps/application.hpp"
 #include "apps/handler_url.hpp"

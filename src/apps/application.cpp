@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
+#include "events/handler_trust.hpp"
 #include "users/portal.hpp"
 
 namespace imhub {
@@ -107,6 +108,8 @@ CreatedApp create_app(Conn& w, const NewApp& spec) {
       {a.name, a.client_id, a.client_secret_hash, a.application_token, a.handler, a.redirect_uri, a.scope_string(),
        a.created_at});
   a.id = row->i64(0);
+  // Only the CLI creates applications: their handler may be at a loopback address (issue 17).
+  trust_handlers(w, {a.handler}, 0);
   return out;
 }
 

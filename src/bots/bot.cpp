@@ -1,5 +1,7 @@
 #include "bots/bot.hpp"
 
+#include <string_view>
+
 namespace imhub {
 namespace {
 
@@ -34,14 +36,45 @@ std::vector<Bot> read_bots(const Rows& rows) {
 
 }  // namespace
 
+namespace {
+
+constexpr std::string_view kUserPrefix = "user:";
+constexpr std::string_view kCustom = "custom";
+
+// The "custom<CLIENT_ID>" part of a webhook owner key "user:<id>:custom<CLIENT_ID>"; "" for any
+// other key.
+std::string_view custom_part(std::string_view owner) {
+  if (owner.substr(0, kUserPrefix.size()) != kUserPrefix) return {};
+  const size_t colon = owner.find(':', kUserPrefix.size());
+  if (colon == std::string_view::npos) return {};
+  std::string_view rest = owner.substr(colon + 1);
+  return rest.substr(0, kCustom.size()) == kCustom ? rest : std::string_view{};
+}
+
+}  // namespace
+
 std::string Bot::client_id() const {
-  constexpr std::string_view kCustom = "custom";
-  if (app_id != 0 || owner.rfind(kCustom, 0) != 0) return "";
-  return owner.substr(kCustom.size());
+  const std::string custom = platform_app_id();
+  return custom.empty() ? "" : custom.substr(kCustom.size());
+}
+
+std::string Bot::platform_app_id() const {
+  if (app_id != 0) return "";
+  return std::string(custom_part(owner));
+}
+
+int64_t Bot::owner_user_id() const {
+  if (app_id != 0 || custom_part(owner).empty()) return 0;
+  const std::string_view digits = std::string_view(owner).substr(kUserPrefix.size());
+  int64_t id = 0;
+  for (char ch : digits.substr(0, digits.find(':'))) id = id * 10 + (ch - '0');
+  return id;
 }
 
 std::string bot_owner_for_app(int64_t app_id) { return "app:" + std::to_string(app_id); }
-std::string bot_owner_for_client(const std::string& client_id) { return "custom" + client_id; }
+std::string bot_owner_for_client(int64_t user_id, const std::string& client_id) {
+  return std::string(kUserPrefix) + std::to_string(user_id) + ":" + std::string(kCustom) + client_id;
+}
 
 std::optional<Bot> find_bot(Conn& c, int64_t id) {
   auto r = c.query_one(std::string(kBotSelect) + "WHERE id = $1", {id});

@@ -18,7 +18,10 @@ struct Bot {
   std::string type = "B";  // B bot, H human, O open lines, S supervisor
   bool openline = false;
   int64_t app_id = 0;  // OAuth application; 0 for a webhook-registered bot
-  std::string owner;   // "app:<id>" or "custom<CLIENT_ID>" (§9.5)
+  // "app:<id>", or "user:<user id>:custom<CLIENT_ID>" for a webhook bot: the user whose webhook
+  // registered it, and the CLIENT_ID it gave (§9.5, migration 18). Another user presenting the
+  // same CLIENT_ID has another owner key, so it cannot act as the bot.
+  std::string owner;
   std::string handler_message_add;
   std::string handler_message_update;  // kept only for S and O bots and OPENLINE=Y (§9.1)
   std::string handler_message_delete;
@@ -32,13 +35,19 @@ struct Bot {
   bool webhook_bot() const { return app_id == 0; }
   // The raw CLIENT_ID of a webhook bot ("" for an application's bot).
   std::string client_id() const;
+  // What Bitrix24 stores as the bot's APP_ID for a webhook bot: "custom<CLIENT_ID>" ("" for an
+  // application's bot). Shown only to the bot's owner (im/im_user.cpp).
+  std::string platform_app_id() const;
+  // The user whose webhook registered a webhook bot; 0 for an application's bot.
+  int64_t owner_user_id() const;
   // Sees every message of the group chats it is in (TYPE S).
   bool supervisor() const { return type == "S"; }
 };
 
-// The owner key of a caller's application: "app:<id>" for OAuth, "custom<CLIENT_ID>" otherwise.
+// The owner key of a caller's application: "app:<id>" for OAuth; for a webhook call the calling
+// user and its CLIENT_ID: "user:<user id>:custom<CLIENT_ID>".
 std::string bot_owner_for_app(int64_t app_id);
-std::string bot_owner_for_client(const std::string& client_id);
+std::string bot_owner_for_client(int64_t user_id, const std::string& client_id);
 
 std::optional<Bot> find_bot(Conn& c, int64_t id);
 std::optional<Bot> find_bot_by_code(Conn& c, const std::string& code);

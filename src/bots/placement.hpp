@@ -14,21 +14,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
 #include "core/value.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
-
-// The IM_* codes placement.list reports, in the platform's order.
-const std::vector<std::string>& im_placement_codes();
-bool is_im_placement(std::string_view code);
-
-// OPTIONS of `placement` with defaults filled in and unknown keys dropped; throws ApiError
-// (EMPTY_ERROR_ICON_NAME, INVALID_ERROR_ICON_NAME, INVALID_ERROR_EXTRANET, INVALID_ERROR_CONTEXT,
-// INVALID_ERROR_ROLE, INVALID_ERROR_COLOR, INVALID_ERROR_HEIGHT, INVALID_ERROR_WIDTH) when a value
-// is not allowed. `placement` must be an IM_* code.
-Value validate_placement_options(std::string_view placement, const Value& options);
 
 struct PlacementBinding {
   int64_t id = 0;

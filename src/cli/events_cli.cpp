@@ -1,11 +1,16 @@
 #include "cli/events_cli.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <iostream>
+#include <thread>
 
 #include "app.hpp"
+#include "apps/application.hpp"
+#include "bots/bot.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
+#include "events/delivery_log.hpp"
 #include "events/event_admin.hpp"
 #include "events/event_signature.hpp"
 #include "users/portal.hpp"
@@ -62,6 +67,63 @@ Value failed_json(const std::vector<FailedEvent>& list, int64_t total) {
   return Value::object({{"total", Value(total)}, {"failed", out}});
 }
 
+Value log_entry_json(const DeliveryLogEntry& e) {
+  return Value::object({{"id", Value(e.id)},
+                        {"time", Value(atom_time(e.at_ms / 1000))},
+                        {"app_id", Value(e.app_id)},
+                        {"handler", Value(e.handler)},
+                        {"event", Value(e.event)},
+                        {"outbox_id", Value(e.outbox_id)},
+                        {"delivery_id", Value(e.delivery_id)},
+                        {"attempt", Value(int64_t{e.attempt})},
+                        {"outcome", Value(e.outcome)},
+                        {"status", Value(e.status)},
+                        {"duration_ms", Value(e.duration_ms)},
+                        {"answer", Value(e.answer)},
+                        {"error", Value(e.error)}});
+}
+
+// `events log`: the newest --limit deliveries as one object, or with --follow one line per
+// delivery, then each new one as the server logs it (until interrupted).
+int run_log(Store& store, const EventsCli& cli) {
+  DeliveryLogQuery q;
+  if (cli.log_app >= 0) q.app_id = cli.log_app;
+  q.handler = cli.log_handler;
+  q.limit = cli.log_limit;
+  auto read = [&] { return store.read_with([&](Conn& c) { return read_delivery_log(c, q); }); };
+  if (!cli.follow) {
+    Value list = Value::list();
+    for (const DeliveryLogEntry& e : read()) list.push_back(log_entry_json(e));
+    store.close();
+    print(Value::object({{"deliveries", list}}));
+    return 0;
+  }
+  while (true) {
+    for (const DeliveryLogEntry& e : read()) {
+      print(log_entry_json(e));
+      q.after_id = e.id;
+    }
+    // More than this many within one pause would skip the oldest of them; the log keeps only the
+    // newest log_per_handler of each handler anyway.
+    q.limit = 1000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
+// The signing secret exists only for an application or a webhook bot's CLIENT_ID that the store
+// knows; for anything else it would be a secret nobody can use, and a typo would go unnoticed.
+void require_secret_owner(Store& store, const EventsCli& cli) {
+  const bool known = store.read_with([&](Conn& c) {
+    if (cli.app_id > 0) return find_app(c, cli.app_id).has_value();
+    for (const Bot& b : all_bots(c))
+      if (b.webhook_bot() && b.client_id() == cli.client_id) return true;
+    return false;
+  });
+  if (known) return;
+  throw std::runtime_error(cli.app_id > 0 ? "application " + std::to_string(cli.app_id) + " does not exist"
+                                          : "no webhook bot was registered with CLIENT_ID " + cli.client_id);
+}
+
 Value ids_json(const std::vector<int64_t>& ids) {
   Value out = Value::list();
   for (int64_t id : ids) out.push_back(Value(id));
@@ -83,7 +145,12 @@ void add_events_cli(CLI::App& app, EventsCli& cli) {
   auto* app_opt = cli.secret->add_option("--app", cli.app_id, "application id");
   auto* client_opt = cli.secret->add_option("--client-id", cli.client_id, "CLIENT_ID of a webhook-registered bot");
   app_opt->excludes(client_opt);
-  for (CLI::App* sub : {cli.status, cli.failed, cli.retry, cli.secret}) {
+  cli.log = events->add_subcommand("log", "the last deliveries per handler: outcome, status, duration, answer");
+  cli.log->add_option("--app", cli.log_app, "only this application's handlers (0: webhook bots)");
+  cli.log->add_option("--handler", cli.log_handler, "only this handler URL");
+  cli.log->add_option("--limit", cli.log_limit, "the newest N (default 100)");
+  cli.log->add_flag("--follow", cli.follow, "keep printing deliveries as they happen, one JSON object per line");
+  for (CLI::App* sub : {cli.status, cli.failed, cli.retry, cli.secret, cli.log}) {
     sub->add_option("--data", cli.data, "data directory");
     sub->add_flag("--json", cli.json, "JSON output (default)");
   }
@@ -93,6 +160,11 @@ std::optional<int> run_events_cli(const EventsCli& cli) {
   const int64_t now = now_ms();
   if (*cli.secret) {
     if (cli.app_id <= 0 && cli.client_id.empty()) throw std::runtime_error("give --app ID or --client-id CLIENT_ID");
+    {
+      auto store = open_store(cli.data, Config{});
+      require_secret_owner(*store, cli);
+      store->close();
+    }
     const std::string key = load_or_create_master_key(cli.data);
     Value out = Value::object({{"secret", Value(event_signing_secret(key, cli.app_id, cli.client_id))}});
     if (cli.app_id > 0)
@@ -102,8 +174,9 @@ std::optional<int> run_events_cli(const EventsCli& cli) {
     print(out);
     return 0;
   }
-  if (!*cli.status && !*cli.failed && !*cli.retry) return std::nullopt;
+  if (!*cli.status && !*cli.failed && !*cli.retry && !*cli.log) return std::nullopt;
   auto store = open_store(cli.data, Config{});
+  if (*cli.log) return run_log(*store, cli);
   if (*cli.status) {
     print(status_json(store->read_with([](Conn& c) { return events_status(c); }), now));
   } else if (*cli.failed) {

@@ -2,7 +2,11 @@
 //   status              backlog per handler/application, oldest age, failed count
 //   failed [--limit N]  the failed list with each event's last error
 //   retry ID… | --all   failed events back into the outbox (a running server sends them at once)
-//   secret --app ID | --client-id CLIENT_ID   the signing secret of X-Imhub-Signature
+//   secret --app ID | --client-id CLIENT_ID   the signing secret of X-Imhub-Signature (refused,
+//                       exit 1, for an application or CLIENT_ID that does not exist)
+//   log [--app ID] [--handler URL] [--limit N] [--follow]   the delivery log: the last deliveries
+//                       with their outcome, status, duration and the first bytes of the answer;
+//                       --follow prints one JSON object per line as deliveries happen
 // Output is one JSON object on stdout, like every imhub command.
 #pragma once
 
@@ -19,6 +23,7 @@ struct EventsCli {
   CLI::App* failed = nullptr;
   CLI::App* retry = nullptr;
   CLI::App* secret = nullptr;
+  CLI::App* log = nullptr;
   std::string data = "./data";
   bool json = true;
   int64_t limit = 1000;
@@ -26,6 +31,10 @@ struct EventsCli {
   bool all = false;
   int64_t app_id = 0;
   std::string client_id;
+  int64_t log_app = -1;  // -1: every application
+  std::string log_handler;
+  int64_t log_limit = 100;
+  bool follow = false;
 };
 
 // Declares the subcommands on `app`; `cli` must outlive parsing and run_events_cli().

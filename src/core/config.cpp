@@ -95,6 +95,8 @@ Config load_config(const std::string& path) {
       {"events.signature", bool_opt(c.events_signature)},
       {"events.delivery_id_header", bool_opt(c.events_delivery_id_header)},
       {"events.user_agent", string_opt(c.events_user_agent)},
+      {"events.allow_private", bool_opt(c.events_allow_private)},
+      {"events.log_per_handler", int_opt(c.events_log_per_handler, 0, 100000)},
       {"chat_apps.allow_http_iframe", bool_opt(c.chat_apps_allow_http_iframe)},
       {"giphy.base_url", string_opt(c.giphy_base_url)},
       {"giphy.api_key", string_opt(c.giphy_api_key)},

@@ -66,6 +66,10 @@ struct Config {
   bool events_signature = false;           // X-Imhub-Signature header
   bool events_delivery_id_header = false;  // X-Imhub-Delivery-Id header
   std::string events_user_agent = "Bitrix24 Webhook Engine";
+  // Handlers at loopback / private / link-local addresses: refused unless this is on, except
+  // loopback for handlers an administrator or the CLI registered (events/handler_policy.hpp).
+  bool events_allow_private = false;
+  int events_log_per_handler = 100;  // deliveries kept per handler in the delivery log; 0 = none
   // [log]
   // Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
   bool chat_apps_allow_http_iframe = false;

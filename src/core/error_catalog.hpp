@@ -233,4 +233,14 @@ inline constexpr ErrorSpec kKeyboardOversize{"KEYBOARD_OVERSIZE", "You have exce
 inline constexpr ErrorSpec kMenuError{"MENU_ERROR", "Incorrect menu params", 400};
 inline constexpr ErrorSpec kMenuOversize{"MENU_OVERSIZE", "You have exceeded the maximum allowable size of menu", 400};
 
+// --- placement.bind OPTIONS (text/placement_options)
+inline constexpr ErrorSpec kIconEmpty{"EMPTY_ERROR_ICON_NAME", "Field iconName is empty.", 400};
+inline constexpr ErrorSpec kIconInvalid{"INVALID_ERROR_ICON_NAME", "Field iconName is invalid.", 400};
+inline constexpr ErrorSpec kExtranetInvalid{"INVALID_ERROR_EXTRANET", "Field extranet is invalid.", 400};
+inline constexpr ErrorSpec kContextInvalid{"INVALID_ERROR_CONTEXT", "Field context is invalid.", 400};
+inline constexpr ErrorSpec kRoleInvalid{"INVALID_ERROR_ROLE", "Field role is invalid.", 400};
+inline constexpr ErrorSpec kColorInvalid{"INVALID_ERROR_COLOR", "Field color is invalid.", 400};
+inline constexpr ErrorSpec kHeightInvalid{"INVALID_ERROR_HEIGHT", "Field height is invalid.", 400};
+inline constexpr ErrorSpec kWidthInvalid{"INVALID_ERROR_WIDTH", "Field width is invalid.", 400};
+
 }  // namespace imhub::errors

@@ -16,6 +16,8 @@ DeliveryOptions delivery_options(const Config& c) {
   o.signature = c.events_signature;
   o.delivery_id_header = c.events_delivery_id_header;
   o.user_agent = c.events_user_agent;
+  o.allow_private = c.events_allow_private;
+  o.log_per_handler = c.events_log_per_handler;
   return o;
 }
 

@@ -7,8 +7,8 @@
 
 namespace imhub {
 
-DeliveryRecorder::DeliveryRecorder(Store& store, std::function<void()> on_commit)
-    : store_(store), on_commit_(std::move(on_commit)) {}
+DeliveryRecorder::DeliveryRecorder(Store& store, std::function<void()> on_commit, int log_per_handler)
+    : store_(store), on_commit_(std::move(on_commit)), log_per_handler_(log_per_handler) {}
 
 DeliveryRecorder::~DeliveryRecorder() { stop(); }
 
@@ -37,6 +37,17 @@ void DeliveryRecorder::add(Settlement s) {
   if (was_empty) cv_.notify_one();
 }
 
+void DeliveryRecorder::log(DeliveryLogEntry e) {
+  if (log_per_handler_ <= 0) return;
+  bool was_empty;
+  {
+    std::lock_guard lock(mu_);
+    was_empty = queue_.empty() && log_.empty();
+    log_.push_back(std::move(e));
+  }
+  if (was_empty) cv_.notify_one();
+}
+
 std::vector<std::pair<std::string, int>> DeliveryRecorder::take_committed() {
   std::lock_guard lock(mu_);
   return std::exchange(committed_, {});
@@ -45,13 +56,15 @@ std::vector<std::pair<std::string, int>> DeliveryRecorder::take_committed() {
 void DeliveryRecorder::run() {
   while (true) {
     std::vector<Settlement> batch;
+    std::vector<DeliveryLogEntry> log;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, nothing left
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty() || !log_.empty(); });
+      if (queue_.empty() && log_.empty()) return;  // stopping, nothing left
       batch.swap(queue_);
+      log.swap(log_);
     }
-    write(batch);
+    write(batch, std::move(log));
     std::unordered_map<std::string, int> gone;
     for (const Settlement& s : batch)
       if (s.kind != Settlement::Kind::kRetry) ++gone[s.lane_key];
@@ -63,8 +76,9 @@ void DeliveryRecorder::run() {
   }
 }
 
-void DeliveryRecorder::write(const std::vector<Settlement>& batch) {
+void DeliveryRecorder::write(const std::vector<Settlement>& batch, std::vector<DeliveryLogEntry> log) {
   auto apply = [&](Conn& c) {
+    append_delivery_log(c, log, log_per_handler_);
     for (const Settlement& s : batch) {
       switch (s.kind) {
         case Settlement::Kind::kDelivered:
@@ -95,7 +109,7 @@ void DeliveryRecorder::write(const std::vector<Settlement>& batch) {
       return;
     } catch (const std::exception& e) {
       if (attempt >= 3) {
-        spdlog::error("events: could not record {} deliveries: {}", batch.size(), e.what());
+        spdlog::error("events: could not record {} deliveries: {}", batch.size() + log.size(), e.what());
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "events/delivery_log.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -39,21 +40,26 @@ struct Settlement {
 class DeliveryRecorder {
  public:
   // `on_commit` runs on the recorder's thread after each write (the worker wakes up on it).
-  DeliveryRecorder(Store& store, std::function<void()> on_commit);
+  // `log_per_handler`: delivery log rows kept per handler (0: no log is written).
+  DeliveryRecorder(Store& store, std::function<void()> on_commit, int log_per_handler = 0);
   ~DeliveryRecorder();
   void start();
   // Writes what is queued, then stops.
   void stop();
   void add(Settlement s);
+  // One attempt for the delivery log, written with the next batch.
+  void log(DeliveryLogEntry e);
   // Lanes whose rows left the outbox durably since the last call, with the number of rows.
   std::vector<std::pair<std::string, int>> take_committed();
 
  private:
   void run();
-  void write(const std::vector<Settlement>& batch);
+  void write(const std::vector<Settlement>& batch, std::vector<DeliveryLogEntry> log);
 
   Store& store_;
   std::function<void()> on_commit_;
+  int log_per_handler_;
+  std::vector<DeliveryLogEntry> log_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Settlement> queue_;

@@ -5,10 +5,12 @@
 namespace imhub {
 
 namespace {
-const char* const kOutcomeNames[] = {"delivered", "http_error", "timeout",      "connect_error",
-                                     "too_large", "other",      "loop_dropped", "bad_row"};
+const char* const kOutcomeNames[] = {"delivered", "http_error",   "timeout", "connect_error", "too_large",
+                                     "other",     "loop_dropped", "bad_row", "refused"};
 static_assert(std::size(kOutcomeNames) == static_cast<size_t>(DeliveryOutcome::kCount));
 }  // namespace
+
+const char* outcome_name(DeliveryOutcome o) { return kOutcomeNames[static_cast<size_t>(o)]; }
 
 void DeliveryStats::observe_latency(double seconds) {
   if (seconds < 0) seconds = 0;

@@ -19,8 +19,12 @@ enum class DeliveryOutcome : size_t {
   kOther,        // any other transport error
   kLoopDropped,  // event_ttl exhausted: not sent (protocol.md §6.3)
   kBadRow,       // payload unreadable: moved to the failed list without an attempt
+  kRefused,      // the address policy refused the handler's address: moved to the failed list
   kCount
 };
+
+// The outcome's name as /metrics and the delivery log spell it ("delivered", "refused", ...).
+const char* outcome_name(DeliveryOutcome o);
 
 struct DeliveryStats {
   static constexpr std::array<double, 15> kLatencyBounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "core/clock.hpp"
 #include "events/event_signature.hpp"
+#include "events/handler_policy.hpp"
+#include "events/handler_trust.hpp"
 
 namespace imhub {
 
@@ -28,6 +31,8 @@ DeliveryOutcome outcome_of(const PostResult& r) {
       return DeliveryOutcome::kConnect;
     case PostResult::Outcome::kTooLarge:
       return DeliveryOutcome::kTooLarge;
+    case PostResult::Outcome::kRefused:
+      return DeliveryOutcome::kRefused;
     default:
       return DeliveryOutcome::kOther;
   }
@@ -58,6 +63,7 @@ PostOptions post_options(const DeliveryOptions& o) {
   p.max_response_bytes = o.max_response_bytes;
   p.keep_connections = o.concurrency;
   p.user_agent = o.user_agent;
+  p.keep_answer_bytes = o.log_per_handler > 0 ? o.log_answer_bytes : 0;
   return p;
 }
 
@@ -73,7 +79,8 @@ DeliveryWorker::DeliveryWorker(Store& store, DeliveryOptions options, EventAuthI
       retry_{options_.retry_base_seconds, options_.retry_max_seconds},
       lanes_(static_cast<size_t>(options_.concurrency), static_cast<size_t>(options_.per_handler_concurrency)),
       poster_(post_options(options_)),
-      recorder_(store, [this] { poster_.wakeup(); }),
+      recorder_(
+          store, [this] { poster_.wakeup(); }, options_.log_per_handler),
       rng_(std::random_device{}()) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
@@ -110,6 +117,7 @@ void DeliveryWorker::run() {
         const uint64_t epoch = store_.table_epoch("event_outbox");
         if (epoch != seen_epoch || now >= next_table_poll || more_to_discover_) {
           seen_epoch = epoch;
+          refresh_trusted();
           discover();
         }
         if (now >= next_table_poll) {
@@ -153,6 +161,13 @@ void DeliveryWorker::discover() {
     if (rows.size() < kDiscoveryPage) return;
   }
   more_to_discover_ = true;
+}
+
+void DeliveryWorker::refresh_trusted() {
+  const uint64_t epoch = store_.table_epoch("event_handler_trust");
+  if (epoch == trusted_epoch_) return;
+  trusted_ = store_.read_with([](Conn& c) { return trusted_handlers(c); });
+  trusted_epoch_ = epoch;
 }
 
 void DeliveryWorker::refresh_depth() {
@@ -200,7 +215,8 @@ void DeliveryWorker::start_due(int64_t now) {
     } else {
       lane->head_failures = std::max(lane->head_failures, row.attempts);
     }
-    if (row.next_attempt_at_ms > now) {
+    const bool woken = std::exchange(lane->skip_backoff, false);
+    if (row.next_attempt_at_ms > now && !woken) {
       lanes_.wait_until(lane, row.next_attempt_at_ms);
       continue;
     }
@@ -244,7 +260,9 @@ void DeliveryWorker::send(Lanes::Lane* lane, const OutboxRow& row, int64_t now) 
   if (options_.delivery_id_header) request.headers.push_back(std::string(kDeliveryIdHeader) + ": " + delivery_id);
   request.tag = next_tag_++;
   request.url = row.handler;
-  in_flight_[request.tag] = InFlight{lane, row.id, row.created_at_ms, delivery_id};
+  request.rules.allow_private = options_.allow_private;
+  request.rules.trusted = trusted_.count(row.handler) > 0;
+  in_flight_[request.tag] = InFlight{lane, row.id, row.created_at_ms, delivery_id, row.app_id, row.event};
   poster_.start(std::move(request));
 }
 
@@ -254,12 +272,50 @@ void DeliveryWorker::finish(const PostResult& r, int64_t now) {
   const InFlight f = it->second;
   in_flight_.erase(it);
   stats_->count(outcome_of(r));
+  log_attempt(f, r, now);
   if (r.ok()) {
     stats_->observe_latency(static_cast<double>(now - f.created_at_ms) / 1000.0);
+    const size_t woken = lanes_.wake_handler(f.lane->handler);
+    if (woken)
+      spdlog::debug("events: {} answered: {} of its lanes in backoff go again now",
+                    loggable_handler(f.lane->handler->url), woken);
     settle_gone(f.lane, settlement(Settlement::Kind::kDelivered, f.id, f.lane->key));
     return;
   }
+  if (r.outcome == PostResult::Outcome::kRefused) {
+    // Retrying cannot help until the configuration or the registration changes: the row goes to
+    // the failed list now, from where `imhub events retry` puts it back.
+    stats_->moved_to_failed.fetch_add(1);
+    spdlog::warn("events: {} for app {} to {} not sent: {}", f.event, f.app_id, loggable_handler(f.lane->handler->url),
+                 r.error);
+    settle_gone(f.lane, given_up(f.id, f.lane->key, f.lane->head_failures + 1, r.error, f.delivery_id, now));
+    return;
+  }
   fail(f.lane, f.id, f.created_at_ms, f.delivery_id, r.error, r.retry_after, now);
+}
+
+void DeliveryWorker::log_attempt(const InFlight& f, const PostResult& r, int64_t now) {
+  const DeliveryOutcome outcome = outcome_of(r);
+  const std::string& handler = f.lane->handler->url;
+  if (spdlog::should_log(spdlog::level::debug))
+    spdlog::debug("events: {} (row {}, attempt {}) to {}: {} {} in {} ms{}{}", f.event, f.id, f.lane->head_failures + 1,
+                  loggable_handler(handler), outcome_name(outcome), r.status, r.duration_ms,
+                  r.error.empty() ? "" : ": ", r.error);
+  if (options_.log_per_handler <= 0) return;
+  DeliveryLogEntry e;
+  e.at_ms = now;
+  e.app_id = f.app_id;
+  e.handler = handler;
+  e.event = f.event;
+  e.outbox_id = f.id;
+  e.delivery_id = f.delivery_id;
+  e.attempt = f.lane->head_failures + 1;
+  e.outcome = outcome_name(outcome);
+  e.status = r.status;
+  e.duration_ms = r.duration_ms;
+  e.answer = answer_excerpt(r.answer, options_.log_answer_bytes);
+  e.error = r.error;
+  recorder_.log(std::move(e));
 }
 
 void DeliveryWorker::fail(Lanes::Lane* lane, int64_t id, int64_t created_at_ms, const std::string& delivery_id,

@@ -12,6 +12,11 @@
 // - Throughput: libcurl multi (many requests in flight, keep-alive reuse); results are written
 //   back in batches by the DeliveryRecorder's thread.
 // - Loop protection: a row whose hop budget (event_ttl) is spent is not sent (protocol.md §6.3).
+// - Address policy (handler_policy.hpp): every connection is checked after DNS; a refused row
+//   goes to the failed list at once with the reason, without a socket being opened.
+// - Recovery: a 2xx from a handler wakes its lanes parked in backoff, so a handler that comes
+//   back gets its whole backlog at once rather than lane by lane as each timer runs out.
+// - Delivery log: every attempt is logged at debug level and kept in event_delivery_log.
 // - Stop: no new requests; those in flight get up to drain_timeout to finish; what has not
 //   finished stays in the outbox and goes out after the restart.
 #pragma once
@@ -22,6 +27,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "events/backoff.hpp"
 #include "events/delivery_options.hpp"
@@ -58,6 +64,8 @@ class DeliveryWorker {
     int64_t id = 0;
     int64_t created_at_ms = 0;
     std::string delivery_id;
+    int64_t app_id = 0;
+    std::string event;
   };
 
   void run();
@@ -69,6 +77,8 @@ class DeliveryWorker {
   void fail(Lanes::Lane* lane, int64_t id, int64_t created_at_ms, const std::string& delivery_id,
             const std::string& error, const std::string& retry_after, int64_t now_ms);
   void settle_gone(Lanes::Lane* lane, Settlement s);
+  void refresh_trusted();
+  void log_attempt(const InFlight& f, const PostResult& r, int64_t now_ms);
 
   Store& store_;
   DeliveryOptions options_;
@@ -83,6 +93,10 @@ class DeliveryWorker {
   std::unordered_map<uint64_t, InFlight> in_flight_;
   uint64_t next_tag_ = 1;
   int64_t cursor_ = 0;  // highest outbox id discovery has seen
+  // Handler URLs registered by an administrator or the CLI (handler_trust.hpp), reloaded when
+  // their table's epoch moves.
+  std::unordered_set<std::string> trusted_;
+  uint64_t trusted_epoch_ = UINT64_MAX;
   bool more_to_discover_ = false;
   std::mt19937_64 rng_;
   std::atomic<bool> stop_requested_{false};

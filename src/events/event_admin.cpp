@@ -10,18 +10,26 @@ namespace imhub {
 EventsStatus events_status(Conn& c) {
   EventsStatus s;
   std::map<std::pair<int64_t, std::string>, HandlerBacklog> by_handler;
-  for (const Row& r : c.query(
-           "SELECT app_id, handler, COUNT(*), MIN(created_at), MAX(attempts), MIN(next_attempt_at) FROM event_outbox "
-           "GROUP BY app_id, handler")) {
+  for (const Row& r : c.query("SELECT app_id, handler, COUNT(*), MIN(created_at), MAX(attempts) FROM event_outbox "
+                              "GROUP BY app_id, handler")) {
     HandlerBacklog& b = by_handler[{r.i64(0), r.str(1)}];
     b.app_id = r.i64(0);
     b.handler = r.str(1);
     b.pending = r.i64(2);
     b.oldest_created_ms = r.i64(3);
     b.max_attempts = r.i64(4);
-    b.next_attempt_ms = r.i64(5);
     s.pending += b.pending;
     if (!s.oldest_created_ms || b.oldest_created_ms < s.oldest_created_ms) s.oldest_created_ms = b.oldest_created_ms;
+  }
+  // The next attempt is that of a lane's head (its oldest row): the rows behind a parked head are
+  // due on paper but wait for it, so the minimum over every row would say "now" while every lane
+  // is in backoff.
+  for (const Row& r : c.query(
+           "SELECT o.app_id, o.handler, MIN(o.next_attempt_at) FROM event_outbox o JOIN (SELECT handler, order_key, "
+           "MIN(id) AS head FROM event_outbox GROUP BY handler, order_key) h ON o.id = h.head "
+           "GROUP BY o.app_id, o.handler")) {
+    auto it = by_handler.find({r.i64(0), r.str(1)});
+    if (it != by_handler.end()) it->second.next_attempt_ms = r.i64(2);
   }
   for (const Row& r : c.query("SELECT app_id, handler, COUNT(*) FROM event_failed GROUP BY app_id, handler")) {
     HandlerBacklog& b = by_handler[{r.i64(0), r.str(1)}];
@@ -36,6 +44,13 @@ EventsStatus events_status(Conn& c) {
               c.query_one("SELECT last_error FROM event_outbox WHERE app_id = $1 AND handler = $2 AND attempts > 0 AND "
                           "last_error <> '' ORDER BY next_attempt_at DESC LIMIT 1",
                           {b.app_id, b.handler}))
+        b.last_error = e->str(0);
+    }
+    if (b.last_error.empty() && b.failed > 0) {
+      if (auto e = c.query_one(
+              "SELECT last_error FROM event_failed WHERE app_id = $1 AND handler = $2 ORDER BY failed_at DESC, id DESC "
+              "LIMIT 1",
+              {b.app_id, b.handler}))
         b.last_error = e->str(0);
     }
     s.handlers.push_back(std::move(b));

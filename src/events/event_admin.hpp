@@ -16,8 +16,8 @@ struct HandlerBacklog {
   int64_t pending = 0;            // rows in the outbox
   int64_t oldest_created_ms = 0;  // 0 when nothing is pending
   int64_t max_attempts = 0;       // failed attempts of its most-tried pending row
-  int64_t next_attempt_ms = 0;    // earliest scheduled attempt
-  std::string last_error;         // of its newest failed attempt still pending
+  int64_t next_attempt_ms = 0;    // earliest scheduled attempt of a lane's head (what really goes next)
+  std::string last_error;         // of its newest failed attempt still pending, else of its newest failed event
   int64_t failed = 0;             // rows in the failed list
 };
 

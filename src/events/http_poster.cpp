@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/address_policy.hpp"
 #include "core/strings.hpp"
 
 namespace imhub {
@@ -17,6 +18,10 @@ struct HttpPoster::Transfer {
   int64_t max_bytes = 0;
   int64_t received = 0;
   bool too_large = false;
+  size_t keep_answer = 0;
+  std::string answer;
+  HandlerAddressRules rules;
+  std::string refused;  // why the address policy stopped the request
   std::string retry_after;
   char error[CURL_ERROR_SIZE] = {};
 };
@@ -28,10 +33,12 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-// The answer is read only to keep the connection reusable; its bytes are not kept.
-size_t on_body(char*, size_t size, size_t count, void* user) {
+// The answer is read to keep the connection reusable; only its first bytes are kept (for the
+// delivery log).
+size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<HttpPoster::Transfer*>(user);
   const size_t n = size * count;
+  if (t->answer.size() < t->keep_answer) t->answer.append(data, std::min(n, t->keep_answer - t->answer.size()));
   t->received += static_cast<int64_t>(n);
   if (t->received > t->max_bytes) {
     t->too_large = true;
@@ -50,10 +57,41 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Every new connection passes here with the address curl resolved, before its socket exists.
+curl_socket_t on_open_socket(void* user, curlsocktype purpose, struct curl_sockaddr* address) {
+  auto* t = static_cast<HttpPoster::Transfer*>(user);
+  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+  if (std::string why = handler_address_refusal(&address->addr, t->rules); !why.empty()) {
+    if (t->refused.empty()) t->refused = std::move(why);
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+// Every request passes here before it is sent, on a new or a reused connection: a kept-alive
+// connection opened for a handler that may reach an address must not carry one that may not.
+int on_prereq(void* user, char* primary_ip, char*, int, int) {
+  auto* t = static_cast<HttpPoster::Transfer*>(user);
+  auto address = parse_ip_literal(primary_ip ? primary_ip : "");
+  std::string why = address ? handler_address_refusal(reinterpret_cast<const sockaddr*>(&*address), t->rules)
+                            : std::string("the connection's address is unknown");
+  if (why.empty()) return CURL_PREREQFUNC_OK;
+  t->refused = std::move(why);
+  return CURL_PREREQFUNC_ABORT;
+}
+
 PostResult result_of(HttpPoster::Transfer* t, CURLcode code) {
   PostResult r;
   r.tag = t->tag;
   r.retry_after = t->retry_after;
+  r.answer = std::move(t->answer);
+  curl_off_t total_us = 0;
+  if (curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &total_us) == CURLE_OK) r.duration_ms = total_us / 1000;
+  if (!t->refused.empty()) {
+    r.outcome = PostResult::Outcome::kRefused;
+    r.error = "refused by the address policy: " + t->refused;
+    return r;
+  }
   if (code == CURLE_OK) {
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &r.status);
     r.outcome = PostResult::Outcome::kAnswered;
@@ -97,6 +135,8 @@ void HttpPoster::start(PostRequest request) {
   t->tag = request.tag;
   t->body = std::move(request.body);
   t->max_bytes = options_.max_response_bytes;
+  t->keep_answer = options_.keep_answer_bytes;
+  t->rules = request.rules;
   if (!idle_easy_.empty()) {
     t->easy = static_cast<CURL*>(idle_easy_.back());
     idle_easy_.pop_back();
@@ -127,6 +167,10 @@ void HttpPoster::start(PostRequest request) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
   curl_easy_setopt(e, CURLOPT_PRIVATE, t);
   curl_multi_add_handle(multi_, e);

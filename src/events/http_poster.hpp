@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "events/handler_policy.hpp"
+
 namespace imhub {
 
 struct PostOptions {
@@ -16,6 +18,7 @@ struct PostOptions {
   int64_t max_response_bytes = 64 * 1024;
   int keep_connections = 128;  // idle connections kept for reuse
   std::string user_agent;
+  size_t keep_answer_bytes = 0;  // first bytes of each answer returned in PostResult::answer
 };
 
 struct PostRequest {
@@ -23,15 +26,20 @@ struct PostRequest {
   std::string url;
   std::string body;                  // application/x-www-form-urlencoded
   std::vector<std::string> headers;  // extra "Name: value" lines
+  // Checked against every address connected to (and the address of a reused connection) before a
+  // byte is sent: a refused address never gets a socket.
+  HandlerAddressRules rules;
 };
 
 struct PostResult {
-  enum class Outcome { kAnswered, kTimeout, kConnect, kTooLarge, kOther };
+  enum class Outcome { kAnswered, kTimeout, kConnect, kTooLarge, kRefused, kOther };
   uint64_t tag = 0;
   Outcome outcome = Outcome::kOther;
   long status = 0;          // HTTP status when kAnswered
   std::string retry_after;  // the Retry-After header, if any
   std::string error;        // what went wrong, for the failed list ("" when answered)
+  std::string answer;       // the answer's first keep_answer_bytes bytes
+  int64_t duration_ms = 0;  // from start to the end of the answer (or the failure)
   bool ok() const { return outcome == Outcome::kAnswered && status >= 200 && status < 300; }
 };
 

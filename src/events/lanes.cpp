@@ -89,6 +89,7 @@ void Lanes::wait_until(Lane* lane, int64_t due_ms) {
   release(lane);
   lane->state = Lane::State::kWaiting;
   lane->timer = timers_.emplace(due_ms, lane);
+  lane->handler->waiting.insert(lane);
 }
 
 void Lanes::done(Lane* lane, int64_t id) {
@@ -117,8 +118,20 @@ void Lanes::wake(int64_t now_ms) {
   while (!timers_.empty() && timers_.begin()->first <= now_ms) {
     Lane* lane = timers_.begin()->second;
     timers_.erase(timers_.begin());
+    lane->handler->waiting.erase(lane);
     enqueue(lane);
   }
+}
+
+size_t Lanes::wake_handler(Handler* handler) {
+  const std::vector<Lane*> parked(handler->waiting.begin(), handler->waiting.end());
+  handler->waiting.clear();
+  for (Lane* lane : parked) {
+    timers_.erase(lane->timer);
+    lane->skip_backoff = true;
+    enqueue(lane);
+  }
+  return parked.size();
 }
 
 int64_t Lanes::next_wake_ms() const {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace imhub {
@@ -36,6 +37,8 @@ class Lanes {
     // The worker's memory of the current head's failures (the table may lag behind it).
     int64_t head_id = 0;
     int head_failures = 0;
+    // Woken by wake_handler(): the head goes out now even if its stored next attempt is later.
+    bool skip_backoff = false;
     std::multimap<int64_t, Lane*>::iterator timer;
   };
   struct Handler {
@@ -44,6 +47,7 @@ class Lanes {
     size_t lanes = 0;
     bool in_ring = false;
     std::deque<Lane*> runnable;
+    std::unordered_set<Lane*> waiting;  // its lanes parked until a time (backoff)
   };
 
   Lanes(size_t total_cap, size_t per_handler_cap);
@@ -65,6 +69,10 @@ class Lanes {
   void committed(const std::string& lane_key, int count);
   // Waiting lanes whose time has come become runnable.
   void wake(int64_t now_ms);
+  // A delivery to `handler` succeeded: the handler is back, so every lane of it parked in backoff
+  // becomes runnable now (with skip_backoff set) instead of waiting out its own timer. Returns how
+  // many were woken.
+  size_t wake_handler(Handler* handler);
 
   int64_t next_wake_ms() const;  // INT64_MAX when no lane waits
   size_t busy() const { return busy_; }

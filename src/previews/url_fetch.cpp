@@ -1,9 +1,7 @@
 #include "previews/url_fetch.hpp"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <iconv.h>
-#include <netinet/in.h>
 
 #include <cerrno>
 #include <cstring>
@@ -52,49 +50,7 @@ curl_socket_t on_open_socket(void* user, curlsocktype purpose, struct curl_socka
   return socket(address->family, address->socktype, address->protocol);
 }
 
-bool v4_is_public(uint32_t a) {
-  auto in = [a](uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
-  return !(in(0x00000000, 8) ||   // 0.0.0.0/8
-           in(0x0A000000, 8) ||   // 10/8
-           in(0x64400000, 10) ||  // 100.64/10 shared
-           in(0x7F000000, 8) ||   // loopback
-           in(0xA9FE0000, 16) ||  // link-local
-           in(0xAC100000, 12) ||  // 172.16/12
-           in(0xC0000000, 24) ||  // 192.0.0/24 protocol assignments
-           in(0xC0000200, 24) ||  // TEST-NET-1
-           in(0xC0A80000, 16) ||  // 192.168/16
-           in(0xC6120000, 15) ||  // 198.18/15 benchmarking
-           in(0xC6336400, 24) ||  // TEST-NET-2
-           in(0xCB007100, 24) ||  // TEST-NET-3
-           in(0xE0000000, 4) ||   // multicast
-           in(0xF0000000, 4));    // reserved, broadcast
-}
-
 }  // namespace
-
-bool is_public_address(const sockaddr* address) {
-  if (address->sa_family == AF_INET) {
-    const auto* a = reinterpret_cast<const sockaddr_in*>(address);
-    return v4_is_public(ntohl(a->sin_addr.s_addr));
-  }
-  if (address->sa_family != AF_INET6) return false;
-  const auto* a6 = reinterpret_cast<const sockaddr_in6*>(address);
-  const uint8_t* b = a6->sin6_addr.s6_addr;
-  auto v4_at = [b](int off) {
-    return (uint32_t{b[off]} << 24) | (uint32_t{b[off + 1]} << 16) | (uint32_t{b[off + 2]} << 8) | uint32_t{b[off + 3]};
-  };
-  static const uint8_t kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  static const uint8_t kNat64Prefix[12] = {0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
-  static const uint8_t kZero[12] = {};
-  if (std::memcmp(b, kMappedPrefix, 12) == 0 || std::memcmp(b, kNat64Prefix, 12) == 0) return v4_is_public(v4_at(12));
-  if (std::memcmp(b, kZero, 12) == 0) return false;         // ::, ::1 and the deprecated IPv4-compatible form
-  if ((b[0] & 0xfe) == 0xfc) return false;                  // fc00::/7 unique local
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return false;  // fe80::/10 link-local
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return false;  // fec0::/10 site-local (deprecated)
-  if (b[0] == 0xff) return false;                           // multicast
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return false;  // documentation
-  return true;
-}
 
 FetchResult fetch_url(const std::string& url, const FetchOptions& options) {
   global_init();

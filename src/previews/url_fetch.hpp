@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <string>
 
+#include "core/address_policy.hpp"  // is_public_address: the policy every fetch applies
+
 namespace imhub {
 
 struct FetchOptions {
@@ -31,11 +33,6 @@ struct FetchResult {
 };
 
 FetchResult fetch_url(const std::string& url, const FetchOptions& options);
-
-// False for addresses a preview must not reach by default: unspecified, loopback, private
-// (RFC 1918, ULA), shared (100.64/10), link-local, multicast, reserved, and IPv4 forms embedded
-// in IPv6 (mapped, NAT64) that are any of those.
-bool is_public_address(const sockaddr* address);
 
 // `ref` resolved against `base` (for relative og:image values); "" when it cannot be.
 std::string resolve_url(const std::string& base, const std::string& ref);

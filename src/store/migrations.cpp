@@ -460,6 +460,64 @@ CREATE UNIQUE INDEX app_placements_by_handler ON app_placements (app_id, placeme
       {16, "bot_color", R"SQL(
 ALTER TABLE bots ADD COLUMN color TEXT NOT NULL DEFAULT '';
 )SQL"},
+      // A webhook bot belongs to the user whose webhook registered it, not to whoever presents its
+      // CLIENT_ID (issue 17): the owner key "custom<CLIENT_ID>" becomes
+      // "user:<user id>:custom<CLIENT_ID>", in bots and in the commands and chat apps that carry
+      // the same key. Stores made before this did not record the registering user: a bot goes to
+      // the one user holding active webhooks with the imbot scope when there is exactly one, else
+      // to the first active administrator (the `init` admin, whose webhook the quick start uses).
+      {18, "webhook_bot_owner", R"SQL(
+UPDATE bots SET owner = 'user:' || COALESCE(
+    (SELECT CASE WHEN COUNT(DISTINCT user_id) = 1 THEN MIN(user_id) END FROM webhooks
+      WHERE active = 1 AND (',' || scopes || ',') LIKE '%,imbot,%'),
+    (SELECT MIN(id) FROM users WHERE is_admin = 1 AND active = 1),
+    0) || ':' || owner
+  WHERE app_id = 0 AND owner LIKE 'custom%';
+UPDATE bot_commands SET owner = (SELECT b.owner FROM bots b WHERE b.id = bot_commands.bot_id)
+  WHERE owner LIKE 'custom%' AND EXISTS (SELECT 1 FROM bots b WHERE b.id = bot_commands.bot_id);
+UPDATE chat_apps SET owner = (SELECT b.owner FROM bots b WHERE b.id = chat_apps.bot_id)
+  WHERE owner LIKE 'custom%' AND EXISTS (SELECT 1 FROM bots b WHERE b.id = chat_apps.bot_id);
+)SQL"},
+      // Handler URLs registered by an administrator or the CLI (events/handler_trust.hpp): only
+      // these may reach loopback addresses without `[events] allow_private` (issue 17, SSRF).
+      // Handlers that exist when the store is upgraded were registered before the rule and keep
+      // working: they are recorded as the CLI's.
+      {19, "event_handler_trust", R"SQL(
+CREATE TABLE event_handler_trust (
+  handler TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+INSERT INTO event_handler_trust (handler, user_id, created_at)
+  SELECT h, 0, 0 FROM (
+    SELECT handler_message_add AS h FROM bots UNION SELECT handler_message_update FROM bots
+    UNION SELECT handler_message_delete FROM bots UNION SELECT handler_welcome FROM bots
+    UNION SELECT handler_bot_delete FROM bots UNION SELECT handler FROM bot_commands
+    UNION SELECT handler FROM event_bindings UNION SELECT handler FROM apps
+    UNION SELECT handler FROM event_outbox) AS existing
+  WHERE h <> '';
+)SQL"},
+      // The delivery log (issue 11): the last deliveries of each handler with their answer, kept
+      // bounded by the delivery worker (events/delivery_log.hpp).
+      {20, "event_delivery_log", R"SQL(
+CREATE TABLE event_delivery_log (
+  id INTEGER PRIMARY KEY,
+  at BIGINT NOT NULL,
+  app_id BIGINT NOT NULL,
+  handler TEXT NOT NULL,
+  event TEXT NOT NULL,
+  outbox_id BIGINT NOT NULL,
+  delivery_id TEXT NOT NULL DEFAULT '',
+  attempt INTEGER NOT NULL DEFAULT 1,
+  outcome TEXT NOT NULL,
+  status INTEGER NOT NULL DEFAULT 0,
+  duration_ms BIGINT NOT NULL DEFAULT 0,
+  answer TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX event_delivery_log_by_handler ON event_delivery_log (handler, id);
+CREATE INDEX event_delivery_log_by_app ON event_delivery_log (app_id, id);
+)SQL"},
   };
   return kAll;
 }

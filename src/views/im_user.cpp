@@ -36,10 +36,15 @@ std::optional<int64_t> latest(std::optional<int64_t> a, std::optional<int64_t> b
 
 // What clients learn about a bot (Bot::getListForJs; the user object's bot_data). APP_ID is what
 // the platform stores: the application's client id, or "custom<CLIENT_ID>" for a webhook bot.
-Value bot_data(Conn& c, const Bot& b) {
-  std::string app = b.owner;
-  if (!b.webhook_bot())
-    if (auto a = find_app(c, b.app_id)) app = a->client_id;
+// A webhook bot's CLIENT_ID is the secret its handler checks events by (application_token), so
+// only the user who registered the bot sees it; everyone else gets "" (issue 17).
+Value bot_data(Conn& c, const Bot& b, int64_t viewer_id) {
+  std::string app;
+  if (b.webhook_bot()) {
+    if (viewer_id > 0 && viewer_id == b.owner_user_id()) app = b.platform_app_id();
+  } else if (auto a = find_app(c, b.app_id)) {
+    app = a->client_id;
+  }
   const char* type = b.type == "H" ? "human" : b.type == "O" ? "openline" : b.type == "S" ? "supervisor" : "bot";
   return Value::object({{"code", Value(b.code)},
                         {"type", Value(type)},
@@ -104,7 +109,7 @@ Value im_user_object(Conn& c, const Config& s, const User& u, const ImUserOption
                                {"inner_phone", u.uf_phone_inner}});
   v["website"] = u.personal_www;
   v["email"] = u.email;
-  v["bot_data"] = bot ? bot_data(c, *bot) : Value();
+  v["bot_data"] = bot ? bot_data(c, *bot, opt.viewer_id) : Value();
   v["type"] = user_type(u);
   return v;
 }

@@ -18,6 +18,9 @@ struct ImUserOptions {
   // Spec 002 adds `avatar_hr` only for AVATAR_HR=Y; the reference shows it always, which is
   // what callers without the parameter get.
   bool avatar_hr = true;
+  // Who asks: a webhook bot's bot_data.app_id ("custom<CLIENT_ID>") is shown only to the user who
+  // registered it; 0 (unknown) shows it to no one.
+  int64_t viewer_id = 0;
 };
 
 // The user's colour: a fixed pick from the chat palette, so it stays the same across calls.

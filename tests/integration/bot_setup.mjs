@@ -3,7 +3,7 @@
 // store read through the sqlite3 shell.
 //
 // Bots are registered with imbot.register, as an application or a webhook integration would: an
-// application's bots with its token, a webhook bot (owner "custom<CLIENT_ID>") through the admin's
+// application's bots with its token, a webhook bot (owner "user:1:custom<CLIENT_ID>") through the admin's
 // webhook with that CLIENT_ID. Their handlers point at a closed loopback port; nothing here reads
 // what is delivered.
 import { execFileSync } from 'node:child_process';

@@ -17,11 +17,14 @@ import { startServer, Server, freePort, BINARY } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Fast retries so that a test sees several attempts within a second or two.
+// Fast retries so that a test sees several attempts within a second or two. The rows are written
+// with sqlite3, so no administrator registered their loopback sinks: allow_private lets them through
+// (handler_ssrf.test.mjs covers the address policy).
 const FAST = `
 [log]
 access_log = false
 [events]
+allow_private = true
 retry_base = 0.05
 retry_max = 0.3
 connect_timeout = 0.5
@@ -406,13 +409,17 @@ test('signature and delivery-id headers, when enabled: a handler can verify the 
     const s = await startServer({ config: FAST + 'signature = true\ndelivery_id_header = true\n' });
     const sink = await new Sink((r, n) => (n === 1 ? 500 : 200)).start();
     try {
+      // `events secret` answers only for an application and a webhook bot's CLIENT_ID that exist.
+      const app = s.cli('app', 'add', '--name', 'Signed', '--handler', 'http://127.0.0.1:9/', '--scope', 'im');
+      await s.ok('imbot.register', { CODE: 'signed', EVENT_HANDLER: 'http://127.0.0.1:9/', PROPERTIES: { NAME: 'S' },
+        CLIENT_ID: 'client-xyz' });
       enqueue(s, [
-        { handler: sink.url, app: 4, data: { SEQ: 1 }, delivery_id: '0123456789abcdef0123456789abcdef' },
+        { handler: sink.url, app: app.app_id, data: { SEQ: 1 }, delivery_id: '0123456789abcdef0123456789abcdef' },
         { handler: sink.url, app: 0, token: 'client-xyz', data: { SEQ: 2 } },
       ]);
       await until('both', () => sink.accepted().length === 2);
       const [first, retry, second] = sink.requests;
-      const appSecret = s.cli('events', 'secret', '--app', '4').secret;
+      const appSecret = s.cli('events', 'secret', '--app', String(app.app_id)).secret;
       const botSecret = s.cli('events', 'secret', '--client-id', 'client-xyz').secret;
       assert.match(appSecret, /^[0-9a-f]{64}$/);
       assert.notEqual(appSecret, botSecret);

@@ -18,7 +18,8 @@ const fails = (method, params, status, error, description, t = admin) =>
   restFails(server, method, params, t.access_token, status, error, description);
 
 before(async () => {
-  server = await startServer();
+  // Bob, not an administrator, binds loopback handlers (H): allowed only with allow_private.
+  server = await startServer({ config: '[events]\nallow_private = true\n' });
   app = addApp(server);
   admin = await signIn(server, app);
   bobId = server.cli('user', 'add', '--name', 'Bob').user_id;

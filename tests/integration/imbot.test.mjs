@@ -62,7 +62,7 @@ test('imbot.register: required handlers, handler URLs, CODE and NAME', async () 
   await fail({ ...base, ...all, PROPERTIES: {} }, 'NAME_ERROR', 'Bot name isn\'t specified');
   await fail({ ...base, ...all, PROPERTIES: { NAME: ' ', LAST_NAME: '' } }, 'NAME_ERROR', 'Bot name isn\'t specified');
   await fail({ ...base, ...all, PROPERTIES: 'Bob' }, 'NAME_ERROR');
-  assert.equal(sql(server, "SELECT COUNT(*) AS n FROM bots WHERE owner = 'customcli-err'")[0].n, 0);
+  assert.equal(sql(server, "SELECT COUNT(*) AS n FROM bots WHERE owner = 'user:1:customcli-err'")[0].n, 0);
 });
 
 test('imbot.register creates a bot user; CLIENT_ID goes into every handler URL', async () => {
@@ -80,7 +80,7 @@ test('imbot.register creates a bot user; CLIENT_ID goes into every handler URL',
   assert.equal(row.type, 'B', 'an unknown TYPE is B');
   assert.equal(row.openline, 0);
   assert.equal(row.app_id, 0);
-  assert.equal(row.owner, 'customcli1');
+  assert.equal(row.owner, 'user:1:customcli1');  // bound to the registering user (issue 17)
   assert.equal(row.handler_message_add, `${H}/add?x=1&CLIENT_ID=cli1`);
   assert.equal(row.handler_welcome, `${H}/welcome?CLIENT_ID=cli1`);
   assert.equal(row.handler_bot_delete, `${H}/delete?CLIENT_ID=cli1`);

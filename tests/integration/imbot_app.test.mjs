@@ -104,7 +104,7 @@ test('imbot.app.register: every documented error', async () => {
   assert.equal(denied.status, 403);
   assert.equal(denied.body.error, 'ACCESS_DENIED');
   const viaHook = (await server.ok('imbot.app.register', { ...base, BOT_ID: hookBot, CLIENT_ID: 'wh-1' })).result;
-  assert.equal(row(viaHook).owner, 'customwh-1');
+  assert.equal(row(viaHook).owner, 'user:1:customwh-1');
 });
 
 test('ICON_FILE: a base64 image is stored and served; anything else leaves no icon', async () => {

@@ -90,7 +90,7 @@ test('webhook bots: CLIENT_ID is required and lands in the handler URL', async (
   assert.equal(denied.body.error, 'ACCESS_DENIED');
   const id = (await server.ok('imbot.command.register', { ...params, CLIENT_ID: 'wh-1' })).result;
   assert.equal(row(id).handler, 'http://127.0.0.1:9/h.php?x=1&CLIENT_ID=wh-1');
-  assert.equal(row(id).owner, 'customwh-1');
+  assert.equal(row(id).owner, 'user:1:customwh-1');
   const foreign = await server.call('imbot.command.register', { ...params, BOT_ID: bot, CLIENT_ID: 'wh-1' });
   assert.equal(foreign.body.error, 'APP_ID_ERROR');
   const wrongClient = await server.call('imbot.command.unregister', { COMMAND_ID: id, CLIENT_ID: 'wh-2' });

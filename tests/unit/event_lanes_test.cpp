@@ -130,3 +130,52 @@ TEST(EventLanes, AbsentHeadForgetsTheLaneAndDiscoveryBringsItBack) {
 
 }  // namespace
 }  // namespace imhub
+
+namespace imhub {
+namespace {
+
+// Issue 17 item 9: a 2xx from a handler wakes its other lanes parked in backoff at once; the
+// lanes of other handlers keep their timers.
+TEST(EventLanes, ASuccessWakesTheHandlersParkedLanes) {
+  Lanes lanes(100, 100);
+  for (int chat = 1; chat <= 4; ++chat) lanes.note_row("h", "chat:" + std::to_string(chat), chat);
+  lanes.note_row("other", "chat:9", 9);
+  auto t = lanes.take(100);
+  ASSERT_EQ(t.size(), 5u);
+  Lanes::Lane* ok = nullptr;
+  Lanes::Handler* other = nullptr;
+  for (Lanes::Lane* l : t) {
+    if (l->handler->url == "other") {
+      other = l->handler;
+      lanes.wait_until(l, 60000);
+    } else if (!ok) {
+      ok = l;
+    } else {
+      lanes.wait_until(l, 30000 + l->last_done);  // failed: parked for half a minute
+    }
+  }
+  ASSERT_NE(ok, nullptr);
+  EXPECT_EQ(lanes.waiting(), 4u);
+  EXPECT_EQ(lanes.wake_handler(ok->handler), 3u);
+  lanes.done(ok, ok->max_seen);
+  auto woken = lanes.take(100);
+  ASSERT_EQ(woken.size(), 3u);
+  for (Lanes::Lane* l : woken) {
+    EXPECT_EQ(l->handler->url, "h");
+    EXPECT_TRUE(l->skip_backoff);
+  }
+  EXPECT_EQ(lanes.waiting(), 1u);  // "other" still waits for its own timer
+  EXPECT_EQ(lanes.next_wake_ms(), 60000);
+  EXPECT_EQ(lanes.wake_handler(other), 1u);
+  EXPECT_EQ(lanes.waiting(), 0u);
+  // A lane woken early and parked again waits on its new timer only.
+  Lanes::Lane* again = woken.front();
+  lanes.wait_until(again, 90000);
+  lanes.wake(89999);
+  EXPECT_EQ(lanes.take(100).size(), 1u);  // only "other", woken above
+  lanes.wake(90000);
+  EXPECT_EQ(lanes.take(100).size(), 1u);
+}
+
+}  // namespace
+}  // namespace imhub

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bots/placement.hpp"
+#include "text/placement_options.hpp"
 #include "core/json.hpp"
 
 namespace imhub {

@@ -1,0 +1,81 @@
+#include "events/delivery_log.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "core/strings.hpp"
+
+namespace imhub {
+
+void append_delivery_log(Conn& w, std::vector<DeliveryLogEntry> entries, int keep) {
+  if (keep <= 0 || entries.empty()) return;
+  // Newest first, so the first `keep` of each handler are the ones to write.
+  std::unordered_map<std::string, int> seen;
+  std::vector<const DeliveryLogEntry*> kept;
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+    if (++seen[it->handler] <= keep) kept.push_back(&*it);
+  std::reverse(kept.begin(), kept.end());
+  for (const DeliveryLogEntry* e : kept) {
+    w.exec(
+        "INSERT INTO event_delivery_log (at, app_id, handler, event, outbox_id, delivery_id, attempt, outcome, status, "
+        "duration_ms, answer, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        {e->at_ms, e->app_id, e->handler, e->event, e->outbox_id, e->delivery_id, int64_t{e->attempt}, e->outcome,
+         e->status, e->duration_ms, e->answer, e->error});
+  }
+  for (const auto& [handler, n] : seen) {
+    w.exec(
+        "DELETE FROM event_delivery_log WHERE handler = $1 AND id <= (SELECT id FROM event_delivery_log WHERE "
+        "handler = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)",
+        {handler, int64_t{keep}});
+  }
+}
+
+std::vector<DeliveryLogEntry> read_delivery_log(Conn& c, const DeliveryLogQuery& q) {
+  std::string sql =
+      "SELECT id, at, app_id, handler, event, outbox_id, delivery_id, attempt, outcome, status, duration_ms, answer, "
+      "error FROM event_delivery_log WHERE id > $1";
+  SqlArgs params{q.after_id};
+  if (q.app_id) {
+    params.emplace_back(*q.app_id);
+    sql += " AND app_id = $" + std::to_string(params.size());
+  }
+  if (!q.handler.empty()) {
+    params.emplace_back(q.handler);
+    sql += " AND handler = $" + std::to_string(params.size());
+  }
+  params.emplace_back(std::max<int64_t>(q.limit, 0));
+  sql += " ORDER BY id DESC LIMIT $" + std::to_string(params.size());
+  std::vector<DeliveryLogEntry> out;
+  for (const Row& r : c.query(sql, params)) {
+    DeliveryLogEntry e;
+    e.id = r.i64(0);
+    e.at_ms = r.i64(1);
+    e.app_id = r.i64(2);
+    e.handler = r.str(3);
+    e.event = r.str(4);
+    e.outbox_id = r.i64(5);
+    e.delivery_id = r.str(6);
+    e.attempt = static_cast<int>(r.i64(7));
+    e.outcome = r.str(8);
+    e.status = r.i64(9);
+    e.duration_ms = r.i64(10);
+    e.answer = r.str(11);
+    e.error = r.str(12);
+    out.push_back(std::move(e));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::string answer_excerpt(std::string_view bytes, size_t max) {
+  std::string_view cut = bytes.substr(0, max);
+  // A character split by the cut loses its first bytes only: up to three trailing bytes go.
+  for (int drop = 0; drop <= 3 && drop <= static_cast<int>(cut.size()); ++drop)
+    if (valid_utf8(cut.substr(0, cut.size() - drop))) return std::string(cut.substr(0, cut.size() - drop));
+  std::string out(cut);
+  for (char& ch : out)
+    if (static_cast<unsigned char>(ch) >= 0x80) ch = '?';
+  return out;
+}
+
+}  // namespace imhub

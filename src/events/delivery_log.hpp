@@ -1,0 +1,54 @@
+// The delivery log (issue 11): the last deliveries of each handler — when, which event, the
+// outcome, the HTTP status, how long it took, the first bytes of the answer and the error — so a
+// bot developer can see what was sent and what the handler said. The delivery worker appends
+// through its recorder (one write per batch, the table kept at `[events] log_per_handler` rows per
+// handler); `imhub events log` and, later, the web client's developer console read it with
+// read_delivery_log().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace imhub {
+
+struct DeliveryLogEntry {
+  int64_t id = 0;  // assigned by the store; grows with time
+  int64_t at_ms = 0;
+  int64_t app_id = 0;  // 0: a webhook-registered bot
+  std::string handler;
+  std::string event;
+  int64_t outbox_id = 0;
+  std::string delivery_id;
+  int attempt = 1;
+  // delivered, http_error, timeout, connect_error, too_large, refused, other
+  std::string outcome;
+  int64_t status = 0;  // HTTP status; 0 when there was no answer
+  int64_t duration_ms = 0;
+  std::string answer;  // first bytes of the answer body, valid UTF-8
+  std::string error;
+};
+
+// Appends `entries` (oldest first) and trims each handler they name to its newest `keep` rows.
+// Of a batch larger than `keep` for one handler only the newest `keep` are written.
+void append_delivery_log(Conn& w, std::vector<DeliveryLogEntry> entries, int keep);
+
+struct DeliveryLogQuery {
+  std::optional<int64_t> app_id;  // only this application's handlers (0: webhook bots)
+  std::string handler;            // only this handler URL ("" = any)
+  int64_t after_id = 0;           // only rows newer than this (for following)
+  int64_t limit = 100;            // the newest `limit` rows that match
+};
+
+// Matching rows, oldest first.
+std::vector<DeliveryLogEntry> read_delivery_log(Conn& c, const DeliveryLogQuery& q);
+
+// `bytes` cut to at most `max` bytes of valid UTF-8 (a split character dropped, other invalid
+// bytes replaced by '?'), for storing an answer of any encoding.
+std::string answer_excerpt(std::string_view bytes, size_t max);
+
+}  // namespace imhub
