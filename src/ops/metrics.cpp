@@ -1,5 +1,6 @@
 #include "ops/metrics.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "core/strings.hpp"
@@ -14,6 +15,13 @@ size_t bucket_of(double seconds) {
   size_t b = 0;
   while (b < Metrics::kLatencyBounds.size() && seconds > Metrics::kLatencyBounds[b]) ++b;
   return b;
+}
+
+// A bucket bound as Prometheus clients print it ("0.0005", not "5e-04").
+std::string bound_label(double d) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+  return ec == std::errc() ? std::string(buf, end) : format_double(d);
 }
 
 // Label values come from the registry and the error catalogue; escaped anyway.
@@ -41,7 +49,7 @@ struct HistogramSum {
     uint64_t cumulative = 0;
     for (size_t i = 0; i < buckets.size(); ++i) {
       cumulative += buckets[i];
-      const std::string le = i < Metrics::kLatencyBounds.size() ? format_double(Metrics::kLatencyBounds[i]) : "+Inf";
+      const std::string le = i < Metrics::kLatencyBounds.size() ? bound_label(Metrics::kLatencyBounds[i]) : "+Inf";
       out += name + "_bucket{" + labels + "le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
     }
     const std::string braces = labels.empty() ? "" : "{" + labels.substr(0, labels.size() - 1) + "}";

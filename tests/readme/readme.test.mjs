@@ -144,6 +144,7 @@ test('the README\'s shell examples run in order and answer what it says', () => 
   for (const block of blocks) {
     for (const cmd of commands(block)) {
       const { out, code } = run(cmd.text);
+      if (process.env.README_TEST_VERBOSE) console.error(`$ ${cmd.text}\n${out}`);
       check(cmd, out, code);
       ++ran;
     }
