@@ -38,7 +38,9 @@ Ids insert_rows(Store& s) {
     ids.chat = c.query_one("SELECT MAX(id) FROM chats")->i64(0);
     c.exec("INSERT INTO messages (chat_id, seq, author_id, text, created_at) VALUES (1, 1, 1, 'hi', 1)");
     ids.message = c.query_one("SELECT MAX(id) FROM messages")->i64(0);
-    c.exec("INSERT INTO disk_objects (type, name, created_at, updated_at) VALUES ('file', 'f', 1, 1)");
+    c.exec(
+        "INSERT INTO disk_objects (type, name, created_at, updated_at) "
+        "VALUES ('file', 'f' || (SELECT COUNT(*) FROM disk_objects), 1, 1)");  // names are unique per folder
     ids.file = c.query_one("SELECT MAX(id) FROM disk_objects")->i64(0);
     return ids;
   });
