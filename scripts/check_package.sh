@@ -15,7 +15,7 @@ trap cleanup EXIT
 
 dpkg-deb -x "$deb" "$work/root"
 dpkg-deb -f "$deb" Package Version Depends
-for f in usr/bin/imhub lib/systemd/system/imhub.service etc/imhub/imhub.toml var/lib/imhub usr/share/doc/imhub/LICENSE; do
+for f in usr/bin/imhub usr/lib/systemd/system/imhub.service etc/imhub/imhub.toml var/lib/imhub usr/share/doc/imhub/LICENSE; do
   [ -e "$work/root/$f" ] || { echo "package-check: $f missing from $deb" >&2; exit 1; }
 done
 dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q conffiles || { echo "package-check: no conffiles" >&2; exit 1; }
