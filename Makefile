@@ -3,40 +3,70 @@ BUILD ?= build
 DATA ?= data
 LISTEN ?= 127.0.0.1:8080
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+CONFIGURE = cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build run test unit integration e2e fuzz bench fmt fmt-check coverage-doc coverage-check clean
+.PHONY: all deps deps-test configure build build-all run test unit integration e2e fuzz readme examples \
+	package package-check bench fmt fmt-check coverage-doc coverage-check clean
 
 all: build
 
+# Only what building and serving need; the test packages come with `make test`.
 deps:
-	@bash scripts/deps.sh
+	@bash scripts/deps.sh run
 
-$(BUILD)/build.ninja $(BUILD)/Makefile:
-	cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+deps-test:
+	@bash scripts/deps.sh test
 
-build: deps $(BUILD)/build.ninja
+# Configured again each time (quick): it finds GoogleTest once `make test` has installed it.
+configure:
+	@$(CONFIGURE) >/dev/null
+
+# The server binary alone.
+build: deps configure
+	cmake --build $(BUILD) -j2 --target imhub
+
+# Everything: the binary and the unit tests.
+build-all: deps-test configure
 	cmake --build $(BUILD) -j2
 
 run: build
 	@$(BUILD)/imhub init --data $(DATA)
 	$(BUILD)/imhub serve --data $(DATA) --listen $(LISTEN)
 
-unit: build
+unit: build-all
 	cd $(BUILD) && ctest --output-on-failure
 
-integration: build
+integration: build-all
 	cd tests/integration && node --test --test-concurrency=1 *.test.mjs
 
-e2e: build
+e2e: build-all
 	cd tests/e2e && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent) && node --test --test-concurrency=1 *.test.mjs
 
-fuzz: deps
+# The README's shell examples, run in order against a fresh server (tests/readme/).
+readme: build-all
+	cd tests/readme && node --test --test-concurrency=1 *.test.mjs
+
+# The example bots of examples/, each against a fresh server.
+examples: build-all
+	cd tests/e2e && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent)
+	cd examples && node --test --test-concurrency=1 *.test.mjs
+
+fuzz: deps-test
 	cmake -S . -B $(BUILD)-fuzz $(GENERATOR) -DCMAKE_CXX_COMPILER=clang++ -DIMHUB_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD)-fuzz -j2 --target fuzz_decode
 	$(BUILD)-fuzz/fuzz_decode -max_total_time=$${FUZZ_SECONDS:-20} -max_len=4096 tests/fuzz/corpus
 
-test: build
-	$(MAKE) --no-print-directory unit integration e2e fuzz coverage-check
+# A .deb of the binary, the systemd unit, /etc/imhub/imhub.toml and /var/lib/imhub.
+package: build
+	cd $(BUILD) && cpack -G DEB
+	@ls $(BUILD)/imhub_*.deb
+
+# Extracts the .deb and runs the binary from it: --version, init, serve, /healthz.
+package-check: package
+	bash scripts/check_package.sh $(BUILD)
+
+test: build-all
+	$(MAKE) --no-print-directory unit integration e2e readme examples fuzz coverage-check package-check
 
 coverage-doc: build
 	$(BUILD)/imhub coverage > docs/api-coverage.md
@@ -44,8 +74,8 @@ coverage-doc: build
 coverage-check: build
 	@$(BUILD)/imhub coverage | diff -u docs/api-coverage.md - && echo "docs/api-coverage.md is up to date"
 
-bench: build
-	IMHUB_BENCH=1 bash scripts/deps.sh
+bench: build-all
+	bash scripts/deps.sh bench
 	bash bench/run.sh
 
 fmt:

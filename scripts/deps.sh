@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Installs the Debian packages imhub builds, runs and tests with. Idempotent and
-# non-interactive: does nothing when everything is already there.
+# Installs the Debian packages imhub needs. Idempotent and non-interactive: does nothing when
+# everything is already there.
+#   scripts/deps.sh run    to build and serve (make run, make build, make package)
+#   scripts/deps.sh test   the above plus what the tests need (make test): GoogleTest, clang for
+#                          the fuzzer, Node for the integration and SDK tests, PHP for the example bot
+#   scripts/deps.sh bench  the above plus nginx and wrk (make bench)
 set -euo pipefail
 
-PACKAGES=(
+SET="${1:-run}"
+RUN=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost-dev libboost-system-dev libssl-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev libspdlog-dev
-  libfmt-dev libboost-context-dev
-  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev
-  clang libclang-rt-14-dev
-  nodejs npm curl sqlite3
-  php-cli
+  libboost-dev libboost-system-dev libboost-context-dev libssl-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  curl
 )
-if [ "${IMHUB_BENCH:-0}" = 1 ]; then PACKAGES+=(nginx-light wrk sqlite3); fi
+TEST=(libgtest-dev libgmock-dev clang libclang-rt-14-dev nodejs npm sqlite3 php-cli)
+BENCH=(nginx-light wrk)
+
+case "$SET" in
+  run) PACKAGES=("${RUN[@]}") ;;
+  test) PACKAGES=("${RUN[@]}" "${TEST[@]}") ;;
+  bench) PACKAGES=("${RUN[@]}" "${TEST[@]}" "${BENCH[@]}") ;;
+  list-run) printf '%s\n' "${RUN[@]}"; exit 0 ;;
+  list-test) printf '%s\n' "${TEST[@]}"; exit 0 ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do

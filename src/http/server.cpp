@@ -167,7 +167,11 @@ struct HttpServer::Impl {
     tcp::endpoint ep = results.begin()->endpoint();
     acceptor.open(ep.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(ep);
+    try {  // Asio says only "bind: Address already in use"; name the address
+      acceptor.bind(ep);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot listen on " + config.listen + ": " + e.code().message());
+    }
     acceptor.listen(asio::socket_base::max_listen_connections);
     asio::co_spawn(ioc.get_executor(), accept_loop(), asio::detached);
     asio::co_spawn(ioc.get_executor(), watchdog(), asio::detached);

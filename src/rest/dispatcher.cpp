@@ -9,6 +9,7 @@
 
 #include "core/clock.hpp"
 #include "core/strings.hpp"
+#include "ops/metrics.hpp"
 #include "rest/decode.hpp"
 
 namespace imhub {
@@ -63,7 +64,11 @@ Dispatcher::Dispatcher(Services& services, const Auth& auth)
     : services_(services),
       auth_(auth),
       bucket_(services.config.rate_limit_rate, services.config.rate_limit_burst),
-      operating_(services.config.operating_limit_record_threshold) {}
+      operating_(services.config.operating_limit_record_threshold) {
+  std::vector<std::string> names;
+  for (const Method& m : services.registry.all()) names.push_back(m.name);
+  services.metrics.name_methods(std::move(names));
+}
 
 void Dispatcher::prepare(HttpRequestView& request) const {
   request.rest = parse_rest_path(request.path);
@@ -80,6 +85,7 @@ HttpReply Dispatcher::reply_error(const ApiError& e, Transport transport, std::s
   r.content_type = content_type_for(transport);
   r.body = render(error_body(e), transport);
   r.label = std::move(label);
+  r.error = e.code();
   if (e.code() == errors::kQueryLimitExceeded.code && e.extra().find("retry_after")) {
     r.headers.emplace_back("Retry-After", e.extra()["retry_after"].to_string());
   }
@@ -91,6 +97,17 @@ HttpReply Dispatcher::handle(const HttpRequestView& request) {
   if (!target) return reply_error(ApiError(errors::kMethodNotFound), Transport::kJson, "unknown");
   const Method* method = request.method;
   if (!method) return reply_error(ApiError(errors::kMethodNotFound), target->transport, "unknown");
+  // Counted per method with its error code; unknown methods only as HTTP 404s (no label to give).
+  const double t0 = now_unix();
+  HttpReply reply = handle_method(request, *method);
+  services_.metrics.observe_call(static_cast<size_t>(method - services_.registry.all().data()), reply.error,
+                                 now_unix() - t0);
+  return reply;
+}
+
+HttpReply Dispatcher::handle_method(const HttpRequestView& request, const Method& m) {
+  const std::optional<RestTarget>& target = request.rest;
+  const Method* method = &m;
   const std::string_view query = request.query;
 
   try {

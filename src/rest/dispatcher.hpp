@@ -41,6 +41,7 @@ struct HttpReply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string label;       // what the access log and metrics call this request (method name)
   std::string credential;  // credential key for the access log (never a secret)
+  std::string error;       // the Bitrix24 error code answered, "" on success (for metrics)
 };
 
 // Outcome of one method call, shared by plain requests and batch sub-calls.
@@ -65,6 +66,8 @@ class Dispatcher {
 
  private:
   HttpReply reply_error(const ApiError& e, Transport transport, std::string label) const;
+  // handle() for a request whose method is known.
+  HttpReply handle_method(const HttpRequestView& request, const Method& method);
 
   Services& services_;
   const Auth& auth_;

@@ -460,6 +460,116 @@ CREATE UNIQUE INDEX app_placements_by_handler ON app_placements (app_id, placeme
       {16, "bot_color", R"SQL(
 ALTER TABLE bots ADD COLUMN color TEXT NOT NULL DEFAULT '';
 )SQL"},
+      // Ids are never reused (issue 11): with a plain INTEGER PRIMARY KEY SQLite hands out
+      // max(id) + 1, so after the newest bot, chat, message or file was deleted the next one took
+      // its id and inherited whatever still pointed at it (a bot's messages, a chat's owner).
+      // AUTOINCREMENT keeps the highest id ever used in sqlite_sequence. Each table is rebuilt
+      // with every row and id kept (the sequence starts at the current maximum), and its
+      // indexes are created again.
+      {17, "ids_never_reused", R"SQL(
+CREATE TABLE users_v17 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  active INTEGER NOT NULL DEFAULT 1,
+  login TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  second_name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  xml_id TEXT NOT NULL DEFAULT '',
+  work_position TEXT NOT NULL DEFAULT '',
+  work_phone TEXT NOT NULL DEFAULT '',
+  work_company TEXT NOT NULL DEFAULT '',
+  personal_gender TEXT NOT NULL DEFAULT '',
+  personal_birthday TEXT NOT NULL DEFAULT '',
+  personal_www TEXT NOT NULL DEFAULT '',
+  personal_mobile TEXT NOT NULL DEFAULT '',
+  personal_phone TEXT NOT NULL DEFAULT '',
+  personal_city TEXT NOT NULL DEFAULT '',
+  personal_photo TEXT NOT NULL DEFAULT '',
+  uf_phone_inner TEXT NOT NULL DEFAULT '',
+  uf_employment_date TEXT NOT NULL DEFAULT '',
+  time_zone TEXT NOT NULL DEFAULT '',
+  user_type TEXT NOT NULL DEFAULT 'employee',
+  external_auth_id TEXT NOT NULL DEFAULT '',
+  is_admin INTEGER NOT NULL DEFAULT 0,
+  date_register BIGINT NOT NULL,
+  last_login BIGINT,
+  last_activity BIGINT,
+  timestamp_x BIGINT NOT NULL,
+  search_text TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO users_v17 SELECT id, active, login, name, last_name, second_name, email, xml_id, work_position, work_phone,
+  work_company, personal_gender, personal_birthday, personal_www, personal_mobile, personal_phone, personal_city,
+  personal_photo, uf_phone_inner, uf_employment_date, time_zone, user_type, external_auth_id, is_admin, date_register,
+  last_login, last_activity, timestamp_x, search_text FROM users;
+DROP TABLE users;
+ALTER TABLE users_v17 RENAME TO users;
+CREATE TABLE chats_v17 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  title TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  color TEXT NOT NULL DEFAULT '',
+  avatar TEXT NOT NULL DEFAULT '',
+  owner_id BIGINT NOT NULL DEFAULT 0,
+  author_id BIGINT NOT NULL DEFAULT 0,
+  entity_type TEXT NOT NULL DEFAULT '',
+  entity_id TEXT NOT NULL DEFAULT '',
+  private_key TEXT,
+  last_seq BIGINT NOT NULL DEFAULT 0,
+  last_message_id BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  last_message_at BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO chats_v17 SELECT id, type, title, description, color, avatar, owner_id, author_id, entity_type, entity_id,
+  private_key, last_seq, last_message_id, created_at, last_message_at FROM chats;
+DROP TABLE chats;
+ALTER TABLE chats_v17 RENAME TO chats;
+CREATE UNIQUE INDEX chats_private_pair ON chats (private_key);
+CREATE INDEX chats_by_entity ON chats (entity_type, entity_id);
+CREATE TABLE messages_v17 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  chat_id BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  author_id BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  params TEXT NOT NULL DEFAULT '',
+  system INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  edited_at BIGINT NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  template_id TEXT
+);
+INSERT INTO messages_v17 SELECT id, chat_id, seq, author_id, text, params, system, created_at, edited_at, deleted,
+  template_id FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v17 RENAME TO messages;
+CREATE INDEX messages_by_chat ON messages (chat_id, id);
+CREATE UNIQUE INDEX messages_by_template ON messages (author_id, template_id) WHERE template_id IS NOT NULL;
+CREATE TABLE disk_objects_v17 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  parent_id BIGINT NOT NULL DEFAULT 0,
+  storage_id BIGINT NOT NULL DEFAULT 0,
+  code TEXT,
+  name TEXT NOT NULL,
+  chat_id BIGINT NOT NULL DEFAULT 0,
+  owner_id BIGINT NOT NULL DEFAULT 0,
+  size BIGINT NOT NULL DEFAULT 0,
+  mime TEXT NOT NULL DEFAULT '',
+  blob TEXT NOT NULL DEFAULT '',
+  width INTEGER NOT NULL DEFAULT 0,
+  height INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+INSERT INTO disk_objects_v17 SELECT id, type, parent_id, storage_id, code, name, chat_id, owner_id, size, mime, blob,
+  width, height, created_at, updated_at FROM disk_objects;
+DROP TABLE disk_objects;
+ALTER TABLE disk_objects_v17 RENAME TO disk_objects;
+CREATE UNIQUE INDEX disk_objects_folder_code ON disk_objects (code, chat_id, owner_id);
+CREATE UNIQUE INDEX disk_objects_name_in_folder ON disk_objects (parent_id, name) WHERE type = 'file';
+CREATE INDEX disk_objects_by_chat ON disk_objects (chat_id);
       // A webhook bot belongs to the user whose webhook registered it, not to whoever presents its
       // CLIENT_ID (issue 17): the owner key "custom<CLIENT_ID>" becomes
       // "user:<user id>:custom<CLIENT_ID>", in bots and in the commands and chat apps that carry

@@ -182,10 +182,39 @@ test('healthz and metrics', async () => {
   await s.call('server.time');
   const m = await s.raw('/metrics');
   assert.equal(m.status, 200);
-  assert.match(m.text, /imhub_requests_total\{method="server.time",status="200"\} \d+/);
-  assert.match(m.text, /imhub_request_duration_seconds_bucket\{le="\+Inf"\} \d+/);
+  assert.match(m.text, /imhub_requests_total\{method="server.time",error=""\} \d+/);
+  assert.match(m.text, /imhub_request_duration_seconds_bucket\{method="server.time",le="\+Inf"\} \d+/);
   assert.match(m.text, /imhub_store_writer_queue_depth \d+/);
   assert.match(m.text, /imhub_store_commit_units_bucket/);
+});
+
+test('metrics: REST calls per method with their error code; other requests only by HTTP status', async () => {
+  const before = await s.raw('/metrics');
+  const count = (text, re) => Number((text.match(re) || [0, 0])[1]);
+  const okRe = /imhub_requests_total\{method="profile",error=""\} (\d+)/;
+  const errRe = /imhub_requests_total\{method="im.message.add",error="(?:DIALOG_ID_EMPTY|PARAMS_ERROR|ERROR_ARGUMENT|[A-Z_]+)"\} (\d+)/;
+  await s.call('profile');
+  await s.call('profile');
+  const bad = await s.call('im.message.add', {});
+  assert.equal(bad.status, 400);
+  await s.raw('/healthz');
+  await s.raw('/no/such/path');
+  await s.call('no.such.method');
+  const m = (await s.raw('/metrics')).text;
+  assert.equal(count(m, okRe) - count(before.text, okRe), 2);
+  assert.ok(m.includes(`imhub_requests_total{method="im.message.add",error="${bad.body.error}"}`), 'the error code is the label');
+  assert.ok(count(m, errRe) >= 1);
+  assert.match(m, /imhub_request_duration_seconds_count\{method="profile"\} \d+/);
+  for (const label of ['healthz', 'metrics', 'not_found', 'unknown', 'no.such.method', 'oauth'])
+    assert.ok(!m.includes(`method="${label}"`), `${label} must not appear as a method`);
+  assert.match(m, /imhub_http_responses_total\{status="404"\} \d+/);
+  assert.match(m, /imhub_http_request_duration_seconds_bucket\{le="\+Inf"\} \d+/);
+  for (const p of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'process_start_time_seconds'])
+    assert.match(m, new RegExp(`^${p} [0-9.e+]+$`, 'm'), p);
+  const start = Number(m.match(/^process_start_time_seconds ([0-9.e+]+)$/m)[1]);
+  assert.ok(Math.abs(start - Date.now() / 1000) < 3600, `start time ${start}`);
+  assert.ok(Number(m.match(/^process_resident_memory_bytes (\d+)$/m)[1]) > 1e6);
+  assert.match(m, /^imhub_build_info\{version="\d+\.\d+\.\d+",revision="[^"]*"\} 1$/m);
 });
 
 test('200 concurrent requests all succeed', async () => {

@@ -1,0 +1,23 @@
+#include "cli/command.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace imhub {
+
+void CommandTable::add(CLI::App* cmd, std::function<int()> run, DataUse data) {
+  entries_.push_back({cmd, std::move(run), data});
+}
+
+const CommandTable::Entry* CommandTable::chosen() const {
+  for (const Entry& e : entries_)
+    if (e.cmd->parsed()) return &e;
+  return nullptr;
+}
+
+void add_data_option(CLI::App* cmd, std::string& data) {
+  cmd->add_option("--data", data, "data directory (default ./data)");
+  static const std::string kJsonHelp = "JSON output (the default and only format)";
+  cmd->add_flag("--json", kJsonHelp);
+}
+
+}  // namespace imhub

@@ -1,0 +1,14 @@
+// Opens the store of an initialised data directory for one CLI command and closes it after.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace imhub {
+
+// The store of `data` (main() has checked that it exists), with the portal in place.
+std::unique_ptr<Store> open_cli_store(const std::string& data);
+
+}  // namespace imhub
