@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "http/local_ca.hpp"
 #include "rest/registry.hpp"
 #include "rest/spec_methods.hpp"
 #include "users/portal.hpp"
@@ -148,6 +149,7 @@ int main(int argc, char** argv) {
       auto store = open_store(data, Config{});
       InitResult r = init_portal(*store, load_or_create_master_key(data));
       store->close();
+      ensure_local_tls(data, "");  // DATA/ca.pem for https clients (http/local_ca.hpp)
       print(Value::object({{"user_id", Value(r.user_id)}, {"webhook", Value(r.webhook)}}));
       return 0;
     }

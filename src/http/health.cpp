@@ -1,0 +1,62 @@
+#include "http/health.hpp"
+
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "core/json.hpp"
+
+namespace imhub {
+namespace {
+
+// Free bytes for an unprivileged writer on the data directory's file system (-1 if unknown).
+int64_t free_bytes(const std::string& dir) {
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return -1;
+  return static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+}
+
+// After a failed commit nothing else may write (the balancer has taken the node out), so the
+// disk is asked directly: an anonymous file written and fsynced in the data directory.
+bool probe_writable(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  static const char kPage[4096] = {};
+  const bool ok = ::write(fd, kPage, sizeof kPage) == static_cast<ssize_t>(sizeof kPage) && ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+HttpReply health_reply(Services& s) {
+  bool reads_ok = true;
+  try {
+    s.store.read([](Conn& c) { c.query("SELECT 1"); });
+  } catch (const std::exception&) {
+    reads_ok = false;
+  }
+  const StoreStats stats = s.store.stats();
+  const bool writes_ok = stats.writes_ok || probe_writable(s.data_dir);
+  const int64_t free = free_bytes(s.data_dir);
+  const bool disk_ok = free < 0 || free >= s.config.store_min_free_bytes;
+  const bool ok = reads_ok && writes_ok && disk_ok;
+
+  Value body = Value::map();
+  body["status"] = std::string(ok ? "ok" : "failing");
+  body["reads"] = std::string(reads_ok ? "ok" : "failing");
+  body["writes"] = std::string(writes_ok ? "ok" : "failing");
+  if (!stats.writes_ok) {
+    body["last_write_error"] = stats.write_error;
+    body["last_write_error_at"] = Value(stats.write_error_at);
+  }
+  body["disk_free_bytes"] = Value(free);
+  body["disk_min_free_bytes"] = Value(s.config.store_min_free_bytes);
+  HttpReply reply;
+  reply.status = ok ? 200 : 503;
+  reply.body = to_plain_json(body);
+  reply.label = "healthz";
+  return reply;
+}
+
+}  // namespace imhub
