@@ -108,8 +108,11 @@ constexpr size_t kFirstRead = 16 * 1024;
 constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);  // the first read of a request
 constexpr size_t kCoalesce = 16 * 1024;                         // head and body in one write up to this size
 constexpr uint64_t kSpoolThreshold = 1024 * 1024;               // larger bodies go to a temporary file
-constexpr int kDrainSeconds = 2;                                // a refused body is read and dropped this long …
-constexpr size_t kDrainBytes = 8 * 1024 * 1024;                 // … or up to this many bytes
+// A refused body is read and dropped for this long, or up to this many bytes, before the close:
+// closing with unread data makes the kernel reset the connection, and a client still sending
+// then loses the answer it has not read yet (lingering close, as nginx does it).
+constexpr int kDrainSeconds = 3;
+constexpr size_t kDrainBytes = size_t{256} << 20;
 
 HttpReply error_reply(int status, std::string_view code, std::string_view description) {
   HttpReply r;
