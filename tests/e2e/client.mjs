@@ -14,18 +14,17 @@ import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { B24Hook, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
 
-// What NODE_EXTRA_CA_CERTS=<caFile> does, for a CA created after this process started.
+// What NODE_EXTRA_CA_CERTS=<caFile> does, for a CA created after this process started: the default
+// HTTPS agent (which the SDK's axios uses) trusts the system roots and this CA.
+const trusted = new Set();
 export function trustCa(caFile) {
-  const ca = readFileSync(caFile, 'utf8');
-  const current = https.globalAgent.options.ca;
-  const list = current ? [].concat(current) : [...tls.rootCertificates];
-  if (!list.includes(ca)) list.push(ca);
-  https.globalAgent.options.ca = list;
+  trusted.add(readFileSync(caFile, 'utf8'));
+  https.globalAgent = new https.Agent({ keepAlive: true, ca: [...tls.rootCertificates, ...trusted] });
 }
 
 export async function makeClient(srv, webhook = srv.webhook) {
   if (!srv.httpsBase) throw new Error('start the server with { https: true }');
-  if (!process.env.NODE_EXTRA_CA_CERTS) trustCa(srv.caFile);
+  if (process.env.NODE_EXTRA_CA_CERTS !== srv.caFile) trustCa(srv.caFile);
   const hook = B24Hook.fromWebhookUrl(`${srv.httpsBase}${webhook}`.replace(/\/$/, ''));
   await hook.setRestrictionManagerParams({
     ...ParamsFactory.getDefault(),
