@@ -4,14 +4,18 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 
 #include "apps/oauth_server.hpp"
 #include "bots/bot_feed.hpp"
 #include "events/delivery_worker.hpp"
+#include "http/fd_limit.hpp"
+#include "http/local_ca.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "disk/blob_sweep.hpp"
 #include "previews/url_preview.hpp"
 #include "ops/metrics.hpp"
 #include "rest/auth.hpp"
@@ -34,12 +38,41 @@ std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& con
 
 void subscribe_domain(ChangeFeed& feed) { subscribe_bots(feed); }
 
+// Raises the open-file limit and fits max_connections under it (both logged).
+void apply_fd_limit(Config& config) {
+  const FdLimit fds = raise_open_file_limit();
+  const int configured = config.max_connections;
+  config.max_connections = connection_limit(config, fds.soft);
+  spdlog::info("open files: soft limit {} (started with {}), hard limit {}; max_connections {}{}", fds.soft,
+               fds.soft_before, fds.hard, config.max_connections,
+               config.max_connections < configured ? " (lowered from " + std::to_string(configured) + " to fit)" : "");
+}
+
+// tls.listen without a certificate of its own serves the local CA's (made by `imhub init`, or now).
+void use_local_certificate(Config& config, const std::string& data_dir) {
+  if (config.tls_listen.empty() || !config.tls_cert.empty() || !config.tls_key.empty()) return;
+  std::filesystem::create_directories(data_dir);
+  if (ensure_local_tls(data_dir, "")) spdlog::info("created a local CA ({}/ca.pem) and server certificate", data_dir);
+  const LocalTlsFiles files = local_tls_files(data_dir);
+  config.tls_cert = files.cert;
+  config.tls_key = files.key;
+}
+
 int serve(const std::string& data_dir, Config config) {
+  use_local_certificate(config, data_dir);
   validate_config(config);
+  apply_fd_limit(config);
   auto store = open_store(data_dir, config);
   const std::string key = load_or_create_master_key(data_dir);
   InitResult init = init_portal(*store, key);
   if (init.created) spdlog::info("created a new store in {}", data_dir);
+  const BlobSweep swept = sweep_orphan_blobs(*store, data_dir);
+  if (swept.temporary + swept.orphans > 0)
+    spdlog::info("removed {} unfinished (*.tmp) and {} orphaned file blobs ({} bytes) left by an earlier crash",
+                 swept.temporary, swept.orphans, swept.bytes);
+  // A write past a file-size limit (ulimit -f) fails with EFBIG and answers like a full disk,
+  // instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   ChangeFeed feed;
   subscribe_domain(feed);
@@ -62,7 +95,7 @@ int serve(const std::string& data_dir, Config config) {
   Dispatcher dispatcher(services, auth);
   services.dispatcher = &dispatcher;
   Router router(services, dispatcher);
-  HttpServer server(config, router, metrics);
+  HttpServer server(config, router, metrics, data_dir);
   server.start();
 
   // Event delivery runs on its own threads from the outbox. Tokens in `auth` are minted by the
@@ -86,7 +119,11 @@ int serve(const std::string& data_dir, Config config) {
   });
   std::thread signal_thread([&] { signal_ioc.run(); });
 
-  spdlog::info("imhub listening on {} (public URL {})", config.listen, config.public_url);
+  if (config.tls_listen.empty())
+    spdlog::info("imhub listening on {} (public URL {})", config.listen, config.public_url);
+  else
+    spdlog::info("imhub listening on {} (http) and {} (https) (public URL {})", config.listen, config.tls_listen,
+                 config.public_url);
   // The webhook secret is never logged; `imhub init` prints it on request.
   spdlog::info("admin webhook: run `imhub init --data {}` to print it", data_dir);
   server.run();

@@ -44,15 +44,23 @@ std::string viewer_actions(int64_t file_id) {
 
 }  // namespace
 
-std::string file_link_signature(const Services& s, int64_t file_id, int64_t viewer) {
-  return hmac_sha256_hex(s.master_key, "disk-file:" + std::to_string(file_id) + ":" + std::to_string(viewer))
+std::string file_link_signature(const Services& s, int64_t file_id, int64_t viewer, int64_t expires) {
+  return hmac_sha256_hex(s.master_key, "disk-file:" + std::to_string(file_id) + ":" + std::to_string(viewer) + ":" +
+                                           std::to_string(expires))
       .substr(0, 32);
 }
 
+int64_t file_link_expiry(const Services& s) {
+  const int64_t at = static_cast<int64_t>(now_unix()) + s.config.files_link_ttl;
+  return (at + 3599) / 3600 * 3600;
+}
+
+// Every view signs afresh: a link read in a message or file object works for files.link_ttl.
 std::string file_link(const Services& s, const DiskObject& f, int64_t viewer, FileLink kind) {
+  const int64_t expires = file_link_expiry(s);
   std::string url = s.config.public_url + (kind == FileLink::kDownload ? "/disk/download/" : "/disk/show/") +
-                    std::to_string(f.id) + "?u=" + std::to_string(viewer) +
-                    "&s=" + file_link_signature(s, f.id, viewer);
+                    std::to_string(f.id) + "?u=" + std::to_string(viewer) + "&e=" + std::to_string(expires) +
+                    "&s=" + file_link_signature(s, f.id, viewer, expires);
   if (kind == FileLink::kPreview) url += "&preview=Y";
   return url + "&fileName=" + url_encode(f.name);
 }

@@ -21,8 +21,11 @@ struct Services;
 enum class FileLink { kDownload, kShow, kPreview };
 
 std::string file_link(const Services& s, const DiskObject& f, int64_t viewer, FileLink kind);
-// The signature a link for (file_id, viewer) carries.
-std::string file_link_signature(const Services& s, int64_t file_id, int64_t viewer);
+// The signature a link for (file_id, viewer) valid until `expires` (unix seconds) carries.
+std::string file_link_signature(const Services& s, int64_t file_id, int64_t viewer, int64_t expires);
+// When a link signed now stops working: files.link_ttl from now, rounded up to the hour so the
+// URL (and a browser's cache of it) stays the same for an hour of reads.
+int64_t file_link_expiry(const Services& s);
 
 // The camelCase file object, or a null Value when the file does not exist.
 Value im_file_object(Conn& c, const Services& s, int64_t file_id, int64_t viewer);

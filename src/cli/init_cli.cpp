@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/output.hpp"
+#include "http/local_ca.hpp"
 #include "users/portal.hpp"
 #include "users/webhook.hpp"
 
@@ -34,6 +35,7 @@ int run_init(const std::string& data) {
     return verify_webhook(c, r.user_id, secret_of(r.webhook)).has_value();
   });
   store->close();
+  ensure_local_tls(data, "");  // DATA/ca.pem for https clients (http/local_ca.hpp)
   if (active) {
     print_json(Value::object({{"user_id", Value(r.user_id)}, {"webhook", Value(r.webhook)}}));
     return 0;

@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 
+#include <unistd.h>
+
 namespace imhub {
 namespace {
 
@@ -59,9 +61,15 @@ Config load_config(const std::string& path) {
       {"server.body_timeout", int_opt(c.body_timeout, 1, 3600)},
       {"server.idle_timeout", int_opt(c.idle_timeout, 1, 86400)},
       {"server.max_connections", int_opt(c.max_connections, 1, 1000000)},
+      {"server.preauth_body_limit", int_opt(c.preauth_body_limit, 0, int64_t{4} << 30)},
+      {"server.body_memory_limit", int_opt(c.body_memory_limit, 1024, int64_t{1} << 40)},
       {"tls.enabled", bool_opt(c.tls_enabled)},
       {"tls.cert", string_opt(c.tls_cert)},
       {"tls.key", string_opt(c.tls_key)},
+      {"tls.listen", string_opt(c.tls_listen)},
+      {"metrics.listen", string_opt(c.metrics_listen)},
+      {"metrics.token", string_opt(c.metrics_token)},
+      {"files.link_ttl", int_opt(c.files_link_ttl, 60, int64_t{3650} * 86400)},
       {"limits.max_depth", int_opt(c.max_depth, 1, 512)},
       {"limits.max_keys", int_opt(c.max_keys, 1, 10000000)},
       {"limits.max_key_bytes", int_opt(c.max_key_bytes, 16, 1 << 20)},
@@ -73,6 +81,7 @@ Config load_config(const std::string& path) {
       {"operating_limit.record_threshold", double_opt(c.operating_limit_record_threshold, 0)},
       {"store.synchronous", string_opt(c.store_synchronous)},
       {"store.read_connections", int_opt(c.store_read_connections, 1, 256)},
+      {"store.min_free_bytes", int_opt(c.store_min_free_bytes, 0, int64_t{1} << 50)},
       {"url_preview.enabled", bool_opt(c.url_preview_enabled)},
       {"url_preview.allow_private", bool_opt(c.url_preview_allow_private)},
       {"url_preview.connect_timeout", int_opt(c.url_preview_connect_timeout, 1, 600)},
@@ -125,15 +134,63 @@ Config load_config(const std::string& path) {
   return c;
 }
 
-void validate_config(Config& c) {
-  auto colon = c.listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) throw ConfigError("config: server.listen: expected HOST:PORT");
-  try {
-    int port = std::stoi(c.listen.substr(colon + 1));
-    if (port < 0 || port > 65535) throw std::out_of_range("port");
-  } catch (const std::exception&) {
-    throw ConfigError("config: server.listen: bad port in " + c.listen);
+namespace {
+// HOST:PORT, [IPV6]:PORT or :PORT (every interface).
+void validate_listen(const std::string& key, const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw ConfigError("config: " + key + ": expected HOST:PORT, got " + listen);
+  const std::string port = listen.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535)
+    throw ConfigError("config: " + key + ": bad port in " + listen);
+  const std::string host = listen.substr(0, colon);
+  if (host.find(':') != std::string::npos && (host.front() != '[' || host.back() != ']'))
+    throw ConfigError("config: " + key + ": an IPv6 address goes in brackets, as [::]:8080");
+}
+// The address clients are told when none is configured: the HTTPS listener when there is one
+// (official SDKs insist on https), and this machine's name in place of an all-interfaces host.
+std::string default_public_url(const Config& c) {
+  const bool https = c.tls_enabled || !c.tls_listen.empty();
+  std::string listen = c.tls_listen.empty() ? c.listen : c.tls_listen;
+  const auto colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  if (host.empty() || host == "0.0.0.0" || host == "[::]") {
+    char name[256] = {};
+    host = ::gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "localhost";
   }
+  return std::string(https ? "https://" : "http://") + host + listen.substr(colon);
+}
+
+// scheme://host[:port][/path]: clients build URLs from it, so a bare host or a typo is refused.
+void validate_public_url(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https")
+    throw ConfigError("config: server.public_url: expected http://HOST[:PORT] or https://…, got \"" + url + "\"");
+  const std::string rest = url.substr(scheme_end + 3);
+  const std::string authority = rest.substr(0, rest.find('/'));
+  std::string host = authority;
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(0, host.find(']') + 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  const bool bad_chars = authority.find_first_of("@?# \t") != std::string::npos;
+  if (host.empty() || host == "[" || bad_chars || host == "0.0.0.0" || host == "[::]")
+    throw ConfigError("config: server.public_url: \"" + url + "\" has no host clients can reach");
+  if (authority.size() > host.size()) {
+    const std::string port = authority.substr(host.size());
+    if (port.size() < 2 || port[0] != ':' || port.find_first_not_of("0123456789", 1) != std::string::npos)
+      throw ConfigError("config: server.public_url: bad port in \"" + url + "\"");
+  }
+}
+
+}  // namespace
+
+void validate_config(Config& c) {
+  validate_listen("server.listen", c.listen);
+  if (!c.tls_listen.empty()) validate_listen("tls.listen", c.tls_listen);
+  if (!c.metrics_listen.empty()) validate_listen("metrics.listen", c.metrics_listen);
   if (c.store_synchronous != "full" && c.store_synchronous != "normal")
     throw ConfigError("config: store.synchronous: expected \"full\" or \"normal\"");
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
@@ -142,10 +199,11 @@ void validate_config(Config& c) {
   if (!level_ok) throw ConfigError("config: log.level: expected trace, debug, info, warn, error or off");
   if (c.events_retry_max < c.events_retry_base)
     throw ConfigError("config: events.retry_max: must be at least events.retry_base");
-  if (c.tls_enabled && (c.tls_cert.empty() || c.tls_key.empty()))
-    throw ConfigError("config: tls.cert and tls.key are required when tls.enabled = true");
-  if (c.public_url.empty()) c.public_url = std::string(c.tls_enabled ? "https://" : "http://") + c.listen;
+  if ((c.tls_enabled || !c.tls_listen.empty()) && (c.tls_cert.empty() || c.tls_key.empty()))
+    throw ConfigError("config: tls.cert and tls.key are required when tls.enabled = true or tls.listen is set");
+  if (c.public_url.empty()) c.public_url = default_public_url(c);
   while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+  validate_public_url(c.public_url);
   if (c.giphy_base_url.rfind("http://", 0) != 0 && c.giphy_base_url.rfind("https://", 0) != 0)
     throw ConfigError("config: giphy.base_url: expected an http:// or https:// URL");
   while (!c.giphy_base_url.empty() && c.giphy_base_url.back() == '/') c.giphy_base_url.pop_back();

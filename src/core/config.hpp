@@ -19,6 +19,11 @@ struct Config {
   int body_timeout = 60;          // seconds to receive the body
   int idle_timeout = 65;          // seconds a keep-alive connection may sit idle
   int max_connections = 10000;
+  // Bodies up to this size are read before the request is authenticated (OAuth SDKs may send
+  // `auth` in the body); larger ones need credentials in the request line or headers first.
+  int64_t preauth_body_limit = 1 << 20;
+  // Bytes of request bodies held at once across all connections; over it: 503 and Retry-After.
+  int64_t body_memory_limit = int64_t{512} << 20;
   // Largest file disk.folder.uploadfile accepts (Bitrix24: 100 MB for chat files). Upload
   // requests may exceed body_limit by what base64 and multipart framing add to this.
   int64_t max_upload_bytes = int64_t{100} << 20;
@@ -26,6 +31,15 @@ struct Config {
   bool tls_enabled = false;
   std::string tls_cert;
   std::string tls_key;
+  // HTTPS address served beside the plain one (HOST:PORT); empty: with tls.enabled, the listen
+  // address itself speaks HTTPS (the behaviour before tls.listen existed).
+  std::string tls_listen;
+  // [metrics] /metrics on its own address (then not on the API listener), and/or behind a token.
+  std::string metrics_listen;
+  std::string metrics_token;  // "Authorization: Bearer <token>" required when set
+  // [files] signed download links (/disk/download, /disk/show) stop working after this many
+  // seconds; every read of a message or file view signs a fresh one.
+  int64_t files_link_ttl = 86400;
   // [limits] request parameter limits (rest/decode)
   int max_depth = 32;
   int max_keys = 10000;
@@ -41,6 +55,8 @@ struct Config {
   // [store]
   std::string store_synchronous = "full";  // "full" or "normal"
   int store_read_connections = 8;
+  // /healthz answers 503 when the data directory's file system has less free space than this.
+  int64_t store_min_free_bytes = int64_t{64} << 20;
   // [url_preview] link previews of messages (URL_PREVIEW=Y)
   bool url_preview_enabled = true;
   bool url_preview_allow_private = false;  // fetch loopback / private / link-local addresses too

@@ -35,6 +35,11 @@ inline constexpr ErrorSpec kLinkCheckFailed{"ACCESS_DENIED", "Access denied! Lin
 inline constexpr ErrorSpec kNotFound{"ERROR_NOT_FOUND", "Not found", 404};
 inline constexpr ErrorSpec kApplicationNotFound{"APPLICATION_NOT_FOUND", "Application not found", 401};
 inline constexpr ErrorSpec kAuthorizationError{"authorization_error", "Unable to authorize user", 401};
+// Writes the disk refused (docs/operations.md, "When the disk is full"): nothing was saved.
+inline constexpr ErrorSpec kInsufficientStorage{"INSUFFICIENT_STORAGE",
+                                                "The server's disk is full; the change was not saved", 507};
+inline constexpr ErrorSpec kStorageUnavailable{"STORAGE_UNAVAILABLE",
+                                               "The server cannot write to its storage; the change was not saved", 503};
 
 // --- im.dialog (api/im_dialog.cpp)
 inline constexpr ErrorSpec kDialogIdEmpty{"DIALOG_ID_EMPTY", "Dialog ID can't be empty", 400};

@@ -31,7 +31,7 @@ class ValueBuilder : public nlohmann::json_sax<nlohmann::json> {
 
   bool start_object(std::size_t) override { return open(Value::map()); }
   bool key(string_t& k) override {
-    if (++count_ > limits_.max_keys) return false;
+    if (++count_ > limits_.max_keys) return over();
     key_ = std::move(k);
     return true;
   }
@@ -41,6 +41,7 @@ class ValueBuilder : public nlohmann::json_sax<nlohmann::json> {
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
 
   Value take() { return std::move(root_); }
+  bool over_limits() const { return over_limits_; }
 
  private:
   bool put(Value v) {
@@ -50,7 +51,7 @@ class ValueBuilder : public nlohmann::json_sax<nlohmann::json> {
     }
     Value& top = *stack_.back();
     if (top.is_list()) {
-      if (++count_ > limits_.max_keys) return false;
+      if (++count_ > limits_.max_keys) return over();
       top.get_list().push_back(std::move(v));
     } else {
       top.get_map()[key_] = std::move(v);
@@ -58,7 +59,7 @@ class ValueBuilder : public nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool open(Value container) {
-    if (stack_.size() >= limits_.max_depth) return false;
+    if (stack_.size() >= limits_.max_depth) return over();
     if (stack_.empty()) {
       root_ = std::move(container);
       stack_.push_back(&root_);
@@ -67,7 +68,7 @@ class ValueBuilder : public nlohmann::json_sax<nlohmann::json> {
     Value& top = *stack_.back();
     Value* slot;
     if (top.is_list()) {
-      if (++count_ > limits_.max_keys) return false;
+      if (++count_ > limits_.max_keys) return over();
       top.get_list().push_back(std::move(container));
       slot = &top.get_list().back();
     } else {
@@ -81,12 +82,17 @@ class ValueBuilder : public nlohmann::json_sax<nlohmann::json> {
     stack_.pop_back();
     return true;
   }
+  bool over() {
+    over_limits_ = true;
+    return false;
+  }
 
   const JsonLimits& limits_;
   Value root_;
   std::vector<Value*> stack_;
   std::string key_;
   size_t count_ = 0;
+  bool over_limits_ = false;
 };
 
 void write_u(std::string& out, unsigned cp) {
@@ -260,6 +266,11 @@ void write_value(const Value& v, std::string& out, bool php_escape) {
 }  // namespace
 
 std::optional<Value> parse_json(std::string_view text, const JsonLimits& limits) {
+  bool over_limits = false;
+  return parse_json(text, limits, over_limits);
+}
+
+std::optional<Value> parse_json(std::string_view text, const JsonLimits& limits, bool& over_limits) {
   ValueBuilder builder(limits);
   bool ok = false;
   try {
@@ -267,6 +278,7 @@ std::optional<Value> parse_json(std::string_view text, const JsonLimits& limits)
   } catch (const std::exception&) {
     ok = false;
   }
+  over_limits = builder.over_limits();
   if (!ok) return std::nullopt;
   return builder.take();
 }

@@ -18,6 +18,8 @@ struct JsonLimits {
 
 // Parses a JSON document. Returns nullopt on malformed input, invalid UTF-8, or a limit breach.
 std::optional<Value> parse_json(std::string_view text, const JsonLimits& limits = {});
+// The same; `over_limits` tells a document stopped by a limit from a malformed one.
+std::optional<Value> parse_json(std::string_view text, const JsonLimits& limits, bool& over_limits);
 
 // Appends the JSON encoding of `v` to `out`.
 void write_json(const Value& v, std::string& out);

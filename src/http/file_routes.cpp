@@ -14,6 +14,7 @@
 #include "api/file_upload.hpp"
 #include "api/file_view.hpp"
 #include "rest/envelope.hpp"
+#include "rest/storage_error.hpp"
 #include "users/user_cache.hpp"
 
 namespace imhub {
@@ -77,9 +78,13 @@ FileReply serve_drive_file(Services& s, const HttpRequestView& request, bool att
   } catch (const std::exception&) {
   }
   auto viewer = q["u"].to_int();
+  auto expires = q["e"].to_int();
   // A wrong signature looks exactly like a missing file: links cannot be probed.
-  if (!id || !viewer || !constant_time_equals(file_link_signature(s, *id, *viewer), q["s"].to_string()))
+  if (!id || !viewer || !expires ||
+      !constant_time_equals(file_link_signature(s, *id, *viewer, *expires), q["s"].to_string()))
     return error_reply(404, "ERROR_NOT_FOUND", "File not found");
+  if (*expires < static_cast<int64_t>(now_unix()))
+    return error_reply(403, "ACCESS_DENIED", "The link has expired; read the message or file again for a new one");
   auto user = s.users ? s.users->find(*viewer) : nullptr;
   std::optional<DiskObject> file;
   bool allowed = false;
@@ -222,12 +227,32 @@ HttpReply handle_upload(Services& s, const HttpRequestView& request) {
   } catch (const ApiError& e) {
     reply.status = e.status();
     reply.body = render(error_body(e), Transport::kJson);
+  } catch (const StoreError& e) {
+    spdlog::error("upload failed: {}", e.what());
+    const ApiError err = storage_error(e).value_or(ApiError(errors::kInternal));
+    reply.status = err.status();
+    reply.body = render(error_body(err), Transport::kJson);
   } catch (const std::exception& e) {
     spdlog::error("upload failed: {}", e.what());
     reply.status = 500;
     reply.body = render(error_body(ApiError(errors::kInternal)), Transport::kJson);
   }
   return reply;
+}
+
+std::optional<HttpReply> check_upload_link(Services& s, const HttpRequestView& request) {
+  try {
+    auto r = parse_upload_url(s, request.query);
+    auto user = r && s.users ? s.users->find(r->user_id) : nullptr;
+    if (r && user && user->active) return std::nullopt;
+    throw ApiError(disk_errors::kAccessDenied);
+  } catch (const ApiError& e) {
+    HttpReply reply;
+    reply.label = "disk.upload";
+    reply.status = e.status();
+    reply.body = render(error_body(e), Transport::kJson);
+    return reply;
+  }
 }
 
 bool is_upload_target(std::string_view target) {

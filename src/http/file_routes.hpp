@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "rest/dispatcher.hpp"
@@ -40,6 +41,9 @@ FileReply serve_file(Services& s, const HttpRequestView& request);
 constexpr std::string_view kUploadPath = "/disk/upload";
 // POST to the upload link: stores the multipart part "file"; answers like disk.folder.uploadfile.
 HttpReply handle_upload(Services& s, const HttpRequestView& request);
+// Whether the upload link in the request line is valid, checked before its body is read: null
+// when it is, the refusal handle_upload would give otherwise.
+std::optional<HttpReply> check_upload_link(Services& s, const HttpRequestView& request);
 
 // Whether a request target may carry an upload (the upload link, or disk.folder.uploadfile
 // through /rest/): such bodies may exceed the general body limit, up to upload_body_limit.

@@ -1,16 +1,39 @@
 #include "http/router.hpp"
 
+#include "core/crypto.hpp"
 #include "core/json.hpp"
+#include "core/strings.hpp"
+#include "http/health.hpp"
 #include "ops/metrics.hpp"
 #include "rest/decode.hpp"
 
 namespace imhub {
+namespace {
+
+// metrics.token: the scraper sends "Authorization: Bearer <token>" (compared in constant time).
+bool metrics_token_ok(const Config& config, std::string_view authorization) {
+  if (config.metrics_token.empty()) return true;
+  if (!starts_with_ci(authorization, "bearer ")) return false;
+  return constant_time_equals(config.metrics_token, trim(authorization.substr(7)));
+}
+
+}  // namespace
 
 void Router::prepare(HttpRequestView& request) const {
   std::string_view path;
   split_target(request.target, path, request.query);
   request.path = normalize_path(path);
   if (request.path.rfind("/rest/", 0) == 0) dispatcher_.prepare(request);
+}
+
+std::optional<HttpReply> Router::admit_large_body(const HttpRequestView& request) {
+  if (request.rest) return dispatcher_.authenticate_head(request);
+  if (request.path == kUploadPath) return check_upload_link(services_, request);
+  HttpReply reply;
+  reply.status = 413;
+  reply.body = R"({"error":"REQUEST_TOO_LARGE","error_description":"Request body exceeds the configured limit"})";
+  reply.label = "too_large";
+  return reply;
 }
 
 HttpReply Router::handle(const HttpRequestView& request) {
@@ -23,16 +46,15 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.headers.emplace_back("Access-Control-Max-Age", "86400");
     reply.label = "options";
   } else if (p == "/healthz") {
-    bool ok = true;
-    try {
-      services_.store.read([](Conn& c) { c.query("SELECT 1"); });
-    } catch (const std::exception&) {
-      ok = false;
-    }
-    reply.status = ok ? 200 : 503;
-    reply.body = ok ? R"({"status":"ok"})" : R"({"status":"store unavailable"})";
-    reply.label = "healthz";
+    reply = health_reply(services_);
   } else if (p == "/metrics") {
+    if (!metrics_token_ok(services_.config, request.authorization)) {
+      reply.status = 401;
+      reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+      reply.body = R"({"error":"NO_AUTH_FOUND","error_description":"Wrong authorization data"})";
+      reply.label = "metrics";
+      return reply;
+    }
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = services_.metrics.render(services_.store.stats());
     reply.label = "metrics";

@@ -20,6 +20,10 @@ class Router {
            (!request.rest && (request.path == kUploadPath || is_oauth_route(request.path)));
   }
   HttpReply handle(const HttpRequestView& request);
+  // Before a body larger than server.preauth_body_limit is read: null when the request line and
+  // headers authenticate a caller who may send it (REST credentials, a signed upload link); the
+  // refusal otherwise (401/403/404, or 413 for paths that never take large bodies).
+  std::optional<HttpReply> admit_large_body(const HttpRequestView& request);
   // Downloads and avatars: a body streamed from a file (see file_routes.hpp).
   static bool serves_file(const HttpRequestView& request) { return !request.rest && is_file_route(request); }
   FileReply handle_file(const HttpRequestView& request) { return serve_file(services_, request); }

@@ -16,8 +16,10 @@
 
 #include "core/clock.hpp"
 #include "core/fiber.hpp"
+#include "http/body_budget.hpp"
 #include "http/file_routes.hpp"
 #include "http/response_head.hpp"
+#include "http/spooled_body.hpp"
 #include "ops/metrics.hpp"
 
 namespace imhub {
@@ -82,26 +84,84 @@ int64_t steady_ms() {
 // One open connection, so stop() can close the idle ones and the watchdog the late ones.
 struct Connection {
   socket_t* socket = nullptr;  // null once the session has ended
+  std::string remote;          // the peer's address, for the log
+  bool metrics_only = false;   // accepted on metrics.listen
   // The connection's home: an io_context run by exactly one thread, so everything on the
   // socket is serialised without a strand.
   executor_t home;
   std::atomic<bool> busy{false};
+  std::atomic<bool> evicted{false};       // chosen to make room for a new connection
+  std::atomic<int64_t> idle_since_ms{0};  // when it began waiting for its next request
   // Timeouts: the session sets a deadline before each wait on the client and clears it while
   // it works on a request; the watchdog shuts down sockets past their deadline. This replaces
   // a timer per read and write (Beast's basic_stream), which cost a timer queue update and
   // often a syscall per operation.
   std::atomic<int64_t> deadline_ms{0};
-  explicit Connection(executor_t h) : home(std::move(h)) {}
+  explicit Connection(executor_t h) : home(std::move(h)), idle_since_ms(steady_ms()) {}
   void arm(int seconds) { deadline_ms = steady_ms() + int64_t{seconds} * 1000; }
   void disarm() { deadline_ms = 0; }
 };
 
 constexpr auto kWatchdogTick = std::chrono::milliseconds(250);
 constexpr size_t kFileChunk = 256 * 1024;
+constexpr size_t kFirstRead = 16 * 1024;
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);  // the first read of a request
+constexpr size_t kCoalesce = 16 * 1024;                         // head and body in one write up to this size
+constexpr uint64_t kSpoolThreshold = 1024 * 1024;               // larger bodies go to a temporary file
+// A refused body is read and dropped for this long, or up to this many bytes, before the close:
+// closing with unread data makes the kernel reset the connection, and a client still sending
+// then loses the answer it has not read yet (lingering close, as nginx does it).
+constexpr int kDrainSeconds = 3;
+constexpr size_t kDrainBytes = size_t{256} << 20;
 
-std::string error_json(std::string_view code, std::string_view description) {
-  return "{\"error\":\"" + std::string(code) + "\",\"error_description\":\"" + std::string(description) + "\"}";
+HttpReply error_reply(int status, std::string_view code, std::string_view description) {
+  HttpReply r;
+  r.status = status;
+  r.body = "{\"error\":\"" + std::string(code) + "\",\"error_description\":\"" + std::string(description) + "\"}";
+  r.label = "refused";
+  return r;
 }
+HttpReply too_large() { return error_reply(413, "REQUEST_TOO_LARGE", "Request body exceeds the configured limit"); }
+
+bool is_disconnect(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+         ec == asio::error::connection_reset || ec == asio::error::eof || ec == asio::error::broken_pipe ||
+         ec == asio::ssl::error::stream_truncated;
+}
+
+template <class Message>
+std::string_view field(const Message& m, http::field f) {
+  auto v = m[f];
+  return std::string_view(v.data(), v.size());
+}
+
+// One request while it is read and handled. The view's strings point into the parser's message,
+// which stays put for the request's lifetime.
+struct Incoming {
+  http::request_parser<SpooledBody> parser;
+  HttpRequestView view;
+  std::string verb;
+  BodyReservation reservation;  // its share of server.body_memory_limit
+  double t0 = 0;
+};
+
+// What reading a request came to: handle it, answer a refusal and close, or just close.
+struct ReadOutcome {
+  enum Kind { kServe, kRefused, kClosed } kind = kServe;
+  std::optional<HttpReply> refusal;
+  bool body_unread = false;  // refused before its body was read
+  static ReadOutcome ok() { return {}; }
+  static ReadOutcome closed() { return {kClosed, std::nullopt, false}; }
+  static ReadOutcome refuse(HttpReply r, bool body_unread = false) { return {kRefused, std::move(r), body_unread}; }
+};
+
+// Which listener accepted a connection.
+enum class Listener { kHttp, kHttps, kMetrics };
+
+struct Dispatched {
+  HttpReply reply;
+  std::shared_ptr<FileBody> file;  // a download's body, streamed
+};
 }  // namespace
 
 struct HttpServer::Impl {
@@ -120,22 +180,29 @@ struct HttpServer::Impl {
   std::atomic<bool> released{false};
   std::optional<asio::ssl::context> tls;
   tcp::acceptor acceptor{ioc};
+  tcp::acceptor tls_acceptor{ioc};      // tls.listen, when set
+  tcp::acceptor metrics_acceptor{ioc};  // metrics.listen, when set
   std::atomic<bool> stopping{false};
   std::atomic<int> connections{0};
+  int64_t last_accept_warning_ms = -100000;  // accept loop only
   std::mutex conn_mu;
   std::set<std::shared_ptr<Connection>> open;
   // Upload requests (file_routes.hpp) may be larger than body_limit; the header phase admits
   // the larger size and serve() narrows it once the target is known.
   const int64_t upload_limit;
+  BodyBudget body_budget;
+  const std::string spool_dir;  // where bodies over kSpoolThreshold are kept while handled
 
-  Impl(const Config& c, Router& r, Metrics& m)
+  Impl(const Config& c, Router& r, Metrics& m, std::string spool)
       : config(c),
         router(r),
         metrics(m),
         contexts(make_contexts(c)),
         ioc(*contexts.front()),
         pool(static_cast<size_t>(c.workers)),
-        upload_limit(upload_body_limit(c.max_upload_bytes)) {}
+        upload_limit(upload_body_limit(c.max_upload_bytes)),
+        body_budget(c.body_memory_limit),
+        spool_dir(std::move(spool)) {}
 
   static std::vector<std::unique_ptr<asio::io_context>> make_contexts(const Config& c) {
     int n = c.threads > 0 ? c.threads : static_cast<int>(std::thread::hardware_concurrency());
@@ -151,29 +218,26 @@ struct HttpServer::Impl {
   }
 
   void start() {
-    if (config.tls_enabled) {
+    if (config.tls_enabled || !config.tls_listen.empty()) {
       tls.emplace(asio::ssl::context::tls_server);
       tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
       tls->use_certificate_chain_file(config.tls_cert);
       tls->use_private_key_file(config.tls_key, asio::ssl::context::pem);
     }
-    auto colon = config.listen.rfind(':');
-    std::string host = config.listen.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    auto port = static_cast<unsigned short>(std::stoi(config.listen.substr(colon + 1)));
-    tcp::resolver resolver(ioc);
-    auto results = resolver.resolve(host, std::to_string(port));
-    tcp::endpoint ep = results.begin()->endpoint();
-    acceptor.open(ep.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    try {  // Asio says only "bind: Address already in use"; name the address
-      acceptor.bind(ep);
-    } catch (const boost::system::system_error& e) {
-      throw std::runtime_error("cannot listen on " + config.listen + ": " + e.code().message());
+    // tls.enabled without tls.listen: the listen address speaks HTTPS; with tls.listen, HTTP there
+    // and HTTPS on tls.listen.
+    bind_listener(acceptor, config.listen);
+    const Listener main = config.tls_enabled && config.tls_listen.empty() ? Listener::kHttps : Listener::kHttp;
+    asio::co_spawn(ioc.get_executor(), accept_loop(acceptor, main), asio::detached);
+    if (!config.tls_listen.empty()) {
+      bind_listener(tls_acceptor, config.tls_listen);
+      asio::co_spawn(ioc.get_executor(), accept_loop(tls_acceptor, Listener::kHttps), asio::detached);
     }
-    acceptor.listen(asio::socket_base::max_listen_connections);
-    asio::co_spawn(ioc.get_executor(), accept_loop(), asio::detached);
+    if (!config.metrics_listen.empty()) {
+      bind_listener(metrics_acceptor, config.metrics_listen);
+      asio::co_spawn(ioc.get_executor(), accept_loop(metrics_acceptor, Listener::kMetrics), asio::detached);
+    }
     asio::co_spawn(ioc.get_executor(), watchdog(), asio::detached);
   }
 
@@ -200,32 +264,106 @@ struct HttpServer::Impl {
     }
   }
 
-  awaitable<> accept_loop() {
+  // HOST:PORT, [V6]:PORT or :PORT (all interfaces). Errors name the address.
+  void bind_listener(tcp::acceptor& a, const std::string& listen) {
+    const auto colon = listen.rfind(':');
+    std::string host = listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    if (host.empty()) host = "0.0.0.0";
+    const std::string port = listen.substr(colon + 1);
+    try {
+      tcp::resolver resolver(ioc);
+      tcp::endpoint ep = resolver.resolve(host, port, tcp::resolver::numeric_service).begin()->endpoint();
+      a.open(ep.protocol());
+      a.set_option(asio::socket_base::reuse_address(true));
+      if (ep.address().is_v6()) a.set_option(asio::ip::v6_only(false));  // [::] takes IPv4 too
+      a.bind(ep);
+      a.listen(asio::socket_base::max_listen_connections);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot listen on " + listen + ": " + e.what());
+    }
+  }
+
+  awaitable<> accept_loop(tcp::acceptor& from, Listener listener) {
+    asio::steady_timer backoff(ioc);
     while (!stopping) {
       beast::error_code ec;
-      socket_t socket = co_await acceptor.async_accept(pick_context(), asio::redirect_error(use_aw, ec));
+      socket_t socket = co_await from.async_accept(pick_context(), asio::redirect_error(use_aw, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
-        continue;  // e.g. EMFILE: keep accepting
+        if (out_of_descriptors(ec)) co_await back_off(backoff, ec);
+        continue;
       }
-      if (connections.load() >= config.max_connections) {
+      // Full: the connection that has waited longest for a request makes room, so a new client
+      // (a load balancer's health check) gets in while idle connections hold every slot.
+      if (connections.load() >= config.max_connections && !evict_idle()) {
         socket.close(ec);
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto exec = socket.get_executor();
-      asio::co_spawn(exec, session(std::move(socket)), asio::detached);
+      asio::co_spawn(exec, session(std::move(socket), listener), asio::detached);
     }
   }
 
-  awaitable<> session(socket_t socket) {
+  static bool out_of_descriptors(const beast::error_code& ec) {
+    const int e = ec.value();
+    return ec.category() == asio::error::get_system_category() &&
+           (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM);
+  }
+
+  // accept() failed for want of descriptors: the pending connection stays queued and the
+  // listener stays readable, so retrying at once would spin. Free one and wait a little.
+  awaitable<> back_off(asio::steady_timer& timer, const beast::error_code& ec) {
+    const int64_t now = steady_ms();
+    if (now - last_accept_warning_ms >= 10000) {
+      last_accept_warning_ms = now;
+      spdlog::warn("accept on {}: {}; {} connections open (max_connections {}); backing off", config.listen,
+                   ec.message(), connections.load(), config.max_connections);
+    }
+    evict_idle();
+    timer.expires_after(kAcceptBackoff);
+    beast::error_code wait_ec;
+    co_await timer.async_wait(asio::redirect_error(use_aw, wait_ec));
+  }
+
+  // Closes the connection idle longest (no request in progress); false when there is none.
+  bool evict_idle() {
+    std::shared_ptr<Connection> victim;
+    {
+      std::lock_guard lock(conn_mu);
+      int64_t oldest = INT64_MAX;
+      for (const auto& c : open) {
+        if (c->busy || c->evicted) continue;
+        const int64_t since = c->idle_since_ms.load();
+        if (since < oldest) {
+          oldest = since;
+          victim = c;
+        }
+      }
+      if (!victim) return false;
+      victim->evicted = true;
+    }
+    asio::post(victim->home, [victim] {
+      beast::error_code e;
+      if (victim->busy || !victim->socket) {
+        victim->evicted = false;  // it took a request meanwhile
+        return;
+      }
+      victim->socket->shutdown(tcp::socket::shutdown_both, e);
+      victim->socket->cancel(e);
+    });
+    return true;
+  }
+
+  awaitable<> session(socket_t socket, Listener listener) {
     ++connections;
     metrics.connection_opened();
-    std::string remote;
     beast::error_code ec;
-    auto ep = socket.remote_endpoint(ec);
-    if (!ec) remote = ep.address().to_string();
     auto conn = std::make_shared<Connection>(socket.get_executor());
+    conn->metrics_only = listener == Listener::kMetrics;
+    auto ep = socket.remote_endpoint(ec);
+    if (!ec) conn->remote = ep.address().to_string();
     socket_t& stream = socket;
     conn->socket = &stream;
     {
@@ -233,19 +371,19 @@ struct HttpServer::Impl {
       open.insert(conn);
     }
     try {
-      if (tls) {
+      if (listener == Listener::kHttps) {
         beast::ssl_stream<socket_t&> ssl(stream, *tls);
         conn->arm(config.header_timeout);
         co_await ssl.async_handshake(asio::ssl::stream_base::server, use_aw);
-        co_await serve(ssl, *conn, remote);
+        co_await serve(ssl, *conn);
         conn->arm(2);
         co_await ssl.async_shutdown(asio::redirect_error(use_aw, ec));
       } else {
-        co_await serve(stream, *conn, remote);
+        co_await serve(stream, *conn);
         stream.shutdown(tcp::socket::shutdown_send, ec);
       }
     } catch (const std::exception& e) {
-      spdlog::debug("connection from {} closed: {}", remote, e.what());
+      spdlog::debug("connection from {} closed: {}", conn->remote, e.what());
     }
     conn->socket = nullptr;  // the socket dies with this frame
     {
@@ -261,18 +399,187 @@ struct HttpServer::Impl {
     for (auto& g : guards) g.reset();  // on_work_finished is thread-safe per context
   }
 
+  // --- Reading -------------------------------------------------------------------------------
+
+  // Waits for the first byte of the next request. A kept-alive connection may sit idle for
+  // idle_timeout; once a request starts, its header has header_timeout like the first one
+  // (issue 17: the second header of a connection could be dripped for the whole idle time).
   template <class Stream>
-  awaitable<> send_and_close(Stream& stream, Connection& conn, http::status status, std::string body) {
-    ResponseHead head;
-    head.status = static_cast<int>(status);
-    head.keep_alive = false;
-    head.content_type = "application/json; charset=utf-8";
-    head.content_length = body.size();
-    const std::string head_text = render_response_head(head);
-    const std::array<asio::const_buffer, 2> out{asio::buffer(head_text), asio::buffer(body)};
+  awaitable<bool> wait_for_request(Stream& stream, Connection& conn, beast::flat_buffer& buffer, bool first) {
+    conn.arm(first ? config.header_timeout : config.idle_timeout);
+    conn.idle_since_ms = steady_ms();
+    conn.busy = false;
+    if (buffer.size() > 0) co_return true;  // a pipelined request is already here
     beast::error_code ec;
-    conn.arm(5);
-    co_await asio::async_write(stream, out, asio::redirect_error(use_aw, ec));
+    const size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead), asio::redirect_error(use_aw, ec));
+    buffer.commit(n);
+    co_return !ec && n > 0;
+  }
+
+  // Reads the request line and headers; the view's header fields point into the parser.
+  template <class Stream>
+  awaitable<ReadOutcome> read_head(Stream& stream, Connection& conn, beast::flat_buffer& buffer, Incoming& in,
+                                   bool first) {
+    if (!first) conn.arm(config.header_timeout);
+    auto& parser = in.parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(static_cast<uint64_t>(std::max(config.body_limit, upload_limit)));
+    beast::error_code ec;
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_aw, ec));
+    if (is_disconnect(ec)) co_return ReadOutcome::closed();
+    conn.busy = true;
+    in.t0 = now_unix();
+    if (ec == http::error::header_limit)
+      co_return ReadOutcome::refuse(error_reply(431, "INVALID_REQUEST", "Request header too large"));
+    if (ec == http::error::body_limit) co_return ReadOutcome::refuse(too_large());  // Content-Length over it
+    if (ec) co_return ReadOutcome::refuse(error_reply(400, "INVALID_REQUEST", "Malformed request"));
+    const auto& req = parser.get();
+    in.verb = std::string(req.method_string());
+    in.view.verb = in.verb;
+    in.view.target = std::string_view(req.target().data(), req.target().size());
+    in.view.content_type = field(req, http::field::content_type);
+    in.view.authorization = field(req, http::field::authorization);
+    in.view.remote = conn.remote;
+    router.prepare(in.view);
+    co_return ReadOutcome::ok();
+  }
+
+  // What the header alone decides: protocol errors, the body's limit, who may send a large body,
+  // and its share of body_memory_limit. Null when the body may be read.
+  std::optional<HttpReply> admit(Incoming& in) {
+    auto& parser = in.parser;
+    const auto& req = parser.get();
+    if (auto bad = check_verb(req.method())) return bad;
+    if (req.version() >= 11 && req.find(http::field::host) == req.end())
+      return error_reply(400, "INVALID_REQUEST", "HTTP/1.1 request without a Host header");
+    const auto length = parser.content_length();
+    const bool upload = is_upload_target(in.view.target);
+    const int64_t limit = upload ? std::max(config.body_limit, upload_limit) : config.body_limit;
+    if (length && *length > static_cast<uint64_t>(limit)) return too_large();
+    parser.body_limit(static_cast<uint64_t>(limit));
+    if (parser.is_done()) return std::nullopt;  // no body
+    // Bodies beyond what an unauthenticated caller may send are read only after the request line
+    // and headers have authenticated one (OAuth SDKs that send `auth` in the body stay under it).
+    int64_t reserve = length ? static_cast<int64_t>(*length) : limit;
+    if (!length || *length > static_cast<uint64_t>(config.preauth_body_limit)) {
+      if (auto refusal = router.admit_large_body(in.view)) {
+        if (length) return refusal;
+        // A chunked body of unknown size: read it, but only up to the unauthenticated limit.
+        parser.body_limit(static_cast<uint64_t>(config.preauth_body_limit));
+        reserve = config.preauth_body_limit;
+      }
+    }
+    reserve = std::min(reserve, config.body_memory_limit);  // a body larger than all of it waits for all of it
+    if (!body_budget.try_take(reserve)) {
+      HttpReply busy = error_reply(503, "QUERY_LIMIT_EXCEEDED", "Too many request bodies in flight; retry shortly");
+      busy.headers.emplace_back("Retry-After", "1");
+      return busy;
+    }
+    in.reservation = BodyReservation(&body_budget, reserve);
+    parser.get().body().configure(spool_dir, kSpoolThreshold);
+    return std::nullopt;
+  }
+
+  // Known verbs this server does not serve answer 405; tokens no HTTP method has, 501.
+  static std::optional<HttpReply> check_verb(http::verb verb) {
+    switch (verb) {
+      case http::verb::get:
+      case http::verb::head:
+      case http::verb::post:
+      case http::verb::options:
+        return std::nullopt;
+      case http::verb::unknown:
+        return error_reply(501, "INVALID_REQUEST", "Unknown request method");
+      default: {
+        HttpReply r = error_reply(405, "INVALID_REQUEST", "Method not allowed");
+        r.headers.emplace_back("Allow", "GET, HEAD, POST, OPTIONS");
+        return r;
+      }
+    }
+  }
+
+  template <class Stream>
+  awaitable<ReadOutcome> read_body(Stream& stream, Connection& conn, beast::flat_buffer& buffer, Incoming& in) {
+    auto& parser = in.parser;
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      beast::error_code ec;
+      conn.arm(config.body_timeout);
+      co_await asio::async_write(stream, asio::buffer(kContinue), asio::redirect_error(use_aw, ec));
+      if (ec) co_return ReadOutcome::closed();
+    }
+    if (!parser.is_done()) {  // a GET has no body: skip the extra round through the scheduler
+      beast::error_code ec;
+      conn.arm(config.body_timeout);
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_aw, ec));
+      // Refused part-way through the body: the rest is drained so the client sees the answer.
+      if (ec == http::error::body_limit) co_return ReadOutcome::refuse(too_large(), true);
+      if (is_disconnect(ec) || ec == http::error::partial_message)
+        co_return ReadOutcome::closed();                         // truncated body or slow drip: nothing was processed
+      if (ec.category() == boost::system::generic_category()) {  // the spool file could not be written
+        spdlog::error("request body from {}: {}", conn.remote, ec.message());
+        co_return ReadOutcome::refuse(error_reply(507, "INSUFFICIENT_STORAGE", "No space to receive the request"),
+                                      true);
+      }
+      if (ec) co_return ReadOutcome::refuse(error_reply(400, "INVALID_REQUEST", "Malformed request"));
+    }
+    in.view.body = parser.get().body().view();
+    co_return ReadOutcome::ok();
+  }
+
+  // --- Handling ------------------------------------------------------------------------------
+
+  // With metrics.listen, /metrics lives only there, and that listener serves nothing else but
+  // /healthz.
+  bool routed_here(const Connection& conn, const HttpRequestView& view) const {
+    if (config.metrics_listen.empty()) return true;
+    if (view.path == "/healthz") return true;
+    return (view.path == "/metrics") == conn.metrics_only;
+  }
+
+  awaitable<Dispatched> dispatch(Connection& conn, Incoming& in) {
+    Dispatched out;
+    if (!routed_here(conn, in.view)) {
+      out.reply = error_reply(404, "NOT_FOUND", "Not found");
+      out.reply.label = "not_found";
+    } else if (router.serves_file(in.view)) {
+      FileReply fr = router.handle_file(in.view);
+      out.reply = std::move(fr.reply);
+      out.file = std::move(fr.file);
+    } else if (router.is_blocking(in.view)) {
+      // Writers wait for the durable group commit in a fiber, so many wait together and one
+      // commit serves them all.
+      auto handle = [&] { return router.handle(in.view); };
+      out.reply = co_await in_fiber(handle);
+    } else {
+      out.reply = router.handle(in.view);
+    }
+    co_return out;
+  }
+
+  // --- Writing -------------------------------------------------------------------------------
+
+  // Writes head and body. Up to 16 KB they go as one two-buffer write (one record, one syscall).
+  // A larger body goes after the head in writes of one buffer each: through beast::ssl_stream
+  // (whose flat_stream only merges sequences that fit one TLS record) a two-buffer write of a
+  // head and a body over 16 KB sent the head and then never completed (issue 17), while
+  // single-buffer writes, as downloads always made, complete at every size.
+  template <class Stream>
+  awaitable<> write_buffers(Stream& stream, Connection& conn, std::string_view head, std::string_view body,
+                            beast::error_code& ec) {
+    conn.arm(config.body_timeout);
+    if (body.empty() || head.size() + body.size() <= kCoalesce) {
+      const std::array<asio::const_buffer, 2> out{asio::buffer(head), asio::buffer(body)};
+      co_await asio::async_write(stream, out, asio::redirect_error(use_aw, ec));
+      co_return;
+    }
+    co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(use_aw, ec));
+    while (!ec && !body.empty()) {  // bounded slices so the deadline follows the client's pace
+      const size_t n = std::min(body.size(), kFileChunk);
+      conn.arm(config.body_timeout);
+      co_await asio::async_write(stream, asio::buffer(body.data(), n), asio::redirect_error(use_aw, ec));
+      body.remove_prefix(n);
+    }
   }
 
   // Streams a file body in chunks, re-arming the timeout per chunk so a large download is
@@ -300,126 +607,95 @@ struct HttpServer::Impl {
     }
   }
 
+  // Sends the answer; false when the connection must close (write failed or no keep-alive).
   template <class Stream>
-  awaitable<> serve(Stream& stream, Connection& conn, const std::string& remote) {
+  awaitable<bool> write_response(Stream& stream, Connection& conn, const Incoming& in, const Dispatched& out) {
+    const bool keep = in.parser.get().keep_alive() && !stopping;
+    ResponseHead head;
+    head.status = out.reply.status;
+    head.version = in.parser.get().version() == 10 ? 10 : 11;
+    head.keep_alive = keep;
+    head.content_type = out.reply.content_type;
+    head.headers = &out.reply.headers;
+    head.content_length = out.file ? out.file->size() : out.reply.body.size();
+    const std::string head_text = render_response_head(head);
+    beast::error_code ec;
+    if (out.file)
+      co_await send_file(stream, conn, head_text, *out.file, in.verb != "HEAD", ec);
+    else
+      co_await write_buffers(stream, conn, head_text, out.reply.body, ec);
+    log_request(conn, in, out);
+    co_return !ec && keep;
+  }
+
+  void log_request(const Connection& conn, const Incoming& in, const Dispatched& out) {
+    const double elapsed = now_unix() - in.t0;
+    metrics.observe_request(out.reply.label, out.reply.status, elapsed);
+    if (!config.access_log) return;
+    spdlog::info("access remote={} verb={} method={} status={} bytes={} ms={:.3f} cred={}", conn.remote, in.verb,
+                 out.reply.label, out.reply.status, out.file ? out.file->size() : out.reply.body.size(), elapsed * 1000,
+                 out.reply.credential.empty() ? "-" : out.reply.credential);
+  }
+
+  // Answers a request that will not be handled and closes. When its body was not read, what the
+  // client still sends is read and dropped for a moment first, so that it sees the answer
+  // instead of a reset (closing with unread data makes the kernel send RST).
+  template <class Stream>
+  awaitable<> refuse(Stream& stream, Connection& conn, HttpReply reply, bool drain) {
+    Dispatched out{std::move(reply), nullptr};
+    ResponseHead head;
+    head.status = out.reply.status;
+    head.keep_alive = false;
+    head.content_type = out.reply.content_type;
+    head.headers = &out.reply.headers;
+    head.content_length = out.reply.body.size();
+    const std::string head_text = render_response_head(head);
+    beast::error_code ec;
+    conn.arm(5);
+    const std::array<asio::const_buffer, 2> bufs{asio::buffer(head_text), asio::buffer(out.reply.body)};
+    co_await asio::async_write(stream, bufs, asio::redirect_error(use_aw, ec));
+    if (ec || !drain) co_return;
+    half_close(stream);
+    conn.arm(kDrainSeconds);
+    static thread_local std::array<char, 64 * 1024> sink;
+    size_t dropped = 0;
+    while (!ec && dropped < kDrainBytes) {
+      dropped += co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_aw, ec));
+    }
+  }
+
+  static void half_close(socket_t& s) {
+    beast::error_code ec;
+    s.shutdown(tcp::socket::shutdown_send, ec);
+  }
+  template <class Tls>
+  static void half_close(Tls&) {}  // TLS: the close_notify at the end of the session says it
+
+  // --- The connection ------------------------------------------------------------------------
+
+  template <class Stream>
+  awaitable<> serve(Stream& stream, Connection& conn) {
     beast::flat_buffer buffer;
-    bool first = true;
-    while (!stopping) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(kHeaderLimit);
-      parser.body_limit(static_cast<uint64_t>(std::max(config.body_limit, upload_limit)));
-      conn.arm(first ? config.header_timeout : config.idle_timeout);
-      first = false;
-      beast::error_code ec;
-      co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_aw, ec));
-      if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
-          ec == asio::error::connection_reset || ec == asio::error::eof)
-        co_return;
-      conn.busy = true;
-      if (ec == http::error::header_limit) {
-        co_await send_and_close(stream, conn, http::status::request_header_fields_too_large,
-                                error_json("INVALID_REQUEST", "Request header too large"));
-        co_return;
+    for (bool first = true; !stopping; first = false) {
+      if (!co_await wait_for_request(stream, conn, buffer, first)) co_return;
+      Incoming in;
+      ReadOutcome r = co_await read_head(stream, conn, buffer, in, first);
+      if (r.kind == ReadOutcome::kServe) {
+        if (auto refusal = admit(in)) r = ReadOutcome::refuse(std::move(*refusal), /*body_unread=*/true);
       }
-      if (ec == http::error::body_limit) {  // Content-Length already over the limit
-        co_await send_and_close(stream, conn, http::status::payload_too_large,
-                                error_json("REQUEST_TOO_LARGE", "Request body exceeds the configured limit"));
-        co_return;
-      }
-      if (ec) {
-        co_await send_and_close(stream, conn, http::status::bad_request,
-                                error_json("INVALID_REQUEST", "Malformed request"));
-        co_return;
-      }
-      double t0 = now_unix();
-      auto& hreq = parser.get();
-      if (upload_limit > config.body_limit) {
-        const auto length = parser.content_length();
-        if (!length || *length > static_cast<uint64_t>(config.body_limit)) {
-          const bool upload = is_upload_target(std::string_view(hreq.target().data(), hreq.target().size()));
-          if (length && !upload) {
-            co_await send_and_close(stream, conn, http::status::payload_too_large,
-                                    error_json("REQUEST_TOO_LARGE", "Request body exceeds the configured limit"));
-            co_return;
-          }
-          parser.body_limit(static_cast<uint64_t>(upload ? upload_limit : config.body_limit));
-        }
-      }
-      if (beast::iequals(hreq[http::field::expect], "100-continue")) {
-        http::response<http::empty_body> cont{http::status::continue_, 11};
-        co_await http::async_write(stream, cont, use_aw);
-      }
-      if (!parser.is_done()) {  // a GET has no body: skip the extra round through the scheduler
-        conn.arm(config.body_timeout);
-        co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_aw, ec));
-      }
-      if (ec == http::error::body_limit) {
-        co_await send_and_close(stream, conn, http::status::payload_too_large,
-                                error_json("REQUEST_TOO_LARGE", "Request body exceeds the configured limit"));
-        co_return;
-      }
-      if (ec == asio::error::operation_aborted || ec == http::error::partial_message || ec == asio::error::eof ||
-          ec == http::error::end_of_stream || ec == asio::error::connection_reset)
-        co_return;  // truncated body or slow drip: nothing was processed
-      if (ec) {
-        co_await send_and_close(stream, conn, http::status::bad_request,
-                                error_json("INVALID_REQUEST", "Malformed request"));
+      if (r.kind == ReadOutcome::kServe) r = co_await read_body(stream, conn, buffer, in);
+      if (r.kind == ReadOutcome::kClosed) co_return;
+      if (r.kind == ReadOutcome::kRefused) {
+        Dispatched out{*r.refusal, nullptr};
+        if (!in.verb.empty()) log_request(conn, in, out);
+        co_await refuse(stream, conn, std::move(*r.refusal), r.body_unread);
         co_return;
       }
       conn.disarm();  // the request is ours now: no client timeout while it is handled
-      auto req = parser.release();
-      HttpRequestView view;
-      std::string verb(req.method_string());
-      view.verb = verb;
-      view.target = std::string_view(req.target().data(), req.target().size());
-      view.content_type =
-          std::string_view(req[http::field::content_type].data(), req[http::field::content_type].size());
-      view.authorization =
-          std::string_view(req[http::field::authorization].data(), req[http::field::authorization].size());
-      view.body = req.body();
-      view.remote = remote;
-
-      router.prepare(view);
-      HttpReply reply;
-      std::shared_ptr<FileBody> file;
-      if (router.serves_file(view)) {
-        FileReply fr = router.handle_file(view);
-        reply = std::move(fr.reply);
-        file = std::move(fr.file);
-      } else if (router.is_blocking(view)) {
-        // Writers wait for the durable group commit in a fiber, so many wait together and one
-        // commit serves them all.
-        auto handle = [&] { return router.handle(view); };
-        reply = co_await in_fiber(handle);
-      } else {
-        reply = router.handle(view);
-      }
-
-      bool keep = req.keep_alive() && !stopping;
-      ResponseHead head;
-      head.status = reply.status;
-      head.version = req.version() == 10 ? 10 : 11;
-      head.keep_alive = keep;
-      head.content_type = reply.content_type;
-      head.headers = &reply.headers;
-      head.content_length = file ? file->size() : reply.body.size();
-      const std::string head_text = render_response_head(head);
-      const size_t bytes = head.content_length;
-      if (file) {
-        co_await send_file(stream, conn, head_text, *file, verb != "HEAD", ec);
-      } else {
-        const std::array<asio::const_buffer, 2> out{asio::buffer(head_text), asio::buffer(reply.body)};
-        conn.arm(config.body_timeout);
-        co_await asio::async_write(stream, out, asio::redirect_error(use_aw, ec));
-      }
-      double elapsed = now_unix() - t0;
-      metrics.observe_request(reply.label, reply.status, elapsed);
-      if (config.access_log)
-        spdlog::info("access remote={} verb={} method={} status={} bytes={} ms={:.3f} cred={}", remote, verb,
-                     reply.label, reply.status, bytes, elapsed * 1000,
-                     reply.credential.empty() ? "-" : reply.credential);
+      const Dispatched out = co_await dispatch(conn, in);
+      const bool keep = co_await write_response(stream, conn, in, out);
       conn.busy = false;
-      if (ec || !keep) co_return;
+      if (!keep) co_return;
     }
   }
 
@@ -428,6 +704,8 @@ struct HttpServer::Impl {
     asio::post(ioc, [this] {
       beast::error_code ec;
       acceptor.close(ec);
+      metrics_acceptor.close(ec);
+      tls_acceptor.close(ec);
       release_when_drained();
       std::lock_guard lock(conn_mu);
       for (const auto& c : open) {
@@ -441,8 +719,8 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(const Config& config, Router& router, Metrics& metrics)
-    : impl_(std::make_unique<Impl>(config, router, metrics)) {}
+HttpServer::HttpServer(const Config& config, Router& router, Metrics& metrics, std::string spool_dir)
+    : impl_(std::make_unique<Impl>(config, router, metrics, std::move(spool_dir))) {}
 
 HttpServer::~HttpServer() {
   impl_->pool.join();

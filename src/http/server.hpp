@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "core/config.hpp"
 #include "http/router.hpp"
@@ -14,7 +15,8 @@ class Metrics;
 
 class HttpServer {
  public:
-  HttpServer(const Config& config, Router& router, Metrics& metrics);
+  // Request bodies larger than 1 MB are kept in anonymous files in `spool_dir` (memory when empty).
+  HttpServer(const Config& config, Router& router, Metrics& metrics, std::string spool_dir = {});
   ~HttpServer();
   // Binds the listen address; throws std::runtime_error when it cannot.
   void start();

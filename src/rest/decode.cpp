@@ -168,7 +168,10 @@ Value decode_params(std::string_view query, std::string_view content_type, std::
     parse_multipart(body, content_type, body_params, limits, keys_used);
   } else if (type == "application/json") {
     JsonLimits jl{limits.max_depth, limits.max_keys};
-    std::optional<Value> parsed = parse_json(body, jl);
+    bool over_limits = false;
+    std::optional<Value> parsed = parse_json(body, jl, over_limits);
+    // Over the limits is an error, as for form bodies (not "no parameters" as for bad syntax).
+    if (over_limits) too_large("JSON nesting depth or number of keys");
     // Invalid JSON and JSON scalars mean "no parameters" on the real platform.
     if (parsed && parsed->is_array()) {
       if (parsed->is_list()) {

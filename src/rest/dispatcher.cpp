@@ -11,6 +11,7 @@
 #include "core/strings.hpp"
 #include "ops/metrics.hpp"
 #include "rest/decode.hpp"
+#include "rest/storage_error.hpp"
 
 namespace imhub {
 namespace {
@@ -141,9 +142,33 @@ HttpReply Dispatcher::handle_method(const HttpRequestView& request, const Method
     return r;
   } catch (const ApiError& e) {
     return reply_error(e, target->transport, method->name);
+  } catch (const StoreError& e) {
+    spdlog::error("request {} failed: {}", method->name, e.what());
+    return reply_error(storage_error(e).value_or(ApiError(errors::kInternal)), target->transport, method->name);
   } catch (const std::exception& e) {
     spdlog::error("request {} failed: {}", method->name, e.what());
     return reply_error(ApiError(errors::kInternal), target->transport, method->name);
+  }
+}
+
+std::optional<HttpReply> Dispatcher::authenticate_head(const HttpRequestView& request) {
+  if (!request.rest) return reply_error(ApiError(errors::kMethodNotFound), Transport::kJson, "unknown");
+  const Transport transport = request.rest->transport;
+  if (!request.method) return reply_error(ApiError(errors::kMethodNotFound), transport, "unknown");
+  try {
+    DecodeLimits limits{static_cast<size_t>(services_.config.max_depth), static_cast<size_t>(services_.config.max_keys),
+                        static_cast<size_t>(services_.config.max_key_bytes)};
+    Value params = Value::map();
+    size_t keys = 0;
+    parse_query_into(request.query, params, limits, keys);
+    Reserved reserved = take_reserved(params, *request.rest, request.authorization);
+    auth_.authenticate(reserved.creds, services_);
+    return std::nullopt;
+  } catch (const ApiError& e) {
+    return reply_error(e, transport, request.method->name);
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: checking credentials failed: {}", request.method->name, e.what());
+    return reply_error(ApiError(errors::kInternal), transport, request.method->name);
   }
 }
 
@@ -175,6 +200,9 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
     out.value = method.handler(call);
   } catch (const ApiError& e) {
     out.error = e;
+  } catch (const StoreError& e) {
+    spdlog::error("method {} failed: {}", method.name, e.what());
+    out.error = storage_error(e).value_or(ApiError(errors::kInternal));
   } catch (const std::exception& e) {
     spdlog::error("method {} failed: {}", method.name, e.what());
     out.error = ApiError(errors::kInternal);

@@ -61,6 +61,11 @@ class Dispatcher {
   static bool is_blocking(const HttpRequestView& request);
   // Handles a prepared /rest/ request; never throws.
   HttpReply handle(const HttpRequestView& request);
+  // Checks the credentials a prepared /rest/ request carries outside its body (webhook path,
+  // Authorization: Bearer, auth / access_token / aplogin + ap in the query), so a large body is
+  // read only for a caller who may send it. Null when they authenticate; the error reply
+  // otherwise (NO_AUTH_FOUND when there are none, ERROR_METHOD_NOT_FOUND for unknown methods).
+  std::optional<HttpReply> authenticate_head(const HttpRequestView& request);
   // Runs `method` for `caller`: scope, operating-time limit, handler, timing. Never throws.
   CallOutcome invoke(const Caller& caller, const Method& method, const Value& params, int64_t start, bool in_batch);
 

@@ -11,9 +11,15 @@
 #include "core/crypto.hpp"
 #include "core/fiber.hpp"
 #include "core/strings.hpp"
+#include "store/store.hpp"
 
 namespace imhub {
 namespace {
+
+// An I/O failure, marked with the storage fault it means (a full disk answers 507, not 500).
+StoreError disk_error(const std::string& what, int err) {
+  return StoreError(what + std::strerror(err), storage_fault_of_errno(err));
+}
 
 uint32_t be16(std::string_view b, size_t i) {
   return (static_cast<uint32_t>(static_cast<unsigned char>(b[i])) << 8) | static_cast<unsigned char>(b[i + 1]);
@@ -52,10 +58,10 @@ ContentInfo sniff_jpeg(std::string_view b) {
 
 void fsync_path(const std::string& path, int flags) {
   int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("open " + path + ": " + std::strerror(errno));
+  if (fd < 0) throw disk_error("open " + path + ": ", errno);
   int rc = ::fsync(fd);
   ::close(fd);
-  if (rc != 0) throw std::runtime_error("fsync " + path + ": " + std::strerror(errno));
+  if (rc != 0) throw disk_error("fsync " + path + ": ", errno);
 }
 
 void write_all(int fd, std::string_view bytes, const std::string& path) {
@@ -63,7 +69,7 @@ void write_all(int fd, std::string_view bytes, const std::string& path) {
     ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw std::runtime_error("write " + path + ": " + std::strerror(errno));
+      throw disk_error("write " + path + ": ", errno);
     }
     bytes.remove_prefix(static_cast<size_t>(n));
   }
@@ -149,7 +155,7 @@ std::string BlobStore::new_token_path(std::string& token) const {
     // A new directory entry must itself be durable, or the blob can vanish with it.
     fsync_path(root_, O_RDONLY | O_DIRECTORY);
   }
-  if (ec) throw std::runtime_error("create " + dir + ": " + ec.message());
+  if (ec) throw disk_error("create " + dir + ": ", ec.value());
   return path(token);
 }
 
@@ -160,10 +166,10 @@ std::string BlobStore::put(std::string_view bytes) const {
     const std::string final_path = new_token_path(token);
     const std::string tmp = final_path + ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) throw std::runtime_error("create " + tmp + ": " + std::strerror(errno));
+    if (fd < 0) throw disk_error("create " + tmp + ": ", errno);
     try {
       write_all(fd, bytes, tmp);
-      if (::fsync(fd) != 0) throw std::runtime_error("fsync " + tmp + ": " + std::strerror(errno));
+      if (::fsync(fd) != 0) throw disk_error("fsync " + tmp + ": ", errno);
     } catch (...) {
       ::close(fd);
       ::unlink(tmp.c_str());
@@ -173,7 +179,7 @@ std::string BlobStore::put(std::string_view bytes) const {
     // Rename after fsync: the final name never points at partly written content.
     if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
       ::unlink(tmp.c_str());
-      throw std::runtime_error("rename " + tmp + ": " + std::strerror(errno));
+      throw disk_error("rename " + tmp + ": ", errno);
     }
     fsync_path(root_ + "/" + token.substr(0, 2), O_RDONLY | O_DIRECTORY);
     return token;
@@ -189,7 +195,7 @@ std::string BlobStore::duplicate(const std::string& token) const {
       // Hard links can fail (e.g. link count limits); fall back to a real copy.
       std::error_code ec;
       std::filesystem::copy_file(path(token), dst, ec);
-      if (ec) throw std::runtime_error("copy " + path(token) + ": " + ec.message());
+      if (ec) throw disk_error("copy " + path(token) + ": ", ec.value());
       fsync_path(dst, O_RDONLY);
     }
     fsync_path(root_ + "/" + copy.substr(0, 2), O_RDONLY | O_DIRECTORY);

@@ -6,6 +6,8 @@
 // (group commit) and returns to each caller only after its commit is durable.
 #pragma once
 
+#include <cerrno>
+
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -54,6 +56,11 @@ class Conn {
 };
 
 struct StoreStats {
+  // The writer's last commit (COMMIT and fsync): failed with `write_error` at `write_error_at`
+  // (unix seconds) when not `writes_ok`.
+  bool writes_ok = true;
+  std::string write_error;
+  int64_t write_error_at = 0;
   uint64_t writer_queue_depth = 0;
   uint64_t commits = 0;
   uint64_t units_committed = 0;
@@ -111,9 +118,36 @@ class Store {
   }
 };
 
+// What kept a write from the disk, so callers answer a clear error (not a generic 500) and
+// /healthz can take the node out of a load balancer.
+enum class StorageFault { kNone, kFull, kReadOnly, kIo };
+
 class StoreError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StoreError(const std::string& what, StorageFault fault = StorageFault::kNone)
+      : std::runtime_error(what), fault_(fault) {}
+  StorageFault fault() const { return fault_; }
+
+ private:
+  StorageFault fault_;
 };
+
+// The fault an errno from a write, fsync or rename means (kNone for errors that are not the disk's).
+inline StorageFault storage_fault_of_errno(int e) {
+  switch (e) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      return StorageFault::kFull;
+    case EROFS:
+    case EACCES:
+    case EPERM:
+      return StorageFault::kReadOnly;
+    case EIO:
+      return StorageFault::kIo;
+    default:
+      return StorageFault::kNone;
+  }
+}
 
 }  // namespace imhub

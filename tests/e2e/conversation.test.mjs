@@ -35,7 +35,7 @@ const send = (client, dialog, MESSAGE, extra = {}) =>
   call(client, 'im.message.add', { DIALOG_ID: dialog, MESSAGE, ...extra });
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ https: true });
   ann = server.cli('user', 'add', '--name', 'Ann', '--last-name', 'Lee').user_id;
   bob = server.cli('user', 'add', '--name', 'Bob', '--last-name', 'Stone').user_id;
   carl = server.cli('user', 'add', '--name', 'Carl').user_id;

@@ -1,7 +1,7 @@
 // End-to-end: the official Bitrix24 JS SDK (@bitrix24/b24jssdk, version pinned in package.json)
 // talks to a real build/imhub through its webhook client, B24Hook.
 //
-// The client set-up (http instead of https, throttling lifted) is in client.mjs.
+// The client set-up (https with the local CA, throttling lifted) is in client.mjs.
 //
 // How results come back (core/http/ajax-result.mjs, core/result.mjs):
 //  - callMethod → AjaxResult: isSuccess, getData() = { result, time }, getTotal(), isMore().
@@ -22,7 +22,7 @@ let b24;
 
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ https: true });
   b24 = await makeClient(server);
 });
 
@@ -38,8 +38,8 @@ describe('B24Hook setup', () => {
     assert.equal(params.maxRetries, 1);
   });
 
-  test('target is the loopback server (rewritten to http on the wire)', () => {
-    assert.equal(b24.getTargetOrigin(), `https://127.0.0.1:${server.port}`);
+  test('target is the loopback server over https', () => {
+    assert.equal(b24.getTargetOrigin(), `https://127.0.0.1:${server.httpsPort}`);
   });
 });
 

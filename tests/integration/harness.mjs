@@ -30,7 +30,10 @@ export function cli(dataDir, ...args) {
 }
 
 export class Server {
-  constructor({ dataDir, port, config, extraArgs } = {}) {
+  // `https: true` also serves HTTPS on a second port (tls.listen) with the certificate of the
+  // data directory's local CA (DATA/ca.pem, made by `imhub init`): httpsPort, httpsBase, caFile.
+  constructor({ dataDir, port, config, extraArgs, https } = {}) {
+    this.https = !!https;
     this.ownsData = !dataDir;
     this.dataDir = dataDir || mkdtempSync(join(tmpdir(), 'imhub-test-'));
     this.port = port;
@@ -42,12 +45,18 @@ export class Server {
   async start() {
     if (!this.port) this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
+    if (this.https && !this.httpsPort) this.httpsPort = await freePort();
+    if (this.https) {
+      this.httpsBase = `https://127.0.0.1:${this.httpsPort}`;
+      this.caFile = join(this.dataDir, 'ca.pem');
+    }
     const init = cli(this.dataDir, 'init');
     this.webhook = init.webhook; // "/rest/1/<secret>/"
     const args = ['serve', '--data', this.dataDir, '--listen', `127.0.0.1:${this.port}`, ...this.extraArgs];
-    if (this.config) {
+    const config = (this.config || '') + (this.https ? `\n[tls]\nlisten = "127.0.0.1:${this.httpsPort}"\n` : '');
+    if (config) {
       const file = join(this.dataDir, 'test-config.toml');
-      writeFileSync(file, this.config);
+      writeFileSync(file, config);
       args.push('--config', file);
     }
     this.proc = spawn(BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });

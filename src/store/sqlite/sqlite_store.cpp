@@ -15,13 +15,38 @@
 #include <unordered_map>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include "core/clock.hpp"
 #include "core/fiber.hpp"
+
+#include <ctime>
+
 #include "store/migrations.hpp"
 #include "store/sqlite/table_epochs.hpp"
 
 namespace imhub {
 namespace {
+
+// The storage fault behind an SQLite error (the OS error first: an I/O error may be a full disk).
+StorageFault fault_of(sqlite3* db, int rc) {
+  if (db) {
+    const StorageFault by_errno = storage_fault_of_errno(sqlite3_system_errno(db));
+    if (by_errno != StorageFault::kNone && (rc & 0xff) != SQLITE_CONSTRAINT) return by_errno;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return StorageFault::kFull;
+    case SQLITE_READONLY:
+      return StorageFault::kReadOnly;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT:
+      return StorageFault::kIo;
+    default:
+      return StorageFault::kNone;
+  }
+}
 
 class SqliteConn final : public Conn {
  public:
@@ -54,10 +79,11 @@ class SqliteConn final : public Conn {
 
   void run(const char* sql) {
     char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err); rc != SQLITE_OK) {
       std::string msg = err ? err : "unknown";
       sqlite3_free(err);
-      throw StoreError(std::string("sqlite: ") + msg + " in: " + std::string(sql).substr(0, 80));
+      throw StoreError(std::string("sqlite: ") + msg + " in: " + std::string(sql).substr(0, 80),
+                       fault_of(db_, sqlite3_extended_errcode(db_)));
     }
   }
 
@@ -157,7 +183,8 @@ class SqliteConn final : public Conn {
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     if (rc != SQLITE_DONE)
-      throw StoreError(std::string("sqlite step: ") + sqlite3_errstr(rc) + " in: " + std::string(sql.substr(0, 120)));
+      throw StoreError(std::string("sqlite step: ") + sqlite3_errstr(rc) + " in: " + std::string(sql.substr(0, 120)),
+                       fault_of(db_, rc));
   }
 
   sqlite3* db_ = nullptr;
@@ -263,6 +290,9 @@ class SqliteStore final : public Store {
   StoreStats stats() const override {
     std::lock_guard lock(write_mu_);
     StoreStats s;
+    s.writes_ok = write_error_.empty();
+    s.write_error = write_error_;
+    s.write_error_at = write_error_at_;
     s.writer_queue_depth = queue_.size();
     s.commits = commits_;
     s.units_committed = units_;
@@ -366,6 +396,7 @@ class SqliteStore final : public Store {
 
   void commit_group(std::vector<WriteUnit*>& group) {
     std::vector<std::exception_ptr> failures(group.size());
+    std::string unit_fault;
     std::lock_guard mlock(migrate_mu_);
     writer_conn_.take_written();
     try {
@@ -374,6 +405,17 @@ class SqliteStore final : public Store {
       auto err = std::current_exception();
       for (WriteUnit* u : group) u->finish(err);
       return;
+    }
+    // A unit stopped by the disk (a full WAL, a read-only file) is a failed write even when the
+    // (then empty) COMMIT succeeds.
+    for (const auto& f : failures) {
+      if (!f) continue;
+      try {
+        std::rethrow_exception(f);
+      } catch (const StoreError& e) {
+        if (e.fault() != StorageFault::kNone) unit_fault = e.what();
+      } catch (...) {
+      }
     }
     // Savepoints go through the statement cache: parsing them anew for every unit showed up in
     // the writer's profile.
@@ -390,7 +432,8 @@ class SqliteStore final : public Store {
     }
     try {
       writer_conn_.run("COMMIT");  // fsync: durable from here
-    } catch (...) {
+    } catch (const std::exception& e) {
+      note_write_result(e.what());
       auto err = std::current_exception();
       try {
         writer_conn_.run("ROLLBACK");
@@ -399,11 +442,23 @@ class SqliteStore final : public Store {
       for (WriteUnit* u : group) u->finish(err);
       return;
     }
+    // A unit stopped by the disk (a full WAL, a read-only file) is a failed write even when the
+    // (then empty) COMMIT succeeds.
+    for (const auto& f : failures) {
+      if (!f) continue;
+      try {
+        std::rethrow_exception(f);
+      } catch (const StoreError& e) {
+        if (e.fault() != StorageFault::kNone) unit_fault = e.what();
+      } catch (...) {
+      }
+    }
     // Committed but not yet durable: the syncer answers the units after the WAL is on disk,
     // while this thread goes on with the next group.
     {
       std::lock_guard lock(sync_mu_);
-      synced_.push_back(Committed{std::move(group), std::move(failures), writer_conn_.take_written()});
+      synced_.push_back(
+          Committed{std::move(group), std::move(failures), writer_conn_.take_written(), std::move(unit_fault)});
     }
     sync_cv_.notify_one();
   }
@@ -424,8 +479,17 @@ class SqliteStore final : public Store {
         batch.swap(synced_);
       }
       std::exception_ptr sync_error;
-      if (wal_fd_ >= 0 && ::fdatasync(wal_fd_) != 0)
-        sync_error = std::make_exception_ptr(StoreError(std::string("fdatasync of the WAL: ") + std::strerror(errno)));
+      if (wal_fd_ >= 0 && ::fdatasync(wal_fd_) != 0) {
+        const int e = errno;
+        sync_error = std::make_exception_ptr(
+            StoreError(std::string("fdatasync of the WAL: ") + std::strerror(e), storage_fault_of_errno(e)));
+        note_write_result(std::string("fdatasync of the WAL: ") + std::strerror(e));
+      } else {
+        std::string fault;
+        for (const Committed& c : batch)
+          if (!c.unit_fault.empty()) fault = c.unit_fault;
+        note_write_result(fault);
+      }
       uint64_t written = 0;
       size_t units = 0;
       for (const Committed& c : batch) {
@@ -525,8 +589,19 @@ class SqliteStore final : public Store {
   struct Committed {
     std::vector<WriteUnit*> group;
     std::vector<std::exception_ptr> failures;
-    uint64_t written = 0;  // TableEpochs slot bits
+    uint64_t written = 0;    // TableEpochs slot bits
+    std::string unit_fault;  // a unit failed for want of disk (see note_write_result)
   };
+  // Write health for /healthz: the last commit's outcome ("" = it succeeded).
+  void note_write_result(const std::string& error) {
+    std::lock_guard lock(write_mu_);
+    if (!error.empty() && write_error_.empty()) spdlog::error("store: writes are failing: {}", error);
+    if (error.empty() && !write_error_.empty()) spdlog::info("store: writes succeed again");
+    write_error_ = error;
+    if (!error.empty()) write_error_at_ = static_cast<int64_t>(std::time(nullptr));
+  }
+  std::string write_error_;  // guarded by write_mu_
+  int64_t write_error_at_ = 0;
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;
   std::vector<Committed> synced_;  // committed, waiting for the WAL sync
@@ -546,7 +621,19 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
+namespace {
+// The database holds password-equivalent rows (webhook hashes, tokens' keys): owner-only, like the
+// master key. SQLite gives the WAL and shared-memory files the database file's mode, so creating
+// that file 0600 before SQLite does covers them; files from older versions are narrowed here.
+void make_store_files_private(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal", "-epochs"}) ::chmod((path + suffix).c_str(), 0600);
+}
+}  // namespace
+
 std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
+  if (options.path != ":memory:" && !options.path.empty()) make_store_files_private(options.path);
   // SQLite's memory statistics take a global mutex on every allocation; imhub never reads them,
   // and the lock showed in the writer's profile. Must precede the library's initialisation.
   static std::once_flag configured;
