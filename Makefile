@@ -3,10 +3,12 @@ BUILD ?= build
 DATA ?= data
 LISTEN ?= 127.0.0.1:8080
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
-CONFIGURE = cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# CI builds with warnings as errors, so the warning count stays at zero (.ci/run sets CI=true).
+WERROR ?= $(if $(CI),ON,OFF)
+CONFIGURE = cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMHUB_WERROR=$(WERROR)
 
 .PHONY: all deps deps-test configure build build-all run test unit integration e2e fuzz readme examples \
-	package package-check bench fmt fmt-check coverage-doc coverage-check clean
+	package package-check bench fmt fmt-check layers lint coverage-doc coverage-check clean
 
 all: build
 
@@ -66,7 +68,14 @@ package-check: package
 	bash scripts/check_package.sh $(BUILD)
 
 test: build-all
-	$(MAKE) --no-print-directory unit integration e2e readme examples fuzz coverage-check package-check
+	$(MAKE) --no-print-directory lint unit integration e2e readme examples fuzz coverage-check package-check
+
+# Includes go one way (docs/architecture.md, "Layers"); the check itself is tested on a back-edge.
+layers:
+	bash scripts/check_layers.sh
+	bash tests/layers/check_layers_test.sh
+
+lint: layers fmt-check
 
 coverage-doc: build
 	$(BUILD)/imhub coverage > docs/api-coverage.md
@@ -79,10 +88,10 @@ bench: build-all
 	bash bench/run.sh
 
 fmt:
-	find src tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	find src tests examples \( -name '*.cpp' -o -name '*.hpp' \) -not -path '*/node_modules/*' | xargs clang-format -i
 
 fmt-check:
-	find src tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run --Werror
+	@find src tests examples \( -name '*.cpp' -o -name '*.hpp' \) -not -path '*/node_modules/*' | xargs clang-format --dry-run --Werror && echo "clang-format: clean"
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-fuzz

@@ -14,7 +14,7 @@ RUN=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   curl
 )
-TEST=(libgtest-dev libgmock-dev clang libclang-rt-14-dev nodejs npm sqlite3 php-cli)
+TEST=(libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev nodejs npm sqlite3 php-cli)
 BENCH=(nginx-light wrk)
 
 case "$SET" in

@@ -8,12 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "api/registry.hpp"
 #include "bots/bot.hpp"
 #include "core/error.hpp"
-#include "api/registry.hpp"
 
 namespace imhub {
-
 
 // The owner key of the calling application: "app:<id>" for an OAuth token,
 // "user:<user id>:custom<CLIENT_ID>" for a webhook call with CLIENT_ID. Throws ACCESS_DENIED when a webhook call has no

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "api/common.hpp"
+#include "api/services.hpp"
 #include "core/error.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
@@ -21,7 +22,6 @@
 #include "im/dialog.hpp"
 #include "im/message.hpp"
 #include "im/message_post.hpp"
-#include "api/services.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
 
@@ -66,7 +66,9 @@ Value chat_add_by(const MethodCall& call, int64_t actor) {
   std::vector<int64_t> users = users_param(call);
   if (users.empty()) throw ApiError(errors::kUsersEmpty);
   Chat chat;
-  chat.type = iequals(call.param("TYPE").to_string(), "OPEN") ? "O" : "C";
+  // One character assigned, not a literal: GCC 12's -Wrestrict misfires on operator=(literal) here.
+  const bool open = iequals(call.param("TYPE").to_string(), "OPEN");
+  chat.type.assign(1, open ? 'O' : 'C');
   chat.author_id = actor;
   chat.owner_id = actor;
   if (auto owner = call.param("OWNER_ID").to_int(); owner && *owner > 0) {
@@ -194,9 +196,7 @@ Value chat_user_delete_by(const MethodCall& call, int64_t actor) {
   const int64_t user = user_param.is_scalar() ? user_param.to_int_or(0) : 0;
   if (user <= 0) throw ApiError(errors::kUserIdEmptyChatActions);
   const NameOf name_of = names_of(call, {actor, user});
-  ChangeStatus status =
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return remove_chat_member(tx, chat_id, actor, user, name_of); });
+  ChangeStatus status = write_tx(call, [&](Tx& tx) { return remove_chat_member(tx, chat_id, actor, user, name_of); });
   require_ok(status, errors::kUserDeleteRefused, {{ChangeStatus::kPrivateChat, errors::kActionUnavailable}});
   return Value(true);
 }
@@ -206,9 +206,7 @@ Value chat_user_delete_by(const MethodCall& call, int64_t actor) {
 Value chat_leave_by(const MethodCall& call, int64_t actor) {
   const int64_t chat_id = chat_id_param(call, errors::kChatIdEmptyImDialog);
   const NameOf name_of = names_of(call, {actor});
-  ChangeStatus status =
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return remove_chat_member(tx, chat_id, actor, actor, name_of); });
+  ChangeStatus status = write_tx(call, [&](Tx& tx) { return remove_chat_member(tx, chat_id, actor, actor, name_of); });
   require_ok(status, errors::kNotAMember, {{ChangeStatus::kPrivateChat, errors::kActionUnavailable}});
   return Value(true);
 }
@@ -221,13 +219,12 @@ Value chat_update_title_by(const MethodCall& call, int64_t actor) {
   const std::string title(trim(call.param("TITLE").to_string()));
   if (title.empty()) throw ApiError(errors::kTitleEmpty);
   const NameOf name_of = names_of(call, {actor});
-  ChangeStatus status =
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return rename_chat(tx, chat_id, actor, title, name_of); });
+  ChangeStatus status = write_tx(call, [&](Tx& tx) { return rename_chat(tx, chat_id, actor, title, name_of); });
   // The platform answers true when the title is already that.
   if (status == ChangeStatus::kUnchanged) return Value(true);
-  require_ok(status, errors::kTitleRefused,
-             {{ChangeStatus::kNotMember, errors::kActionUnavailable}, {ChangeStatus::kPrivateChat, errors::kDialogIdEmpty}});
+  require_ok(
+      status, errors::kTitleRefused,
+      {{ChangeStatus::kNotMember, errors::kActionUnavailable}, {ChangeStatus::kPrivateChat, errors::kDialogIdEmpty}});
   return Value(true);
 }
 
@@ -238,11 +235,10 @@ Value chat_update_color_by(const MethodCall& call, int64_t actor) {
   auto color = normalize_color(call.param("COLOR").to_string());
   if (!color) throw ApiError(errors::kWrongColor);
   const NameOf name_of = names_of(call, {actor});
-  ChangeStatus status =
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return recolor_chat(tx, chat_id, actor, *color, name_of); });
-  require_ok(status, errors::kColorRefused,
-             {{ChangeStatus::kNotMember, errors::kActionUnavailable}, {ChangeStatus::kPrivateChat, errors::kDialogIdEmpty}});
+  ChangeStatus status = write_tx(call, [&](Tx& tx) { return recolor_chat(tx, chat_id, actor, *color, name_of); });
+  require_ok(
+      status, errors::kColorRefused,
+      {{ChangeStatus::kNotMember, errors::kActionUnavailable}, {ChangeStatus::kPrivateChat, errors::kDialogIdEmpty}});
   return Value(true);
 }
 
@@ -256,13 +252,11 @@ Value chat_update_avatar_by(const MethodCall& call, int64_t actor) {
       {ChangeStatus::kNotMember, errors::kActionUnavailable}, {ChangeStatus::kPrivateChat, errors::kDialogIdEmpty}};
   // Checked before the file is written, so outsiders cannot fill the disk; checked again when
   // the change is written.
-  require_ok(call.services.store.read_with([&](Conn& c) { return check_member(c, chat_id, actor); }), errors::kAvatarRefused,
-             errors);
+  require_ok(call.services.store.read_with([&](Conn& c) { return check_member(c, chat_id, actor); }),
+             errors::kAvatarRefused, errors);
   const std::string url = store_avatar(call.services.data_dir, call.services.config.public_url, chat_id, *avatar);
   const NameOf name_of = names_of(call, {actor});
-  ChangeStatus status =
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return set_chat_avatar(tx, chat_id, actor, url, name_of); });
+  ChangeStatus status = write_tx(call, [&](Tx& tx) { return set_chat_avatar(tx, chat_id, actor, url, name_of); });
   require_ok(status, errors::kAvatarRefused, errors);
   return Value(true);
 }
@@ -275,9 +269,7 @@ Value chat_set_owner_by(const MethodCall& call, int64_t actor) {
   const int64_t owner = user_param.is_scalar() ? user_param.to_int_or(0) : 0;
   if (owner <= 0) throw ApiError(errors::kOwnerIdEmpty);
   const NameOf name_of = names_of(call, {actor, owner});
-  ChangeStatus status =
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return set_chat_owner(tx, chat_id, actor, owner, name_of); });
+  ChangeStatus status = write_tx(call, [&](Tx& tx) { return set_chat_owner(tx, chat_id, actor, owner, name_of); });
   if (status == ChangeStatus::kUnchanged) return Value(true);
   require_ok(status, errors::kOwnerRefused, {{ChangeStatus::kPrivateChat, errors::kDialogIdEmpty}});
   return Value(true);
@@ -291,8 +283,7 @@ Value chat_mute_by(const MethodCall& call, int64_t actor) {
   const Value& action = call.param("ACTION");
   const Value& flag = action.is_null() ? call.param("MUTE") : action;
   const bool mute = flag.to_string() != "N";
-  ChangeStatus status = write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return mute_chat(tx, chat_id, actor, mute); });
+  ChangeStatus status = write_tx(call, [&](Tx& tx) { return mute_chat(tx, chat_id, actor, mute); });
   require_ok(status, errors::kCannotMute);
   return Value(true);
 }
@@ -306,9 +297,7 @@ Value chat_set_manager_by(const MethodCall& call, int64_t actor) {
   if (user <= 0) throw ApiError(errors::kManagerUserIdEmpty);
   // IS_MANAGER: "Y" by default; only "N" takes the right back.
   const bool manager = call.param("IS_MANAGER").to_string() != "N";
-  ChangeStatus status =
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return set_chat_manager(tx, chat_id, actor, user, manager); });
+  ChangeStatus status = write_tx(call, [&](Tx& tx) { return set_chat_manager(tx, chat_id, actor, user, manager); });
   require_ok(status, errors::kManagerRefused, {{ChangeStatus::kPrivateChat, errors::kDialogIdEmpty}});
   return Value(true);
 }

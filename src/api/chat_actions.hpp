@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "core/value.hpp"
 #include "api/registry.hpp"
+#include "core/value.hpp"
 
 namespace imhub {
 

@@ -1,12 +1,12 @@
 // Shared by the method adapters in src/api: registration hooks and parameter helpers.
 #pragma once
 
-#include "core/error.hpp"
-#include "core/strings.hpp"
-#include "core/value.hpp"
 #include "api/registry.hpp"
 #include "api/services.hpp"
 #include "apps/event_chain.hpp"
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "core/value.hpp"
 #include "im/change_feed.hpp"
 
 namespace imhub {

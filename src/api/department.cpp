@@ -1,8 +1,8 @@
 // department.* methods (scope `department`). Reference pages: api-reference/departments/*.md.
 // The tree rules and SQL live in users/department.
-#include "core/error_catalog.hpp"
 #include "users/department.hpp"
 #include "api/common.hpp"
+#include "core/error_catalog.hpp"
 #include "users/user.hpp"
 
 namespace imhub {

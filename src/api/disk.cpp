@@ -2,11 +2,11 @@
 // disk.file.get. Neither has a page in spec/ or reference/; contract from the official REST
 // docs (api-reference/disk/…, digest.md "disk.folder.uploadfile", "disk.file.get").
 #include "api/common.hpp"
+#include "api/file_upload.hpp"
+#include "api/file_view.hpp"
 #include "core/base64.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
-#include "api/file_upload.hpp"
-#include "api/file_view.hpp"
 
 namespace imhub {
 namespace {

@@ -16,7 +16,6 @@
 namespace imhub {
 namespace {
 
-
 void require_app(const Caller& caller) {
   if (caller.kind != AuthKind::kOAuth) throw ApiError(errors::kWrongAuthType);
 }
@@ -153,7 +152,9 @@ MethodResult event_unbind(MethodCall& call) {
     }
   }
   int64_t count = write_tx(call, [&](Tx& tx) {
-    Conn& w = tx.conn; return remove_bindings(w, f); });
+    Conn& w = tx.conn;
+    return remove_bindings(w, f);
+  });
   return Value::object({{"count", Value(count)}});
 }
 
@@ -190,7 +191,9 @@ MethodResult event_test(MethodCall& call) {
   e.event_ttl = event_ttl_for(call.caller);
   e.source_connector = call.caller.auth_connector;
   write_tx(call, [&](Tx& tx) {
-    Conn& w = tx.conn; raise_app_event(w, e); });
+    Conn& w = tx.conn;
+    raise_app_event(w, e);
+  });
   return Value(int64_t{1});
 }
 

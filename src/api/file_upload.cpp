@@ -2,12 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/services.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error_catalog.hpp"
-#include "store/file_blob.hpp"
 #include "core/form.hpp"
-#include "api/services.hpp"
+#include "store/file_blob.hpp"
 
 namespace imhub {
 namespace {

@@ -1,11 +1,11 @@
 #include "api/file_view.hpp"
 
+#include "api/services.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/form.hpp"
 #include "core/json.hpp"
 #include "store/file_blob.hpp"
-#include "core/form.hpp"
-#include "api/services.hpp"
 #include "users/user_cache.hpp"
 
 namespace imhub {

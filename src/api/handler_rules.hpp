@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "events/handler_policy.hpp"
-#include "events/handler_trust.hpp"
 #include "api/registry.hpp"
 #include "api/services.hpp"
+#include "events/handler_policy.hpp"
+#include "events/handler_trust.hpp"
 
 namespace imhub {
 

@@ -1,7 +1,7 @@
 // im.chat.* methods (scope `im`). Contract: spec "Chat API" (002) and spec 003; details from
 // reference/api-reference/chats/. The rules and SQL live in im/.
-#include "api/common.hpp"
 #include "api/chat_actions.hpp"
+#include "api/common.hpp"
 
 namespace imhub {
 namespace {

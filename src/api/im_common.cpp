@@ -1,11 +1,11 @@
 #include "api/im_common.hpp"
+#include "api/common.hpp"
+#include "core/error_catalog.hpp"
 #include "im/dialog.hpp"
 #include "users/user_cache.hpp"
-#include "core/error_catalog.hpp"
-#include "api/common.hpp"
 
-#include "previews/url_preview.hpp"
 #include "api/services.hpp"
+#include "previews/url_preview.hpp"
 
 namespace imhub {
 

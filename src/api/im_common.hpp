@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "api/registry.hpp"
 #include "im/chat.hpp"
 #include "im/dialog.hpp"
-#include "api/registry.hpp"
 
 namespace imhub {
 
@@ -18,7 +18,6 @@ std::optional<int64_t> positive_id_param(const MethodCall& call, std::initialize
 
 // DIALOG_ID, or `chat` + CHAT_ID when DIALOG_ID is absent (the SRC fallback several methods have).
 std::optional<DialogRef> dialog_param(const MethodCall& call);
-
 
 // Queues the link preview of message `id` (URL_PREVIEW is on unless exactly "N", im_rest.php).
 // `edit`: the text replaced an older one, whose preview may have to go; a new message without a

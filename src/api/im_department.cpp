@@ -6,14 +6,13 @@
 #include "core/error_catalog.hpp"
 #include "im/department_people.hpp"
 #include "im/department_view.hpp"
-#include "views/im_user.hpp"
 #include "im/user_visibility.hpp"
+#include "views/im_user.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chats/departments/";
-
 
 std::shared_ptr<const User> intranet_caller(const MethodCall& call) {
   auto me = caller_user(call);

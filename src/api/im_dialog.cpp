@@ -4,23 +4,22 @@
 #include <set>
 
 #include "api/common.hpp"
+#include "api/file_view.hpp"
 #include "api/im_common.hpp"
 #include "core/error_catalog.hpp"
 #include "core/strings.hpp"
-#include "views/chat_view.hpp"
-#include "api/file_view.hpp"
-#include "views/im_user.hpp"
 #include "im/message.hpp"
-#include "views/message_view.hpp"
 #include "im/read_state.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
+#include "views/chat_view.hpp"
+#include "views/im_user.hpp"
+#include "views/message_view.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chats/";
-
 
 constexpr int kDefaultHistoryLimit = 20;
 constexpr int kMaxHistoryLimit = 50;
@@ -239,8 +238,7 @@ MethodResult dialog_writing(MethodCall& call) {
 
 MethodResult dialog_read_all(MethodCall& call) {
   const int64_t me = call.caller.user_id;
-  write_tx(call, [&](Tx& tx) {
-    read_everything(tx, me); });
+  write_tx(call, [&](Tx& tx) { read_everything(tx, me); });
   return Value(true);
 }
 

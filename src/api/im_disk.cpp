@@ -7,12 +7,12 @@
 #include "api/common.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
+#include "disk/file.hpp"
 #include "im/chat.hpp"
 #include "im/dialog.hpp"
-#include "disk/file.hpp"
-#include "store/file_blob.hpp"
 #include "im/message.hpp"
 #include "im/message_post.hpp"
+#include "store/file_blob.hpp"
 #include "users/user_cache.hpp"
 
 namespace imhub {
@@ -98,8 +98,7 @@ MethodResult file_commit(MethodCall& call) {
   Services& s = call.services;
   const int64_t me = call.caller.user_id;
   // Checked in a write unit of its own: a private dialog named by DIALOG_ID may need creating.
-  Chat chat = write_tx(call, [&](Tx& tx) {
-    return chat_param(call, tx); });
+  Chat chat = write_tx(call, [&](Tx& tx) { return chat_param(call, tx); });
   auto ids = id_list_param(call, {"FILE_ID", "DISK_ID", "UPLOAD_ID"});
   if (!ids) throw ApiError(errors::kFilesError);
   if (ids->empty()) throw ApiError(errors::kSaveError);
@@ -127,7 +126,7 @@ MethodResult file_commit(MethodCall& call) {
   const std::string text = normalize_message_text(call.param("MESSAGE").to_string());
   try {
     write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn;
+      Conn& c = tx.conn;
       DiskObject folder = ensure_chat_folder(c, chat.id);
       Value file_ids = Value::list();
       for (Publish& p : files) {
@@ -145,7 +144,7 @@ MethodResult file_commit(MethodCall& call) {
       }
       Value params = Value::map();
       params["FILE_ID"] = std::move(file_ids);
-      const NewMessage added{chat.id, me, text, to_json(params), false};
+      const NewMessage added{chat.id, me, text, to_json(params), false, ""};
       // The files belong to the message before anyone hears of it (a bot gets them with
       // ONIMBOTMESSAGEADD like any other message).
       post_message(tx, chat, added, false, [&](int64_t message_id) {
@@ -207,7 +206,7 @@ MethodResult file_save(MethodCall& call) {
   DiskObject folder;
   try {
     write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn;
+      Conn& c = tx.conn;
       folder = ensure_saved_folder(c, me);
       copy.parent_id = folder.id;
       copy.storage_id = folder.storage_id;

@@ -9,14 +9,14 @@
 #include "core/clock.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
-#include "text/message_parts.hpp"
 #include "im/chat.hpp"
 #include "im/dialog.hpp"
-#include "text/keyboard.hpp"
-#include "text/menu.hpp"
 #include "im/message.hpp"
 #include "im/message_actions.hpp"
 #include "previews/url_preview.hpp"
+#include "text/keyboard.hpp"
+#include "text/menu.hpp"
+#include "text/message_parts.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
 
@@ -44,7 +44,8 @@ DialogRef recipient(const MethodCall& call) {
   if (const Value& d = call.param("DIALOG_ID"); !d.is_null()) {
     const std::string text = d.is_scalar() ? d.to_string() : "";
     if (auto ref = parse_dialog_id(text)) return *ref;
-    if (text.size() > 4 && iequals(std::string_view(text).substr(0, 4), "chat")) throw ApiError(errors::kChatIdEmptyImMessage);
+    if (text.size() > 4 && iequals(std::string_view(text).substr(0, 4), "chat"))
+      throw ApiError(errors::kChatIdEmptyImMessage);
     throw ApiError(errors::kUserIdEmpty);
   }
   if (const Value& u = call.param("USER_ID"); !u.is_null()) {

@@ -4,9 +4,9 @@
 #include "api/common.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
-#include "text/attach.hpp"
 #include "im/message.hpp"
 #include "notify/notification.hpp"
+#include "text/attach.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
 
@@ -51,7 +51,8 @@ MethodResult notify_add(MethodCall& call, NotifyType type) {
   refuse_session(call);
   const Value& to = call.param("TO").is_null() ? call.param("USER_ID") : call.param("TO");
   const int64_t user_id = to.to_int_or(0);
-  if (user_id <= 0) throw ApiError(type == NotifyType::kSystem ? errors::kSystemUserIdEmpty : errors::kPersonalUserIdEmpty);
+  if (user_id <= 0)
+    throw ApiError(type == NotifyType::kSystem ? errors::kSystemUserIdEmpty : errors::kPersonalUserIdEmpty);
   NewNotification n;
   n.user_id = user_id;
   n.type = type;
@@ -68,8 +69,7 @@ MethodResult notify_add(MethodCall& call, NotifyType type) {
   n.params_json = attach_params(call);
   // "If the notification is not created, it may return false": nobody to deliver it to.
   if (!call.services.users->find(user_id)) return Value(false);
-  return Value(write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return add_notification(tx, n); }));
+  return Value(write_tx(call, [&](Tx& tx) { return add_notification(tx, n); }));
 }
 
 MethodResult personal_add(MethodCall& call) { return notify_add(call, NotifyType::kFromUser); }
@@ -89,8 +89,7 @@ MethodResult notify_delete(MethodCall& call) {
   const int64_t me = call.caller.user_id;
   if (const Value& id = call.param("ID"); !id.is_null()) {
     std::vector<int64_t> ids = ids_of(id);
-    return Value(write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return delete_user_notifications(tx, me, ids); }));
+    return Value(write_tx(call, [&](Tx& tx) { return delete_user_notifications(tx, me, ids); }));
   }
   // Tags belong to applications, which a browser session is not.
   refuse_session(call);
@@ -100,7 +99,6 @@ MethodResult notify_delete(MethodCall& call) {
   const std::string owner = tag_owner(call);
   if (owner.empty()) throw ApiError(errors::kClientIdMissing);
   write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn;
     if (!tag.empty())
       delete_notifications_by_tag(tx, app_notify_tag(owner, tag));
     else
@@ -122,8 +120,7 @@ MethodResult notify_read(MethodCall& call) {
   const bool read = action_reads(call);
   const bool and_later = call.param("ONLY_CURRENT").to_string() != "Y";
   const int64_t me = call.caller.user_id;
-  write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; set_notifications_read(tx, me, id.to_int_or(0), read, and_later); });
+  write_tx(call, [&](Tx& tx) { set_notifications_read(tx, me, id.to_int_or(0), read, and_later); });
   return Value(true);
 }
 
@@ -133,7 +130,6 @@ MethodResult notify_read_list(MethodCall& call) {
   const bool read = action_reads(call);
   const int64_t me = call.caller.user_id;
   write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn;
     for (const Value* v : ids.elements()) {
       const int64_t id = v->to_int_or(0);
       if (id <= 0) break;  // "processing stops at that element" (reference)
@@ -169,9 +165,7 @@ MethodResult notify_confirm(MethodCall& call) {
   if (!value.truthy()) throw ApiError(errors::kNotifyValueError);
   const std::string chosen = value.to_string();
   const int64_t me = call.caller.user_id;
-  return result_message(
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return confirm_notification(tx, me, id, chosen); }));
+  return result_message(write_tx(call, [&](Tx& tx) { return confirm_notification(tx, me, id, chosen); }));
 }
 
 MethodResult notify_answer(MethodCall& call) {
@@ -180,9 +174,7 @@ MethodResult notify_answer(MethodCall& call) {
   if (!text.truthy()) throw ApiError(errors::kAnswerTextError);
   const std::string answer = text.to_string();
   const int64_t me = call.caller.user_id;
-  return result_message(
-      write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return answer_notification(tx, me, id, answer); }));
+  return result_message(write_tx(call, [&](Tx& tx) { return answer_notification(tx, me, id, answer); }));
 }
 
 }  // namespace

@@ -5,19 +5,18 @@
 #include "api/im_common.hpp"
 #include "core/clock.hpp"
 #include "core/error_catalog.hpp"
-#include "views/chat_view.hpp"
-#include "views/im_user.hpp"
-#include "notify/notification.hpp"
 #include "im/read_state.hpp"
 #include "im/recent.hpp"
+#include "notify/notification.hpp"
 #include "text/text_clean.hpp"
 #include "users/user_cache.hpp"
+#include "views/chat_view.hpp"
+#include "views/im_user.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chats/";
-
 
 constexpr int64_t kRecentListDefault = 50;
 constexpr int64_t kRecentListMax = 200;

@@ -5,18 +5,17 @@
 #include "api/im_params.hpp"
 #include "core/error_catalog.hpp"
 #include "core/text_fold.hpp"
-#include "views/chat_view.hpp"
 #include "im/department_view.hpp"
 #include "im/dialog.hpp"
-#include "views/im_user.hpp"
 #include "im/search.hpp"
 #include "im/user_visibility.hpp"
+#include "views/chat_view.hpp"
+#include "views/im_user.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chats/search/";
-
 
 // The folded words of the phrase; FIND_SHORT under three characters (spec 002).
 std::vector<std::string> phrase_words(const Value& find) {
@@ -165,7 +164,9 @@ MethodResult search_last_delete_method(MethodCall& call) {
   const int64_t me = caller_user(call)->id;
   const DialogRef ref = dialog_param(call);
   return Value(write_tx(call, [&](Tx& tx) {
-    Conn& c = tx.conn; return search_last_delete(c, me, canonical(ref)); }));
+    Conn& c = tx.conn;
+    return search_last_delete(c, me, canonical(ref));
+  }));
 }
 
 }  // namespace

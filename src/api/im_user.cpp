@@ -7,10 +7,10 @@
 #include "api/im_params.hpp"
 #include "core/clock.hpp"
 #include "core/error_catalog.hpp"
-#include "views/im_user.hpp"
 #include "im/presence.hpp"
 #include "im/user_visibility.hpp"
 #include "users/user_cache.hpp"
+#include "views/im_user.hpp"
 
 namespace imhub {
 
@@ -102,8 +102,7 @@ MethodResult idle_start(MethodCall& call) {
   int64_t ago = p.is_null() || (p.is_string() && p.get_string().empty()) ? 10 : p.to_int_or(1);
   ago = std::max<int64_t>(ago, 1);
   const int64_t since = now_unix_seconds() - ago * 60;
-  write_tx(call, [&](Tx& tx) {
-    save_idle(tx, me, since); });
+  write_tx(call, [&](Tx& tx) { save_idle(tx, me, since); });
   return Value(true);
 }
 

@@ -4,9 +4,9 @@
 // checks and texts of im_rest.php appRegister/appUnRegister/appUpdate.
 #include <functional>
 
+#include "api/bot_access.hpp"
 #include "api/common.hpp"
 #include "api/im_common.hpp"
-#include "api/bot_access.hpp"
 #include "bots/chat_app.hpp"
 #include "bots/chat_app_launch.hpp"
 #include "core/crypto.hpp"
@@ -106,14 +106,13 @@ MethodResult app_register(MethodCall& call) {
   return write_tx(call, [&](Tx& tx) {
     Conn& w = tx.conn;
     if (auto raced = find_bot_chat_app(w, app.bot_id, app.code)) return Value(raced->id);
-    return Value(insert_chat_app(w, app));
+    return Value(insert_chat_app(tx, app));
   });
 }
 
 MethodResult app_unregister(MethodCall& call) {
   const std::string owner = caller_bot_owner(call);
-  write_tx(call, [&](Tx& tx) {
-    Conn& w = tx.conn; delete_chat_app(w, owned_app(w, owner, call.param("APP_ID")).id); });
+  write_tx(call, [&](Tx& tx) { delete_chat_app(tx, owned_app(tx.conn, owner, call.param("APP_ID"))); });
   return Value(true);
 }
 

@@ -2,10 +2,10 @@
 // protocol.md §9.1, §9.5, §9.6; reference chat-bots/outdated/bots/. The rules live in src/bots/.
 #include <regex>
 
+#include "api/bot_access.hpp"
 #include "api/common.hpp"
 #include "api/handler_rules.hpp"
 #include "apps/handler_url.hpp"
-#include "api/bot_access.hpp"
 #include "bots/bot_registry.hpp"
 #include "core/error_catalog.hpp"
 #include "im/chat.hpp"
@@ -142,7 +142,7 @@ MethodResult bot_register(MethodCall& call) {
   const int max_bots = call.services.config.bots_max_per_app;
   RegisterResult result = write_tx(call, [&](Tx& tx) {
     trust_if_admin(tx.conn, call, handler_urls(r.handlers));
-    return register_bot(tx.conn, r, max_bots);
+    return register_bot(tx, r, max_bots);
   });
   if (result.status == RegisterStatus::kLimitReached)
     throw ApiError(errors::kMaxCount,
@@ -167,7 +167,7 @@ MethodResult bot_unregister(MethodCall& call) {
   write_tx(call, [&](Tx& tx) {
     Conn& w = tx.conn;
     const Bot bot = owned_bot(w, owner, call);
-    if (!unregister_bot(w, bot, cause)) throw ApiError(errors::kCantDeleteImbotBot);
+    if (!unregister_bot(tx, bot, cause)) throw ApiError(errors::kCantDeleteImbotBot);
   });
   return Value(true);
 }
@@ -196,7 +196,8 @@ MethodResult bot_update(MethodCall& call) {
   const BotProfile& p = u.profile;
   const bool profile_given =
       p.name || p.last_name || p.email || p.birthday || p.work_position || p.www || p.gender || p.color || p.photo_url;
-  if (!u.code && !u.type && !u.openline && !profile_given && !any_handler(u.handlers)) throw ApiError(errors::kUpdateEmpty);
+  if (!u.code && !u.type && !u.openline && !profile_given && !any_handler(u.handlers))
+    throw ApiError(errors::kUpdateEmpty);
   write_tx(call, [&](Tx& tx) {
     Conn& w = tx.conn;
     const Bot bot = owned_bot(w, owner, call);

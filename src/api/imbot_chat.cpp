@@ -3,20 +3,19 @@
 // swapped for getBotId()). BOT_ID names the bot; without it the calling application's first bot
 // acts (api/bot_access.hpp). Contract: spec 002 "Working with Chats"; reference
 // chat-bots/outdated/chats/.
+#include "api/bot_access.hpp"
+#include "api/chat_actions.hpp"
 #include "api/common.hpp"
 #include "api/im_common.hpp"
-#include "api/bot_access.hpp"
 #include "core/error_catalog.hpp"
-#include "api/chat_actions.hpp"
-#include "views/chat_view.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
+#include "views/chat_view.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chat-bots/outdated/chats/";
-
 
 int64_t bot_id_of(const MethodCall& call) {
   return call.services.store.read_with([&](Conn& c) { return acting_bot(c, call).id; });

@@ -1,26 +1,25 @@
 // imbot.command.register / unregister / update / answer (scope `imbot`). Contract: spec 002
 // "Commands"; reference chat-bots/outdated/commands/; the order of checks and the error texts of
 // im_rest.php commandRegister/commandUnRegister/commandUpdate/commandAnswer (protocol.md §9.7).
+#include "api/bot_access.hpp"
 #include "api/common.hpp"
 #include "api/handler_rules.hpp"
 #include "api/im_common.hpp"
 #include "apps/handler_url.hpp"
-#include "api/bot_access.hpp"
 #include "bots/command.hpp"
 #include "bots/command_answer.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
+#include "im/message.hpp"
+#include "previews/url_preview.hpp"
 #include "text/attach.hpp"
 #include "text/keyboard.hpp"
 #include "text/menu.hpp"
-#include "im/message.hpp"
-#include "previews/url_preview.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chat-bots/outdated/commands/";
-
 
 // PHP's `isset($x) && !empty($x)`: absent, "", "0", [] and null count as not given.
 bool given(const Value& v) { return v.is_array() ? v.size() > 0 : v.truthy(); }
@@ -82,7 +81,7 @@ MethodResult command_register(MethodCall& call) {
       cmd.handler = handler;
       cmd.lang = normalize_command_lang(lang);
       cmd.owner = owner;
-      id = insert_command(w, cmd);
+      id = insert_command(tx, cmd);
     }
     set_command_handler(w, owner, caller_app_id(call), handler);
     trust_if_admin(w, call, {handler});
@@ -92,8 +91,7 @@ MethodResult command_register(MethodCall& call) {
 
 MethodResult command_unregister(MethodCall& call) {
   const std::string owner = caller_bot_owner(call);
-  write_tx(call, [&](Tx& tx) {
-    Conn& w = tx.conn; delete_command(w, owned_command(w, owner, call.param("COMMAND_ID")).id); });
+  write_tx(call, [&](Tx& tx) { delete_command(tx, owned_command(tx.conn, owner, call.param("COMMAND_ID"))); });
   return Value(true);
 }
 
@@ -173,8 +171,7 @@ MethodResult command_answer(MethodCall& call) {
   if (answer.text.empty()) throw ApiError(errors::kMessageEmpty);
   answer.params_json = answer_params(call, cmd.bot_id);
   answer.system = call.param("SYSTEM").to_string() == "Y";
-  const int64_t id =
-      write_tx(call, [&](Tx& tx) { return post_command_answer(tx, cmd, message_id, answer); });
+  const int64_t id = write_tx(call, [&](Tx& tx) { return post_command_answer(tx, cmd, message_id, answer); });
   if (id == 0) throw ApiError(errors::kNotAdded);
   enqueue_preview(call, id, answer.text, false);
   return Value(id);

@@ -13,7 +13,6 @@
 namespace imhub {
 namespace {
 
-
 Value images_result(const GiphyResult& r, const char* method) {
   if (r.status == GiphyStatus::kNotConfigured) throw ApiError(errors::kNotConfigured);
   if (r.status == GiphyStatus::kUnavailable) {

@@ -2,9 +2,9 @@
 // protocol.md §9.7; reference chat-bots/outdated/messages/; Bot::addMessage/updateMessage in the
 // platform's im module. Messages written by bots never cause bot events and are never read as
 // commands, so none of these calls the bot hooks.
+#include "api/bot_access.hpp"
 #include "api/common.hpp"
 #include "api/im_common.hpp"
-#include "api/bot_access.hpp"
 #include "core/clock.hpp"
 #include "core/error_catalog.hpp"
 #include "im/chat.hpp"
@@ -12,8 +12,8 @@
 #include "im/message.hpp"
 #include "im/message_actions.hpp"
 #include "im/message_post.hpp"
-#include "text/message_parts.hpp"
 #include "previews/url_preview.hpp"
+#include "text/message_parts.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
 
@@ -21,7 +21,6 @@ namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chat-bots/outdated/";
-
 
 ParamOf params_of(const MethodCall& call) {
   return [&call](std::string_view name) -> const Value& { return call.param(name); };

@@ -3,15 +3,14 @@
 // unbind and get for administrators, as Bitrix\Rest\Api\Placement; the codes and texts of the
 // reference widgets/placement-*.md pages. imhub has no other placements (CRM, tasks …).
 #include "bots/placement.hpp"
-#include "text/placement_options.hpp"
 #include "api/common.hpp"
 #include "apps/application.hpp"
 #include "apps/handler_url.hpp"
 #include "core/error_catalog.hpp"
+#include "text/placement_options.hpp"
 
 namespace imhub {
 namespace {
-
 
 // The language TITLE/DESCRIPTION/GROUP_NAME go to without LANG_ALL (the portal's first language).
 constexpr const char* kDefaultLanguage = "en";
@@ -111,7 +110,7 @@ MethodResult placement_unbind(MethodCall& call) {
     std::optional<int64_t> user;
     if (!call.param("USER_ID").is_null()) user = call.param("USER_ID").to_int_or(0);
     removed = write_tx(call, [&](Tx& tx) {
-    Conn& w = tx.conn;
+      Conn& w = tx.conn;
       return remove_placements(w, call.caller.app_id, placement, text_param(call, "HANDLER"), user);
     });
   }

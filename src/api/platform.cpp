@@ -13,7 +13,6 @@
 namespace imhub {
 namespace {
 
-
 std::string license() { return "en_selfhosted"; }
 
 MethodResult server_time(MethodCall&) { return Value(atom_time(now_unix_seconds())); }

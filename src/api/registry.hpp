@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/value.hpp"
 #include "core/caller.hpp"
+#include "core/value.hpp"
 
 namespace imhub {
 

@@ -20,6 +20,8 @@ inline int event_ttl_for(const Caller& caller) {
 }
 
 // The cause of the changes a call makes: its user, hop budget and offline-queue connector.
-inline Cause event_cause(const Caller& caller) { return Cause{caller.user_id, event_ttl_for(caller), caller.auth_connector}; }
+inline Cause event_cause(const Caller& caller) {
+  return Cause{caller.user_id, event_ttl_for(caller), caller.auth_connector};
+}
 
 }  // namespace imhub

@@ -14,10 +14,10 @@
 
 #include "apps/application.hpp"
 #include "apps/token.hpp"
+#include "core/caller.hpp"
 #include "core/thread_cache.hpp"
 #include "core/value.hpp"
 #include "events/event_auth.hpp"
-#include "core/caller.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -34,7 +34,7 @@ struct OAuthSite {
 // Why an access token was refused (rest/ maps each to its platform error).
 enum class TokenRefusal {
   kNone,
-  kInvalid,         // malformed, forged, not an access token, or revoked by a reinstall
+  kInvalid,  // malformed, forged, not an access token, or revoked by a reinstall
   kExpired,
   kApplicationGone,  // uninstalled or inactive
   kUserInactive,

@@ -98,8 +98,8 @@ void send_typed_commands(Conn& w, const Cause& cause, const Chat& chat, const Me
   send_commands(w, cause, e);
 }
 
-void bots_on_command_pressed(Conn& w, const Cause& cause, const Message& m, int64_t bot_id,
-                             const std::string& command, const std::string& params, const std::string& context) {
+void bots_on_command_pressed(Conn& w, const Cause& cause, const Message& m, int64_t bot_id, const std::string& command,
+                             const std::string& params, const std::string& context) {
   auto bot = find_bot(w, bot_id);
   if (!bot) return;
   auto cmd = command_of_bot(w, bot_id, command);

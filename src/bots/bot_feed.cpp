@@ -34,13 +34,14 @@ void on_change(Tx& tx, const Change& change) {
           bots_on_command_pressed(w, cause, c.message, c.bot_id, c.command, c.params, c.context);
         } else if constexpr (std::is_same_v<T, ChatCreated>) {
           // A private dialog's bot hears of it with the first message instead (ONIMBOTJOINCHAT first).
-          if (c.chat.type != "P") bots_on_members_added(tx, joined_by(cause, c.chat.author_id), c.chat.id, c.members, true);
+          if (c.chat.type != "P")
+            bots_on_members_added(tx, joined_by(cause, c.chat.author_id), c.chat.id, c.members, true);
         } else if constexpr (std::is_same_v<T, MembersAdded>) {
           bots_on_members_added(tx, joined_by(cause, c.actor), c.chat_id, c.users, !c.hide_history);
         } else if constexpr (std::is_same_v<T, AppUninstalled>) {
           // The application's bots go first, each with its ONIMBOTDELETE, while the application still
           // counts as installed and its bindings exist. Nobody in particular causes an uninstall.
-          unregister_app_bots(w, c.app_id, Cause{0, kEventSessionTtl, ""});
+          unregister_app_bots(tx, c.app_id, Cause{0, kEventSessionTtl, ""});
           remove_app_bot_surface(w, c.app_id);  // chat apps, commands, placements
         }
       },

@@ -2,9 +2,9 @@
 // notice a supervisor's arrival leaves in a group chat.
 #include "bots/bot_hooks.hpp"
 
-#include "im/message_post.hpp"
 #include "bots/bot_payload.hpp"
 #include "core/json.hpp"
+#include "im/message_post.hpp"
 
 namespace imhub {
 namespace {
@@ -31,8 +31,9 @@ void bots_on_members_added(Tx& tx, const Cause& cause, int64_t chat_id, const st
     if (!chat) return;
     if (!is_private(*chat) && bot->supervisor()) {
       post_message(
-          tx, *chat, NewMessage{chat_id, 0, supervisor_notice(bot->id, access_history),
-                        to_json(Value::object({{"CLASS", Value("bx-messenger-content-item-system")}})), true, ""});
+          tx, *chat,
+          NewMessage{chat_id, 0, supervisor_notice(bot->id, access_history),
+                     to_json(Value::object({{"CLASS", Value("bx-messenger-content-item-system")}})), true, ""});
     }
     BotEvent e;
     e.event = kJoinChat;

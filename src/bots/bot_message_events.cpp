@@ -64,8 +64,7 @@ Audience audience(Conn& w, const Message& m, std::string_view text) {
 
 }  // namespace
 
-void bots_on_message_added(Conn& w, const Cause& cause, const Chat& chat, int64_t message_id,
-                           const NewMessage& m) {
+void bots_on_message_added(Conn& w, const Cause& cause, const Chat& chat, int64_t message_id, const NewMessage& m) {
   if (m.author_id <= 0) return;  // the chat's own system messages
   const std::vector<Bot> members = member_bots(w, chat.id);
   if (authored_by_bot(members, m.author_id)) return;

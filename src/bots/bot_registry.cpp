@@ -101,7 +101,8 @@ void remove_user(Conn& w, int64_t user_id) {
 
 }  // namespace
 
-RegisterResult register_bot(Conn& w, const BotRegistration& r, int max_bots) {
+RegisterResult register_bot(Tx& tx, const BotRegistration& r, int max_bots) {
+  Conn& w = tx.conn;
   // Re-registering a code answers with the bot that has it (Bot::register), even when another
   // application owns it; only its owner's handlers are re-bound.
   if (auto existing = find_bot_by_code(w, r.code)) {
@@ -133,6 +134,7 @@ RegisterResult register_bot(Conn& w, const BotRegistration& r, int max_bots) {
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
       {bot.id, bot.code, bot.type, int64_t{bot.openline}, bot.app_id, bot.owner, bot.color, bot.created_at});
   subscribe(w, bot, r.handlers);
+  tx.raise(BotRegistered{BotPart::kBot, id, id});
   return {RegisterStatus::kCreated, id};
 }
 
@@ -155,7 +157,8 @@ bool update_bot(Conn& w, const Bot& bot, const BotUpdate& u) {
   return true;
 }
 
-bool unregister_bot(Conn& w, const Bot& bot, const Cause& cause) {
+bool unregister_bot(Tx& tx, const Bot& bot, const Cause& cause) {
+  Conn& w = tx.conn;
   if (!find_bot(w, bot.id)) return false;
   // The handler hears of it while its subscription still exists.
   BotEvent e;
@@ -177,11 +180,13 @@ bool unregister_bot(Conn& w, const Bot& bot, const Cause& cause) {
   w.exec("DELETE FROM bots WHERE id = $1", {bot.id});
   // An application keeps its subscriptions while it has bots (they share them).
   if (!bot.webhook_bot() && bots_of_owner(w, bot.owner).empty()) unbind_app_handlers(w, bot.app_id);
+  tx.raise(BotRemoved{BotPart::kBot, bot.id, bot.id});
   return true;
 }
 
-void unregister_app_bots(Conn& w, int64_t app_id, const Cause& cause) {
-  for (const Bot& bot : bots_of_owner(w, bot_owner_for_app(app_id))) unregister_bot(w, bot, cause);
+void unregister_app_bots(Tx& tx, int64_t app_id, const Cause& cause) {
+  Conn& w = tx.conn;
+  for (const Bot& bot : bots_of_owner(w, bot_owner_for_app(app_id))) unregister_bot(tx, bot, cause);
 }
 
 }  // namespace imhub

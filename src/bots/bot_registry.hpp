@@ -9,6 +9,7 @@
 
 #include "bots/bot.hpp"
 #include "bots/bot_delivery.hpp"
+#include "im/change_feed.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -47,7 +48,7 @@ struct RegisterResult {
 // Creates the bot (user `bot_rest_<code>_<5 random>`, external_auth_id "bot") and subscribes
 // its handlers. A CODE that exists already returns that bot (re-binding the caller's handlers
 // when the caller owns it) and counts as no new bot. `max_bots` > 0 limits the bots per owner.
-RegisterResult register_bot(Conn& w, const BotRegistration& r, int max_bots);
+RegisterResult register_bot(Tx& tx, const BotRegistration& r, int max_bots);
 
 // What imbot.update changes; nullopt/empty = unchanged.
 struct BotUpdate {
@@ -62,8 +63,8 @@ bool update_bot(Conn& w, const Bot& bot, const BotUpdate& u);
 // ONIMBOTDELETE, then the bot's commands and chat apps, its private chats and their messages, its
 // memberships, its user and its row go. An application's bot subscriptions go with its last bot.
 // false when the bot was gone already (nothing written).
-bool unregister_bot(Conn& w, const Bot& bot, const Cause& cause);
+bool unregister_bot(Tx& tx, const Bot& bot, const Cause& cause);
 // Every bot of an application (imhub app uninstall), each with its ONIMBOTDELETE.
-void unregister_app_bots(Conn& w, int64_t app_id, const Cause& cause);
+void unregister_app_bots(Tx& tx, int64_t app_id, const Cause& cause);
 
 }  // namespace imhub

@@ -142,7 +142,8 @@ std::optional<ChatApp> find_bot_chat_app(Conn& c, int64_t bot_id, const std::str
   return read_app(*r);
 }
 
-int64_t insert_chat_app(Conn& w, ChatApp& app) {
+int64_t insert_chat_app(Tx& tx, ChatApp& app) {
+  Conn& w = tx.conn;
   app.created_at = now_unix_seconds();
   SqlArgs args = app_args(app);
   args.emplace_back(app.created_at);
@@ -152,6 +153,7 @@ int64_t insert_chat_app(Conn& w, ChatApp& app) {
       "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
       args);
   app.id = row->i64(0);
+  tx.raise(BotRegistered{BotPart::kChatApp, app.bot_id, app.id});
   return app.id;
 }
 
@@ -165,7 +167,10 @@ void save_chat_app(Conn& w, const ChatApp& app) {
       args);
 }
 
-void delete_chat_app(Conn& w, int64_t id) { w.exec("DELETE FROM chat_apps WHERE id = $1", {id}); }
+void delete_chat_app(Tx& tx, const ChatApp& app) {
+  tx.conn.exec("DELETE FROM chat_apps WHERE id = $1", {app.id});
+  tx.raise(BotRemoved{BotPart::kChatApp, app.bot_id, app.id});
+}
 
 void remove_bot_surface(Conn& w, int64_t bot_id) {
   w.exec("DELETE FROM chat_apps WHERE bot_id = $1", {bot_id});

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/value.hpp"
+#include "im/change_feed.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -62,9 +63,9 @@ Value normalize_app_lang(const Value& lang);
 
 std::optional<ChatApp> find_chat_app(Conn& c, int64_t id);
 std::optional<ChatApp> find_bot_chat_app(Conn& c, int64_t bot_id, const std::string& code);
-int64_t insert_chat_app(Conn& w, ChatApp& app);
+int64_t insert_chat_app(Tx& tx, ChatApp& app);
 void save_chat_app(Conn& w, const ChatApp& app);
-void delete_chat_app(Conn& w, int64_t id);
+void delete_chat_app(Tx& tx, const ChatApp& app);
 
 // The chat apps and commands of one bot, for imbot.unregister (protocol.md §9.6: "unregisters the
 // bot's commands and chat apps").

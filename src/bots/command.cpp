@@ -89,7 +89,8 @@ std::vector<Command> commands_of_owner(Conn& c, const std::string& owner) {
   return out;
 }
 
-int64_t insert_command(Conn& w, Command& cmd) {
+int64_t insert_command(Tx& tx, Command& cmd) {
+  Conn& w = tx.conn;
   cmd.created_at = now_unix_seconds();
   auto row = w.query_one(
       "INSERT INTO bot_commands (bot_id, command, common, hidden, extranet_support, handler, lang, owner, created_at) "
@@ -97,6 +98,7 @@ int64_t insert_command(Conn& w, Command& cmd) {
       {cmd.bot_id, cmd.command, int64_t{cmd.common}, int64_t{cmd.hidden}, int64_t{cmd.extranet_support}, cmd.handler,
        to_json(cmd.lang), cmd.owner, cmd.created_at});
   cmd.id = row->i64(0);
+  tx.raise(BotRegistered{BotPart::kCommand, cmd.bot_id, cmd.id});
   return cmd.id;
 }
 
@@ -107,7 +109,10 @@ void save_command(Conn& w, const Command& cmd) {
        to_json(cmd.lang)});
 }
 
-void delete_command(Conn& w, int64_t id) { w.exec("DELETE FROM bot_commands WHERE id = $1", {id}); }
+void delete_command(Tx& tx, const Command& cmd) {
+  tx.conn.exec("DELETE FROM bot_commands WHERE id = $1", {cmd.id});
+  tx.raise(BotRemoved{BotPart::kCommand, cmd.bot_id, cmd.id});
+}
 
 void set_command_handler(Conn& w, const std::string& owner, int64_t app_id, const std::string& handler) {
   w.exec("UPDATE bot_commands SET handler = $2 WHERE owner = $1", {owner, handler});

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/value.hpp"
+#include "im/change_feed.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -52,10 +53,10 @@ std::vector<Command> commands_of_owner(Conn& c, const std::string& owner);
 std::vector<Command> commands_named(Conn& c, const std::string& command);
 
 // Inserts `cmd` (fills id and created_at).
-int64_t insert_command(Conn& w, Command& cmd);
+int64_t insert_command(Tx& tx, Command& cmd);
 // Rewrites name, flags and lang of an existing command (not the handler).
 void save_command(Conn& w, const Command& cmd);
-void delete_command(Conn& w, int64_t id);
+void delete_command(Tx& tx, const Command& cmd);
 
 // Points every command of `owner` at `handler` and, for an OAuth application (`app_id` > 0),
 // replaces its online ONIMCOMMANDADD bindings with one for `handler`.

@@ -1,8 +1,8 @@
 #include "bots/giphy.hpp"
 
+#include "core/form.hpp"
 #include "core/json.hpp"
 #include "previews/url_fetch.hpp"
-#include "core/form.hpp"
 
 namespace imhub {
 namespace {

@@ -86,8 +86,7 @@ class Commands final : public AppCommands {
   Value execute() {
     auto store = open_store(data_, Config{});
     init_portal(*store, load_or_create_master_key(data_));
-    Value out = list_->parsed() ? store->read_with([&](Conn& c) { return listing(c); })
-                                : write(*store);
+    Value out = list_->parsed() ? store->read_with([&](Conn& c) { return listing(c); }) : write(*store);
     store->close();
     return out;
   }

@@ -2,10 +2,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "api/spec_methods.hpp"
 #include "cli/commands.hpp"
 #include "core/strings.hpp"
 #include "rest/batch.hpp"
-#include "api/spec_methods.hpp"
 
 namespace imhub {
 namespace {

@@ -44,7 +44,6 @@ class ApiError : public std::exception {
 };
 
 // Platform errors (protocol.md §3.2 with the statuses chosen in "Decisions").
-namespace errors {
-}  // namespace errors
+namespace errors {}  // namespace errors
 
 }  // namespace imhub

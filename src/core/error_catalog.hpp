@@ -15,19 +15,24 @@ inline constexpr ErrorSpec kNoAuthFound{"NO_AUTH_FOUND", "Wrong authorization da
 inline constexpr ErrorSpec kInvalidCredentials{"INVALID_CREDENTIALS", "Invalid request credentials", 401};
 inline constexpr ErrorSpec kExpiredToken{"expired_token", "The access token provided has expired", 401};
 inline constexpr ErrorSpec kInvalidToken{"invalid_token", "The access token provided is invalid", 401};
-inline constexpr ErrorSpec kInsufficientScopeWebhook{"insufficient_scope", "The request requires higher privileges than provided by the webhook token", 403};
-inline constexpr ErrorSpec kInsufficientScopeToken{"insufficient_scope", "The request requires higher privileges than provided by the access token", 403};
+inline constexpr ErrorSpec kInsufficientScopeWebhook{
+    "insufficient_scope", "The request requires higher privileges than provided by the webhook token", 403};
+inline constexpr ErrorSpec kInsufficientScopeToken{
+    "insufficient_scope", "The request requires higher privileges than provided by the access token", 403};
 inline constexpr ErrorSpec kInsufficientScopeBatch{"insufficient_scope", "", 403};
-inline constexpr ErrorSpec kWrongAuthType{"WRONG_AUTH_TYPE", "Access denied! Current authorization type is denied for this method", 403};
+inline constexpr ErrorSpec kWrongAuthType{"WRONG_AUTH_TYPE",
+                                          "Access denied! Current authorization type is denied for this method", 403};
 inline constexpr ErrorSpec kAccessDenied{"ACCESS_DENIED", "Access denied!", 403};
 inline constexpr ErrorSpec kUserAuthRequired{"ACCESS_DENIED", "Access denied! User authorization required", 403};
 inline constexpr ErrorSpec kAdminRequired{"ACCESS_DENIED", "Administrator authorization required", 403};
 inline constexpr ErrorSpec kQueryLimitExceeded{"QUERY_LIMIT_EXCEEDED", "Too many requests", 503};
-inline constexpr ErrorSpec kOperationTimeLimit{"OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.", 429};
+inline constexpr ErrorSpec kOperationTimeLimit{"OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.",
+                                               429};
 inline constexpr ErrorSpec kInternal{"INTERNAL_SERVER_ERROR", "Internal server error", 500};
 inline constexpr ErrorSpec kArgument{"ERROR_ARGUMENT", "Argument error", 400};
 inline constexpr ErrorSpec kBatchLengthExceeded{"ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded", 400};
-inline constexpr ErrorSpec kBatchMethodNotAllowed{"ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage", 405};
+inline constexpr ErrorSpec kBatchMethodNotAllowed{"ERROR_BATCH_METHOD_NOT_ALLOWED",
+                                                  "Method is not allowed for batch usage", 405};
 inline constexpr ErrorSpec kWrongEncoding{"WRONG_ENCODING", "Wrong request encoding", 400};
 inline constexpr ErrorSpec kRequestTooLarge{"REQUEST_TOO_LARGE", "Request parameters exceed the allowed limits", 400};
 inline constexpr ErrorSpec kBadRequest{"INVALID_REQUEST", "Malformed request", 400};
@@ -35,6 +40,17 @@ inline constexpr ErrorSpec kLinkCheckFailed{"ACCESS_DENIED", "Access denied! Lin
 inline constexpr ErrorSpec kNotFound{"ERROR_NOT_FOUND", "Not found", 404};
 inline constexpr ErrorSpec kApplicationNotFound{"APPLICATION_NOT_FOUND", "Application not found", 401};
 inline constexpr ErrorSpec kAuthorizationError{"authorization_error", "Unable to authorize user", 401};
+// HTTP transport and files (http/): answered before or outside a method call.
+inline constexpr ErrorSpec kBodyTooLarge{"REQUEST_TOO_LARGE", "Request body exceeds the configured limit", 413};
+inline constexpr ErrorSpec kHeaderTooLarge{"INVALID_REQUEST", "Request header too large", 431};
+inline constexpr ErrorSpec kHostMissing{"INVALID_REQUEST", "HTTP/1.1 request without a Host header", 400};
+inline constexpr ErrorSpec kUnknownVerb{"INVALID_REQUEST", "Unknown request method", 501};
+inline constexpr ErrorSpec kVerbNotAllowed{"INVALID_REQUEST", "Method not allowed", 405};
+inline constexpr ErrorSpec kBodiesBusy{"QUERY_LIMIT_EXCEEDED", "Too many request bodies in flight; retry shortly", 503};
+inline constexpr ErrorSpec kNoSpaceForRequest{"INSUFFICIENT_STORAGE", "No space to receive the request", 507};
+inline constexpr ErrorSpec kFileNotFound{"ERROR_NOT_FOUND", "File not found", 404};
+inline constexpr ErrorSpec kLinkExpired{"ACCESS_DENIED",
+                                        "The link has expired; read the message or file again for a new one", 403};
 // Writes the disk refused (docs/operations.md, "When the disk is full"): nothing was saved.
 inline constexpr ErrorSpec kInsufficientStorage{"INSUFFICIENT_STORAGE",
                                                 "The server's disk is full; the change was not saved", 507};
@@ -63,8 +79,10 @@ inline constexpr ErrorSpec kFileSaveError{"FILE_SAVE_ERROR", "File ID can't be s
 inline constexpr ErrorSpec kNotFoundDepartment{"ERROR_CORE", "Department not found", 400};
 inline constexpr ErrorSpec kAccessDeniedDepartment{"ERROR_CORE", "Access denied", 400};
 inline constexpr ErrorSpec kNameMissing{"ERROR_CORE", "Department name not provided.<br>", 400};
-inline constexpr ErrorSpec kOneTopLevel{"ERROR_CORE", "There can only be one top-level department in the company structure", 400};
-inline constexpr ErrorSpec kParentLoop{"ERROR_CORE", "A department cannot be moved into itself or its subdepartment", 400};
+inline constexpr ErrorSpec kOneTopLevel{"ERROR_CORE",
+                                        "There can only be one top-level department in the company structure", 400};
+inline constexpr ErrorSpec kParentLoop{"ERROR_CORE", "A department cannot be moved into itself or its subdepartment",
+                                       400};
 inline constexpr ErrorSpec kHeadNotFound{"ERROR_CORE", "User not found", 400};
 inline constexpr ErrorSpec kDeleteRoot{"ERROR_CORE", "The top-level department cannot be deleted", 400};
 inline constexpr ErrorSpec kHasChildren{"ERROR_CORE", "The department has subdepartments and cannot be deleted", 400};
@@ -75,10 +93,14 @@ inline constexpr ErrorSpec kWrongHandlerUrl{"ERROR_WRONG_HANDLER_URL", "Wrong ha
 inline constexpr ErrorSpec kUnsupportedProtocol{"ERROR_UNSUPPORTED_PROTOCOL", "Unsupported handler protocol", 400};
 inline constexpr ErrorSpec kEventNotFound{"ERROR_EVENT_NOT_FOUND", "Event not found", 400};
 inline constexpr ErrorSpec kAlreadyBound{"ERROR_CORE", "Unable to set event handler: Handler already binded", 400};
-inline constexpr ErrorSpec kOfflineBindAdmin{"ACCESS_DENIED", "Access denied! Offline events binding requires administrator access rights", 403};
-inline constexpr ErrorSpec kAuthTypeBindAdmin{"ACCESS_DENIED", "Access denied! Event binding with AUTH_TYPE requires administrator access rights", 403};
-inline constexpr ErrorSpec kOfflineUnbindAdmin{"ACCESS_DENIED", "Access denied! Offline events unbinding requires administrator access rights", 403};
-inline constexpr ErrorSpec kAuthTypeUnbindAdmin{"ACCESS_DENIED", "Access denied! Event unbinding with AUTH_TYPE requires administrator access rights", 403};
+inline constexpr ErrorSpec kOfflineBindAdmin{
+    "ACCESS_DENIED", "Access denied! Offline events binding requires administrator access rights", 403};
+inline constexpr ErrorSpec kAuthTypeBindAdmin{
+    "ACCESS_DENIED", "Access denied! Event binding with AUTH_TYPE requires administrator access rights", 403};
+inline constexpr ErrorSpec kOfflineUnbindAdmin{
+    "ACCESS_DENIED", "Access denied! Offline events unbinding requires administrator access rights", 403};
+inline constexpr ErrorSpec kAuthTypeUnbindAdmin{
+    "ACCESS_DENIED", "Access denied! Event unbinding with AUTH_TYPE requires administrator access rights", 403};
 
 // --- im.department (api/im_department.cpp)
 inline constexpr ErrorSpec kInvalidFormat{"INVALID_FORMAT", "A wrong format for the ID field is passed", 400};
@@ -86,7 +108,8 @@ inline constexpr ErrorSpec kIdEmpty{"ID_EMPTY", "Department ID can't be empty", 
 inline constexpr ErrorSpec kAccessError{"ACCESS_ERROR", "Only intranet users have access to this method.", 403};
 
 // --- im.notify (api/im_notify.cpp)
-inline constexpr ErrorSpec kWrongAuthTypeImNotify{"WRONG_AUTH_TYPE", "Access for this method not allowed by session authorization.", 403};
+inline constexpr ErrorSpec kWrongAuthTypeImNotify{"WRONG_AUTH_TYPE",
+                                                  "Access for this method not allowed by session authorization.", 403};
 inline constexpr ErrorSpec kClientIdMissing{"ACCESS_DENIED", "Access denied! Client ID not specified", 403};
 inline constexpr ErrorSpec kPersonalUserIdEmpty{"USER_ID_EMPTY", "Recipient ID not specified", 400};
 inline constexpr ErrorSpec kSystemUserIdEmpty{"USER_ID_EMPTY", "Recipient is not specified", 400};
@@ -105,7 +128,8 @@ inline constexpr ErrorSpec kCodeMissing{"CODE_ERROR", "App code isn't specified"
 inline constexpr ErrorSpec kIframeHttps{"IFRAME_HTTPS", "Iframe params must be HTTPS site", 400};
 inline constexpr ErrorSpec kHashEmpty{"HASH_ERROR", "Hash can't be empty", 400};
 inline constexpr ErrorSpec kNoKind{"PARAMS_ERROR", "Iframe or JS method isn't specified", 400};
-inline constexpr ErrorSpec kBadContext{"PARAMS_ERROR", "Context must be ALL, USER, CHAT, BOT, LINES or CALL (with -admin)", 400};
+inline constexpr ErrorSpec kBadContext{"PARAMS_ERROR",
+                                       "Context must be ALL, USER, CHAT, BOT, LINES or CALL (with -admin)", 400};
 inline constexpr ErrorSpec kAppNotFound{"CHAT_APP_ID_ERROR", "App not found", 400};
 inline constexpr ErrorSpec kAppOfOtherApp{"APP_ID_ERROR", "App was installed by another rest application", 400};
 inline constexpr ErrorSpec kNotHere{"ACCESS_ERROR", "The app is not available in this dialog", 403};
@@ -123,7 +147,8 @@ inline constexpr ErrorSpec kMaxCount{"MAX_COUNT_ERROR", "", 400};
 // --- imbot.command (api/imbot_command.cpp)
 inline constexpr ErrorSpec kMessageEmpty{"MESSAGE_EMPTY", "Message can't be empty", 400};
 inline constexpr ErrorSpec kNotAdded{"WRONG_REQUEST", "Message isn't added", 400};
-inline constexpr ErrorSpec kHandlerMissing{"EVENT_COMMAND_ADD_ERROR", "Handler for \"Command add\" event isn't specified", 400};
+inline constexpr ErrorSpec kHandlerMissing{"EVENT_COMMAND_ADD_ERROR",
+                                           "Handler for \"Command add\" event isn't specified", 400};
 inline constexpr ErrorSpec kHandlerWrongUrl{"EVENT_COMMAND_ADD_ERROR", "Wrong handler URL", 400};
 inline constexpr ErrorSpec kHandlerProtocol{"EVENT_COMMAND_ADD_ERROR", "Unsupported handler protocol", 400};
 inline constexpr ErrorSpec kCommandMissing{"COMMAND_ERROR", "Command isn't specified", 400};
@@ -133,25 +158,36 @@ inline constexpr ErrorSpec kCannotUpdate{"WRONG_REQUEST", "Command can't be upda
 inline constexpr ErrorSpec kMessageIdEmptyImbotCommand{"MESSAGE_ID_EMPTY", "Message ID can't be empty", 400};
 
 // --- im.message (api/im_message.cpp)
-inline constexpr ErrorSpec kUserIdEmpty{"USER_ID_EMPTY", "Recipient ID not specified for person-to-person chat message", 400};
-inline constexpr ErrorSpec kChatIdEmptyImMessage{"CHAT_ID_EMPTY", "Message recipient chat not specified for a chat message", 400};
+inline constexpr ErrorSpec kUserIdEmpty{"USER_ID_EMPTY", "Recipient ID not specified for person-to-person chat message",
+                                        400};
+inline constexpr ErrorSpec kChatIdEmptyImMessage{"CHAT_ID_EMPTY",
+                                                 "Message recipient chat not specified for a chat message", 400};
 inline constexpr ErrorSpec kUserNotFound{"USER_NOT_FOUND", "User not found", 400};
 inline constexpr ErrorSpec kNotMember{"ACCESS_ERROR", "You don't have access or user isn't member in chat", 400};
 inline constexpr ErrorSpec kMessageEmptyImMessage{"MESSAGE_EMPTY", "Message text not passed", 400};
 inline constexpr ErrorSpec kParamsError{"PARAMS_ERROR", "Incorrect params", 400};
 inline constexpr ErrorSpec kReplyAccess{"REPLY_ACCESS_ERROR", "Action unavailable", 400};
-inline constexpr ErrorSpec kReplyOtherChat{"REPLY_FROM_OTHER_CHAT_ERROR", "You can only reply to a message within the same chat", 400};
+inline constexpr ErrorSpec kReplyOtherChat{"REPLY_FROM_OTHER_CHAT_ERROR",
+                                           "You can only reply to a message within the same chat", 400};
 inline constexpr ErrorSpec kMessageIdError{"MESSAGE_ID_ERROR", "Message ID not passed", 400};
-inline constexpr ErrorSpec kCantEdit{"CANT_EDIT_MESSAGE", "You don't have access to this message or time for its edit has expired (more than 3 days has passed since publication)", 403};
+inline constexpr ErrorSpec kCantEdit{"CANT_EDIT_MESSAGE",
+                                     "You don't have access to this message or time for its edit has expired (more "
+                                     "than 3 days has passed since publication)",
+                                     403};
 inline constexpr ErrorSpec kCantDelete{"CANT_EDIT_MESSAGE", "You don't have access to this message", 403};
 inline constexpr ErrorSpec kWithoutChanges{"WITHOUT_CHANGES", "\"Like\" status didn't change after the call", 400};
-inline constexpr ErrorSpec kCommandMessageId{"MESSAGE_ID_ERROR", "Parameter MESSAGE_ID not specified or isn't an integer", 400};
+inline constexpr ErrorSpec kCommandMessageId{"MESSAGE_ID_ERROR",
+                                             "Parameter MESSAGE_ID not specified or isn't an integer", 400};
 inline constexpr ErrorSpec kBotIdError{"BOT_ID_ERROR", "Parameter BOT_ID not specified or isn't an integer", 400};
 inline constexpr ErrorSpec kCommandError{"COMMAND_ERROR", "Parameter COMMAND not specified", 400};
-inline constexpr ErrorSpec kCommandParams{"PARAMS_ERROR", "Parameter COMMAND_PARAMS not specified or doesn't match the bot parameter command", 400};
-inline constexpr ErrorSpec kShareDialog{"DIALOG_ID_EMPTY", "Parameter DIALOG_ID not specified or doesn't match the format", 400};
-inline constexpr ErrorSpec kShareAccess{"ACCESS_ERROR", "Current user doesn't have access permission to chat or conversation", 403};
-inline constexpr ErrorSpec kShareType{"PARAMS_ERROR", "Parameter TYPE not specified or doesn't match to the available parameters", 400};
+inline constexpr ErrorSpec kCommandParams{
+    "PARAMS_ERROR", "Parameter COMMAND_PARAMS not specified or doesn't match the bot parameter command", 400};
+inline constexpr ErrorSpec kShareDialog{"DIALOG_ID_EMPTY",
+                                        "Parameter DIALOG_ID not specified or doesn't match the format", 400};
+inline constexpr ErrorSpec kShareAccess{"ACCESS_ERROR",
+                                        "Current user doesn't have access permission to chat or conversation", 403};
+inline constexpr ErrorSpec kShareType{"PARAMS_ERROR",
+                                      "Parameter TYPE not specified or doesn't match to the available parameters", 400};
 
 // --- im.recent (api/im_recent.cpp)
 inline constexpr ErrorSpec kPinAccess{"ACCESS_ERROR", "You don't have permission to pin this chat", 400};
@@ -162,23 +198,28 @@ inline constexpr ErrorSpec kFindShort{"FIND_SHORT", "Too short a search phrase."
 // --- im.user (api/im_user.cpp)
 inline constexpr ErrorSpec kIdEmptyImUser{"ID_EMPTY", "User ID can't be empty", 400};
 inline constexpr ErrorSpec kUserNotExists{"USER_NOT_EXISTS", "User does not exist", 400};
-inline constexpr ErrorSpec kAccessDeniedImUser{"ACCESS_DENIED", "You can request only users who are part of your extranet group", 403};
+inline constexpr ErrorSpec kAccessDeniedImUser{"ACCESS_DENIED",
+                                               "You can request only users who are part of your extranet group", 403};
 inline constexpr ErrorSpec kStatusError{"STATUS_ERROR", "Status is not available", 400};
 
 // --- imbot.giphy (api/imbot_giphy.cpp)
 inline constexpr ErrorSpec kEmptySearch{"EMPTY_SEARCH_ERROR", "String for searching GIF images cannot be empty.", 400};
-inline constexpr ErrorSpec kNotConfigured{"LICENSE_NOT_FOUND", "Giphy is not configured on this server: set api_key in the [giphy] section", 400};
+inline constexpr ErrorSpec kNotConfigured{
+    "LICENSE_NOT_FOUND", "Giphy is not configured on this server: set api_key in the [giphy] section", 400};
 inline constexpr ErrorSpec kUnavailable{"GIPHY_UNAVAILABLE", "The Giphy service did not answer; try again later", 503};
 
 // --- imbot.message (api/imbot_message.cpp)
-inline constexpr ErrorSpec kCantEditImbotMessage{"CANT_EDIT_MESSAGE", "Time has expired for modification or you don't have access", 403};
+inline constexpr ErrorSpec kCantEditImbotMessage{"CANT_EDIT_MESSAGE",
+                                                 "Time has expired for modification or you don't have access", 403};
 inline constexpr ErrorSpec kWithoutChangesImbotMessage{"WITHOUT_CHANGES", "Action completed without changes", 400};
 
 // --- placement (api/placement.cpp)
-inline constexpr ErrorSpec kNotApplication{"WRONG_AUTH_TYPE", "Current authorization type is denied for this method Application context required", 403};
+inline constexpr ErrorSpec kNotApplication{
+    "WRONG_AUTH_TYPE", "Current authorization type is denied for this method Application context required", 403};
 inline constexpr ErrorSpec kPlacementNotFound{"ERROR_PLACEMENT_NOT_FOUND", "Placement not found", 400};
 inline constexpr ErrorSpec kUserMode{"ERROR_PLACEMENT_USER_MODE", "User mode is not available.", 400};
-inline constexpr ErrorSpec kAlreadyBoundPlacement{"ERROR_CORE", "Unable to set placement handler: Handler already binded", 400};
+inline constexpr ErrorSpec kAlreadyBoundPlacement{"ERROR_CORE",
+                                                  "Unable to set placement handler: Handler already binded", 400};
 
 // --- platform (api/platform.cpp)
 inline constexpr ErrorSpec kCodeEmpty{"CODE_EMPTY", "CODE can't be empty", 400};
@@ -201,39 +242,53 @@ inline constexpr ErrorSpec kBotOfOtherApp{"APP_ID_ERROR", "Bot was installed by 
 
 // --- ATTACH, KEYBOARD, MENU (text/)
 inline constexpr ErrorSpec kAttachErrorAttach{"ATTACH_ERROR", "Incorrect attach params", 400};
-inline constexpr ErrorSpec kAttachOversizeAttach{"ATTACH_OVERSIZE", "You have exceeded the maximum allowable size of attach", 400};
+inline constexpr ErrorSpec kAttachOversizeAttach{"ATTACH_OVERSIZE",
+                                                 "You have exceeded the maximum allowable size of attach", 400};
 
 // --- im.chat.* and imbot.chat.* (api/chat_actions.cpp)
 inline constexpr ErrorSpec kUsersEmpty{"USERS_EMPTY", "Chat participants not passed", 400};
 inline constexpr ErrorSpec kWrongRequest{"WRONG_REQUEST", "Something went wrong", 400};
 inline constexpr ErrorSpec kActionUnavailable{"ACCESS_ERROR", "Action unavailable", 403};
-inline constexpr ErrorSpec kUserAddRefused{"WRONG_REQUEST", "You don't have sufficient access permissions for adding participants to chat or participant already included into chat", 400};
+inline constexpr ErrorSpec kUserAddRefused{"WRONG_REQUEST",
+                                           "You don't have sufficient access permissions for adding participants to "
+                                           "chat or participant already included into chat",
+                                           400};
 inline constexpr ErrorSpec kUserIdEmptyChatActions{"USER_ID_EMPTY", "User ID not passed", 400};
-inline constexpr ErrorSpec kUserDeleteRefused{"WRONG_REQUEST", "You have insufficient access permissions for adding participants to chat or participant is already included into chat", 400};
+inline constexpr ErrorSpec kUserDeleteRefused{"WRONG_REQUEST",
+                                              "You have insufficient access permissions for adding participants to "
+                                              "chat or participant is already included into chat",
+                                              400};
 inline constexpr ErrorSpec kNotAMember{"WRONG_REQUEST", "You are not a member of this chat", 400};
 inline constexpr ErrorSpec kTitleEmpty{"TITLE_EMPTY", "New chat title not passed", 400};
 inline constexpr ErrorSpec kTitleRefused{"WRONG_REQUEST", "Title not set or specified chat doesn't exist", 400};
 inline constexpr ErrorSpec kWrongColor{"WRONG_COLOR", "Color is not included into the list of available colors", 400};
-inline constexpr ErrorSpec kColorRefused{"WRONG_REQUEST", "Color is already indicated or indicated color doesn't exist", 400};
+inline constexpr ErrorSpec kColorRefused{"WRONG_REQUEST", "Color is already indicated or indicated color doesn't exist",
+                                         400};
 inline constexpr ErrorSpec kAvatarError{"AVATAR_ERROR", "Incorrect image format is not passed", 400};
 inline constexpr ErrorSpec kAvatarRefused{"WRONG_REQUEST", "Chat doesn't exist", 400};
 inline constexpr ErrorSpec kOwnerChatIdEmpty{"CHAT_ID_EMPTY", "Chat ID is not passed", 400};
 inline constexpr ErrorSpec kOwnerIdEmpty{"USER_ID_EMPTY", "New chat owner ID is not passed", 400};
-inline constexpr ErrorSpec kOwnerRefused{"WRONG_REQUEST", "Method is called by a regular non-owner chat participant or specified user is not a chat participant", 400};
+inline constexpr ErrorSpec kOwnerRefused{
+    "WRONG_REQUEST",
+    "Method is called by a regular non-owner chat participant or specified user is not a chat participant", 400};
 inline constexpr ErrorSpec kCannotMute{"ACCESS_ERROR", "This chat cannot be muted", 403};
 inline constexpr ErrorSpec kManagerUserIdEmpty{"USER_ID_EMPTY", "User ID can't be empty", 400};
-inline constexpr ErrorSpec kManagerRefused{"WRONG_REQUEST", "Change manager can only owner and user must be member in chat", 400};
+inline constexpr ErrorSpec kManagerRefused{"WRONG_REQUEST",
+                                           "Change manager can only owner and user must be member in chat", 400};
 
 // --- disk.* uploads (api/file_upload)
 inline constexpr ErrorSpec kDiskArgument{"ERROR_ARGUMENT", "Invalid value of parameter {Parameter #0}", 400};
 inline constexpr ErrorSpec kDiskNotFound{"ERROR_NOT_FOUND", "Could not find entity with id `{id}`", 400};
 inline constexpr ErrorSpec kDiskAccessDenied{"ACCESS_DENIED", "Access denied", 403};
-inline constexpr ErrorSpec kDiskNameRequired{"DISK_BASE_SERVICE_22001", "Error: required parameter NAME (DISK_BASE_SERVICE_22001)", 400};
+inline constexpr ErrorSpec kDiskNameRequired{"DISK_BASE_SERVICE_22001",
+                                             "Error: required parameter NAME (DISK_BASE_SERVICE_22001)", 400};
 inline constexpr ErrorSpec kDiskCouldNotSave{"ERROR_COULD_NOT_SAVE_FILE", "Could not save file", 400};
-inline constexpr ErrorSpec kDiskNonUniqueName{"DISK_OBJ_22000", "A file or folder with this name already exists (DISK_OBJ_22000)", 400};
+inline constexpr ErrorSpec kDiskNonUniqueName{"DISK_OBJ_22000",
+                                              "A file or folder with this name already exists (DISK_OBJ_22000)", 400};
 
 inline constexpr ErrorSpec kKeyboardError{"KEYBOARD_ERROR", "Incorrect keyboard params", 400};
-inline constexpr ErrorSpec kKeyboardOversize{"KEYBOARD_OVERSIZE", "You have exceeded the maximum allowable size of keyboard", 400};
+inline constexpr ErrorSpec kKeyboardOversize{"KEYBOARD_OVERSIZE",
+                                             "You have exceeded the maximum allowable size of keyboard", 400};
 
 inline constexpr ErrorSpec kMenuError{"MENU_ERROR", "Incorrect menu params", 400};
 inline constexpr ErrorSpec kMenuOversize{"MENU_OVERSIZE", "You have exceeded the maximum allowable size of menu", 400};

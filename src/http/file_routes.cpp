@@ -6,15 +6,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/file_upload.hpp"
+#include "api/file_view.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/error_catalog.hpp"
 #include "core/strings.hpp"
-#include "store/file_blob.hpp"
-#include "api/file_upload.hpp"
-#include "api/file_view.hpp"
 #include "rest/envelope.hpp"
+#include "rest/error_reply.hpp"
 #include "rest/storage_error.hpp"
+#include "store/file_blob.hpp"
 #include "users/user_cache.hpp"
 
 namespace imhub {
@@ -24,13 +25,7 @@ constexpr std::string_view kDownloadPrefix = "/disk/download/";
 constexpr std::string_view kShowPrefix = "/disk/show/";
 constexpr std::string_view kAvatarPrefix = "/avatar/";
 
-FileReply error_reply(int status, std::string_view code, std::string_view description) {
-  FileReply r;
-  r.reply.status = status;
-  r.reply.body = render(error_body(ApiError(std::string(code), std::string(description), status)), Transport::kJson);
-  r.reply.label = "file";
-  return r;
-}
+FileReply file_error(const ErrorSpec& spec) { return FileReply{error_reply(spec, "file")}; }
 
 std::shared_ptr<FileBody> open_regular(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -82,9 +77,8 @@ FileReply serve_drive_file(Services& s, const HttpRequestView& request, bool att
   // A wrong signature looks exactly like a missing file: links cannot be probed.
   if (!id || !viewer || !expires ||
       !constant_time_equals(file_link_signature(s, *id, *viewer, *expires), q["s"].to_string()))
-    return error_reply(404, "ERROR_NOT_FOUND", "File not found");
-  if (*expires < static_cast<int64_t>(now_unix()))
-    return error_reply(403, "ACCESS_DENIED", "The link has expired; read the message or file again for a new one");
+    return file_error(errors::kFileNotFound);
+  if (*expires < static_cast<int64_t>(now_unix())) return file_error(errors::kLinkExpired);
   auto user = s.users ? s.users->find(*viewer) : nullptr;
   std::optional<DiskObject> file;
   bool allowed = false;
@@ -92,12 +86,12 @@ FileReply serve_drive_file(Services& s, const HttpRequestView& request, bool att
     file = find_object(c, *id);
     allowed = file && file->is_file() && user && user->active && can_read_object(c, *file, *viewer);
   });
-  if (!file || !file->is_file()) return error_reply(404, "ERROR_NOT_FOUND", "File not found");
-  if (!allowed) return error_reply(403, "ACCESS_DENIED", "Access denied");
+  if (!file || !file->is_file()) return file_error(errors::kFileNotFound);
+  if (!allowed) return file_error(errors::kDiskAccessDenied);
   auto body = open_regular(BlobStore(s.data_dir).path(file->blob));
   if (!body) {
     spdlog::error("disk file {}: blob {} is missing", file->id, file->blob);
-    return error_reply(404, "ERROR_NOT_FOUND", "File not found");
+    return file_error(errors::kFileNotFound);
   }
   FileReply r;
   r.reply.content_type = file->mime.empty() ? "application/octet-stream" : file->mime;
@@ -118,9 +112,9 @@ FileReply serve_avatar(Services& s, const HttpRequestView& request) {
   for (char ch : name)
     ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
                 ch == '_' || ch == '-');
-  if (!ok) return error_reply(404, "ERROR_NOT_FOUND", "Not found");
+  if (!ok) return file_error(errors::kNotFound);
   auto body = open_regular(s.data_dir + "/avatars/" + std::string(name));
-  if (!body) return error_reply(404, "ERROR_NOT_FOUND", "Not found");
+  if (!body) return file_error(errors::kNotFound);
   FileReply r;
   r.reply.content_type = mime_for_name(name);
   r.reply.headers.emplace_back("Cache-Control", "public, max-age=86400");
@@ -197,7 +191,7 @@ FileReply serve_file(Services& s, const HttpRequestView& request) {
     return serve_drive_file(s, request, p.rfind(kDownloadPrefix, 0) == 0);
   } catch (const std::exception& e) {
     spdlog::error("file route {} failed: {}", p, e.what());
-    return error_reply(500, "INTERNAL_SERVER_ERROR", "Internal server error");
+    return file_error(errors::kInternal);
   }
 }
 
@@ -245,7 +239,7 @@ std::optional<HttpReply> check_upload_link(Services& s, const HttpRequestView& r
     auto r = parse_upload_url(s, request.query);
     auto user = r && s.users ? s.users->find(r->user_id) : nullptr;
     if (r && user && user->active) return std::nullopt;
-    throw ApiError(disk_errors::kAccessDenied);
+    throw ApiError(errors::kDiskAccessDenied);
   } catch (const ApiError& e) {
     HttpReply reply;
     reply.label = "disk.upload";

@@ -1,5 +1,9 @@
 #include "http/router.hpp"
 
+#include "rest/error_reply.hpp"
+
+#include "core/error_catalog.hpp"
+
 #include "core/crypto.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
@@ -29,11 +33,7 @@ void Router::prepare(HttpRequestView& request) const {
 std::optional<HttpReply> Router::admit_large_body(const HttpRequestView& request) {
   if (request.rest) return dispatcher_.authenticate_head(request);
   if (request.path == kUploadPath) return check_upload_link(services_, request);
-  HttpReply reply;
-  reply.status = 413;
-  reply.body = R"({"error":"REQUEST_TOO_LARGE","error_description":"Request body exceeds the configured limit"})";
-  reply.label = "too_large";
-  return reply;
+  return error_reply(errors::kBodyTooLarge, "too_large");
 }
 
 HttpReply Router::handle(const HttpRequestView& request) {
@@ -49,10 +49,8 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply = health_reply(services_);
   } else if (p == "/metrics") {
     if (!metrics_token_ok(services_.config, request.authorization)) {
-      reply.status = 401;
+      reply = error_reply(errors::kNoAuthFound, "metrics");
       reply.headers.emplace_back("WWW-Authenticate", "Bearer");
-      reply.body = R"({"error":"NO_AUTH_FOUND","error_description":"Wrong authorization data"})";
-      reply.label = "metrics";
       return reply;
     }
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -65,9 +63,7 @@ HttpReply Router::handle(const HttpRequestView& request) {
   } else if (p == kUploadPath) {
     reply = handle_upload(services_, request);
   } else {
-    reply.status = 404;
-    reply.body = R"({"error":"NOT_FOUND","error_description":"Not found"})";
-    reply.label = "not_found";
+    reply = error_reply(errors::kNotFound, "not_found");
   }
   return reply;
 }

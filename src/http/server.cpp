@@ -15,12 +15,14 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/error_catalog.hpp"
 #include "core/fiber.hpp"
 #include "http/body_budget.hpp"
 #include "http/file_routes.hpp"
 #include "http/response_head.hpp"
 #include "http/spooled_body.hpp"
 #include "ops/metrics.hpp"
+#include "rest/error_reply.hpp"
 
 namespace imhub {
 
@@ -38,13 +40,7 @@ using awaitable = asio::awaitable<T, executor_t>;
 constexpr asio::use_awaitable_t<executor_t> use_aw;
 
 // An error page for a handler that threw past the dispatcher (it catches what methods throw).
-HttpReply internal_error_reply() {
-  HttpReply reply;
-  reply.status = 500;
-  reply.content_type = "application/json";
-  reply.body = R"({"error":"INTERNAL_SERVER_ERROR","error_description":"Internal server error"})";
-  return reply;
-}
+HttpReply internal_error_reply() { return error_reply(errors::kInternal, ""); }
 
 // Runs `fn` as a fiber on this io thread (core/fiber.hpp) and resumes the coroutine with its
 // reply. While `fn` waits for the durable commit the thread serves other connections; many
@@ -114,14 +110,7 @@ constexpr uint64_t kSpoolThreshold = 1024 * 1024;               // larger bodies
 constexpr int kDrainSeconds = 3;
 constexpr size_t kDrainBytes = size_t{256} << 20;
 
-HttpReply error_reply(int status, std::string_view code, std::string_view description) {
-  HttpReply r;
-  r.status = status;
-  r.body = "{\"error\":\"" + std::string(code) + "\",\"error_description\":\"" + std::string(description) + "\"}";
-  r.label = "refused";
-  return r;
-}
-HttpReply too_large() { return error_reply(413, "REQUEST_TOO_LARGE", "Request body exceeds the configured limit"); }
+HttpReply too_large() { return error_reply(errors::kBodyTooLarge); }
 
 bool is_disconnect(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
@@ -429,10 +418,9 @@ struct HttpServer::Impl {
     if (is_disconnect(ec)) co_return ReadOutcome::closed();
     conn.busy = true;
     in.t0 = now_unix();
-    if (ec == http::error::header_limit)
-      co_return ReadOutcome::refuse(error_reply(431, "INVALID_REQUEST", "Request header too large"));
+    if (ec == http::error::header_limit) co_return ReadOutcome::refuse(error_reply(errors::kHeaderTooLarge));
     if (ec == http::error::body_limit) co_return ReadOutcome::refuse(too_large());  // Content-Length over it
-    if (ec) co_return ReadOutcome::refuse(error_reply(400, "INVALID_REQUEST", "Malformed request"));
+    if (ec) co_return ReadOutcome::refuse(error_reply(errors::kBadRequest));
     const auto& req = parser.get();
     in.verb = std::string(req.method_string());
     in.view.verb = in.verb;
@@ -450,8 +438,7 @@ struct HttpServer::Impl {
     auto& parser = in.parser;
     const auto& req = parser.get();
     if (auto bad = check_verb(req.method())) return bad;
-    if (req.version() >= 11 && req.find(http::field::host) == req.end())
-      return error_reply(400, "INVALID_REQUEST", "HTTP/1.1 request without a Host header");
+    if (req.version() >= 11 && req.find(http::field::host) == req.end()) return error_reply(errors::kHostMissing);
     const auto length = parser.content_length();
     const bool upload = is_upload_target(in.view.target);
     const int64_t limit = upload ? std::max(config.body_limit, upload_limit) : config.body_limit;
@@ -471,7 +458,7 @@ struct HttpServer::Impl {
     }
     reserve = std::min(reserve, config.body_memory_limit);  // a body larger than all of it waits for all of it
     if (!body_budget.try_take(reserve)) {
-      HttpReply busy = error_reply(503, "QUERY_LIMIT_EXCEEDED", "Too many request bodies in flight; retry shortly");
+      HttpReply busy = error_reply(errors::kBodiesBusy);
       busy.headers.emplace_back("Retry-After", "1");
       return busy;
     }
@@ -489,9 +476,9 @@ struct HttpServer::Impl {
       case http::verb::options:
         return std::nullopt;
       case http::verb::unknown:
-        return error_reply(501, "INVALID_REQUEST", "Unknown request method");
+        return error_reply(errors::kUnknownVerb);
       default: {
-        HttpReply r = error_reply(405, "INVALID_REQUEST", "Method not allowed");
+        HttpReply r = error_reply(errors::kVerbNotAllowed);
         r.headers.emplace_back("Allow", "GET, HEAD, POST, OPTIONS");
         return r;
       }
@@ -518,10 +505,9 @@ struct HttpServer::Impl {
         co_return ReadOutcome::closed();                         // truncated body or slow drip: nothing was processed
       if (ec.category() == boost::system::generic_category()) {  // the spool file could not be written
         spdlog::error("request body from {}: {}", conn.remote, ec.message());
-        co_return ReadOutcome::refuse(error_reply(507, "INSUFFICIENT_STORAGE", "No space to receive the request"),
-                                      true);
+        co_return ReadOutcome::refuse(error_reply(errors::kNoSpaceForRequest), true);
       }
-      if (ec) co_return ReadOutcome::refuse(error_reply(400, "INVALID_REQUEST", "Malformed request"));
+      if (ec) co_return ReadOutcome::refuse(error_reply(errors::kBadRequest));
     }
     in.view.body = parser.get().body().view();
     co_return ReadOutcome::ok();
@@ -540,7 +526,7 @@ struct HttpServer::Impl {
   awaitable<Dispatched> dispatch(Connection& conn, Incoming& in) {
     Dispatched out;
     if (!routed_here(conn, in.view)) {
-      out.reply = error_reply(404, "NOT_FOUND", "Not found");
+      out.reply = error_reply(errors::kNotFound);
       out.reply.label = "not_found";
     } else if (router.serves_file(in.view)) {
       FileReply fr = router.handle_file(in.view);

@@ -165,9 +165,9 @@ struct AppUninstalled {
 };
 
 using Change = std::variant<MessageAdded, MessageUpdated, MessageDeleted, MessageLiked, CommandPressed, ChatRead,
-                            ChatUnread, AllRead, ChatCreated, MembersAdded, MemberRemoved, ChatChanged,
-                            ManagerChanged, ChatMuted, Typing, RecentChanged, NotificationChanged,
-                            UserStatusChanged, FileCommitted, FileDeleted, BotRegistered, BotRemoved, AppUninstalled>;
+                            ChatUnread, AllRead, ChatCreated, MembersAdded, MemberRemoved, ChatChanged, ManagerChanged,
+                            ChatMuted, Typing, RecentChanged, NotificationChanged, UserStatusChanged, FileCommitted,
+                            FileDeleted, BotRegistered, BotRemoved, AppUninstalled>;
 
 // The chat a change concerns (0 for none) and, for per-user changes, the user; subscribers that
 // fan out to members read the chat's members themselves.

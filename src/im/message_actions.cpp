@@ -51,7 +51,8 @@ std::string command_context(const Message& m, int64_t bot_id, const std::string&
 
 Sent send_message(Tx& tx, const Send& s) {
   if (!s.template_id.empty())
-    if (auto existing = find_message_by_template(tx.conn, s.author, s.template_id)) return {MessageStatus::kOk, *existing};
+    if (auto existing = find_message_by_template(tx.conn, s.author, s.template_id))
+      return {MessageStatus::kOk, *existing};
   std::optional<Chat> chat = target_chat(tx, s.author, s.to);
   if (!chat) return {MessageStatus::kNoAccess};
   if (s.reply_id > 0)

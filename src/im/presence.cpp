@@ -4,7 +4,6 @@
 
 #include "core/clock.hpp"
 
-
 namespace imhub {
 namespace {
 
@@ -91,14 +90,14 @@ void note_user_activity(Store& store, int64_t user_id) {
   // Presence is best effort and nobody waits for it: the request goes on while the writer
   // records the activity, and a failure is only logged.
   store.write_async([user_id, now](Conn& c) { save_activity(c, user_id, now); },
-                      [user_id](std::exception_ptr e) {
-                        if (!e) return;
-                        try {
-                          std::rethrow_exception(e);
-                        } catch (const std::exception& ex) {
-                          spdlog::warn("presence: activity of user {} not recorded: {}", user_id, ex.what());
-                        }
-                      });
+                    [user_id](std::exception_ptr e) {
+                      if (!e) return;
+                      try {
+                        std::rethrow_exception(e);
+                      } catch (const std::exception& ex) {
+                        spdlog::warn("presence: activity of user {} not recorded: {}", user_id, ex.what());
+                      }
+                    });
 }
 
 }  // namespace imhub

@@ -17,8 +17,6 @@
 
 namespace imhub {
 
-
-
 struct Presence {
   std::string status = "online";  // what the user set: online, dnd, away, break
   std::optional<int64_t> idle_since, last_activity, desktop_last, mobile_last;

@@ -73,7 +73,8 @@ int64_t delete_where(Tx& tx, const std::string& column, const std::string& value
   std::map<int64_t, std::vector<int64_t>> by_user;
   for (const Row& r : tx.conn.query("SELECT user_id, id" + where, {value})) by_user[r.i64(0)].push_back(r.i64(1));
   const int64_t deleted = tx.conn.exec("DELETE" + where, {value});
-  for (auto& [user, ids] : by_user) tx.raise(NotificationChanged{user, NotificationEvent::kDeleted, std::move(ids), ""});
+  for (auto& [user, ids] : by_user)
+    tx.raise(NotificationChanged{user, NotificationEvent::kDeleted, std::move(ids), ""});
   return deleted;
 }
 
@@ -125,13 +126,11 @@ bool delete_user_notifications(Tx& tx, int64_t user_id, const std::vector<int64_
 }
 
 int64_t delete_notifications_by_tag(Tx& tx, const std::string& tag) {
-  Conn& c = tx.conn;
   if (tag.empty()) return 0;
   return delete_where(tx, "tag", tag);
 }
 
 int64_t delete_notifications_by_sub_tag(Tx& tx, const std::string& sub_tag) {
-  Conn& c = tx.conn;
   if (sub_tag.empty()) return 0;
   return delete_where(tx, "sub_tag", sub_tag);
 }
@@ -190,7 +189,7 @@ std::optional<std::vector<std::string>> answer_notification(Tx& tx, int64_t user
   const bool author_exists = c.query_one("SELECT 1 FROM users WHERE id = $1", {n->author_id}).has_value();
   if (author_exists && n->author_id != user_id) {
     Chat chat = ensure_private_chat(tx, user_id, n->author_id);
-    post_message(tx, chat, NewMessage{chat.id, user_id, text, "", false});
+    post_message(tx, chat, NewMessage{chat.id, user_id, text, "", false, ""});
   }
   tx.raise(NotificationChanged{user_id, NotificationEvent::kAnswered, {id}, text});
   return std::vector<std::string>{kAnswerDone};

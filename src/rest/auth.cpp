@@ -2,11 +2,11 @@
 
 #include <unordered_map>
 
+#include "api/services.hpp"
 #include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/error_catalog.hpp"
 #include "core/thread_cache.hpp"
-#include "api/services.hpp"
 #include "users/user.hpp"
 #include "users/webhook.hpp"
 

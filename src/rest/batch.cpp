@@ -3,8 +3,8 @@
 #include "rest/batch.hpp"
 
 #include "api/common.hpp"
-#include "rest/batch_refs.hpp"
 #include "core/error_catalog.hpp"
+#include "rest/batch_refs.hpp"
 #include "rest/decode.hpp"
 #include "rest/dispatcher.hpp"
 
@@ -95,7 +95,8 @@ MethodResult batch(MethodCall& call) {
 
 void register_rest_methods(Registry& r) {
   register_all_methods(r);
-  Method m{.name = "batch", .effect = Effect::kWrite, .handler = batch, .doc = "settings/how-to-call-rest-api/batch.md"};
+  Method m{
+      .name = "batch", .effect = Effect::kWrite, .handler = batch, .doc = "settings/how-to-call-rest-api/batch.md"};
   m.batchable = false;
   r.add(std::move(m));
 }

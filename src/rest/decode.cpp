@@ -13,7 +13,6 @@ namespace {
   throw ApiError(errors::kRequestTooLarge, "Request parameters exceed the allowed limits: " + what);
 }
 
-
 std::string media_type(std::string_view content_type) {
   size_t semi = content_type.find(';');
   return to_lower(trim(content_type.substr(0, semi)));
@@ -153,7 +152,6 @@ std::optional<RestTarget> parse_rest_path(std::string_view path) {
   t.method = std::move(method);
   return t;
 }
-
 
 Value decode_params(std::string_view query, std::string_view content_type, std::string_view body,
                     const DecodeLimits& limits) {

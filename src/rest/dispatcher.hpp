@@ -9,13 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "api/registry.hpp"
+#include "api/services.hpp"
 #include "core/error.hpp"
 #include "rest/auth.hpp"
 #include "rest/decode.hpp"
 #include "rest/envelope.hpp"
 #include "rest/limits.hpp"
-#include "api/registry.hpp"
-#include "api/services.hpp"
 
 namespace imhub {
 

@@ -1,7 +1,7 @@
 // The REST chain's authenticator for OAuth access tokens: apps/oauth_server checks the token,
 // this maps its refusals to the platform's errors (protocol.md §7.4).
-#include "apps/oauth_server.hpp"
 #include "api/services.hpp"
+#include "apps/oauth_server.hpp"
 #include "core/error_catalog.hpp"
 #include "rest/auth.hpp"
 

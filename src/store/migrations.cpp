@@ -570,6 +570,7 @@ ALTER TABLE disk_objects_v17 RENAME TO disk_objects;
 CREATE UNIQUE INDEX disk_objects_folder_code ON disk_objects (code, chat_id, owner_id);
 CREATE UNIQUE INDEX disk_objects_name_in_folder ON disk_objects (parent_id, name) WHERE type = 'file';
 CREATE INDEX disk_objects_by_chat ON disk_objects (chat_id);
+)SQL"},
       // A webhook bot belongs to the user whose webhook registered it, not to whoever presents its
       // CLIENT_ID (issue 17): the owner key "custom<CLIENT_ID>" becomes
       // "user:<user id>:custom<CLIENT_ID>", in bots and in the commands and chat apps that carry

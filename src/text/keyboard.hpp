@@ -8,8 +8,7 @@
 
 namespace imhub {
 
-namespace keyboard_errors {
-}  // namespace keyboard_errors
+namespace keyboard_errors {}  // namespace keyboard_errors
 
 // Validates a KEYBOARD parameter (`{BUTTONS, COLORS, BOT_ID}` or a bare list of buttons, nested
 // or as a JSON string) and returns the stored params.KEYBOARD: the list of buttons, each

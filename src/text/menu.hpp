@@ -8,8 +8,7 @@
 
 namespace imhub {
 
-namespace menu_errors {
-}  // namespace menu_errors
+namespace menu_errors {}  // namespace menu_errors
 
 // Validates a MENU parameter (`{ITEMS:[…]}`, a bare list of items — wrapped as the reference
 // server does — nested or as a JSON string) and returns the stored params.MENU: the list of

@@ -5,10 +5,10 @@
 #include "apps/application.hpp"
 #include "bots/bot.hpp"
 #include "core/clock.hpp"
+#include "core/config.hpp"
 #include "im/chat.hpp"
 #include "im/presence.hpp"
 #include "im/user_visibility.hpp"
-#include "core/config.hpp"
 
 namespace imhub {
 namespace {

@@ -9,9 +9,9 @@
 #include "apps/event_binding.hpp"
 #include "apps/event_route.hpp"
 #include "apps/lifecycle.hpp"
-#include "im/change_feed.hpp"
 #include "apps/offline_queue.hpp"
 #include "core/json.hpp"
+#include "im/change_feed.hpp"
 #include "users/portal.hpp"
 
 namespace imhub {

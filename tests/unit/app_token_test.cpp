@@ -5,18 +5,18 @@
 
 #include <filesystem>
 
+#include "api/registry.hpp"
+#include "api/services.hpp"
 #include "app.hpp"
 #include "apps/event_chain.hpp"
 #include "apps/handler_url.hpp"
 #include "apps/lifecycle.hpp"
 #include "apps/oauth_server.hpp"
-#include "rest/auth.hpp"
 #include "apps/token.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "ops/metrics.hpp"
-#include "api/registry.hpp"
-#include "api/services.hpp"
+#include "rest/auth.hpp"
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
 
@@ -256,12 +256,10 @@ TEST_F(OAuthServerTest, EventTokenMaps) {
 TEST_F(OAuthServerTest, EventTokensCarryTheHopBudget) {
   CallerPtr fresh = authenticate(oauth_->token_map(created_.app.id, 1, false)["access_token"].to_string());
   EXPECT_EQ(event_ttl_for(*fresh), kEventSessionTtl);
-  CallerPtr hop =
-      authenticate(oauth_->event_token_map(created_.app.id, 1, true, 5)["access_token"].to_string());
+  CallerPtr hop = authenticate(oauth_->event_token_map(created_.app.id, 1, true, 5)["access_token"].to_string());
   EXPECT_EQ(hop->event_ttl, 5);
   EXPECT_EQ(event_ttl_for(*hop), 4);
-  CallerPtr last =
-      authenticate(oauth_->event_token_map(created_.app.id, 1, true, 0)["access_token"].to_string());
+  CallerPtr last = authenticate(oauth_->event_token_map(created_.app.id, 1, true, 0)["access_token"].to_string());
   EXPECT_EQ(event_ttl_for(*last), 0) << "an exhausted chain causes nothing more";
   Caller webhook;
   webhook.kind = AuthKind::kWebhook;

@@ -34,19 +34,19 @@ class BotSurfaceStoreTest : public ::testing::Test {
     return store_->read_with([&](Conn& c) { return c.query_one("SELECT COUNT(*) FROM " + table)->i64(0); });
   }
   void add_surface(int64_t bot_id, const std::string& owner) {
-    store_->write([&](Conn& w) {
+    ChangeFeed().write(*store_, Cause{}, [&](Tx& tx) {
       ChatApp app;
       app.owner = owner;
       app.bot_id = bot_id;
       app.code = "frame";
       app.iframe = "https://x.example/";
-      insert_chat_app(w, app);
+      insert_chat_app(tx, app);
       Command cmd;
       cmd.bot_id = bot_id;
       cmd.command = "echo";
       cmd.handler = "https://x.example/c";
       cmd.owner = owner;
-      insert_command(w, cmd);
+      insert_command(tx, cmd);
     });
   }
   std::filesystem::path dir_;

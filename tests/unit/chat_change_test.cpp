@@ -4,8 +4,8 @@
 #include <fstream>
 
 #include "core/base64.hpp"
-#include "im/chat_avatar.hpp"
 #include "im/change_feed.hpp"
+#include "im/chat_avatar.hpp"
 #include "im/chat_change.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 

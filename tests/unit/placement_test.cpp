@@ -3,8 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "bots/placement.hpp"
-#include "text/placement_options.hpp"
+#include "core/error.hpp"
 #include "core/json.hpp"
+#include "text/placement_options.hpp"
 
 namespace imhub {
 namespace {
