@@ -18,6 +18,7 @@
 #include "core/fiber.hpp"
 #include "http/file_routes.hpp"
 #include "http/response_head.hpp"
+#include "http/websocket.hpp"
 #include "ops/metrics.hpp"
 
 namespace imhub {
@@ -376,6 +377,10 @@ struct HttpServer::Impl {
       view.remote = remote;
 
       router.prepare(view);
+      if (is_push_upgrade(router.services(), view.path, req)) {  // the push server takes the socket over
+        co_await serve_push_socket(stream, std::move(req), router.services(), stopping);
+        co_return;
+      }
       HttpReply reply;
       std::shared_ptr<FileBody> file;
       if (router.serves_file(view)) {
