@@ -101,7 +101,8 @@ void ImPush::on_commit(const Changes& changes) {
     std::lock_guard lock(mu_);
     if (stopping_) return;
     for (const Change& c : changes)
-      if (std::holds_alternative<MessageAdded>(c) || std::holds_alternative<Typing>(c)) {
+      if (std::holds_alternative<MessageAdded>(c) || std::holds_alternative<Typing>(c) ||
+          std::holds_alternative<MessageUpdated>(c) || std::holds_alternative<MessageDeleted>(c)) {
         queue_.push_back(c);
         any = true;
       }
@@ -134,6 +135,41 @@ void ImPush::publish(std::string channel, Value body, int64_t expiry) {
   m.body = std::move(body);
   m.expiry = expiry;
   publisher_.publish(std::move(m));
+}
+
+// messageUpdate / messageDelete / messageDeleteComplete (§9.2) to every member.
+void ImPush::message_changed(Conn& c, const Message& m, std::string_view command, bool deleted) {
+  const auto chat = find_chat(c, m.chat_id);
+  if (!chat) return;
+  const std::vector<int64_t> members = member_ids(c, chat->id);
+  Value params = m.params.is_map() ? m.params : Value::empty_object();
+  if (deleted) {
+    params["IS_DELETED"] = Value("Y");
+    for (const char* k : {"URL_ID", "FILE_ID", "ATTACH"}) params[k] = Value::list();
+    params["KEYBOARD"] = Value("N");
+  } else {
+    params["IS_EDITED"] = Value("Y");
+  }
+  for (int64_t receiver : members) {
+    Value p = Value::object({{"id", Value(m.id)},
+                             {"type", Value(is_private(*chat) ? "private" : "chat")},
+                             {"text", Value(m.text)},
+                             {"textLegacy", Value(m.text)},
+                             {"chatId", Value(chat->id)},
+                             {"senderId", Value(m.author_id)},
+                             {"params", params},
+                             {"dialogId", Value(dialog_id_for(*chat, members, receiver))}});
+    if (command == "messageDeleteComplete") {
+      const auto member = find_member(c, chat->id, receiver);
+      const auto last = last_message(c, chat->id);
+      p["counter"] = Value(member ? unread_count(*chat, *member) : 0);
+      p["muted"] = Value(member && member->muted);
+      p["unread"] = Value(member && member->marked_unread);
+      p["counterType"] = Value("chat");
+      p["newLastMessage"] = last ? message_object(*last, *chat, members, 0) : Value::object({{"id", Value(0)}});
+    }
+    publish(private_channel(key_, receiver), body(command, std::move(p)), 0);
+  }
 }
 
 void ImPush::handle(Conn& c, const Change& change) {
@@ -178,6 +214,10 @@ void ImPush::handle(Conn& c, const Change& change) {
       params["message"]["counter"] = Value(counter);
       publish(private_channel(key_, receiver), body(command, std::move(params)), 0);
     }
+  } else if (const auto* updated = std::get_if<MessageUpdated>(&change)) {
+    message_changed(c, updated->after, "messageUpdate", false);
+  } else if (const auto* deleted = std::get_if<MessageDeleted>(&change)) {
+    message_changed(c, deleted->after, deleted->complete ? "messageDeleteComplete" : "messageDelete", true);
   } else if (const auto* typing = std::get_if<Typing>(&change)) {
     const auto chat = find_chat(c, typing->chat_id);
     if (!chat) return;

@@ -1,4 +1,5 @@
-// The realtime im commands (protocol-push.md §9) from the change feed: an after-commit
+// The realtime im commands (protocol-push.md §9) from the change feed (message, messageChat,
+// messageUpdate, messageDelete, messageDeleteComplete, startWriting so far): an after-commit
 // subscriber hands each durable unit's changes to a worker thread, which reads what it needs
 // from the store and publishes one body per receiver (dialogId from the receiver's side, the
 // receiver's own counter). The writer and request threads only append to a queue.
@@ -12,6 +13,7 @@
 
 #include "core/config.hpp"
 #include "im/change_feed.hpp"
+#include "im/message.hpp"
 #include "push/publisher.hpp"
 #include "store/store.hpp"
 
@@ -31,6 +33,7 @@ class ImPush {
   void run();
   void handle(Conn& c, const Change& change);
   void publish(std::string channel, Value body, int64_t expiry);
+  void message_changed(Conn& c, const Message& m, std::string_view command, bool deleted);
 
   Store& store_;
   const Config& config_;

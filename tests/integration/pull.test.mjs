@@ -230,6 +230,36 @@ test('im.message.add in a chat: `messageChat` to every member with dialogId chat
   for (const ws of [annWs, bobWs, carlWs]) ws.destroy();
 });
 
+test('im.message.update and im.message.delete: messageUpdate, messageDelete, messageDeleteComplete to the members only', async () => {
+  const annWs = await subscribe(await userConfig(annHook));
+  const bobWs = await subscribe(await userConfig(bobHook));
+  const carlWs = await subscribe(await userConfig(carlHook));
+  const id = (await ok('im.message.add', { DIALOG_ID: carl, MESSAGE: 'draft' }, { webhook: annHook })).result;
+  const other = (await ok('im.message.add', { DIALOG_ID: carl, MESSAGE: 'to erase' }, { webhook: annHook })).result;
+  await ok('im.message.update', { MESSAGE_ID: id, MESSAGE: 'final' }, { webhook: annHook });
+  const upd = JSON.parse(await carlWs.next(command('messageUpdate'))).params.body.params;
+  assert.equal(upd.id, id);
+  assert.equal(upd.text, 'final');
+  assert.equal(upd.type, 'private');
+  assert.equal(upd.dialogId, String(ann));
+  assert.equal(upd.senderId, ann);
+  assert.equal(upd.params.IS_EDITED, 'Y');
+  assert.equal(JSON.parse(await annWs.next(command('messageUpdate'))).params.body.params.dialogId, String(carl));
+  await ok('im.message.delete', { MESSAGE_ID: id }, { webhook: annHook });
+  const del = JSON.parse(await carlWs.next(command('messageDelete'))).params.body.params;
+  assert.equal(del.id, id);
+  assert.equal(del.params.IS_DELETED, 'Y');
+  assert.equal(del.params.KEYBOARD, 'N');
+  await ok('im.message.delete', { MESSAGE_ID: other, COMPLETE: 'Y' }, { webhook: annHook });
+  const gone = JSON.parse(await carlWs.next(command('messageDeleteComplete'))).params.body.params;
+  assert.equal(gone.id, other);
+  for (const k of ['unread', 'muted', 'counter', 'counterType', 'newLastMessage']) assert.ok(k in gone, k);
+  assert.equal(gone.newLastMessage.id, id, 'the soft-deleted message is now the last one');
+  await sleep(300);
+  assert.deepEqual(bodies(bobWs).filter((p) => p.body.module_id === 'im'), [], 'Bob is not in the dialog');
+  for (const ws of [annWs, bobWs, carlWs]) ws.destroy();
+});
+
 test('a client reconnecting with its last mid gets what it missed, in order', async () => {
   const config = await userConfig(carlHook);
   const first = await subscribe(config);
