@@ -19,6 +19,7 @@ constexpr int kRevisionImWeb = 130;  // im revisions the web client compares (Co
 constexpr int kRevisionImMobile = 19;
 constexpr int kRevisionImRest = 31;
 constexpr int64_t kTypingExpiry = 60;
+constexpr int64_t kOpponentReadExpiry = 600;
 
 bool is_private(const Chat& chat) { return chat.type == "P"; }
 
@@ -102,7 +103,8 @@ void ImPush::on_commit(const Changes& changes) {
     if (stopping_) return;
     for (const Change& c : changes)
       if (std::holds_alternative<MessageAdded>(c) || std::holds_alternative<Typing>(c) ||
-          std::holds_alternative<MessageUpdated>(c) || std::holds_alternative<MessageDeleted>(c)) {
+          std::holds_alternative<MessageUpdated>(c) || std::holds_alternative<MessageDeleted>(c) ||
+          std::holds_alternative<ChatRead>(c)) {
         queue_.push_back(c);
         any = true;
       }
@@ -172,6 +174,41 @@ void ImPush::message_changed(Conn& c, const Message& m, std::string_view command
   }
 }
 
+// readMessage(Chat) to the reader's other tabs, readMessage(Chat)Opponent to the others (§9.3).
+void ImPush::chat_read(Conn& c, const ChatRead& read) {
+  const auto chat = find_chat(c, read.chat_id);
+  const auto member = chat ? find_member(c, read.chat_id, read.user_id) : std::nullopt;
+  if (!chat || !member) return;
+  const std::vector<int64_t> members = member_ids(c, chat->id);
+  const bool priv = is_private(*chat);
+  Value own = Value::object({{"dialogId", Value(dialog_id_for(*chat, members, read.user_id))},
+                             {"chatId", Value(chat->id)},
+                             {"parentChatId", Value(0)},
+                             {"type", Value(priv ? "private" : "chat")},
+                             {"lastId", Value(read.last_id)},
+                             {"counter", Value(unread_count(*chat, *member))},
+                             {"muted", Value(member->muted)},
+                             {"unread", Value(member->marked_unread)},
+                             {"lines", Value()},
+                             {"viewedMessages", Value::list()},
+                             {"counterType", Value("chat")}});
+  publish(private_channel(key_, read.user_id), body(priv ? "readMessage" : "readMessageChat", std::move(own)), 0);
+  const auto reader = find_user(c, read.user_id);
+  for (int64_t receiver : members) {
+    if (receiver == read.user_id) continue;
+    Value p = Value::object({{"dialogId", Value(dialog_id_for(*chat, members, receiver))},
+                             {"chatId", Value(chat->id)},
+                             {"userId", Value(read.user_id)},
+                             {"userName", Value(reader ? reader->full_name() : "")},
+                             {"lastId", Value(read.last_id)},
+                             {"date", Value(atom_time(now_unix_seconds()))},
+                             {"viewedMessages", Value::list()},
+                             {"chatMessageStatus", Value("delivered")}});
+    publish(private_channel(key_, receiver),
+            body(priv ? "readMessageOpponent" : "readMessageChatOpponent", std::move(p)), kOpponentReadExpiry);
+  }
+}
+
 void ImPush::handle(Conn& c, const Change& change) {
   if (const auto* added = std::get_if<MessageAdded>(&change)) {
     const auto chat = find_chat(c, added->chat.id);
@@ -218,6 +255,8 @@ void ImPush::handle(Conn& c, const Change& change) {
     message_changed(c, updated->after, "messageUpdate", false);
   } else if (const auto* deleted = std::get_if<MessageDeleted>(&change)) {
     message_changed(c, deleted->after, deleted->complete ? "messageDeleteComplete" : "messageDelete", true);
+  } else if (const auto* read = std::get_if<ChatRead>(&change)) {
+    chat_read(c, *read);
   } else if (const auto* typing = std::get_if<Typing>(&change)) {
     const auto chat = find_chat(c, typing->chat_id);
     if (!chat) return;

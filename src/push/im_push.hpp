@@ -1,5 +1,5 @@
 // The realtime im commands (protocol-push.md §9) from the change feed (message, messageChat,
-// messageUpdate, messageDelete, messageDeleteComplete, startWriting so far): an after-commit
+// messageUpdate, messageDelete, messageDeleteComplete, readMessage*, startWriting so far): an after-commit
 // subscriber hands each durable unit's changes to a worker thread, which reads what it needs
 // from the store and publishes one body per receiver (dialogId from the receiver's side, the
 // receiver's own counter). The writer and request threads only append to a queue.
@@ -34,6 +34,7 @@ class ImPush {
   void handle(Conn& c, const Change& change);
   void publish(std::string channel, Value body, int64_t expiry);
   void message_changed(Conn& c, const Message& m, std::string_view command, bool deleted);
+  void chat_read(Conn& c, const ChatRead& read);
 
   Store& store_;
   const Config& config_;

@@ -260,6 +260,34 @@ test('im.message.update and im.message.delete: messageUpdate, messageDelete, mes
   for (const ws of [annWs, bobWs, carlWs]) ws.destroy();
 });
 
+test('im.dialog.read: readMessage to the reader, readMessageOpponent to the other side; readMessageChat(Opponent) in chats', async () => {
+  const id = (await ok('im.message.add', { DIALOG_ID: ann, MESSAGE: 'read me' }, { webhook: bobHook })).result;
+  const annWs = await subscribe(await userConfig(annHook));
+  const bobWs = await subscribe(await userConfig(bobHook));
+  const carlWs = await subscribe(await userConfig(carlHook));
+  await ok('im.dialog.read', { DIALOG_ID: bob, MESSAGE_ID: id }, { webhook: annHook });
+  const own = JSON.parse(await annWs.next(command('readMessage'))).params.body.params;
+  assert.equal(own.dialogId, String(bob));
+  assert.equal(own.lastId, id);
+  assert.equal(own.counter, 0);
+  assert.equal(own.type, 'private');
+  const theirs = JSON.parse(await bobWs.next(command('readMessageOpponent'))).params.body.params;
+  assert.equal(theirs.dialogId, String(ann));
+  assert.equal(theirs.userId, ann);
+  assert.equal(theirs.userName, 'Ann Lee');
+  assert.equal(theirs.lastId, id);
+  const chatId = (await ok('im.chat.add', { TITLE: 'Reads', USERS: [bob] }, { webhook: annHook })).result;
+  const m = (await ok('im.message.add', { DIALOG_ID: `chat${chatId}`, MESSAGE: 'x' }, { webhook: annHook })).result;
+  await ok('im.dialog.read', { DIALOG_ID: `chat${chatId}`, MESSAGE_ID: m }, { webhook: bobHook });
+  const chatRead = JSON.parse(await annWs.next(command('readMessageChatOpponent'))).params.body.params;
+  assert.equal(chatRead.dialogId, `chat${chatId}`);
+  assert.equal(chatRead.userId, bob);
+  await bobWs.next(command('readMessageChat'));
+  await sleep(300);
+  assert.deepEqual(bodies(carlWs), [], 'Carl is in neither');
+  for (const ws of [annWs, bobWs, carlWs]) ws.destroy();
+});
+
 test('a client reconnecting with its last mid gets what it missed, in order', async () => {
   const config = await userConfig(carlHook);
   const first = await subscribe(config);
