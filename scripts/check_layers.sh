@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when an #include goes against the layers of docs/architecture.md ("Layers"):
-#   main → cli → app → http → rest → api → views
+#   main → cli → app → http → rest → api → push → views
 #     → domain (bots → apps → notify → disk → im → previews → text → users → events, ops) → store → core
 # A file may include headers of its own folder and of any lower layer, never of a higher one.
 # Every pair of layers is ordered (no two share a rank), so the folder graph has no cycle.
@@ -11,7 +11,7 @@ src=${1:-src}
 
 declare -A rank=(
   [core]=0 [store]=1 [events]=2 [ops]=3 [users]=4 [text]=5 [previews]=6 [im]=7 [disk]=8 [notify]=9
-  [apps]=10 [bots]=11 [views]=12 [api]=13 [rest]=14 [http]=15 [app]=16 [cli]=17 [main]=18
+  [apps]=10 [bots]=11 [views]=12 [push]=13 [api]=14 [rest]=15 [http]=16 [app]=17 [cli]=18 [main]=19
 )
 domain="events ops users previews im disk notify apps bots"
 

@@ -18,6 +18,9 @@
 #include "http/server.hpp"
 #include "ops/metrics.hpp"
 #include "previews/url_preview.hpp"
+#include "push/channel.hpp"
+#include "push/hub.hpp"
+#include "push/im_push.hpp"
 #include "rest/auth.hpp"
 #include "rest/batch.hpp"
 #include "rest/dispatcher.hpp"
@@ -92,6 +95,17 @@ int serve(const std::string& data_dir, Config config) {
   Auth auth;
   auth.add(make_webhook_authenticator());
   auth.add(make_oauth_authenticator());
+  // The realtime push server: in-process hub, im commands from the change feed after each commit.
+  std::unique_ptr<PushHub> push;
+  std::unique_ptr<ImPush> im_push;
+  if (config.push_enabled) {
+    push = std::make_unique<PushHub>(
+        PushHubOptions{config.push_expiry, static_cast<size_t>(config.push_max_per_channel), services.domain()});
+    im_push = std::make_unique<ImPush>(*store, config, *push, push_key(key));
+    subscribe_im_push(feed, *im_push);
+    im_push->start();
+    services.push = push.get();
+  }
   Dispatcher dispatcher(services, auth);
   services.dispatcher = &dispatcher;
   Router router(services, dispatcher);
@@ -131,6 +145,7 @@ int serve(const std::string& data_dir, Config config) {
   signal_thread.join();
   store->on_durable_commit(nullptr);
   if (delivery) delivery->stop();
+  if (im_push) im_push->stop();
   previews.stop();
   store->close();
   spdlog::info("stopped");

@@ -50,5 +50,6 @@ void register_imbot_command_methods(Registry& r);
 void register_imbot_app_methods(Registry& r);
 void register_placement_methods(Registry& r);
 void register_imbot_giphy_methods(Registry& r);
+void register_pull_methods(Registry& r);  // pull.* (api/pull.cpp)
 
 }  // namespace imhub

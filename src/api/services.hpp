@@ -18,6 +18,7 @@ class UrlPreviewer;
 class EventAuthIssuer;
 class OAuthServer;
 class ChangeFeed;
+class PushHub;
 
 struct Services {
   Store& store;
@@ -36,6 +37,8 @@ struct Services {
   // Every domain change is raised through it (im/change_feed.hpp); bots, applications and push
   // listen. Never null once the server is wired (app.cpp).
   const ChangeFeed* feed = nullptr;
+  // The realtime push server (src/push); null when [push] enabled = false.
+  PushHub* push = nullptr;
 
   // host[:port] of the public URL: the portal "domain" clients and events see.
   std::string domain() const;

@@ -142,6 +142,14 @@ const std::vector<SpecMethod>& spec_methods() {
       {"imopenlines.network.join", "Open Channels"},
       {"imopenlines.network.message.add", "Open Channels"},
       {"imopenlines.network.message.send", "Open Channels"},
+      {"pull.application.config.get", "Push & Pull"},
+      {"pull.config.get", "Push & Pull"},
+      {"pull.application.event.add", "Push & Pull"},
+      {"pull.application.push.add", "Push & Pull"},
+      {"pull.watch.extend", "Push & Pull"},
+      {"pull.channel.public.get", "Push & Pull"},
+      {"pull.channel.public.list", "Push & Pull"},
+      {"pull.api.user.getLastSeen", "Push & Pull"},
   };
   return kAll;
 }

@@ -86,6 +86,14 @@ struct Config {
   // loopback for handlers an administrator or the CLI registered (events/handler_policy.hpp).
   bool events_allow_private = false;
   int events_log_per_handler = 100;  // deliveries kept per handler in the delivery log; 0 = none
+  // [push] the realtime Push & Pull server (src/push, http/websocket)
+  bool push_enabled = true;
+  int64_t push_expiry = 86400;               // seconds a message is kept for a reconnecting client
+  int push_max_per_channel = 1000;           // messages kept per channel
+  int push_ping_interval = 10;               // seconds between the server's `ping` frames
+  int64_t push_max_frame_bytes = 64 * 1024;  // largest frame a client may send
+  int push_max_client_messages = 100;        // frames a client may send per 10 s
+  int push_send_queue = 1000;                // frames queued to one slow connection before it is closed
   // [log]
   // Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
   bool chat_apps_allow_http_iframe = false;

@@ -303,4 +303,20 @@ inline constexpr ErrorSpec kColorInvalid{"INVALID_ERROR_COLOR", "Field color is 
 inline constexpr ErrorSpec kHeightInvalid{"INVALID_ERROR_HEIGHT", "Field height is invalid.", 400};
 inline constexpr ErrorSpec kWidthInvalid{"INVALID_ERROR_WIDTH", "Field width is invalid.", 400};
 
+// --- pull (api/pull.cpp; protocol-push.md §2, settings/interactivity/push-and-pull/*)
+inline constexpr ErrorSpec kPullAppAuthOnly{
+    "WRONG_AUTH_TYPE", "Get access to application config available only for application authorization.", 403};
+inline constexpr ErrorSpec kPullSessionOnly{
+    "WRONG_AUTH_TYPE", "Get access to browser const available only for session authorization.", 403};
+inline constexpr ErrorSpec kPullNotConfigured{"SERVER_ERROR", "Push & Pull server is not configured", 500};
+inline constexpr ErrorSpec kPullUserIdAccess{"USER_ID_ACCESS_ERROR",
+                                             "Only admin can send notifications to other channels", 400};
+inline constexpr ErrorSpec kPullModuleId{"MODULE_ID_ERROR", "Module ID format error", 400};
+inline constexpr ErrorSpec kPullCommand{"COMMAND_ERROR", "Command format error", 400};
+inline constexpr ErrorSpec kPullParams{"PARAMS_ERROR", "Params format error", 400};
+inline constexpr ErrorSpec kPullUsersFormat{"INVALID_FORMAT", "A wrong format for the USERS field is passed", 400};
+inline constexpr ErrorSpec kPullUserIdFormat{"INVALID_FORMAT", "A wrong format for the USER_ID field is passed", 400};
+inline constexpr ErrorSpec kPullAppChannelAuth{
+    "WRONG_AUTH_TYPE", "Application channels are available only for application authorization.", 400};
+
 }  // namespace imhub::errors

@@ -27,6 +27,8 @@ class Router {
   // Downloads and avatars: a body streamed from a file (see file_routes.hpp).
   static bool serves_file(const HttpRequestView& request) { return !request.rest && is_file_route(request); }
   FileReply handle_file(const HttpRequestView& request) { return serve_file(services_, request); }
+  // What the push WebSocket (http/websocket.hpp) serves from.
+  Services& services() const { return services_; }
 
  private:
   Services& services_;

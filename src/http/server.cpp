@@ -21,6 +21,7 @@
 #include "http/file_routes.hpp"
 #include "http/response_head.hpp"
 #include "http/spooled_body.hpp"
+#include "http/websocket.hpp"
 #include "ops/metrics.hpp"
 #include "rest/error_reply.hpp"
 
@@ -659,6 +660,19 @@ struct HttpServer::Impl {
 
   // --- The connection ------------------------------------------------------------------------
 
+  // A WebSocket upgrade on the push path: http/websocket.cpp takes the connection over. Only an
+  // `Upgrade: websocket` request pays for copying its header into the push server's request type.
+  template <class Stream>
+  awaitable<bool> take_push_upgrade(Stream& stream, Incoming& in) {
+    const auto& got = in.parser.get();
+    if (!beast::iequals(got[http::field::upgrade], "websocket")) co_return false;
+    PushRequest req{got.method(), got.target(), got.version()};
+    for (const auto& field : got) req.set(field.name_string(), field.value());
+    if (!is_push_upgrade(router.services(), in.view.path, req)) co_return false;
+    co_await serve_push_socket(stream, std::move(req), router.services(), stopping);
+    co_return true;
+  }
+
   template <class Stream>
   awaitable<> serve(Stream& stream, Connection& conn) {
     beast::flat_buffer buffer;
@@ -678,6 +692,7 @@ struct HttpServer::Impl {
         co_return;
       }
       conn.disarm();  // the request is ours now: no client timeout while it is handled
+      if (co_await take_push_upgrade(stream, in)) co_return;  // the push server took the socket over
       const Dispatched out = co_await dispatch(conn, in);
       const bool keep = co_await write_response(stream, conn, in, out);
       conn.busy = false;

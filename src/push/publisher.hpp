@@ -1,0 +1,32 @@
+// The one way anything is published to push channels (protocol-push.md §7). In-process today
+// (push/hub.hpp); a later issue backs it with PostgreSQL LISTEN/NOTIFY so that a user connected
+// to node A receives what was written through node B.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/value.hpp"
+
+namespace imhub {
+
+enum class PushSender { kBackend = 2, kClient = 1 };
+
+struct PushMessage {
+  std::vector<std::string> channels;  // unsigned channel ids
+  Value body;                         // {module_id, command, params, extra}
+  int64_t expiry = 0;                 // seconds; 0 = the configured default
+  PushSender sender = PushSender::kBackend;
+  std::string sender_id;  // the publishing client's public id (kClient)
+};
+
+class PushPublisher {
+ public:
+  virtual ~PushPublisher() = default;
+  // Thread-safe and quick: stores the message and queues it to the connected subscribers;
+  // never waits for a client.
+  virtual void publish(PushMessage message) = 0;
+};
+
+}  // namespace imhub

@@ -1,0 +1,147 @@
+// src/push: channel ids and signatures, the subscription JWT, and the per-channel message store
+// a reconnecting client catches up from.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "core/json.hpp"
+#include "push/channel.hpp"
+#include "push/hub.hpp"
+#include "push/jwt.hpp"
+
+namespace imhub {
+namespace {
+
+const std::string kKey = push_key("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+
+TEST(PushChannel, IdsAreStablePerUserAndTypeAndDistinct) {
+  EXPECT_EQ(private_channel(kKey, 1), private_channel(kKey, 1));
+  EXPECT_EQ(private_channel(kKey, 1).size(), 32u);
+  EXPECT_NE(private_channel(kKey, 1), private_channel(kKey, 2));
+  EXPECT_NE(private_channel(kKey, 1), private_channel(kKey, 1, "app.client"));
+  EXPECT_NE(shared_channel(kKey), shared_channel(kKey, "app.client"));
+  EXPECT_NE(private_channel(kKey, 1), private_channel(push_key("other"), 1));
+}
+
+TEST(PushChannel, SignedIdsVerifyAndForgeriesFail) {
+  const std::string id = shared_channel(kKey);
+  const std::string s = sign_channel(kKey, id);
+  EXPECT_EQ(verify_signed(kKey, s), id);
+  std::string forged = s;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_EQ(verify_signed(kKey, forged), "");
+  EXPECT_EQ(verify_signed(kKey, id), "");
+  EXPECT_EQ(verify_signed(push_key("other"), s), "");
+}
+
+TEST(PushJwt, RoundTripsAndRefusesTamperedExpiredOrForeign) {
+  const int64_t now = now_unix_seconds();
+  PushToken t{"example.com", 7, {"aaa", "bbb"}, "private", now, now + 100};
+  const std::string jwt = make_push_jwt(kKey, t);
+  auto back = verify_push_jwt(kKey, jwt, now);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->user_id, 7);
+  EXPECT_EQ(back->channels, (std::vector<std::string>{"aaa", "bbb"}));
+  EXPECT_EQ(back->type, "private");
+  EXPECT_FALSE(verify_push_jwt(kKey, jwt, now + 100));  // expired
+  EXPECT_FALSE(verify_push_jwt(push_key("other"), jwt, now));
+  std::string tampered = jwt;
+  tampered[tampered.find('.') + 3] ^= 1;  // a claim changed, signature kept
+  EXPECT_FALSE(verify_push_jwt(kKey, tampered, now));
+  EXPECT_FALSE(verify_push_jwt(kKey, "", now));
+  EXPECT_FALSE(verify_push_jwt(kKey, "a.b", now));
+}
+
+struct Recorder : PushSubscriber {
+  std::vector<std::string> frames;
+  void deliver(PushFrame f) override { frames.push_back(*f); }
+};
+
+PushMessage msg(std::string channel, std::string command) {
+  PushMessage m;
+  m.channels.push_back(std::move(channel));
+  m.body = Value::object({{"module_id", Value("im")}, {"command", Value(command)}, {"params", Value::empty_object()}});
+  return m;
+}
+
+std::string mid_of(const std::string& frame) { return (*parse_json(frame))["params"]["mid"].get_string(); }
+std::string command_of(const std::string& frame) {
+  return (*parse_json(frame))["params"]["body"]["command"].get_string();
+}
+
+TEST(PushHub, DeliversOnlyToSubscribersOfTheChannel) {
+  PushHub hub({});
+  auto a = std::make_shared<Recorder>();
+  auto b = std::make_shared<Recorder>();
+  hub.subscribe({"A"}, a, "");
+  hub.subscribe({"B"}, b, "");
+  hub.publish(msg("A", "one"));
+  ASSERT_EQ(a->frames.size(), 1u);
+  EXPECT_TRUE(b->frames.empty());
+  const Value frame = *parse_json(a->frames[0]);
+  EXPECT_EQ(frame["method"].get_string(), "incoming.message");
+  EXPECT_EQ(frame["params"]["body"]["extra"]["revision_web"].get_int(), 19);
+  EXPECT_EQ(frame["params"]["sender"]["type"].get_int(), 2);
+  EXPECT_EQ(mid_of(a->frames[0]).size(), 26u);
+}
+
+TEST(PushHub, ReconnectWithMidGetsWhatWasMissedInOrder) {
+  PushHub hub({});
+  auto first = std::make_shared<Recorder>();
+  hub.subscribe({"A", "S"}, first, "");
+  hub.publish(msg("A", "one"));
+  const std::string last = mid_of(first->frames.back());
+  hub.unsubscribe({"A", "S"}, first.get());
+  hub.publish(msg("A", "two"));
+  hub.publish(msg("B", "not mine"));
+  hub.publish(msg("S", "three"));
+  auto again = std::make_shared<Recorder>();
+  auto missed = hub.subscribe({"A", "S"}, again, last);
+  ASSERT_EQ(missed.size(), 2u);
+  EXPECT_EQ(command_of(*missed[0]), "two");
+  EXPECT_EQ(command_of(*missed[1]), "three");
+  EXPECT_TRUE(hub.subscribe({"A"}, std::make_shared<Recorder>(), "").empty());  // a new client: nothing
+  EXPECT_TRUE(hub.since({"A"}, "00000000010000000000000001").empty());          // another run's mid
+  EXPECT_EQ(hub.stats().catch_up, 2u);
+}
+
+TEST(PushHub, KeepsAtMostTheConfiguredNumberPerChannel) {
+  PushHub hub({86400, 3, ""});
+  auto r = std::make_shared<Recorder>();
+  hub.subscribe({"A"}, r, "");
+  hub.publish(msg("A", "c0"));
+  const std::string first = mid_of(r->frames[0]);
+  for (int i = 1; i < 6; ++i) hub.publish(msg("A", "c" + std::to_string(i)));
+  auto missed = hub.since({"A"}, first);
+  ASSERT_EQ(missed.size(), 3u);
+  EXPECT_EQ(command_of(*missed[0]), "c3");
+  EXPECT_EQ(hub.stats().stored, 3u);
+}
+
+TEST(PushHub, ExpiredMessagesAreNotCaughtUp) {
+  PushHub hub({86400, 100, ""});
+  auto r = std::make_shared<Recorder>();
+  hub.subscribe({"A"}, r, "");
+  hub.publish(msg("A", "first"));
+  PushMessage gone = msg("A", "gone");
+  gone.expiry = 1;  // seconds
+  hub.publish(std::move(gone));
+  hub.publish(msg("A", "kept"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto missed = hub.since({"A"}, mid_of(r->frames[0]));
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_EQ(command_of(*missed[0]), "kept");
+}
+
+TEST(PushHub, LastSeenIsZeroWhileConnected) {
+  PushHub hub({});
+  hub.seen(5, true);
+  EXPECT_EQ(hub.last_seen({5, 6}), (std::map<int64_t, int64_t>{{5, 0}}));
+  hub.seen(5, false);
+  EXPECT_EQ(hub.last_seen({5}).count(5), 1u);
+}
+
+}  // namespace
+}  // namespace imhub
