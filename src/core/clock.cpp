@@ -27,7 +27,7 @@ std::string format_atom(int64_t unix_seconds) {
   long off = tm_local.tm_gmtoff;
   char sign = off < 0 ? '-' : '+';
   if (off < 0) off = -off;
-  char buf[40];
+  char buf[128];  // room for any value the compiler cannot bound (-Wformat-truncation)
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm_local.tm_year + 1900,
                 tm_local.tm_mon + 1, tm_local.tm_mday, tm_local.tm_hour, tm_local.tm_min, tm_local.tm_sec, sign,
                 off / 3600, (off % 3600) / 60);
