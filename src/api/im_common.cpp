@@ -2,6 +2,7 @@
 #include "api/common.hpp"
 #include "core/error_catalog.hpp"
 #include "im/dialog.hpp"
+#include "text/message_parts.hpp"
 #include "users/user_cache.hpp"
 
 #include "api/services.hpp"
@@ -48,6 +49,19 @@ void announce_typing(const MethodCall& call, int64_t user_id, const DialogRef& d
     return find_private_chat(c, user_id, d.id);
   });
   if (chat) call.services.feed->announce(event_cause(call.caller), Typing{chat->id, user_id});
+}
+
+void read_edited_parts(const MethodCall& call, int64_t bot_id, Edit& edit) {
+  Value rich;
+  apply_rich_params([&call](std::string_view name) -> const Value& { return call.param(name); }, rich, false, bot_id);
+  for (const char* key : {"ATTACH", "KEYBOARD", "MENU"}) {
+    const Value& v = call.param(key);
+    if (v.is_null()) continue;
+    if (is_rich_removal(v))
+      edit.removed_parts.push_back(key);
+    else
+      edit.parts[key] = rich[key];
+  }
 }
 
 }  // namespace imhub

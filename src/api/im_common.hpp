@@ -10,6 +10,7 @@
 #include "api/registry.hpp"
 #include "im/chat.hpp"
 #include "im/dialog.hpp"
+#include "im/message_actions.hpp"
 
 namespace imhub {
 
@@ -29,5 +30,10 @@ void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text
 // is active; announced on the change feed (Typing), nothing is stored. A private dialog with no
 // message yet has nobody to tell.
 void announce_typing(const MethodCall& call, int64_t user_id, const DialogRef& d);
+
+// The ATTACH, KEYBOARD and MENU of an update (im.message.update, imbot.message.update) into `edit`:
+// validated (throws the part's *_ERROR) before the transaction; "N" or empty removes a part.
+// `bot_id` is the bot that writes the message (0 for a person).
+void read_edited_parts(const MethodCall& call, int64_t bot_id, Edit& edit);
 
 }  // namespace imhub

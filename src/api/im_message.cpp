@@ -109,16 +109,7 @@ MethodResult message_update(MethodCall& call) {
   if (!id) throw ApiError(errors::kMessageIdError);
   Edit edit;
   if (!call.param("MESSAGE").is_null()) edit.text = message_param(call);
-  Value rich;  // validated before the transaction
-  apply_rich_params(params_of(call), rich, false, 0);
-  for (const char* key : {"ATTACH", "KEYBOARD", "MENU"}) {
-    const Value& v = call.param(key);
-    if (v.is_null()) continue;
-    if (is_rich_removal(v))
-      edit.removed_parts.push_back(key);
-    else
-      edit.parts[key] = rich[key];
-  }
+  read_edited_parts(call, 0, edit);
   const Value& is_edited = call.param("IS_EDITED");
   edit.edited_mark = is_edited.is_null() || is_edited.is_yes();
   const MessageStatus status = write_tx(call, [&](Tx& tx) { return edit_message(tx, *id, call.caller.user_id, edit); });

@@ -106,16 +106,7 @@ MethodResult message_update(MethodCall& call) {
   const int64_t id = message_id_param(call);
   Edit edit;
   edit.by_bot = true;
-  Value rich;  // validated before the transaction
-  apply_rich_params(params_of(call), rich, false, bot.id);
-  for (const char* key : {"ATTACH", "KEYBOARD", "MENU"}) {
-    const Value& v = call.param(key);
-    if (v.is_null()) continue;
-    if (is_rich_removal(v))
-      edit.removed_parts.push_back(key);
-    else
-      edit.parts[key] = rich[key];
-  }
+  read_edited_parts(call, bot.id, edit);
   const Value& message = call.param("MESSAGE");
   if (!message.is_null()) edit.text = message.is_scalar() ? normalize_message_text(message.to_string()) : "";
   const MessageStatus status = write_tx(call, [&](Tx& tx) { return edit_message(tx, id, bot.id, edit); });

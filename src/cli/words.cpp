@@ -98,7 +98,7 @@ void check_words(const CLI::App& root, const std::vector<std::string>& args) {
       if (!opt)
         throw UsageError(with_hint("unknown option '" + name + "' for '" + command_path(*app) + "'",
                                    nearest(name, option_names(*app))));
-      if (opt->get_type_size_max() > 0 && name.size() == word.size()) ++i;  // its value
+      if (opt->get_expected_min() > 0 && name.size() == word.size()) ++i;  // its value (flags take none)
       continue;
     }
     if (const CLI::App* sub = find_subcommand(*app, word)) {

@@ -4,21 +4,33 @@
 // window listeners. Storage is skipped with the SDK's own `skipStorageInit` option.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { B24OAuth, B24PullClientManager, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
 import { startServer } from '../integration/harness.mjs';
 import { addApp, signIn } from '../integration/oauth_client.mjs';
-import { makeClient } from './client.mjs';
+import { makeClient, trustCa } from './client.mjs';
 
-globalThis.WebSocket = WebSocket;
-globalThis.window = { WebSocket, addEventListener() {}, removeEventListener() {} };
+// The server speaks https with its local CA (the SDK's webhook client refuses http). For wss:// the
+// socket trusts that CA too — what NODE_EXTRA_CA_CERTS=DATA/ca.pem does for a CA made after start.
+let extraCa = [];
+class TrustingWebSocket extends WebSocket {
+  constructor(url, protocols, options = {}) {
+    super(url, protocols, extraCa.length ? { ...options, ca: [...tls.rootCertificates, ...extraCa] } : options);
+  }
+}
+globalThis.WebSocket = TrustingWebSocket;
+globalThis.window = { WebSocket: TrustingWebSocket, addEventListener() {}, removeEventListener() {} };
 
 let server;
 let app;
 const clients = [];
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ https: true });
+  trustCa(server.caFile);
+  extraCa = [readFileSync(server.caFile, 'utf8')];
   app = addApp(server, { scope: 'im,pull' });
 });
 after(async () => {
