@@ -49,20 +49,16 @@ class Tx {
 
   Conn& conn;
   const Cause& cause() const { return cause_; }
-  // The same transaction with another cause (e.g. a bot acting for the human who called).
-  Tx with_cause(Cause cause) const { return Tx(conn, feed_, std::move(cause), raised_); }
 
   // Hands `change` to the in-transaction subscribers now and keeps it for the after-commit ones.
   void raise(Change change);
   // What this transaction raised, in order (for the after-commit subscribers).
-  const Changes& raised() const { return *raised_; }
+  const Changes& raised() const { return raised_; }
 
  private:
-  Tx(Conn& conn, const ChangeFeed& feed, Cause cause, std::shared_ptr<Changes> raised)
-      : conn(conn), feed_(feed), cause_(std::move(cause)), raised_(std::move(raised)) {}
   const ChangeFeed& feed_;
   Cause cause_;
-  std::shared_ptr<Changes> raised_ = std::make_shared<Changes>();
+  Changes raised_;
 };
 
 class ChangeFeed {
@@ -95,8 +91,8 @@ class ChangeFeed {
 };
 
 inline void Tx::raise(Change change) {
-  raised_->push_back(std::move(change));
-  feed_.deliver(*this, raised_->back());
+  raised_.push_back(std::move(change));
+  feed_.deliver(*this, raised_.back());
 }
 
 template <class F>
