@@ -129,7 +129,8 @@ struct NotificationChanged {
 };
 
 // --- Users
-// Status (online / dnd / away) or idle state set by the user.
+// The status the user set (online / dnd / away), or "idle" / "active" when they went idle or
+// came back (im.user.status.idle.*).
 struct UserStatusChanged {
   int64_t user_id = 0;
   std::string status;
