@@ -22,11 +22,11 @@ export function trustCa(caFile) {
   https.globalAgent = new https.Agent({ keepAlive: true, ca: [...tls.rootCertificates, ...trusted] });
 }
 
-export async function makeClient(srv, webhook = srv.webhook) {
-  if (!srv.httpsBase) throw new Error('start the server with { https: true }');
-  if (process.env.NODE_EXTRA_CA_CERTS !== srv.caFile) trustCa(srv.caFile);
-  const hook = B24Hook.fromWebhookUrl(`${srv.httpsBase}${webhook}`.replace(/\/$/, ''));
-  await hook.setRestrictionManagerParams({
+// The SDK throttles itself like a portal on a regular plan; setRestrictionManagerParams() replaces
+// the whole config, so the full object is given with the limits lifted, and a failure surfaces at
+// once instead of after SDK back-off.
+export async function unthrottle(b24) {
+  await b24.setRestrictionManagerParams({
     ...ParamsFactory.getDefault(),
     rateLimit: { burstLimit: 1_000_000, drainRate: 1_000_000, adaptiveEnabled: false },
     operatingLimit: { windowMs: 600_000, limitMs: 1_000_000_000, heavyPercent: 100 },
@@ -35,6 +35,13 @@ export async function makeClient(srv, webhook = srv.webhook) {
     retryDelay: 0,
     retryOnNetworkError: false,
   });
+}
+
+export async function makeClient(srv, webhook = srv.webhook) {
+  if (!srv.httpsBase) throw new Error('start the server with { https: true }');
+  if (process.env.NODE_EXTRA_CA_CERTS !== srv.caFile) trustCa(srv.caFile);
+  const hook = B24Hook.fromWebhookUrl(`${srv.httpsBase}${webhook}`.replace(/\/$/, ''));
+  await unthrottle(hook);
   // The deprecated v2 helpers print a deprecation warning per call through the logger; keep only errors.
   hook.setLogger(LoggerFactory.createForBrowserProduction('imhub-e2e', LogLevel.ERROR));
   return hook;

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { B24OAuth, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
 import { startServer, freePort, BINARY } from '../integration/harness.mjs';
 import { addApp } from '../integration/oauth_client.mjs';
+import { unthrottle } from './client.mjs';
 
 // PHP's parse_str for the handler's body: `data[BOT][5][BOT_ID]=5` → {data: {BOT: {5: {BOT_ID: '5'}}}}.
 function parseForm(body) {
@@ -63,13 +64,7 @@ async function sdk(auth) {
     clientEndpoint: auth.client_endpoint, serverEndpoint: auth.server_endpoint, status: auth.status,
   }, { clientId: app.client_id, clientSecret: app.client_secret });
   b24.offClientSideWarning();
-  await b24.setRestrictionManagerParams({
-    ...ParamsFactory.getDefault(),
-    rateLimit: { burstLimit: 1_000_000, drainRate: 1_000_000, adaptiveEnabled: false },
-    operatingLimit: { windowMs: 600_000, limitMs: 1_000_000_000, heavyPercent: 100 },
-    adaptiveConfig: { enabled: false, thresholdPercent: 100, coefficient: 0, maxDelay: 0 },
-    maxRetries: 1, retryDelay: 0, retryOnNetworkError: false,
-  });
+  await unthrottle(b24);
   b24.setLogger(LoggerFactory.createForBrowserProduction('echobot', LogLevel.ERROR));
   return b24;
 }

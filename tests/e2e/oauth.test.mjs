@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { B24OAuth, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
+import { unthrottle } from './client.mjs';
 import { startServer } from '../integration/harness.mjs';
 import { addApp, signIn, token, forgeToken } from '../integration/oauth_client.mjs';
 
@@ -38,15 +39,7 @@ async function sdkClient(t, overrides = {}) {
     ...overrides,
   }, { clientId: app.client_id, clientSecret: app.client_secret });
   b24.offClientSideWarning();
-  await b24.setRestrictionManagerParams({
-    ...ParamsFactory.getDefault(),
-    rateLimit: { burstLimit: 1_000_000, drainRate: 1_000_000, adaptiveEnabled: false },
-    operatingLimit: { windowMs: 600_000, limitMs: 1_000_000_000, heavyPercent: 100 },
-    adaptiveConfig: { enabled: false, thresholdPercent: 100, coefficient: 0, maxDelay: 0 },
-    maxRetries: 1,
-    retryDelay: 0,
-    retryOnNetworkError: false,
-  });
+  await unthrottle(b24);
   b24.setLogger(LoggerFactory.createForBrowserProduction('imhub-e2e', LogLevel.ERROR));
   const refreshed = [];
   b24.setCallbackRefreshAuth(async ({ authData, b24OAuthParams }) => { refreshed.push({ authData, b24OAuthParams }); });

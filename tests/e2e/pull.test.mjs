@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { B24OAuth, B24PullClientManager, ParamsFactory, LoggerFactory, LogLevel } from '@bitrix24/b24jssdk';
 import { startServer } from '../integration/harness.mjs';
 import { addApp, signIn } from '../integration/oauth_client.mjs';
-import { makeClient, trustCa } from './client.mjs';
+import { makeClient, trustCa, unthrottle } from './client.mjs';
 
 // The server speaks https with its local CA (the SDK's webhook client refuses http). For wss:// the
 // socket trusts that CA too — what NODE_EXTRA_CA_CERTS=DATA/ca.pem does for a CA made after start.
@@ -45,13 +45,7 @@ async function oauthClient(t) {
     clientEndpoint: t.client_endpoint, serverEndpoint: t.server_endpoint, status: t.status,
   }, { clientId: app.client_id, clientSecret: app.client_secret });
   b24.offClientSideWarning();
-  await b24.setRestrictionManagerParams({
-    ...ParamsFactory.getDefault(),
-    rateLimit: { burstLimit: 1_000_000, drainRate: 1_000_000, adaptiveEnabled: false },
-    operatingLimit: { windowMs: 600_000, limitMs: 1_000_000_000, heavyPercent: 100 },
-    adaptiveConfig: { enabled: false, thresholdPercent: 100, coefficient: 0, maxDelay: 0 },
-    maxRetries: 1, retryDelay: 0, retryOnNetworkError: false,
-  });
+  await unthrottle(b24);
   b24.setLogger(LoggerFactory.createForBrowserProduction('imhub-e2e', LogLevel.ERROR));
   return b24;
 }
