@@ -21,6 +21,7 @@
 #include "push/channel.hpp"
 #include "push/hub.hpp"
 #include "push/im_push.hpp"
+#include "push/watch.hpp"
 #include "rest/auth.hpp"
 #include "rest/batch.hpp"
 #include "rest/dispatcher.hpp"
@@ -98,6 +99,7 @@ int serve(const std::string& data_dir, Config config) {
   // The realtime push server: in-process hub, im commands from the change feed after each commit.
   std::unique_ptr<PushHub> push;
   std::unique_ptr<ImPush> im_push;
+  PushWatch push_watch;
   if (config.push_enabled) {
     push = std::make_unique<PushHub>(
         PushHubOptions{config.push_expiry, static_cast<size_t>(config.push_max_per_channel), services.domain()});
@@ -105,6 +107,7 @@ int serve(const std::string& data_dir, Config config) {
     subscribe_im_push(feed, *im_push);
     im_push->start();
     services.push = push.get();
+    services.push_watch = &push_watch;
   }
   Dispatcher dispatcher(services, auth);
   services.dispatcher = &dispatcher;

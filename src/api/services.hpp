@@ -19,6 +19,7 @@ class EventAuthIssuer;
 class OAuthServer;
 class ChangeFeed;
 class PushHub;
+class PushWatch;
 
 struct Services {
   Store& store;
@@ -39,6 +40,7 @@ struct Services {
   const ChangeFeed* feed = nullptr;
   // The realtime push server (src/push); null when [push] enabled = false.
   PushHub* push = nullptr;
+  PushWatch* push_watch = nullptr;  // watch tags (pull.watch.extend); null with push off
 
   // host[:port] of the public URL: the portal "domain" clients and events see.
   std::string domain() const;

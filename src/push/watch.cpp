@@ -1,0 +1,33 @@
+#include "push/watch.hpp"
+
+namespace imhub {
+
+std::string public_chat_tag(int64_t chat_id) { return "IM_PUBLIC_" + std::to_string(chat_id); }
+
+void PushWatch::extend(int64_t user_id, const std::string& tag, int64_t now, int64_t ttl) {
+  std::lock_guard lock(mu_);
+  auto& users = tags_[tag];
+  // Expired watches of the tag go when it is touched, so the map stays as large as what is live.
+  for (auto it = users.begin(); it != users.end();) it = it->second <= now ? users.erase(it) : std::next(it);
+  users[user_id] = now + ttl;
+}
+
+std::vector<int64_t> PushWatch::watchers(std::string_view tag, int64_t now) const {
+  std::lock_guard lock(mu_);
+  std::vector<int64_t> out;
+  const auto it = tags_.find(tag);
+  if (it == tags_.end()) return out;
+  for (const auto& [user, expires] : it->second)
+    if (expires > now) out.push_back(user);
+  return out;
+}
+
+size_t PushWatch::size(int64_t now) const {
+  std::lock_guard lock(mu_);
+  size_t n = 0;
+  for (const auto& [tag, users] : tags_)
+    for (const auto& [user, expires] : users) n += expires > now;
+  return n;
+}
+
+}  // namespace imhub
