@@ -20,12 +20,14 @@ void validate_listen(const std::string& key, const std::string& listen) {
 
 // tls.listen = "auto": HTTPS for local use next to the plain listener, on the same host at the port
 // + 363 (8443 beside the default 8080), so the official SDKs, which refuse http://, work on a fresh
-// install. Nothing when the listen port is 0 (chosen by the kernel) or would overflow.
+// install. Nothing without a certificate, or when the listen port is 0 (chosen by the kernel) or
+// would overflow.
 void resolve_auto_tls_listen(Config& c) {
   if (c.tls_listen == "off") c.tls_listen.clear();
   if (c.tls_listen != "auto") return;
   c.tls_listen.clear();
-  if (c.tls_enabled) return;  // the listen address itself speaks HTTPS
+  if (c.tls_enabled) return;                            // the listen address itself speaks HTTPS
+  if (c.tls_cert.empty() || c.tls_key.empty()) return;  // serve() fills in the local CA's when it can
   const auto colon = c.listen.rfind(':');
   const int port = std::stoi(c.listen.substr(colon + 1));
   if (port == 0 || port + 363 > 65535) return;
@@ -37,8 +39,9 @@ void resolve_auto_tls_listen(Config& c) {
 // for (official SDKs insist on https), and this machine's name in place of an all-interfaces
 // host. The automatic HTTPS listener leaves it http: it may not start (its port taken).
 std::string default_public_url(const Config& c) {
-  const bool https = c.tls_enabled || (!c.tls_listen.empty() && !c.tls_listen_optional);
-  std::string listen = c.tls_listen.empty() ? c.listen : c.tls_listen;
+  const bool https_listener = !c.tls_listen.empty() && !c.tls_listen_optional;
+  const bool https = c.tls_enabled || https_listener;
+  std::string listen = https_listener ? c.tls_listen : c.listen;
   const auto colon = listen.rfind(':');
   std::string host = listen.substr(0, colon);
   if (host.empty() || host == "0.0.0.0" || host == "[::]") {

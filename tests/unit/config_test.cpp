@@ -113,10 +113,27 @@ TEST(ConfigTest, SectionRulesRun) {
   EXPECT_EQ(error_of("[tls]\nenabled = true"),
             "config: tls.cert and tls.key are required when tls.enabled = true or tls.listen is set");
   EXPECT_EQ(error_of("[server]\nlisten = \"8080\""), "config: server.listen: expected HOST:PORT, got 8080");
-  EXPECT_EQ(error_of("[metrics]\nlisten = \"[::1:9\""), "config: metrics.listen: bad port in [::1:9");
+  EXPECT_EQ(error_of("[metrics]\nlisten = \"[::1:9\""),
+            "config: metrics.listen: an IPv6 address goes in brackets, as [::]:8080");
+  EXPECT_EQ(error_of("[tls]\nlisten = \"127.0.0.1:99999\"\ncert = \"c\"\nkey = \"k\""),
+            "config: tls.listen: bad port in 127.0.0.1:99999");
   EXPECT_EQ(error_of("[server]\npublic_url = \"example.com\""),
             "config: server.public_url: expected http://HOST[:PORT] or https://…, got \"example.com\"");
   EXPECT_EQ(error_of("[giphy]\nbase_url = \"ftp://x\""), "config: giphy.base_url: expected an http:// or https:// URL");
+}
+
+TEST(ConfigTest, AutomaticHttpsIsTheListenPortPlus363WhenThereIsACertificate) {
+  Config c = load("[tls]\ncert = \"c.pem\"\nkey = \"k.pem\"");
+  EXPECT_EQ(c.tls_listen, "127.0.0.1:8443");
+  EXPECT_TRUE(c.tls_listen_optional);
+  EXPECT_EQ(c.public_url, "http://127.0.0.1:8080");  // it may not start: the public URL stays http
+  EXPECT_EQ(load("[server]\nlisten = \"[::]:9000\"\n[tls]\ncert = \"c\"\nkey = \"k\"").tls_listen, "[::]:9363");
+  EXPECT_EQ(load("").tls_listen, "");  // no certificate (serve() supplies the local CA's)
+  EXPECT_EQ(load("[tls]\nlisten = \"off\"\ncert = \"c\"\nkey = \"k\"").tls_listen, "");
+  EXPECT_EQ(load("[tls]\nenabled = true\ncert = \"c\"\nkey = \"k\"").tls_listen, "");  // listen itself is https
+  const Config fixed = load("[tls]\nlisten = \"127.0.0.1:9443\"\ncert = \"c\"\nkey = \"k\"");
+  EXPECT_FALSE(fixed.tls_listen_optional);
+  EXPECT_EQ(fixed.public_url, "https://127.0.0.1:9443");
 }
 
 TEST(ConfigTest, RulesRunAgainAfterCommandLineOverrides) {
