@@ -90,8 +90,17 @@ int64_t add_notification(Tx& tx, const NewNotification& n) {
   if (n.type == NotifyType::kConfirm && n.buttons.empty())
     throw std::invalid_argument("a confirm notification needs buttons");
   if (n.answerable && n.author_id <= 0) throw std::invalid_argument("a quick reply needs an author to go to");
-  if (!n.tag.empty())
-    c.exec("DELETE FROM notifications WHERE user_id = $1 AND tag = $2 AND tag <> ''", {n.user_id, n.tag});
+  if (!n.tag.empty()) {
+    // The replaced ones are gone for the recipient's open tabs too.
+    std::vector<int64_t> replaced;
+    for (const Row& r :
+         c.query("SELECT id FROM notifications WHERE user_id = $1 AND tag = $2 AND tag <> ''", {n.user_id, n.tag}))
+      replaced.push_back(r.i64(0));
+    if (!replaced.empty()) {
+      c.exec("DELETE FROM notifications WHERE user_id = $1 AND tag = $2 AND tag <> ''", {n.user_id, n.tag});
+      tx.raise(NotificationChanged{n.user_id, NotificationEvent::kDeleted, std::move(replaced), ""});
+    }
+  }
   auto row = c.query_one(
       "INSERT INTO notifications (user_id, author_id, type, module, event, tag, sub_tag, title, text, text_out, "
       "buttons, answerable, params, is_read, created_at) "

@@ -325,7 +325,7 @@ test('chatRename, chatChangeColor, chatAvatar, chatOwner, chatManagers: to the m
 
 test('notifications: notifyAdd, notifyRead, notifyUnread, notifyConfirm, notifyDelete to the recipient only', async () => {
   const [a, b, c] = await live(annHook, bobHook, carlHook);
-  const id = (await ok('im.notify.personal.add', { USER_ID: bob, MESSAGE: 'Hello Bob', TAG: 'T1' }, { webhook: annHook })).result;
+  const id = (await ok('im.notify.personal.add', { USER_ID: bob, MESSAGE: 'Hello Bob', TAG: 'T1', CLIENT_ID: 'app.push' }, { webhook: annHook })).result;
   const added = await gotExact(b, 'notifyAdd');
   assert.equal(added.params.id, id);
   assert.equal(added.params.text, 'Hello Bob');
@@ -345,8 +345,12 @@ test('notifications: notifyAdd, notifyRead, notifyUnread, notifyConfirm, notifyD
   { encoding: 'utf8' }))[0].id;
   await ok('im.notify.confirm', { ID: question, NOTIFY_VALUE: 'Y' }, { webhook: bobHook });
   assert.deepEqual((await gotExact(b, 'notifyConfirm')).params, { id: question, counter: 1 });
-  await ok('im.notify.delete', { ID: id }, { webhook: bobHook });
-  assert.deepEqual((await gotExact(b, 'notifyDelete')).params, { id: { [id]: id }, counter: 0 });
+  // The same TAG replaces the older notification: it is deleted in the recipient's tabs too.
+  const again = (await ok('im.notify.personal.add', { USER_ID: bob, MESSAGE: 'Hello again', TAG: 'T1', CLIENT_ID: 'app.push' }, { webhook: annHook })).result;
+  assert.deepEqual((await gotExact(b, 'notifyDelete')).params, { id: { [id]: id }, counter: 1 });
+  assert.equal((await got(b, 'notifyAdd', (p) => p.id === again)).params.text, 'Hello again');
+  await ok('im.notify.delete', { ID: again }, { webhook: bobHook });
+  assert.deepEqual((await gotExact(b, 'notifyDelete', (p) => p.id[again])).params, { id: { [again]: again }, counter: 0 });
   await none(a, ['notifyAdd', 'notifyRead', 'notifyUnread', 'notifyConfirm', 'notifyDelete'], 'Ann (the author)');
   await none(c, ['notifyAdd', 'notifyRead', 'notifyUnread', 'notifyConfirm', 'notifyDelete'], 'Carl');
   close([a, b, c]);
