@@ -85,22 +85,18 @@ Value im_body(std::string_view command, Value params, bool shared) {
                         {"extra", im_extra(shared)}});
 }
 
-bool is_private(const Chat& chat) { return chat.type == "P"; }
+bool is_private_chat(const Chat& chat) { return chat.type == "P"; }
 
 std::string chat_dialog_id(int64_t chat_id) { return "chat" + std::to_string(chat_id); }
 
 std::string dialog_id_for(const Chat& chat, const std::vector<int64_t>& members, int64_t receiver) {
-  if (!is_private(chat)) return chat_dialog_id(chat.id);
+  if (!is_private_chat(chat)) return chat_dialog_id(chat.id);
   for (int64_t m : members)
     if (m != receiver) return std::to_string(m);
   return std::to_string(receiver);
 }
 
-std::string dialog_id_of(Conn& c, const Chat& chat, int64_t receiver) {
-  return is_private(chat) ? dialog_id_for(chat, member_ids(c, chat.id), receiver) : chat_dialog_id(chat.id);
-}
-
-std::string_view dialog_type(const Chat& chat) { return is_private(chat) ? "private" : "chat"; }
+std::string_view dialog_type(const Chat& chat) { return is_private_chat(chat) ? "private" : "chat"; }
 
 Value ids_list(const std::vector<int64_t>& ids) {
   Value out = Value::list();
@@ -118,7 +114,7 @@ std::vector<int64_t> user_ids(const std::vector<ChatMember>& members) {
 Value message_object(const Message& m, const Chat& chat, const std::vector<int64_t>& members, int64_t prev_id) {
   Value params = m.params.is_map() ? m.params : Value::list();
   Value recipient =
-      is_private(chat) ? Value(dialog_id_for(chat, members, m.author_id)) : Value(chat_dialog_id(chat.id));
+      is_private_chat(chat) ? Value(dialog_id_for(chat, members, m.author_id)) : Value(chat_dialog_id(chat.id));
   return Value::object({{"id", Value(m.id)},
                         {"templateId", Value("")},
                         {"templateFileId", Value("")},

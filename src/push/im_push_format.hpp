@@ -15,6 +15,7 @@
 #include "core/config.hpp"
 #include "core/value.hpp"
 #include "im/chat.hpp"
+#include "im/dialog.hpp"  // dialog_id_of: the same, reading a private dialog's members itself
 #include "im/message.hpp"
 #include "push/publisher.hpp"
 #include "push/watch.hpp"
@@ -78,13 +79,11 @@ void to_chat(const ImOut& out, const ChatAudience& a, std::string_view command,
 // {module_id: "im", command, params, extra}; `shared`: extra.is_shared_event (a watcher's copy).
 Value im_body(std::string_view command, Value params, bool shared = false);
 
-bool is_private(const Chat& chat);
+bool is_private_chat(const Chat& chat);
 // "chat<ID>".
 std::string chat_dialog_id(int64_t chat_id);
 // The dialog id as `receiver` sees it: the other user of a private dialog, else "chat<ID>".
 std::string dialog_id_for(const Chat& chat, const std::vector<int64_t>& members, int64_t receiver);
-// The same, reading a private dialog's members itself (a chat's members are not needed).
-std::string dialog_id_of(Conn& c, const Chat& chat, int64_t receiver);
 // "private" or "chat" (the `type` of messageUpdate and read commands).
 std::string_view dialog_type(const Chat& chat);
 

@@ -26,18 +26,18 @@ NewMessageParts new_message_parts(const ImOut& out, ChatAudience a, Message m, i
   NewMessageParts p{std::move(a), std::move(m), {}, Value::empty_object(), Value::empty_object(), {}, {}};
   const std::string chat_key = std::to_string(p.a.chat.id);
   // A private dialog shows both people; a chat, the author.
-  p.users = users_by_id(out.c, out.config, is_private(p.a.chat) ? p.a.ids : std::vector{p.message.author_id});
+  p.users = users_by_id(out.c, out.config, is_private_chat(p.a.chat) ? p.a.ids : std::vector{p.message.author_id});
   p.user_in_chat[chat_key] = ids_list(p.a.ids);
   p.user_block[chat_key] = Value::list();
   p.message_object = message_object(p.message, p.a.chat, p.a.ids, prev_id);
   // The viewer-free chat object: each group adds its own counter.
-  if (!is_private(p.a.chat)) p.chat_object = im_chat_object(out.c, p.a.chat, {false, 0, nullptr});
+  if (!is_private_chat(p.a.chat)) p.chat_object = im_chat_object(out.c, p.a.chat, {false, 0, nullptr});
   return p;
 }
 
 Value new_message_params(const NewMessageParts& p, const std::string& dialog, int64_t counter, bool notify) {
   Value chat = Value::list();
-  if (!is_private(p.a.chat)) {
+  if (!is_private_chat(p.a.chat)) {
     chat = Value::empty_object();
     Value object = p.chat_object;
     object["counter"] = Value(counter);
@@ -154,7 +154,7 @@ void publish_im(const ImOut& out, const MessageAdded& added) {
   auto message = find_message(out.c, added.message_id);
   if (!a || !message) return;
   const NewMessageParts p = new_message_parts(out, std::move(*a), std::move(*message), added.chat.last_message_id);
-  const std::string command = is_private(p.a.chat) ? "message" : "messageChat";
+  const std::string command = is_private_chat(p.a.chat) ? "message" : "messageChat";
   // Members with the same counter and sound share one body (Bitrix sends per counter group too).
   Fanout fan(out);
   for (const ChatMember& member : p.a.members) {

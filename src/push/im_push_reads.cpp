@@ -77,7 +77,7 @@ void publish_im(const ImOut& out, const ChatRead& read) {
   const ChatMember* me = a ? member_of(*a, read.user_id) : nullptr;
   if (!me) return;
   const auto viewed = viewed_messages(out.c, a->chat.id, read.user_id, read.previous_id, read.last_id);
-  const bool priv = is_private(a->chat);
+  const bool priv = is_private_chat(a->chat);
   out.to_user(read.user_id, im_body(priv ? "readMessage" : "readMessageChat", own_params(*a, *me, viewed)));
   to_opponents(out, *a, *me, priv ? "readMessageOpponent" : "readMessageChatOpponent", viewed);
 }
@@ -86,7 +86,7 @@ void publish_im(const ImOut& out, const ChatUnread& unread) {
   const auto a = chat_audience(out.c, unread.chat_id);
   const ChatMember* me = a ? member_of(*a, unread.user_id) : nullptr;
   if (!me) return;
-  const bool priv = is_private(a->chat);
+  const bool priv = is_private_chat(a->chat);
   out.to_user(unread.user_id, im_body(priv ? "unreadMessage" : "unreadMessageChat", own_params(*a, *me, {})));
   to_opponents(out, *a, *me, priv ? "unreadMessageOpponent" : "unreadMessageChatOpponent", {});
 }

@@ -23,7 +23,7 @@ void publish_im(const ImOut& out, const UserStatusChanged& change) {
                                                          {"idle", time_or_false(p.idle_since)},
                                                          {"last_activity_date", time_or_false(p.last_activity)}});
   PushMessage m;
-  m.channels.push_back(shared_channel(out.key));
+  m.channels.push_back(shared_channel(out.key, "shared"));  // as pull.config.get names it for users
   m.body = Value::object({{"module_id", Value("online")},
                           {"command", Value("userStatus")},
                           {"params", Value::object({{"users", std::move(users)}})},
