@@ -138,6 +138,10 @@ test('message / messageChat: §9 keys, each member its own counter, nobody else'
   assert.equal(forAnn.params.notify, false, 'no sound for the author');
   assert.equal(forBob.params.notify, true);
   assert.equal(forBob.extra.is_shared_event, false);
+  // A body over the server's 4 KB write buffer arrives fragmented and whole.
+  const long = 'x'.repeat(6000);
+  const big = await post(`chat${chat}`, long);
+  assert.equal((await got(b, 'messageChat', (p) => p.message.id === big)).params.message.text, long);
   await post(dan, 'private', annHook);
   await none(c, ['message'], 'Carl (a private dialog of Ann and Dan)');
   await gotExact(d, 'message');
