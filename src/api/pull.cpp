@@ -8,9 +8,11 @@
 #include "core/clock.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
+#include "im/chat.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
 #include "push/jwt.hpp"
+#include "push/watch.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
@@ -217,6 +219,49 @@ MethodResult channel_public_get(MethodCall& call) {
   return public_descriptor(push_key(call.services.master_key), *id, type, now_unix_seconds());
 }
 
+// --- pull.watch.extend (protocol-push.md §2.5)
+
+constexpr size_t kMaxWatchTags = 200;  // tags looked at per call; the rest are answered false
+
+// TAGS: a list, or the same as a JSON string.
+Value watch_tags(const Value& param) {
+  if (!param.is_string()) return param;
+  auto parsed = parse_json(param.get_string());
+  return parsed ? std::move(*parsed) : Value();
+}
+
+// Whether `user_id` may watch `tag`: only an open chat's tag (IM_PUBLIC_<chatId>) of a chat they
+// may read (an open chat, or one they are in). Unknown tags are refused, so the client stops
+// extending them.
+bool may_watch(Conn& c, int64_t user_id, const std::string& tag) {
+  const auto chat_id = public_chat_of(tag);
+  if (!chat_id) return false;
+  const auto chat = find_chat(c, *chat_id);
+  return chat && can_read(c, *chat, user_id);
+}
+
+// Result: tag → whether it is watched now (an object, as Bitrix's tag watcher reads it).
+MethodResult watch_extend(MethodCall& call) {
+  if (!call.services.push_watch) throw ApiError(errors::kPullNotConfigured);
+  PushWatch& watch = *call.services.push_watch;
+  const Value tags = watch_tags(call.param("TAGS"));
+  const int64_t user_id = call.caller.user_id;
+  const int64_t now = now_unix_seconds();
+  Value out = Value::empty_object();
+  if (!tags.is_array()) return out;
+  call.services.store.read([&](Conn& c) {
+    size_t looked = 0;
+    for (const Value* t : tags.elements()) {
+      if (!t->is_scalar()) continue;
+      const std::string tag = t->to_string();
+      const bool granted = ++looked <= kMaxWatchTags && may_watch(c, user_id, tag);
+      if (granted) watch.extend(user_id, tag, now);
+      out[tag] = Value(granted);
+    }
+  });
+  return out;
+}
+
 }  // namespace
 
 void register_pull_methods(Registry& r) {
@@ -225,6 +270,7 @@ void register_pull_methods(Registry& r) {
   pull.add("pull.application.config.get", Effect::kRead, application_config_get, "pull-application-config-get.md",
            "server version 5 (JSON-RPC over WebSocket); long polling and the publish URL are not served yet");
   pull.add("pull.application.event.add", Effect::kRead, application_event_add, "pull-application-event-add.md");
+  pull.add("pull.watch.extend", Effect::kRead, watch_extend, "");
   MethodTable channel{r, "pull_channel", folder};
   channel.add("pull.config.get", Effect::kRead, config_get, "",
               "refused for OAuth (WRONG_AUTH_TYPE); works for webhooks until browser sessions exist");

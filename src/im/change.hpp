@@ -59,7 +59,8 @@ struct CommandPressed {
 struct ChatRead {
   int64_t chat_id = 0;
   int64_t user_id = 0;
-  int64_t last_id = 0;  // read up to this message
+  int64_t last_id = 0;      // read up to this message
+  int64_t previous_id = 0;  // the read mark before (the messages after it up to last_id were viewed now)
 };
 struct ChatUnread {
   int64_t chat_id = 0;
@@ -81,11 +82,12 @@ struct MembersAdded {
   std::vector<int64_t> users;  // each a new member
   bool hide_history = false;
 };
-// `user == actor` when the user left.
+// `user == actor` when the user left. `message_id`: the system message that says so.
 struct MemberRemoved {
   int64_t chat_id = 0;
   int64_t actor = 0;
   int64_t user = 0;
+  int64_t message_id = 0;
 };
 enum class ChatField { kTitle, kColor, kAvatar, kOwner, kDescription };
 // The title, colour, avatar URL or owner (as text) of a chat changed to `value`.
@@ -121,6 +123,8 @@ struct RecentChanged {
 
 // --- Notifications (per user)
 enum class NotificationEvent { kAdded, kRead, kUnread, kConfirmed, kAnswered, kDeleted };
+// `ids`: the notifications added, deleted, confirmed or answered, or every one whose read flag
+// changed (kRead / kUnread).
 struct NotificationChanged {
   int64_t user_id = 0;
   NotificationEvent event = NotificationEvent::kAdded;

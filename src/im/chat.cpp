@@ -96,6 +96,14 @@ std::vector<int64_t> member_ids(Conn& c, int64_t chat_id) {
   return out;
 }
 
+std::vector<ChatMember> chat_members(Conn& c, int64_t chat_id) {
+  static const std::string sql =
+      "SELECT " + member_columns("") + " FROM chat_members WHERE chat_id = $1 ORDER BY joined_at, user_id";
+  std::vector<ChatMember> out;
+  for (const Row& r : c.query(sql, {chat_id})) out.push_back(read_member(r));
+  return out;
+}
+
 std::optional<int64_t> find_chat_by_entity(Conn& c, const std::string& entity_type, const std::string& entity_id) {
   auto r = c.query_one("SELECT id FROM chats WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT 1",
                        {entity_type, entity_id});

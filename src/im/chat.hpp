@@ -63,6 +63,9 @@ Chat read_chat(const Row& r, size_t at = 0);
 ChatMember read_member(const Row& r, size_t at = 0);
 std::optional<ChatMember> find_member(Conn& c, int64_t chat_id, int64_t user_id);
 std::vector<int64_t> member_ids(Conn& c, int64_t chat_id);
+// Every member row of the chat in one query, in member_ids() order (the push fan-out reads
+// each member's counter and mute from these instead of a query per member).
+std::vector<ChatMember> chat_members(Conn& c, int64_t chat_id);
 // Chat id for an exact entity pair; the newest when several match.
 std::optional<int64_t> find_chat_by_entity(Conn& c, const std::string& entity_type, const std::string& entity_id);
 

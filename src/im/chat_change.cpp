@@ -10,14 +10,15 @@ namespace imhub {
 namespace {
 
 // Appends the system message; `reader` (the member who caused it, 0 for none) has read the chat
-// up to it, so nobody gets an unread counter for their own action.
-void post_system(Tx& tx, int64_t chat_id, std::string text, std::string params, int64_t reader) {
+// up to it, so nobody gets an unread counter for their own action. Returns its id.
+int64_t post_system(Tx& tx, int64_t chat_id, std::string text, std::string params, int64_t reader) {
   const int64_t id = post_message(tx, NewMessage{chat_id, 0, std::move(text), std::move(params), true, ""});
-  if (reader <= 0) return;
+  if (reader <= 0) return id;
   tx.conn.exec(
       "UPDATE chat_members SET last_read_seq = (SELECT seq FROM messages WHERE id = $3), last_read_id = $3 "
       "WHERE chat_id = $1 AND user_id = $2",
       {chat_id, reader, id});
+  return id;
 }
 
 bool is_member(Conn& c, int64_t chat_id, int64_t user_id) { return find_member(c, chat_id, user_id).has_value(); }
@@ -130,8 +131,8 @@ ChangeStatus remove_chat_member(Tx& tx, int64_t chat_id, int64_t actor, int64_t 
   // may not remove the owner.
   if (!leaving && actor != chat.owner_id && (!is_manager(c, chat_id, actor) || user == chat.owner_id))
     return ChangeStatus::kForbidden;
-  post_system(tx, chat_id, leaving ? leave_text(user, name_of) : kick_text(actor, user, name_of),
-              system_params("CHAT_LEAVE"), leaving ? 0 : actor);
+  const int64_t said = post_system(tx, chat_id, leaving ? leave_text(user, name_of) : kick_text(actor, user, name_of),
+                                   system_params("CHAT_LEAVE"), leaving ? 0 : actor);
   // The membership row holds the read position and the mute flag: with it gone the chat counts
   // nothing for them, and a later return starts afresh.
   c.exec("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2", {chat_id, user});
@@ -140,11 +141,11 @@ ChangeStatus remove_chat_member(Tx& tx, int64_t chat_id, int64_t actor, int64_t 
                             {chat_id});
     const int64_t owner = next ? next->i64(0) : 0;
     c.exec("UPDATE chats SET owner_id = $2 WHERE id = $1", {chat_id, owner});
-    tx.raise(MemberRemoved{chat_id, actor, user});
+    tx.raise(MemberRemoved{chat_id, actor, user, said});
     tx.raise(ChatChanged{chat_id, actor, ChatField::kOwner, std::to_string(owner)});
     return ChangeStatus::kOk;
   }
-  tx.raise(MemberRemoved{chat_id, actor, user});
+  tx.raise(MemberRemoved{chat_id, actor, user, said});
   return ChangeStatus::kOk;
 }
 

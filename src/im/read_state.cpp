@@ -20,7 +20,7 @@ bool read_up_to(Tx& tx, const Chat& chat, const ChatMember& m, int64_t message_i
       "last_read_id = CASE WHEN last_read_id > $4 THEN last_read_id ELSE $4 END, marked_unread = 0 "
       "WHERE chat_id = $1 AND user_id = $2",
       {chat.id, m.user_id, seq, id});
-  tx.raise(ChatRead{chat.id, m.user_id, std::max(id, m.last_read_id)});
+  tx.raise(ChatRead{chat.id, m.user_id, std::max(id, m.last_read_id), m.last_read_id});
   return true;
 }
 

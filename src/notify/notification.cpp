@@ -1,5 +1,6 @@
 #include "notify/notification.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <stdexcept>
@@ -86,8 +87,17 @@ int64_t add_notification(Tx& tx, const NewNotification& n) {
   if (n.type == NotifyType::kConfirm && n.buttons.empty())
     throw std::invalid_argument("a confirm notification needs buttons");
   if (n.answerable && n.author_id <= 0) throw std::invalid_argument("a quick reply needs an author to go to");
-  if (!n.tag.empty())
-    c.exec("DELETE FROM notifications WHERE user_id = $1 AND tag = $2 AND tag <> ''", {n.user_id, n.tag});
+  if (!n.tag.empty()) {
+    // The replaced ones are gone for the recipient's open tabs too.
+    std::vector<int64_t> replaced;
+    for (const Row& r :
+         c.query("SELECT id FROM notifications WHERE user_id = $1 AND tag = $2 AND tag <> ''", {n.user_id, n.tag}))
+      replaced.push_back(r.i64(0));
+    if (!replaced.empty()) {
+      c.exec("DELETE FROM notifications WHERE user_id = $1 AND tag = $2 AND tag <> ''", {n.user_id, n.tag});
+      tx.raise(NotificationChanged{n.user_id, NotificationEvent::kDeleted, std::move(replaced), ""});
+    }
+  }
   auto row = c.query_one(
       "INSERT INTO notifications (user_id, author_id, type, module, event, tag, sub_tag, title, text, text_out, "
       "buttons, answerable, params, is_read, created_at) "
@@ -138,28 +148,31 @@ bool set_notifications_read(Tx& tx, int64_t user_id, int64_t id, bool read, bool
   const int64_t from = read ? 0 : 1;
   const int64_t confirm = static_cast<int>(NotifyType::kConfirm);
   if (id < 0) return false;
+  // The ids whose flag flips are selected first and raised: push clients mark exactly those.
+  std::vector<int64_t> changed;
+  auto flip = [&](const std::string& where, SqlArgs params) {
+    params.insert(params.begin(), {SqlValue(user_id), SqlValue(from), SqlValue(confirm)});
+    const std::string filter = " FROM notifications WHERE user_id = $1 AND is_read = $2 AND type <> $3 AND " + where;
+    for (const Row& r : c.query("SELECT id" + filter + " ORDER BY id", params)) changed.push_back(r.i64(0));
+    params.push_back(to);
+    const std::string set_to = "$" + std::to_string(params.size());
+    c.exec("UPDATE notifications SET is_read = " + set_to + " WHERE id IN (SELECT id" + filter + ")", params);
+  };
   if (id == 0) {
     // "All of them" exists for reading only (CIMNotify::MarkNotifyUnRead refuses id 0).
     if (!read || !and_later) return false;
-    if (c.exec("UPDATE notifications SET is_read = 1 WHERE user_id = $1 AND is_read = 0 AND type <> $2",
-               {user_id, confirm}) == 0)
-      return false;
-    tx.raise(NotificationChanged{user_id, NotificationEvent::kRead, {}, ""});
-    return true;
+    flip("1 = 1", {});
+  } else {
+    auto target = c.query_one("SELECT tag FROM notifications WHERE id = $1 AND user_id = $2", {id, user_id});
+    if (!target) return false;
+    flip(and_later ? "id >= $4" : "id = $4", {id});
+    if (const std::string tag = target->str(0); !tag.empty()) flip("tag = $4", {tag});
   }
-  auto target = c.query_one("SELECT tag FROM notifications WHERE id = $1 AND user_id = $2", {id, user_id});
-  if (!target) return false;
-  const char* sql = and_later ? "UPDATE notifications SET is_read = $1 WHERE user_id = $2 AND is_read = $3 "
-                                "AND type <> $4 AND id >= $5"
-                              : "UPDATE notifications SET is_read = $1 WHERE user_id = $2 AND is_read = $3 "
-                                "AND type <> $4 AND id = $5";
-  int64_t changed = c.exec(sql, {to, user_id, from, confirm, id});
-  if (const std::string& tag = target->str(0); !tag.empty())
-    changed +=
-        c.exec("UPDATE notifications SET is_read = $1 WHERE user_id = $2 AND is_read = $3 AND type <> $4 AND tag = $5",
-               {to, user_id, from, confirm, tag});
-  if (changed == 0) return false;
-  tx.raise(NotificationChanged{user_id, read ? NotificationEvent::kRead : NotificationEvent::kUnread, {id}, ""});
+  if (changed.empty()) return false;
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  tx.raise(NotificationChanged{user_id, read ? NotificationEvent::kRead : NotificationEvent::kUnread,
+                               std::move(changed), ""});
   return true;
 }
 

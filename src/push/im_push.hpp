@@ -1,8 +1,7 @@
-// The realtime im commands (protocol-push.md §9) from the change feed (message, messageChat,
-// messageUpdate, messageDelete, messageDeleteComplete, readMessage*, startWriting so far): an after-commit
+// The realtime im commands (protocol-push.md §9) from the change feed: an after-commit
 // subscriber hands each durable unit's changes to a worker thread, which reads what it needs
-// from the store and publishes one body per receiver (dialogId from the receiver's side, the
-// receiver's own counter). The writer and request threads only append to a queue.
+// from the store and publishes them (im_push_commands.hpp lists which change becomes which
+// command). The writer and request threads only append to a queue.
 #pragma once
 
 #include <condition_variable>
@@ -13,15 +12,17 @@
 
 #include "core/config.hpp"
 #include "im/change_feed.hpp"
-#include "im/message.hpp"
 #include "push/publisher.hpp"
+#include "push/watch.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
 
 class ImPush {
  public:
-  ImPush(Store& store, const Config& config, PushPublisher& publisher, std::string key);
+  // `watch` (may be null) adds an open chat's watchers to its commands.
+  ImPush(Store& store, const Config& config, PushPublisher& publisher, std::string key,
+         const PushWatch* watch = nullptr);
   ~ImPush();
   void start();
   // Publishes what is queued, then stops the worker.
@@ -31,15 +32,13 @@ class ImPush {
 
  private:
   void run();
-  void handle(Conn& c, const Change& change);
-  void publish(std::string channel, Value body, int64_t expiry);
-  void message_changed(Conn& c, const Message& m, std::string_view command, bool deleted);
-  void chat_read(Conn& c, const ChatRead& read);
+  void publish_batch(const std::deque<Change>& batch);
 
   Store& store_;
   const Config& config_;
   PushPublisher& publisher_;
   const std::string key_;
+  const PushWatch* watch_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Change> queue_;

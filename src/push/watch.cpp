@@ -1,8 +1,24 @@
 #include "push/watch.hpp"
 
+#include <charconv>
+
 namespace imhub {
 
-std::string public_chat_tag(int64_t chat_id) { return "IM_PUBLIC_" + std::to_string(chat_id); }
+namespace {
+constexpr std::string_view kPublicChatPrefix = "IM_PUBLIC_";
+}  // namespace
+
+std::string public_chat_tag(int64_t chat_id) { return std::string(kPublicChatPrefix) + std::to_string(chat_id); }
+
+std::optional<int64_t> public_chat_of(std::string_view tag) {
+  if (!tag.starts_with(kPublicChatPrefix)) return std::nullopt;
+  const std::string_view digits = tag.substr(kPublicChatPrefix.size());
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty() || digits[0] == '0' || id <= 0)
+    return std::nullopt;
+  return id;
+}
 
 void PushWatch::extend(int64_t user_id, const std::string& tag, int64_t now, int64_t ttl) {
   std::lock_guard lock(mu_);

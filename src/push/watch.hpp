@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,8 @@ inline constexpr int64_t kWatchTtl = 1860;  // seconds (the SDK extends every 1,
 
 // The watch tag of an open chat (§9.1).
 std::string public_chat_tag(int64_t chat_id);
+// The chat of an `IM_PUBLIC_<chatId>` tag; nullopt for any other tag.
+std::optional<int64_t> public_chat_of(std::string_view tag);
 
 class PushWatch {
  public:

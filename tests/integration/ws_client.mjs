@@ -1,5 +1,5 @@
 // A minimal WebSocket client for the push tests (Node 20 has no global WebSocket): the upgrade,
-// masked text frames out, text and close frames in. Enough to watch what the server sends.
+// masked text frames out, text (fragmented or not) and close frames in. Enough to watch what the server sends.
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 
@@ -35,6 +35,7 @@ export function connectWs(url) {
   let closedResolve;
   ws.closed = new Promise((r) => { closedResolve = r; });
   let buf = Buffer.alloc(0);
+  let partial = null; // the text message being reassembled from fragments
   let upgraded = false;
   let openResolve, openReject;
   ws.opened = new Promise((res, rej) => { openResolve = res; openReject = rej; });
@@ -56,7 +57,8 @@ export function connectWs(url) {
     }
     for (;;) {
       if (buf.length < 2) return;
-      const op = buf[0] & 0x0f;
+      const buf0 = buf[0];
+      const op = buf0 & 0x0f;
       let len = buf[1] & 0x7f;
       let off = 2;
       if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); off = 4; }
@@ -64,8 +66,13 @@ export function connectWs(url) {
       if (buf.length < off + len) return;
       const payload = buf.subarray(off, off + len);
       buf = buf.subarray(off + len);
-      if (op === 1) {
-        ws.frames.push(payload.toString());
+      const fin = (buf0 & 0x80) !== 0;
+      // A long message arrives fragmented: a text frame without FIN, then continuation frames.
+      if (op === 1 || (op === 0 && partial)) {
+        partial = partial ? Buffer.concat([partial, payload]) : Buffer.from(payload);
+        if (!fin) continue;
+        ws.frames.push(partial.toString());
+        partial = null;
         ws.waiters = ws.waiters.filter((w) => !w());
       } else if (op === 8) {
         ws.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;

@@ -1,0 +1,145 @@
+#include "push/im_push_format.hpp"
+
+#include <algorithm>
+
+#include "core/clock.hpp"
+#include "push/channel.hpp"
+#include "users/user.hpp"
+#include "views/im_user.hpp"
+
+namespace imhub {
+
+namespace {
+
+constexpr int kRevisionImWeb = 130;  // im revisions the web client compares (Common::getPullExtra)
+constexpr int kRevisionImMobile = 19;
+constexpr int kRevisionImRest = 31;
+
+Value im_extra(bool shared) {
+  return Value::object({{"revision_im_web", Value(kRevisionImWeb)},
+                        {"revision_im_mobile", Value(kRevisionImMobile)},
+                        {"revision_im_rest", Value(kRevisionImRest)},
+                        {"im_revision", Value(kRevisionImWeb)},
+                        {"im_revision_mobile", Value(kRevisionImMobile)},
+                        {"is_shared_event", Value(shared)},
+                        {"action_uuid", Value()}});
+}
+
+}  // namespace
+
+void ImOut::to_users(const std::vector<int64_t>& users, Value body, int64_t expiry) const {
+  if (users.empty()) return;
+  PushMessage m;
+  m.channels.reserve(users.size());
+  for (int64_t u : users) m.channels.push_back(private_channel(key, u));
+  m.body = std::move(body);
+  m.expiry = expiry;
+  publisher.publish(std::move(m));
+}
+
+std::vector<int64_t> ImOut::watchers(const Chat& chat, const std::vector<int64_t>& members) const {
+  if (!watch || chat.type != "O") return {};
+  std::vector<int64_t> out = watch->watchers(public_chat_tag(chat.id), now_unix_seconds());
+  std::vector<int64_t> sorted = members;
+  std::sort(sorted.begin(), sorted.end());
+  std::erase_if(out, [&](int64_t u) { return std::binary_search(sorted.begin(), sorted.end(), u); });
+  return out;
+}
+
+void Fanout::add(int64_t receiver, const std::string& variant, const std::function<Value()>& build) {
+  auto [it, fresh] = index_.try_emplace(variant, groups_.size());
+  if (fresh) groups_.push_back({{}, build()});
+  groups_[it->second].users.push_back(receiver);
+}
+
+void Fanout::flush() {
+  for (Group& g : groups_) out_.to_users(g.users, std::move(g.body), expiry_);
+  groups_.clear();
+  index_.clear();
+}
+
+std::optional<ChatAudience> chat_audience(Conn& c, int64_t chat_id) {
+  auto chat = find_chat(c, chat_id);
+  if (!chat) return std::nullopt;
+  ChatAudience a{std::move(*chat), chat_members(c, chat_id), {}};
+  a.ids = user_ids(a.members);
+  return a;
+}
+
+void to_chat(const ImOut& out, const ChatAudience& a, std::string_view command,
+             const std::function<Value(const std::string& dialog_id)>& params, int64_t expiry) {
+  Fanout fan(out, expiry);
+  for (int64_t receiver : a.ids) {
+    const std::string dialog = dialog_id_for(a.chat, a.ids, receiver);
+    fan.add(receiver, dialog, [&] { return im_body(command, params(dialog)); });
+  }
+  fan.flush();
+  if (const auto watchers = out.watchers(a.chat, a.ids); !watchers.empty())
+    out.to_users(watchers, im_body(command, params(chat_dialog_id(a.chat.id)), true), expiry);
+}
+
+Value im_body(std::string_view command, Value params, bool shared) {
+  return Value::object({{"module_id", Value("im")},
+                        {"command", Value(command)},
+                        {"params", std::move(params)},
+                        {"extra", im_extra(shared)}});
+}
+
+bool is_private_chat(const Chat& chat) { return chat.type == "P"; }
+
+std::string chat_dialog_id(int64_t chat_id) { return "chat" + std::to_string(chat_id); }
+
+std::string dialog_id_for(const Chat& chat, const std::vector<int64_t>& members, int64_t receiver) {
+  if (!is_private_chat(chat)) return chat_dialog_id(chat.id);
+  for (int64_t m : members)
+    if (m != receiver) return std::to_string(m);
+  return std::to_string(receiver);
+}
+
+std::string_view dialog_type(const Chat& chat) { return is_private_chat(chat) ? "private" : "chat"; }
+
+Value ids_list(const std::vector<int64_t>& ids) {
+  Value out = Value::list();
+  for (int64_t id : ids) out.push_back(Value(id));
+  return out;
+}
+
+std::vector<int64_t> user_ids(const std::vector<ChatMember>& members) {
+  std::vector<int64_t> out;
+  out.reserve(members.size());
+  for (const ChatMember& m : members) out.push_back(m.user_id);
+  return out;
+}
+
+Value message_object(const Message& m, const Chat& chat, const std::vector<int64_t>& members, int64_t prev_id) {
+  Value params = m.params.is_map() ? m.params : Value::list();
+  Value recipient =
+      is_private_chat(chat) ? Value(dialog_id_for(chat, members, m.author_id)) : Value(chat_dialog_id(chat.id));
+  return Value::object({{"id", Value(m.id)},
+                        {"templateId", Value("")},
+                        {"templateFileId", Value("")},
+                        {"prevId", Value(prev_id)},
+                        {"chatId", Value(m.chat_id)},
+                        {"senderId", Value(m.author_id)},
+                        {"recipientId", std::move(recipient)},
+                        {"system", Value(m.system ? "Y" : "N")},
+                        {"date", Value(atom_time(m.created_at))},
+                        {"text", Value(m.text)},
+                        {"textLegacy", Value(m.text)},
+                        {"params", std::move(params)},
+                        {"counter", Value(0)},
+                        {"isImportant", Value(false)},
+                        {"importantFor", Value::list()},
+                        {"additionalEntities", Value::list()},
+                        {"forward", Value::list()}});
+}
+
+Value users_by_id(Conn& c, const Config& config, const std::vector<int64_t>& ids) {
+  Value out = Value::empty_object();
+  for (int64_t id : ids)
+    if (id > 0)
+      if (auto u = find_user(c, id)) out[std::to_string(u->id)] = im_user_object(c, config, *u);
+  return out;
+}
+
+}  // namespace imhub

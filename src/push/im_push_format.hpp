@@ -1,0 +1,99 @@
+// The shared pieces of the im realtime commands (protocol-push.md §9): the body and its `extra`,
+// the dialog id from a receiver's side, the message object, and where one change's commands go
+// (ImOut: each receiver's private channel, an open chat's watchers; Fanout: receivers whose bodies
+// are equal share one published message, so a big chat costs one serialization per distinct body).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/value.hpp"
+#include "im/chat.hpp"
+#include "im/dialog.hpp"  // dialog_id_of: the same, reading a private dialog's members itself
+#include "im/message.hpp"
+#include "push/publisher.hpp"
+#include "push/watch.hpp"
+#include "store/store.hpp"
+
+namespace imhub {
+
+inline constexpr int64_t kTypingExpiry = 60;         // startWriting (§9.4)
+inline constexpr int64_t kOpponentReadExpiry = 600;  // read…Opponent (§9.3)
+inline constexpr int64_t kChatHideExpiry = 3600;     // chatHide (§9.5)
+
+// Where the commands of one change go, and what building them reads.
+struct ImOut {
+  Conn& c;
+  const Config& config;
+  std::string_view key;  // the push key the channel ids derive from
+  PushPublisher& publisher;
+  const PushWatch* watch;  // null: no watch tags (push disabled in tests of the worker alone)
+
+  // One stored message for the private channels of every user in `users`.
+  void to_users(const std::vector<int64_t>& users, Value body, int64_t expiry = 0) const;
+  void to_user(int64_t user, Value body, int64_t expiry = 0) const { to_users({user}, std::move(body), expiry); }
+  // The users watching an open chat's tag (IM_PUBLIC_<id>) who are not among `members`; none for
+  // other chats.
+  std::vector<int64_t> watchers(const Chat& chat, const std::vector<int64_t>& members) const;
+};
+
+// Receivers grouped by the part of their body that differs (`variant`); each group's body is
+// built once and published once to all of its channels.
+class Fanout {
+ public:
+  explicit Fanout(const ImOut& out, int64_t expiry = 0) : out_(out), expiry_(expiry) {}
+  void add(int64_t receiver, const std::string& variant, const std::function<Value()>& build);
+  // Publishes every group (in the order their first receiver was added).
+  void flush();
+
+ private:
+  struct Group {
+    std::vector<int64_t> users;
+    Value body;
+  };
+  const ImOut& out_;
+  int64_t expiry_;
+  std::map<std::string, size_t> index_;
+  std::vector<Group> groups_;
+};
+
+// A chat and its members as the change's commands see them after the commit.
+struct ChatAudience {
+  Chat chat;
+  std::vector<ChatMember> members;  // one query for all (im/chat.hpp chat_members)
+  std::vector<int64_t> ids;
+};
+std::optional<ChatAudience> chat_audience(Conn& c, int64_t chat_id);
+
+// `command` to every member, with params built once per distinct dialog id (twice for a private
+// dialog, once for a chat), and to an open chat's watchers as a shared event.
+void to_chat(const ImOut& out, const ChatAudience& a, std::string_view command,
+             const std::function<Value(const std::string& dialog_id)>& params, int64_t expiry = 0);
+
+// {module_id: "im", command, params, extra}; `shared`: extra.is_shared_event (a watcher's copy).
+Value im_body(std::string_view command, Value params, bool shared = false);
+
+bool is_private_chat(const Chat& chat);
+// "chat<ID>".
+std::string chat_dialog_id(int64_t chat_id);
+// The dialog id as `receiver` sees it: the other user of a private dialog, else "chat<ID>".
+std::string dialog_id_for(const Chat& chat, const std::vector<int64_t>& members, int64_t receiver);
+// "private" or "chat" (the `type` of messageUpdate and read commands).
+std::string_view dialog_type(const Chat& chat);
+
+Value ids_list(const std::vector<int64_t>& ids);
+std::vector<int64_t> user_ids(const std::vector<ChatMember>& members);
+
+// The `message` object of §9.2 (types/message.js); `counter` is the receiver's, set per group.
+Value message_object(const Message& m, const Chat& chat, const std::vector<int64_t>& members, int64_t prev_id);
+
+// {<id>: im user object} for the users that exist.
+Value users_by_id(Conn& c, const Config& config, const std::vector<int64_t>& ids);
+
+}  // namespace imhub

@@ -1,0 +1,97 @@
+// The pieces of the im realtime commands that need no server: watch tags, the grouping of equal
+// bodies into one published message, the dialog id from each side, and which changes publish.
+#include <gtest/gtest.h>
+
+#include "core/clock.hpp"
+#include "push/channel.hpp"
+#include "push/im_push_commands.hpp"
+
+using namespace imhub;
+
+namespace {
+
+struct NoConn : Conn {
+  Rows query(std::string_view, const SqlArgs&) override { throw std::logic_error("no store here"); }
+  int64_t exec(std::string_view, const SqlArgs&) override { throw std::logic_error("no store here"); }
+};
+
+struct Recorder : PushPublisher {
+  std::vector<PushMessage> sent;
+  void publish(PushMessage m) override { sent.push_back(std::move(m)); }
+};
+
+}  // namespace
+
+TEST(ImPushWatch, PublicChatTagsParseOnlyExactly) {
+  EXPECT_EQ(public_chat_of("IM_PUBLIC_12"), 12);
+  EXPECT_EQ(public_chat_of(public_chat_tag(7)), 7);
+  for (const char* bad : {"IM_PUBLIC_", "IM_PUBLIC_x1", "IM_PUBLIC_1x", "IM_PUBLIC_-3", "IM_PUBLIC_0", "IM_PUBLIC_007",
+                          "IM_PUBLIC_COMMENT_5", "im_public_5", "IM_PUBLIC_99999999999999999999"})
+    EXPECT_EQ(public_chat_of(bad), std::nullopt) << bad;
+}
+
+TEST(ImPushFanout, ReceiversWithEqualBodiesShareOneMessage) {
+  NoConn conn;
+  Config config;
+  Recorder rec;
+  const ImOut out{conn, config, "key", rec, nullptr};
+  Fanout fan(out, 60);
+  int built = 0;
+  auto body = [&](int n) {
+    return [&, n] {
+      ++built;
+      return im_body("x", Value::object({{"n", Value(n)}}));
+    };
+  };
+  fan.add(1, "a", body(1));
+  fan.add(2, "b", body(2));
+  fan.add(3, "a", body(1));
+  fan.flush();
+  EXPECT_EQ(built, 2) << "one body per variant";
+  ASSERT_EQ(rec.sent.size(), 2u);
+  EXPECT_EQ(rec.sent[0].channels, (std::vector<std::string>{private_channel("key", 1), private_channel("key", 3)}));
+  EXPECT_EQ(rec.sent[1].channels, (std::vector<std::string>{private_channel("key", 2)}));
+  EXPECT_EQ(rec.sent[0].expiry, 60);
+  EXPECT_EQ(rec.sent[0].body["module_id"].to_string(), "im");
+  EXPECT_FALSE(rec.sent[0].body["extra"]["is_shared_event"].get_bool());
+  EXPECT_TRUE(im_body("x", Value::empty_object(), true)["extra"]["is_shared_event"].get_bool());
+}
+
+TEST(ImPushFormat, DialogIdIsTheOtherUserInPrivateAndChatNElsewhere) {
+  Chat priv;
+  priv.id = 5;
+  priv.type = "P";
+  EXPECT_EQ(dialog_id_for(priv, {10, 20}, 10), "20");
+  EXPECT_EQ(dialog_id_for(priv, {10, 20}, 20), "10");
+  Chat group = priv;
+  group.type = "O";
+  EXPECT_EQ(dialog_id_for(group, {10, 20}, 10), "chat5");
+}
+
+TEST(ImPushWatch, OnlyNonMemberWatchersOfOpenChats) {
+  NoConn conn;
+  Config config;
+  Recorder rec;
+  PushWatch watch;
+  const int64_t now = now_unix_seconds();
+  watch.extend(1, public_chat_tag(5), now);
+  watch.extend(2, public_chat_tag(5), now);
+  watch.extend(3, public_chat_tag(6), now);
+  const ImOut out{conn, config, "key", rec, &watch};
+  Chat open;
+  open.id = 5;
+  open.type = "O";
+  EXPECT_EQ(out.watchers(open, {2, 9}), std::vector<int64_t>{1});
+  Chat closed = open;
+  closed.type = "C";
+  EXPECT_TRUE(out.watchers(closed, {}).empty()) << "a closed chat has no watchers";
+}
+
+TEST(ImPushCommands, OnlyChangesWithCommandsAreQueued) {
+  EXPECT_TRUE(has_im_commands(Change{MessageLiked{}}));
+  EXPECT_TRUE(has_im_commands(Change{NotificationChanged{}}));
+  EXPECT_TRUE(has_im_commands(Change{ChatMuted{}}));
+  EXPECT_FALSE(has_im_commands(Change{CommandPressed{}}));
+  EXPECT_FALSE(has_im_commands(Change{BotRegistered{}}));
+  EXPECT_FALSE(has_im_commands(Change{FileCommitted{}}));
+}
