@@ -98,6 +98,7 @@ Config load_config(const std::string& path) {
       {"push.max_frame_bytes", int_opt(c.push_max_frame_bytes, 1024, int64_t{16} << 20)},
       {"push.max_client_messages", int_opt(c.push_max_client_messages, 1, 100000)},
       {"push.send_queue", int_opt(c.push_send_queue, 1, 1000000)},
+      {"push.long_polling_timeout", int_opt(c.push_long_polling_timeout, 1, 55)},
       {"events.enabled", bool_opt(c.events_enabled)},
       {"events.concurrency", int_opt(c.events_concurrency, 1, 100000)},
       {"events.per_handler_concurrency", int_opt(c.events_per_handler_concurrency, 1, 100000)},

@@ -19,6 +19,7 @@
 #include "core/fiber.hpp"
 #include "http/body_budget.hpp"
 #include "http/file_routes.hpp"
+#include "http/push_longpoll.hpp"
 #include "http/response_head.hpp"
 #include "http/spooled_body.hpp"
 #include "http/websocket.hpp"
@@ -182,6 +183,7 @@ struct HttpServer::Impl {
   const int64_t upload_limit;
   BodyBudget body_budget;
   const std::string spool_dir;  // where bodies over kSpoolThreshold are kept while handled
+  PushPolls push_polls;         // long-polling clients of the push server
 
   Impl(const Config& c, Router& r, Metrics& m, std::string spool)
       : config(c),
@@ -529,6 +531,9 @@ struct HttpServer::Impl {
     if (!routed_here(conn, in.view)) {
       out.reply = error_reply(errors::kNotFound);
       out.reply.label = "not_found";
+    } else if (is_push_http(router.services(), in.view.path)) {
+      // Long polling and its publication URL: a poll waits on an async timer, not a thread.
+      out.reply = co_await serve_push_http(push_polls, in.view, router.services(), stopping);
     } else if (router.serves_file(in.view)) {
       FileReply fr = router.handle_file(in.view);
       out.reply = std::move(fr.reply);
