@@ -20,8 +20,8 @@
 #include "previews/url_preview.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
-#include "push/push_metrics.hpp"
 #include "push/im_push.hpp"
+#include "push/push_metrics.hpp"
 #include "push/watch.hpp"
 #include "rest/auth.hpp"
 #include "rest/batch.hpp"
@@ -109,9 +109,8 @@ int serve(const std::string& data_dir, Config config) {
     im_push->start();
     services.push = push.get();
     services.push_watch = &push_watch;
-    metrics.add_source([hub = push.get(), watch = &push_watch](std::string& out) {
-      render_push_metrics(out, *hub, watch);
-    });
+    metrics.add_source(
+        [hub = push.get(), watch = &push_watch](std::string& out) { render_push_metrics(out, *hub, watch); });
   }
   Dispatcher dispatcher(services, auth);
   services.dispatcher = &dispatcher;

@@ -11,10 +11,10 @@
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "notify/notification.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
 #include "push/jwt.hpp"
-#include "notify/notification.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
 
@@ -233,7 +233,8 @@ MethodResult application_push_add(MethodCall& call) {
   if (!call.caller.is_admin) throw ApiError(errors::kPullPushAccess);
   const std::string text(trim(call.param("TEXT").is_scalar() ? call.param("TEXT").to_string() : ""));
   if (text.empty()) throw ApiError(errors::kPullPushText);
-  const auto app = call.services.store.read_with([&](Conn& c) { return find_app_by_client_id(c, call.caller.client_id); });
+  const auto app =
+      call.services.store.read_with([&](Conn& c) { return find_app_by_client_id(c, call.caller.client_id); });
   if (!app || trim(app->name).empty()) throw ApiError(errors::kPullPushAppName);
   const std::vector<int64_t> users = target_users(call.param("USER_ID"));
   if (users.empty()) throw ApiError(errors::kPullUserIdFormat);
@@ -279,8 +280,7 @@ MethodResult user_get_last_seen(MethodCall& call) {
 void register_pull_methods(Registry& r) {
   const std::string folder = "settings/interactivity/push-and-pull/";
   MethodTable pull{r, "pull", folder};
-  pull.add("pull.application.config.get", Effect::kRead, application_config_get, "pull-application-config-get.md",
-           "server version 5: JSON-RPC over WebSocket, long polling as the fallback; the publish URL carries the token");
+  pull.add("pull.application.config.get", Effect::kRead, application_config_get, "pull-application-config-get.md");
   pull.add("pull.application.event.add", Effect::kRead, application_event_add, "pull-application-event-add.md");
   pull.add("pull.application.push.add", Effect::kWrite, application_push_add, "pull-application-push-add.md",
            "no mobile push gateway: each user gets a system notification titled with the application's name; "

@@ -118,7 +118,8 @@ int run_push_status(const PushStatusOptions& o) {
   const bool local_ca = base.rfind("https://", 0) == 0 && std::filesystem::exists(ca);
   const std::string text = fetch_metrics(base + "/metrics", token, local_ca ? ca : "");
   const auto samples = push_samples(text);
-  if (samples.empty()) throw std::runtime_error("the server at " + base + " runs without the push server ([push] enabled = false)");
+  if (samples.empty())
+    throw std::runtime_error("the server at " + base + " runs without the push server ([push] enabled = false)");
   std::cout << to_plain_json(status_json(samples)) << std::endl;
   return 0;
 }
@@ -131,10 +132,12 @@ void add_push_group(CLI::App& cli, CommandTable& table) {
   push->require_subcommand(1);
   auto* status = push->add_subcommand("status", "connections, channels, queued messages, watch tags (asks the server)");
   status->add_option("--config", o->config_file, "the TOML file `imhub serve` runs with (its address, metrics.token)");
-  status->add_option("--url", o->url, "the server's base URL instead (default from --config, else http://127.0.0.1:8080)");
+  status->add_option("--url", o->url,
+                     "the server's base URL instead (default from --config, else http://127.0.0.1:8080)");
   status->add_option("--token", o->token, "metrics.token, when not in --config");
   add_data_option(status, o->data);
-  table.add(push, [o] { return run_push_status(*o); }, DataUse::kNone);
+  table.add(
+      push, [o] { return run_push_status(*o); }, DataUse::kNone);
 }
 
 }  // namespace imhub

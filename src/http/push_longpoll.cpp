@@ -1,7 +1,7 @@
 #include "http/push_longpoll.hpp"
 
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,10 +12,10 @@
 
 #include "api/services.hpp"
 #include "core/clock.hpp"
-#include "rest/decode.hpp"
 #include "http/push_session.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
+#include "rest/decode.hpp"
 
 namespace imhub {
 
@@ -95,9 +95,10 @@ class PollClient : public PushSubscriber, public std::enable_shared_from_this<Po
     waiter_ = out.empty() && !dropped_ ? w : std::weak_ptr<Waiter>();
     return out;
   }
-  void stop_waiting() {
+  // Forgets `w` unless a newer poll has registered its own waiter since.
+  void stop_waiting(const std::shared_ptr<Waiter>& w) {
     std::lock_guard lock(mu_);
-    waiter_.reset();
+    if (waiter_.lock() == w) waiter_.reset();
   }
   bool dropped() const {
     std::lock_guard lock(mu_);
@@ -113,10 +114,10 @@ class PollClient : public PushSubscriber, public std::enable_shared_from_this<Po
   }
 
   const PushToken token_;
-  std::unique_ptr<PushRpc> rpc_;  // set once subscribed
-  std::atomic<int64_t> last_poll{0};  // steady seconds of the last poll's end (or start)
+  std::unique_ptr<PushRpc> rpc_;        // set once subscribed
+  std::atomic<int64_t> last_poll{0};    // steady seconds of the last poll's end (or start)
   std::atomic<uint64_t> generation{0};  // a newer poll of the same client ends the older one
-  int64_t window_start = 0;  // client calls per 10 s (publication URL); under PushPolls' lock
+  int64_t window_start = 0;             // client calls per 10 s (publication URL); under PushPolls' lock
   int in_window = 0;
 
  private:
@@ -144,8 +145,8 @@ struct PushPolls::Impl {
     auto& slot = clients[token_text];
     if (slot && !slot->dropped()) return slot;
     if (slot) close(hub, *slot);
-    auto client = std::make_shared<PollClient>(token, static_cast<size_t>(services.config.push_send_queue),
-                                               hub.counters());
+    auto client =
+        std::make_shared<PollClient>(token, static_cast<size_t>(services.config.push_send_queue), hub.counters());
     client->set_last_mid(hub.last_mid());
     for (auto& frame : hub.subscribe(token.channels, client, mid)) client->push(std::move(frame), false);
     client->rpc_ = std::make_unique<PushRpc>(services, token, client);
@@ -257,7 +258,7 @@ awaitable<HttpReply> long_poll(PushPolls::Impl& polls, const HttpRequestView& re
     boost::system::error_code ec;
     co_await waiter->timer.async_wait(asio::redirect_error(use_aw, ec));
   }
-  client->stop_waiting();
+  client->stop_waiting(waiter);
   counters.long_polls.fetch_sub(1, std::memory_order_relaxed);
   client->last_poll = steady_seconds();
   hub.present_until(token->user_id, now_unix_seconds() + 5);  // it polls again at once
@@ -287,6 +288,9 @@ HttpReply publication(PushPolls::Impl& polls, const HttpRequestView& request, Se
     PushRpc rpc(services, *token, {});
     return plain(200, rpc.answer(request.body));
   }
+  // Under the registry's lock: the sweep may close this client meanwhile, and one client's calls
+  // are answered one at a time (lock order: registry, then hub, then client).
+  std::string answer;
   {
     std::lock_guard lock(polls.mu);
     const int64_t now = now_unix_seconds();
@@ -298,8 +302,8 @@ HttpReply publication(PushPolls::Impl& polls, const HttpRequestView& request, Se
       services.push->counters().rate_closes.fetch_add(1, std::memory_order_relaxed);
       return plain(429, "Too many messages");
     }
+    if (client->rpc_) answer = client->rpc_->answer(request.body);
   }
-  const std::string answer = client->rpc_ ? client->rpc_->answer(request.body) : std::string();
   if (!answer.empty()) client->push(make_push_frame(answer), false);
   return plain(200, "");
 }

@@ -12,8 +12,8 @@ namespace imhub {
 
 namespace {
 
-constexpr size_t kMaxUsersPerCall = 1000;     // userList of getUsersLastSeen
-constexpr size_t kMaxStatusWatches = 1000;    // subscribeStatusChange per client
+constexpr size_t kMaxUsersPerCall = 1000;   // userList of getUsersLastSeen
+constexpr size_t kMaxStatusWatches = 1000;  // subscribeStatusChange per client
 
 std::string rpc_result(const Value& id, Value result) {
   return to_json(Value::object({{"jsonrpc", Value("2.0")}, {"id", id}, {"result", std::move(result)}}));

@@ -13,6 +13,7 @@
 #include "api/services.hpp"
 #include "core/clock.hpp"
 #include "http/push_session.hpp"
+#include "push/channel.hpp"
 #include "push/hub.hpp"
 #include "rest/decode.hpp"
 
@@ -125,8 +126,8 @@ awaitable<> write_loop(WS& ws, std::shared_ptr<PushConnection> conn, const std::
     if (ec) break;
     counters.frames_sent.fetch_add(1, std::memory_order_relaxed);
     if (next.live && next.frame->published.time_since_epoch().count() != 0)
-      counters.fanout.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - next.frame->published)
-                                  .count());
+      counters.fanout.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - next.frame->published).count());
   }
   conn->writer_done_ = true;
   conn->wake_.cancel();

@@ -56,10 +56,10 @@ std::string PushHub::last_mid() const {
 // The JSON-RPC `incoming.message` of §4.4 for the next sequence number.
 PushFrame PushHub::frame_locked(Value body, PushSender sender, const std::string& sender_id) {
   const uint64_t seq = ++seq_;
-  Value params = Value::object(
-      {{"mid", Value(make_mid(seq))},
-       {"body", std::move(body)},
-       {"sender", Value::object({{"type", Value(static_cast<int>(sender))}, {"id", Value(sender_id)}})}});
+  Value params =
+      Value::object({{"mid", Value(make_mid(seq))},
+                     {"body", std::move(body)},
+                     {"sender", Value::object({{"type", Value(static_cast<int>(sender))}, {"id", Value(sender_id)}})}});
   const Value rpc =
       Value::object({{"jsonrpc", Value("2.0")}, {"method", Value("incoming.message")}, {"params", std::move(params)}});
   return std::make_shared<const PushFrameData>(

@@ -36,14 +36,14 @@ PushFrame make_push_frame(std::string text);
 // What the transports count while they serve (the hub itself never writes to a socket); read by
 // stats() and rendered in /metrics. Relaxed atomics: every counter is independent.
 struct PushCounters {
-  std::atomic<int64_t> websockets{0};  // open JSON-RPC sockets
-  std::atomic<int64_t> long_polls{0};  // long-polling requests waiting now
-  std::atomic<int64_t> poll_clients{0};  // long-polling clients subscribed (between polls too)
-  std::atomic<int64_t> queued{0};      // frames in the connections' send queues
-  std::atomic<uint64_t> frames_sent{0};     // frames written to a client (socket or poll answer)
-  std::atomic<uint64_t> drops{0};           // connections closed because their send queue overflowed
-  std::atomic<uint64_t> rate_closes{0};     // connections closed for too many client messages
-  std::atomic<uint64_t> catch_ups{0};       // (re)connections that came with a mid of this run
+  std::atomic<int64_t> websockets{0};        // open JSON-RPC sockets
+  std::atomic<int64_t> long_polls{0};        // long-polling requests waiting now
+  std::atomic<int64_t> poll_clients{0};      // long-polling clients subscribed (between polls too)
+  std::atomic<int64_t> queued{0};            // frames in the connections' send queues
+  std::atomic<uint64_t> frames_sent{0};      // frames written to a client (socket or poll answer)
+  std::atomic<uint64_t> drops{0};            // connections closed because their send queue overflowed
+  std::atomic<uint64_t> rate_closes{0};      // connections closed for too many client messages
+  std::atomic<uint64_t> catch_ups{0};        // (re)connections that came with a mid of this run
   std::atomic<uint64_t> catch_up_frames{0};  // stored frames replayed to them
   Metrics::Histogram fanout;                 // publish → frame written, seconds
 };

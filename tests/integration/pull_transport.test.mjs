@@ -14,7 +14,7 @@ import { addApp, signIn, restOk, restFails, sql } from './oauth_client.mjs';
 import { connectWs, bodies } from './ws_client.mjs';
 
 let server;
-let ann, bob, carl;
+let ann, bob, carl, dan;
 let annHook, bobHook, carlHook; // scope im,pull,pull_channel
 let app, adminToken, annToken;  // an application with scope pull, signed in as the admin and as Ann
 
@@ -28,6 +28,7 @@ before(async () => {
   ann = server.cli('user', 'add', '--name', 'Ann').user_id;
   bob = server.cli('user', 'add', '--name', 'Bob').user_id;
   carl = server.cli('user', 'add', '--name', 'Carl').user_id;
+  dan = server.cli('user', 'add', '--name', 'Dan').user_id; // never connects
   const hook = (id, scope = 'im,pull,pull_channel') => server.cli('webhook', 'add', '--user', String(id), '--scope', scope).webhook;
   annHook = hook(ann);
   bobHook = hook(bob);
@@ -252,7 +253,7 @@ test('the publication URL: mack is accepted, calls are answered in the next poll
   const first = poll(config);
   await sleep(200);
   assert.deepEqual(await pub(config, `mack:${'0'.repeat(26)}`), { status: 200, text: '' });
-  assert.deepEqual(await pub(config, rpc('getUsersLastSeen', { userList: [ann, carl] }, 5)), { status: 200, text: '' });
+  assert.deepEqual(await pub(config, rpc('getUsersLastSeen', { userList: [ann, dan] }, 5)), { status: 200, text: '' });
   const answered = await first;
   assert.equal(answered.status, 200);
   assert.deepEqual(answered.messages, [{ jsonrpc: '2.0', id: 5, result: { [ann]: 0 } }], 'a polling user counts as connected');
@@ -278,11 +279,12 @@ test('polls wait on timers: while many are held, a REST call is answered at once
 });
 
 test('a long-polling client that stops polling is dropped past send_queue and catches up by mid', async () => {
-  const config = await appConfig(annToken);
+  // Carl's application channel: no other client of this file listens there.
+  const config = await appConfig((await signIn(server, app, carlHook)).access_token);
   const idle = await poll(config);
   const mid = idle.headers.get('last-message-id');
   const drops = await metric('imhub_push_slow_client_drops_total');
-  for (let i = 0; i < SEND_QUEUE + 4; ++i) await appEvent(`n${i}`, ann);
+  for (let i = 0; i < SEND_QUEUE + 4; ++i) await appEvent(`n${i}`, carl);
   assert.equal(await metric('imhub_push_slow_client_drops_total'), drops + 1);
   const caught = await poll(config, { mid });
   assert.deepEqual(commands(caught.messages), Array.from({ length: SEND_QUEUE + 4 }, (_, i) => `n${i}`));
