@@ -143,6 +143,7 @@ awaitable<> serve(Stream& stream, PushRequest request, Services& services, const
   timeouts.keep_alive_pings = false;
   ws.set_option(timeouts);
   ws.read_message_max(static_cast<size_t>(config.push_max_frame_bytes));
+  ws.auto_fragment(false);  // one frame per message: fewer headers and writes for large bodies
   std::string_view path, query;
   const std::string target(request.target());
   split_target(target, path, query);

@@ -26,7 +26,8 @@ export class NodeXhr {
     this.response = this.responseText = '';
     this.resHeaders = {};
     this.readyState = 1;
-    NodeXhr.requests.push({ method, url });
+    this.entry = { method, url, status: null };
+    NodeXhr.requests.push(this.entry);
     this.fire();
   }
 
@@ -43,6 +44,7 @@ export class NodeXhr {
       res.on('end', () => {
         if (this.aborted || req !== this.req) return;
         this.status = res.statusCode;
+        this.entry.status = res.statusCode;
         this.resHeaders = res.headers;
         this.response = this.responseText = Buffer.concat(chunks).toString();
         this.readyState = 4;
@@ -79,4 +81,4 @@ export class NodeXhr {
   }
 }
 NodeXhr.log = [];      // every object made
-NodeXhr.requests = []; // every request opened: {method, url}
+NodeXhr.requests = []; // every request opened: {method, url, status (once answered)}
