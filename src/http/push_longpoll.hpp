@@ -5,7 +5,8 @@
 //   something, else after [push] long_polling_timeout seconds 304 with the `Expires` marker the
 //   SDK recognises and `Last-Message-Id`.
 // - POST /bitrix/pub/<jwt>/: what the SDK's long-polling connector sends instead of WebSocket
-//   frames: `mack:<mid>` (nothing to do) or a JSON-RPC call, answered in the client's next poll.
+//   frames: `mack:<mid>` (nothing to do), or a JSON-RPC call (§4.4; the SDK 2.2.0 makes its calls
+//   over WebSocket only), answered in the client's next poll.
 // A client (one token: every config carries a fresh one) stays subscribed between its polls, so
 // nothing published in between is lost; one that stops polling, or whose queue overflows, is
 // dropped and catches up by `mid` when it comes back. A waiting poll holds no thread: it is a
