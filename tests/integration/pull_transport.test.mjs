@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, BINARY } from './harness.mjs';
 import { addApp, signIn, restOk, restFails, sql } from './oauth_client.mjs';
@@ -346,6 +346,11 @@ test('imhub push status and the imhub_push_* metrics show connections, queues an
   assert.equal(typeof status.queued_frames, 'number');
   assert.equal(status.watches, 0, 'the watch registry is there');
   assert.ok(status.published >= 1);
+  // The address from the config file `serve` runs with.
+  const configFile = join(server.dataDir, 'status.toml');
+  writeFileSync(configFile, `[server]\nlisten = "127.0.0.1:${server.port}"\n`);
+  const viaConfig = JSON.parse(execFileSync(BINARY, ['push', 'status', '--config', configFile, '--data', server.dataDir], { encoding: 'utf8' }));
+  assert.ok(viaConfig.connections.websocket >= 2, JSON.stringify(viaConfig));
   const down = spawnSync(BINARY, ['push', 'status', '--url', 'http://127.0.0.1:9', '--data', server.dataDir], { encoding: 'utf8' });
   assert.equal(down.status, 1);
   assert.match(down.stderr, /cannot reach the server/);
