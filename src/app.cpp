@@ -22,6 +22,7 @@
 #include "push/channel.hpp"
 #include "push/hub.hpp"
 #include "push/im_push.hpp"
+#include "push/push_metrics.hpp"
 #include "push/watch.hpp"
 #include "rest/auth.hpp"
 #include "rest/batch.hpp"
@@ -112,6 +113,8 @@ int serve(const std::string& data_dir, Config config) {
     im_push->start();
     services.push = push.get();
     services.push_watch = &push_watch;
+    metrics.add_source(
+        [hub = push.get(), watch = &push_watch](std::string& out) { render_push_metrics(out, *hub, watch); });
   }
   Dispatcher dispatcher(services, auth);
   services.dispatcher = &dispatcher;

@@ -2,18 +2,23 @@
 // settings/interactivity/push-and-pull/*): the config a PullClient connects with, an
 // application's events to its frames, and public channel descriptors for client publishing.
 // The push server itself is src/push and http/websocket.cpp.
+#include <algorithm>
 #include <regex>
 
 #include "api/common.hpp"
+#include "apps/application.hpp"
 #include "core/clock.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
 #include "im/chat.hpp"
+#include "core/strings.hpp"
+#include "notify/notification.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
 #include "push/jwt.hpp"
 #include "push/watch.hpp"
 #include "users/user.hpp"
+#include "users/user_cache.hpp"
 
 namespace imhub {
 
@@ -69,7 +74,10 @@ Value push_config(const MethodCall& call, int64_t user_id, const std::string& ty
   const std::string& pub = call.services.config.public_url;
   const std::string ws = url_on(pub, true, kPushWebSocketPath);
   const std::string lp = url_on(pub, false, kPushLongPollingPath);
-  const std::string publish = url_on(pub, false, kPushPublishPath);
+  const std::string jwt = make_push_jwt(key, token);
+  // The publication URL carries the token: long polling posts `mack:` and its JSON-RPC calls
+  // there with only the shared channel id in the query, and the answers go to this client's polls.
+  const std::string publish = url_on(pub, false, kPushPublishPath) + jwt + "/";
   Value server = Value::object({{"version", Value(kServerVersion)},
                                 {"server_enabled", Value(true)},
                                 {"mode", Value("personal")},
@@ -92,7 +100,7 @@ Value push_config(const MethodCall& call, int64_t user_id, const std::string& ty
        {"api", Value::object({{"revision_web", Value(kRevisionWeb)}, {"revision_mobile", Value(kRevisionMobile)}})},
        {"channels", std::move(channels)},
        {"publicChannels", std::move(public_channels)},
-       {"jwt", Value(make_push_jwt(key, token))},
+       {"jwt", Value(jwt)},
        {"exp", Value(token.expires)},
        {"serverTime", Value(atom_time(now))}});
 }
@@ -259,6 +267,53 @@ MethodResult watch_extend(MethodCall& call) {
       out[tag] = Value(granted);
     }
   });
+// pull.application.push.add (§2.7): imhub has no mobile push gateway, so the text becomes an
+// ordinary system notification of each addressed user, titled with the application's name.
+// AVATAR has nowhere to go and is ignored.
+MethodResult application_push_add(MethodCall& call) {
+  if (call.caller.kind != AuthKind::kOAuth || call.caller.client_id.empty()) throw ApiError(errors::kPullPushAuth);
+  if (!call.caller.is_admin) throw ApiError(errors::kPullPushAccess);
+  const std::string text(trim(call.param("TEXT").is_scalar() ? call.param("TEXT").to_string() : ""));
+  if (text.empty()) throw ApiError(errors::kPullPushText);
+  const auto app =
+      call.services.store.read_with([&](Conn& c) { return find_app_by_client_id(c, call.caller.client_id); });
+  if (!app || trim(app->name).empty()) throw ApiError(errors::kPullPushAppName);
+  const std::vector<int64_t> users = target_users(call.param("USER_ID"));
+  if (users.empty()) throw ApiError(errors::kPullUserIdFormat);
+  std::vector<int64_t> known;
+  for (int64_t u : users)
+    if (call.services.users->find(u) && std::find(known.begin(), known.end(), u) == known.end()) known.push_back(u);
+  if (known.empty()) return Value(true);
+  write_tx(call, [&](Tx& tx) {
+    for (int64_t u : known) {
+      NewNotification n;
+      n.user_id = u;
+      n.type = NotifyType::kSystem;
+      n.event = "rest_push";
+      n.title = app->name;
+      n.text = text;
+      n.text_out = text;
+      add_notification(tx, n);
+    }
+    return 0;
+  });
+  return Value(true);
+}
+
+// pull.api.user.getLastSeen (§2.8): seconds since each user was last connected to the push
+// server (0 while connected); users never seen since the server started are left out.
+MethodResult user_get_last_seen(MethodCall& call) {
+  PushHub& hub = hub_of(call);
+  const auto list = array_param(call.param("userIds"));
+  if (!list || list->size() == 0) throw ApiError(errors::kPullUserIdsFormat);
+  std::vector<int64_t> ids;
+  for (const Value* e : list->elements()) {
+    auto id = e->to_int();
+    if (!id || *id <= 0) throw ApiError(errors::kPullUserIdsFormat);
+    ids.push_back(*id);
+  }
+  Value out = Value::empty_object();
+  for (const auto& [user, seconds] : hub.last_seen(ids)) out[std::to_string(user)] = Value(seconds);
   return out;
 }
 
@@ -267,10 +322,15 @@ MethodResult watch_extend(MethodCall& call) {
 void register_pull_methods(Registry& r) {
   const std::string folder = "settings/interactivity/push-and-pull/";
   MethodTable pull{r, "pull", folder};
-  pull.add("pull.application.config.get", Effect::kRead, application_config_get, "pull-application-config-get.md",
-           "server version 5 (JSON-RPC over WebSocket); long polling and the publish URL are not served yet");
+  pull.add("pull.application.config.get", Effect::kRead, application_config_get, "pull-application-config-get.md");
   pull.add("pull.application.event.add", Effect::kRead, application_event_add, "pull-application-event-add.md");
   pull.add("pull.watch.extend", Effect::kRead, watch_extend, "");
+  pull.add("pull.application.push.add", Effect::kWrite, application_push_add, "pull-application-push-add.md",
+           "no mobile push gateway: each user gets a system notification titled with the application's name; "
+           "AVATAR is ignored");
+  MethodTable either{r, "pull,pull_channel", ""};
+  either.add("pull.api.user.getLastSeen", Effect::kRead, user_get_last_seen, "",
+             "seconds since the user's last push connection (0 while connected); presence is kept in memory");
   MethodTable channel{r, "pull_channel", folder};
   channel.add("pull.config.get", Effect::kRead, config_get, "",
               "refused for OAuth (WRONG_AUTH_TYPE); works for webhooks until browser sessions exist");

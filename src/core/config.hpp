@@ -97,6 +97,7 @@ struct Config {
   int64_t push_max_frame_bytes = 64 * 1024;  // largest frame a client may send
   int push_max_client_messages = 100;        // frames a client may send per 10 s
   int push_send_queue = 1000;                // frames queued to one slow connection before it is closed
+  int push_long_polling_timeout = 40;        // seconds a long poll waits before answering 304
   // [chat_apps] Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
   bool chat_apps_allow_http_iframe = false;
   // [giphy] imbot.Giphy.* go to this Giphy-compatible API (GET <base_url>/search and /trending).

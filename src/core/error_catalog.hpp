@@ -318,5 +318,12 @@ inline constexpr ErrorSpec kPullUsersFormat{"INVALID_FORMAT", "A wrong format fo
 inline constexpr ErrorSpec kPullUserIdFormat{"INVALID_FORMAT", "A wrong format for the USER_ID field is passed", 400};
 inline constexpr ErrorSpec kPullAppChannelAuth{
     "WRONG_AUTH_TYPE", "Application channels are available only for application authorization.", 400};
+inline constexpr ErrorSpec kPullPushAuth{"WRONG_AUTH_TYPE",
+                                         "Send push notifications available only for application authorization.", 403};
+inline constexpr ErrorSpec kPullPushAccess{"ACCESS_ERROR", "You do not have access to send push notifications", 400};
+inline constexpr ErrorSpec kPullPushText{"TEXT_ERROR", "Text can't be empty", 400};
+inline constexpr ErrorSpec kPullPushAppName{"EMPTY_APP_NAME",
+                                            "For send push-notification application name can't be empty", 400};
+inline constexpr ErrorSpec kPullUserIdsFormat{"INVALID_FORMAT", "A wrong format for the userIds field is passed", 400};
 
 }  // namespace imhub::errors

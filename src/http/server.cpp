@@ -19,6 +19,7 @@
 #include "core/fiber.hpp"
 #include "http/body_budget.hpp"
 #include "http/file_routes.hpp"
+#include "http/push_longpoll.hpp"
 #include "http/response_head.hpp"
 #include "http/spooled_body.hpp"
 #include "http/websocket.hpp"
@@ -183,6 +184,7 @@ struct HttpServer::Impl {
   const int64_t upload_limit;
   BodyBudget body_budget;
   const std::string spool_dir;  // where bodies over kSpoolThreshold are kept while handled
+  PushPolls push_polls;         // long-polling clients of the push server
 
   Impl(const Config& c, Router& r, Metrics& m, std::string spool)
       : config(c),
@@ -536,11 +538,18 @@ struct HttpServer::Impl {
     return (view.path == "/metrics") == conn.metrics_only;
   }
 
+  // GCC 12 at -O2 takes the coroutine frame's delete for a mismatch with asio's recycling
+  // allocator once this function awaits in more than one branch (a false positive).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
   awaitable<Dispatched> dispatch(Connection& conn, Incoming& in) {
     Dispatched out;
     if (!routed_here(conn, in.view)) {
       out.reply = error_reply(errors::kNotFound);
       out.reply.label = "not_found";
+    } else if (is_push_http(router.services(), in.view.path)) {
+      // Long polling and its publication URL: a poll waits on an async timer, not a thread.
+      out.reply = co_await serve_push_http(push_polls, in.view, router.services(), stopping);
     } else if (router.serves_file(in.view)) {
       FileReply fr = router.handle_file(in.view);
       out.reply = std::move(fr.reply);
@@ -555,6 +564,7 @@ struct HttpServer::Impl {
     }
     co_return out;
   }
+#pragma GCC diagnostic pop
 
   // --- Writing -------------------------------------------------------------------------------
 

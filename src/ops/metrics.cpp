@@ -65,6 +65,12 @@ void Metrics::Histogram::observe(double seconds) {
   sum_ns.fetch_add(static_cast<uint64_t>(std::max(0.0, seconds) * 1e9), kRelaxed);
 }
 
+void Metrics::render_histogram(std::string& out, const std::string& name, const Histogram& h) {
+  HistogramSum sum;
+  sum.add(h);
+  sum.render(out, name, "");
+}
+
 Metrics::Metrics() = default;
 Metrics::~Metrics() = default;
 

@@ -50,6 +50,8 @@ class Metrics {
     std::atomic<uint64_t> sum_ns{0};
     void observe(double seconds);
   };
+  // Prometheus text of one histogram of the latency buckets (for add_source renderers).
+  static void render_histogram(std::string& out, const std::string& name, const Histogram& h);
 
  private:
   struct MethodCounters {

@@ -28,6 +28,10 @@ void complete_extra(Value& body, const std::string& server_name) {
 }
 }  // namespace
 
+PushFrame make_push_frame(std::string text) {
+  return std::make_shared<const PushFrameData>(PushFrameData{std::move(text), {}, {}});
+}
+
 PushHub::PushHub(PushHubOptions options) : options_(std::move(options)), started_(static_cast<int64_t>(now_unix())) {}
 
 std::string PushHub::make_mid(uint64_t seq) const {
@@ -37,10 +41,29 @@ std::string PushHub::make_mid(uint64_t seq) const {
   return buf;
 }
 
-uint64_t PushHub::parse_mid(std::string_view mid) const {
-  if (mid.size() != 26 || !std::all_of(mid.begin(), mid.end(), [](char c) { return c >= '0' && c <= '9'; })) return 0;
-  if (mid.substr(0, 10) != make_mid(0).substr(0, 10)) return 0;
+std::optional<uint64_t> PushHub::parse_mid(std::string_view mid) const {
+  if (mid.size() != 26 || !std::all_of(mid.begin(), mid.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  if (mid.substr(0, 10) != make_mid(0).substr(0, 10)) return std::nullopt;
   return std::stoull(std::string(mid.substr(10)));
+}
+
+std::string PushHub::last_mid() const {
+  std::lock_guard lock(mu_);
+  return make_mid(seq_);
+}
+
+// The JSON-RPC `incoming.message` of §4.4 for the next sequence number.
+PushFrame PushHub::frame_locked(Value body, PushSender sender, const std::string& sender_id) {
+  const uint64_t seq = ++seq_;
+  Value params =
+      Value::object({{"mid", Value(make_mid(seq))},
+                     {"body", std::move(body)},
+                     {"sender", Value::object({{"type", Value(static_cast<int>(sender))}, {"id", Value(sender_id)}})}});
+  const Value rpc =
+      Value::object({{"jsonrpc", Value("2.0")}, {"method", Value("incoming.message")}, {"params", std::move(params)}});
+  return std::make_shared<const PushFrameData>(
+      PushFrameData{to_json(rpc), std::chrono::steady_clock::now(), make_mid(seq)});
 }
 
 void PushHub::trim(Channel& ch, int64_t now) const {
@@ -54,14 +77,8 @@ void PushHub::publish(PushMessage message) {
   const int64_t expiry = message.expiry > 0 ? message.expiry : options_.default_expiry;
   const int64_t now = static_cast<int64_t>(now_unix());
   std::lock_guard lock(mu_);
-  const uint64_t seq = ++seq_;
-  Value params = Value::object({{"mid", Value(make_mid(seq))},
-                                {"body", std::move(message.body)},
-                                {"sender", Value::object({{"type", Value(static_cast<int>(message.sender))},
-                                                          {"id", Value(message.sender_id)}})}});
-  const Value rpc =
-      Value::object({{"jsonrpc", Value("2.0")}, {"method", Value("incoming.message")}, {"params", std::move(params)}});
-  auto frame = std::make_shared<const std::string>(to_json(rpc));
+  PushFrame frame = frame_locked(std::move(message.body), message.sender, message.sender_id);
+  const uint64_t seq = seq_;
   ++published_;
   std::sort(message.channels.begin(), message.channels.end());
   message.channels.erase(std::unique(message.channels.begin(), message.channels.end()), message.channels.end());
@@ -102,22 +119,24 @@ std::vector<PushFrame> PushHub::since_locked(const std::vector<std::string>& cha
 }
 
 std::vector<PushFrame> PushHub::since(const std::vector<std::string>& channels, std::string_view last_mid) {
-  const uint64_t after = parse_mid(last_mid);
-  if (after == 0) return {};
+  const auto after = parse_mid(last_mid);
+  if (!after) return {};
   std::lock_guard lock(mu_);
-  return since_locked(channels, after, static_cast<int64_t>(now_unix()));
+  return since_locked(channels, *after, static_cast<int64_t>(now_unix()));
 }
 
 std::vector<PushFrame> PushHub::subscribe(const std::vector<std::string>& channels,
                                           const std::shared_ptr<PushSubscriber>& s, std::string_view last_mid) {
-  const uint64_t after = parse_mid(last_mid);
+  const auto after = parse_mid(last_mid);
   std::lock_guard lock(mu_);
   for (const auto& id : channels) channels_[id].subscribers.push_back(s);
   ++connections_;
-  if (after == 0) return {};
-  auto out = since_locked(channels, after, static_cast<int64_t>(now_unix()));
+  if (!after) return {};
+  auto out = since_locked(channels, *after, static_cast<int64_t>(now_unix()));
   catch_up_ += out.size();
   frames_ += out.size();
+  counters_.catch_ups.fetch_add(1, std::memory_order_relaxed);
+  counters_.catch_up_frames.fetch_add(out.size(), std::memory_order_relaxed);
   return out;
 }
 
@@ -141,8 +160,61 @@ void PushHub::unsubscribe(const std::vector<std::string>& channels, const PushSu
 void PushHub::seen(int64_t user_id, bool connected) {
   std::lock_guard lock(mu_);
   auto& [open, last] = presence_[user_id];
+  const bool was_online = open > 0;
   open = std::max(0, open + (connected ? 1 : -1));
   last = static_cast<int64_t>(now_unix());
+  if (was_online != (open > 0)) tell_status_locked(user_id, open > 0);
+}
+
+void PushHub::present_until(int64_t user_id, int64_t until) {
+  std::lock_guard lock(mu_);
+  presence_[user_id].second = until;
+}
+
+// `online`/`userStatusChange` (§5.4) to whoever watches `user_id`. It gets a mid like any message
+// (the client stores the mid of each frame it reads) but is kept nowhere: a status is news only
+// while it is fresh.
+void PushHub::tell_status_locked(int64_t user_id, bool online) {
+  auto it = status_watchers_.find(user_id);
+  if (it == status_watchers_.end()) return;
+  Value body = Value::object({{"module_id", Value("online")},
+                              {"command", Value("userStatusChange")},
+                              {"params", Value::object({{"user_id", Value(user_id)}, {"online", Value(online)}})}});
+  complete_extra(body, options_.server_name);
+  const PushFrame frame = frame_locked(std::move(body), PushSender::kBackend, "");
+  auto& subs = it->second;
+  for (auto w = subs.begin(); w != subs.end();) {
+    if (auto s = w->lock()) {
+      s->deliver(frame);
+      ++frames_;
+      ++w;
+    } else {
+      w = subs.erase(w);
+    }
+  }
+  if (subs.empty()) status_watchers_.erase(it);
+}
+
+void PushHub::watch_status(int64_t user_id, const std::shared_ptr<PushSubscriber>& s) {
+  std::lock_guard lock(mu_);
+  auto& subs = status_watchers_[user_id];
+  for (const auto& w : subs)
+    if (w.lock() == s) return;
+  subs.push_back(s);
+}
+
+void PushHub::unwatch_status(int64_t user_id, const PushSubscriber* s) {
+  std::lock_guard lock(mu_);
+  auto it = status_watchers_.find(user_id);
+  if (it == status_watchers_.end()) return;
+  auto& subs = it->second;
+  subs.erase(std::remove_if(subs.begin(), subs.end(),
+                            [s](const std::weak_ptr<PushSubscriber>& w) {
+                              auto p = w.lock();
+                              return !p || p.get() == s;
+                            }),
+             subs.end());
+  if (subs.empty()) status_watchers_.erase(it);
 }
 
 std::map<int64_t, int64_t> PushHub::last_seen(const std::vector<int64_t>& user_ids) const {
@@ -166,6 +238,7 @@ PushStats PushHub::stats() const {
   s.published = published_;
   s.frames = frames_;
   s.catch_up = catch_up_;
+  for (const auto& [user, subs] : status_watchers_) s.status_watchers += subs.size();
   return s;
 }
 

@@ -5,22 +5,48 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "ops/metrics.hpp"
 #include "push/publisher.hpp"
 
 namespace imhub {
 
-using PushFrame = std::shared_ptr<const std::string>;
+// A frame's text and, for a published message, when it was published (the fan-out latency is
+// measured from there to the write on the socket). Control frames and answers have no time.
+struct PushFrameData {
+  std::string text;
+  std::chrono::steady_clock::time_point published{};
+  std::string mid;  // of a published message
+};
+using PushFrame = std::shared_ptr<const PushFrameData>;
+PushFrame make_push_frame(std::string text);
+
+// What the transports count while they serve (the hub itself never writes to a socket); read by
+// stats() and rendered in /metrics. Relaxed atomics: every counter is independent.
+struct PushCounters {
+  std::atomic<int64_t> websockets{0};        // open JSON-RPC sockets
+  std::atomic<int64_t> long_polls{0};        // long-polling requests waiting now
+  std::atomic<int64_t> poll_clients{0};      // long-polling clients subscribed (between polls too)
+  std::atomic<int64_t> queued{0};            // frames in the connections' send queues
+  std::atomic<uint64_t> frames_sent{0};      // frames written to a client (socket or poll answer)
+  std::atomic<uint64_t> drops{0};            // connections closed because their send queue overflowed
+  std::atomic<uint64_t> rate_closes{0};      // connections closed for too many client messages
+  std::atomic<uint64_t> catch_ups{0};        // (re)connections that came with a mid of this run
+  std::atomic<uint64_t> catch_up_frames{0};  // stored frames replayed to them
+  Metrics::Histogram fanout;                 // publish → frame written, seconds
+};
 
 // A live connection. deliver() is called with the hub's lock held and must only queue.
 class PushSubscriber {
@@ -36,12 +62,13 @@ struct PushHubOptions {
 };
 
 struct PushStats {
-  size_t connections = 0;
+  size_t connections = 0;  // subscribed connections (sockets and waiting polls)
   size_t channels = 0;
-  size_t stored = 0;
+  size_t stored = 0;  // messages kept for reconnecting clients, over all channels
   uint64_t published = 0;
   uint64_t frames = 0;  // frames handed to connections (live and catch-up)
   uint64_t catch_up = 0;
+  size_t status_watchers = 0;  // subscribeStatusChange subscriptions
 };
 
 class PushHub : public PushPublisher {
@@ -58,12 +85,26 @@ class PushHub : public PushPublisher {
   // Stored frames of `channels` after `last_mid`, in order (what subscribe() returns).
   std::vector<PushFrame> since(const std::vector<std::string>& channels, std::string_view last_mid);
 
-  // Users' presence on the push server: connected now (0 s) or seconds since they left.
+  // Users' presence on the push server: connected now (0 s) or seconds since they left. The
+  // first connection of a user and the close of its last one tell the status watchers.
   void seen(int64_t user_id, bool connected);
+  // A long-polling client is present until `until` (unix seconds): its poll's end plus the moment
+  // it takes to poll again. It never counts as a status change.
+  void present_until(int64_t user_id, int64_t until);
+  // subscribeStatusChange (§4.4, §5.4): `s` gets `online`/`userStatusChange` {user_id, online}
+  // whenever `user_id` comes online or goes offline, until it unwatches or goes away.
+  void watch_status(int64_t user_id, const std::shared_ptr<PushSubscriber>& s);
+  void unwatch_status(int64_t user_id, const PushSubscriber* s);
+
+  // The mid of the newest message published so far (a long poll that times out hands it to the
+  // client as Last-Message-Id, so the next poll catches up whatever came in between).
+  std::string last_mid() const;
   // userId → seconds since last seen, for the ids the hub knows.
   std::map<int64_t, int64_t> last_seen(const std::vector<int64_t>& user_ids) const;
 
   PushStats stats() const;
+  PushCounters& counters() { return counters_; }
+  const PushCounters& counters() const { return counters_; }
   // When this hub started (unix seconds): the config's `config_timestamp` and the mid prefix.
   int64_t started() const { return started_; }
 
@@ -79,7 +120,10 @@ class PushHub : public PushPublisher {
   };
   void trim(Channel& ch, int64_t now) const;
   std::vector<PushFrame> since_locked(const std::vector<std::string>& channels, uint64_t after, int64_t now);
-  uint64_t parse_mid(std::string_view mid) const;
+  // The sequence number in a mid of this run (0 is valid: "before the first message").
+  std::optional<uint64_t> parse_mid(std::string_view mid) const;
+  PushFrame frame_locked(Value body, PushSender sender, const std::string& sender_id);
+  void tell_status_locked(int64_t user_id, bool online);
   std::string make_mid(uint64_t seq) const;
 
   PushHubOptions options_;
@@ -90,6 +134,8 @@ class PushHub : public PushPublisher {
   size_t connections_ = 0;
   uint64_t published_ = 0, frames_ = 0, catch_up_ = 0;
   std::unordered_map<int64_t, std::pair<int, int64_t>> presence_;  // user → (open sockets, last seen)
+  std::unordered_map<int64_t, std::vector<std::weak_ptr<PushSubscriber>>> status_watchers_;  // watched user → who
+  PushCounters counters_;
 };
 
 }  // namespace imhub

@@ -46,7 +46,9 @@ std::string make_push_jwt(std::string_view key, const PushToken& token) {
                                       {"exp", Value(token.expires)},
                                       {"sub", Value(std::to_string(token.user_id))},
                                       {"chan", Value(chan)},
-                                      {"ctyp", Value(token.type)}});
+                                      {"ctyp", Value(token.type)},
+                                      // Unique per config: a long-polling client is known by its token.
+                                      {"jti", Value(random_hex(8))}});
   const std::string input = to_base64url(R"({"typ":"JWT","alg":"HS256"})") + "." + to_base64url(to_json(claims));
   return input + "." + signature(key, input);
 }

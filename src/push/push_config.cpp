@@ -10,7 +10,8 @@ void describe_push_config(ConfigSchema& schema, Config& c) {
       .integer("ping_interval", c.push_ping_interval, 1, 19)
       .integer("max_frame_bytes", c.push_max_frame_bytes, 1024, int64_t{16} << 20)
       .integer("max_client_messages", c.push_max_client_messages, 1, 100000)
-      .integer("send_queue", c.push_send_queue, 1, 1000000);
+      .integer("send_queue", c.push_send_queue, 1, 1000000)
+      .integer("long_polling_timeout", c.push_long_polling_timeout, 1, 55);
 }
 
 }  // namespace imhub

@@ -19,6 +19,9 @@ export function connectWs(url) {
       socket.write(frame(8, b));
     },
     destroy() { socket.destroy(); },
+    // Stops and restarts reading the socket (a client too slow to take what the server sends).
+    pause() { socket.pause(); },
+    resume() { socket.resume(); },
     // Resolves with the first frame (from `from` on) that `pred` accepts.
     next(pred = () => true, timeout = 5000, from = 0) {
       return new Promise((resolve, reject) => {

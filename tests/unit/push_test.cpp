@@ -56,7 +56,7 @@ TEST(PushJwt, RoundTripsAndRefusesTamperedExpiredOrForeign) {
 
 struct Recorder : PushSubscriber {
   std::vector<std::string> frames;
-  void deliver(PushFrame f) override { frames.push_back(*f); }
+  void deliver(PushFrame f) override { frames.push_back(f->text); }
 };
 
 PushMessage msg(std::string channel, std::string command) {
@@ -100,8 +100,8 @@ TEST(PushHub, ReconnectWithMidGetsWhatWasMissedInOrder) {
   auto again = std::make_shared<Recorder>();
   auto missed = hub.subscribe({"A", "S"}, again, last);
   ASSERT_EQ(missed.size(), 2u);
-  EXPECT_EQ(command_of(*missed[0]), "two");
-  EXPECT_EQ(command_of(*missed[1]), "three");
+  EXPECT_EQ(command_of(missed[0]->text), "two");
+  EXPECT_EQ(command_of(missed[1]->text), "three");
   EXPECT_TRUE(hub.subscribe({"A"}, std::make_shared<Recorder>(), "").empty());  // a new client: nothing
   EXPECT_TRUE(hub.since({"A"}, "00000000010000000000000001").empty());          // another run's mid
   EXPECT_EQ(hub.stats().catch_up, 2u);
@@ -116,7 +116,7 @@ TEST(PushHub, KeepsAtMostTheConfiguredNumberPerChannel) {
   for (int i = 1; i < 6; ++i) hub.publish(msg("A", "c" + std::to_string(i)));
   auto missed = hub.since({"A"}, first);
   ASSERT_EQ(missed.size(), 3u);
-  EXPECT_EQ(command_of(*missed[0]), "c3");
+  EXPECT_EQ(command_of(missed[0]->text), "c3");
   EXPECT_EQ(hub.stats().stored, 3u);
 }
 
@@ -132,7 +132,7 @@ TEST(PushHub, ExpiredMessagesAreNotCaughtUp) {
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   auto missed = hub.since({"A"}, mid_of(r->frames[0]));
   ASSERT_EQ(missed.size(), 1u);
-  EXPECT_EQ(command_of(*missed[0]), "kept");
+  EXPECT_EQ(command_of(missed[0]->text), "kept");
 }
 
 TEST(PushHub, LastSeenIsZeroWhileConnected) {
@@ -141,6 +141,48 @@ TEST(PushHub, LastSeenIsZeroWhileConnected) {
   EXPECT_EQ(hub.last_seen({5, 6}), (std::map<int64_t, int64_t>{{5, 0}}));
   hub.seen(5, false);
   EXPECT_EQ(hub.last_seen({5}).count(5), 1u);
+}
+
+TEST(PushHub, TheMidBeforeTheFirstMessageCatchesItUp) {
+  PushHub hub({});
+  const std::string before = hub.last_mid();  // what a long poll hands out before anything is published
+  hub.publish(msg("A", "first"));
+  auto missed = hub.since({"A"}, before);
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_EQ(command_of(missed[0]->text), "first");
+  EXPECT_EQ(missed[0]->mid, mid_of(missed[0]->text));
+  EXPECT_EQ(hub.last_mid(), missed[0]->mid);
+}
+
+TEST(PushHub, StatusWatchersHearTheFirstConnectionAndTheLastClose) {
+  PushHub hub({});
+  auto watcher = std::make_shared<Recorder>();
+  hub.watch_status(7, watcher);
+  hub.watch_status(7, watcher);  // once is enough
+  hub.seen(7, true);
+  hub.seen(7, true);   // a second tab: no news
+  hub.seen(7, false);  // one tab left: still online
+  hub.seen(7, false);
+  ASSERT_EQ(watcher->frames.size(), 2u);
+  const Value on = *parse_json(watcher->frames[0]);
+  EXPECT_EQ(on["params"]["body"]["module_id"].get_string(), "online");
+  EXPECT_EQ(on["params"]["body"]["command"].get_string(), "userStatusChange");
+  EXPECT_EQ(on["params"]["body"]["params"]["user_id"].get_int(), 7);
+  EXPECT_TRUE(on["params"]["body"]["params"]["online"].truthy());
+  EXPECT_FALSE((*parse_json(watcher->frames[1]))["params"]["body"]["params"]["online"].truthy());
+  EXPECT_EQ(hub.stats().status_watchers, 1u);
+  hub.unwatch_status(7, watcher.get());
+  hub.seen(7, true);
+  EXPECT_EQ(watcher->frames.size(), 2u);
+  EXPECT_EQ(hub.stats().status_watchers, 0u);
+}
+
+TEST(PushHub, APollingUserIsPresentUntilItsPollEnds) {
+  PushHub hub({});
+  hub.present_until(9, now_unix_seconds() + 30);
+  EXPECT_EQ(hub.last_seen({9}), (std::map<int64_t, int64_t>{{9, 0}}));
+  hub.present_until(9, now_unix_seconds() - 4);
+  EXPECT_GE(hub.last_seen({9})[9], 4);
 }
 
 }  // namespace
