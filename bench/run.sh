@@ -320,3 +320,4 @@ cat "$REPORT"
 echo
 echo "bench: written to bench/results/latest.md and bench/results/$STAMP.md" >&2
 kill -TERM "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; wait "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; bash "$ROOT/bench/delivery.sh"
+bash "$ROOT/bench/push.sh"
