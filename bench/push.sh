@@ -17,9 +17,10 @@
 # bench/results/push-latest.md and a dated copy, prints the report.
 #
 # Knobs (environment): HOLD (20000), HOLD_PROCS (4), HOLD_ROUNDS (1), BIG_MEMBERS (1000),
-# LAT_MESSAGES (100), FANOUT_CLIENTS (1000), FANOUT_SECONDS (5), FRAME_PAD (600), ROUNDS (3),
+# LAT_MESSAGES (100), LAT_ROUNDS (1), FANOUT_CLIENTS (1000), FANOUT_SECONDS (5), FRAME_PAD (600), ROUNDS (3),
 # LOAD_USERS (5000), LOAD_ROUNDS (3), WRK_DURATION (10s), WRK_THREADS (2), WRK_CONNECTIONS (64),
-# CLIENT_PROCS (2), IMHUB_BINARY. A quick look: HOLD=2000 LAT_MESSAGES=20 ROUNDS=1 LOAD_ROUNDS=1
+# CLIENT_PROCS (2), PHASES (hold,latency,fanout,load: a subset runs only those), IMHUB_BINARY.
+# A quick look: HOLD=2000 LAT_MESSAGES=20 ROUNDS=1 LOAD_ROUNDS=1
 # WRK_DURATION=3s bash bench/push.sh
 set -euo pipefail
 
@@ -30,6 +31,8 @@ HOLD_PROCS="${HOLD_PROCS:-4}"
 HOLD_ROUNDS="${HOLD_ROUNDS:-1}"
 BIG_MEMBERS="${BIG_MEMBERS:-1000}"
 LAT_MESSAGES="${LAT_MESSAGES:-100}"
+LAT_ROUNDS="${LAT_ROUNDS:-1}"
+PHASES="${PHASES:-hold,latency,fanout,load}"
 FANOUT_CLIENTS="${FANOUT_CLIENTS:-1000}"
 FANOUT_SECONDS="${FANOUT_SECONDS:-5}"
 FRAME_PAD="${FRAME_PAD:-600}"
@@ -154,6 +157,7 @@ cat >"$WORK/driver.json" <<EOF
  "app_token": "$APP_TOKEN", "ref_port": $REF_PORT, "ref_pid": $REF_PID,
  "hold": $HOLD, "hold_procs": $HOLD_PROCS, "hold_rounds": $HOLD_ROUNDS, "idle_seconds": 5,
  "procs": $CLIENT_PROCS, "connect_concurrency": 64, "rounds": $ROUNDS,
+ "phases": "$PHASES", "load_stats": "$WORK/load.stats", "lat_rounds": $LAT_ROUNDS,
  "big_chat": $BIG_CHAT, "big_members": $BIG_MEMBERS, "lat_messages": $LAT_MESSAGES, "lat_warmup": 5, "lat_gap_ms": 20,
  "fanout_clients": $FANOUT_CLIENTS, "fanout_seconds": $FANOUT_SECONDS, "fanout_warmup": 1, "frame_pad": $FRAME_PAD,
  "window": 100, "pub_concurrency": 4, "load_users": $LOAD_USERS}
@@ -164,15 +168,32 @@ node "$ROOT/bench/push/driver.mjs" bench "$WORK/driver.json" >"$WORK/ws.json" ||
 kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died: $(tail -5 "$WORK/imhub.log")"
 
 # ---- 4. im.message.add with LOAD_USERS connected against none ---------------------------------
+# Waits until imhub has caught up with earlier work (no thread above 5 % of a core over a second,
+# at most 3 minutes): the pushes of a round's messages are still being built when its wrk stops,
+# and must not count towards the next round. Called with no push client connected (idle sockets
+# cost a little CPU of their own).
+wait_idle() {
+  local a b
+  thread_ticks() { cat /proc/"$IMHUB_PID"/task/*/stat 2>/dev/null | awk '{print $1, $14 + $15}' | sort; }
+  for _ in $(seq 180); do
+    a="$(thread_ticks)"
+    sleep 1
+    b="$(thread_ticks)"
+    # The busiest thread's ticks (1/100 s) over that second.
+    if [ "$(join <(echo "$a") <(echo "$b") | awk '{d = $3 - $2; if (d > m) m = d} END {print m + 0}')" -lt 5 ]; then return 0; fi
+  done
+  echo "bench/push: imhub still busy after 3 minutes" >&2
+}
 wrk_rps() {  # round label → requests/s (errors counted into $WORK/errors)
   local out
   out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$ROOT/bench/message_add.lua" "$BASE${WEBHOOK}im.message.add" -- 1 100 2 1000)"
   echo "$out" >"$WORK/wrk-$1.txt"
   awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i }
-       END {print n + 0}' <<<"$out" >>"$WORK/errors"
+       END {print n + 0}' <<<"$out" | sed "s/^/$1 /" >>"$WORK/errors"
   awk '/^Requests\/sec:/ {print $2}' <<<"$out"
 }
 start_load() {
+  rm -f "$WORK/load.stats"
   node "$ROOT/bench/push/driver.mjs" hold "$WORK/driver.json" >"$WORK/load.out" 2>>"$WORK/load.err" &
   LOAD_PID=$!
   for _ in $(seq 600); do grep -q ready "$WORK/load.out" 2>/dev/null && return 0; kill -0 "$LOAD_PID" 2>/dev/null || break; sleep 0.1; done
@@ -182,26 +203,59 @@ stop_load() {
   kill -TERM "$LOAD_PID"
   wait "$LOAD_PID" 2>/dev/null || true
   LOAD_PID=""
-  sed -n 's/.*"frames":\([0-9]*\).*/\1/p' "$WORK/load.out"
+}
+load_stat() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$WORK/load.stats" 2>/dev/null; }
+last_message() { sqlite3 "$DATA/imhub.db" 'SELECT COALESCE(MAX(id), 0) FROM messages'; }
+# The frames owed for the messages after id $1: one per member of the chat that is connected.
+frames_owed() {
+  sqlite3 "$DATA/imhub.db" "SELECT COUNT(*) FROM messages m JOIN chat_members cm ON cm.chat_id = m.chat_id
+    WHERE m.id > $1 AND cm.user_id <= $LOAD_USERS"
+}
+with_users() {  # round: the wrk run with LOAD_USERS connected; sets WITH, OWED, AT_END, DRAIN, GOT, OPEN
+  local before t0 prev="" same=0
+  wait_idle
+  start_load
+  before="$(last_message)"
+  WITH="$(wrk_rps "with-$1")"
+  AT_END="$(load_stat frames)"
+  OWED="$(frames_owed "$before")"
+  # How long after the last reply the last frame owed arrives (the push backlog), for at most 60s.
+  t0="$(date +%s%N)"
+  DRAIN=""
+  for _ in $(seq 600); do
+    GOT="$(load_stat frames)"
+    if [ "${GOT:-0}" -ge "$OWED" ]; then DRAIN="$(( ($(date +%s%N) - t0) / 1000000 ))"; break; fi
+    if [ "$GOT" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+    [ "$same" -ge 40 ] && break  # nothing new for 4 s: the rest is not coming
+    prev="$GOT"
+    sleep 0.1
+  done
+  OPEN="$(load_stat open)"
+  stop_load
 }
 LOAD_ROWS=""
 : >"$WORK/errors"
 for round in $(seq "$LOAD_ROUNDS"); do
+  case ",$PHASES," in *,load,*) ;; *) break ;; esac
   # Alternate which goes first, so neither always runs on the smaller store.
   if [ $((round % 2)) -eq 1 ]; then
     echo "bench/push: round $round: im.message.add with no push clients" >&2
+    wait_idle
     none="$(wrk_rps "none-$round")"
     echo "bench/push: round $round: im.message.add with $LOAD_USERS users connected" >&2
-    start_load; with="$(wrk_rps "with-$round")"; frames="$(stop_load)"
+    with_users "$round"
   else
     echo "bench/push: round $round: im.message.add with $LOAD_USERS users connected" >&2
-    start_load; with="$(wrk_rps "with-$round")"; frames="$(stop_load)"
+    with_users "$round"
     echo "bench/push: round $round: im.message.add with no push clients" >&2
+    wait_idle
     none="$(wrk_rps "none-$round")"
   fi
-  LOAD_ROWS+="{\"round\": $round, \"none\": $none, \"with\": $with, \"frames\": ${frames:-0}},"
+  echo "bench/push: round $round: $none req/s without, $WITH with; frames owed $OWED, $AT_END at wrk's end, $GOT after ${DRAIN:-(not all)} ms; $OPEN open" >&2
+  LOAD_ROWS+="{\"round\": $round, \"none\": $none, \"with\": $WITH, \"owed\": $OWED, \"at_end\": ${AT_END:-0}, \"got\": ${GOT:-0}, \"drain_ms\": ${DRAIN:-null}, \"open\": ${OPEN:-0}},"
 done
-ERRORS="$(awk '{n += $1} END {print n + 0}' "$WORK/errors")"
+ERRORS="$(awk '{n += $2} END {print n + 0}' "$WORK/errors")"
+ERRORS_BY="$(awk '$2 > 0 {printf "%s%s: %s", (n++ ? ", " : ""), $1, $2}' "$WORK/errors")"
 MESSAGES="$(sqlite3 "$DATA/imhub.db" 'SELECT COUNT(*) FROM messages')"
 kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died: $(tail -5 "$WORK/imhub.log")"
 PUSH_METRICS="$(curl -s "$BASE/metrics" | grep -E '^imhub_push' | tr '\n' ';' || true)"
@@ -215,7 +269,7 @@ cat >"$WORK/meta.json" <<EOF
  "cpu": "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown)", "kernel": "$(uname -sr)",
  "node": "$(node --version)", "ws": "$(node -p "require('$ROOT/bench/push/node_modules/ws/package.json').version")",
  "wrk": "$THREADS threads, $CONNS connections, $DURATION", "load_users": $LOAD_USERS, "load": [${LOAD_ROWS%,}],
- "wrk_errors": $ERRORS, "hold_wanted": $HOLD_WANTED, "messages": $MESSAGES, "nofile": $(ulimit -Sn), "metrics": "$PUSH_METRICS"}
+ "wrk_errors": $ERRORS, "wrk_errors_by": "$ERRORS_BY", "hold_wanted": $HOLD_WANTED, "messages": $MESSAGES, "nofile": $(ulimit -Sn), "metrics": "$PUSH_METRICS"}
 EOF
 node "$ROOT/bench/push/report.mjs" "$WORK/ws.json" "$WORK/meta.json" >"$WORK/report.md"
 mkdir -p "$RESULTS"

@@ -13,7 +13,7 @@
 //                                     them until SIGTERM, then prints the frames they received.
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,7 +203,7 @@ async function latencyRounds() {
     await post(C.ref_port, '/pub', `${channels}\n${sample.replace(/"message":\{"id":\d+/, `"message":{"id":${id}`)}`, 'text/plain');
     return id;
   };
-  for (let round = 1; round <= C.rounds; ++round) {
+  for (let round = 1; round <= C.lat_rounds; ++round) {
     for (const server of ['imhub', 'ref']) {
       const port = server === 'imhub' ? C.port : C.ref_port;
       const clients = new Clients(port, paths, C.procs);
@@ -217,7 +217,11 @@ async function latencyRounds() {
         if (!/"command":"messageChat"/.test(sample) || !/"message":\{"id":\d+/.test(sample)) throw new Error(`unexpected frame: ${sample.slice(0, 300)}`);
         await sleep(500);
       }
-      out[server].push(await latency(server, port, clients, server === 'imhub' ? imhubSend : refSend));
+      const r = await latency(server, port, clients, server === 'imhub' ? imhubSend : refSend);
+      // imhub keeps every member's frame of every message for catch-up (push.expiry, at most
+      // push.max_per_channel per channel): what that costs shows here.
+      r.rss_after_kb = rssKb(server === 'imhub' ? C.pid : C.ref_pid);
+      out[server].push(r);
       await clients.close();
     }
   }
@@ -296,12 +300,14 @@ async function fanoutRounds() {
 async function bench() {
   await checkTokens();
   const result = { config: C, hold: { imhub: [], ref: [] } };
+  const phases = new Set(C.phases.split(','));
   // Connections first, on servers that have held nothing yet, so the RSS growth is all theirs.
-  for (let round = 1; round <= C.hold_rounds; ++round) {
+  for (let round = 1; phases.has('hold') && round <= C.hold_rounds; ++round) {
     result.hold.imhub.push(await hold('imhub', C.port, C.pid, C.hold));
     result.hold.ref.push(await hold('ref', C.ref_port, C.ref_pid, C.hold));
   }
-  result.latency = await latencyRounds();
+  if (phases.has('latency')) result.latency = await latencyRounds();
+  if (!phases.has('fanout')) { console.log(JSON.stringify(result)); return; }
   result.fanout = await fanoutRounds();
   const ratios = result.fanout.rounds.imhub.map((r, i) => r.frames_per_s / result.fanout.rounds.ref[i].frames_per_s);
   result.fanout.ratio_per_round = ratios.map((x) => +x.toFixed(2));
@@ -318,6 +324,12 @@ async function holdForLoad() {
   const c = await clients.connect(C.connect_concurrency);
   if (c.failed) throw new Error(`load: ${c.failed} of ${C.load_users} connections failed`);
   console.log('ready');
+  // The frames received so far, for the script to see when the pushes owed have all arrived.
+  await clients.all({ cmd: 'report', every: 250 });
+  setInterval(() => {
+    const open = clients.procs.reduce((s, p) => s + p.stats.open, 0);
+    writeFileSync(C.load_stats, JSON.stringify({ frames: clients.total(), open }));
+  }, 250);
   process.on('SIGTERM', async () => {
     const stats = await clients.stats();
     console.log(JSON.stringify({ frames: stats.reduce((s, m) => s + m.total, 0), open: stats.reduce((s, m) => s + m.open, 0) }));

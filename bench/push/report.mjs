@@ -28,6 +28,7 @@ p(`  share the ${meta.cores} cores, so the ratios in the same run are what compa
 p();
 
 // 1.
+if (ws.hold.imhub.length) {
 p(`## 1. Connections held (${n0(C.hold)} opened)`);
 p();
 if (meta.hold_wanted > C.hold) {
@@ -49,9 +50,11 @@ p();
 p(`imhub held ${n0(held)} connections (target ≥ 20,000: ${held >= 20000 ? 'meets' : meta.hold_wanted > C.hold && held >= C.hold ? 'every one the descriptor limit allows' : verdict(false)}) at ${f2(kb)} KB of RSS each (target ≤ 16 KB: ${verdict(kb <= 16)}).`);
 p(`RSS per connection = (VmRSS with every connection open and idle − VmRSS before) / connections; idle CPU over ${C.idle_seconds} s.`);
 p();
+}
 
 // 2.
 const L = ws.latency;
+if (L) {
 p(`## 2. im.message.add into a ${n0(C.big_members)}-member chat, every member connected`);
 p();
 p(`${C.lat_messages} messages per round one after another (${C.lat_warmup} more as a warm-up), ${C.lat_gap_ms} ms apart; the clock runs from`);
@@ -59,12 +62,12 @@ p('the REST reply (imhub) or the publish reply (reference) to the receipt of the
 p(`the members (CLOCK_MONOTONIC across the client processes). Frame: ${n0(L.frame_bytes)} bytes (imhub builds one per member,`);
 p('with its own counter and dialogId; the reference sends a copy of one to every member).');
 p();
-p('| round | server | p50 ms | p99 ms | max ms | lost | p50 / p99 ms from the request |');
-p('|---:|---|---:|---:|---:|---:|---|');
+p('| round | server | p50 ms | p99 ms | max ms | lost | p50 / p99 ms from the request | server RSS after MB |');
+p('|---:|---|---:|---:|---:|---:|---|---:|');
 L.rounds.imhub.forEach((r, i) => {
   for (const s of ['imhub', 'ref']) {
     const x = L.rounds[s][i];
-    p(`| ${i + 1} | ${name[s]} | ${f1(x.p50_ms)} | ${f1(x.p99_ms)} | ${f1(x.max_ms)} | ${x.lost} | ${f1(x.send_p50_ms)} / ${f1(x.send_p99_ms)} |`);
+    p(`| ${i + 1} | ${name[s]} | ${f1(x.p50_ms)} | ${f1(x.p99_ms)} | ${f1(x.max_ms)} | ${x.lost} | ${f1(x.send_p50_ms)} / ${f1(x.send_p99_ms)} | ${mb(x.rss_after_kb)} |`);
   }
 });
 const lp50 = median(L.rounds.imhub.map((r) => r.p50_ms));
@@ -73,9 +76,11 @@ const rp99 = median(L.rounds.ref.map((r) => r.p99_ms));
 p();
 p(`imhub: p50 **${f1(lp50)} ms**, p99 **${f1(lp99)} ms** (medians over the rounds; target p99 ≤ 100 ms: ${verdict(lp99 !== null && lp99 <= 100)}); reference p99 ${f1(rp99)} ms.`);
 p();
+}
 
 // 3.
 const F = ws.fanout;
+if (F) {
 p(`## 3. Frames delivered per second at saturation (${n0(F.clients)} subscribers of one channel)`);
 p();
 p(`imhub: pull.application.event.add (OAuth, ${C.pub_concurrency} publishers on keep-alive connections) to the application's shared`);
@@ -98,22 +103,26 @@ const errs = [...F.rounds.imhub, ...F.rounds.ref].reduce((s, r) => s + r.errors,
 const shut = [...F.rounds.imhub, ...F.rounds.ref].filter((r) => r.open < F.clients).length;
 if (errs || shut) p(`Publish errors: ${errs}; rounds that lost sockets: ${shut}.`);
 p();
+}
 
 // 4.
+if (meta.load.length) {
 p(`## 4. im.message.add rate with ${n0(meta.load_users)} users connected against none`);
 p();
 p(`wrk (${meta.wrk}) with bench/message_add.lua as bench/run.sh runs it (100 chats of 50 members and 1,000`);
-p(`private dialogs), in interleaved rounds; with ${n0(meta.load_users)} users (1..${meta.load_users}) connected, every message is pushed to its`);
-p('members that are online (all of them).');
+p(`private dialogs), in interleaved rounds; with ${n0(meta.load_users)} users (1..${meta.load_users}) connected, every message is owed to`);
+p('each member of its chat (all of them are connected). "Frames owed" counts them from the store; the last columns');
+p('show how many had arrived when wrk stopped, and when the last one did (the push backlog drained).');
 p();
-p('| round | no push clients req/s | users connected req/s | with/none | frames pushed |');
-p('|---:|---:|---:|---:|---:|');
+p('| round | no push clients req/s | users connected req/s | with/none | frames owed | arrived by wrk\'s end | all arrived after ms | sockets open at the end |');
+p('|---:|---:|---:|---:|---:|---:|---:|---:|');
 const ratios = meta.load.map((r) => r.with / r.none);
-meta.load.forEach((r, i) => p(`| ${r.round} | ${n0(r.none)} | ${n0(r.with)} | ${(100 * ratios[i]).toFixed(1)}% | ${n0(r.frames)} |`));
+meta.load.forEach((r, i) => p(`| ${r.round} | ${n0(r.none)} | ${n0(r.with)} | ${(100 * ratios[i]).toFixed(1)}% | ${n0(r.owed)} | ${n0(r.at_end)} | ${r.drain_ms === null ? `not all (${n0(r.got)} after waiting)` : n0(r.drain_ms)} | ${n0(r.open)} |`));
 const lr = median(ratios);
 p();
-p(`Median with/none: **${(100 * lr).toFixed(1)}%** (target within 10 %: ${verdict(lr >= 0.9)}); wrk errors ${meta.wrk_errors}; ${n0(meta.messages)} messages in the store at the end.`);
+p(`Median with/none: **${(100 * lr).toFixed(1)}%** (target within 10 %: ${verdict(lr >= 0.9)}); wrk errors ${meta.wrk_errors}${meta.wrk_errors_by ? ` (${meta.wrk_errors_by})` : ''}; ${n0(meta.messages)} messages in the store at the end.`);
 p();
+}
 if (meta.metrics) {
   p('Push metrics at the end of the run:');
   p();
