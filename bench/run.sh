@@ -14,6 +14,9 @@
 #
 # Knobs (environment): WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s), ROUNDS (3),
 # NGINX_WORKERS (2), READ_DURATION (5s), READ_BIG (10000000), IMHUB_BINARY, NGINX_BIN.
+# IMHUB_BASELINE=path/to/another/imhub adds that binary's server.time, profile and im.message.add
+# to every round (its own store, seeded the same way), each against nginx of the same round: a
+# before/after comparison within the noise of one run.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,13 +44,14 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/imhub-bench.XXXXXX")"
 IMHUB_PID=""
 NGINX_PID=""
 READS_PID=""
+BASELINE_PID=""
 cleanup() {
   local rc=$?
   # Only the processes this script started, by their pid.
-  for pid in $IMHUB_PID $NGINX_PID $READS_PID; do
+  for pid in $IMHUB_PID $NGINX_PID $READS_PID $BASELINE_PID; do
     kill -TERM "$pid" 2>/dev/null || true
   done
-  for pid in $IMHUB_PID $NGINX_PID $READS_PID; do
+  for pid in $IMHUB_PID $NGINX_PID $READS_PID $BASELINE_PID; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -80,6 +84,25 @@ EOF
 IMHUB_PID=$!
 IMHUB_BASE="http://127.0.0.1:$IMHUB_PORT"
 wait_http "$IMHUB_BASE/healthz" "$IMHUB_PID" imhub
+
+# ---- the baseline binary, when asked for ---------------------------------------------------
+TARGETS=(server.time profile im.message.add)
+if [ -n "${IMHUB_BASELINE:-}" ]; then
+  [ -x "$IMHUB_BASELINE" ] || die "IMHUB_BASELINE=$IMHUB_BASELINE is not an executable"
+  mkdir -p "$WORK/baseline"
+  BASELINE_WEBHOOK="$("$IMHUB_BASELINE" init --data "$WORK/baseline" | tail -n1 | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
+  [ -n "$BASELINE_WEBHOOK" ] || die "the baseline's init printed no webhook"
+  seed_people "$WORK/baseline/imhub.db" 1000
+  seed_chats "$WORK/baseline/imhub.db" 100 50 1000
+  BASELINE_PORT="$(free_port)"
+  "$IMHUB_BASELINE" serve --data "$WORK/baseline" --listen "127.0.0.1:$BASELINE_PORT" --config "$WORK/imhub.toml" \
+    >"$WORK/baseline.log" 2>&1 &
+  BASELINE_PID=$!
+  BASELINE_BASE="http://127.0.0.1:$BASELINE_PORT"
+  wait_http "$BASELINE_BASE/healthz" "$BASELINE_PID" "imhub (baseline)"
+  BASELINE_VERSION="$("$IMHUB_BASELINE" --version 2>/dev/null | head -n1 || true)"
+  TARGETS+=(baseline.server.time baseline.profile baseline.im.message.add)
+fi
 
 # The nginx body mimics a real server.time answer (same shape, same size).
 BODY="$(curl -sf "$IMHUB_BASE${WEBHOOK}server.time")"
@@ -155,12 +178,23 @@ for round in $(seq "$ROUNDS"); do
   run server.time "$IMHUB_BASE${WEBHOOK}server.time" "$round"
   run profile "$IMHUB_BASE${WEBHOOK}profile" "$round"
   run im.message.add "$IMHUB_BASE${WEBHOOK}im.message.add" "$round" "$ROOT/bench/message_add.lua" 1 100 2 1000
+  if [ -n "$BASELINE_PID" ]; then
+    run baseline.server.time "$BASELINE_BASE${BASELINE_WEBHOOK}server.time" "$round"
+    run baseline.profile "$BASELINE_BASE${BASELINE_WEBHOOK}profile" "$round"
+    run baseline.im.message.add "$BASELINE_BASE${BASELINE_WEBHOOK}im.message.add" "$round" "$ROOT/bench/message_add.lua" 1 100 2 1000
+  fi
 done
+if [ -n "$BASELINE_PID" ]; then
+  kill -0 "$BASELINE_PID" 2>/dev/null || die "the baseline imhub died during the run: $(tail -5 "$WORK/baseline.log")"
+  kill -TERM "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true; BASELINE_PID=""
+fi
 MESSAGES="$(sqlite3 "$WORK/data/imhub.db" 'SELECT COUNT(*) FROM messages')"
 BATCH="$(curl -s "$IMHUB_BASE/metrics" | awk '/^imhub_store_commit_units_sum/ {s = $2} /^imhub_store_commit_units_count/ {c = $2} END { if (c > 0) printf "%.1f", s / c }')"
 
 kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died during the run: $(tail -5 "$WORK/imhub.log")"
 
+# ROUNDS_ONLY=1 stops after the rounds above (a quick before/after with IMHUB_BASELINE).
+if [ -z "${ROUNDS_ONLY:-}" ]; then
 # ---- message → bot handler latency ---------------------------------------------------------
 # A webhook bot with a handler on loopback; the admin writes to it at BOT_RATE messages/s for
 # BOT_SECONDS; the clock runs from the send of im.message.add to the handler reading the event.
@@ -232,6 +266,8 @@ RSS_BIG="$(rss_mb "$READS_PID")"
 stop_reads
 BIG_COUNT="$(sqlite3 "$READS/imhub.db" 'SELECT COUNT(*) FROM messages')"
 
+fi  # ROUNDS_ONLY
+
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {
   if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }
 per_round() {  # array-name target: the values of every round, space separated
@@ -247,7 +283,7 @@ ratios() {  # target: imhub/nginx of each round, in percent
   echo "$out"
 }
 declare -A MED_RPS MED_P50 MED_P99 SUM_ERRS MED_RATIO ALL_RATIOS
-for name in nginx server.time profile im.message.add; do
+for name in nginx "${TARGETS[@]}"; do
   MED_RPS[$name]="$(per_round RPS "$name" | median)"
   MED_P50[$name]="$(per_round P50 "$name" | median)"
   MED_P99[$name]="$(per_round P99 "$name" | median)"
@@ -278,18 +314,21 @@ REPORT="$WORK/report.md"
   echo "- rounds: $ROUNDS, interleaved; figures are medians over the rounds"
   echo "- baseline: $NGINX_VER, $NGINX_WORKERS workers, fixed ${BYTES[nginx]}-byte JSON body (\`return 200\`)"
   echo "- imhub: default threads (one per core), access log off, log level warn"
+  [ -n "${IMHUB_BASELINE:-}" ] && echo "- rows \"baseline ...\": $IMHUB_BASELINE ($BASELINE_VERSION), its own store seeded the same way, in the same rounds"
   echo
   echo "| target | requests/s | p50 ms | p99 ms | body bytes | errors | imhub/nginx | ratio per round |"
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
-  for name in nginx server.time profile im.message.add; do
+  for name in nginx "${TARGETS[@]}"; do
     if [ "$name" = nginx ]; then r="—"; rr="$(per_round RPS nginx | xargs -n1 printf '%.0f ' )"; label="nginx fixed body"
     else r="$(printf "%.1f%%" "${MED_RATIO[$name]}")"; rr="${ALL_RATIOS[$name]}"; label="imhub $name"; fi
+    case "$name" in baseline.*) label="baseline ${name#baseline.}" ;; esac
     echo "| $label | $(fmt_rps "${MED_RPS[$name]}") | ${MED_P50[$name]} | ${MED_P99[$name]} | ${BYTES[$name]} | ${SUM_ERRS[$name]} | $r | ${rr% } |"
   done
   echo
   echo "im.message.add: every answer after a durable commit (WAL fdatasync before the answer); $MESSAGES messages written;"
   echo "$BATCH messages per group commit on average."
   echo
+  if [ -z "${ROUNDS_ONLY:-}" ]; then
   echo "## Message → bot handler (ONIMBOTMESSAGEADD), $BOT_RATE messages/s for $BOT_SECONDS s"
   echo
   echo "| p50 ms | p99 ms | max ms | events counted | lost |"
@@ -310,6 +349,7 @@ REPORT="$WORK/report.md"
   echo
   echo "Server RSS: $RSS_1M MB at 10,000 users and 1,000,000 messages; $RSS_BIG MB at $BIG_COUNT messages."
   echo
+  fi
   echo "Client and servers share the same $(nproc) cores; compare ratios, not absolute numbers, across machines."
 } >"$REPORT"
 
@@ -319,4 +359,6 @@ cp "$REPORT" "$RESULTS/$STAMP.md"
 cat "$REPORT"
 echo
 echo "bench: written to bench/results/latest.md and bench/results/$STAMP.md" >&2
+[ -n "${ROUNDS_ONLY:-}" ] && exit 0
 kill -TERM "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; wait "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; bash "$ROOT/bench/delivery.sh"
+bash "$ROOT/bench/push.sh"
