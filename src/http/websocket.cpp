@@ -14,6 +14,7 @@
 #include "core/crypto.hpp"
 #include "core/form.hpp"
 #include "core/json.hpp"
+#include "http/push_origin.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
 #include "push/jwt.hpp"
@@ -227,6 +228,7 @@ awaitable<> write_loop(WS& ws, std::shared_ptr<PushConnection> conn, const std::
 template <class Stream>
 awaitable<> serve(Stream& stream, PushRequest request, Services& services, const std::atomic<bool>& stopping) {
   const Config& config = services.config;
+  if (co_await refused_cross_origin(stream, request, config)) co_return;  // session cookie, foreign page
   websocket::stream<Stream&> ws(stream);
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);
