@@ -18,7 +18,7 @@ domain="events ops users previews im disk notify apps bots"
 layer_of() {  # src-relative path → layer name
   case "$1" in
     */*) echo "${1%%/*}" ;;
-    app.cpp|app.hpp) echo app ;;
+    app.cpp|app.hpp|app_config.cpp|app_config.hpp) echo app ;;
     main.cpp) echo main ;;
     *) echo "?" ;;
   esac

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "app_config.hpp"
 #include "apps/oauth_server.hpp"
 #include "bots/bot_feed.hpp"
 #include "disk/blob_sweep.hpp"
@@ -52,9 +53,12 @@ void apply_fd_limit(Config& config) {
                config.max_connections < configured ? " (lowered from " + std::to_string(configured) + " to fit)" : "");
 }
 
-// tls.listen without a certificate of its own serves the local CA's (made by `imhub init`, or now).
+// tls.listen ("auto" included) without a certificate of its own serves the local CA's (made by
+// `imhub init`, or now). tls.enabled alone still needs a certificate named in the config.
 void use_local_certificate(Config& config, const std::string& data_dir) {
-  if (config.tls_listen.empty() || !config.tls_cert.empty() || !config.tls_key.empty()) return;
+  if (!config.tls_cert.empty() || !config.tls_key.empty()) return;
+  if (config.tls_listen.empty() || config.tls_listen == "off" || (config.tls_listen == "auto" && config.tls_enabled))
+    return;
   std::filesystem::create_directories(data_dir);
   if (ensure_local_tls(data_dir, "")) spdlog::info("created a local CA ({}/ca.pem) and server certificate", data_dir);
   const LocalTlsFiles files = local_tls_files(data_dir);
@@ -137,7 +141,7 @@ int serve(const std::string& data_dir, Config config) {
   });
   std::thread signal_thread([&] { signal_ioc.run(); });
 
-  if (config.tls_listen.empty())
+  if (!server.serves_tls_listen())
     spdlog::info("imhub listening on {} (public URL {})", config.listen, config.public_url);
   else
     spdlog::info("imhub listening on {} (http) and {} (https) (public URL {})", config.listen, config.tls_listen,

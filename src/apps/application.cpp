@@ -8,37 +8,37 @@
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
 #include "events/handler_trust.hpp"
+#include "store/row_mapping.hpp"
 #include "users/portal.hpp"
 
 namespace imhub {
 namespace {
 
 constexpr size_t kClientSecretLength = 50;  // as long as a Bitrix24 client_secret
-constexpr const char* kAppColumns =
-    "id, name, client_id, client_secret_hash, application_token, handler, redirect_uri, scopes, version, "
-    "language_id, installed, active, generation, installed_by, created_at, installed_at";
+const RowMapping<App> kAppRow{
+    {"id", &App::id},
+    {"name", &App::name},
+    {"client_id", &App::client_id},
+    {"client_secret_hash", &App::client_secret_hash},
+    {"application_token", &App::application_token},
+    {"handler", &App::handler},
+    {"redirect_uri", &App::redirect_uri},
+    {"scopes",
+     [](App& a, const Row& r, size_t i) {
+       for (auto& s : split(r.str(i), ','))
+         if (!s.empty()) a.scopes.push_back(s);
+     }},
+    {"version", &App::version},
+    {"language_id", &App::language_id},
+    {"installed", &App::installed},
+    {"active", &App::active},
+    {"generation", &App::generation},
+    {"installed_by", &App::installed_by},
+    {"created_at", &App::created_at},
+    {"installed_at", &App::installed_at},
+};
 
-App read_app(const Row& r) {
-  App a;
-  a.id = r.i64(0);
-  a.name = r.str(1);
-  a.client_id = r.str(2);
-  a.client_secret_hash = r.str(3);
-  a.application_token = r.str(4);
-  a.handler = r.str(5);
-  a.redirect_uri = r.str(6);
-  for (auto& s : split(r.str(7), ','))
-    if (!s.empty()) a.scopes.push_back(s);
-  a.version = r.i64(8);
-  a.language_id = r.str(9);
-  a.installed = r.i64(10) != 0;
-  a.active = r.i64(11) != 0;
-  a.generation = r.i64(12);
-  a.installed_by = r.i64(13);
-  a.created_at = r.i64(14);
-  a.installed_at = r.i64(15);
-  return a;
-}
+App read_app(const Row& r) { return kAppRow.read(r); }
 
 // "local.5f1a2b3c4d5e6f.12345678": the shape Bitrix24 gives local applications.
 std::string new_client_id() {
@@ -114,22 +114,20 @@ CreatedApp create_app(Conn& w, const NewApp& spec) {
 }
 
 std::optional<App> find_app(Conn& c, int64_t id) {
-  auto row = c.query_one(std::string("SELECT ") + kAppColumns + " FROM apps WHERE id = $1", {id});
+  auto row = c.query_one("SELECT " + kAppRow.list() + " FROM apps WHERE id = $1", {id});
   if (!row) return std::nullopt;
   return read_app(*row);
 }
 
 std::optional<App> find_app_by_client_id(Conn& c, std::string_view client_id) {
-  auto row =
-      c.query_one(std::string("SELECT ") + kAppColumns + " FROM apps WHERE client_id = $1", {std::string(client_id)});
+  auto row = c.query_one("SELECT " + kAppRow.list() + " FROM apps WHERE client_id = $1", {std::string(client_id)});
   if (!row) return std::nullopt;
   return read_app(*row);
 }
 
 std::vector<App> list_apps(Conn& c) {
   std::vector<App> out;
-  for (const Row& r : c.query(std::string("SELECT ") + kAppColumns + " FROM apps ORDER BY id"))
-    out.push_back(read_app(r));
+  for (const Row& r : c.query("SELECT " + kAppRow.list() + " FROM apps ORDER BY id")) out.push_back(read_app(r));
   return out;
 }
 

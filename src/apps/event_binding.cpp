@@ -1,27 +1,25 @@
 #include "apps/event_binding.hpp"
 
 #include "core/clock.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr const char* kBindingColumns =
-    "id, app_id, event, handler, user_id, connector, offline, min_timeout, notified_at, created_at";
+const RowMapping<EventBinding> kBindingRow{
+    {"id", &EventBinding::id},
+    {"app_id", &EventBinding::app_id},
+    {"event", &EventBinding::event},
+    {"handler", &EventBinding::handler},
+    {"user_id", &EventBinding::user_id},
+    {"connector", &EventBinding::connector},
+    {"offline", &EventBinding::offline},
+    {"min_timeout", &EventBinding::min_timeout},
+    {"notified_at", &EventBinding::notified_at},
+    {"created_at", &EventBinding::created_at},
+};
 
-EventBinding read_binding(const Row& r) {
-  EventBinding b;
-  b.id = r.i64(0);
-  b.app_id = r.i64(1);
-  b.event = r.str(2);
-  b.handler = r.str(3);
-  b.user_id = r.i64(4);
-  b.connector = r.str(5);
-  b.offline = r.i64(6) != 0;
-  b.min_timeout = static_cast<int>(r.i64(7));
-  b.notified_at = r.i64(8);
-  b.created_at = r.i64(9);
-  return b;
-}
+EventBinding read_binding(const Row& r) { return kBindingRow.read(r); }
 
 std::vector<EventBinding> read_all(const Rows& rows) {
   std::vector<EventBinding> out;
@@ -43,14 +41,14 @@ bool add_binding(Conn& w, EventBinding b) {
 }
 
 std::vector<EventBinding> app_bindings(Conn& c, int64_t app_id) {
-  return read_all(c.query(
-      std::string("SELECT ") + kBindingColumns + " FROM event_bindings WHERE app_id = $1 ORDER BY id", {app_id}));
+  return read_all(
+      c.query("SELECT " + kBindingRow.list() + " FROM event_bindings WHERE app_id = $1 ORDER BY id", {app_id}));
 }
 
 std::vector<EventBinding> event_bindings(Conn& c, int64_t app_id, const std::string& event) {
-  return read_all(c.query(
-      std::string("SELECT ") + kBindingColumns + " FROM event_bindings WHERE event = $1 AND app_id = $2 ORDER BY id",
-      {event, app_id}));
+  return read_all(
+      c.query("SELECT " + kBindingRow.list() + " FROM event_bindings WHERE event = $1 AND app_id = $2 ORDER BY id",
+              {event, app_id}));
 }
 
 int64_t remove_bindings(Conn& w, const UnbindFilter& f) {

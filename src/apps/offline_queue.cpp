@@ -3,26 +3,28 @@
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/json.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
 
 constexpr int64_t kReservationSeconds = int64_t{30} * 86400;
-constexpr const char* kColumns = "id, event, data, user_id, message_id, process_id, error, created_at";
+const RowMapping<OfflineEvent> kOfflineEventRow{
+    {"id", &OfflineEvent::id},
+    {"event", &OfflineEvent::event},
+    {"data",
+     [](OfflineEvent& e, const Row& r, size_t i) {
+       auto data = parse_json(r.str(i));
+       e.data = data ? std::move(*data) : Value();
+     }},
+    {"user_id", &OfflineEvent::user_id},
+    {"message_id", &OfflineEvent::message_id},
+    {"process_id", &OfflineEvent::process_id},
+    {"error", &OfflineEvent::error},
+    {"created_at", &OfflineEvent::created_at},
+};
 
-OfflineEvent read_event(const Row& r) {
-  OfflineEvent e;
-  e.id = r.i64(0);
-  e.event = r.str(1);
-  auto data = parse_json(r.str(2));
-  e.data = data ? std::move(*data) : Value();
-  e.user_id = r.i64(3);
-  e.message_id = r.str(4);
-  e.process_id = r.str(5);
-  e.error = r.i64(6) != 0;
-  e.created_at = r.i64(7);
-  return e;
-}
+OfflineEvent read_event(const Row& r) { return kOfflineEventRow.read(r); }
 
 // "WHERE app_id = $1 AND connector = $2 AND <conditions>" with its arguments.
 std::string where(const OfflineSelection& s, SqlArgs& args) {
@@ -63,7 +65,7 @@ void record_offline_event(Conn& w, int64_t app_id, const std::string& connector,
 std::vector<OfflineEvent> select_offline_events(Conn& c, const OfflineSelection& s) {
   SqlArgs args;
   const std::string filter = where(s, args);  // fills args first: the placeholders below count them
-  std::string sql = std::string("SELECT ") + kColumns + " FROM offline_events" + filter + " ORDER BY " + s.order_by +
+  std::string sql = "SELECT " + kOfflineEventRow.list() + " FROM offline_events" + filter + " ORDER BY " + s.order_by +
                     " LIMIT $" + std::to_string(args.size() + 1) + " OFFSET $" + std::to_string(args.size() + 2);
   args.emplace_back(s.limit);
   args.emplace_back(s.offset);

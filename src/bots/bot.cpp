@@ -2,30 +2,28 @@
 
 #include <string_view>
 
+#include "store/row_mapping.hpp"
+
 namespace imhub {
 namespace {
 
-constexpr const char* kBotSelect =
-    "SELECT id, code, type, openline, app_id, owner, handler_message_add, handler_message_update, "
-    "handler_message_delete, handler_welcome, handler_bot_delete, created_at, color FROM bots ";
+const RowMapping<Bot> kBotRow{
+    {"id", &Bot::id},
+    {"code", &Bot::code},
+    {"type", &Bot::type},
+    {"openline", &Bot::openline},
+    {"app_id", &Bot::app_id},
+    {"owner", &Bot::owner},
+    {"handler_message_add", &Bot::handler_message_add},
+    {"handler_message_update", &Bot::handler_message_update},
+    {"handler_message_delete", &Bot::handler_message_delete},
+    {"handler_welcome", &Bot::handler_welcome},
+    {"handler_bot_delete", &Bot::handler_bot_delete},
+    {"created_at", &Bot::created_at},
+    {"color", &Bot::color},
+};
 
-Bot read_bot(const Row& r) {
-  Bot b;
-  b.id = r.i64(0);
-  b.code = r.str(1);
-  b.type = r.str(2);
-  b.openline = r.i64(3) != 0;
-  b.app_id = r.i64(4);
-  b.owner = r.str(5);
-  b.handler_message_add = r.str(6);
-  b.handler_message_update = r.str(7);
-  b.handler_message_delete = r.str(8);
-  b.handler_welcome = r.str(9);
-  b.handler_bot_delete = r.str(10);
-  b.created_at = r.i64(11);
-  b.color = r.str(12);
-  return b;
-}
+Bot read_bot(const Row& r) { return kBotRow.read(r); }
 
 std::vector<Bot> read_bots(const Rows& rows) {
   std::vector<Bot> out;
@@ -77,26 +75,26 @@ std::string bot_owner_for_client(int64_t user_id, const std::string& client_id) 
 }
 
 std::optional<Bot> find_bot(Conn& c, int64_t id) {
-  auto r = c.query_one(std::string(kBotSelect) + "WHERE id = $1", {id});
+  auto r = c.query_one(kBotRow.select("bots") + "WHERE id = $1", {id});
   if (!r) return std::nullopt;
   return read_bot(*r);
 }
 
 std::optional<Bot> find_bot_by_code(Conn& c, const std::string& code) {
-  auto r = c.query_one(std::string(kBotSelect) + "WHERE code = $1", {code});
+  auto r = c.query_one(kBotRow.select("bots") + "WHERE code = $1", {code});
   if (!r) return std::nullopt;
   return read_bot(*r);
 }
 
 std::vector<Bot> bots_of_owner(Conn& c, const std::string& owner) {
-  return read_bots(c.query(std::string(kBotSelect) + "WHERE owner = $1 ORDER BY id", {owner}));
+  return read_bots(c.query(kBotRow.select("bots") + "WHERE owner = $1 ORDER BY id", {owner}));
 }
 
-std::vector<Bot> all_bots(Conn& c) { return read_bots(c.query(std::string(kBotSelect) + "ORDER BY id")); }
+std::vector<Bot> all_bots(Conn& c) { return read_bots(c.query(kBotRow.select("bots") + "ORDER BY id")); }
 
 std::vector<Bot> member_bots(Conn& c, int64_t chat_id) {
   return read_bots(
-      c.query(std::string(kBotSelect) +
+      c.query("SELECT " + kBotRow.list() + " FROM bots " +
                   "WHERE EXISTS (SELECT 1 FROM chat_members m WHERE m.chat_id = $1 AND m.user_id = bots.id) "
                   "ORDER BY id",
               {chat_id}));

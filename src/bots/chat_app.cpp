@@ -6,37 +6,37 @@
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT id, owner, bot_id, code, js_method, js_param, iframe, iframe_width, iframe_height, iframe_popup, hash, "
-    "context, hidden, extranet_support, livechat_support, icon, lang, created_at FROM chat_apps ";
+const RowMapping<ChatApp> kChatAppRow{
+    {"id", &ChatApp::id},
+    {"owner", &ChatApp::owner},
+    {"bot_id", &ChatApp::bot_id},
+    {"code", &ChatApp::code},
+    {"js_method", &ChatApp::js_method},
+    {"js_param", &ChatApp::js_param},
+    {"iframe", &ChatApp::iframe},
+    {"iframe_width", &ChatApp::iframe_width},
+    {"iframe_height", &ChatApp::iframe_height},
+    {"iframe_popup", &ChatApp::iframe_popup},
+    {"hash", &ChatApp::hash},
+    {"context", &ChatApp::context},
+    {"hidden", &ChatApp::hidden},
+    {"extranet_support", &ChatApp::extranet_support},
+    {"livechat_support", &ChatApp::livechat_support},
+    {"icon", &ChatApp::icon},
+    {"lang",
+     [](ChatApp& a, const Row& r, size_t i) {
+       auto lang = parse_json(r.str(i));
+       a.lang = lang && lang->is_array() ? std::move(*lang) : Value::list();
+     }},
+    {"created_at", &ChatApp::created_at},
+};
 
-ChatApp read_app(const Row& r) {
-  ChatApp a;
-  a.id = r.i64(0);
-  a.owner = r.str(1);
-  a.bot_id = r.i64(2);
-  a.code = r.str(3);
-  a.js_method = r.str(4);
-  a.js_param = r.str(5);
-  a.iframe = r.str(6);
-  a.iframe_width = static_cast<int>(r.i64(7));
-  a.iframe_height = static_cast<int>(r.i64(8));
-  a.iframe_popup = r.i64(9) != 0;
-  a.hash = r.str(10);
-  a.context = r.str(11);
-  a.hidden = r.i64(12) != 0;
-  a.extranet_support = r.i64(13) != 0;
-  a.livechat_support = r.i64(14) != 0;
-  a.icon = r.str(15);
-  auto lang = parse_json(r.str(16));
-  a.lang = lang && lang->is_array() ? std::move(*lang) : Value::list();
-  a.created_at = r.i64(17);
-  return a;
-}
+ChatApp read_app(const Row& r) { return kChatAppRow.read(r); }
 
 SqlArgs app_args(const ChatApp& a) {
   return {a.owner,
@@ -131,13 +131,13 @@ Value normalize_app_lang(const Value& lang) {
 }
 
 std::optional<ChatApp> find_chat_app(Conn& c, int64_t id) {
-  auto r = c.query_one(std::string(kSelect) + "WHERE id = $1", {id});
+  auto r = c.query_one(kChatAppRow.select("chat_apps") + "WHERE id = $1", {id});
   if (!r) return std::nullopt;
   return read_app(*r);
 }
 
 std::optional<ChatApp> find_bot_chat_app(Conn& c, int64_t bot_id, const std::string& code) {
-  auto r = c.query_one(std::string(kSelect) + "WHERE bot_id = $1 AND code = $2", {bot_id, code});
+  auto r = c.query_one(kChatAppRow.select("chat_apps") + "WHERE bot_id = $1 AND code = $2", {bot_id, code});
   if (!r) return std::nullopt;
   return read_app(*r);
 }

@@ -4,28 +4,29 @@
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT id, bot_id, command, common, hidden, extranet_support, handler, lang, owner, created_at FROM bot_commands ";
+const RowMapping<Command> kCommandRow{
+    {"id", &Command::id},
+    {"bot_id", &Command::bot_id},
+    {"command", &Command::command},
+    {"common", &Command::common},
+    {"hidden", &Command::hidden},
+    {"extranet_support", &Command::extranet_support},
+    {"handler", &Command::handler},
+    {"lang",
+     [](Command& cmd, const Row& r, size_t i) {
+       auto lang = parse_json(r.str(i));
+       cmd.lang = lang && lang->is_array() ? std::move(*lang) : Value::list();
+     }},
+    {"owner", &Command::owner},
+    {"created_at", &Command::created_at},
+};
 
-Command read_command(const Row& r) {
-  Command cmd;
-  cmd.id = r.i64(0);
-  cmd.bot_id = r.i64(1);
-  cmd.command = r.str(2);
-  cmd.common = r.i64(3) != 0;
-  cmd.hidden = r.i64(4) != 0;
-  cmd.extranet_support = r.i64(5) != 0;
-  cmd.handler = r.str(6);
-  auto lang = parse_json(r.str(7));
-  cmd.lang = lang && lang->is_array() ? std::move(*lang) : Value::list();
-  cmd.owner = r.str(8);
-  cmd.created_at = r.i64(9);
-  return cmd;
-}
+Command read_command(const Row& r) { return kCommandRow.read(r); }
 
 std::optional<Command> first(const Rows& rows) {
   if (rows.empty()) return std::nullopt;
@@ -63,28 +64,28 @@ Value normalize_command_lang(const Value& lang) {
 }
 
 std::optional<Command> find_command(Conn& c, int64_t id) {
-  return first(c.query(std::string(kSelect) + "WHERE id = $1", {id}));
+  return first(c.query(kCommandRow.select("bot_commands") + "WHERE id = $1", {id}));
 }
 
 std::optional<Command> find_bot_command(Conn& c, int64_t bot_id, const std::string& command) {
-  return first(c.query(std::string(kSelect) + "WHERE bot_id = $1 AND command = $2", {bot_id, command}));
+  return first(c.query(kCommandRow.select("bot_commands") + "WHERE bot_id = $1 AND command = $2", {bot_id, command}));
 }
 
 std::optional<Command> find_owner_command(Conn& c, const std::string& owner, const std::string& command) {
-  return first(
-      c.query(std::string(kSelect) + "WHERE owner = $1 AND command = $2 ORDER BY id LIMIT 1", {owner, command}));
+  return first(c.query(kCommandRow.select("bot_commands") + "WHERE owner = $1 AND command = $2 ORDER BY id LIMIT 1",
+                       {owner, command}));
 }
 
 std::vector<Command> commands_named(Conn& c, const std::string& command) {
   std::vector<Command> out;
-  for (const Row& r : c.query(std::string(kSelect) + "WHERE command = $1 ORDER BY id", {command}))
+  for (const Row& r : c.query(kCommandRow.select("bot_commands") + "WHERE command = $1 ORDER BY id", {command}))
     out.push_back(read_command(r));
   return out;
 }
 
 std::vector<Command> commands_of_owner(Conn& c, const std::string& owner) {
   std::vector<Command> out;
-  for (const Row& r : c.query(std::string(kSelect) + "WHERE owner = $1 ORDER BY id", {owner}))
+  for (const Row& r : c.query(kCommandRow.select("bot_commands") + "WHERE owner = $1 ORDER BY id", {owner}))
     out.push_back(read_command(r));
   return out;
 }

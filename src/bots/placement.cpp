@@ -7,26 +7,33 @@
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
 
-PlacementBinding read_binding(const Row& r) {
-  PlacementBinding b;
-  b.id = r.i64(0);
-  b.app_id = r.i64(1);
-  b.placement = r.str(2);
-  b.handler = r.str(3);
-  b.user_id = r.i64(4);
-  auto options = parse_json(r.str(5));
-  b.options = options && options->is_map() ? std::move(*options) : Value::map();
-  b.title = r.str(6);
-  b.description = r.str(7);
-  auto lang = parse_json(r.str(8));
-  b.lang = lang && lang->is_map() ? std::move(*lang) : Value::map();
-  b.created_at = r.i64(9);
-  return b;
-}
+const RowMapping<PlacementBinding> kBindingRow{
+    {"id", &PlacementBinding::id},
+    {"app_id", &PlacementBinding::app_id},
+    {"placement", &PlacementBinding::placement},
+    {"handler", &PlacementBinding::handler},
+    {"user_id", &PlacementBinding::user_id},
+    {"options",
+     [](PlacementBinding& b, const Row& r, size_t i) {
+       auto options = parse_json(r.str(i));
+       b.options = options && options->is_map() ? std::move(*options) : Value::map();
+     }},
+    {"title", &PlacementBinding::title},
+    {"description", &PlacementBinding::description},
+    {"lang",
+     [](PlacementBinding& b, const Row& r, size_t i) {
+       auto lang = parse_json(r.str(i));
+       b.lang = lang && lang->is_map() ? std::move(*lang) : Value::map();
+     }},
+    {"created_at", &PlacementBinding::created_at},
+};
+
+PlacementBinding read_binding(const Row& r) { return kBindingRow.read(r); }
 
 }  // namespace
 
@@ -45,10 +52,7 @@ bool insert_placement(Conn& w, PlacementBinding& b) {
 
 std::vector<PlacementBinding> app_placements(Conn& c, int64_t app_id) {
   std::vector<PlacementBinding> out;
-  for (const Row& r :
-       c.query("SELECT id, app_id, placement, handler, user_id, options, title, description, lang, created_at "
-               "FROM app_placements WHERE app_id = $1 ORDER BY id",
-               {app_id}))
+  for (const Row& r : c.query(kBindingRow.select("app_placements") + "WHERE app_id = $1 ORDER BY id", {app_id}))
     out.push_back(read_binding(r));
   return out;
 }

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app.hpp"
+#include "app_config.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_dir.hpp"
 

@@ -66,8 +66,7 @@ int run_list(const UserOptions& o) {
   auto store = open_cli_store(o.data);
   auto users = store->read_with([](Conn& c) {
     std::vector<User> out;
-    for (const Row& r : c.query(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id"))
-      out.push_back(read_user(r));
+    for (const Row& r : c.query("SELECT " + user_row().list() + " FROM users ORDER BY id")) out.push_back(read_user(r));
     fill_departments(c, out);
     return out;
   });

@@ -1,9 +1,10 @@
-// Server configuration: one TOML file plus command-line overrides. Every option has a default,
-// a type and a line in config/imhub.example.toml; an unknown key or a bad value stops start-up.
+// Server configuration: one TOML file plus command-line overrides. Every option has a default
+// here and a line in config/imhub.example.toml; its key, type, range and rules are described by
+// its subsystem (<subsystem>/*_config.cpp, put together in app_config.cpp). The values live in
+// this one plain struct so that every layer can read its own without including a higher one.
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 
 namespace imhub {
@@ -31,9 +32,11 @@ struct Config {
   bool tls_enabled = false;
   std::string tls_cert;
   std::string tls_key;
-  // HTTPS address served beside the plain one (HOST:PORT); empty: with tls.enabled, the listen
-  // address itself speaks HTTPS (the behaviour before tls.listen existed).
-  std::string tls_listen;
+  // HTTPS address served beside the plain one: HOST:PORT; "off"; or "auto", which the [tls] rule
+  // turns into the listen host at the listen port + 363 (8443 beside 8080), served only when that
+  // port is free, and into "" when tls.enabled makes the listen address itself speak HTTPS.
+  std::string tls_listen = "auto";
+  bool tls_listen_optional = false;  // derived: tls_listen came from "auto" (a taken port only warns)
   // [metrics] /metrics on its own address (then not on the API listener), and/or behind a token.
   std::string metrics_listen;
   std::string metrics_token;  // "Authorization: Bearer <token>" required when set
@@ -100,29 +103,17 @@ struct Config {
   int auth_login_failures_per_user = 5;            // failed sign-ins per user per window
   int auth_login_failures_per_address = 20;        // failed sign-ins per client address per window
   int64_t auth_login_window = 300;                 // seconds
-  // [log]
-  // Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
+  // [chat_apps] Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
   bool chat_apps_allow_http_iframe = false;
-
-  // imbot.Giphy.* go to this Giphy-compatible API (GET <base_url>/search and /trending).
+  // [giphy] imbot.Giphy.* go to this Giphy-compatible API (GET <base_url>/search and /trending).
   std::string giphy_base_url = "https://api.giphy.com/v1/gifs";
   std::string giphy_api_key;      // empty: the methods answer LICENSE_NOT_FOUND
   int giphy_connect_timeout = 5;  // seconds
   int giphy_timeout = 10;         // seconds for the whole request
   std::string giphy_rating = "g";
-
+  // [log]
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   bool access_log = true;
 };
-
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Reads `path` over the defaults. Throws ConfigError naming the offending key.
-Config load_config(const std::string& path);
-// Checks cross-field rules (listen parses, TLS files given when enabled, ranges).
-void validate_config(Config& config);
 
 }  // namespace imhub

@@ -5,37 +5,34 @@
 #include "core/value.hpp"
 #include "im/chat.hpp"
 #include "store/file_blob.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr const char* kColumns =
-    "id, type, parent_id, storage_id, code, name, chat_id, owner_id, size, mime, blob, width, height, created_at, "
-    "updated_at";
+const RowMapping<DiskObject> kObjectRow{
+    {"id", &DiskObject::id},
+    {"type", &DiskObject::type},
+    {"parent_id", &DiskObject::parent_id},
+    {"storage_id", &DiskObject::storage_id},
+    {"code", &DiskObject::code},
+    {"name", &DiskObject::name},
+    {"chat_id", &DiskObject::chat_id},
+    {"owner_id", &DiskObject::owner_id},
+    {"size", &DiskObject::size},
+    {"mime", &DiskObject::mime},
+    {"blob", &DiskObject::blob},
+    {"width", &DiskObject::width},
+    {"height", &DiskObject::height},
+    {"created_at", &DiskObject::created_at},
+    {"updated_at", &DiskObject::updated_at},
+};
 
-DiskObject read_object(const Row& r) {
-  DiskObject o;
-  o.id = r.i64(0);
-  o.type = r.str(1);
-  o.parent_id = r.i64(2);
-  o.storage_id = r.i64(3);
-  o.code = r.str(4);
-  o.name = r.str(5);
-  o.chat_id = r.i64(6);
-  o.owner_id = r.i64(7);
-  o.size = r.i64(8);
-  o.mime = r.str(9);
-  o.blob = r.str(10);
-  o.width = static_cast<int>(r.i64(11));
-  o.height = static_cast<int>(r.i64(12));
-  o.created_at = r.i64(13);
-  o.updated_at = r.i64(14);
-  return o;
-}
+DiskObject read_object(const Row& r) { return kObjectRow.read(r); }
 
 std::optional<DiskObject> find_folder(Conn& c, const char* code, int64_t chat_id, int64_t owner_id) {
   auto r = c.query_one(
-      std::string("SELECT ") + kColumns + " FROM disk_objects WHERE code = $1 AND chat_id = $2 AND owner_id = $3",
+      "SELECT " + kObjectRow.list() + " FROM disk_objects WHERE code = $1 AND chat_id = $2 AND owner_id = $3",
       {std::string(code), chat_id, owner_id});
   if (!r) return std::nullopt;
   return read_object(*r);
@@ -84,7 +81,7 @@ void detach_from_message(Conn& c, int64_t message_id, int64_t file_id) {
 }  // namespace
 
 std::optional<DiskObject> find_object(Conn& c, int64_t id) {
-  auto r = c.query_one(std::string("SELECT ") + kColumns + " FROM disk_objects WHERE id = $1", {id});
+  auto r = c.query_one("SELECT " + kObjectRow.list() + " FROM disk_objects WHERE id = $1", {id});
   if (!r) return std::nullopt;
   return read_object(*r);
 }

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "core/strings.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 
@@ -30,10 +31,28 @@ void append_delivery_log(Conn& w, std::vector<DeliveryLogEntry> entries, int kee
   }
 }
 
+namespace {
+
+const RowMapping<DeliveryLogEntry> kEntryRow{
+    {"id", &DeliveryLogEntry::id},
+    {"at", &DeliveryLogEntry::at_ms},
+    {"app_id", &DeliveryLogEntry::app_id},
+    {"handler", &DeliveryLogEntry::handler},
+    {"event", &DeliveryLogEntry::event},
+    {"outbox_id", &DeliveryLogEntry::outbox_id},
+    {"delivery_id", &DeliveryLogEntry::delivery_id},
+    {"attempt", &DeliveryLogEntry::attempt},
+    {"outcome", &DeliveryLogEntry::outcome},
+    {"status", &DeliveryLogEntry::status},
+    {"duration_ms", &DeliveryLogEntry::duration_ms},
+    {"answer", &DeliveryLogEntry::answer},
+    {"error", &DeliveryLogEntry::error},
+};
+
+}  // namespace
+
 std::vector<DeliveryLogEntry> read_delivery_log(Conn& c, const DeliveryLogQuery& q) {
-  std::string sql =
-      "SELECT id, at, app_id, handler, event, outbox_id, delivery_id, attempt, outcome, status, duration_ms, answer, "
-      "error FROM event_delivery_log WHERE id > $1";
+  std::string sql = kEntryRow.select("event_delivery_log") + "WHERE id > $1";
   SqlArgs params{q.after_id};
   if (q.app_id) {
     params.emplace_back(*q.app_id);
@@ -46,23 +65,7 @@ std::vector<DeliveryLogEntry> read_delivery_log(Conn& c, const DeliveryLogQuery&
   params.emplace_back(std::max<int64_t>(q.limit, 0));
   sql += " ORDER BY id DESC LIMIT $" + std::to_string(params.size());
   std::vector<DeliveryLogEntry> out;
-  for (const Row& r : c.query(sql, params)) {
-    DeliveryLogEntry e;
-    e.id = r.i64(0);
-    e.at_ms = r.i64(1);
-    e.app_id = r.i64(2);
-    e.handler = r.str(3);
-    e.event = r.str(4);
-    e.outbox_id = r.i64(5);
-    e.delivery_id = r.str(6);
-    e.attempt = static_cast<int>(r.i64(7));
-    e.outcome = r.str(8);
-    e.status = r.i64(9);
-    e.duration_ms = r.i64(10);
-    e.answer = r.str(11);
-    e.error = r.str(12);
-    out.push_back(std::move(e));
-  }
+  for (const Row& r : c.query(sql, params)) out.push_back(kEntryRow.read(r));
   std::reverse(out.begin(), out.end());
   return out;
 }

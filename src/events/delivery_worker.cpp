@@ -190,7 +190,7 @@ void DeliveryWorker::start_due(int64_t now) {
   try {
     store_.read([&](Conn& c) {
       const std::string sql =
-          std::string("SELECT ") + kOutboxRowColumns +
+          "SELECT " + outbox_row().list() +
           " FROM event_outbox WHERE order_key = $1 AND handler = $2 AND id > $3 ORDER BY id LIMIT 1";
       for (size_t i = 0; i < picked.size(); ++i) {
         auto row = c.query_one(sql, {picked[i]->order_key, picked[i]->handler->url, picked[i]->last_done});

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/json.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 
@@ -58,26 +59,28 @@ EventsStatus events_status(Conn& c) {
   return s;
 }
 
+namespace {
+
+const RowMapping<FailedEvent> kFailedRow{
+    {"id", &FailedEvent::id},
+    {"app_id", &FailedEvent::app_id},
+    {"handler", &FailedEvent::handler},
+    {"event", &FailedEvent::event},
+    {"event_handler_id", &FailedEvent::event_handler_id},
+    {"order_key", &FailedEvent::order_key},
+    {"attempts", &FailedEvent::attempts},
+    {"created_at", &FailedEvent::created_ms},
+    {"failed_at", &FailedEvent::failed_ms},
+    {"last_error", &FailedEvent::last_error},
+    {"delivery_id", &FailedEvent::delivery_id},
+};
+
+}  // namespace
+
 std::vector<FailedEvent> failed_events(Conn& c, int64_t limit) {
   std::vector<FailedEvent> out;
-  for (const Row& r :
-       c.query("SELECT id, app_id, handler, event, event_handler_id, order_key, attempts, created_at, failed_at, "
-               "last_error, delivery_id FROM event_failed ORDER BY id LIMIT $1",
-               {limit})) {
-    FailedEvent f;
-    f.id = r.i64(0);
-    f.app_id = r.i64(1);
-    f.handler = r.str(2);
-    f.event = r.str(3);
-    f.event_handler_id = r.i64(4);
-    f.order_key = r.str(5);
-    f.attempts = r.i64(6);
-    f.created_ms = r.i64(7);
-    f.failed_ms = r.i64(8);
-    f.last_error = r.str(9);
-    f.delivery_id = r.str(10);
-    out.push_back(std::move(f));
-  }
+  for (const Row& r : c.query(kFailedRow.select("event_failed") + "ORDER BY id LIMIT $1", {limit}))
+    out.push_back(kFailedRow.read(r));
   return out;
 }
 

@@ -4,23 +4,23 @@
 
 namespace imhub {
 
-const char* const kOutboxRowColumns =
-    "id, app_id, handler, event, event_handler_id, payload, order_key, created_at, attempts, next_attempt_at";
-
-OutboxRow read_outbox_row(const Row& r) {
-  OutboxRow o;
-  o.id = r.i64(0);
-  o.app_id = r.i64(1);
-  o.handler = r.str(2);
-  o.event = r.str(3);
-  o.event_handler_id = r.i64(4);
-  o.payload = r.str(5);
-  o.order_key = r.str(6);
-  o.created_at_ms = r.i64(7);
-  o.attempts = static_cast<int>(r.i64(8));
-  o.next_attempt_at_ms = r.i64(9);
-  return o;
+const RowMapping<OutboxRow>& outbox_row() {
+  static const RowMapping<OutboxRow> kRow{
+      {"id", &OutboxRow::id},
+      {"app_id", &OutboxRow::app_id},
+      {"handler", &OutboxRow::handler},
+      {"event", &OutboxRow::event},
+      {"event_handler_id", &OutboxRow::event_handler_id},
+      {"payload", &OutboxRow::payload},
+      {"order_key", &OutboxRow::order_key},
+      {"created_at", &OutboxRow::created_at_ms},
+      {"attempts", &OutboxRow::attempts},
+      {"next_attempt_at", &OutboxRow::next_attempt_at_ms},
+  };
+  return kRow;
 }
+
+OutboxRow read_outbox_row(const Row& r) { return outbox_row().read(r); }
 
 namespace {
 

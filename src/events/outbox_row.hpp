@@ -10,6 +10,7 @@
 
 #include "core/value.hpp"
 #include "events/outbox.hpp"
+#include "store/row_mapping.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -30,8 +31,8 @@ struct OutboxRow {
   int64_t next_attempt_at_ms = 0;
 };
 
-// The columns read_outbox_row() expects, in order.
-extern const char* const kOutboxRowColumns;
+// The columns of an outbox row and how they map to OutboxRow.
+const RowMapping<OutboxRow>& outbox_row();
 OutboxRow read_outbox_row(const Row& r);
 
 struct EventPayload {

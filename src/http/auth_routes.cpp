@@ -51,12 +51,20 @@ HttpReply json_error(const ErrorSpec& e, std::string label) {
 // SameSite=Lax, not Strict: links into imhub from mail or other sites (the Bitrix24 deep links
 // of notifications) must open signed in, and every state-changing call needs the CSRF token
 // besides the cookie, which a foreign page cannot read. Secure whenever the browser reached
-// imhub over https (the TLS listener, or a proxy in front of an https public URL).
+// imhub over https: the request came over the TLS listener, or imhub serves no TLS itself and its
+// public URL is https (a proxy in front terminates it). A plain-http request to a server that
+// also listens on https gets no Secure cookie: the browser would refuse it.
+bool browser_on_https(const Config& config, const HttpRequestView& request) {
+  if (request.https) return true;
+  const bool serves_tls = config.tls_enabled || !config.tls_listen.empty();
+  return !serves_tls && starts_with_ci(config.public_url, "https://");
+}
+
 std::string cookie_header(const Services& services, const HttpRequestView& request, std::string_view token,
                           int64_t max_age) {
   std::string c = std::string(kSessionCookie) + "=" + std::string(token) +
                   "; Path=/; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Lax";
-  if (request.https || starts_with_ci(services.config.public_url, "https://")) c += "; Secure";
+  if (browser_on_https(services.config, request)) c += "; Secure";
   return c;
 }
 

@@ -47,7 +47,9 @@ std::vector<std::string> own_origins(const Config& config) {
   // tls.listen of its own.
   const bool main_https = config.tls_enabled && config.tls_listen.empty();
   std::vector<std::pair<std::string, std::string>> listeners = {{main_https ? "https" : "http", config.listen}};
-  if (!config.tls_listen.empty()) listeners.emplace_back("https", config.tls_listen);
+  // ("auto" and "off" are resolved into an address or "" once the config is validated.)
+  if (!config.tls_listen.empty() && config.tls_listen != "auto" && config.tls_listen != "off")
+    listeners.emplace_back("https", config.tls_listen);
   for (const auto& [scheme, listen] : listeners) {
     const Authority a = split_authority(listen);
     if (!all_interfaces(a.host)) add(out, origin_of(scheme, a));

@@ -172,7 +172,8 @@ struct HttpServer::Impl {
   std::atomic<bool> released{false};
   std::optional<asio::ssl::context> tls;
   tcp::acceptor acceptor{ioc};
-  tcp::acceptor tls_acceptor{ioc};      // tls.listen, when set
+  tcp::acceptor tls_acceptor{ioc};  // tls.listen, when set
+  bool serving_tls_listen = false;
   tcp::acceptor metrics_acceptor{ioc};  // metrics.listen, when set
   std::atomic<bool> stopping{false};
   std::atomic<int> connections{0};
@@ -222,15 +223,26 @@ struct HttpServer::Impl {
     bind_listener(acceptor, config.listen);
     const Listener main = config.tls_enabled && config.tls_listen.empty() ? Listener::kHttps : Listener::kHttp;
     asio::co_spawn(ioc.get_executor(), accept_loop(acceptor, main), asio::detached);
-    if (!config.tls_listen.empty()) {
-      bind_listener(tls_acceptor, config.tls_listen);
-      asio::co_spawn(ioc.get_executor(), accept_loop(tls_acceptor, Listener::kHttps), asio::detached);
-    }
+    if (!config.tls_listen.empty()) bind_tls_listener();
     if (!config.metrics_listen.empty()) {
       bind_listener(metrics_acceptor, config.metrics_listen);
       asio::co_spawn(ioc.get_executor(), accept_loop(metrics_acceptor, Listener::kMetrics), asio::detached);
     }
     asio::co_spawn(ioc.get_executor(), watchdog(), asio::detached);
+  }
+
+  // The automatic HTTPS listener (tls.listen = "auto") is a convenience: its port being taken
+  // is worth a warning, not a refusal to serve.
+  void bind_tls_listener() {
+    try {
+      bind_listener(tls_acceptor, config.tls_listen);
+    } catch (const std::exception& e) {
+      if (!config.tls_listen_optional) throw;
+      spdlog::warn("https not served: {} (set [tls] listen to another address, or \"off\")", e.what());
+      return;
+    }
+    serving_tls_listen = true;
+    asio::co_spawn(ioc.get_executor(), accept_loop(tls_acceptor, Listener::kHttps), asio::detached);
   }
 
   // Shuts down connections past their deadline; runs until the drain has finished.
@@ -753,6 +765,8 @@ void HttpServer::run() {
   for (auto& t : threads) t.join();
   impl_->pool.join();
 }
+
+bool HttpServer::serves_tls_listen() const { return impl_->serving_tls_listen; }
 
 void HttpServer::stop() { impl_->stop(); }
 

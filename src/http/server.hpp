@@ -22,6 +22,8 @@ class HttpServer {
   void start();
   // The bound port (useful with port 0).
   unsigned short port() const;
+  // Whether HTTPS is served on tls.listen (the automatic one is skipped when its port is taken).
+  bool serves_tls_listen() const;
   // Serves until stop(); returns once every connection has finished.
   void run();
   // Stops accepting, lets in-flight requests finish, closes idle connections. Thread-safe.

@@ -4,55 +4,49 @@
 
 #include "core/clock.hpp"
 #include "core/strings.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
 
-constexpr const char* kChatColumns[] = {
-    "id",        "type",        "title",     "description", "color",           "avatar",     "owner_id",
-    "author_id", "entity_type", "entity_id", "last_seq",    "last_message_id", "created_at", "last_message_at"};
-constexpr const char* kMemberColumns[] = {"chat_id",      "user_id", "joined_at", "first_visible_id", "last_read_seq",
-                                          "last_read_id", "muted",   "pinned",    "hidden_at_seq",    "marked_unread"};
+const RowMapping<Chat> kChatRow{
+    {"id", &Chat::id},
+    {"type", &Chat::type},
+    {"title", &Chat::title},
+    {"description", &Chat::description},
+    {"color", &Chat::color},
+    {"avatar", &Chat::avatar},
+    {"owner_id", &Chat::owner_id},
+    {"author_id", &Chat::author_id},
+    {"entity_type", &Chat::entity_type},
+    {"entity_id", &Chat::entity_id},
+    {"last_seq", &Chat::last_seq},
+    {"last_message_id", &Chat::last_message_id},
+    {"created_at", &Chat::created_at},
+    {"last_message_at", &Chat::last_message_at},
+};
 
-template <size_t N>
-std::string column_list(const char* const (&cols)[N], std::string_view alias) {
-  std::string out;
-  for (const char* c : cols) {
-    if (!out.empty()) out += ", ";
-    if (!alias.empty()) out.append(alias).append(".");
-    out += c;
-  }
-  return out;
-}
+const RowMapping<ChatMember> kMemberRow{
+    {"chat_id", &ChatMember::chat_id},
+    {"user_id", &ChatMember::user_id},
+    {"joined_at", &ChatMember::joined_at},
+    {"first_visible_id", &ChatMember::first_visible_id},
+    {"last_read_seq", &ChatMember::last_read_seq},
+    {"last_read_id", &ChatMember::last_read_id},
+    {"muted", &ChatMember::muted},
+    {"pinned", &ChatMember::pinned},
+    {"hidden_at_seq", &ChatMember::hidden_at_seq},
+    {"marked_unread", &ChatMember::marked_unread},
+};
 
 }  // namespace
 
-std::string chat_columns(std::string_view alias) { return column_list(kChatColumns, alias); }
-std::string member_columns(std::string_view alias) { return column_list(kMemberColumns, alias); }
+std::string chat_columns(std::string_view alias) { return kChatRow.list(alias); }
+std::string member_columns(std::string_view alias) { return kMemberRow.list(alias); }
 
-Chat read_chat(const Row& r, size_t at) {
-  Chat ch;
-  ch.id = r.i64(at + 0);
-  ch.type = r.str(at + 1);
-  ch.title = r.str(at + 2);
-  ch.description = r.str(at + 3);
-  ch.color = r.str(at + 4);
-  ch.avatar = r.str(at + 5);
-  ch.owner_id = r.i64(at + 6);
-  ch.author_id = r.i64(at + 7);
-  ch.entity_type = r.str(at + 8);
-  ch.entity_id = r.str(at + 9);
-  ch.last_seq = r.i64(at + 10);
-  ch.last_message_id = r.i64(at + 11);
-  ch.created_at = r.i64(at + 12);
-  ch.last_message_at = r.i64(at + 13);
-  return ch;
-}
+Chat read_chat(const Row& r, size_t at) { return kChatRow.read(r, at); }
 
-ChatMember read_member(const Row& r, size_t at) {
-  return ChatMember{r.i64(at + 0), r.i64(at + 1),      r.i64(at + 2),      r.i64(at + 3), r.i64(at + 4),
-                    r.i64(at + 5), r.i64(at + 6) != 0, r.i64(at + 7) != 0, r.i64(at + 8), r.i64(at + 9) != 0};
-}
+ChatMember read_member(const Row& r, size_t at) { return kMemberRow.read(r, at); }
 
 const std::vector<std::string>& chat_colors() {
   static const std::vector<std::string> kColors = {"RED",  "GREEN",   "MINT", "LIGHT_BLUE", "DARK_BLUE", "PURPLE",

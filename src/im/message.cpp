@@ -5,6 +5,7 @@
 
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
@@ -47,8 +48,22 @@ std::string normalize_message_text(std::string_view text) {
 
 namespace {
 
-constexpr const char* kMessageColumns =
-    "id, chat_id, seq, author_id, text, params, system, created_at, edited_at, deleted";
+const RowMapping<Message> kMessageRow{
+    {"id", &Message::id},
+    {"chat_id", &Message::chat_id},
+    {"seq", &Message::seq},
+    {"author_id", &Message::author_id},
+    {"text", &Message::text},
+    {"params",
+     [](Message& m, const Row& r, size_t i) {
+       if (const std::string& p = r.str(i); !p.empty())
+         if (auto parsed = parse_json(p); parsed && parsed->is_map()) m.params = std::move(*parsed);
+     }},
+    {"system", &Message::system},
+    {"created_at", &Message::created_at},
+    {"edited_at", &Message::edited_at},
+    {"deleted", &Message::deleted},
+};
 
 std::vector<Message> read_messages(const Rows& rows) {
   std::vector<Message> out;
@@ -58,37 +73,14 @@ std::vector<Message> read_messages(const Rows& rows) {
 }
 
 std::string select_messages(std::string_view where_order) {
-  return std::string("SELECT ") + kMessageColumns + " FROM messages WHERE " + std::string(where_order);
+  return kMessageRow.select("messages") + "WHERE " + std::string(where_order);
 }
 
 }  // namespace
 
-std::string message_columns(std::string_view alias) {
-  if (alias.empty()) return kMessageColumns;
-  std::string out;
-  for (const std::string& col : split(kMessageColumns, ',')) {
-    if (!out.empty()) out += ", ";
-    out.append(alias).append(".").append(trim(col));
-  }
-  return out;
-}
+std::string message_columns(std::string_view alias) { return kMessageRow.list(alias); }
 
-Message read_message(const Row& r, size_t at) {
-  Message m;
-  m.id = r.i64(at + 0);
-  m.chat_id = r.i64(at + 1);
-  m.seq = r.i64(at + 2);
-  m.author_id = r.i64(at + 3);
-  m.text = r.str(at + 4);
-  if (const std::string& p = r.str(at + 5); !p.empty()) {
-    if (auto parsed = parse_json(p); parsed && parsed->is_map()) m.params = std::move(*parsed);
-  }
-  m.system = r.i64(at + 6) != 0;
-  m.created_at = r.i64(at + 7);
-  m.edited_at = r.i64(at + 8);
-  m.deleted = r.i64(at + 9) != 0;
-  return m;
-}
+Message read_message(const Row& r, size_t at) { return kMessageRow.read(r, at); }
 
 std::optional<Message> find_message(Conn& c, int64_t id) {
   auto row = c.query_one(select_messages("id = $1"), {id});

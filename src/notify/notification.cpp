@@ -11,38 +11,35 @@
 #include "im/dialog.hpp"
 #include "im/message.hpp"
 #include "im/message_post.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 namespace {
 
 // Queries by tag repeat "tag <> ''" so the planner may use the partial tag indexes.
-constexpr const char* kColumns =
-    "id, user_id, author_id, type, module, event, tag, sub_tag, title, text, text_out, buttons, answerable, params, "
-    "is_read, created_at";
+const RowMapping<Notification> kNotificationRow{
+    {"id", &Notification::id},
+    {"user_id", &Notification::user_id},
+    {"author_id", &Notification::author_id},
+    {"type", [](Notification& n, const Row& r, size_t i) { n.type = static_cast<NotifyType>(r.i64(i)); }},
+    {"module", &Notification::module},
+    {"event", &Notification::event},
+    {"tag", &Notification::tag},
+    {"sub_tag", &Notification::sub_tag},
+    {"title", &Notification::title},
+    {"text", &Notification::text},
+    {"text_out", &Notification::text_out},
+    {"buttons", &Notification::buttons_json},
+    {"answerable", &Notification::answerable},
+    {"params", &Notification::params_json},
+    {"is_read", &Notification::read},
+    {"created_at", &Notification::created_at},
+};
 
 // The platform's IM_ANSWER_DONE as spec 002 "im.notify.answer" prints it.
 constexpr const char* kAnswerDone = "You response is sent successfully.";
 
-Notification read_notification(const Row& r) {
-  Notification n;
-  n.id = r.i64(0);
-  n.user_id = r.i64(1);
-  n.author_id = r.i64(2);
-  n.type = static_cast<NotifyType>(r.i64(3));
-  n.module = r.str(4);
-  n.event = r.str(5);
-  n.tag = r.str(6);
-  n.sub_tag = r.str(7);
-  n.title = r.str(8);
-  n.text = r.str(9);
-  n.text_out = r.str(10);
-  n.buttons_json = r.str(11);
-  n.answerable = r.i64(12) != 0;
-  n.params_json = r.str(13);
-  n.read = r.i64(14) != 0;
-  n.created_at = r.i64(15);
-  return n;
-}
+Notification read_notification(const Row& r) { return kNotificationRow.read(r); }
 
 std::string buttons_json(const std::vector<NotifyButton>& buttons) {
   Value list = Value::list();
@@ -104,7 +101,7 @@ int64_t add_notification(Tx& tx, const NewNotification& n) {
 }
 
 std::optional<Notification> find_notification(Conn& c, int64_t id) {
-  auto row = c.query_one(std::string("SELECT ") + kColumns + " FROM notifications WHERE id = $1", {id});
+  auto row = c.query_one("SELECT " + kNotificationRow.list() + " FROM notifications WHERE id = $1", {id});
   if (!row) return std::nullopt;
   return read_notification(*row);
 }

@@ -5,22 +5,23 @@
 
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "store/row_mapping.hpp"
 
 namespace imhub {
 
 namespace {
 
-UrlPreview row_to_preview(const Row& r) {
-  UrlPreview p;
-  p.id = r.i64(0);
-  p.url = r.str(1);
-  p.kind = r.str(2);
-  p.title = r.str(3);
-  p.description = r.str(4);
-  p.image = r.str(5);
-  p.fetched_at = r.i64(6);
-  return p;
-}
+const RowMapping<UrlPreview> kPreviewRow{
+    {"id", &UrlPreview::id},
+    {"url", &UrlPreview::url},
+    {"kind", &UrlPreview::kind},
+    {"title", &UrlPreview::title},
+    {"description", &UrlPreview::description},
+    {"image", &UrlPreview::image},
+    {"fetched_at", &UrlPreview::fetched_at},
+};
+
+UrlPreview row_to_preview(const Row& r) { return kPreviewRow.read(r); }
 
 // The file name of an image link, for the IMAGE block's NAME.
 std::string file_name(const std::string& url) {
@@ -33,10 +34,9 @@ std::string file_name(const std::string& url) {
 }  // namespace
 
 std::optional<UrlPreview> find_url_preview(Conn& c, const std::string& url, int64_t since) {
-  auto row = c.query_one(
-      "SELECT id, url, kind, title, description, image, fetched_at FROM url_previews "
-      "WHERE url = $1 AND fetched_at >= $2 ORDER BY fetched_at DESC, id DESC LIMIT 1",
-      {url, since});
+  auto row = c.query_one(kPreviewRow.select("url_previews") +
+                             "WHERE url = $1 AND fetched_at >= $2 ORDER BY fetched_at DESC, id DESC LIMIT 1",
+                         {url, since});
   if (!row) return std::nullopt;
   return row_to_preview(*row);
 }

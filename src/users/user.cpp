@@ -7,11 +7,39 @@
 
 namespace imhub {
 
-const char* const kUserColumns =
-    "id, active, login, name, last_name, second_name, email, xml_id, work_position, work_phone, work_company, "
-    "personal_gender, personal_birthday, personal_www, personal_mobile, personal_phone, personal_city, "
-    "personal_photo, uf_phone_inner, uf_employment_date, time_zone, user_type, external_auth_id, is_admin, "
-    "date_register, last_login, last_activity, timestamp_x";
+const RowMapping<User>& user_row() {
+  static const RowMapping<User> kRow{
+      {"id", &User::id},
+      {"active", &User::active},
+      {"login", &User::login},
+      {"name", &User::name},
+      {"last_name", &User::last_name},
+      {"second_name", &User::second_name},
+      {"email", &User::email},
+      {"xml_id", &User::xml_id},
+      {"work_position", &User::work_position},
+      {"work_phone", &User::work_phone},
+      {"work_company", &User::work_company},
+      {"personal_gender", &User::personal_gender},
+      {"personal_birthday", &User::personal_birthday},
+      {"personal_www", &User::personal_www},
+      {"personal_mobile", &User::personal_mobile},
+      {"personal_phone", &User::personal_phone},
+      {"personal_city", &User::personal_city},
+      {"personal_photo", &User::personal_photo},
+      {"uf_phone_inner", &User::uf_phone_inner},
+      {"uf_employment_date", &User::uf_employment_date},
+      {"time_zone", &User::time_zone},
+      {"user_type", &User::user_type},
+      {"external_auth_id", &User::external_auth_id},
+      {"is_admin", &User::is_admin},
+      {"date_register", &User::date_register},
+      {"last_login", &User::last_login},
+      {"last_activity", &User::last_activity},
+      {"timestamp_x", &User::timestamp_x},
+  };
+  return kRow;
+}
 
 std::string User::full_name() const {
   std::string n = name;
@@ -19,42 +47,10 @@ std::string User::full_name() const {
   return n;
 }
 
-User read_user(const Row& r) {
-  User u;
-  size_t i = 0;
-  u.id = r.i64(i++);
-  u.active = r.i64(i++) != 0;
-  u.login = r.str(i++);
-  u.name = r.str(i++);
-  u.last_name = r.str(i++);
-  u.second_name = r.str(i++);
-  u.email = r.str(i++);
-  u.xml_id = r.str(i++);
-  u.work_position = r.str(i++);
-  u.work_phone = r.str(i++);
-  u.work_company = r.str(i++);
-  u.personal_gender = r.str(i++);
-  u.personal_birthday = r.str(i++);
-  u.personal_www = r.str(i++);
-  u.personal_mobile = r.str(i++);
-  u.personal_phone = r.str(i++);
-  u.personal_city = r.str(i++);
-  u.personal_photo = r.str(i++);
-  u.uf_phone_inner = r.str(i++);
-  u.uf_employment_date = r.str(i++);
-  u.time_zone = r.str(i++);
-  u.user_type = r.str(i++);
-  u.external_auth_id = r.str(i++);
-  u.is_admin = r.i64(i++) != 0;
-  u.date_register = r.i64(i++);
-  u.last_login = r.opt_i64(i++);
-  u.last_activity = r.opt_i64(i++);
-  u.timestamp_x = r.i64(i++);
-  return u;
-}
+User read_user(const Row& r) { return user_row().read(r); }
 
 std::optional<User> find_user(Conn& c, int64_t id) {
-  auto row = c.query_one(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1", {id});
+  auto row = c.query_one("SELECT " + user_row().list() + " FROM users WHERE id = $1", {id});
   if (!row) return std::nullopt;
   User u = read_user(*row);
   u.departments = user_departments(c, id);

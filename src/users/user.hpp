@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/row_mapping.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -29,7 +30,7 @@ struct User {
 };
 
 // The column list matching read_user(); shared by every query that loads users.
-extern const char* const kUserColumns;
+const RowMapping<User>& user_row();
 User read_user(const Row& row);  // departments not filled
 
 std::optional<User> find_user(Conn& c, int64_t id);

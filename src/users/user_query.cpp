@@ -234,7 +234,7 @@ UserPage query_users(Conn& c, const UserListQuery& q, int64_t offset, int64_t no
   if (sort_field != "ID") order += ", id ASC";
   UserPage page;
   if (offset >= 0) page.total = c.query_one("SELECT COUNT(*) FROM users" + w.sql(), w.args())->i64(0);
-  std::string sql = std::string("SELECT ") + kUserColumns + " FROM users" + w.sql() + " ORDER BY " + order + " LIMIT " +
+  std::string sql = "SELECT " + user_row().list() + " FROM users" + w.sql() + " ORDER BY " + order + " LIMIT " +
                     std::to_string(kPageSize) + " OFFSET " + std::to_string(std::max<int64_t>(offset, 0));
   for (const Row& r : c.query(sql, w.args())) page.users.push_back(read_user(r));
   fill_departments(c, page.users);

@@ -53,7 +53,12 @@ export class Server {
     const init = cli(this.dataDir, 'init');
     this.webhook = init.webhook; // "/rest/1/<secret>/"
     const args = ['serve', '--data', this.dataDir, '--listen', `127.0.0.1:${this.port}`, ...this.extraArgs];
-    const config = (this.config || '') + (this.https ? `\n[tls]\nlisten = "127.0.0.1:${this.httpsPort}"\n` : '');
+    // Without `https`, no automatic HTTPS listener (the listen port + 363): that port may be one
+    // another test server picked.
+    const own = this.config || '';
+    const tls = this.https ? `\n[tls]\nlisten = "127.0.0.1:${this.httpsPort}"\n`
+      : /^\[tls\]/m.test(own) ? '' : '\n[tls]\nlisten = "off"\n';
+    const config = own + tls;
     if (config) {
       const file = join(this.dataDir, 'test-config.toml');
       writeFileSync(file, config);

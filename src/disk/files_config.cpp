@@ -1,0 +1,9 @@
+#include "disk/files_config.hpp"
+
+namespace imhub {
+
+void describe_files_config(ConfigSchema& schema, Config& c) {
+  schema.section("files").integer("link_ttl", c.files_link_ttl, 60, int64_t{3650} * 86400);
+}
+
+}  // namespace imhub
