@@ -150,6 +150,8 @@ test('methods the platform refuses to sessions answer WRONG_AUTH_TYPE; pull.conf
     ['event.bind', { event: 'ONIMBOTMESSAGEADD', handler: 'https://example.com/h' }, 'Access denied! Current authorization type is denied for this method'],
     ['imbot.register', { CODE: 'b', EVENT_HANDLER: 'https://example.com/h', PROPERTIES: { NAME: 'B' } }, 'Access for this method not allowed by session authorization.'],
     ['pull.application.config.get', {}, 'Get access to application config available only for application authorization.'],
+    ['im.notify.system.add', { USER_ID: 1, MESSAGE: 'x' }, 'Access for this method not allowed by session authorization.'],
+    ['placement.bind', { PLACEMENT: 'IM_SIDEBAR', HANDLER: 'https://example.com/p' }, 'Current authorization type is denied for this method Application context required'],
   ];
   for (const [method, params, description] of cases) {
     const r = await rest(srv, s, method, params);
@@ -229,6 +231,10 @@ test('cookie flags: HttpOnly, SameSite=Lax, Path=/; Secure over https', async ()
   const pw = 'https-admin-pw';
   passwd(secure.dataDir, 1, ['--password', pw]);
   secrets.push(pw);
+  // Plain http to a server that also serves https: no Secure (the browser would drop the cookie).
+  const overHttp = await login(secure, '1', pw);
+  assert.equal(overHttp.status, 200);
+  assert.doesNotMatch(overHttp.setCookie, /Secure/);
   const r = await new Promise((resolve, reject) => {
     const body = JSON.stringify({ login: '1', password: pw });
     const req = https.request(`${secure.httpsBase}/auth/login`, {
