@@ -43,9 +43,9 @@ async function signIn(server, loginName, password) {
 }
 
 // A REST call under session auth: /rest/METHOD.json with the cookie, `sessid` as a query
-// parameter unless `header` puts it in X-Bitrix-Csrf-Token.
+// parameter unless `header` puts it in X-Bitrix-Csrf-Token; `sessid: null` sends none.
 async function rest(server, session, method, params = {}, { sessid = session.sessid, header = false, suffix = '.json' } = {}) {
-  const q = sessid !== undefined && !header ? `?sessid=${encodeURIComponent(sessid)}` : '';
+  const q = sessid !== null && !header ? `?sessid=${encodeURIComponent(sessid)}` : ''; // null: none
   const headers = { 'Content-Type': 'application/json', Cookie: session.cookie };
   if (header) headers['X-Bitrix-Csrf-Token'] = sessid;
   const r = await fetch(`${server.base}/rest/${method}${suffix}${q}`, { method: 'POST', headers, body: JSON.stringify(params) });
@@ -74,7 +74,7 @@ before(async () => {
   bob = srv.cli('user', 'add', '--name', 'Bob', '--email', 'bob@example.com').user_id;
   secrets.push(ALICE_PW, BOB_PW);
   short = await startServer({
-    config: '[auth]\nsession_idle_timeout = 4\nsession_lifetime = 7\nlogin_failures_per_address = 4\n',
+    config: '[auth]\nsession_idle_timeout = 4\nsession_lifetime = 10\nlogin_failures_per_address = 4\n',
   });
   secure = await startServer({ https: true });
 });
@@ -129,7 +129,7 @@ test('a session calls im.message.add as its user; without or with a wrong sessid
   const mine = history.body.result.messages.find((m) => m.id === sent.body.result);
   assert.equal(mine.author_id, alice);
   const before = await messageCount(srv, alice);
-  for (const sessid of [undefined, '', 'f'.repeat(32), s.sessid.slice(0, 31)]) {
+  for (const sessid of [null, '', 'f'.repeat(32), s.sessid.slice(0, 31)]) {
     const r = await rest(srv, s, 'im.message.add', { DIALOG_ID: '1', MESSAGE: 'forged' }, { sessid });
     assert.equal(r.status, 401, `sessid ${sessid}: ${JSON.stringify(r.body)}`);
     assert.equal(r.body.error, 'session_failed');
@@ -203,23 +203,35 @@ test('failed logins are throttled per user (the right password too), other users
 });
 
 test('sessions expire when idle and after their lifetime', async () => {
+  // [auth] of `short`: idle 4 s, lifetime 10 s. Times are measured, not assumed: stored times are
+  // whole seconds and a use is recorded after the answer, so each check keeps margin.
   const pw = 'short-lived-pw';
   passwd(short.dataDir, 1, ['--password', pw]);
   secrets.push(pw);
-  const idle = await signIn(short, '1', pw);
-  const busy = await signIn(short, '1', pw);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  for (let i = 0; i < 5; i++) {
-    await sleep(1000);
+  const t0 = Date.now();
+  const busy = await signIn(short, '1', pw);
+  const idle = await signIn(short, '1', pw);
+  const idleSince = Date.now();
+  let kept = 0;
+  while (Date.now() - t0 < 11500) { // used every 0.5 s: never idle, until the lifetime ends
+    await sleep(500);
+    const started = Date.now() - t0;
     const r = await rest(short, busy, 'profile');
-    assert.equal(r.status, 200, `busy session at ${i + 1} s: ${JSON.stringify(r.body)}`); // used: kept alive
+    if (started < 7500) {
+      assert.equal(r.status, 200, `busy session at ${started} ms: ${JSON.stringify(r.body)}`);
+      if (started > 5500) kept++; // alive past the idle timeout because it was used
+    }
+    if (Date.now() - idleSince > 5500) {
+      const unused = await rest(short, idle, 'profile'); // unused for over idle + 1 s
+      assert.equal(unused.status, 401);
+      assert.equal(unused.body.error, 'access_denied');
+    }
   }
-  const idleNow = await rest(short, idle, 'profile'); // unused for 5 s, idle timeout 4 s
-  assert.equal(idleNow.status, 401);
-  assert.equal(idleNow.body.error, 'access_denied');
-  await sleep(2000);
-  const old = await rest(short, busy, 'profile'); // used 2 s ago, but signed in 7 s ago (lifetime 7 s)
+  assert.ok(kept > 0, 'the busy session was checked after the idle timeout');
+  const old = await rest(short, busy, 'profile'); // used 0.5 s ago, but signed in over 11 s ago
   assert.equal(old.status, 401);
+  assert.equal(old.body.error, 'access_denied');
   // The login throttle per address: 4 failures from here, then even a right password waits.
   for (let i = 0; i < 4; i++) assert.equal((await login(short, `nobody${i}@example.com`, 'x')).status, 401);
   assert.equal((await login(short, '1', pw)).status, 429);
