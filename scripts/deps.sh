@@ -11,7 +11,7 @@ SET="${1:-run}"
 RUN=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libboost-context-dev libssl-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev
-  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libargon2-dev
   curl
 )
 TEST=(libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev nodejs npm sqlite3 php-cli)

@@ -101,6 +101,7 @@ int serve(const std::string& data_dir, Config config) {
   Auth auth;
   auth.add(make_webhook_authenticator());
   auth.add(make_oauth_authenticator());
+  auth.add(make_session_authenticator());  // last: only requests with no other credential
   // The realtime push server: in-process hub, im commands from the change feed after each commit.
   std::unique_ptr<PushHub> push;
   std::unique_ptr<ImPush> im_push;

@@ -3,6 +3,7 @@
 #include "bots/bots_config.hpp"
 #include "disk/files_config.hpp"
 #include "events/events_config.hpp"
+#include "http/auth_config.hpp"
 #include "http/server_config.hpp"
 #include "ops/log_config.hpp"
 #include "previews/url_preview_config.hpp"
@@ -21,6 +22,7 @@ void describe_config(ConfigSchema& schema, Config& c) {
   describe_bots_config(schema, c);
   describe_events_config(schema, c);
   describe_push_config(schema, c);
+  describe_auth_config(schema, c);
   describe_log_config(schema, c);
 }
 

@@ -333,7 +333,7 @@ void register_pull_methods(Registry& r) {
              "seconds since the user's last push connection (0 while connected); presence is kept in memory");
   MethodTable channel{r, "pull_channel", folder};
   channel.add("pull.config.get", Effect::kRead, config_get, "",
-              "refused for OAuth (WRONG_AUTH_TYPE); works for webhooks until browser sessions exist");
+              "browser sessions (as on Bitrix24) and webhooks; refused for OAuth (WRONG_AUTH_TYPE)");
   channel.add("pull.channel.public.list", Effect::kRead, channel_public_list, "");
   channel.add("pull.channel.public.get", Effect::kRead, channel_public_get, "");
 }

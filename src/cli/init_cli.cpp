@@ -1,5 +1,6 @@
 // `imhub init`: creates the store, the portal, the administrator and its all-scope webhook; on an
-// existing store prints that webhook again, if it is still active.
+// existing store prints that webhook again, if it is still active. The administrator's first
+// sign-in password is printed on the first run only: just its hash is kept.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -8,7 +9,11 @@
 #include "cli/commands.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/output.hpp"
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "core/password_hash.hpp"
 #include "http/local_ca.hpp"
+#include "users/password.hpp"
 #include "users/portal.hpp"
 #include "users/webhook.hpp"
 
@@ -31,13 +36,27 @@ int run_init(const std::string& data) {
   prepare_data_dir(data);
   auto store = open_store(data, Config{});
   InitResult r = init_portal(*store, load_or_create_master_key(data));
+  std::string password;  // the first run's sign-in password for the administrator
+  if (r.created) {
+    password = random_token(20);
+    const std::string hash = hash_password(password);
+    store->write([&](Conn& c) { save_password_hash(c, r.user_id, hash, now_unix_seconds()); });
+  }
   const bool active = r.created || store->read_with([&](Conn& c) {
     return verify_webhook(c, r.user_id, secret_of(r.webhook)).has_value();
   });
   store->close();
   ensure_local_tls(data, "");  // DATA/ca.pem for https clients (http/local_ca.hpp)
   if (active) {
-    print_json(Value::object({{"user_id", Value(r.user_id)}, {"webhook", Value(r.webhook)}}));
+    Value out = Value::object({{"user_id", Value(r.user_id)}, {"webhook", Value(r.webhook)}});
+    if (!password.empty()) {
+      out.get_map().set("password", Value(password));
+      std::cerr << "imhub: the administrator (user " << r.user_id
+                << ") signs in at <public URL>/login with the password below; it is shown only now (change it "
+                   "with `imhub user passwd "
+                << r.user_id << "`)" << std::endl;
+    }
+    print_json(out);
     return 0;
   }
   const std::string note =

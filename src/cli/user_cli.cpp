@@ -1,11 +1,15 @@
-// `imhub user add|list`.
+// `imhub user add|list|passwd`.
 #include <CLI/CLI.hpp>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/password_input.hpp"
 #include "cli/store_session.hpp"
+#include "core/clock.hpp"
+#include "core/password_hash.hpp"
 #include "core/strings.hpp"
+#include "users/password.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
@@ -16,6 +20,8 @@ struct UserOptions {
   std::string name, last_name, email, position;
   int64_t department = 1;
   bool admin = false;
+  int64_t id = 0;                       // passwd
+  std::optional<std::string> password;  // passwd --password
 };
 
 Value user_json(const User& u) {
@@ -71,6 +77,21 @@ int run_list(const UserOptions& o) {
   return 0;
 }
 
+// Sets the password of a person who may sign in and ends their sessions; the password is hashed
+// before the store is opened and never printed.
+int run_passwd(const UserOptions& o) {
+  const std::string hash = hash_password(read_new_password(o.password));
+  auto store = open_cli_store(o.data);
+  store->write([&](Conn& c) {
+    if (!sign_in_user_by_id(c, o.id))
+      throw std::runtime_error("user " + std::to_string(o.id) + " does not exist, is not active, or is a bot");
+    save_password_hash(c, o.id, hash, now_unix_seconds());
+  });
+  store->close();
+  print_json(Value::object({{"user_id", Value(o.id)}, {"password_set", Value(true)}}));
+  return 0;
+}
+
 }  // namespace
 
 void add_user_commands(CLI::App& cli, CommandTable& table) {
@@ -87,7 +108,13 @@ void add_user_commands(CLI::App& cli, CommandTable& table) {
   add_data_option(add, o->data);
   auto* list = user->add_subcommand("list", "list users");
   add_data_option(list, o->data);
+  auto* passwd = user->add_subcommand(
+      "passwd", "set a user's sign-in password (prompts on a terminal, else reads one line of standard input)");
+  passwd->add_option("id", o->id, "user id")->required();
+  passwd->add_option("--password", o->password, "the password (visible to other local users: prefer the prompt)");
+  add_data_option(passwd, o->data);
   table.add(add, [o] { return run_add(*o); });
+  table.add(passwd, [o] { return run_passwd(*o); });
   table.add(list, [o] { return run_list(*o); });
 }
 

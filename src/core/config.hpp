@@ -98,6 +98,12 @@ struct Config {
   int push_max_client_messages = 100;        // frames a client may send per 10 s
   int push_send_queue = 1000;                // frames queued to one slow connection before it is closed
   int push_long_polling_timeout = 40;        // seconds a long poll waits before answering 304
+  // [auth] browser sign-in (users/session.hpp, users/login_throttle.hpp)
+  int64_t auth_session_idle_timeout = 14 * 86400;  // seconds a session lives after its last use
+  int64_t auth_session_lifetime = 30 * 86400;      // seconds a session lives after sign-in, used or not
+  int auth_login_failures_per_user = 5;            // failed sign-ins per user per window
+  int auth_login_failures_per_address = 20;        // failed sign-ins per client address per window
+  int64_t auth_login_window = 300;                 // seconds
   // [chat_apps] Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
   bool chat_apps_allow_http_iframe = false;
   // [giphy] imbot.Giphy.* go to this Giphy-compatible API (GET <base_url>/search and /trending).

@@ -23,6 +23,16 @@ inline constexpr ErrorSpec kInsufficientScopeBatch{"insufficient_scope", "", 403
 inline constexpr ErrorSpec kWrongAuthType{"WRONG_AUTH_TYPE",
                                           "Access denied! Current authorization type is denied for this method", 403};
 inline constexpr ErrorSpec kAccessDenied{"ACCESS_DENIED", "Access denied!", 403};
+// Session auth (rest/session_authenticator.cpp): the codes of Bitrix24's own session check, 401
+// like every other failed credential check (protocol.md "Decisions").
+inline constexpr ErrorSpec kSessidCheckFailed{"session_failed", "Sessid check failed", 401};
+inline constexpr ErrorSpec kSessionNotAuthorized{"access_denied", "User not authorized", 401};
+// Sign-in endpoints (http/auth_routes.cpp).
+inline constexpr ErrorSpec kLoginRequired{"INVALID_REQUEST", "Login and password are required", 400};
+inline constexpr ErrorSpec kLoginFailed{"INVALID_CREDENTIALS", "Incorrect login or password", 401};
+inline constexpr ErrorSpec kLoginThrottled{"TOO_MANY_ATTEMPTS", "Too many failed sign-in attempts, try again later",
+                                           429};
+inline constexpr ErrorSpec kCrossOrigin{"ACCESS_DENIED", "Access denied! Cross-origin request refused", 403};
 inline constexpr ErrorSpec kUserAuthRequired{"ACCESS_DENIED", "Access denied! User authorization required", 403};
 inline constexpr ErrorSpec kAdminRequired{"ACCESS_DENIED", "Administrator authorization required", 403};
 inline constexpr ErrorSpec kQueryLimitExceeded{"QUERY_LIMIT_EXCEEDED", "Too many requests", 503};

@@ -2,6 +2,7 @@
 // preflight, /oauth/… (http/oauth_routes). Later issues add the browser client here.
 #pragma once
 
+#include "http/auth_routes.hpp"
 #include "http/file_routes.hpp"
 #include "http/oauth_routes.hpp"
 #include "rest/dispatcher.hpp"
@@ -10,14 +11,17 @@ namespace imhub {
 
 class Router {
  public:
-  Router(Services& services, Dispatcher& dispatcher) : services_(services), dispatcher_(dispatcher) {}
+  Router(Services& services, Dispatcher& dispatcher)
+      : services_(services), dispatcher_(dispatcher), login_throttle_(login_limits(services.config)) {}
   // Parses the target once (path, query, REST method); call before is_blocking and handle.
   void prepare(HttpRequestView& request) const;
   static bool is_blocking(const HttpRequestView& request) {
     // The upload link waits for the disk and the durable commit, like a writing method; so do
-    // the OAuth endpoints (codes and spent refresh tokens are written).
+    // the OAuth endpoints (codes and spent refresh tokens are written), and sign-in (an Argon2id
+    // hash and a written session).
     return Dispatcher::is_blocking(request) ||
-           (!request.rest && (request.path == kUploadPath || is_oauth_route(request.path)));
+           (!request.rest && (request.path == kUploadPath || is_oauth_route(request.path) ||
+                              (request.verb == "POST" && is_auth_route(request.path))));
   }
   HttpReply handle(const HttpRequestView& request);
   // Before a body larger than server.preauth_body_limit is read: null when the request line and
@@ -33,6 +37,7 @@ class Router {
  private:
   Services& services_;
   Dispatcher& dispatcher_;
+  LoginThrottle login_throttle_;  // failed sign-ins, in memory
 };
 
 }  // namespace imhub

@@ -25,6 +25,7 @@
 #include "http/websocket.hpp"
 #include "ops/metrics.hpp"
 #include "rest/error_reply.hpp"
+#include "rest/session_cookie.hpp"
 
 namespace imhub {
 
@@ -84,6 +85,7 @@ struct Connection {
   socket_t* socket = nullptr;  // null once the session has ended
   std::string remote;          // the peer's address, for the log
   bool metrics_only = false;   // accepted on metrics.listen
+  bool https = false;          // accepted on the TLS listener
   // The connection's home: an io_context run by exactly one thread, so everything on the
   // socket is serialised without a strand.
   executor_t home;
@@ -120,8 +122,8 @@ bool is_disconnect(const beast::error_code& ec) {
          ec == asio::ssl::error::stream_truncated;
 }
 
-template <class Message>
-std::string_view field(const Message& m, http::field f) {
+template <class Message, class Name>
+std::string_view field(const Message& m, Name f) {
   auto v = m[f];
   return std::string_view(v.data(), v.size());
 }
@@ -366,6 +368,7 @@ struct HttpServer::Impl {
     beast::error_code ec;
     auto conn = std::make_shared<Connection>(socket.get_executor());
     conn->metrics_only = listener == Listener::kMetrics;
+    conn->https = listener == Listener::kHttps;
     auto ep = socket.remote_endpoint(ec);
     if (!ec) conn->remote = ep.address().to_string();
     socket_t& stream = socket;
@@ -442,7 +445,11 @@ struct HttpServer::Impl {
     in.view.target = std::string_view(req.target().data(), req.target().size());
     in.view.content_type = field(req, http::field::content_type);
     in.view.authorization = field(req, http::field::authorization);
+    in.view.cookie = field(req, http::field::cookie);
+    in.view.csrf_header = field(req, beast::string_view(kCsrfHeader.data(), kCsrfHeader.size()));
+    in.view.origin = field(req, http::field::origin);
     in.view.remote = conn.remote;
+    in.view.https = conn.https;
     router.prepare(in.view);
     co_return ReadOutcome::ok();
   }

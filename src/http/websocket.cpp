@@ -12,6 +12,7 @@
 
 #include "api/services.hpp"
 #include "core/clock.hpp"
+#include "http/push_origin.hpp"
 #include "http/push_session.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
@@ -136,6 +137,7 @@ awaitable<> write_loop(WS& ws, std::shared_ptr<PushConnection> conn, const std::
 template <class Stream>
 awaitable<> serve(Stream& stream, PushRequest request, Services& services, const std::atomic<bool>& stopping) {
   const Config& config = services.config;
+  if (co_await refused_cross_origin(stream, request, config)) co_return;  // session cookie, foreign page
   websocket::stream<Stream&> ws(stream);
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(10);

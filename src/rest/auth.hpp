@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "core/caller.hpp"
+#include "core/config.hpp"
+#include "users/session.hpp"
 
 namespace imhub {
 
@@ -20,6 +22,7 @@ struct Credentials {
   std::optional<std::string> webhook_secret;  // path segment or `ap`
   std::optional<std::string> token;           // Authorization: Bearer, `auth`, `access_token`
   std::optional<std::string> session;         // browser session cookie
+  std::optional<std::string> csrf;            // `sessid` or X-Bitrix-Csrf-Token (session auth)
   std::optional<std::string> auth_connector;  // offline-event source key (protocol.md §1.4)
 };
 
@@ -44,5 +47,10 @@ std::unique_ptr<Authenticator> make_webhook_authenticator();
 // OAuth access tokens of local applications (`auth`, `access_token`, `Authorization: Bearer`),
 // checked by `services.oauth`; claims every request that carries a token.
 std::unique_ptr<Authenticator> make_oauth_authenticator();
+// Browser sessions (rest/session_cookie.hpp): claims every request that carries the session
+// cookie and no other credential; the CSRF token must match (session_failed otherwise).
+std::unique_ptr<Authenticator> make_session_authenticator();
+// [auth]'s session lifetimes.
+SessionPolicy session_policy(const Config& config);
 
 }  // namespace imhub

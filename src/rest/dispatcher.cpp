@@ -11,6 +11,7 @@
 #include "core/strings.hpp"
 #include "ops/metrics.hpp"
 #include "rest/decode.hpp"
+#include "rest/session_cookie.hpp"
 #include "rest/storage_error.hpp"
 
 namespace imhub {
@@ -33,7 +34,8 @@ std::optional<std::string> take_string(Value& params, std::string_view key) {
   return out;
 }
 
-Reserved take_reserved(Value& params, const RestTarget& target, std::string_view authorization) {
+Reserved take_reserved(Value& params, const RestTarget& target, const HttpRequestView& request) {
+  const std::string_view authorization = request.authorization;
   Reserved r;
   auto aplogin = take_string(params, "aplogin");
   auto ap = take_string(params, "ap");
@@ -50,6 +52,10 @@ Reserved take_reserved(Value& params, const RestTarget& target, std::string_view
   if (auto start = take_string(params, "start")) r.start = Value(*start).to_int_or(0);
   take_string(params, "state");
   r.creds.auth_connector = take_string(params, "auth_connector");
+  // Session auth: the cookie, and the CSRF token a page sends with it (parameter or header).
+  r.creds.csrf = take_string(params, "sessid");
+  if (!request.csrf_header.empty()) r.creds.csrf = std::string(request.csrf_header);
+  if (!r.creds.webhook_secret && !r.creds.token) r.creds.session = cookie_value(request.cookie, kSessionCookie);
   if (params.is_map()) {
     Map& m = params.get_map();
     for (size_t i = m.size(); i-- > 0;)
@@ -115,7 +121,7 @@ HttpReply Dispatcher::handle_method(const HttpRequestView& request, const Method
     DecodeLimits limits{static_cast<size_t>(services_.config.max_depth), static_cast<size_t>(services_.config.max_keys),
                         static_cast<size_t>(services_.config.max_key_bytes)};
     Value params = decode_params(query, request.content_type, request.body, limits);
-    Reserved reserved = take_reserved(params, *target, request.authorization);
+    Reserved reserved = take_reserved(params, *target, request);
     if (reserved.link_token) throw ApiError(errors::kLinkCheckFailed);
     CallerPtr caller_ptr = auth_.authenticate(reserved.creds, services_);
     const Caller& caller = *caller_ptr;
@@ -161,7 +167,7 @@ std::optional<HttpReply> Dispatcher::authenticate_head(const HttpRequestView& re
     Value params = Value::map();
     size_t keys = 0;
     parse_query_into(request.query, params, limits, keys);
-    Reserved reserved = take_reserved(params, *request.rest, request.authorization);
+    Reserved reserved = take_reserved(params, *request.rest, request);
     auth_.authenticate(reserved.creds, services_);
     return std::nullopt;
   } catch (const ApiError& e) {

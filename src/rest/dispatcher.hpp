@@ -24,8 +24,12 @@ struct HttpRequestView {
   std::string_view target;  // path + query
   std::string_view content_type;
   std::string_view authorization;
+  std::string_view cookie;       // Cookie header (the browser session, rest/session_cookie.hpp)
+  std::string_view csrf_header;  // X-Bitrix-Csrf-Token
+  std::string_view origin;       // Origin header (checked by the sign-in endpoints)
   std::string_view body;
   std::string remote;
+  bool https = false;  // arrived over TLS (session cookies are then Secure)
 
   // Filled once by Router::prepare, so the path is parsed a single time per request.
   std::string path;  // without repeated or trailing slashes

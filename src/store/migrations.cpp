@@ -629,6 +629,24 @@ CREATE TABLE event_delivery_log (
 CREATE INDEX event_delivery_log_by_handler ON event_delivery_log (handler, id);
 CREATE INDEX event_delivery_log_by_app ON event_delivery_log (app_id, id);
 )SQL"},
+      // Sign-in (issue 13): a password hash per user (Argon2id, PHC string) and the browser
+      // sessions, kept by the hash of their token only (users/password.hpp, users/session.hpp).
+      {21, "sign_in", R"SQL(
+CREATE TABLE user_passwords (
+  user_id BIGINT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  seen_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+)SQL"},
   };
   return kAll;
 }

@@ -1,0 +1,11 @@
+// [auth]: browser sign-in (sessions and the login throttle; http/auth_routes, rest/session_authenticator).
+#pragma once
+
+#include "core/config.hpp"
+#include "core/config_schema.hpp"
+
+namespace imhub {
+
+void describe_auth_config(ConfigSchema& schema, Config& c);
+
+}  // namespace imhub
