@@ -314,7 +314,7 @@ REPORT="$WORK/report.md"
   echo "- rounds: $ROUNDS, interleaved; figures are medians over the rounds"
   echo "- baseline: $NGINX_VER, $NGINX_WORKERS workers, fixed ${BYTES[nginx]}-byte JSON body (\`return 200\`)"
   echo "- imhub: default threads (one per core), access log off, log level warn"
-  [ -n "${IMHUB_BASELINE:-}" ] && echo "- rows \"baseline ...\": $IMHUB_BASELINE ($BASELINE_VERSION), its own store seeded the same way, in the same rounds"
+  [ -n "${IMHUB_BASELINE:-}" ] && echo "- rows \"baseline ...\": $IMHUB_BASELINE${BASELINE_VERSION:+ ($BASELINE_VERSION)}, its own store seeded the same way, in the same rounds"
   echo
   echo "| target | requests/s | p50 ms | p99 ms | body bytes | errors | imhub/nginx | ratio per round |"
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
