@@ -12,6 +12,7 @@
 
 #include "api/services.hpp"
 #include "core/clock.hpp"
+#include "http/origin_check.hpp"
 #include "http/push_session.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
@@ -233,8 +234,10 @@ HttpReply frames_reply(const std::deque<PollClient::Queued>& frames, PushCounter
 
 awaitable<HttpReply> long_poll(PushPolls::Impl& polls, const HttpRequestView& request, Services& services,
                                const std::atomic<bool>& stopping) {
-  // TODO(issue 13): a poll authenticated by a session cookie must have its Origin checked
-  // against public_url; today every poll carries its token in the URL.
+  // A poll the browser sends with imhub's session cookie from a page elsewhere is refused, as the
+  // WebSocket upgrade is (http/origin_check.hpp).
+  if (cross_origin_session(services.config, request.cookie, request.origin))
+    co_return plain(403, "Cross-origin request refused");
   const std::string token_text = push_query_param(request.query, "token");
   const auto token = push_token(services, token_text);
   if (!token) co_return plain(400, "Wrong channel id");

@@ -150,8 +150,6 @@ awaitable<> serve(Stream& stream, PushRequest request, Services& services, const
   const std::string target(request.target());
   split_target(target, path, query);
   const std::string mid = push_query_param(query, "mid");
-  // TODO(issue 13): a connection authenticated by a session cookie must have its Origin checked
-  // against public_url here; today every subscription carries its token in the URL.
   const auto token = push_token(services, push_query_param(query, "token"));
   beast::error_code ec;
   co_await ws.async_accept(request, asio::redirect_error(use_aw, ec));

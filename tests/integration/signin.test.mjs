@@ -294,6 +294,15 @@ test('the push WebSocket refuses the session cookie from a foreign origin only',
   assert.equal(await upgradeStatus(srv, { Origin: EVIL }), 101); // an app in a frame: its JWT decides
 });
 
+test('a long poll refuses the session cookie from a foreign origin only', async () => {
+  const s = await signIn(srv, 'bob@example.com', BOB_PW);
+  const poll = (headers) => fetch(`${srv.base}/bitrix/sub/?token=x&jsonRpc=true`, { headers });
+  assert.equal((await poll({ Cookie: s.cookie, Origin: EVIL })).status, 403);
+  assert.equal((await poll({ Cookie: s.cookie })).status, 403);
+  assert.equal((await poll({ Cookie: s.cookie, Origin: srv.base })).status, 400); // past the check: a bad token
+  assert.equal((await poll({ Origin: EVIL })).status, 400); // no cookie: only the token decides
+});
+
 test('the /login page: labelled form, sign-in by form post, signed-in view with sign-out', async () => {
   const page = await fetch(`${srv.base}/login`);
   assert.equal(page.status, 200);
