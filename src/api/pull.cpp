@@ -10,8 +10,8 @@
 #include "core/clock.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
-#include "im/chat.hpp"
 #include "core/strings.hpp"
+#include "im/chat.hpp"
 #include "notify/notification.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
@@ -267,6 +267,9 @@ MethodResult watch_extend(MethodCall& call) {
       out[tag] = Value(granted);
     }
   });
+  return out;
+}
+
 // pull.application.push.add (§2.7): imhub has no mobile push gateway, so the text becomes an
 // ordinary system notification of each addressed user, titled with the application's name.
 // AVATAR has nowhere to go and is ignored.

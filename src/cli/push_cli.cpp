@@ -13,8 +13,8 @@
 #include <memory>
 #include <sstream>
 
+#include "app_config.hpp"
 #include "cli/commands.hpp"
-#include "core/config.hpp"
 #include "core/json.hpp"
 
 namespace imhub {
@@ -31,7 +31,9 @@ struct PushStatusOptions {
 // tls.enabled has no tls.listen of its own). 0.0.0.0 and [::] are asked on loopback.
 std::string metrics_base(const Config& c) {
   std::string address = c.metrics_listen.empty() ? c.listen : c.metrics_listen;
-  const bool https = c.metrics_listen.empty() && c.tls_enabled && c.tls_listen.empty();
+  // tls.enabled makes the listen address itself https unless another https address is named.
+  const bool own_https_listener = !c.tls_listen.empty() && c.tls_listen != "auto" && c.tls_listen != "off";
+  const bool https = c.metrics_listen.empty() && c.tls_enabled && !own_https_listener;
   if (address.rfind("0.0.0.0:", 0) == 0) address = "127.0.0.1" + address.substr(7);
   if (address.rfind("[::]:", 0) == 0) address = "[::1]" + address.substr(4);
   if (!address.empty() && address[0] == ':') address = "127.0.0.1" + address;
