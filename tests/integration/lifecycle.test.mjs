@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { startServer, Server, cli, BINARY, freePort } from './harness.mjs';
 
-test('init is idempotent and prints the same values', () => {
+test('init is idempotent and prints the same values (the first-run password only the first time)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'imhub-init-'));
   try {
-    const a = cli(dir, 'init');
+    const { password, ...a } = cli(dir, 'init');
     const b = cli(dir, 'init');
-    assert.deepEqual(a, b);
+    assert.match(password, /^\S{12,}$/);
+    assert.deepEqual(b, a);
     assert.equal(a.user_id, 1);
     assert.match(a.webhook, /^\/rest\/1\/[a-z0-9]{16}\/$/);
   } finally {
