@@ -258,7 +258,7 @@ ERRORS="$(awk '{n += $2} END {print n + 0}' "$WORK/errors")"
 ERRORS_BY="$(awk '$2 > 0 {printf "%s%s: %s", (n++ ? ", " : ""), $1, $2}' "$WORK/errors")"
 MESSAGES="$(sqlite3 "$DATA/imhub.db" 'SELECT COUNT(*) FROM messages')"
 kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died: $(tail -5 "$WORK/imhub.log")"
-PUSH_METRICS="$(curl -s "$BASE/metrics" | grep -E '^imhub_push' | tr '\n' ';' || true)"
+PUSH_METRICS="$(curl -s "$BASE/metrics" | grep -E '^imhub_push' | tr '\n' ';' | sed 's/"/\\"/g' || true)"
 
 # ---- report ------------------------------------------------------------------------------------
 STAMP="$(date -u +%Y-%m-%dT%H-%M-%SZ)"

@@ -31,8 +31,9 @@ const pushKey = hex(readFileSync(join(C.data, 'imhub.key'), 'utf8').trim(), 'imh
 const privateChannel = (uid, type = 'private') => hex(pushKey, `private:${type}:${uid}`).slice(0, 32);
 const sharedChannel = (type) => hex(pushKey, `shared:${type}`).slice(0, 32);
 const b64 = (s) => Buffer.from(s).toString('base64url');
-function mint(uid, type, iss, iat, exp) {
-  const claims = { iss, iat, exp, sub: String(uid), chan: `${privateChannel(uid, type)},${sharedChannel(type === 'private' ? 'shared' : type)}`, ctyp: type };
+// jti: imhub makes one per config (a long-polling client is known by it); any 16 hex digits do here.
+function mint(uid, type, iss, iat, exp, jti = Number(uid).toString(16).padStart(16, '0')) {
+  const claims = { iss, iat, exp, sub: String(uid), chan: `${privateChannel(uid, type)},${sharedChannel(type === 'private' ? 'shared' : type)}`, ctyp: type, jti };
   const input = `${b64('{"typ":"JWT","alg":"HS256"}')}.${b64(JSON.stringify(claims))}`;
   return `${input}.${createHmac('sha256', pushKey).update(input).digest('base64url')}`;
 }
@@ -128,12 +129,12 @@ async function checkTokens(withApp = true) {
   const user = (await rest('pull.config.get', { CACHE: 'N' })).result;
   const c = claimsOf(user.jwt);
   ({ iss, iat, exp } = c);
-  const minted = mint(1, 'private', iss, iat, exp);
+  const minted = mint(1, 'private', iss, iat, exp, c.jti);
   if (minted !== user.jwt) throw new Error(`minted token differs from pull.config.get's:\n${minted}\n${user.jwt}`);
   if (!withApp) return;
   const app = (await appRest('pull.application.config.get', {})).result;
   const a = claimsOf(app.jwt);
-  if (mint(1, C.client_id, a.iss, a.iat, a.exp) !== app.jwt) throw new Error('minted application token differs from pull.application.config.get\'s');
+  if (mint(1, C.client_id, a.iss, a.iat, a.exp, a.jti) !== app.jwt) throw new Error('minted application token differs from pull.application.config.get\'s');
 }
 const userPaths = (from, n, type = 'private') => Array.from({ length: n }, (_, i) => pathFor(mint(from + i, type, iss, iat, exp)));
 
