@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from './harness.mjs';
 import { addApp, signIn, restOk, restFails } from './oauth_client.mjs';
-import { connectWs, bodies } from './ws_client.mjs';
+import { bodies, subscribe } from './ws_client.mjs';
 
 let server;
 let ann, bob, carl;            // user ids
@@ -35,17 +35,6 @@ before(async () => {
 });
 after(async () => { await server.cleanup(); });
 
-// A socket subscribed with a config's token (and `mid` when given), open.
-async function subscribe(config, mid) {
-  const url = new URL(config.server.websocket);
-  url.searchParams.set('token', config.jwt);
-  url.searchParams.set('jsonRpc', 'true');
-  url.searchParams.set('revision', '19');
-  if (mid) url.searchParams.set('mid', mid);
-  const ws = connectWs(url.toString());
-  await ws.opened;
-  return ws;
-}
 const userConfig = async (webhook) => (await ok('pull.config.get', { CACHE: 'N' }, { webhook })).result;
 const command = (name) => (f) => f.includes('"incoming.message"') && JSON.parse(f).params.body.command === name;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

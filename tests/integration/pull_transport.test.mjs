@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, BINARY } from './harness.mjs';
 import { addApp, signIn, restOk, restFails, sql } from './oauth_client.mjs';
-import { connectWs, bodies } from './ws_client.mjs';
+import { bodies, subscribe } from './ws_client.mjs';
 
 let server;
 let ann, bob, carl, dan;
@@ -45,16 +45,6 @@ const appEvent = (command, userId, params = {}) =>
   restOk(server, 'pull.application.event.add', { COMMAND: command, USER_ID: userId, PARAMS: params }, adminToken);
 const command = (name) => (f) => f.includes('"incoming.message"') && JSON.parse(f).params.body.command === name;
 
-async function subscribe(config, mid) {
-  const url = new URL(config.server.websocket);
-  url.searchParams.set('token', config.jwt);
-  url.searchParams.set('jsonRpc', 'true');
-  url.searchParams.set('revision', '19');
-  if (mid) url.searchParams.set('mid', mid);
-  const ws = connectWs(url.toString());
-  await ws.opened;
-  return ws;
-}
 const reply = async (ws, id) => JSON.parse(await ws.next((f) => f.startsWith('{') && JSON.parse(f).id === id));
 const rpc = (method, params, id) => JSON.stringify({ jsonrpc: '2.0', method, params, id });
 

@@ -107,3 +107,15 @@ export function bodies(ws) {
   return ws.frames.filter((f) => f.startsWith('{') && f.includes('incoming.message'))
     .map((f) => JSON.parse(f).params);
 }
+
+// A socket subscribed with a push config's token (and `mid` when given), in the JSON-RPC mode, open.
+export async function subscribe(config, mid) {
+  const url = new URL(config.server.websocket);
+  url.searchParams.set('token', config.jwt);
+  url.searchParams.set('jsonRpc', 'true');
+  url.searchParams.set('revision', '19');
+  if (mid) url.searchParams.set('mid', mid);
+  const ws = connectWs(url.toString());
+  await ws.opened;
+  return ws;
+}
