@@ -1,0 +1,191 @@
+// The recent list (im.recent.list), kept current by the push commands that change it: new
+// messages move a dialog up with its counter, reads clear counters, pins/hides/renames apply at
+// once. The server stays the authority: after a reconnect the list is loaded again.
+import { computed, reactive } from 'vue'
+import { call } from '../api/rest'
+import { onIm } from '../api/pull'
+import { rememberUsers } from './users'
+import type { DialogId, RecentItem } from './types'
+
+interface RecentPage {
+  items: RecentItem[]
+  hasMore?: boolean
+  hasMorePages?: boolean
+}
+
+export const recent = reactive({
+  items: new Map<DialogId, RecentItem>(),
+  loaded: false,
+  hasMore: false,
+  loading: false,
+  /** "typing…" per dialog: user id → until (ms). */
+  typing: new Map<DialogId, Map<number, number>>(),
+})
+
+const PAGE = 200
+
+function byRecent(a: RecentItem, b: RecentItem): number {
+  if (a.pinned !== b.pinned) return a.pinned ? -1 : 1
+  return (b.message?.date ?? b.date_update ?? '').localeCompare(a.message?.date ?? a.date_update ?? '')
+}
+
+/** The list as shown: pinned first, then by last activity. */
+export const recentSorted = computed(() => [...recent.items.values()].sort(byRecent))
+
+export const totalUnread = computed(() => {
+  let n = 0
+  for (const item of recent.items.values()) n += item.counter || 0
+  return n
+})
+
+function keep(items: RecentItem[]): void {
+  for (const item of items) {
+    recent.items.set(String(item.id), item)
+    if (item.user) rememberUsers([item.user])
+  }
+}
+
+export async function loadRecent(): Promise<void> {
+  if (recent.loading) return
+  recent.loading = true
+  try {
+    const page = await call<RecentPage>('im.recent.list', { LIMIT: PAGE })
+    recent.items.clear()
+    keep(page.items ?? [])
+    recent.hasMore = Boolean(page.hasMore ?? page.hasMorePages)
+    recent.loaded = true
+  } finally {
+    recent.loading = false
+  }
+}
+
+export async function loadMoreRecent(): Promise<void> {
+  if (recent.loading || !recent.hasMore) return
+  recent.loading = true
+  try {
+    const offset = recent.items.size
+    const page = await call<RecentPage>('im.recent.list', { LIMIT: PAGE, OFFSET: offset })
+    keep(page.items ?? [])
+    recent.hasMore = Boolean(page.hasMore ?? page.hasMorePages)
+  } finally {
+    recent.loading = false
+  }
+}
+
+export function recentItem(dialogId: DialogId): RecentItem | undefined {
+  return recent.items.get(dialogId)
+}
+
+export function typingIn(dialogId: DialogId): number[] {
+  const now = Date.now()
+  return [...(recent.typing.get(dialogId)?.entries() ?? [])].filter(([, until]) => until > now).map(([id]) => id)
+}
+
+// --- Push ---------------------------------------------------------------------------------------
+
+function onMessage(p: Record<string, any>): void {
+  const dialogId = String(p.dialogId)
+  const m = p.message ?? {}
+  rememberUsers(p.users)
+  const known = recent.items.get(dialogId)
+  const chat = p.chat?.[p.chatId] ?? known?.chat
+  const user = known?.user ?? (p.users && !dialogId.startsWith('chat') ? p.users[dialogId] : undefined)
+  const item: RecentItem = {
+    id: dialogId,
+    chat_id: Number(p.chatId),
+    type: dialogId.startsWith('chat') ? 'chat' : 'user',
+    avatar: known?.avatar ?? { url: chat?.avatar ?? user?.avatar ?? '', color: chat?.color ?? user?.color ?? '' },
+    title: known?.title ?? chat?.name ?? user?.name ?? dialogId,
+    message: {
+      id: Number(m.id),
+      text: String(m.text ?? ''),
+      file: Boolean(p.files && Object.keys(p.files).length),
+      attach: Boolean(m.params?.ATTACH?.length),
+      author_id: Number(m.senderId),
+      date: String(m.date),
+      status: 'delivered',
+    },
+    counter: typeof p.counter === 'number' ? p.counter : (known?.counter ?? 0),
+    pinned: known?.pinned ?? false,
+    unread: known?.unread ?? false,
+    date_update: String(m.date),
+    user,
+    chat,
+  }
+  recent.items.set(dialogId, item)
+  recent.typing.get(dialogId)?.delete(Number(m.senderId))
+}
+
+function patch(dialogId: DialogId, change: Partial<RecentItem>): void {
+  const item = recent.items.get(dialogId)
+  if (item) recent.items.set(dialogId, { ...item, ...change })
+}
+
+function onRead(p: Record<string, any>): void {
+  patch(String(p.dialogId), { counter: Number(p.counter ?? 0), unread: Boolean(p.unread) })
+}
+
+function onTyping(p: Record<string, any>): void {
+  const dialogId = String(p.dialogId)
+  if (!recent.typing.has(dialogId)) recent.typing.set(dialogId, new Map())
+  recent.typing.get(dialogId)!.set(Number(p.userId ?? p.senderId), Date.now() + 6000)
+  // Let views drop the mark when it expires even if nothing else changes.
+  setTimeout(() => recent.typing.set(dialogId, new Map(recent.typing.get(dialogId))), 6100)
+}
+
+function chatDialog(p: Record<string, any>): DialogId {
+  return p.dialogId ? String(p.dialogId) : `chat${p.chatId}`
+}
+
+export function installRecentPush(): void {
+  onIm('message', onMessage)
+  onIm('messageChat', onMessage)
+  onIm('readMessage', onRead)
+  onIm('readMessageChat', onRead)
+  onIm('unreadMessage', onRead)
+  onIm('unreadMessageChat', onRead)
+  onIm('chatUnread', (p) => patch(String(p.dialogId), { unread: Boolean(p.active), counter: Number(p.counter ?? 0) }))
+  onIm('startWriting', onTyping)
+  onIm('chatPin', (p) => patch(String(p.dialogId), { pinned: Boolean(p.active) }))
+  onIm('chatHide', (p) => recent.items.delete(String(p.dialogId)))
+  onIm('chatRename', (p) => patch(chatDialog(p), { title: String(p.name) }))
+  onIm('chatAvatar', (p) => {
+    const item = recent.items.get(chatDialog(p))
+    if (item) patch(chatDialog(p), { avatar: { ...item.avatar, url: String(p.avatar ?? '') } })
+  })
+  onIm('chatChangeColor', (p) => {
+    const item = recent.items.get(chatDialog(p))
+    if (item) patch(chatDialog(p), { avatar: { ...item.avatar, color: String(p.color ?? '') } })
+  })
+  onIm('chatMuteNotify', (p) => patch(chatDialog(p), { counter: Number(p.counter ?? 0) }))
+  onIm('messageDeleteComplete', (p) => {
+    const dialogId = String(p.dialogId)
+    const last = p.newLastMessage
+    const item = recent.items.get(dialogId)
+    if (!item || item.message.id !== Number(p.id)) return
+    patch(dialogId, {
+      counter: Number(p.counter ?? item.counter),
+      message: last && last.id ? { ...item.message, id: Number(last.id), text: String(last.text ?? '') } : { ...item.message, id: 0, text: '' },
+    })
+  })
+  onIm('messageUpdate', (p) => {
+    const item = recent.items.get(String(p.dialogId))
+    if (item && item.message.id === Number(p.id)) patch(String(p.dialogId), { message: { ...item.message, text: String(p.text ?? '') } })
+  })
+  onIm('messageDelete', (p) => {
+    const item = recent.items.get(String(p.dialogId))
+    if (item && item.message.id === Number(p.id)) patch(String(p.dialogId), { message: { ...item.message, text: String(p.text ?? '') } })
+  })
+  onIm('chatUserLeave', (p) => {
+    // The user themselves left or was removed: the chat leaves their list.
+    if (Number(p.userId) === ownUserId()) recent.items.delete(chatDialog(p))
+  })
+}
+
+let ownId = 0
+export function setOwnUserId(id: number): void {
+  ownId = id
+}
+function ownUserId(): number {
+  return ownId
+}
