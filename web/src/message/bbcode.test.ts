@@ -210,7 +210,8 @@ describe('malformed and hostile input', () => {
       const t0 = performance.now()
       parse(c)
       plainText(c)
-      expect(performance.now() - t0, c.slice(0, 20)).toBeLessThan(1500)
+      // Quadratic behaviour would take minutes here; a loaded machine takes a second or two.
+      expect(performance.now() - t0, c.slice(0, 20)).toBeLessThan(4000)
     }
   })
 

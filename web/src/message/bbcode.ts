@@ -225,7 +225,7 @@ export function parse(input: string): Node[] {
         continue
       }
       const body = src.slice(after, end)
-      const node = rawNode(name, value, attrs, body)
+      const node = rawNode(name, attrs, body)
       flush()
       if (node.t === 'text') pushText(top().c, node.v)
       else top().c.push(node)
@@ -312,7 +312,7 @@ function phone(v: string): string {
   return /\d/.test(n) ? n : ''
 }
 
-function rawNode(name: string, value: string, attrs: string, body: string): Node {
+function rawNode(name: string, attrs: string, body: string): Node {
   switch (name) {
     case 'code':
       return { t: 'code', v: body.replace(/^\n/, '').replace(/\n$/, '') }
@@ -523,4 +523,49 @@ export function formatTimestamp(ts: number, format: string): string {
   if (f.startsWith('SHORT_DATE') || f === 'DAY_MONTH_FORMAT' || f === 'DAY_SHORT_MONTH_FORMAT') return d.toLocaleDateString()
   if (f.includes('DATE') && !f.includes('TIME')) return d.toLocaleDateString([], { dateStyle: 'long' })
   return d.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+/**
+ * The text of a message as the reader sees it, for the clipboard: line breaks kept, quotes as
+ * `> ` lines, links and mentions as their text.
+ */
+export function readableText(text: string, opts: PlainOptions = {}): string {
+  const walk = (nodes: Node[]): string =>
+    nodes
+      .map((n): string => {
+        switch (n.t) {
+          case 'text':
+          case 'code':
+            return n.v
+          case 'br':
+            return '\n'
+          case 'user':
+            return n.c.length ? walk(n.c) : n.id === 'all' ? 'all' : (opts.userName?.(n.id) ?? `#${n.id}`)
+          case 'icon':
+            return n.title ? `(${n.title})` : ''
+          case 'img':
+            return n.src
+          case 'timestamp':
+            return formatTimestamp(n.ts, n.format)
+          case 'quote': {
+            const head = n.author ? `${n.author} [${n.date}]\n` : ''
+            return `\n${(head + walk(n.c)).replace(/^/gm, '> ')}\n`
+          }
+          case 'disk':
+          case 'attach':
+          case 'rating':
+            return ''
+          default:
+            return 'c' in n ? walk(n.c) : ''
+        }
+      })
+      .join('')
+  return walk(parse(text)).replace(/\n{3,}/g, '\n\n').trim()
+}
+
+/** A message quoted the Bitrix24 way: between two 54-dash lines, under `Author [date]`. */
+export function quoteText(author: string, date: string, text: string): string {
+  // A quote of a quote keeps only the new text, as the messenger does.
+  const own = text.replace(new RegExp(`${QUOTE_LINE}\\n[\\s\\S]*?\\n${QUOTE_LINE}\\n?`, 'g'), '').trim()
+  return `${QUOTE_LINE}\n${author} [${date}]\n${own}\n${QUOTE_LINE}\n`
 }

@@ -239,3 +239,22 @@ export function installDialogPush(): void {
   onIm('readMessageChatOpponent', onOpponentRead)
   onIm('chatRename', (p) => withDialog(`chat${p.chatId}`, (d) => d.chat && (d.chat = { ...d.chat, name: p.name, title: p.name })))
 }
+
+// --- Changes a message's own actions make (added for message/: edit, like) ----------------------
+
+/**
+ * Applies a change to a message the client made itself (an edit, a like) at once; the push
+ * command that follows carries the same change and is applied the same way.
+ */
+export function patchMessage(dialogId: DialogId, id: number, patch: { text?: string; params?: Record<string, any> }): void {
+  withDialog(dialogId, (d) => {
+    const i = d.messages.findIndex((m) => m.id === id)
+    if (i < 0) return
+    const m = d.messages[i]
+    d.messages[i] = {
+      ...m,
+      text: patch.text ?? m.text,
+      params: patch.params ? { ...(m.params ?? {}), ...patch.params } : m.params,
+    }
+  })
+}
