@@ -109,6 +109,7 @@ describe('messenger codes', () => {
   test('send, put with and without a value; call', () => {
     expect(parse('[send=text]button caption[/send]')).toEqual([{ t: 'send', value: 'text', c: [text('button caption')] }])
     expect(parse('[put=/search]Enter search text[/put]')).toEqual([{ t: 'put', value: '/search', c: [text('Enter search text')] }])
+    expect(parse('[PUT=/search ]Search[/PUT]')).toEqual([{ t: 'put', value: '/search ', c: [text('Search')] }])
     expect(parse('[SEND]yes[/SEND]')).toEqual([{ t: 'send', value: 'yes', c: [text('yes')] }])
     expect(parse('[CALL=18012334455]call[/CALL]')).toEqual([{ t: 'call', number: '18012334455', c: [text('call')] }])
     expect(parse('[call]+1 (801) 233-44[/call]')).toEqual([{ t: 'call', number: '+180123344', c: [text('+1 (801) 233-44')] }])

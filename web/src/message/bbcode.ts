@@ -174,7 +174,8 @@ export function parse(input: string): Node[] {
     const whole = m[0]
     const closing = m[1] === '/'
     const name = m[2].toLowerCase()
-    const value = (m[3] ?? '').trim()
+    const raw = m[3] ?? ''
+    const value = raw.trim()
     const attrs = (m[4] ?? '').trim()
     const after = at + whole.length
 
@@ -234,7 +235,9 @@ export function parse(input: string): Node[] {
     }
 
     flush()
-    stack.push({ name, value, attrs, open: whole, c: [], linkish: top().linkish || LINKISH.has(name) })
+    // What [PUT] puts and [SEND] sends is taken as written (`[PUT=/search ]` keeps its space).
+    const kept = name === 'put' || name === 'send' ? raw : value
+    stack.push({ name, value: kept, attrs, open: whole, c: [], linkish: top().linkish || LINKISH.has(name) })
     pos = after
   }
   flush()
