@@ -367,6 +367,22 @@ test('keyboard: COMMAND reaches the bot as ONIMCOMMANDADD, PUT fills the compose
   await kb.getByRole('button', { name: 'Page 3 of 3' }).waitFor();
   assert.equal(await kb.getByRole('button', { name: 'Page 3 of 3' }).isEnabled(), true);
 
+  // COPY puts its value on the clipboard; LINK opens a new tab; DIALOG opens that dialog.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  const chat = (await server.ok('im.chat.add', { TITLE: 'Team room', USERS: [alice.id] }, { webhook: aliceHook })).result;
+  const more = await botSays({ MESSAGE: 'More actions', KEYBOARD: [
+    { TEXT: 'Copy code', ACTION: 'COPY', ACTION_VALUE: 'X-42', DISPLAY: 'LINE' },
+    { TEXT: 'Open site', LINK: 'https://example.com/', DISPLAY: 'LINE' },
+    { TEXT: 'Go to the team', ACTION: 'DIALOG', ACTION_VALUE: `chat${chat}`, DISPLAY: 'LINE' },
+  ] });
+  const moreKb = page.locator(`[data-message-id="${more}"]`).getByTestId('keyboard');
+  await moreKb.getByRole('button', { name: 'Copy code' }).click();
+  await moreKb.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'X-42');
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), moreKb.getByRole('button', { name: 'Open site' }).click()]);
+  assert.match(tab.url(), /^https:\/\/example\.com\/?$|^about:blank$|^chrome-error:/);
+  await tab.close();
+
   // The message's MENU: a COMMAND item arrives with COMMAND_CONTEXT MENU, a PUT item fills the composer.
   const menuBefore = commandEvents().length;
   await msg.hover();
@@ -380,6 +396,11 @@ test('keyboard: COMMAND reaches the bot as ONIMCOMMANDADD, PUT fills the compose
   await msg.getByTestId('message-menu').click();
   await page.getByRole('menuitem', { name: 'Put from menu' }).click();
   assert.equal(await composer.inputValue(), 'from the menu');
+  await composer.fill('');
+
+  await moreKb.getByRole('button', { name: 'Go to the team' }).click();
+  await page.waitForURL(new RegExp(`IM_DIALOG=chat${chat}$`));
+  assert.equal(await page.getByTestId('dialog-title').textContent(), 'Team room');
   await page.context().close();
 });
 
@@ -436,6 +457,8 @@ test('own messages: edit in place, delete; like with who liked; quote; Escape cl
   assert.equal(await theirs.getByTestId('likes').getAttribute('aria-pressed'), 'true');
   const liked = await server.ok('im.dialog.messages.get', { DIALOG_ID: String(bot), LIMIT: 50 }, { webhook: aliceHook });
   assert.deepEqual(liked.result.messages.find((m) => m.id === botMsg)?.params?.LIKE, [alice.id]);
+  await theirs.getByTestId('likes').scrollIntoViewIfNeeded();
+  await page.mouse.move(0, 0);
   await shot(page, 'message-liked');
   // The like button toggles it off.
   await theirs.getByTestId('likes').click();

@@ -13,7 +13,7 @@ import type { DialogId, FileInfo } from '../state/types'
 
 const IMG_SIZE = { small: 'max-h-24 max-w-[8rem]', medium: 'max-h-48 max-w-[16rem]', large: 'max-h-80 max-w-full' }
 
-const linkClass = 'text-(--ui-color-accent-main-link) underline underline-offset-2 break-all hover:no-underline'
+const linkClass = 'text-(--ui-color-accent-main-link) underline underline-offset-2 hover:no-underline'
 const actionClass =
   'inline p-0 m-0 bg-transparent border-0 cursor-pointer text-(--ui-color-accent-main-link) underline decoration-dashed underline-offset-2 hover:decoration-solid font-[inherit]'
 
