@@ -140,7 +140,7 @@ before(async () => {
     front = await startFront(frontPort, server.port);
     site = front;
   }
-  aliceHook = server.cli('webhook', 'add', '--user', String(alice.id), '--scope', 'im').webhook;
+  aliceHook = server.cli('webhook', 'add', '--user', String(alice.id), '--scope', 'im,disk').webhook;
   bot = (await server.ok('imbot.register', { CODE: 'renderbot', TYPE: 'B', EVENT_HANDLER: `${sink.url}bot`,
     PROPERTIES: { NAME: 'Render Bot', COLOR: 'AQUA' }, CLIENT_ID: CLIENT })).result;
   const command = (name) => server.ok('imbot.command.register', { BOT_ID: bot, COMMAND: name, HIDDEN: 'Y',
@@ -400,7 +400,7 @@ test('keyboard: COMMAND reaches the bot as ONIMCOMMANDADD, PUT fills the compose
 
   await moreKb.getByRole('button', { name: 'Go to the team' }).click();
   await page.waitForURL(new RegExp(`IM_DIALOG=chat${chat}$`));
-  assert.equal(await page.getByTestId('dialog-title').textContent(), 'Team room');
+  await page.getByTestId('dialog-title').filter({ hasText: 'Team room' }).waitFor();
   await page.context().close();
 });
 
@@ -421,6 +421,7 @@ test('own messages: edit in place, delete; like with who liked; quote; Escape cl
   await menuButton.focus();
   await page.keyboard.press('Enter');
   await page.getByRole('menu').waitFor();
+  await shot(page, 'message-menu');
   await page.keyboard.press('Escape');
   await page.getByRole('menu').waitFor({ state: 'detached' });
   assert.equal(await menuButton.evaluate((el) => document.activeElement === el), true);
@@ -499,5 +500,33 @@ test('the server refuses an edit: its error is shown, the text stays', async () 
   const error = mine.getByTestId('message-editor-error');
   await error.waitFor();
   assert.match(await error.textContent(), /CANT_EDIT_MESSAGE/);
+  await page.context().close();
+});
+
+test('files of a message: image previews, other files with size and a signed download', async () => {
+  const page = await newPage(browser, site);
+  await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
+  const folder = (await server.ok('im.disk.folder.get', { DIALOG_ID: String(bot) }, { webhook: aliceHook })).result.ID;
+  const upload = async (name, content) => (await server.ok('disk.folder.uploadfile', { id: folder, data: { NAME: name },
+    fileContent: [name, Buffer.from(content).toString('base64')] }, { webhook: aliceHook })).result.ID;
+  const picture = await upload('chart.png', IMG);
+  const notes = await upload('notes.txt', 'x'.repeat(2500));
+  assert.equal((await server.ok('im.disk.file.commit', { DIALOG_ID: String(bot), UPLOAD_ID: [picture, notes],
+    MESSAGE: `Two files, and the notes again: [DISK=${notes}]` }, { webhook: aliceHook })).result, true);
+  const msg = page.locator('[data-test="message"]').filter({ has: page.getByTestId('message-files') }).last();
+  await msg.waitFor();
+  const preview = msg.getByTestId('file-preview');
+  await preview.evaluate((el) => el.decode());
+  assert.equal(await preview.evaluate((el) => el.naturalWidth), 160, 'the preview loaded through the signed link');
+  assert.equal(await preview.getAttribute('alt'), 'chart.png');
+  const file = msg.locator(`[data-file-id="${notes}"]`);
+  assert.ok((await file.textContent()).includes('notes.txt'));
+  assert.ok((await file.textContent()).includes('2.4 KB'));
+  const href = await file.getByTestId('file-download').getAttribute('href');
+  assert.equal(await page.evaluate(async (u) => (await fetch(u)).text().then((t) => t.length), href), 2500);
+  assert.equal(await msg.getByTestId('message-text').getByRole('link', { name: /notes\.txt/ }).getAttribute('href'), href);
+  await msg.scrollIntoViewIfNeeded();
+  await page.mouse.move(0, 0);
+  await shot(page, 'message-files');
   await page.context().close();
 });

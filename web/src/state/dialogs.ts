@@ -258,3 +258,21 @@ export function patchMessage(dialogId: DialogId, id: number, patch: { text?: str
     }
   })
 }
+
+const filesInFlight = new Set<string>()
+
+/**
+ * Fetches the file objects of one message (its page of im.dialog.messages.get carries them) when
+ * the dialog's files miss some of its FILE_ID: a push `message` may come without them.
+ */
+export async function loadMessageFiles(dialogId: DialogId, messageId: number): Promise<void> {
+  const key = `${dialogId}/${messageId}`
+  if (messageId <= 0 || filesInFlight.has(key)) return
+  filesInFlight.add(key)
+  try {
+    const r = await page(dialogId, { FIRST_ID: messageId - 1, LIMIT: 1 })
+    withDialog(dialogId, (d) => keepFiles(d, r.files))
+  } catch {
+    filesInFlight.delete(key) // a later render may try again
+  }
+}
