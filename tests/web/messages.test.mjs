@@ -247,9 +247,18 @@ test('a bot message: BB-codes, ATTACH blocks with GRID, a KEYBOARD — rendered 
     const page = await newPage(browser, site, { dark, phone });
     // At a phone's width the open dialog hides the recent list sign-in waits for: open it after.
     await signIn(page, ALICE.email, ALICE.password);
+    await page.mouse.move(0, 0);
     await openBotDialog(page);
     const msg = page.locator(`[data-message-id="${id}"]`);
     await msg.waitFor();
+    // The actions menu (the UI kit's dropdown) is not part of the first load: it comes when the
+    // pointer or the focus first reaches a message.
+    const loaded = (part) => page.evaluate((p) => performance.getEntriesByType('resource').some((r) => r.name.includes(p)), part);
+    assert.equal(await loaded('/MessageMenu-'), false, 'the menu chunk waits for a message to be reached');
+    if (!phone) {
+      await msg.hover();
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('/MessageMenu-')));
+    }
     const text = msg.getByTestId('message-text');
     // Formatting.
     assert.equal(await text.locator('strong').first().textContent(), 'Bold');
