@@ -226,6 +226,14 @@ const MENU = [
 async function openBotDialog(page) {
   await page.goto(`/online/?IM_DIALOG=${bot}`);
   await page.getByTestId('dialog').waitFor();
+  await live(page);
+}
+
+// Push is connected (the header's status line is gone): what the server does from now on
+// reaches the page. (What happens between a dialog's first page and the push connection is not
+// fetched again by the client yet.)
+async function live(page) {
+  await page.getByTestId('pull-status').waitFor({ state: 'detached' });
 }
 
 // The UI kit's dark theme hangs on html.dark. Until the client sets it from the system's
@@ -235,6 +243,11 @@ async function markDark(page) {
   await page.evaluate(() => {
     if (matchMedia('(prefers-color-scheme: dark)').matches) document.documentElement.classList.add('dark');
   });
+}
+
+// A menu item acts once the menu has closed: wait for the composer to show its text.
+async function composerHas(page, text) {
+  await page.waitForFunction((t) => document.querySelector('[data-test="composer"]').value === t, text);
 }
 
 const commandEvents = () => sink.requests.filter((r) => r.path.startsWith('/cmd') && r.form.event === 'ONIMCOMMANDADD');
@@ -326,6 +339,7 @@ test('keyboard: COMMAND reaches the bot as ONIMCOMMANDADD, PUT fills the compose
   const id = await botSays({ MESSAGE: 'Choose', KEYBOARD, MENU });
   const page = await newPage(browser, site);
   await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
+  await live(page);
   const msg = page.locator(`[data-message-id="${id}"]`);
   const kb = msg.getByTestId('keyboard');
   await kb.waitFor();
@@ -404,7 +418,7 @@ test('keyboard: COMMAND reaches the bot as ONIMCOMMANDADD, PUT fills the compose
   assert.equal(menuEntry.COMMAND_CONTEXT, 'MENU');
   await msg.getByTestId('message-menu').click();
   await page.getByRole('menuitem', { name: 'Put from menu' }).click();
-  assert.equal(await composer.inputValue(), 'from the menu');
+  await composerHas(page, 'from the menu');
   await composer.fill('');
 
   await moreKb.getByRole('button', { name: 'Go to the team' }).click();
@@ -416,6 +430,7 @@ test('keyboard: COMMAND reaches the bot as ONIMCOMMANDADD, PUT fills the compose
 test('own messages: edit in place, delete; like with who liked; quote; Escape closes the menu', async () => {
   const page = await newPage(browser, site);
   await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
+  await live(page);
   const composer = page.getByTestId('composer');
   await composer.fill('A message to edit');
   await composer.press('Enter');
@@ -478,6 +493,7 @@ test('own messages: edit in place, delete; like with who liked; quote; Escape cl
   await theirs.hover();
   await theirs.getByTestId('message-menu').click();
   await page.getByRole('menuitem', { name: 'Quote' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-test="composer"]').value !== '');
   const quoted = await composer.inputValue();
   assert.match(quoted, new RegExp(`^${QUOTE}\\nRender Bot \\[[^\\]]+\\]\\nLike me\\n${QUOTE}\\n`));
   await composer.fill('');
@@ -494,6 +510,7 @@ test('own messages: edit in place, delete; like with who liked; quote; Escape cl
 test('the server refuses an edit: its error is shown, the text stays', async () => {
   const page = await newPage(browser, site);
   await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
+  await live(page);
   const sent = (await server.ok('im.message.add', { DIALOG_ID: String(bot), MESSAGE: 'Old enough' }, { webhook: aliceHook })).result;
   const mine = page.locator(`[data-message-id="${sent}"]`);
   await mine.waitFor();
@@ -515,6 +532,7 @@ test('the server refuses an edit: its error is shown, the text stays', async () 
 test('files of a message: image previews, other files with size and a signed download', async () => {
   const page = await newPage(browser, site);
   await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
+  await live(page);
   const folder = (await server.ok('im.disk.folder.get', { DIALOG_ID: String(bot) }, { webhook: aliceHook })).result.ID;
   const upload = async (name, content) => (await server.ok('disk.folder.uploadfile', { id: folder, data: { NAME: name },
     fileContent: [name, Buffer.from(content).toString('base64')] }, { webhook: aliceHook })).result.ID;
