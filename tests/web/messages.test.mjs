@@ -192,6 +192,7 @@ const ATTACH = {
     { MESSAGE: 'API will be accessible in the [B]im 16.0.0[/B] update' },
     { IMAGE: [{ NAME: 'Mantis', LINK: 'IMG', PREVIEW: 'IMG' }] },
     { FILE: [{ NAME: 'report.pdf', LINK: 'https://example.com/report.pdf', SIZE: 1500000 }] },
+    { HTML: '<b>Safe</b> <a href="https://example.com/h">html</a><script>window.__pwned=2</script><img src=x onerror="window.__pwned=3"><a href="javascript:alert(1)">js</a>' },
   ],
 };
 
@@ -313,6 +314,13 @@ test('a bot message: BB-codes, ATTACH blocks with GRID, a KEYBOARD — rendered 
     assert.ok(await a.getByTestId('attach-image').locator('img').evaluate((el) => el.naturalWidth > 0), 'the image loaded');
     assert.ok((await a.getByTestId('attach-file').textContent()).includes('report.pdf'));
     assert.ok((await a.getByTestId('attach-file').textContent()).includes('1.4 MB'));
+    // HTML keeps a few harmless elements: no script, no image, no javascript: link.
+    const htmlBlock = a.getByTestId('attach-html');
+    assert.equal(await htmlBlock.locator('strong').textContent(), 'Safe');
+    assert.equal(await htmlBlock.getByRole('link', { name: 'html' }).getAttribute('href'), 'https://example.com/h');
+    assert.equal(await htmlBlock.locator('script, img, [onerror]').count(), 0);
+    assert.equal(await htmlBlock.locator('a').count(), 1);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, 'nothing in the message ran');
     // The keyboard: real buttons, rows, colours, disabled, context.
     const kb = msg.getByTestId('keyboard');
     const names = await kb.getByRole('button').allTextContents();
