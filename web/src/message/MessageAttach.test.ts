@@ -15,7 +15,8 @@ vi.mock('../frames/launch', () => ({ launchChatApp: vi.fn() }))
 const { default: MessageAttach } = await import('./MessageAttach.vue')
 const { attachesOf, keyboardOf, menuOf } = await import('./rich')
 
-const render = (attach: unknown, chatColor = '#112233') =>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const render = (attach: any, chatColor = '#112233') =>
   renderToString(h(MessageAttach, { attach, dialogId: 'chat1', files: new Map(), chatColor }))
 
 describe('MessageAttach', () => {
