@@ -5,18 +5,11 @@
 // and likes messages. Screenshots (light and dark, desktop and phone) go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import net from 'node:net';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, dirname, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { startMessenger, launch, newPage, signIn, shot } from './browser.mjs';
-import { freePort } from '../integration/harness.mjs';
 import { Sink, until } from '../integration/sink.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const DIST = join(here, '..', '..', 'web', 'dist');
 const CLIENT = 'render';
 const QUOTE = '-'.repeat(54);
 
@@ -61,61 +54,9 @@ function png(width, height, [r1, g1, b1], [r2, g2, b2]) {
     chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-// --- The client in front of the binary ----------------------------------------------------------
-//
-// The binary serves web/dist itself once that lands in main; until then this serves the built
-// client and passes everything else (REST, sign-in, push, files) to imhub, whose public_url is
-// this front, so that push URLs, file links and the Origin check all name one origin.
-
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' };
-const API = /^\/(rest|auth|bitrix|disk|oauth|pub|healthz|login\b|logout\b|devconsole\/api|placement|app)/;
-
-async function startFront(port, backendPort) {
-  const server = http.createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (!API.test(path) || path === '/login') {
-      const file = normalize(join(DIST, path));
-      const hit = file.startsWith(DIST) && existsSync(file) && statSync(file).isFile();
-      const body = readFileSync(hit ? file : join(DIST, 'index.html'));
-      res.writeHead(200, { 'Content-Type': MIME[hit ? extname(file) : '.html'] ?? 'application/octet-stream' });
-      res.end(body);
-      return;
-    }
-    const up = http.request({ host: '127.0.0.1', port: backendPort, method: req.method, path: req.url, headers: req.headers },
-      (r) => { res.writeHead(r.statusCode, r.headers); r.pipe(res); });
-    up.on('error', () => { res.writeHead(502); res.end(); });
-    req.pipe(up);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    const up = net.connect(backendPort, '127.0.0.1', () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-      up.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (head?.length) up.write(head);
-      up.pipe(socket);
-      socket.pipe(up);
-    });
-    up.on('error', () => socket.destroy());
-    socket.on('error', () => up.destroy());
-  });
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${port}`, close: () => { server.closeAllConnections?.(); server.close(); } };
-}
-
-/** Does the binary serve the client itself (the web root of issue 13)? */
-async function servesClient(base) {
-  try {
-    const r = await fetch(`${base}/online/`);
-    return r.ok && (await r.text()).includes('id="app"');
-  } catch {
-    return false;
-  }
-}
-
 // --- Setup --------------------------------------------------------------------------------------
 
-let server, front, sink, browser, site;
+let server, sink, browser;
 let alice, aliceHook, bot, pageCmd, menuCmd;
 const ALICE = { name: 'Alice Render', email: 'alice@example.com', password: 'alice-pass-1' };
 
@@ -127,19 +68,8 @@ before(async () => {
     if (r.path.startsWith('/img/')) return { status: 200, headers: { 'Content-Type': 'image/png' }, body: r.path.includes('avatar') ? AVATAR : IMG };
     return 200;
   }).start();
-  const frontPort = await freePort();
-  ({ server, users: [alice] } = await startMessenger([ALICE], {
-    config: `[events]\nallow_private = true\n[server]\npublic_url = "http://127.0.0.1:${frontPort}"\n`,
-  }));
-  if (await servesClient(server.base)) {
-    // The binary serves the client: no front needed (public_url then names no listener; the
-    // server's own origin is still accepted).
-    site = server;
-  } else {
-    assert.ok(existsSync(join(DIST, 'index.html')), 'web/dist is built (cd web && npm run build)');
-    front = await startFront(frontPort, server.port);
-    site = front;
-  }
+  // The bot's handler is on loopback: let imhub deliver there.
+  ({ server, users: [alice] } = await startMessenger([ALICE], { config: '[events]\nallow_private = true\n' }));
   aliceHook = server.cli('webhook', 'add', '--user', String(alice.id), '--scope', 'im,disk').webhook;
   bot = (await server.ok('imbot.register', { CODE: 'renderbot', TYPE: 'B', EVENT_HANDLER: `${sink.url}bot`,
     PROPERTIES: { NAME: 'Render Bot', COLOR: 'AQUA' }, CLIENT_ID: CLIENT })).result;
@@ -152,7 +82,6 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  front?.close();
   await sink?.stop();
   await server?.cleanup();
 });
@@ -237,15 +166,6 @@ async function live(page) {
   await page.getByTestId('pull-status').waitFor({ state: 'detached' });
 }
 
-// The UI kit's dark theme hangs on html.dark. Until the client sets it from the system's
-// preference itself (the lead's App), the test does, so the dark screenshots show the message
-// renderer's dark look.
-async function markDark(page) {
-  await page.evaluate(() => {
-    if (matchMedia('(prefers-color-scheme: dark)').matches) document.documentElement.classList.add('dark');
-  });
-}
-
 // A menu item acts once the menu has closed: wait for the composer to show its text.
 async function composerHas(page, text) {
   await page.waitForFunction((t) => document.querySelector('[data-test="composer"]').value === t, text);
@@ -258,7 +178,7 @@ const commandEvents = () => sink.requests.filter((r) => r.path.startsWith('/cmd'
 test('a bot message: BB-codes, ATTACH blocks with GRID, a KEYBOARD — rendered safely', async () => {
   const id = await botSays({ MESSAGE: RICH_TEXT, ATTACH: attach(), KEYBOARD, MENU });
   for (const [dark, phone, name] of [[false, false, 'messages-light'], [true, false, 'messages-dark'], [false, true, 'messages-phone']]) {
-    const page = await newPage(browser, site, { dark, phone });
+    const page = await newPage(browser, server, { dark, phone });
     // At a phone's width the open dialog hides the recent list sign-in waits for: open it after.
     await signIn(page, ALICE.email, ALICE.password);
     await page.mouse.move(0, 0);
@@ -335,7 +255,6 @@ test('a bot message: BB-codes, ATTACH blocks with GRID, a KEYBOARD — rendered 
     assert.ok(full.width > kbBox.width * 0.9, 'a BLOCK button fills its row');
     // The whole message on one screenshot: a taller window, the message at the top.
     if (!phone) await page.setViewportSize({ width: 1280, height: 1500 });
-    await markDark(page);
     await page.mouse.move(0, 0);
     await msg.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shot(page, name);
@@ -345,7 +264,7 @@ test('a bot message: BB-codes, ATTACH blocks with GRID, a KEYBOARD — rendered 
 
 test('keyboard: COMMAND reaches the bot as ONIMCOMMANDADD, PUT fills the composer, SEND sends, BLOCK locks', async () => {
   const id = await botSays({ MESSAGE: 'Choose', KEYBOARD, MENU });
-  const page = await newPage(browser, site);
+  const page = await newPage(browser, server);
   await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
   await live(page);
   const msg = page.locator(`[data-message-id="${id}"]`);
@@ -436,7 +355,7 @@ test('keyboard: COMMAND reaches the bot as ONIMCOMMANDADD, PUT fills the compose
 });
 
 test('own messages: edit in place, delete; like with who liked; quote; Escape closes the menu', async () => {
-  const page = await newPage(browser, site);
+  const page = await newPage(browser, server);
   await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
   await live(page);
   const composer = page.getByTestId('composer');
@@ -516,7 +435,7 @@ test('own messages: edit in place, delete; like with who liked; quote; Escape cl
 });
 
 test('the server refuses an edit: its error is shown, the text stays', async () => {
-  const page = await newPage(browser, site);
+  const page = await newPage(browser, server);
   await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
   await live(page);
   const sent = (await server.ok('im.message.add', { DIALOG_ID: String(bot), MESSAGE: 'Old enough' }, { webhook: aliceHook })).result;
@@ -538,7 +457,7 @@ test('the server refuses an edit: its error is shown, the text stays', async () 
 });
 
 test('files of a message: image previews, other files with size and a signed download', async () => {
-  const page = await newPage(browser, site);
+  const page = await newPage(browser, server);
   await signIn(page, ALICE.email, ALICE.password, `/online/?IM_DIALOG=${bot}`);
   await live(page);
   const folder = (await server.ok('im.disk.folder.get', { DIALOG_ID: String(bot) }, { webhook: aliceHook })).result.ID;
