@@ -33,7 +33,7 @@ export function htmlToVNodes(html: string): VNodeChild[] {
       const children = depth < MAX_DEPTH ? walk(el.childNodes, depth + 1) : [el.textContent ?? '']
       if (tag === 'a') {
         const href = safeHref(el.getAttribute('href') ?? '')
-        out.push(href ? h('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'underline' }, children) : h('span', children))
+        out.push(href ? h('a', { href, target: '_blank', rel: 'noopener noreferrer', class: 'underline text-(--ui-color-accent-main-link)' }, children) : h('span', children))
       } else if (KEEP[tag]) {
         out.push(tag === 'br' ? h('br') : h(KEEP[tag], children))
       } else {
