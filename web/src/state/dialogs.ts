@@ -245,3 +245,40 @@ export function installDialogPush(): void {
   onIm('readMessageChatOpponent', onOpponentRead)
   onIm('chatRename', (p) => withDialog(`chat${p.chatId}`, (d) => d.chat && (d.chat = { ...d.chat, name: p.name, title: p.name })))
 }
+
+// --- Changes a message's own actions make (added for message/: edit, like) ----------------------
+
+/**
+ * Applies a change to a message the client made itself (an edit, a like) at once; the push
+ * command that follows carries the same change and is applied the same way.
+ */
+export function patchMessage(dialogId: DialogId, id: number, patch: { text?: string; params?: Record<string, any> }): void {
+  withDialog(dialogId, (d) => {
+    const i = d.messages.findIndex((m) => m.id === id)
+    if (i < 0) return
+    const m = d.messages[i]
+    d.messages[i] = {
+      ...m,
+      text: patch.text ?? m.text,
+      params: patch.params ? { ...(m.params ?? {}), ...patch.params } : m.params,
+    }
+  })
+}
+
+const filesInFlight = new Set<string>()
+
+/**
+ * Fetches the file objects of one message (its page of im.dialog.messages.get carries them) when
+ * the dialog's files miss some of its FILE_ID: a push `message` may come without them.
+ */
+export async function loadMessageFiles(dialogId: DialogId, messageId: number): Promise<void> {
+  const key = `${dialogId}/${messageId}`
+  if (messageId <= 0 || filesInFlight.has(key)) return
+  filesInFlight.add(key)
+  try {
+    const r = await page(dialogId, { FIRST_ID: messageId - 1, LIMIT: 1 })
+    withDialog(dialogId, (d) => keepFiles(d, r.files))
+  } catch {
+    filesInFlight.delete(key) // a later render may try again
+  }
+}
