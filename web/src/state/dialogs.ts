@@ -216,11 +216,34 @@ function onUpdate(p: Record<string, any>): void {
   })
 }
 
+// messageParamsUpdate carries the message's whole params (protocol-push.md §9.2): they replace
+// the old ones, so a keyboard or attachment the bot removed goes away.
 function onParams(p: Record<string, any>): void {
   for (const d of dialogs.values()) {
     if (d.chatId !== Number(p.chatId)) continue
     const i = d.messages.findIndex((m) => m.id === Number(p.id))
-    if (i >= 0) d.messages[i] = { ...d.messages[i], params: { ...(d.messages[i].params ?? {}), ...(p.params ?? {}) } }
+    if (i >= 0) d.messages[i] = { ...d.messages[i], params: p.params && !Array.isArray(p.params) ? { ...p.params } : null }
+  }
+}
+
+/**
+ * Fetches what the open dialogs missed while push was not connected (the first page was read
+ * before the connection came up, or the connection dropped): the messages after the newest one
+ * in each window, until the window reaches the end again.
+ */
+export async function catchUpDialogs(): Promise<void> {
+  for (const d of dialogs.values()) {
+    if (d.hasAfter || d.messages.length === 0) continue
+    const newest = [...d.messages].reverse().find((m) => m.id > 0)
+    if (!newest) continue
+    for (let from = newest.id; ; ) {
+      const r = await page(d.dialogId, { FIRST_ID: from }).catch(() => null)
+      if (!r || r.messages.length === 0) break
+      merge(d, r.messages)
+      keepFiles(d, r.files)
+      from = Math.max(...r.messages.map((m) => Number(m.id)))
+      if (r.messages.length < PAGE_SIZE) break
+    }
   }
 }
 
