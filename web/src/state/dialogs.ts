@@ -78,19 +78,24 @@ async function page(dialogId: DialogId, params: Record<string, unknown>): Promis
 /**
  * Opens a dialog where its reader left off: at the end, or — when more unread messages wait than
  * one page holds — at the first unread one (im.dialog.get's `last_id` is the reader's last read
- * message), so "jump to first unread" needs no second request.
+ * message).
  */
 export async function openDialog(dialogId: DialogId): Promise<DialogState> {
   const d = dialog(dialogId)
   d.loading = true
   d.error = ''
   try {
-    const info = await call<Chat & { id: number; last_id?: number; counter?: number }>('im.dialog.get', {
-      DIALOG_ID: dialogId,
-    }).catch(() => null)
+    // The chat and its last page in parallel; a second request only when more unread messages
+    // wait than the last page shows.
+    const [info, last] = await Promise.all([
+      call<Chat & { id: number; last_id?: number; counter?: number }>('im.dialog.get', { DIALOG_ID: dialogId }).catch(
+        () => null,
+      ),
+      page(dialogId, {}),
+    ])
     const lastRead = Number(info?.last_id ?? 0)
     const fromUnread = Number(info?.counter ?? 0) > PAGE_SIZE && lastRead > 0
-    const first = await page(dialogId, fromUnread ? { FIRST_ID: lastRead } : {})
+    const first = fromUnread ? await page(dialogId, { FIRST_ID: lastRead }) : last
     if (info) {
       d.chat = info
       d.chatId = Number(info.id)
