@@ -737,6 +737,8 @@ struct HttpServer::Impl {
 
   void stop() {
     if (stopping.exchange(true)) return;
+    // Push sockets are busy for as long as they are open: they close with 1001 now.
+    for (auto& ctx : contexts) stop_push_sockets(*ctx);
     asio::post(ioc, [this] {
       beast::error_code ec;
       acceptor.close(ec);
