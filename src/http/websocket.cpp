@@ -295,15 +295,20 @@ class PushHome : public asio::execution_context::service {
 
   // Home thread. `c` is pinged every `interval` until it is done.
   void attach(const std::shared_ptr<PushConnection>& c, std::chrono::seconds interval) {
+    if (stopped_) return;
     interval_ = interval;
     pings_.push_back({c, Clock::now() + interval});
     if (!ping_armed_) arm_ping();
   }
 
-  // Home thread: every connection closes with 1001 (the server stops).
+  // Home thread: every connection closes with 1001 (the server stops), and the ping timer
+  // stops holding the io_context up.
   void stop_all() {
+    stopped_ = true;
+    ping_timer_.cancel();
     for (auto& p : pings_)
       if (auto c = p.conn.lock()) c->close(websocket::close_code::going_away, "server stopping");
+    pings_.clear();
   }
 
  private:
@@ -376,6 +381,7 @@ class PushHome : public asio::execution_context::service {
   std::chrono::seconds interval_{10};
   Timer ping_timer_;
   bool ping_armed_ = false;
+  bool stopped_ = false;
   const PushFrame ping_frame_;
 };
 
