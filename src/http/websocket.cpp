@@ -198,7 +198,7 @@ class PushConnection : public PushSubscriber, public std::enable_shared_from_thi
       fail();
     else if (offset_ == batch_bytes_ || write_batch())
       batch_written();
-    if (raw_busy_) return;  // went asynchronous again
+    if (raw_busy_) return;                        // went asynchronous again
     if (waiting_ctl_) return waiting_ctl_.run();  // Beast's write first; its end flushes
     flush();
   }
@@ -410,8 +410,7 @@ class GatedStream {
   template <class Buffers, class Token>
   auto async_write_some(const Buffers& buffers, Token&& token) {
     return asio::async_initiate<Token, void(beast::error_code, size_t)>(
-        [this](auto handler, const Buffers& b) { conn_.control_write(next_, b, std::move(handler)); }, token,
-        buffers);
+        [this](auto handler, const Buffers& b) { conn_.control_write(next_, b, std::move(handler)); }, token, buffers);
   }
 
  private:
@@ -524,8 +523,8 @@ awaitable<> serve(Stream& stream, PushRequest request, Services& services, const
   PushHub& hub = *services.push;
   PushCounters& counters = hub.counters();
   const PushExecutor ex = stream.get_executor();
-  auto conn = std::make_shared<PushConnectionOn<Stream>>(stream, ex, static_cast<size_t>(config.push_send_queue),
-                                                         counters);
+  auto conn =
+      std::make_shared<PushConnectionOn<Stream>>(stream, ex, static_cast<size_t>(config.push_send_queue), counters);
   typename PushConnectionOn<Stream>::Ws ws(stream, *conn);
   conn->ws = &ws;
   websocket::stream_base::timeout timeouts{};

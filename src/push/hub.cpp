@@ -127,8 +127,8 @@ void PushHub::publish(PushMessage message) {
     complete_extra(message.body, options_.server_name);
     body = to_json(message.body);
   }
-  const std::string sender = to_json(Value::object(
-      {{"type", Value(static_cast<int>(message.sender))}, {"id", Value(std::move(message.sender_id))}}));
+  const std::string sender = to_json(
+      Value::object({{"type", Value(static_cast<int>(message.sender))}, {"id", Value(std::move(message.sender_id))}}));
   const int64_t expiry = message.expiry > 0 ? message.expiry : options_.default_expiry;
   const int64_t now = static_cast<int64_t>(now_unix());
   if (message.channels.size() > 1) {

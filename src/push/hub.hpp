@@ -37,8 +37,7 @@ struct PushFrameData {
   uint8_t ws_header_size = 0;
 };
 using PushFrame = std::shared_ptr<const PushFrameData>;
-PushFrame make_push_frame(std::string text, std::chrono::steady_clock::time_point published = {},
-                          std::string mid = {});
+PushFrame make_push_frame(std::string text, std::chrono::steady_clock::time_point published = {}, std::string mid = {});
 
 // What the transports count while they serve (the hub itself never writes to a socket); read by
 // stats() and rendered in /metrics. Relaxed atomics: every counter is independent.

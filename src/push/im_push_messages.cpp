@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/json.hpp"
 #include "push/im_push_commands.hpp"
 #include "users/user.hpp"
 #include "views/chat_view.hpp"
@@ -35,28 +36,29 @@ NewMessageParts new_message_parts(const ImOut& out, ChatAudience a, Message m, i
   return p;
 }
 
-Value new_message_params(const NewMessageParts& p, const std::string& dialog, int64_t counter, bool notify) {
+// `dialog`, `counter` and `notify` are values or BodyTemplate slots.
+Value new_message_params(const NewMessageParts& p, Value dialog, const Value& counter, Value notify) {
   Value chat = Value::list();
   if (!is_private_chat(p.a.chat)) {
     chat = Value::empty_object();
     Value object = p.chat_object;
-    object["counter"] = Value(counter);
+    object["counter"] = counter;
     chat[std::to_string(p.a.chat.id)] = std::move(object);
   }
   Value message = p.message_object;
-  message["counter"] = Value(counter);
+  message["counter"] = counter;
   return Value::object({{"chatId", Value(p.a.chat.id)},
-                        {"dialogId", Value(dialog)},
+                        {"dialogId", std::move(dialog)},
                         {"chat", std::move(chat)},
                         {"lines", Value()},
                         {"userInChat", p.user_in_chat},
                         {"userBlockChat", p.user_block},
                         {"users", p.users},
                         {"message", std::move(message)},
-                        {"counter", Value(counter)},
+                        {"counter", counter},
                         {"counterType", Value("chat")},
                         {"files", Value::empty_object()},
-                        {"notify", Value(notify)},
+                        {"notify", std::move(notify)},
                         {"copilot", Value()},
                         {"multidialog", Value()},
                         {"dateLastActivity", Value(atom_time(p.message.created_at))}});
@@ -155,19 +157,25 @@ void publish_im(const ImOut& out, const MessageAdded& added) {
   if (!a || !message) return;
   const NewMessageParts p = new_message_parts(out, std::move(*a), std::move(*message), added.chat.last_message_id);
   const std::string command = is_private_chat(p.a.chat) ? "message" : "messageChat";
-  // Members with the same counter and sound share one body (Bitrix sends per counter group too).
+  // Members with the same counter and sound share one body (Bitrix sends per counter group too),
+  // each group's text filled into one serialization of the whole.
+  const BodyTemplate body(
+      im_body(command, new_message_params(p, BodyTemplate::slot(0), BodyTemplate::slot(1), BodyTemplate::slot(2))));
   Fanout fan(out);
   for (const ChatMember& member : p.a.members) {
     const int64_t counter = unread_count(p.a.chat, member);
     const bool notify = member.user_id != p.message.author_id && !member.muted;
     const std::string dialog = dialog_id_for(p.a.chat, p.a.ids, member.user_id);
-    fan.add(member.user_id, dialog + '|' + std::to_string(counter) + (notify ? "|n" : "|s"),
-            [&] { return im_body(command, new_message_params(p, dialog, counter, notify)); });
+    fan.add_json(member.user_id, dialog + '|' + std::to_string(counter) + (notify ? "|n" : "|s"), [&] {
+      return body.fill({to_json(Value(dialog)), std::to_string(counter), notify ? "true" : "false"});
+    });
   }
   fan.flush();
   // Readers of an open chat who are not members: no counter, no sound (§9.1).
   if (const auto watchers = out.watchers(p.a.chat, p.a.ids); !watchers.empty())
-    out.to_users(watchers, im_body(command, new_message_params(p, chat_dialog_id(p.a.chat.id), 0, false), true));
+    out.to_users(
+        watchers,
+        im_body(command, new_message_params(p, Value(chat_dialog_id(p.a.chat.id)), Value(0), Value(false)), true));
 }
 
 // Text edits are messageUpdate; a change of params alone (a keyboard, an attach) is

@@ -21,7 +21,7 @@ struct PushMessage {
   // server_name, revision_web, revision_mobile); the publisher appends those to it, so receivers
   // get the same text as from `body`. What builds one text for many receivers uses it.
   std::string body_json;
-  int64_t expiry = 0;                 // seconds; 0 = the configured default
+  int64_t expiry = 0;  // seconds; 0 = the configured default
   PushSender sender = PushSender::kBackend;
   std::string sender_id;  // the publishing client's public id (kClient)
 };
