@@ -66,9 +66,10 @@ void use_local_certificate(Config& config, const std::string& data_dir) {
     if (ensure_local_tls(data_dir, "")) spdlog::info("created a local CA ({}/ca.pem) and server certificate", data_dir);
   } catch (const std::exception& e) {
     if (config.tls_listen != "auto") throw;
-    spdlog::warn("https not served: the local certificate could not be made: {} (set [tls] listen to \"off\", or "
-                 "name a certificate)",
-                 e.what());
+    spdlog::warn(
+        "https not served: the local certificate could not be made: {} (set [tls] listen to \"off\", or "
+        "name a certificate)",
+        e.what());
     return;
   }
   const LocalTlsFiles files = local_tls_files(data_dir);
