@@ -96,7 +96,20 @@ function onWindowMessage(event: MessageEvent): void {
 
 export interface FrameHostOptions {
   iframe: () => HTMLIFrameElement | null
-  placement: Placement
+  /** The app's page: where the first load goes and whose origin may talk to the host. */
+  handler: string
+  /** The local application (the FIRST_RUN mark is kept per user and application). */
+  appId: number
+  /** Fresh tokens for the frame: im.placement.auth, im.app.auth. */
+  authorize: () => Promise<FrameAuth>
+  /**
+   * True: the host loads the frame with the hidden-form POST. False: the iframe's own src loads it
+   * (IFRAME chat apps get their GET launch parameters) and a failed authorize leaves the frame
+   * without tokens rather than unopened.
+   */
+  post: boolean
+  /** The binding, for openApplication (the same handler with PLACEMENT DEFAULT). */
+  placement?: Placement
   /** PLACEMENT sent to the app: the binding's code, or DEFAULT for openApplication. */
   code: string
   options: Record<string, unknown>
@@ -115,7 +128,7 @@ export class FrameHost {
   private installing = false
 
   constructor(private readonly opts: FrameHostOptions) {
-    this.appOrigin = originOf(opts.placement.handler)
+    this.appOrigin = originOf(opts.handler)
     const { domain, https } = hostOf(window.location)
     this.name = frameName(domain, https, this.appSid)
   }
@@ -124,27 +137,35 @@ export class FrameHost {
     return this.opts.iframe()?.contentWindow ?? null
   }
 
-  /** Gets the tokens and loads the frame with the documented POST (protocol-frame.md §1.2). */
+  /**
+   * Starts answering the frame; with `post`, gets the tokens and loads the frame with the
+   * documented POST (protocol-frame.md §1.2).
+   */
   async open(): Promise<void> {
     if (!this.appOrigin) throw new Error('The handler is not an http(s) URL')
-    this.auth = await placementAuth(this.opts.placement.id)
-    this.authAt = Date.now()
     hosts.set(this.appSid, this)
     if (!listening) {
       window.addEventListener('message', onWindowMessage)
       listening = true
     }
+    if (!this.opts.post) return
+    await this.freshAuth()
     this.post()
   }
 
   private post(): void {
+    if (!this.opts.post) {
+      const frame = this.opts.iframe()
+      if (frame) frame.src = frame.src // reload in place: the GET carries its own parameters
+      return
+    }
     const auth = this.auth!
     const { domain, https } = hostOf(window.location)
     const form = document.createElement('form')
     form.method = 'POST'
     form.target = this.name
     form.style.display = 'none'
-    form.action = withQuery(this.opts.placement.handler, {
+    form.action = withQuery(this.opts.handler, {
       DOMAIN: domain,
       PROTOCOL: https ? '1' : '0',
       LANG: UI_LANGUAGE,
@@ -187,9 +208,20 @@ export class FrameHost {
     return Math.max(0, Math.floor(Number(auth.expires_in) - (Date.now() - this.authAt) / 1000))
   }
 
-  private async freshAuth(): Promise<FrameAuth> {
-    this.auth = await placementAuth(this.opts.placement.id)
-    this.authAt = Date.now()
+  private async freshAuth(): Promise<FrameAuth | null> {
+    try {
+      this.auth = await this.opts.authorize()
+      this.authAt = Date.now()
+    } catch (e) {
+      if (this.opts.post) throw e
+      this.auth = null // a chat app of a webhook bot: no application, no tokens
+    }
+    return this.auth
+  }
+
+  /** The tokens, fetched on first need when the frame loaded itself (GET). */
+  private async currentAuth(): Promise<FrameAuth | null> {
+    if (!this.auth || this.expiresIn() < 60) return this.freshAuth()
     return this.auth
   }
 
@@ -214,11 +246,12 @@ export class FrameHost {
     const p = paramsObject(cmd.params)
     switch (cmd.method) {
       case 'getInitData':
-        return this.initData()
+        return this.initData(await this.currentAuth())
       case 'getInterface':
         return { command: [], event: [] }
       case 'refreshAuth': {
         const auth = await this.freshAuth()
+        if (!auth) return { AUTH_ID: '', AUTH_EXPIRES: 0, REFRESH_ID: '' }
         return {
           AUTH_ID: auth.access_token,
           AUTH_EXPIRES: auth.expires_in,
@@ -240,7 +273,8 @@ export class FrameHost {
         this.reload()
         return NO_REPLY
       case 'setUserOption':
-        await callWithToken(this.auth!.access_token, 'user.option.set', { options: { [String(p.name)]: p.value } })
+        if (!this.auth) return NO_REPLY
+        await callWithToken(this.auth.access_token, 'user.option.set', { options: { [String(p.name)]: p.value } })
         return p
       case 'setAppOption':
         if (!this.auth?.is_admin) return NO_REPLY // non-admins get no reply (§3)
@@ -296,10 +330,9 @@ export class FrameHost {
     }
   }
 
-  private initData(): Record<string, unknown> {
-    const auth = this.auth!
+  private initData(auth: FrameAuth | null): Record<string, unknown> {
     const { domain, https } = hostOf(window.location)
-    const key = firstRunKey(this.opts.placement.app_id)
+    const key = firstRunKey(this.opts.appId)
     let firstRun = false
     try {
       firstRun = localStorage.getItem(key) === null
@@ -312,15 +345,15 @@ export class FrameHost {
       DOMAIN: domain,
       PROTOCOL: https ? 1 : 0,
       PATH: '/rest',
-      AUTH_ID: auth.access_token,
+      AUTH_ID: auth?.access_token ?? '',
       AUTH_EXPIRES: this.expiresIn(),
-      REFRESH_ID: auth.refresh_token,
-      MEMBER_ID: auth.member_id,
+      REFRESH_ID: auth?.refresh_token ?? '',
+      MEMBER_ID: auth?.member_id ?? '',
       FIRST_RUN: firstRun,
-      IS_ADMIN: auth.is_admin === true,
+      IS_ADMIN: auth?.is_admin === true,
       INSTALL: this.installing,
-      USER_OPTIONS: auth.user_options ?? {},
-      APP_OPTIONS: auth.app_options ?? {},
+      USER_OPTIONS: auth?.user_options ?? {},
+      APP_OPTIONS: auth?.app_options ?? {},
       PLACEMENT: this.opts.code,
       PLACEMENT_OPTIONS: this.opts.options,
     }
@@ -328,15 +361,20 @@ export class FrameHost {
 
   /** The same app in a slider with PLACEMENT DEFAULT; answered when the slider closes (§3). */
   private openApplication(p: Record<string, unknown>): Promise<Answer> {
+    const placement = this.opts.placement
+    if (!placement) {
+      notify('This app cannot open a page of its own here')
+      return Promise.resolve(undefined)
+    }
     return new Promise((resolve) => {
       const opening: PlacementOpening = {
-        placement: this.opts.placement,
+        placement,
         code: 'DEFAULT',
         options: withoutSlider(p),
         dialogId: this.opts.dialogId,
       }
       openWindow({
-        title: String(p.bx24_title ?? this.opts.placement.title),
+        title: String(p.bx24_title ?? placement.title),
         opening,
         kind: 'slider',
         onClose: () => resolve(undefined),
