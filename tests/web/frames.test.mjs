@@ -8,14 +8,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { launch, startMessenger, newPage, signIn, shot } from './browser.mjs';
-import { clientOrigin } from './client_origin.mjs';
 import { startTestApp } from './test_app.mjs';
 import { oauthApp, as } from '../integration/bot_setup.mjs';
 
 const HASH = '0e9c40cee01d6f182e9261b38b30b5c3';
 const md5 = (s) => createHash('md5').update(s).digest('hex');
 const PW = { ann: 'ann-frames-secret-1', bob: 'bob-frames-secret-1' };
-let server, origin, browser, testApp, ann, bob, api, bot, chat, annPage, bobPage;
+let server, browser, testApp, ann, bob, api, bot, chat, annPage, bobPage;
 
 before(async () => {
   ({ server, users: [ann, bob] } = await startMessenger(
@@ -25,7 +24,6 @@ before(async () => {
     ],
     { config: '[chat_apps]\nallow_http_iframe = true\n' },
   ));
-  origin = await clientOrigin(server);
   testApp = await startTestApp();
   const app = await oauthApp(server, { name: 'Test app', scope: 'im,imbot,placement' });
   api = as(server, app.token);
@@ -52,15 +50,13 @@ before(async () => {
   await bind('IM_NAVIGATION', 'navigation', 'Navigation app', { iconName: 'fa-check', color: 'PURPLE' });
 
   browser = await launch();
-  const at = { base: origin.base };
-  annPage = await newPage(browser, at);
-  bobPage = await newPage(browser, at, { dark: true });
+  annPage = await newPage(browser, server);
+  bobPage = await newPage(browser, server, { dark: true });
   await signIn(annPage, 'ann@example.com', PW.ann);
   await signIn(bobPage, 'bob@example.com', PW.bob);
 });
 after(async () => {
   await browser?.close();
-  await origin?.close();
   await testApp?.close();
   await server?.cleanup();
 });
@@ -105,7 +101,7 @@ test('an IM_SIDEBAR placement on B24Frame: init data, token refresh, im.message.
 
   // The first load: the documented POST (protocol-frame.md §1.2) into a frame named host|0|APP_SID.
   const post = testApp.requests.find((r) => r.method === 'POST' && r.query.kind === 'sidebar');
-  const host = new URL(origin.base).host;
+  const host = new URL(server.base).host;
   assert.deepEqual({ ...post.query, APP_SID: 'x' }, { kind: 'sidebar', DOMAIN: host, PROTOCOL: '0', LANG: 'en', APP_SID: 'x' });
   assert.match(post.query.APP_SID, /^[0-9a-f]{32}$/);
   assert.equal(out.name, `${host}|0|${post.query.APP_SID}`);
@@ -144,7 +140,7 @@ test('an IFRAME chat app on B24Frame: signed launch parameters, then the frame p
   assert.equal(q.CONTEXT, 'textarea');
   assert.equal(q.DOMAIN_HASH, md5(new URL(q.DOMAIN).hostname + HASH));
   assert.equal(q.USER_HASH, md5(String(ann.id) + HASH));
-  assert.equal(get.referer, `${origin.base}/`, 'the app can check the Referer');
+  assert.equal(get.referer, `${server.base}/`, 'the app can check the Referer');
   await annPage.getByTestId('composer-panel-close').click();
 });
 
@@ -233,7 +229,7 @@ test('dark theme and phone width: the sidebar app and the command hints', async 
   await shot(bobPage, 'frames-command-hints-dark');
   await composer(bobPage).fill('');
 
-  const phone = await newPage(browser, { base: origin.base }, { phone: true });
+  const phone = await newPage(browser, server, { phone: true });
   await signIn(phone, 'ann@example.com', PW.ann);
   await phone.goto(`/online/?IM_DIALOG=${chat}`);
   await phone.getByRole('button', { name: 'Sidebar app' }).click();

@@ -56,14 +56,14 @@ export function forgetChatApps(): void {
   lists.clear()
 }
 
-/** The message a keyboard button or menu item belongs to: `params` as a number or {messageId}. */
+/** The message a keyboard button or menu item belongs to, when `params` names it: {messageId}. */
 function messageIdOf(params: unknown): number {
-  if (typeof params === 'number' || typeof params === 'string') return Number(params) || 0
+  if (typeof params === 'number') return params > 0 ? params : 0
   if (params && typeof params === 'object') {
     const p = params as Record<string, unknown>
     return Number(p.messageId ?? p.MESSAGE_ID ?? 0) || 0
   }
-  return 0
+  return 0 // a string is the button's APP_PARAMS: the server reads those from the message itself
 }
 
 /** Runs a JS command of a chat app (spec 002 JS_METHOD) in `dialogId`. */
@@ -85,13 +85,13 @@ export async function runJsCommand(dialogId: DialogId, method: string, param: st
 
 /**
  * Opens chat app `appId` in `dialogId`. From a message's KEYBOARD button or MENU item with
- * APP_ID, pass the message (`params` = its id or {messageId}): the app opens in context mode and
- * the server adds the button's APP_PARAMS as BUTTON_PARAMS. Failures show as a notice.
+ * APP_ID, pass the message's id (`messageId`, or `params` = {messageId}): the app opens in
+ * context mode and the server adds that button's APP_PARAMS as BUTTON_PARAMS (a string `params`,
+ * the button's APP_PARAMS, is accepted and not needed). Failures show as a notice.
  */
-export function launchChatApp(appId: number | string, dialogId: string, params?: unknown): void {
-  openChatApp(Number(appId), dialogId, messageIdOf(params)).catch((e) =>
-    notify(e instanceof Error ? e.message : String(e)),
-  )
+export function launchChatApp(appId: number | string, dialogId: string, params?: unknown, messageId?: number): void {
+  const id = messageId && messageId > 0 ? messageId : messageIdOf(params)
+  openChatApp(Number(appId), dialogId, id).catch((e) => notify(e instanceof Error ? e.message : String(e)))
 }
 
 export async function openChatApp(appId: number, dialogId: DialogId, messageId = 0): Promise<void> {
