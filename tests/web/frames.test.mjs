@@ -48,6 +48,7 @@ before(async () => {
   await bind('IM_SIDEBAR', 'sidebar', 'Sidebar app', { iconName: 'fa-bug', color: 'AQUA' });
   await bind('IM_TEXTAREA', 'textarea', 'Textarea app', { iconName: 'fa-bars', height: 160 });
   await bind('IM_NAVIGATION', 'navigation', 'Navigation app', { iconName: 'fa-check', color: 'PURPLE' });
+  await bind('IM_SMILES_SELECTOR', 'smiles', 'Stickers', {});
 
   browser = await launch();
   annPage = await newPage(browser, server);
@@ -184,23 +185,52 @@ test('slash-command hints: "/" lists the bot\'s commands, the chosen one reaches
   assert.equal(field('[COMMAND_CONTEXT]'), 'TEXTAREA');
 });
 
-test('a file sent with the picker is posted to the chat', async () => {
+// The files of the dialog's last `n` messages, by name.
+async function lastFiles(n) {
+  const r = (await server.ok('im.dialog.messages.get', { DIALOG_ID: chat, LIMIT: n })).result;
+  const files = Array.isArray(r.files) ? r.files : Object.values(r.files);
+  return r.messages.map((m) => {
+    assert.equal(m.author_id, ann.id);
+    return files.find((f) => Number(f.id) === Number(m.params.FILE_ID[0])).name;
+  });
+}
+
+test('files sent with the picker, by drag-and-drop and by paste are posted to the chat', async () => {
   const before = await annPage.getByTestId('message').count();
   await annPage.getByTestId('file-input').setInputFiles({
     name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('quarterly numbers\n'),
   });
   await annPage.getByTestId('uploads').waitFor({ state: 'detached', timeout: 15000 });
   await annPage.waitForFunction((n) => document.querySelectorAll('[data-test=message]').length > n, before);
-  const last = await lastMessage(chat);
-  const m = last.messages[0];
-  assert.equal(m.author_id, ann.id);
-  const fileId = m.params.FILE_ID[0];
-  const files = Array.isArray(last.files) ? last.files : Object.values(last.files);
-  assert.equal(files.find((f) => Number(f.id) === Number(fileId)).name, 'report.txt');
+  assert.deepEqual(await lastFiles(1), ['report.txt']);
   await shot(annPage, 'frames-file-light');
+
+  // A drop onto the composer and a paste into the text field (what a browser hands the page).
+  await annPage.evaluate(() => {
+    const file = (name, text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: 'text/plain' }));
+      return dt;
+    };
+    const form = document.querySelector('[data-test=composer-form]');
+    const dropped = file('dropped.txt', 'dropped');
+    form.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    form.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+  });
+  await annPage.waitForFunction((n) => document.querySelectorAll('[data-test=message]').length > n, before + 1);
+  await annPage.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['pasted'], 'pasted.txt', { type: 'text/plain' }));
+    document.querySelector('[data-test=composer]').dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await annPage.waitForFunction((n) => document.querySelectorAll('[data-test=message]').length > n, before + 2);
+  await annPage.getByTestId('uploads').waitFor({ state: 'detached', timeout: 15000 });
+  assert.deepEqual((await lastFiles(2)).sort(), ['dropped.txt', 'pasted.txt']);
+  assert.equal(await composer(annPage).inputValue(), '', 'a pasted file is not pasted as text');
 });
 
-test('IM_TEXTAREA and IM_NAVIGATION placements open with their context', async () => {
+test('IM_TEXTAREA, IM_SMILES_SELECTOR and IM_NAVIGATION placements open with their context', async () => {
   await annPage.getByTestId('composer-apps-menu').click();
   await annPage.getByRole('menuitem', { name: 'Textarea app' }).click();
   const textarea = await appResult(annPage.frameLocator('[data-test=composer-panel] [data-test=placement-frame]'));
@@ -208,6 +238,12 @@ test('IM_TEXTAREA and IM_NAVIGATION placements open with their context', async (
   assert.equal(textarea.options.dialogId, chat);
   await messages(annPage).getByText('Hello from the textarea (IM_TEXTAREA)').waitFor();
   await shot(annPage, 'frames-textarea-light');
+  await annPage.getByTestId('composer-panel-close').click();
+
+  await annPage.getByTestId('smiles-placements').click();
+  const smiles = await appResult(annPage.frameLocator('[data-test=composer-panel] [data-test=placement-frame]'));
+  assert.equal(smiles.placement, 'IM_SMILES_SELECTOR');
+  assert.deepEqual(smiles.options, { dialogId: chat });
   await annPage.getByTestId('composer-panel-close').click();
 
   await annPage.getByRole('button', { name: 'Navigation app' }).click();
