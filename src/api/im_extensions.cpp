@@ -147,8 +147,8 @@ MethodResult placement_list(MethodCall& call) {
       // IM_NAVIGATION has no chat context and is listed for every dialog.
       if (dialog && b.placement != "IM_NAVIGATION" && !placement_fits_dialog(option(b, "context"), *dialog)) continue;
       const Value& text = b.lang[lang].is_map() ? b.lang[lang] : Value::null_value();
-      const std::string title = text.is_map() && !text["TITLE"].to_string().empty() ? text["TITLE"].to_string()
-                                                                                   : b.title;
+      const std::string title =
+          text.is_map() && !text["TITLE"].to_string().empty() ? text["TITLE"].to_string() : b.title;
       Value options = b.options.size() > 0 ? b.options : Value::empty_object();
       out.push_back(Value::object({{"id", Value(b.id)},
                                    {"app_id", Value(b.app_id)},

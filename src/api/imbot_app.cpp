@@ -5,9 +5,9 @@
 #include <functional>
 
 #include "api/bot_access.hpp"
+#include "api/common.hpp"
 #include "api/dialog_context.hpp"
 #include "api/frame_auth.hpp"
-#include "api/common.hpp"
 #include "api/im_common.hpp"
 #include "bots/chat_app.hpp"
 #include "bots/chat_app_launch.hpp"
@@ -239,7 +239,8 @@ MethodResult app_launch(MethodCall& call) {
   const Launch l = launchable(call);
   const ChatApp& app = l.app;
   if (app.iframe.empty())
-    return Value::object({{"type", Value("js")}, {"js_method", Value(app.js_method)}, {"js_param", Value(app.js_param)}});
+    return Value::object(
+        {{"type", Value("js")}, {"js_method", Value(app.js_method)}, {"js_param", Value(app.js_param)}});
   Value params = launch_params(app, l.ctx);
   Value out = Value::object({{"type", Value("iframe")},
                              {"url", Value(launch_url(app.iframe, params))},

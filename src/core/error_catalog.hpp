@@ -231,8 +231,7 @@ inline constexpr ErrorSpec kPlacementNotFound{"ERROR_PLACEMENT_NOT_FOUND", "Plac
 // tokens for a frame go to browser sessions only, and only for an installed application.
 inline constexpr ErrorSpec kFrameAuthSessionOnly{"WRONG_AUTH_TYPE",
                                                  "App frames are opened only under session authorization.", 403};
-inline constexpr ErrorSpec kFrameAppNotInstalled{"APP_NOT_FOUND",
-                                                 "The app belongs to no installed application", 400};
+inline constexpr ErrorSpec kFrameAppNotInstalled{"APP_NOT_FOUND", "The app belongs to no installed application", 400};
 inline constexpr ErrorSpec kUserMode{"ERROR_PLACEMENT_USER_MODE", "User mode is not available.", 400};
 inline constexpr ErrorSpec kAlreadyBoundPlacement{"ERROR_CORE",
                                                   "Unable to set placement handler: Handler already binded", 400};
