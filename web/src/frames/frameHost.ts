@@ -272,14 +272,18 @@ export class FrameHost {
       case 'reloadWindow':
         this.reload()
         return NO_REPLY
-      case 'setUserOption':
-        if (!this.auth) return NO_REPLY
-        await callWithToken(this.auth.access_token, 'user.option.set', { options: { [String(p.name)]: p.value } })
+      case 'setUserOption': {
+        const auth = await this.currentAuth()
+        if (!auth) return NO_REPLY
+        await callWithToken(auth.access_token, 'user.option.set', { options: { [String(p.name)]: p.value } })
         return p
-      case 'setAppOption':
-        if (!this.auth?.is_admin) return NO_REPLY // non-admins get no reply (§3)
-        await callWithToken(this.auth.access_token, 'app.option.set', { options: { [String(p.name)]: p.value } })
+      }
+      case 'setAppOption': {
+        const auth = await this.currentAuth()
+        if (!auth?.is_admin) return NO_REPLY // non-admins get no reply (§3)
+        await callWithToken(auth.access_token, 'app.option.set', { options: { [String(p.name)]: p.value } })
         return p
+      }
       case 'setInstall':
         this.installing = p.install === true
         return p
