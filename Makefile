@@ -7,7 +7,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 WERROR ?= $(if $(CI),ON,OFF)
 CONFIGURE = cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMHUB_WERROR=$(WERROR)
 
-.PHONY: all deps deps-test configure build build-all run test unit integration e2e fuzz readme examples \
+.PHONY: all deps deps-test configure build build-all run test unit integration e2e web fuzz readme examples \
 	package package-check bench fmt fmt-check layers lint coverage-doc coverage-check clean
 
 all: build
@@ -44,6 +44,13 @@ integration: build-all
 e2e: build-all
 	cd tests/e2e && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent) && node --test --test-concurrency=1 *.test.mjs
 
+# The web messenger in headless Chromium (Debian's chromium, driven by playwright-core), against
+# the binary serving web/dist; screenshots land in tests/web/artifacts/.
+web: build-all
+	cd web && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent) && npm run --silent build
+	cd web && npx vitest run --passWithNoTests
+	cd tests/web && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent) && node --test --test-concurrency=1 *.test.mjs
+
 # The README's shell examples, run in order against a fresh server (tests/readme/).
 readme: build-all
 	cd tests/readme && node --test --test-concurrency=1 *.test.mjs
@@ -68,7 +75,7 @@ package-check: package
 	bash scripts/check_package.sh $(BUILD)
 
 test: build-all
-	$(MAKE) --no-print-directory lint unit integration e2e readme examples fuzz coverage-check package-check
+	$(MAKE) --no-print-directory lint unit integration e2e web readme examples fuzz coverage-check package-check
 
 # Includes go one way (docs/architecture.md, "Layers"); the check itself is tested on a back-edge.
 layers:

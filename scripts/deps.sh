@@ -3,7 +3,8 @@
 # everything is already there.
 #   scripts/deps.sh run    to build and serve (make run, make build, make package)
 #   scripts/deps.sh test   the above plus what the tests need (make test): GoogleTest, clang for
-#                          the fuzzer, Node for the integration and SDK tests, PHP for the example bot
+#                          the fuzzer, Node for the integration and SDK tests, PHP for the example bot,
+#                          Chromium for the web client's browser tests
 #   scripts/deps.sh bench  the above plus nginx and wrk (make bench)
 set -euo pipefail
 
@@ -14,7 +15,7 @@ RUN=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libargon2-dev
   curl
 )
-TEST=(libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev nodejs npm sqlite3 php-cli)
+TEST=(libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev nodejs npm sqlite3 php-cli chromium)
 BENCH=(nginx-light wrk)
 
 case "$SET" in

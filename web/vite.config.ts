@@ -8,6 +8,13 @@ import b24ui from '@bitrix24/b24ui-nuxt/vite'
 // `npm run dev` proxies the server's endpoints to a running imhub (make run) so the client can be
 // worked on with hot reload; the built client is served by imhub itself.
 const server = process.env.IMHUB_URL ?? 'http://127.0.0.1:8080'
+// imhub refuses cookie-bearing requests from a foreign Origin; through the dev proxy the page's
+// origin is Vite's, so the proxy presents the server's own.
+const proxied = {
+  target: server,
+  configure: (proxy: { on(event: string, fn: (req: { setHeader(k: string, v: string): void }) => void): void }) =>
+    proxy.on('proxyReq', (req) => req.setHeader('origin', server)),
+}
 
 export default defineConfig({
   plugins: [vue(), b24ui()],
@@ -19,11 +26,11 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/rest': server,
-      '/auth': server,
-      '/bitrix': { target: server, ws: true },
-      '/oauth': server,
-      '/disk': server,
+      '/rest': proxied,
+      '/auth': proxied,
+      '/bitrix': { ...proxied, ws: true },
+      '/oauth': proxied,
+      '/disk': proxied,
     },
   },
 })

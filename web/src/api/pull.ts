@@ -50,9 +50,12 @@ export function onIm(command: string, handler: PullHandler): () => void {
   return onPull('im', command, handler)
 }
 
-/** Connection status changes of the client ('online', 'offline', 'connecting'): shown to the user. */
+let lastStatus = 'connect'
+
+/** The client's connection status ('online', 'offline', 'connect'), now and on every change. */
 export function onPullStatus(listener: (status: string) => void): () => void {
   statusListeners.add(listener)
+  listener(lastStatus)
   return () => statusListeners.delete(listener)
 }
 
@@ -81,7 +84,10 @@ export async function startPull(userId: number): Promise<void> {
   for (const k of handlers.keys()) subscribeModule(k.slice(0, k.indexOf(':')))
   c.subscribe({
     type: 'status',
-    callback: (data: { status: string }) => statusListeners.forEach((l) => l(data.status)),
+    callback: (data: { status: string }) => {
+      lastStatus = data.status
+      statusListeners.forEach((l) => l(data.status))
+    },
   } as never)
   await c.start()
 }

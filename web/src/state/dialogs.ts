@@ -75,28 +75,34 @@ async function page(dialogId: DialogId, params: Record<string, unknown>): Promis
   return r
 }
 
-/** Opens a dialog at its end (the last page), or around `aroundId` when given. */
-export async function openDialog(dialogId: DialogId, aroundId = 0): Promise<DialogState> {
+/**
+ * Opens a dialog where its reader left off: at the end, or — when more unread messages wait than
+ * one page holds — at the first unread one (im.dialog.get's `last_id` is the reader's last read
+ * message), so "jump to first unread" needs no second request.
+ */
+export async function openDialog(dialogId: DialogId): Promise<DialogState> {
   const d = dialog(dialogId)
   d.loading = true
   d.error = ''
   try {
-    const [info, last] = await Promise.all([
-      call<Chat & { id: number; last_id?: number }>('im.dialog.get', { DIALOG_ID: dialogId }).catch(() => null),
-      aroundId > 0 ? page(dialogId, { FIRST_ID: aroundId - 1 }) : page(dialogId, {}),
-    ])
+    const info = await call<Chat & { id: number; last_id?: number; counter?: number }>('im.dialog.get', {
+      DIALOG_ID: dialogId,
+    }).catch(() => null)
+    const lastRead = Number(info?.last_id ?? 0)
+    const fromUnread = Number(info?.counter ?? 0) > PAGE_SIZE && lastRead > 0
+    const first = await page(dialogId, fromUnread ? { FIRST_ID: lastRead } : {})
     if (info) {
       d.chat = info
       d.chatId = Number(info.id)
     }
-    d.chatId = d.chatId || Number(last.chat_id)
+    d.chatId = d.chatId || Number(first.chat_id)
     d.messages = []
-    merge(d, last.messages)
-    keepFiles(d, last.files)
-    d.hasBefore = aroundId > 0 || last.messages.length >= PAGE_SIZE
-    d.hasAfter = aroundId > 0 && last.messages.length >= PAGE_SIZE
-    const firstUnread = last.messages.find((m) => m.unread && m.author_id !== 0)
-    d.firstUnreadId = firstUnread ? firstUnread.id : 0
+    merge(d, first.messages)
+    keepFiles(d, first.files)
+    d.hasBefore = fromUnread || first.messages.length >= PAGE_SIZE
+    d.hasAfter = fromUnread && first.messages.length >= PAGE_SIZE
+    const unread = d.messages.find((m) => m.id > lastRead && m.author_id !== ownId && m.author_id !== 0)
+    d.firstUnreadId = info && unread && Number(info.counter ?? 0) > 0 ? unread.id : 0
   } catch (e) {
     d.error = e instanceof Error ? e.message : String(e)
   } finally {
