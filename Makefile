@@ -7,7 +7,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 WERROR ?= $(if $(CI),ON,OFF)
 CONFIGURE = cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMHUB_WERROR=$(WERROR)
 
-.PHONY: all deps deps-test configure build build-all run test unit integration e2e web fuzz readme examples \
+.PHONY: all deps deps-test configure web-dist build build-all run test unit integration e2e web fuzz readme examples \
 	package package-check bench fmt fmt-check layers lint coverage-doc coverage-check clean
 
 all: build
@@ -23,8 +23,13 @@ deps-test:
 configure:
 	@$(CONFIGURE) >/dev/null
 
-# The server binary alone.
-build: deps configure
+# The browser client, when web/package.json exists: web/dist, which the binary serves (skipped
+# while the last build in web/dist is newer than web/'s sources; scripts/build_web.sh).
+web-dist: deps
+	@bash scripts/build_web.sh
+
+# The server binary, and the browser client beside it.
+build: deps web-dist configure
 	cmake --build $(BUILD) -j2 --target imhub
 
 # Everything: the binary and the unit tests.
@@ -46,8 +51,9 @@ e2e: build-all
 
 # The web messenger in headless Chromium (Debian's chromium, driven by playwright-core), against
 # the binary serving web/dist; screenshots land in tests/web/artifacts/.
-web: build-all
-	cd web && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent) && npm run --silent build
+# The client is built as `make build` builds it (web-dist: skipped while web/dist is fresh).
+web: build-all web-dist
+	cd web && ([ -d node_modules ] || npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent)
 	cd web && npx vitest run --passWithNoTests
 	cd tests/web && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent) && node --test --test-concurrency=1 *.test.mjs
 
@@ -65,7 +71,8 @@ fuzz: deps-test
 	cmake --build $(BUILD)-fuzz -j2 --target fuzz_decode
 	$(BUILD)-fuzz/fuzz_decode -max_total_time=$${FUZZ_SECONDS:-20} -max_len=4096 tests/fuzz/corpus
 
-# A .deb of the binary, the systemd unit, /etc/imhub/imhub.toml and /var/lib/imhub.
+# A .deb of the binary, the systemd unit, /etc/imhub/imhub.toml, /var/lib/imhub and, when web/dist
+# was built, the browser client in /usr/share/imhub/web.
 package: build
 	cd $(BUILD) && cpack -G DEB
 	@ls $(BUILD)/imhub_*.deb

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages imhub needs. Idempotent and non-interactive: does nothing when
 # everything is already there.
-#   scripts/deps.sh run    to build and serve (make run, make build, make package)
+#   scripts/deps.sh run    to build and serve (make run, make build, make package); Node and npm
+#                          build the browser client (web/), the binary never needs them
 #   scripts/deps.sh test   the above plus what the tests need (make test): GoogleTest, clang for
-#                          the fuzzer, Node for the integration and SDK tests, PHP for the example bot,
-#                          Chromium for the web client's browser tests
+#                          the fuzzer, SQLite's shell, PHP for the example bot, Chromium for the
+#                          web client's browser tests
 #   scripts/deps.sh bench  the above plus nginx and wrk (make bench)
 set -euo pipefail
 
@@ -13,9 +14,9 @@ RUN=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libboost-context-dev libssl-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libargon2-dev
-  curl
+  curl nodejs npm
 )
-TEST=(libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev nodejs npm sqlite3 php-cli chromium)
+TEST=(libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev sqlite3 php-cli chromium)
 BENCH=(nginx-light wrk)
 
 case "$SET" in

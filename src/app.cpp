@@ -17,6 +17,7 @@
 #include "http/local_ca.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "http/web_client.hpp"
 #include "ops/metrics.hpp"
 #include "previews/url_preview.hpp"
 #include "push/channel.hpp"
@@ -70,6 +71,9 @@ void use_local_certificate(Config& config, const std::string& data_dir) {
 int serve(const std::string& data_dir, Config config) {
   use_local_certificate(config, data_dir);
   validate_config(config);
+  // The browser client is read into memory here, once (http/web_client.hpp); a [web] root that
+  // holds no client stops the start before anything is opened.
+  const std::unique_ptr<WebClient> web = open_web_client(config.web_root);
   apply_fd_limit(config);
   auto store = open_store(data_dir, config);
   const std::string key = load_or_create_master_key(data_dir);
@@ -119,7 +123,7 @@ int serve(const std::string& data_dir, Config config) {
   }
   Dispatcher dispatcher(services, auth);
   services.dispatcher = &dispatcher;
-  Router router(services, dispatcher);
+  Router router(services, dispatcher, web.get());
   HttpServer server(config, router, metrics, data_dir);
   server.start();
 

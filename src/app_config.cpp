@@ -5,6 +5,7 @@
 #include "events/events_config.hpp"
 #include "http/auth_config.hpp"
 #include "http/server_config.hpp"
+#include "http/web_config.hpp"
 #include "ops/log_config.hpp"
 #include "previews/url_preview_config.hpp"
 #include "push/push_config.hpp"
@@ -23,6 +24,7 @@ void describe_config(ConfigSchema& schema, Config& c) {
   describe_events_config(schema, c);
   describe_push_config(schema, c);
   describe_auth_config(schema, c);
+  describe_web_config(schema, c);
   describe_log_config(schema, c);
 }
 

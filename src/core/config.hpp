@@ -104,6 +104,9 @@ struct Config {
   int auth_login_failures_per_user = 5;            // failed sign-ins per user per window
   int auth_login_failures_per_address = 20;        // failed sign-ins per client address per window
   int64_t auth_login_window = 300;                 // seconds
+  // [web] the browser client (http/web_client): the directory `npm run build` wrote in web/ (web/dist).
+  // "" looks for it beside the binary (../web/dist, ../share/imhub/web); "off" serves none.
+  std::string web_root;
   // [chat_apps] Chat apps (imbot.app.*): IFRAME must be https unless this allows http (a test or LAN setup).
   bool chat_apps_allow_http_iframe = false;
   // [giphy] imbot.Giphy.* go to this Giphy-compatible API (GET <base_url>/search and /trending).

@@ -58,6 +58,8 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.label = "metrics";
   } else if (p.rfind("/rest/", 0) == 0) {
     reply = dispatcher_.handle(request);
+  } else if (is_web_route(web_, request)) {  // before the auth routes: GET /login is the client's page
+    reply = serve_web(*web_, request);
   } else if (is_auth_route(p)) {
     reply = handle_auth(services_, login_throttle_, request);
   } else if (is_oauth_route(p)) {

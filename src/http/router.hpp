@@ -1,18 +1,24 @@
 // Maps HTTP paths to handlers: /rest/… to the REST dispatcher, /healthz, /metrics, CORS
-// preflight, /oauth/… (http/oauth_routes). Later issues add the browser client here.
+// preflight, /oauth/… (http/oauth_routes), /auth/… and /login (http/auth_routes), the upload link
+// (http/file_routes), and the browser client's pages and files (http/web_routes). The push
+// transports (/bitrix/sub…, /bitrix/pub/) and file downloads are taken by the server before it
+// asks the router.
 #pragma once
 
 #include "http/auth_routes.hpp"
 #include "http/file_routes.hpp"
 #include "http/oauth_routes.hpp"
+#include "http/web_routes.hpp"
 #include "rest/dispatcher.hpp"
 
 namespace imhub {
 
 class Router {
  public:
-  Router(Services& services, Dispatcher& dispatcher)
-      : services_(services), dispatcher_(dispatcher), login_throttle_(login_limits(services.config)) {}
+  // `web`: the browser client to serve (null: none; then /login is the plain form). It must
+  // outlive the router.
+  Router(Services& services, Dispatcher& dispatcher, const WebClient* web = nullptr)
+      : services_(services), dispatcher_(dispatcher), web_(web), login_throttle_(login_limits(services.config)) {}
   // Parses the target once (path, query, REST method); call before is_blocking and handle.
   void prepare(HttpRequestView& request) const;
   static bool is_blocking(const HttpRequestView& request) {
@@ -37,6 +43,7 @@ class Router {
  private:
   Services& services_;
   Dispatcher& dispatcher_;
+  const WebClient* web_;
   LoginThrottle login_throttle_;  // failed sign-ins, in memory
 };
 

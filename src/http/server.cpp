@@ -448,6 +448,8 @@ struct HttpServer::Impl {
     in.view.cookie = field(req, http::field::cookie);
     in.view.csrf_header = field(req, beast::string_view(kCsrfHeader.data(), kCsrfHeader.size()));
     in.view.origin = field(req, http::field::origin);
+    in.view.accept_encoding = field(req, http::field::accept_encoding);
+    in.view.if_none_match = field(req, http::field::if_none_match);
     in.view.remote = conn.remote;
     in.view.https = conn.https;
     router.prepare(in.view);
@@ -633,13 +635,16 @@ struct HttpServer::Impl {
     head.keep_alive = keep;
     head.content_type = out.reply.content_type;
     head.headers = &out.reply.headers;
-    head.content_length = out.file ? out.file->size() : out.reply.body.size();
+    const std::string_view body = out.reply.payload();
+    head.content_length = out.file ? out.file->size() : body.size();
     const std::string head_text = render_response_head(head);
+    // HEAD and 304 announce the length of what a GET would get, and send none of it.
+    const bool with_body = in.verb != "HEAD" && out.reply.status != 304;
     beast::error_code ec;
     if (out.file)
-      co_await send_file(stream, conn, head_text, *out.file, in.verb != "HEAD", ec);
+      co_await send_file(stream, conn, head_text, *out.file, with_body, ec);
     else
-      co_await write_buffers(stream, conn, head_text, out.reply.body, ec);
+      co_await write_buffers(stream, conn, head_text, with_body ? body : std::string_view(), ec);
     log_request(conn, in, out);
     co_return !ec && keep;
   }
@@ -649,8 +654,8 @@ struct HttpServer::Impl {
     metrics.observe_request(out.reply.label, out.reply.status, elapsed);
     if (!config.access_log) return;
     spdlog::info("access remote={} verb={} method={} status={} bytes={} ms={:.3f} cred={}", conn.remote, in.verb,
-                 out.reply.label, out.reply.status, out.file ? out.file->size() : out.reply.body.size(), elapsed * 1000,
-                 out.reply.credential.empty() ? "-" : out.reply.credential);
+                 out.reply.label, out.reply.status, out.file ? out.file->size() : out.reply.payload().size(),
+                 elapsed * 1000, out.reply.credential.empty() ? "-" : out.reply.credential);
   }
 
   // Answers a request that will not be handled and closes. When its body was not read, what the

@@ -24,9 +24,11 @@ struct HttpRequestView {
   std::string_view target;  // path + query
   std::string_view content_type;
   std::string_view authorization;
-  std::string_view cookie;       // Cookie header (the browser session, rest/session_cookie.hpp)
-  std::string_view csrf_header;  // X-Bitrix-Csrf-Token
-  std::string_view origin;       // Origin header (checked by the sign-in endpoints)
+  std::string_view cookie;           // Cookie header (the browser session, rest/session_cookie.hpp)
+  std::string_view csrf_header;      // X-Bitrix-Csrf-Token
+  std::string_view origin;           // Origin header (checked by the sign-in endpoints)
+  std::string_view accept_encoding;  // Accept-Encoding (the web client's precompressed files)
+  std::string_view if_none_match;    // If-None-Match (the web client's files answer 304)
   std::string_view body;
   std::string remote;
   bool https = false;  // arrived over TLS (session cookies are then Secure)
@@ -42,10 +44,15 @@ struct HttpReply {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
+  // When set, sent instead of `body` without a copy: bytes that live as long as the server (the
+  // web client, read at start). A 304 carries its representation's length but no bytes.
+  std::string_view static_body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string label;       // what the access log and metrics call this request (method name)
   std::string credential;  // credential key for the access log (never a secret)
   std::string error;       // the Bitrix24 error code answered, "" on success (for metrics)
+
+  std::string_view payload() const { return static_body.data() ? static_body : std::string_view(body); }
 };
 
 // Outcome of one method call, shared by plain requests and batch sub-calls.

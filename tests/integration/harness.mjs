@@ -32,8 +32,11 @@ export function cli(dataDir, ...args) {
 export class Server {
   // `https: true` also serves HTTPS on a second port (tls.listen) with the certificate of the
   // data directory's local CA (DATA/ca.pem, made by `imhub init`): httpsPort, httpsBase, caFile.
-  constructor({ dataDir, port, config, extraArgs, https } = {}) {
+  // `webRoot` serves the browser client from that directory ([web] root); without it the server
+  // serves none (root = "off"), whatever web/dist the source tree holds, unless `config` has [web].
+  constructor({ dataDir, port, config, extraArgs, https, webRoot } = {}) {
     this.https = !!https;
+    this.webRoot = webRoot;
     this.ownsData = !dataDir;
     this.dataDir = dataDir || mkdtempSync(join(tmpdir(), 'imhub-test-'));
     this.port = port;
@@ -58,7 +61,9 @@ export class Server {
     const own = this.config || '';
     const tls = this.https ? `\n[tls]\nlisten = "127.0.0.1:${this.httpsPort}"\n`
       : /^\[tls\]/m.test(own) ? '' : '\n[tls]\nlisten = "off"\n';
-    const config = own + tls;
+    const web = this.webRoot ? `\n[web]\nroot = ${JSON.stringify(this.webRoot)}\n`
+      : /^\[web\]/m.test(own) ? '' : '\n[web]\nroot = "off"\n';
+    const config = own + tls + web;
     if (config) {
       const file = join(this.dataDir, 'test-config.toml');
       writeFileSync(file, config);
@@ -67,8 +72,13 @@ export class Server {
     this.proc = spawn(BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr.on('data', (d) => { this.stderr += d.toString(); });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
+    this.closed = new Promise((resolve) => this.proc.on('close', resolve)); // exited, and stderr read
     const deadline = Date.now() + 10000;
     while (Date.now() < deadline) {
+      if (this.proc.exitCode !== null) { // refused to start: say why
+        await this.closed;
+        throw new Error(`imhub exited with ${this.proc.exitCode}: ${this.stderr}`);
+      }
       try {
         const r = await fetch(`${this.base}/healthz`);
         if (r.ok) return this;

@@ -13,6 +13,7 @@ selectors.setTestIdAttribute('data-test');
 const here = dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = join(here, 'artifacts');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const WEB_DIST = join(here, '..', '..', 'web', 'dist');
 
 // The flags a closed machine needs: without the background-networking ones Chromium keeps
 // trying to reach Google's hosts.
@@ -27,7 +28,7 @@ export async function launch() {
 
 /** A server with `people` ({name, email, password, admin?}) as users who can sign in. */
 export async function startMessenger(people = [], opts = {}) {
-  const server = await startServer(opts);
+  const server = await startServer({ webRoot: WEB_DIST, ...opts });
   const users = [];
   for (const p of people) {
     const args = ['user', 'add', '--name', p.name, ...(p.email ? ['--email', p.email] : []), ...(p.admin ? ['--admin'] : [])];
