@@ -217,7 +217,8 @@ test('the recent list\'s context menu from the keyboard: pin moves a chat to the
   await firstRow(annPage).and(recentRow(annPage, `chat${chatId}`)).waitFor();
   await firstRow(annPage).getByLabel('Pinned').waitFor();
   // The focus came back to the list.
-  assert.equal(await annPage.evaluate(() => document.activeElement?.getAttribute('data-test')), 'recent-list');
+  await until('the focus back in the list', async () =>
+    (await annPage.evaluate(() => document.activeElement?.getAttribute('data-test'))) === 'recent-list', 3000);
 
   // Right click on Bob's dialog: mark as unread, then as read.
   await recentRow(annPage, bob.id).click({ button: 'right' });
