@@ -12,6 +12,7 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     B24Button: typeof import('./node_modules/@bitrix24/b24ui-nuxt/dist/runtime/components/Button.vue')['default']
+    B24DropdownMenu: typeof import('./node_modules/@bitrix24/b24ui-nuxt/dist/runtime/components/DropdownMenu.vue')['default']
     B24FormField: typeof import('./node_modules/@bitrix24/b24ui-nuxt/dist/runtime/components/FormField.vue')['default']
     B24Input: typeof import('./node_modules/@bitrix24/b24ui-nuxt/dist/runtime/components/Input.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']

@@ -78,19 +78,24 @@ async function page(dialogId: DialogId, params: Record<string, unknown>): Promis
 /**
  * Opens a dialog where its reader left off: at the end, or — when more unread messages wait than
  * one page holds — at the first unread one (im.dialog.get's `last_id` is the reader's last read
- * message), so "jump to first unread" needs no second request.
+ * message).
  */
 export async function openDialog(dialogId: DialogId): Promise<DialogState> {
   const d = dialog(dialogId)
   d.loading = true
   d.error = ''
   try {
-    const info = await call<Chat & { id: number; last_id?: number; counter?: number }>('im.dialog.get', {
-      DIALOG_ID: dialogId,
-    }).catch(() => null)
+    // The chat and its last page in parallel; a second request only when more unread messages
+    // wait than the last page shows.
+    const [info, last] = await Promise.all([
+      call<Chat & { id: number; last_id?: number; counter?: number }>('im.dialog.get', { DIALOG_ID: dialogId }).catch(
+        () => null,
+      ),
+      page(dialogId, {}),
+    ])
     const lastRead = Number(info?.last_id ?? 0)
     const fromUnread = Number(info?.counter ?? 0) > PAGE_SIZE && lastRead > 0
-    const first = await page(dialogId, fromUnread ? { FIRST_ID: lastRead } : {})
+    const first = fromUnread ? await page(dialogId, { FIRST_ID: lastRead }) : last
     if (info) {
       d.chat = info
       d.chatId = Number(info.id)
@@ -216,11 +221,34 @@ function onUpdate(p: Record<string, any>): void {
   })
 }
 
+// messageParamsUpdate carries the message's whole params (protocol-push.md §9.2): they replace
+// the old ones, so a keyboard or attachment the bot removed goes away.
 function onParams(p: Record<string, any>): void {
   for (const d of dialogs.values()) {
     if (d.chatId !== Number(p.chatId)) continue
     const i = d.messages.findIndex((m) => m.id === Number(p.id))
-    if (i >= 0) d.messages[i] = { ...d.messages[i], params: { ...(d.messages[i].params ?? {}), ...(p.params ?? {}) } }
+    if (i >= 0) d.messages[i] = { ...d.messages[i], params: p.params && !Array.isArray(p.params) ? { ...p.params } : null }
+  }
+}
+
+/**
+ * Fetches what the open dialogs missed while push was not connected (the first page was read
+ * before the connection came up, or the connection dropped): the messages after the newest one
+ * in each window, until the window reaches the end again.
+ */
+export async function catchUpDialogs(): Promise<void> {
+  for (const d of dialogs.values()) {
+    if (d.hasAfter || d.messages.length === 0) continue
+    const newest = [...d.messages].reverse().find((m) => m.id > 0)
+    if (!newest) continue
+    for (let from = newest.id; ; ) {
+      const r = await page(d.dialogId, { FIRST_ID: from }).catch(() => null)
+      if (!r || r.messages.length === 0) break
+      merge(d, r.messages)
+      keepFiles(d, r.files)
+      from = Math.max(...r.messages.map((m) => Number(m.id)))
+      if (r.messages.length < PAGE_SIZE) break
+    }
   }
 }
 
@@ -244,4 +272,41 @@ export function installDialogPush(): void {
   onIm('readMessageOpponent', onOpponentRead)
   onIm('readMessageChatOpponent', onOpponentRead)
   onIm('chatRename', (p) => withDialog(`chat${p.chatId}`, (d) => d.chat && (d.chat = { ...d.chat, name: p.name, title: p.name })))
+}
+
+// --- Changes a message's own actions make (added for message/: edit, like) ----------------------
+
+/**
+ * Applies a change to a message the client made itself (an edit, a like) at once; the push
+ * command that follows carries the same change and is applied the same way.
+ */
+export function patchMessage(dialogId: DialogId, id: number, patch: { text?: string; params?: Record<string, any> }): void {
+  withDialog(dialogId, (d) => {
+    const i = d.messages.findIndex((m) => m.id === id)
+    if (i < 0) return
+    const m = d.messages[i]
+    d.messages[i] = {
+      ...m,
+      text: patch.text ?? m.text,
+      params: patch.params ? { ...(m.params ?? {}), ...patch.params } : m.params,
+    }
+  })
+}
+
+const filesInFlight = new Set<string>()
+
+/**
+ * Fetches the file objects of one message (its page of im.dialog.messages.get carries them) when
+ * the dialog's files miss some of its FILE_ID: a push `message` may come without them.
+ */
+export async function loadMessageFiles(dialogId: DialogId, messageId: number): Promise<void> {
+  const key = `${dialogId}/${messageId}`
+  if (messageId <= 0 || filesInFlight.has(key)) return
+  filesInFlight.add(key)
+  try {
+    const r = await page(dialogId, { FIRST_ID: messageId - 1, LIMIT: 1 })
+    withDialog(dialogId, (d) => keepFiles(d, r.files))
+  } catch {
+    filesInFlight.delete(key) // a later render may try again
+  }
 }
