@@ -252,7 +252,8 @@ test('developer console: a failing handler\'s error shows, and retry delivers it
   await until('the failed event', () => sql('SELECT COUNT(*) AS n FROM event_failed')[0].n >= 1, 15000);
 
   await annPage.goto('/devconsole');
-  const handler = annPage.locator(`[data-test=console-handler][data-handler="${sink.url}"]`);
+  // A webhook bot's handler URL carries its CLIENT_ID.
+  const handler = annPage.locator(`[data-test=console-handler][data-handler^="${sink.url}"]`);
   await handler.getByTestId('console-last-error').filter({ hasText: 'HTTP 500' }).waitFor();
   assert.notEqual(await handler.getByTestId('console-failed-count').innerText(), '0');
   await shot(annPage, 'panels-devconsole-light');
@@ -271,7 +272,8 @@ test('developer console: a failing handler\'s error shows, and retry delivers it
   sinkStatus = 200;
   const before = sink.accepted().length;
   await annPage.getByRole('tab', { name: /Failed/ }).click();
-  await annPage.getByTestId('console-failed-item').first().getByRole('button', { name: /Retry delivery/ }).click();
+  await annPage.getByTestId('console-failed-item').filter({ hasText: 'ONIMBOTMESSAGEADD' }).first()
+    .getByRole('button', { name: /Retry delivery/ }).click();
   await annPage.getByTestId('console-failed-notice').filter({ hasText: '1 sent again' }).waitFor();
   await until('the retried delivery', () => sink.accepted().length > before);
   assert.match(sink.accepted().at(-1).body, /hello\+bot|hello%20bot/);
