@@ -51,5 +51,7 @@ void register_imbot_app_methods(Registry& r);
 void register_placement_methods(Registry& r);
 void register_imbot_giphy_methods(Registry& r);
 void register_pull_methods(Registry& r);  // pull.* (api/pull.cpp)
+// imhub.console.*: the developer console, imhub's own methods (api/console.cpp).
+void register_console_methods(Registry& r);
 
 }  // namespace imhub

@@ -31,6 +31,7 @@ void register_all_methods(Registry& r) {
   register_placement_methods(r);
   register_imbot_giphy_methods(r);
   register_pull_methods(r);
+  register_console_methods(r);
 }
 
 }  // namespace imhub

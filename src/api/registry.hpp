@@ -53,6 +53,9 @@ struct Method {
   std::string doc;  // reference page, e.g. "api-reference/user/user-get.md"
   bool batchable = true;
   std::string note;  // shown in docs/api-coverage.md (what is partial, and why)
+  // imhub's own method, in no Bitrix24 reference (imhub.console.*): docs/api-coverage.md lists it
+  // apart, and `doc` names imhub's documentation instead of a reference page.
+  bool extension = false;
 
   // `scope` may list alternatives ("user,user_basic"); a platform method belongs to none.
   bool in_scope(std::string_view s) const;

@@ -39,6 +39,20 @@ std::string coverage_markdown() {
     body += coverage_row(m, r);
   }
   out += "Built: " + std::to_string(built) + " of " + std::to_string(total) + ".\n" + body;
+  // imhub's own methods: in the registry, in no reference. They are not counted above.
+  std::string extensions;
+  for (const Method& m : registry.all())
+    if (m.extension)
+      extensions += "| `" + m.name + "` | " + (m.scope.empty() ? std::string("basic") : m.scope) +
+                    " | imhub extension | " + m.note + " |\n";
+  if (!extensions.empty()) {
+    out +=
+        "\n## imhub extensions\n\n"
+        "Not Bitrix24 methods: imhub's own, for its web client (documented in docs/operations.md). A Bitrix24\n"
+        "portal answers them with `ERROR_METHOD_NOT_FOUND`.\n\n"
+        "| Method | Scope | State | Note |\n|---|---|---|---|\n" +
+        extensions;
+  }
   return out;
 }
 

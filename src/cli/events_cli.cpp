@@ -41,6 +41,7 @@ Value status_json(const EventsStatus& s, int64_t now) {
                        {"next_attempt_in_seconds",
                         Value(b.pending ? std::max<int64_t>(0, (b.next_attempt_ms - now + 999) / 1000) : int64_t{0})},
                        {"last_error", Value(b.last_error)},
+                       {"last_error_time", Value(b.last_error_ms ? atom_time(b.last_error_ms / 1000) : "")},
                        {"failed", Value(b.failed)}}));
   }
   return Value::object({{"pending", Value(s.pending)},
@@ -80,7 +81,9 @@ Value log_entry_json(const DeliveryLogEntry& e) {
                         {"status", Value(e.status)},
                         {"duration_ms", Value(e.duration_ms)},
                         {"answer", Value(e.answer)},
-                        {"error", Value(e.error)}});
+                        {"error", Value(e.error)},
+                        {"request", Value(e.request)},
+                        {"request_bytes", Value(e.request_bytes)}});
 }
 
 // `events log`: the newest --limit deliveries as one object, or with --follow one line per
@@ -141,6 +144,8 @@ void add_events_cli(CLI::App& app, EventsCli& cli) {
   cli.retry = events->add_subcommand("retry", "put failed events back into the outbox");
   cli.retry->add_option("ids", cli.ids, "ids from `imhub events failed`");
   cli.retry->add_flag("--all", cli.all, "every failed event");
+  cli.retry->add_option("--handler", cli.retry_handler, "every failed event of this handler URL");
+  cli.retry->add_option("--app", cli.retry_app, "only this application's (0: webhook bots), with --handler or alone");
   cli.secret = events->add_subcommand("secret", "the X-Imhub-Signature signing secret of an application");
   auto* app_opt = cli.secret->add_option("--app", cli.app_id, "application id");
   auto* client_opt = cli.secret->add_option("--client-id", cli.client_id, "CLIENT_ID of a webhook-registered bot");
@@ -180,13 +185,20 @@ std::optional<int> run_events_cli(const EventsCli& cli) {
   if (*cli.status) {
     print(status_json(store->read_with([](Conn& c) { return events_status(c); }), now));
   } else if (*cli.failed) {
-    auto [list, total] = store->read_with([&](Conn& c) {
-      return std::make_pair(failed_events(c, cli.limit), c.query_one("SELECT COUNT(*) FROM event_failed")->i64(0));
-    });
+    auto [list, total] =
+        store->read_with([&](Conn& c) { return std::make_pair(failed_events(c, cli.limit), count_failed(c)); });
     print(failed_json(list, total));
   } else {
-    if (!cli.all && cli.ids.empty()) throw std::runtime_error("give the ids to retry, or --all");
-    RetryResult r = store->write_with([&](Conn& c) { return retry_failed(c, cli.ids, cli.all, now); });
+    DeliveryFilter filter;
+    if (cli.retry_app >= 0) filter.app_id = cli.retry_app;
+    if (!cli.retry_handler.empty()) filter.handlers = std::vector<std::string>{cli.retry_handler};
+    const bool by_filter = !filter.any();
+    if (!cli.all && cli.ids.empty() && !by_filter)
+      throw std::runtime_error("give the ids to retry, --handler URL, --app ID or --all");
+    if (by_filter && (cli.all || !cli.ids.empty()))
+      throw std::runtime_error("--handler and --app do not go with ids or --all");
+    RetryResult r = store->write_with(
+        [&](Conn& c) { return by_filter ? retry_failed(c, filter, now) : retry_failed(c, cli.ids, cli.all, now); });
     store->close();
     print(Value::object({{"retried", Value(static_cast<int64_t>(r.retried.size()))},
                          {"ids", ids_json(r.retried)},

@@ -1,11 +1,14 @@
 // `imhub events …`: the delivery backlog and the failed list, for administrators.
 //   status              backlog per handler/application, oldest age, failed count
 //   failed [--limit N]  the failed list with each event's last error
-//   retry ID… | --all   failed events back into the outbox (a running server sends them at once)
+//   retry ID… | --all | --handler URL [--app ID]   failed events back into the outbox (a running
+//                       server sends them at once): these, all, or one handler's
+//                       (imhub.console.retry does the same)
 //   secret --app ID | --client-id CLIENT_ID   the signing secret of X-Imhub-Signature (refused,
 //                       exit 1, for an application or CLIENT_ID that does not exist)
 //   log [--app ID] [--handler URL] [--limit N] [--follow]   the delivery log: the last deliveries
-//                       with their outcome, status, duration and the first bytes of the answer;
+//                       with their outcome, status, duration, the first bytes of the answer and
+//                       the request as sent (credentials redacted);
 //                       --follow prints one JSON object per line as deliveries happen
 // Output is one JSON object on stdout, like every imhub command.
 #pragma once
@@ -29,6 +32,8 @@ struct EventsCli {
   int64_t limit = 1000;
   std::vector<int64_t> ids;
   bool all = false;
+  std::string retry_handler;
+  int64_t retry_app = -1;  // -1: any application
   int64_t app_id = 0;
   std::string client_id;
   int64_t log_app = -1;  // -1: every application

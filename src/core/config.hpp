@@ -88,7 +88,8 @@ struct Config {
   // Handlers at loopback / private / link-local addresses: refused unless this is on, except
   // loopback for handlers an administrator or the CLI registered (events/handler_policy.hpp).
   bool events_allow_private = false;
-  int events_log_per_handler = 100;  // deliveries kept per handler in the delivery log; 0 = none
+  int events_log_per_handler = 100;         // deliveries kept per handler in the delivery log; 0 = none
+  int64_t events_log_request_bytes = 4096;  // of each logged request, bytes kept (redacted); 0 = none
   // [push] the realtime Push & Pull server (src/push, http/websocket)
   bool push_enabled = true;
   int64_t push_expiry = 86400;               // seconds a message is kept for a reconnecting client

@@ -336,4 +336,12 @@ inline constexpr ErrorSpec kPullPushAppName{"EMPTY_APP_NAME",
                                             "For send push-notification application name can't be empty", 400};
 inline constexpr ErrorSpec kPullUserIdsFormat{"INVALID_FORMAT", "A wrong format for the userIds field is passed", 400};
 
+// --- imhub.console.* (api/console.cpp): imhub's developer console, not Bitrix24 methods. Refused
+// like the platform's other administrator-only methods: ACCESS_DENIED, 403.
+inline constexpr ErrorSpec kConsoleAccess{
+    "ACCESS_DENIED", "Access denied! The developer console is for administrators, signed in or by webhook", 403};
+inline constexpr ErrorSpec kConsoleRetryEmpty{"ERROR_ARGUMENT", "Give ID (failed deliveries) or HANDLER", 400};
+inline constexpr ErrorSpec kConsoleFailedNotFound{"ERROR_NOT_FOUND", "No failed delivery with this ID", 404};
+inline constexpr ErrorSpec kConsoleBotNotFound{"ERROR_NOT_FOUND", "Bot not found", 404};
+
 }  // namespace imhub::errors

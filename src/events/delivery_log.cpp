@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "core/strings.hpp"
+#include "events/request_redaction.hpp"
 #include "store/row_mapping.hpp"
 
 namespace imhub {
@@ -19,9 +20,10 @@ void append_delivery_log(Conn& w, std::vector<DeliveryLogEntry> entries, int kee
   for (const DeliveryLogEntry* e : kept) {
     w.exec(
         "INSERT INTO event_delivery_log (at, app_id, handler, event, outbox_id, delivery_id, attempt, outcome, status, "
-        "duration_ms, answer, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "duration_ms, answer, error, request, request_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+        "$12, $13, $14)",
         {e->at_ms, e->app_id, e->handler, e->event, e->outbox_id, e->delivery_id, int64_t{e->attempt}, e->outcome,
-         e->status, e->duration_ms, e->answer, e->error});
+         e->status, e->duration_ms, e->answer, e->error, e->request, e->request_bytes});
   }
   for (const auto& [handler, n] : seen) {
     w.exec(
@@ -47,6 +49,8 @@ const RowMapping<DeliveryLogEntry> kEntryRow{
     {"duration_ms", &DeliveryLogEntry::duration_ms},
     {"answer", &DeliveryLogEntry::answer},
     {"error", &DeliveryLogEntry::error},
+    {"request", &DeliveryLogEntry::request},
+    {"request_bytes", &DeliveryLogEntry::request_bytes},
 };
 
 }  // namespace
@@ -68,6 +72,29 @@ std::vector<DeliveryLogEntry> read_delivery_log(Conn& c, const DeliveryLogQuery&
   for (const Row& r : c.query(sql, params)) out.push_back(kEntryRow.read(r));
   std::reverse(out.begin(), out.end());
   return out;
+}
+
+DeliveryLogPage delivery_log_page(Conn& c, const DeliveryFilter& filter, int64_t offset, int64_t limit) {
+  SqlArgs args;
+  const std::string where = "WHERE 1 = 1" + delivery_filter_sql(filter, args);
+  DeliveryLogPage page;
+  page.total = c.query_one("SELECT COUNT(*) FROM event_delivery_log " + where, args)->i64(0);
+  args.emplace_back(std::max<int64_t>(limit, 0));
+  args.emplace_back(std::max<int64_t>(offset, 0));
+  const std::string sql = kEntryRow.select("event_delivery_log") + where + " ORDER BY id DESC LIMIT $" +
+                          std::to_string(args.size() - 1) + " OFFSET $" + std::to_string(args.size());
+  for (const Row& r : c.query(sql, args)) page.entries.push_back(kEntryRow.read(r));
+  return page;
+}
+
+void keep_request(DeliveryLogEntry& e, std::string_view sent, size_t max_bytes) {
+  RedactedRequest r = redact_request(sent);
+  e.request_bytes = static_cast<int64_t>(r.body.size());
+  // Form encoding is ASCII, so any cut is valid UTF-8; a value cut short was already redacted.
+  if (r.body.size() > max_bytes) r.body.resize(max_bytes);
+  e.request = std::move(r.body);
+  e.answer = scrub_secrets(std::move(e.answer), r.secrets);
+  e.error = scrub_secrets(std::move(e.error), r.secrets);
 }
 
 std::string answer_excerpt(std::string_view bytes, size_t max) {

@@ -2,8 +2,10 @@
 // outcome, the HTTP status, how long it took, the first bytes of the answer and the error — so a
 // bot developer can see what was sent and what the handler said. The delivery worker appends
 // through its recorder (one write per batch, the table kept at `[events] log_per_handler` rows per
-// handler); `imhub events log` and, later, the web client's developer console read it with
-// read_delivery_log().
+// handler); `imhub events log` reads it with read_delivery_log(), the web client's developer
+// console (imhub.console.deliveries) with delivery_log_page(). Each row also keeps the request as
+// it was sent, with its credentials redacted (events/request_redaction.hpp): no token is ever
+// written here.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/delivery_filter.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -31,6 +34,11 @@ struct DeliveryLogEntry {
   int64_t duration_ms = 0;
   std::string answer;  // first bytes of the answer body, valid UTF-8
   std::string error;
+  // The form body as sent, credentials redacted, cut to `[events] log_request_bytes` ("" when
+  // that is 0); `request_bytes` is the size of the redacted body before the cut, so the request
+  // was cut when it is larger than request.size().
+  std::string request;
+  int64_t request_bytes = 0;
 };
 
 // Appends `entries` (oldest first) and trims each handler they name to its newest `keep` rows.
@@ -46,6 +54,20 @@ struct DeliveryLogQuery {
 
 // Matching rows, oldest first.
 std::vector<DeliveryLogEntry> read_delivery_log(Conn& c, const DeliveryLogQuery& q);
+
+struct DeliveryLogPage {
+  std::vector<DeliveryLogEntry> entries;  // newest first
+  int64_t total = 0;                      // rows that match, on every page
+};
+
+// The rows `filter` matches, newest first, `limit` of them after skipping `offset`.
+DeliveryLogPage delivery_log_page(Conn& c, const DeliveryFilter& filter, int64_t offset, int64_t limit);
+
+// The log entry's request: `sent` redacted and cut to `max_bytes` (0: only its size is kept); the
+// secrets it carried are scrubbed from the entry's answer and error either way (a handler may
+// echo what it got). The recorder
+// calls it off the worker's and the writer's threads.
+void keep_request(DeliveryLogEntry& e, std::string_view sent, size_t max_bytes);
 
 // `bytes` cut to at most `max` bytes of valid UTF-8 (a split character dropped, other invalid
 // bytes replaced by '?'), for storing an answer of any encoding.

@@ -18,6 +18,7 @@ DeliveryOptions delivery_options(const Config& c) {
   o.user_agent = c.events_user_agent;
   o.allow_private = c.events_allow_private;
   o.log_per_handler = c.events_log_per_handler;
+  o.log_request_bytes = static_cast<size_t>(c.events_log_request_bytes);
   return o;
 }
 

@@ -22,11 +22,12 @@ struct DeliveryOptions {
   bool signature = false;           // X-Imhub-Signature
   bool delivery_id_header = false;  // X-Imhub-Delivery-Id
   std::string user_agent = "Bitrix24 Webhook Engine";
-  bool allow_private = false;     // handlers may be at any address (handler_policy.hpp)
-  int log_per_handler = 100;      // delivery log rows kept per handler (delivery_log.hpp)
-  size_t log_answer_bytes = 512;  // first bytes of each answer kept in the log
-  int64_t epoch_poll_ms = 5;      // how often the outbox's change counter is looked at
-  int64_t table_poll_ms = 1000;   // full look for new rows, for writers that bump no counter
+  bool allow_private = false;       // handlers may be at any address (handler_policy.hpp)
+  int log_per_handler = 100;        // delivery log rows kept per handler (delivery_log.hpp)
+  size_t log_answer_bytes = 512;    // first bytes of each answer kept in the log
+  size_t log_request_bytes = 4096;  // first bytes of each request (redacted) kept in the log
+  int64_t epoch_poll_ms = 5;        // how often the outbox's change counter is looked at
+  int64_t table_poll_ms = 1000;     // full look for new rows, for writers that bump no counter
 };
 
 DeliveryOptions delivery_options(const Config& config);

@@ -2,13 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 
 namespace imhub {
 
-DeliveryRecorder::DeliveryRecorder(Store& store, std::function<void()> on_commit, int log_per_handler)
-    : store_(store), on_commit_(std::move(on_commit)), log_per_handler_(log_per_handler) {}
+DeliveryRecorder::DeliveryRecorder(Store& store, std::function<void()> on_commit, int log_per_handler,
+                                   size_t log_request_bytes)
+    : store_(store),
+      on_commit_(std::move(on_commit)),
+      log_per_handler_(log_per_handler),
+      log_request_bytes_(log_request_bytes) {}
 
 DeliveryRecorder::~DeliveryRecorder() { stop(); }
 
@@ -37,13 +42,13 @@ void DeliveryRecorder::add(Settlement s) {
   if (was_empty) cv_.notify_one();
 }
 
-void DeliveryRecorder::log(DeliveryLogEntry e) {
+void DeliveryRecorder::log(DeliveryLogEntry e, std::string sent) {
   if (log_per_handler_ <= 0) return;
   bool was_empty;
   {
     std::lock_guard lock(mu_);
     was_empty = queue_.empty() && log_.empty();
-    log_.push_back(std::move(e));
+    log_.push_back(Attempt{std::move(e), std::move(sent)});
   }
   if (was_empty) cv_.notify_one();
 }
@@ -56,7 +61,7 @@ std::vector<std::pair<std::string, int>> DeliveryRecorder::take_committed() {
 void DeliveryRecorder::run() {
   while (true) {
     std::vector<Settlement> batch;
-    std::vector<DeliveryLogEntry> log;
+    std::vector<Attempt> log;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty() || !log_.empty(); });
@@ -64,7 +69,7 @@ void DeliveryRecorder::run() {
       batch.swap(queue_);
       log.swap(log_);
     }
-    write(batch, std::move(log));
+    write(batch, log_entries(std::move(log)));
     std::unordered_map<std::string, int> gone;
     for (const Settlement& s : batch)
       if (s.kind != Settlement::Kind::kRetry) ++gone[s.lane_key];
@@ -74,6 +79,20 @@ void DeliveryRecorder::run() {
     }
     if (on_commit_) on_commit_();
   }
+}
+
+std::vector<DeliveryLogEntry> DeliveryRecorder::log_entries(std::vector<Attempt> attempts) const {
+  // Newest first, so the first log_per_handler of each handler are the ones kept: only those are
+  // redacted (under load most of a batch is older than what the log keeps).
+  std::unordered_map<std::string, int> seen;
+  std::vector<DeliveryLogEntry> out;
+  for (auto it = attempts.rbegin(); it != attempts.rend(); ++it) {
+    if (++seen[it->entry.handler] > log_per_handler_) continue;
+    keep_request(it->entry, it->sent, log_request_bytes_);
+    out.push_back(std::move(it->entry));
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 void DeliveryRecorder::write(const std::vector<Settlement>& batch, std::vector<DeliveryLogEntry> log) {
@@ -86,8 +105,10 @@ void DeliveryRecorder::write(const std::vector<Settlement>& batch, std::vector<D
           c.exec("DELETE FROM event_outbox WHERE id = $1", {s.id});
           break;
         case Settlement::Kind::kRetry:
-          c.exec("UPDATE event_outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1",
-                 {s.id, int64_t{s.attempts}, s.next_attempt_at_ms, s.last_error});
+          c.exec(
+              "UPDATE event_outbox SET attempts = $2, next_attempt_at = $3, last_error = $4, last_attempt_at = $5 "
+              "WHERE id = $1",
+              {s.id, int64_t{s.attempts}, s.next_attempt_at_ms, s.last_error, s.at_ms});
           break;
         case Settlement::Kind::kFailed:
           c.exec(

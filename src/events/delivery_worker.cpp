@@ -80,7 +80,7 @@ DeliveryWorker::DeliveryWorker(Store& store, DeliveryOptions options, EventAuthI
       lanes_(static_cast<size_t>(options_.concurrency), static_cast<size_t>(options_.per_handler_concurrency)),
       poster_(post_options(options_)),
       recorder_(
-          store, [this] { poster_.wakeup(); }, options_.log_per_handler),
+          store, [this] { poster_.wakeup(); }, options_.log_per_handler, options_.log_request_bytes),
       rng_(std::random_device{}()) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
@@ -262,14 +262,16 @@ void DeliveryWorker::send(Lanes::Lane* lane, const OutboxRow& row, int64_t now) 
   request.url = row.handler;
   request.rules.allow_private = options_.allow_private;
   request.rules.trusted = trusted_.count(row.handler) > 0;
-  in_flight_[request.tag] = InFlight{lane, row.id, row.created_at_ms, delivery_id, row.app_id, row.event};
+  InFlight& f = in_flight_[request.tag];
+  f = InFlight{lane, row.id, row.created_at_ms, delivery_id, row.app_id, row.event, {}};
+  if (options_.log_per_handler > 0) f.sent = request.body;
   poster_.start(std::move(request));
 }
 
 void DeliveryWorker::finish(const PostResult& r, int64_t now) {
   auto it = in_flight_.find(r.tag);
   if (it == in_flight_.end()) return;
-  const InFlight f = it->second;
+  InFlight f = std::move(it->second);
   in_flight_.erase(it);
   stats_->count(outcome_of(r));
   log_attempt(f, r, now);
@@ -294,7 +296,7 @@ void DeliveryWorker::finish(const PostResult& r, int64_t now) {
   fail(f.lane, f.id, f.created_at_ms, f.delivery_id, r.error, r.retry_after, now);
 }
 
-void DeliveryWorker::log_attempt(const InFlight& f, const PostResult& r, int64_t now) {
+void DeliveryWorker::log_attempt(InFlight& f, const PostResult& r, int64_t now) {
   const DeliveryOutcome outcome = outcome_of(r);
   const std::string& handler = f.lane->handler->url;
   if (spdlog::should_log(spdlog::level::debug))
@@ -315,7 +317,7 @@ void DeliveryWorker::log_attempt(const InFlight& f, const PostResult& r, int64_t
   e.duration_ms = r.duration_ms;
   e.answer = answer_excerpt(r.answer, options_.log_answer_bytes);
   e.error = r.error;
-  recorder_.log(std::move(e));
+  recorder_.log(std::move(e), std::move(f.sent));
 }
 
 void DeliveryWorker::fail(Lanes::Lane* lane, int64_t id, int64_t created_at_ms, const std::string& delivery_id,
@@ -337,6 +339,7 @@ void DeliveryWorker::fail(Lanes::Lane* lane, int64_t id, int64_t created_at_ms, 
   retry.attempts = failures;
   retry.next_attempt_at_ms = retry_at;
   retry.last_error = error;
+  retry.at_ms = now;
   recorder_.add(std::move(retry));
   lanes_.wait_until(lane, retry_at);
 }

@@ -66,6 +66,7 @@ class DeliveryWorker {
     std::string delivery_id;
     int64_t app_id = 0;
     std::string event;
+    std::string sent;  // the body, for the delivery log (which redacts it); "" when there is no log
   };
 
   void run();
@@ -78,7 +79,7 @@ class DeliveryWorker {
             const std::string& error, const std::string& retry_after, int64_t now_ms);
   void settle_gone(Lanes::Lane* lane, Settlement s);
   void refresh_trusted();
-  void log_attempt(const InFlight& f, const PostResult& r, int64_t now_ms);
+  void log_attempt(InFlight& f, const PostResult& r, int64_t now_ms);
 
   Store& store_;
   DeliveryOptions options_;

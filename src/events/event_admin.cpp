@@ -41,18 +41,22 @@ EventsStatus events_status(Conn& c) {
   }
   for (auto& [key, b] : by_handler) {
     if (b.max_attempts > 0) {
-      if (auto e =
-              c.query_one("SELECT last_error FROM event_outbox WHERE app_id = $1 AND handler = $2 AND attempts > 0 AND "
-                          "last_error <> '' ORDER BY next_attempt_at DESC LIMIT 1",
-                          {b.app_id, b.handler}))
+      if (auto e = c.query_one(
+              "SELECT last_error, last_attempt_at FROM event_outbox WHERE app_id = $1 AND handler = $2 AND "
+              "attempts > 0 AND last_error <> '' ORDER BY last_attempt_at DESC, next_attempt_at DESC LIMIT 1",
+              {b.app_id, b.handler})) {
         b.last_error = e->str(0);
+        b.last_error_ms = e->i64(1);
+      }
     }
     if (b.last_error.empty() && b.failed > 0) {
       if (auto e = c.query_one(
-              "SELECT last_error FROM event_failed WHERE app_id = $1 AND handler = $2 ORDER BY failed_at DESC, id DESC "
-              "LIMIT 1",
-              {b.app_id, b.handler}))
+              "SELECT last_error, failed_at FROM event_failed WHERE app_id = $1 AND handler = $2 ORDER BY failed_at "
+              "DESC, id DESC LIMIT 1",
+              {b.app_id, b.handler})) {
         b.last_error = e->str(0);
+        b.last_error_ms = e->i64(1);
+      }
     }
     s.handlers.push_back(std::move(b));
   }
@@ -77,11 +81,20 @@ const RowMapping<FailedEvent> kFailedRow{
 
 }  // namespace
 
-std::vector<FailedEvent> failed_events(Conn& c, int64_t limit) {
+std::vector<FailedEvent> failed_events(Conn& c, int64_t limit, const DeliveryFilter& filter, int64_t offset) {
+  SqlArgs args;
+  std::string sql = kFailedRow.select("event_failed") + "WHERE 1 = 1" + delivery_filter_sql(filter, args);
+  args.emplace_back(std::max<int64_t>(limit, 0));
+  args.emplace_back(std::max<int64_t>(offset, 0));
+  sql += " ORDER BY id LIMIT $" + std::to_string(args.size() - 1) + " OFFSET $" + std::to_string(args.size());
   std::vector<FailedEvent> out;
-  for (const Row& r : c.query(kFailedRow.select("event_failed") + "ORDER BY id LIMIT $1", {limit}))
-    out.push_back(kFailedRow.read(r));
+  for (const Row& r : c.query(sql, args)) out.push_back(kFailedRow.read(r));
   return out;
+}
+
+int64_t count_failed(Conn& c, const DeliveryFilter& filter) {
+  SqlArgs args;
+  return c.query_one("SELECT COUNT(*) FROM event_failed WHERE 1 = 1" + delivery_filter_sql(filter, args), args)->i64(0);
 }
 
 namespace {
@@ -97,13 +110,18 @@ std::string payload_with_delivery_id(const std::string& payload, const std::stri
 
 }  // namespace
 
+RetryResult retry_failed(Conn& c, const DeliveryFilter& filter, int64_t now_ms) {
+  SqlArgs args;
+  std::vector<int64_t> ids;
+  for (const Row& r : c.query("SELECT id FROM event_failed WHERE 1 = 1" + delivery_filter_sql(filter, args), args))
+    ids.push_back(r.i64(0));
+  return retry_failed(c, ids, false, now_ms);
+}
+
 RetryResult retry_failed(Conn& c, const std::vector<int64_t>& ids, bool all, int64_t now_ms) {
+  if (all) return retry_failed(c, DeliveryFilter{}, now_ms);
   RetryResult result;
   std::vector<int64_t> wanted = ids;
-  if (all) {
-    wanted.clear();
-    for (const Row& r : c.query("SELECT id FROM event_failed ORDER BY id")) wanted.push_back(r.i64(0));
-  }
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   for (int64_t id : wanted) {

@@ -19,6 +19,7 @@ void describe_events_config(ConfigSchema& schema, Config& c) {
       .text("user_agent", c.events_user_agent)
       .flag("allow_private", c.events_allow_private)
       .integer("log_per_handler", c.events_log_per_handler, 0, 100000)
+      .integer("log_request_bytes", c.events_log_request_bytes, 0, 1024 * 1024)
       .rule([&c] {
         if (c.events_retry_max < c.events_retry_base)
           config_fail("events.retry_max", "must be at least events.retry_base");

@@ -647,6 +647,15 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
 )SQL"},
+      // The developer console (issue 13): the request of each logged delivery (redacted,
+      // events/request_redaction.hpp) and its size, when a pending event was last tried, and the
+      // failed list by handler (imhub.console.failed and retry of one handler's events).
+      {22, "developer_console", R"SQL(
+ALTER TABLE event_delivery_log ADD COLUMN request TEXT NOT NULL DEFAULT '';
+ALTER TABLE event_delivery_log ADD COLUMN request_bytes BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE event_outbox ADD COLUMN last_attempt_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX event_failed_by_handler ON event_failed (handler, id);
+)SQL"},
   };
   return kAll;
 }

@@ -397,11 +397,15 @@ test('expiry: a handler failing past expire_after sends the event to the failed 
     }
   });
 
-test('retry without ids or --all is refused', () => {
+test('retry without ids, --handler, --app or --all is refused, and ids do not go with --handler', () => {
   const out = spawnSync(BINARY,
     ['events', 'retry', '--data', server.dataDir], { encoding: 'utf8' });
   assert.equal(out.status, 1);
-  assert.match(out.stdout, /give the ids to retry, or --all/);
+  assert.match(out.stdout, /give the ids to retry, --handler URL, --app ID or --all/);
+  const both = spawnSync(BINARY,
+    ['events', 'retry', '7', '--handler', 'http://127.0.0.1:9/', '--data', server.dataDir], { encoding: 'utf8' });
+  assert.equal(both.status, 1);
+  assert.match(both.stdout, /--handler and --app do not go with ids or --all/);
 });
 
 test('signature and delivery-id headers, when enabled: a handler can verify the body and drop duplicates',

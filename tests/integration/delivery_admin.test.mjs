@@ -1,7 +1,8 @@
 // What an administrator or a bot developer sees of event delivery: `imhub events status` shows
 // the real next attempt (issue 17 item 9), `imhub events log` the last deliveries per handler with
-// the answer (issue 11), and `imhub events secret` refuses an application that does not exist
-// (issue 11).
+// the answer (issue 11) and the request with its tokens redacted (issue 13), `imhub events secret`
+// refuses an application that does not exist (issue 11), and `imhub events retry --handler` replays
+// one handler's failed events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -108,4 +109,28 @@ test('events secret: refused for an application or CLIENT_ID that does not exist
   await server.ok('imbot.register', { CODE: 'sec', EVENT_HANDLER: `${sink.url}ok`, PROPERTIES: { NAME: 'S' },
     CLIENT_ID: 'known' });
   assert.equal(cliResult(server, 'events', 'secret', '--client-id', 'known').code, 0);
+});
+
+test('events log shows the request with its tokens redacted; events retry --handler replays one handler', async () => {
+  const handler = `${sink.url}ok-token`;
+  const [id] = enqueue(server, [{ handler, order: 'tok', token: 'client-id-as-application-token' }]);
+  let d;
+  await until('logged', () => {
+    d = cliResult(server, 'events', 'log', '--handler', handler).json.deliveries.find((x) => x.outbox_id === id);
+    return d;
+  });
+  assert.match(d.request, /^event=ONIMBOTMESSAGEADD&/);
+  assert.match(d.request, /auth%5Bapplication_token%5D=%5Bredacted%5D/);
+  assert.ok(!d.request.includes('client-id-as-application-token'));
+  assert.equal(d.request_bytes, d.request.length);
+
+  const failed = (n, h) => `(${n}, 0, '${h}', 'ONIMBOTJOINCHAT', 0, '{"data":{},"event_ttl":7}', 'r:${n}', 1000, 2, `
+    + `'HTTP 500', 2000, '')`;
+  rows(server, `INSERT INTO event_failed (id, app_id, handler, event, event_handler_id, payload, order_key, created_at,
+    attempts, last_error, failed_at, delivery_id) VALUES ${failed(900001, 'http://127.0.0.1:1/a')},
+    ${failed(900002, 'http://127.0.0.1:1/b')}, ${failed(900003, 'http://127.0.0.1:1/a')}`);
+  const r = cliResult(server, 'events', 'retry', '--handler', 'http://127.0.0.1:1/a');
+  assert.equal(r.code, 0);
+  assert.deepEqual(r.json.ids, [900001, 900003]);
+  assert.deepEqual(rows(server, 'SELECT id FROM event_failed WHERE id >= 900001').map((x) => x.id), [900002]);
 });
