@@ -1,7 +1,10 @@
 // im.notify.* methods (scope `im`). Contract: spec 002 "Working with Notifications"; details from
 // reference/api-reference/chats/notifications/ and the platform's im_rest.php. Rules and SQL live
 // in notify/notification.
+#include <algorithm>
+
 #include "api/common.hpp"
+#include "core/clock.hpp"
 #include "core/error_catalog.hpp"
 #include "core/json.hpp"
 #include "im/message.hpp"
@@ -9,11 +12,17 @@
 #include "text/attach.hpp"
 #include "users/user.hpp"
 #include "users/user_cache.hpp"
+#include "views/im_user.hpp"
 
 namespace imhub {
 namespace {
 
 const std::string kDoc = "api-reference/chats/notifications/";
+
+// im.notify.get's own errors (reference im-notify-get.md).
+constexpr ErrorSpec kLastIdAndLastType{"LAST_ID_AND_LAST_TYPE", "Parameters LAST_ID and LAST_TYPE should be used together.",
+                                       400};
+constexpr ErrorSpec kNotifyLastIdString{"LAST_ID_STRING", "Last notification ID can't be string", 400};
 
 // Descriptions: the spec's example text where it prints one, else the reference's.
 
@@ -177,6 +186,97 @@ MethodResult notify_answer(MethodCall& call) {
   return result_message(write_tx(call, [&](Tx& tx) { return answer_notification(tx, me, id, answer); }));
 }
 
+// A notification as im.notify.get lists it (reference im-notify-get.md "Notification Object").
+// imhub keeps no system chat per user: chat_id is 0. The text is the stored BB-code text
+// (CONVERT_TEXT, the platform's HTML conversion, is not applied: clients render BB-codes).
+Value notification_item(const Notification& n) {
+  Value v = Value::map();
+  v["id"] = n.id;
+  v["chat_id"] = int64_t{0};
+  v["author_id"] = n.author_id;
+  v["date"] = atom_time(n.created_at);
+  v["notify_type"] = int64_t{static_cast<int>(n.type)};
+  v["notify_module"] = n.module;
+  v["notify_event"] = n.event;
+  v["notify_tag"] = n.tag;
+  v["notify_sub_tag"] = n.sub_tag;
+  v["notify_title"] = n.title;
+  v["setting_name"] = n.module + "|" + n.event;
+  v["text"] = n.text;
+  v["notify_read"] = n.read ? "Y" : "N";
+  if (n.type == NotifyType::kConfirm) {
+    // "JSON keyboard for confirmation type notifications": the buttons as the platform stores them.
+    Value buttons = Value::list();
+    if (auto stored = parse_json(n.buttons_json))
+      for (const Value* b : stored->elements())
+        buttons.push_back(Value::object(
+            {{"TITLE", (*b)["TITLE"]}, {"VALUE", (*b)["VALUE"]}, {"TYPE", (*b)["TYPE"]}}));
+    v["notify_buttons"] = to_plain_json(buttons);
+  }
+  // As notifyAdd carries them: the stored params (ATTACH) and CAN_ANSWER for a quick reply.
+  std::optional<Value> parsed = n.params_json.empty() ? std::nullopt : parse_json(n.params_json);
+  Value params = parsed && parsed->is_map() ? std::move(*parsed) : Value::empty_object();
+  params["CAN_ANSWER"] = Value(n.answerable ? "Y" : "N");
+  v["params"] = std::move(params);
+  return v;
+}
+
+// im.notify.get: one page, confirm notifications first, then the others, newest first in each;
+// LAST_ID with LAST_TYPE (1: still in the confirmations, 3: in the others) continues after it.
+MethodResult notify_get(MethodCall& call) {
+  const Value& last_id_param = call.param("LAST_ID");
+  const Value& last_type_param = call.param("LAST_TYPE");
+  if (last_id_param.is_null() != last_type_param.is_null()) throw ApiError(kLastIdAndLastType);
+  int64_t last_id = 0;
+  bool in_confirms = true;
+  if (!last_id_param.is_null()) {
+    std::optional<int64_t> id = last_id_param.is_scalar() ? last_id_param.to_int() : std::nullopt;
+    if (!id) throw ApiError(kNotifyLastIdString);
+    last_id = std::max<int64_t>(*id, 0);
+    in_confirms = last_type_param.to_int_or(0) == 1;
+  }
+  int64_t limit = call.param("LIMIT").to_int_or(50);
+  if (limit <= 0 || limit > 50) limit = 50;
+  const int64_t me = call.caller.user_id;
+  Value out = Value::map();
+  call.services.store.read([&](Conn& c) {
+    std::vector<Notification> page;
+    if (in_confirms) page = list_notifications(c, me, true, last_id, limit);
+    const int64_t rest = limit - static_cast<int64_t>(page.size());
+    if (rest > 0) {
+      auto others = list_notifications(c, me, false, in_confirms ? 0 : last_id, rest);
+      page.insert(page.end(), others.begin(), others.end());
+    }
+    Value notifications = Value::list();
+    Value users = Value::list();
+    std::vector<int64_t> authors;
+    for (const Notification& n : page) {
+      notifications.push_back(notification_item(n));
+      if (n.author_id > 0 && std::find(authors.begin(), authors.end(), n.author_id) == authors.end()) {
+        authors.push_back(n.author_id);
+        if (auto u = find_user(c, n.author_id)) users.push_back(im_user_object(c, call.services.config, *u));
+      }
+    }
+    out["total_count"] = notification_count(c, me);
+    out["total_unread_count"] = unread_notification_count(c, me);
+    out["chat_id"] = int64_t{0};
+    out["notifications"] = std::move(notifications);
+    out["users"] = std::move(users);
+  });
+  return out;
+}
+
+// im.notify.read.all: every notification of the caller read (confirm ones stay: they await an
+// answer); the unread counter after it.
+MethodResult notify_read_all(MethodCall& call) {
+  const int64_t me = call.caller.user_id;
+  const int64_t counter = write_tx(call, [&](Tx& tx) {
+    set_notifications_read(tx, me, 0, true, true);
+    return unread_notification_count(tx.conn, me);
+  });
+  return Value::object({{"result", Value(true)}, {"newCounter", Value(counter)}});
+}
+
 }  // namespace
 
 void register_im_notify_methods(Registry& r) {
@@ -193,6 +293,9 @@ void register_im_notify_methods(Registry& r) {
   add("im.notify.read.list", notify_read_list, "im-notify-read-list.md", "");
   add("im.notify.answer", notify_answer, "im-notify-answer.md", "");
   add("im.notify.confirm", notify_confirm, "im-notify-confirm.md", "");
+  add("im.notify.read.all", notify_read_all, "im-notify-read-all.md", "");
+  table.add("im.notify.get", Effect::kRead, notify_get, "im-notify-get.md",
+            "chat_id 0 (no system chat); CONVERT_TEXT not applied: the text is BB-code");
 }
 
 }  // namespace imhub

@@ -99,6 +99,8 @@ const std::vector<SpecMethod>& spec_methods() {
       {"im.notify.read.list", "Chat API"},
       {"im.notify.answer", "Chat API"},
       {"im.notify.confirm", "Chat API"},
+      {"im.notify.get", "Chat API"},
+      {"im.notify.read.all", "Chat API"},
       {"imbot.register", "Bot API"},
       {"imbot.unregister", "Bot API"},
       {"imbot.update", "Bot API"},

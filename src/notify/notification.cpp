@@ -116,6 +116,28 @@ std::optional<Notification> find_notification(Conn& c, int64_t id) {
   return read_notification(*row);
 }
 
+std::vector<Notification> list_notifications(Conn& c, int64_t user_id, bool confirm_stage, int64_t after,
+                                             int64_t limit) {
+  const int64_t confirm = static_cast<int>(NotifyType::kConfirm);
+  std::string sql = "SELECT " + kNotificationRow.list() + " FROM notifications WHERE user_id = $1 AND type " +
+                    (confirm_stage ? "=" : "<>") + " $2";
+  SqlArgs args{SqlValue(user_id), SqlValue(confirm)};
+  if (after > 0) {
+    sql += " AND id < $3";
+    args.push_back(SqlValue(after));
+  }
+  // Ids grow with the creation time: newest first by id, along the (user_id, id) index.
+  sql += " ORDER BY id DESC LIMIT " + std::to_string(std::max<int64_t>(limit, 0));
+  std::vector<Notification> out;
+  for (const Row& r : c.query(sql, args)) out.push_back(read_notification(r));
+  return out;
+}
+
+int64_t notification_count(Conn& c, int64_t user_id) {
+  auto row = c.query_one("SELECT COUNT(*) FROM notifications WHERE user_id = $1", {user_id});
+  return row ? row->i64(0) : 0;
+}
+
 int64_t unread_notification_count(Conn& c, int64_t user_id) {
   // The WHERE matches the partial index notifications_unread exactly.
   auto row = c.query_one("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND is_read = 0", {user_id});

@@ -70,6 +70,13 @@ int64_t add_notification(Tx& tx, const NewNotification& n);
 
 std::optional<Notification> find_notification(Conn& c, int64_t id);
 
+// im.notify.get's order: confirm notifications first (they await an answer), then the others,
+// each newest first. `after` continues a stage after that id (0: from its newest); at most
+// `limit` of the stage. Read connection.
+std::vector<Notification> list_notifications(Conn& c, int64_t user_id, bool confirm_stage, int64_t after,
+                                             int64_t limit);
+int64_t notification_count(Conn& c, int64_t user_id);
+
 // Unread notifications of the user, confirm notifications included (they await an answer).
 int64_t unread_notification_count(Conn& c, int64_t user_id);
 

@@ -323,9 +323,73 @@ test('im.notify.confirm errors: ID_ERROR, NOTIFY_VALUE_ERROR (400)', async () =>
   }
 });
 
+test('im.notify.get: confirmations first, then the others, newest first; authors in users', async () => {
+  const dan = server.cli('user', 'add', '--name', 'Dan').user_id;
+  const danHook = server.cli('webhook', 'add', '--user', String(dan), '--scope', 'im').webhook;
+  const first = await notify(dan, 'first from Ann', { ATTACH: [{ MESSAGE: 'attached' }] });
+  const second = await notify(dan, 'second from Ann');
+  const system = (await ok('im.notify.system.add', { USER_ID: dan, MESSAGE: 'system' }, { webhook: annHook })).result;
+  const question = insertNotification({ user: dan, author: ann, type: 1, buttons: confirmButtons });
+  const body = await ok('im.notify.get', {}, { webhook: danHook });
+  assertShape(assert, body.result, {
+    total_count: 1, total_unread_count: 1, chat_id: 0, notifications: [{
+      id: 1, chat_id: 0, author_id: 1, date: '', notify_type: 1, notify_module: '', notify_event: '', notify_tag: '',
+      notify_sub_tag: '', notify_title: '', setting_name: '', text: '', notify_read: '', params: {},
+    }], users: [{ id: 1, name: '' }],
+  }, 'result');
+  const r = body.result;
+  assert.deepEqual(r.notifications.map((n) => n.id), [question, system, second, first]);
+  assert.equal(r.total_count, 4);
+  assert.equal(r.total_unread_count, 4);
+  const [q, sys, , one] = r.notifications;
+  assert.equal(q.notify_type, 1);
+  assert.deepEqual(JSON.parse(q.notify_buttons), [
+    { TITLE: 'Accept', VALUE: 'Y', TYPE: 'accept' }, { TITLE: 'Deny', VALUE: 'N', TYPE: 'cancel' }]);
+  assert.equal(sys.notify_type, 4);
+  assert.equal(sys.author_id, 0);
+  assert.equal(sys.notify_buttons, undefined, 'buttons only on confirmations');
+  assert.equal(one.text, 'first from Ann');
+  assert.equal(one.notify_read, 'N');
+  assert.equal(one.setting_name, 'rest|rest_notify');
+  assert.match(JSON.stringify(one.params.ATTACH), /"MESSAGE":"attached"/);
+  assert.equal(one.params.CAN_ANSWER, 'N');
+  assert.deepEqual(r.users.map((u) => u.id), [ann]);
+
+  // Pages: LIMIT, then LAST_ID with LAST_TYPE (1 within the confirmations, 3 within the others).
+  const p1 = (await ok('im.notify.get', { LIMIT: 2 }, { webhook: danHook })).result;
+  assert.deepEqual(p1.notifications.map((n) => n.id), [question, system]);
+  const p2 = (await ok('im.notify.get', { LIMIT: 2, LAST_ID: system, LAST_TYPE: 3 }, { webhook: danHook })).result;
+  assert.deepEqual(p2.notifications.map((n) => n.id), [second, first]);
+  const p3 = (await ok('im.notify.get', { LIMIT: 1, LAST_ID: question, LAST_TYPE: 1 }, { webhook: danHook })).result;
+  assert.deepEqual(p3.notifications.map((n) => n.id), [system]);
+  // Nobody else's.
+  const bobs = (await ok('im.notify.get', {}, { webhook: bobHook })).result.notifications;
+  assert.ok(bobs.every((n) => ![first, second, system, question].includes(n.id)));
+});
+
+test('im.notify.get errors: LAST_ID_AND_LAST_TYPE, LAST_ID_STRING (400)', async () => {
+  await fails('im.notify.get', { LAST_ID: 5 }, 400, 'LAST_ID_AND_LAST_TYPE',
+    'Parameters LAST_ID and LAST_TYPE should be used together.', { webhook: bobHook });
+  await fails('im.notify.get', { LAST_TYPE: 3 }, 400, 'LAST_ID_AND_LAST_TYPE', undefined, { webhook: bobHook });
+  await fails('im.notify.get', { LAST_ID: 'abc', LAST_TYPE: 3 }, 400, 'LAST_ID_STRING',
+    'Last notification ID can\'t be string', { webhook: bobHook });
+});
+
+test('im.notify.read.all: every notification read but the confirmations; the new counter', async () => {
+  const eve = server.cli('user', 'add', '--name', 'Eve').user_id;
+  const eveHook = server.cli('webhook', 'add', '--user', String(eve), '--scope', 'im').webhook;
+  await notify(eve, 'one');
+  await notify(eve, 'two');
+  insertNotification({ user: eve, type: 1, buttons: confirmButtons });
+  assert.equal(unread(eve), 3);
+  const body = await ok('im.notify.read.all', {}, { webhook: eveHook });
+  assert.deepEqual(body.result, { result: true, newCounter: 1 });
+  assert.equal(unread(eve), 1, 'the confirmation waits for its answer');
+});
+
 test('im.notify.* need the im scope', async () => {
   const userOnly = server.cli('webhook', 'add', '--user', String(ann), '--scope', 'user').webhook;
   for (const m of ['im.notify.personal.add', 'im.notify.system.add', 'im.notify.delete', 'im.notify.read',
-    'im.notify.read.list', 'im.notify.answer', 'im.notify.confirm'])
+    'im.notify.read.list', 'im.notify.answer', 'im.notify.confirm', 'im.notify.get', 'im.notify.read.all'])
     await fails(m, {}, 403, 'insufficient_scope', undefined, { webhook: userOnly });
 });
