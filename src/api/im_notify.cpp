@@ -20,8 +20,8 @@ namespace {
 const std::string kDoc = "api-reference/chats/notifications/";
 
 // im.notify.get's own errors (reference im-notify-get.md).
-constexpr ErrorSpec kLastIdAndLastType{"LAST_ID_AND_LAST_TYPE", "Parameters LAST_ID and LAST_TYPE should be used together.",
-                                       400};
+constexpr ErrorSpec kLastIdAndLastType{"LAST_ID_AND_LAST_TYPE",
+                                       "Parameters LAST_ID and LAST_TYPE should be used together.", 400};
 constexpr ErrorSpec kNotifyLastIdString{"LAST_ID_STRING", "Last notification ID can't be string", 400};
 
 // Descriptions: the spec's example text where it prints one, else the reference's.
@@ -209,8 +209,7 @@ Value notification_item(const Notification& n) {
     Value buttons = Value::list();
     if (auto stored = parse_json(n.buttons_json))
       for (const Value* b : stored->elements())
-        buttons.push_back(Value::object(
-            {{"TITLE", (*b)["TITLE"]}, {"VALUE", (*b)["VALUE"]}, {"TYPE", (*b)["TYPE"]}}));
+        buttons.push_back(Value::object({{"TITLE", (*b)["TITLE"]}, {"VALUE", (*b)["VALUE"]}, {"TYPE", (*b)["TYPE"]}}));
     v["notify_buttons"] = to_plain_json(buttons);
   }
   // As notifyAdd carries them: the stored params (ATTACH) and CAN_ANSWER for a quick reply.
