@@ -195,7 +195,7 @@ async function lastFiles(n) {
   });
 }
 
-test('files sent with the picker, by drag-and-drop and by paste are posted to the chat', async () => {
+test('files sent with the picker, by drag-and-drop and by paste show in the dialog', async () => {
   const before = await annPage.getByTestId('message').count();
   await annPage.getByTestId('file-input').setInputFiles({
     name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('quarterly numbers\n'),
@@ -203,6 +203,7 @@ test('files sent with the picker, by drag-and-drop and by paste are posted to th
   await annPage.getByTestId('uploads').waitFor({ state: 'detached', timeout: 15000 });
   await annPage.waitForFunction((n) => document.querySelectorAll('[data-test=message]').length > n, before);
   assert.deepEqual(await lastFiles(1), ['report.txt']);
+  await messages(annPage).getByText('report.txt').waitFor();
   await shot(annPage, 'frames-file-light');
 
   // A drop onto the composer and a paste into the text field (what a browser hands the page).
@@ -227,6 +228,8 @@ test('files sent with the picker, by drag-and-drop and by paste are posted to th
   await annPage.waitForFunction((n) => document.querySelectorAll('[data-test=message]').length > n, before + 2);
   await annPage.getByTestId('uploads').waitFor({ state: 'detached', timeout: 15000 });
   assert.deepEqual((await lastFiles(2)).sort(), ['dropped.txt', 'pasted.txt']);
+  await messages(annPage).getByText('dropped.txt').waitFor();
+  await messages(annPage).getByText('pasted.txt').waitFor();
   assert.equal(await composer(annPage).inputValue(), '', 'a pasted file is not pasted as text');
 });
 
