@@ -52,6 +52,9 @@ async function snap(page, name) {
   return shot(page, name);
 }
 
+// A one-pixel PNG: a chat picture.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
 const rest = async (method, params, webhook) => (await server.ok(method, params, { webhook })).result;
 const recentRow = (page, dialogId) => page.locator(`[data-test=recent-item][data-dialog="${dialogId}"]`);
 const firstRow = (page) => page.locator('[data-test=recent-item][data-index="0"]');
@@ -197,6 +200,19 @@ test('chat settings: renamed, and the other browser\'s list shows the new name l
   await until('muted on the server', async () =>
     (await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook)).mute_list.map(Number).includes(ann.id));
   await snap(annPage, 'panels-chat-settings-light');
+  // A new picture (im.chat.updateAvatar with the file as base64) shows at once.
+  await settings.getByTestId('settings-avatar').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
+  await settings.getByTestId('settings-notice').filter({ hasText: 'Picture saved' }).waitFor();
+  await settings.locator('img').first().waitFor();
+  assert.ok((await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook)).avatar);
+
+  // Bob becomes the owner through his row's menu.
+  await settings.getByRole('button', { name: 'Actions for Bob' }).click();
+  await annPage.getByRole('menuitem', { name: 'Make owner' }).click();
+  await settings.locator(`[data-test=settings-member][data-user="${bob.id}"]`).getByTestId('settings-role')
+    .filter({ hasText: 'Owner' }).waitFor();
+  assert.equal(Number((await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook)).owner), bob.id);
+
   await settings.getByTestId('settings-title').fill('');
   await settings.getByTestId('settings-title-save').click();
   assert.match(await settings.getByTestId('settings-error').innerText(), /\(TITLE_EMPTY\)$/);
@@ -365,4 +381,26 @@ test('every panel, light and dark, desktop and phone width', async () => {
       await page.context().close();
     }
   }
+});
+
+test('chat settings: the owner removes a member; a member leaves and the chat leaves their list', async () => {
+  // Bob's chat with Ann and Carlotta; Bob (the owner) removes Carlotta, then Ann leaves.
+  const id = await rest('im.chat.add', { TITLE: 'Short-lived', USERS: [ann.id, carl.id] }, bobHook);
+  await annPage.goto(`/online/?IM_DIALOG=chat${id}`);
+  await bobPage.goto(`/online/?IM_DIALOG=chat${id}`);
+  await bobPage.getByTestId('open-dialog-info').click();
+  const bobSettings = bobPage.getByTestId('chat-settings');
+  await bobSettings.getByRole('button', { name: 'Actions for Carlotta' }).click();
+  await bobPage.getByRole('menuitem', { name: 'Remove from chat' }).click();
+  await bobSettings.locator(`[data-test=settings-member][data-user="${carl.id}"]`).waitFor({ state: 'detached' });
+  assert.deepEqual([...(await rest('im.chat.user.list', { CHAT_ID: id }, bobHook))].map(Number).sort(),
+    [ann.id, bob.id].sort());
+
+  await annPage.getByTestId('open-dialog-info').click();
+  await annPage.getByTestId('settings-leave').click();
+  await annPage.getByTestId('settings-leave-confirm').click();
+  await annPage.waitForURL(/\/online\/$/);
+  await recentRow(annPage, `chat${id}`).waitFor({ state: 'detached' });
+  // Bob's open settings follow: two members, then one.
+  await bobSettings.locator(`[data-test=settings-member][data-user="${ann.id}"]`).waitFor({ state: 'detached' });
 });
