@@ -56,13 +56,23 @@ void apply_fd_limit(Config& config) {
 }
 
 // tls.listen ("auto" included) without a certificate of its own serves the local CA's (made by
-// `imhub init`, or now). tls.enabled alone still needs a certificate named in the config.
+// `imhub init`, or now). tls.enabled alone still needs a certificate named in the config. The
+// automatic listener is a convenience: when its certificate cannot be made, http is still served.
 void use_local_certificate(Config& config, const std::string& data_dir) {
   if (!config.tls_cert.empty() || !config.tls_key.empty()) return;
   if (config.tls_listen.empty() || config.tls_listen == "off" || (config.tls_listen == "auto" && config.tls_enabled))
     return;
-  std::filesystem::create_directories(data_dir);
-  if (ensure_local_tls(data_dir, "")) spdlog::info("created a local CA ({}/ca.pem) and server certificate", data_dir);
+  try {
+    std::filesystem::create_directories(data_dir);
+    if (ensure_local_tls(data_dir, "")) spdlog::info("created a local CA ({}/ca.pem) and server certificate", data_dir);
+  } catch (const std::exception& e) {
+    if (config.tls_listen != "auto") throw;
+    spdlog::warn(
+        "https not served: the local certificate could not be made: {} (set [tls] listen to \"off\", or "
+        "name a certificate)",
+        e.what());
+    return;
+  }
   const LocalTlsFiles files = local_tls_files(data_dir);
   config.tls_cert = files.cert;
   config.tls_key = files.key;

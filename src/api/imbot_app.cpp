@@ -6,6 +6,8 @@
 
 #include "api/bot_access.hpp"
 #include "api/common.hpp"
+#include "api/dialog_context.hpp"
+#include "api/frame_auth.hpp"
 #include "api/im_common.hpp"
 #include "bots/chat_app.hpp"
 #include "bots/chat_app_launch.hpp"
@@ -185,46 +187,15 @@ std::optional<std::string> button_params_of(const Message& m, int64_t app_id) {
   return std::nullopt;
 }
 
-struct Dialog {
-  std::optional<Chat> chat;  // none for a private dialog without messages yet
-  std::string context;       // user, bot, chat, lines, call
-  bool has_bot = false;      // the app's bot is the other party or a member
+// An app the caller may open in DIALOG_ID (and MESSAGE_ID in context mode), with what its launch
+// parameters need; `bot_app_id` is the application owning its bot (0 for a webhook bot).
+struct Launch {
+  ChatApp app;
+  LaunchContext ctx;
+  int64_t bot_app_id = 0;
 };
 
-Dialog open_dialog(Conn& c, const MethodCall& call, const DialogRef& d, int64_t bot_id) {
-  const int64_t me = call.caller.user_id;
-  Dialog out;
-  if (d.is_chat) {
-    out.chat = readable_chat(c, d, me);
-    if (!out.chat) throw ApiError(errors::kNoAccess);
-    const std::string& entity = out.chat->entity_type;
-    out.context = entity == "LINES" ? "lines" : entity == "CALL" ? "call" : "chat";
-    out.has_bot = find_member(c, out.chat->id, bot_id).has_value();
-    return out;
-  }
-  auto other = call.services.users->find(d.id);
-  if (!other || !other->active) throw ApiError(errors::kNoAccess);
-  out.chat = find_private_chat(c, me, d.id);
-  out.has_bot = d.id == bot_id;
-  out.context = find_bot(c, d.id) ? "bot" : "user";
-  return out;
-}
-
-// CONTEXT of the app against the dialog (spec 002 "Application context"); "-admin" apps are for
-// administrators only.
-bool fits_context(const ChatApp& app, const Dialog& dialog, bool admin) {
-  std::string base = app.context;
-  if (base.size() > 6 && base.compare(base.size() - 6, 6, "-admin") == 0) {
-    if (!admin) return false;
-    base.resize(base.size() - 6);
-  }
-  if (base == "all") return true;
-  if (base == "bot") return dialog.has_bot;
-  if (base == "user") return dialog.context == "user" || dialog.context == "bot";
-  return base == dialog.context;
-}
-
-MethodResult app_launch(MethodCall& call) {
+Launch launchable(MethodCall& call) {
   auto app =
       call.services.store.read_with([&](Conn& c) { return find_chat_app(c, call.param("APP_ID").to_int_or(0)); });
   if (!app) throw ApiError(errors::kAppNotFound);
@@ -232,8 +203,9 @@ MethodResult app_launch(MethodCall& call) {
   if (!d) throw ApiError(errors::kDialogIdEmpty);
   const int64_t message_id = call.param("MESSAGE_ID").to_int_or(0);
   LaunchContext ctx;
+  int64_t bot_app_id = 0;
   call.services.store.read([&](Conn& c) {
-    const Dialog dialog = open_dialog(c, call, *d, app->bot_id);
+    const DialogContext dialog = open_dialog_context(c, call, *d);
     if (message_id > 0) {
       // Context mode: the app opens from a button of a message in this dialog, whatever its
       // CONTEXT and even when hidden (reference chats/outdated/context.md).
@@ -243,10 +215,13 @@ MethodResult app_launch(MethodCall& call) {
       if (!params) throw ApiError(errors::kNoButton);
       ctx.message_id = message_id;
       ctx.button_params = *params;
-    } else if (app->hidden || !fits_context(*app, dialog, call.caller.is_admin)) {
+    } else if (app->hidden || !app_fits_dialog(*app, dialog, call.caller.is_admin)) {
       throw ApiError(errors::kNotHere);
     }
-    if (auto bot = find_bot(c, app->bot_id)) ctx.bot_code = bot->code;
+    if (auto bot = find_bot(c, app->bot_id)) {
+      ctx.bot_code = bot->code;
+      bot_app_id = bot->app_id;
+    }
     ctx.dialog_context = dialog.context;
     if (dialog.chat && d->is_chat) ctx.dialog_entity_id = dialog.chat->entity_id;
   });
@@ -257,17 +232,38 @@ MethodResult app_launch(MethodCall& call) {
   const std::string lang = to_lower(trim(call.param("LANG").to_string()));
   if (!lang.empty()) ctx.lang = lang;
   ctx.is_chrome = yes(call.param("IS_CHROME"));
-  if (app->iframe.empty())
+  return Launch{std::move(*app), std::move(ctx), bot_app_id};
+}
+
+MethodResult app_launch(MethodCall& call) {
+  const Launch l = launchable(call);
+  const ChatApp& app = l.app;
+  if (app.iframe.empty())
     return Value::object(
-        {{"type", Value("js")}, {"js_method", Value(app->js_method)}, {"js_param", Value(app->js_param)}});
-  Value params = launch_params(*app, ctx);
+        {{"type", Value("js")}, {"js_method", Value(app.js_method)}, {"js_param", Value(app.js_param)}});
+  Value params = launch_params(app, l.ctx);
   Value out = Value::object({{"type", Value("iframe")},
-                             {"url", Value(launch_url(app->iframe, params))},
-                             {"width", Value(int64_t{app->iframe_width})},
-                             {"height", Value(int64_t{app->iframe_height})},
+                             {"url", Value(launch_url(app.iframe, params))},
+                             {"width", Value(int64_t{app.iframe_width})},
+                             {"height", Value(int64_t{app.iframe_height})},
                              // In context mode IFRAME_POPUP is ignored (spec 002).
-                             {"popup", Value(app->iframe_popup && message_id <= 0)}});
+                             {"popup", Value(app.iframe_popup && l.ctx.message_id <= 0)}});
   out["params"] = std::move(params);
+  return out;
+}
+
+// --- im.app.auth
+
+// imhub's own: the OAuth tokens of the application whose bot owns an IFRAME chat app, so a page
+// built on B24Frame works as a chat app too (the messenger names the frame as for placements).
+// Checked as im.app.launch checks the launch; browser sessions only.
+MethodResult app_auth(MethodCall& call) {
+  require_frame_session(call);
+  const Launch l = launchable(call);
+  if (l.app.iframe.empty() || l.bot_app_id <= 0) throw ApiError(errors::kFrameAppNotInstalled);
+  Value out = frame_auth(call, l.bot_app_id);
+  out["app_id"] = l.bot_app_id;
+  out["chat_app_id"] = l.app.id;
   return out;
 }
 
@@ -281,6 +277,9 @@ void register_imbot_app_methods(Registry& r) {
   const MethodTable im{r, "im", "api-reference/chats/outdated/"};
   im.add("im.app.launch", Effect::kRead, app_launch, "iframe.md",
          "imhub's own: the IFRAME launch parameters for the browser client (docs/operations.md)");
+  im.add("im.app.auth", Effect::kRead, app_auth, "",
+         "imhub's own, browser sessions only: the OAuth tokens an IFRAME chat app's frame opens with "
+         "(docs/operations.md)");
 }
 
 }  // namespace imhub

@@ -29,6 +29,7 @@ void register_all_methods(Registry& r) {
   register_imbot_command_methods(r);
   register_imbot_app_methods(r);
   register_placement_methods(r);
+  register_im_extension_methods(r);
   register_imbot_giphy_methods(r);
   register_pull_methods(r);
   register_console_methods(r);

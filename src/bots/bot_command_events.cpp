@@ -31,21 +31,20 @@ bool is_member(const std::vector<Bot>& members, int64_t bot_id) {
   return std::any_of(members.begin(), members.end(), [&](const Bot& b) { return b.id == bot_id; });
 }
 
-// Whether a typed command reaches `cmd` in this chat (Command::findCommands).
-bool reaches(const Command& cmd, const Bot& bot, const Chat& chat, int64_t peer, const std::vector<Bot>& members,
-             bool extranet_author) {
-  if (chat.entity_type == "LINES" && !bot.openline) return false;
-  if (!cmd.extranet_support && extranet_author) return false;
-  if (cmd.common) return true;
-  return is_private(chat) ? cmd.bot_id == peer : is_member(members, cmd.bot_id);
-}
-
 void send_commands(Conn& w, const Cause& cause, BotEvent& e) {
   if (e.targets.empty()) return;
   send_bot_event(w, e, cause);
 }
 
 }  // namespace
+
+bool command_reaches(const Command& cmd, const Bot& bot, const Chat& chat, int64_t peer,
+                     const std::vector<Bot>& members, bool extranet_author) {
+  if (chat.entity_type == "LINES" && !bot.openline) return false;
+  if (!cmd.extranet_support && extranet_author) return false;
+  if (cmd.common) return true;
+  return is_private(chat) ? cmd.bot_id == peer : is_member(members, cmd.bot_id);
+}
 
 std::optional<Command> command_of_bot(Conn& c, int64_t bot_id, const std::string& command) {
   if (auto exact = find_bot_command(c, bot_id, command)) return exact;
@@ -76,7 +75,7 @@ void send_typed_commands(Conn& w, const Cause& cause, const Chat& chat, const Me
         auto author = find_user(w, m.author_id);
         extranet_author = author && author->user_type == "extranet";
       }
-      if (!reaches(cmd, *bot, chat, peer, members, *extranet_author)) continue;
+      if (!command_reaches(cmd, *bot, chat, peer, members, *extranet_author)) continue;
       const std::string once = std::to_string(cmd.id) + "\n" + line.params;
       if (std::find(executed.begin(), executed.end(), once) != executed.end()) continue;
       if (executed.size() >= kMaxCommandsPerMessage) break;

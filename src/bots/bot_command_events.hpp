@@ -27,6 +27,12 @@ constexpr size_t kMaxCommandsPerMessage = 10;
 // Whether any line of `text` starts with "/".
 bool has_command_line(std::string_view text);
 
+// Whether a `/command` typed in `chat` by an author (extranet or not) reaches `cmd` of `bot`
+// (Command::findCommands): COMMON commands everywhere, the others in a private dialog with their
+// bot (`peer`) or a chat the bot is in (`members`); none of an ordinary bot in an open line.
+bool command_reaches(const Command& cmd, const Bot& bot, const Chat& chat, int64_t peer,
+                     const std::vector<Bot>& members, bool extranet_author);
+
 // ONIMCOMMANDADD for the `/command` lines of a new message. `members` are the chat's bots.
 void send_typed_commands(Conn& w, const Cause& cause, const Chat& chat, const MessageFacts& m, int64_t peer,
                          const std::vector<Bot>& members);

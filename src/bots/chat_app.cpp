@@ -142,6 +142,12 @@ std::optional<ChatApp> find_bot_chat_app(Conn& c, int64_t bot_id, const std::str
   return read_app(*r);
 }
 
+std::vector<ChatApp> all_chat_apps(Conn& c) {
+  std::vector<ChatApp> out;
+  for (const Row& r : c.query(kChatAppRow.select("chat_apps") + "ORDER BY id", {})) out.push_back(read_app(r));
+  return out;
+}
+
 int64_t insert_chat_app(Tx& tx, ChatApp& app) {
   Conn& w = tx.conn;
   app.created_at = now_unix_seconds();

@@ -83,6 +83,20 @@ std::vector<Command> commands_named(Conn& c, const std::string& command) {
   return out;
 }
 
+std::vector<Command> commands_of_bot(Conn& c, int64_t bot_id) {
+  std::vector<Command> out;
+  for (const Row& r : c.query(kCommandRow.select("bot_commands") + "WHERE bot_id = $1 ORDER BY id", {bot_id}))
+    out.push_back(read_command(r));
+  return out;
+}
+
+std::vector<Command> common_commands(Conn& c) {
+  std::vector<Command> out;
+  for (const Row& r : c.query(kCommandRow.select("bot_commands") + "WHERE common = 1 ORDER BY id", {}))
+    out.push_back(read_command(r));
+  return out;
+}
+
 std::vector<Command> commands_of_owner(Conn& c, const std::string& owner) {
   std::vector<Command> out;
   for (const Row& r : c.query(kCommandRow.select("bot_commands") + "WHERE owner = $1 ORDER BY id", {owner}))

@@ -51,6 +51,9 @@ std::vector<Command> commands_of_owner(Conn& c, const std::string& owner);
 // Every command registered under `command` (case-sensitive, as the platform matches typed
 // commands), oldest first.
 std::vector<Command> commands_named(Conn& c, const std::string& command);
+// The commands of one bot, and the COMMON=Y commands of every bot, oldest first.
+std::vector<Command> commands_of_bot(Conn& c, int64_t bot_id);
+std::vector<Command> common_commands(Conn& c);
 
 // Inserts `cmd` (fills id and created_at).
 int64_t insert_command(Tx& tx, Command& cmd);

@@ -57,6 +57,18 @@ std::vector<PlacementBinding> app_placements(Conn& c, int64_t app_id) {
   return out;
 }
 
+std::vector<PlacementBinding> all_placements(Conn& c) {
+  std::vector<PlacementBinding> out;
+  for (const Row& r : c.query(kBindingRow.select("app_placements") + "ORDER BY id", {})) out.push_back(read_binding(r));
+  return out;
+}
+
+std::optional<PlacementBinding> find_placement(Conn& c, int64_t id) {
+  auto r = c.query_one(kBindingRow.select("app_placements") + "WHERE id = $1", {id});
+  if (!r) return std::nullopt;
+  return read_binding(*r);
+}
+
 int64_t remove_placements(Conn& w, int64_t app_id, const std::string& placement, const std::string& handler,
                           std::optional<int64_t> user_id) {
   std::string sql = "DELETE FROM app_placements WHERE app_id = $1 AND placement = $2";

@@ -213,19 +213,31 @@ struct HttpServer::Impl {
   }
 
   void start() {
-    if (config.tls_enabled || !config.tls_listen.empty()) {
-      tls.emplace(asio::ssl::context::tls_server);
-      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-      tls->use_certificate_chain_file(config.tls_cert);
-      tls->use_private_key_file(config.tls_key, asio::ssl::context::pem);
+    // Only the automatic HTTPS listener (tls.listen = "auto") may go without: a certificate that
+    // does not load is then worth a warning, not a refusal to serve.
+    const bool tls_optional = !config.tls_enabled && config.tls_listen_optional;
+    bool https_listener = !config.tls_listen.empty();
+    if (config.tls_enabled || https_listener) {
+      try {
+        tls.emplace(asio::ssl::context::tls_server);
+        tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+        tls->use_certificate_chain_file(config.tls_cert);
+        tls->use_private_key_file(config.tls_key, asio::ssl::context::pem);
+      } catch (const std::exception& e) {
+        if (!tls_optional) throw;
+        spdlog::warn("https not served: the certificate {} or its key {} does not load: {}", config.tls_cert,
+                     config.tls_key, e.what());
+        tls.reset();
+        https_listener = false;
+      }
     }
     // tls.enabled without tls.listen: the listen address speaks HTTPS; with tls.listen, HTTP there
     // and HTTPS on tls.listen.
     bind_listener(acceptor, config.listen);
     const Listener main = config.tls_enabled && config.tls_listen.empty() ? Listener::kHttps : Listener::kHttp;
     asio::co_spawn(ioc.get_executor(), accept_loop(acceptor, main), asio::detached);
-    if (!config.tls_listen.empty()) bind_tls_listener();
+    if (https_listener) bind_tls_listener();
     if (!config.metrics_listen.empty()) {
       bind_listener(metrics_acceptor, config.metrics_listen);
       asio::co_spawn(ioc.get_executor(), accept_loop(metrics_acceptor, Listener::kMetrics), asio::detached);
@@ -742,6 +754,8 @@ struct HttpServer::Impl {
 
   void stop() {
     if (stopping.exchange(true)) return;
+    // Push sockets are busy for as long as they are open: they close with 1001 now.
+    for (auto& ctx : contexts) stop_push_sockets(*ctx);
     asio::post(ioc, [this] {
       beast::error_code ec;
       acceptor.close(ec);

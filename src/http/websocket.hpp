@@ -27,11 +27,15 @@ using PushRequest = boost::beast::http::request<boost::beast::http::string_body>
 // Whether `request` is a WebSocket upgrade for the push path that the server should hand over.
 bool is_push_upgrade(const Services& services, std::string_view path, const PushRequest& request);
 
-// Serves the socket until either side closes it or `stopping` turns true (closed with 1001).
+// Serves the socket until either side closes it or the server stops (stop_push_sockets; closed
+// with 1001).
 boost::asio::awaitable<void, PushExecutor> serve_push_socket(PushSocket& socket, PushRequest request,
                                                              Services& services, const std::atomic<bool>& stopping);
 boost::asio::awaitable<void, PushExecutor> serve_push_socket(boost::beast::ssl_stream<PushSocket&>& socket,
                                                              PushRequest request, Services& services,
                                                              const std::atomic<bool>& stopping);
+
+// Closes the push sockets served on `context` with 1001 (the server stops; any thread).
+void stop_push_sockets(boost::asio::io_context& context);
 
 }  // namespace imhub

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 #include "core/clock.hpp"
 #include "core/json.hpp"
@@ -12,10 +13,8 @@ namespace {
 constexpr int kRevisionWeb = 19;  // PULL_REVISION_WEB; the SDK turns itself off on any other value
 constexpr int kRevisionMobile = 3;
 
-// `extra` as the pull module completes it (protocol-push.md §5.1); keys already set are kept.
-void complete_extra(Value& body, const std::string& server_name) {
-  Value& extra = body["extra"];
-  if (!extra.is_map()) extra = Value::map();
+// What the pull module adds to `extra` (protocol-push.md §5.1); keys already set are kept.
+void add_pull_extra(Value& extra, const std::string& server_name) {
   const double now = now_unix();
   auto set = [&](std::string_view k, Value v) {
     if (!extra.find(k)) extra[k] = std::move(v);
@@ -26,10 +25,51 @@ void complete_extra(Value& body, const std::string& server_name) {
   set("revision_web", Value(kRevisionWeb));
   set("revision_mobile", Value(kRevisionMobile));
 }
+
+void complete_extra(Value& body, const std::string& server_name) {
+  Value& extra = body["extra"];
+  if (!extra.is_map()) extra = Value::map();
+  add_pull_extra(extra, server_name);
+}
+
+// The same members as text to append inside a serialized `extra` that has none of them:
+// `,"server_time":…,"revision_mobile":3`.
+std::string pull_extra_members(const std::string& server_name) {
+  Value extra = Value::map();
+  add_pull_extra(extra, server_name);
+  std::string text = to_json(extra);  // {…}
+  text.front() = ',';
+  text.pop_back();
+  return text;
+}
+
+// RFC 6455 section 5.2: FIN and the text opcode, then the payload length in 7, 7+16 or 7+64 bits;
+// no mask from a server.
+void set_ws_header(PushFrameData& f) {
+  const uint64_t n = f.text.size();
+  auto& h = f.ws_header;
+  h[0] = 0x81;
+  if (n < 126) {
+    h[1] = static_cast<uint8_t>(n);
+    f.ws_header_size = 2;
+  } else if (n < 65536) {
+    h[1] = 126;
+    h[2] = static_cast<uint8_t>(n >> 8);
+    h[3] = static_cast<uint8_t>(n);
+    f.ws_header_size = 4;
+  } else {
+    h[1] = 127;
+    for (int i = 0; i < 8; ++i) h[2 + i] = static_cast<uint8_t>(n >> (56 - 8 * i));
+    f.ws_header_size = 10;
+  }
+}
+
 }  // namespace
 
-PushFrame make_push_frame(std::string text) {
-  return std::make_shared<const PushFrameData>(PushFrameData{std::move(text), {}, {}});
+PushFrame make_push_frame(std::string text, std::chrono::steady_clock::time_point published, std::string mid) {
+  auto f = std::make_shared<PushFrameData>(PushFrameData{std::move(text), published, std::move(mid), {}, 0});
+  set_ws_header(*f);
+  return f;
 }
 
 PushHub::PushHub(PushHubOptions options) : options_(std::move(options)), started_(static_cast<int64_t>(now_unix())) {}
@@ -53,17 +93,22 @@ std::string PushHub::last_mid() const {
   return make_mid(seq_);
 }
 
-// The JSON-RPC `incoming.message` of §4.4 for the next sequence number.
-PushFrame PushHub::frame_locked(Value body, PushSender sender, const std::string& sender_id) {
-  const uint64_t seq = ++seq_;
-  Value params =
-      Value::object({{"mid", Value(make_mid(seq))},
-                     {"body", std::move(body)},
-                     {"sender", Value::object({{"type", Value(static_cast<int>(sender))}, {"id", Value(sender_id)}})}});
-  const Value rpc =
-      Value::object({{"jsonrpc", Value("2.0")}, {"method", Value("incoming.message")}, {"params", std::move(params)}});
-  return std::make_shared<const PushFrameData>(
-      PushFrameData{to_json(rpc), std::chrono::steady_clock::now(), make_mid(seq)});
+// The JSON-RPC `incoming.message` of §4.4 for the next sequence number: the text to_json() makes
+// of {jsonrpc, method, params: {mid, body, sender}}, joined from its parts. `body` may end in a
+// serialized `extra` still missing `extra_members` (inserted before its last two braces).
+PushFrame PushHub::frame_locked(std::string_view body, std::string_view extra_members, std::string_view sender) {
+  static constexpr std::string_view kHead = R"({"jsonrpc":"2.0","method":"incoming.message","params":{"mid":")";
+  static constexpr std::string_view kBody = R"(","body":)";
+  static constexpr std::string_view kSender = R"(,"sender":)";
+  std::string mid = make_mid(++seq_);
+  const std::string_view body_end = extra_members.empty() ? std::string_view() : body.substr(body.size() - 2);
+  if (!extra_members.empty()) body.remove_suffix(2);
+  std::string text;
+  text.reserve(kHead.size() + mid.size() + kBody.size() + body.size() + extra_members.size() + body_end.size() +
+               kSender.size() + sender.size() + 2);
+  text.append(kHead).append(mid).append(kBody).append(body).append(extra_members).append(body_end);
+  text.append(kSender).append(sender).append("}}");
+  return make_push_frame(std::move(text), std::chrono::steady_clock::now(), std::move(mid));
 }
 
 void PushHub::trim(Channel& ch, int64_t now) const {
@@ -73,16 +118,27 @@ void PushHub::trim(Channel& ch, int64_t now) const {
 
 void PushHub::publish(PushMessage message) {
   if (message.channels.empty()) return;
-  complete_extra(message.body, options_.server_name);
+  // Everything that serializes happens before the lock.
+  std::string body, extra_members;
+  if (message.body_json.size() >= 2) {
+    body = std::move(message.body_json);
+    extra_members = pull_extra_members(options_.server_name);
+  } else {
+    complete_extra(message.body, options_.server_name);
+    body = to_json(message.body);
+  }
+  const std::string sender = to_json(
+      Value::object({{"type", Value(static_cast<int>(message.sender))}, {"id", Value(std::move(message.sender_id))}}));
   const int64_t expiry = message.expiry > 0 ? message.expiry : options_.default_expiry;
   const int64_t now = static_cast<int64_t>(now_unix());
+  if (message.channels.size() > 1) {
+    std::sort(message.channels.begin(), message.channels.end());
+    message.channels.erase(std::unique(message.channels.begin(), message.channels.end()), message.channels.end());
+  }
   std::lock_guard lock(mu_);
-  PushFrame frame = frame_locked(std::move(message.body), message.sender, message.sender_id);
+  PushFrame frame = frame_locked(body, extra_members, sender);
   const uint64_t seq = seq_;
   ++published_;
-  std::sort(message.channels.begin(), message.channels.end());
-  message.channels.erase(std::unique(message.channels.begin(), message.channels.end()), message.channels.end());
-  std::set<PushSubscriber*> done;  // a connection on two of the channels gets the message once
   for (const auto& id : message.channels) {
     Channel& ch = channels_[id];
     ch.log.push_back({seq, now + expiry, frame});
@@ -93,7 +149,9 @@ void PushHub::publish(PushMessage message) {
         it = ch.subscribers.erase(it);
         continue;
       }
-      if (done.insert(s.get()).second) {
+      // A connection on two of the channels gets the message once.
+      if (s->delivered_seq_ != seq) {
+        s->delivered_seq_ = seq;
         s->deliver(frame);
         ++frames_;
       }
@@ -181,7 +239,7 @@ void PushHub::tell_status_locked(int64_t user_id, bool online) {
                               {"command", Value("userStatusChange")},
                               {"params", Value::object({{"user_id", Value(user_id)}, {"online", Value(online)}})}});
   complete_extra(body, options_.server_name);
-  const PushFrame frame = frame_locked(std::move(body), PushSender::kBackend, "");
+  const PushFrame frame = frame_locked(to_json(body), "", R"({"type":2,"id":""})");
   auto& subs = it->second;
   for (auto w = subs.begin(); w != subs.end();) {
     if (auto s = w->lock()) {

@@ -4,6 +4,7 @@
 // anything new: subscribe() takes the catch-up and the subscription under one lock.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -25,13 +26,18 @@ namespace imhub {
 
 // A frame's text and, for a published message, when it was published (the fan-out latency is
 // measured from there to the write on the socket). Control frames and answers have no time.
+// One frame is shared by every receiver: its text is serialized once, and so is the header of
+// the WebSocket frame that carries it (a server's frames are not masked, so the header depends
+// on the length alone; RFC 6455 section 5.2), which the transport writes in front of the text.
 struct PushFrameData {
   std::string text;
   std::chrono::steady_clock::time_point published{};
   std::string mid;  // of a published message
+  std::array<uint8_t, 10> ws_header{};
+  uint8_t ws_header_size = 0;
 };
 using PushFrame = std::shared_ptr<const PushFrameData>;
-PushFrame make_push_frame(std::string text);
+PushFrame make_push_frame(std::string text, std::chrono::steady_clock::time_point published = {}, std::string mid = {});
 
 // What the transports count while they serve (the hub itself never writes to a socket); read by
 // stats() and rendered in /metrics. Relaxed atomics: every counter is independent.
@@ -53,6 +59,10 @@ class PushSubscriber {
  public:
   virtual ~PushSubscriber() = default;
   virtual void deliver(PushFrame frame) = 0;
+
+ private:
+  friend class PushHub;
+  uint64_t delivered_seq_ = 0;  // the hub's, under its lock: a message reaches a connection once
 };
 
 struct PushHubOptions {
@@ -122,7 +132,9 @@ class PushHub : public PushPublisher {
   std::vector<PushFrame> since_locked(const std::vector<std::string>& channels, uint64_t after, int64_t now);
   // The sequence number in a mid of this run (0 is valid: "before the first message").
   std::optional<uint64_t> parse_mid(std::string_view mid) const;
-  PushFrame frame_locked(Value body, PushSender sender, const std::string& sender_id);
+  // The frame of the next sequence number around `body` (serialized, `extra` complete) and
+  // `sender` (serialized): text is joined, not serialized, under the lock.
+  PushFrame frame_locked(std::string_view body, std::string_view extra_members, std::string_view sender);
   void tell_status_locked(int64_t user_id, bool online);
   std::string make_mid(uint64_t seq) const;
 

@@ -12,6 +12,7 @@
 
 #include "core/config.hpp"
 #include "im/change_feed.hpp"
+#include "push/im_push_format.hpp"
 #include "push/publisher.hpp"
 #include "push/watch.hpp"
 #include "store/store.hpp"
@@ -39,6 +40,7 @@ class ImPush {
   PushPublisher& publisher_;
   const std::string key_;
   const PushWatch* watch_;
+  PrivateChannels channels_;  // the worker's
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Change> queue_;

@@ -1,8 +1,11 @@
 #include "push/im_push_format.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
 
 #include "core/clock.hpp"
+#include "core/json.hpp"
 #include "push/channel.hpp"
 #include "users/user.hpp"
 #include "views/im_user.hpp"
@@ -27,14 +30,83 @@ Value im_extra(bool shared) {
 
 }  // namespace
 
-void ImOut::to_users(const std::vector<int64_t>& users, Value body, int64_t expiry) const {
-  if (users.empty()) return;
+const std::string& PrivateChannels::of(int64_t user) {
+  // Bounded: past this many users the cache starts over (ids are cheap to compute again).
+  constexpr size_t kMaxUsers = 200000;
+  auto it = ids_.find(user);
+  if (it != ids_.end()) return it->second;
+  if (ids_.size() >= kMaxUsers) ids_.clear();
+  return ids_.emplace(user, private_channel(key_, user)).first->second;
+}
+
+namespace {
+
+PushMessage message_to(const ImOut& out, const std::vector<int64_t>& users, int64_t expiry) {
   PushMessage m;
   m.channels.reserve(users.size());
-  for (int64_t u : users) m.channels.push_back(private_channel(key, u));
-  m.body = std::move(body);
+  for (int64_t u : users) m.channels.push_back(out.channels ? out.channels->of(u) : private_channel(out.key, u));
   m.expiry = expiry;
+  return m;
+}
+
+// A control character, 16 random hex digits and a colon: the start of every slot's text.
+const std::string& slot_prefix() {
+  static const std::string prefix = [] {
+    std::random_device rd;
+    const uint64_t nonce = (uint64_t{rd()} << 32) ^ rd();
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(nonce));
+    return std::string("\x1f") + buf + ":";
+  }();
+  return prefix;
+}
+
+}  // namespace
+
+void ImOut::to_users(const std::vector<int64_t>& users, Value body, int64_t expiry) const {
+  if (users.empty()) return;
+  PushMessage m = message_to(*this, users, expiry);
+  m.body = std::move(body);
   publisher.publish(std::move(m));
+}
+
+void ImOut::to_users_json(const std::vector<int64_t>& users, std::string body_json, int64_t expiry) const {
+  if (users.empty()) return;
+  PushMessage m = message_to(*this, users, expiry);
+  m.body_json = std::move(body_json);
+  publisher.publish(std::move(m));
+}
+
+Value BodyTemplate::slot(int n) { return Value(slot_prefix() + std::to_string(n)); }
+
+BodyTemplate::BodyTemplate(const Value& body) {
+  const std::string text = to_json(body);
+  std::string quoted = to_json(Value(slot_prefix()));  // "\u001f…: as written
+  quoted.pop_back();
+  size_t start = 0, search = 0;
+  for (size_t at; (at = text.find(quoted, search)) != std::string::npos;) {
+    size_t end = at + quoted.size();
+    int n = 0;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') n = n * 10 + (text[end++] - '0');
+    search = at + 1;
+    if (end >= text.size() || text[end] != '"') continue;  // not a slot after all
+    pieces_.push_back(text.substr(start, at - start));
+    slots_.push_back(n);
+    start = search = end + 1;
+  }
+  pieces_.push_back(text.substr(start));
+}
+
+std::string BodyTemplate::fill(std::initializer_list<std::string_view> values) const {
+  const std::string_view* v = values.begin();
+  size_t size = 0;
+  for (const auto& p : pieces_) size += p.size();
+  for (int s : slots_) size += v[s].size();
+  std::string out;
+  out.reserve(size);
+  for (size_t i = 0; i < slots_.size(); ++i) out.append(pieces_[i]).append(v[slots_[i]]);
+  out.append(pieces_.back());
+  return out;
 }
 
 std::vector<int64_t> ImOut::watchers(const Chat& chat, const std::vector<int64_t>& members) const {
@@ -52,8 +124,19 @@ void Fanout::add(int64_t receiver, const std::string& variant, const std::functi
   groups_[it->second].users.push_back(receiver);
 }
 
+void Fanout::add_json(int64_t receiver, const std::string& variant, const std::function<std::string()>& build) {
+  auto [it, fresh] = index_.try_emplace(variant, groups_.size());
+  if (fresh) groups_.push_back({{}, {}, build()});
+  groups_[it->second].users.push_back(receiver);
+}
+
 void Fanout::flush() {
-  for (Group& g : groups_) out_.to_users(g.users, std::move(g.body), expiry_);
+  for (Group& g : groups_) {
+    if (!g.json.empty())
+      out_.to_users_json(g.users, std::move(g.json), expiry_);
+    else
+      out_.to_users(g.users, std::move(g.body), expiry_);
+  }
   groups_.clear();
   index_.clear();
 }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/config.hpp"
@@ -27,20 +28,51 @@ inline constexpr int64_t kTypingExpiry = 60;         // startWriting (§9.4)
 inline constexpr int64_t kOpponentReadExpiry = 600;  // read…Opponent (§9.3)
 inline constexpr int64_t kChatHideExpiry = 3600;     // chatHide (§9.5)
 
+// The users' private channel ids (each an HMAC), remembered: the worker publishes to the same
+// people again and again. One thread's.
+class PrivateChannels {
+ public:
+  explicit PrivateChannels(std::string key) : key_(std::move(key)) {}
+  const std::string& of(int64_t user);
+
+ private:
+  std::string key_;
+  std::unordered_map<int64_t, std::string> ids_;
+};
+
 // Where the commands of one change go, and what building them reads.
 struct ImOut {
   Conn& c;
   const Config& config;
   std::string_view key;  // the push key the channel ids derive from
   PushPublisher& publisher;
-  const PushWatch* watch;  // null: no watch tags (push disabled in tests of the worker alone)
+  const PushWatch* watch;               // null: no watch tags (push disabled in tests of the worker alone)
+  PrivateChannels* channels = nullptr;  // the worker's cache of channel ids (null: computed each time)
 
   // One stored message for the private channels of every user in `users`.
   void to_users(const std::vector<int64_t>& users, Value body, int64_t expiry = 0) const;
   void to_user(int64_t user, Value body, int64_t expiry = 0) const { to_users({user}, std::move(body), expiry); }
+  // The same with the body already serialized (PushMessage::body_json).
+  void to_users_json(const std::vector<int64_t>& users, std::string body_json, int64_t expiry = 0) const;
   // The users watching an open chat's tag (IM_PUBLIC_<id>) who are not among `members`; none for
   // other chats.
   std::vector<int64_t> watchers(const Chat& chat, const std::vector<int64_t>& members) const;
+};
+
+// A body serialized once with slots for what differs between receivers (a counter, a dialog
+// id); each receiver group's text is the pieces joined with its own values, with no Value tree
+// copied or serialized again. slot(n) is the placeholder value: a string no client can write (it
+// carries a random number of this process).
+class BodyTemplate {
+ public:
+  static Value slot(int n);
+  explicit BodyTemplate(const Value& body);
+  // The body with slot i replaced by the JSON text values[i].
+  std::string fill(std::initializer_list<std::string_view> values) const;
+
+ private:
+  std::vector<std::string> pieces_;  // text before each slot, and after the last
+  std::vector<int> slots_;           // which slot follows pieces_[i]
 };
 
 // Receivers grouped by the part of their body that differs (`variant`); each group's body is
@@ -49,6 +81,8 @@ class Fanout {
  public:
   explicit Fanout(const ImOut& out, int64_t expiry = 0) : out_(out), expiry_(expiry) {}
   void add(int64_t receiver, const std::string& variant, const std::function<Value()>& build);
+  // The same with the body built as JSON text (from a BodyTemplate).
+  void add_json(int64_t receiver, const std::string& variant, const std::function<std::string()>& build);
   // Publishes every group (in the order their first receiver was added).
   void flush();
 
@@ -56,6 +90,7 @@ class Fanout {
   struct Group {
     std::vector<int64_t> users;
     Value body;
+    std::string json;  // when built as text
   };
   const ImOut& out_;
   int64_t expiry_;

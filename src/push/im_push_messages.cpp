@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/json.hpp"
 #include "push/im_push_commands.hpp"
 #include "users/user.hpp"
 #include "views/chat_view.hpp"
@@ -35,28 +36,29 @@ NewMessageParts new_message_parts(const ImOut& out, ChatAudience a, Message m, i
   return p;
 }
 
-Value new_message_params(const NewMessageParts& p, const std::string& dialog, int64_t counter, bool notify) {
+// The params of every receiver's message / messageChat, built once with BodyTemplate slots for
+// what differs (0: dialogId, 1: counter, 2: notify); the parts are moved in.
+Value new_message_params(NewMessageParts& p) {
+  const Value counter = BodyTemplate::slot(1);
   Value chat = Value::list();
   if (!is_private_chat(p.a.chat)) {
     chat = Value::empty_object();
-    Value object = p.chat_object;
-    object["counter"] = Value(counter);
-    chat[std::to_string(p.a.chat.id)] = std::move(object);
+    p.chat_object["counter"] = counter;
+    chat[std::to_string(p.a.chat.id)] = std::move(p.chat_object);
   }
-  Value message = p.message_object;
-  message["counter"] = Value(counter);
+  p.message_object["counter"] = counter;
   return Value::object({{"chatId", Value(p.a.chat.id)},
-                        {"dialogId", Value(dialog)},
+                        {"dialogId", BodyTemplate::slot(0)},
                         {"chat", std::move(chat)},
                         {"lines", Value()},
-                        {"userInChat", p.user_in_chat},
-                        {"userBlockChat", p.user_block},
-                        {"users", p.users},
-                        {"message", std::move(message)},
-                        {"counter", Value(counter)},
+                        {"userInChat", std::move(p.user_in_chat)},
+                        {"userBlockChat", std::move(p.user_block)},
+                        {"users", std::move(p.users)},
+                        {"message", std::move(p.message_object)},
+                        {"counter", counter},
                         {"counterType", Value("chat")},
                         {"files", Value::empty_object()},
-                        {"notify", Value(notify)},
+                        {"notify", BodyTemplate::slot(2)},
                         {"copilot", Value()},
                         {"multidialog", Value()},
                         {"dateLastActivity", Value(atom_time(p.message.created_at))}});
@@ -153,21 +155,26 @@ void publish_im(const ImOut& out, const MessageAdded& added) {
   auto a = chat_audience(out.c, added.chat.id);
   auto message = find_message(out.c, added.message_id);
   if (!a || !message) return;
-  const NewMessageParts p = new_message_parts(out, std::move(*a), std::move(*message), added.chat.last_message_id);
+  NewMessageParts p = new_message_parts(out, std::move(*a), std::move(*message), added.chat.last_message_id);
   const std::string command = is_private_chat(p.a.chat) ? "message" : "messageChat";
-  // Members with the same counter and sound share one body (Bitrix sends per counter group too).
+  // Members with the same counter and sound share one body (Bitrix sends per counter group too),
+  // each group's text filled into one serialization of the whole; slot 3 is extra.is_shared_event.
+  Value whole = im_body(command, new_message_params(p));
+  whole["extra"]["is_shared_event"] = BodyTemplate::slot(3);
+  const BodyTemplate body(whole);
   Fanout fan(out);
   for (const ChatMember& member : p.a.members) {
     const int64_t counter = unread_count(p.a.chat, member);
     const bool notify = member.user_id != p.message.author_id && !member.muted;
     const std::string dialog = dialog_id_for(p.a.chat, p.a.ids, member.user_id);
-    fan.add(member.user_id, dialog + '|' + std::to_string(counter) + (notify ? "|n" : "|s"),
-            [&] { return im_body(command, new_message_params(p, dialog, counter, notify)); });
+    fan.add_json(member.user_id, dialog + '|' + std::to_string(counter) + (notify ? "|n" : "|s"), [&] {
+      return body.fill({to_json(Value(dialog)), std::to_string(counter), notify ? "true" : "false", "false"});
+    });
   }
   fan.flush();
   // Readers of an open chat who are not members: no counter, no sound (§9.1).
   if (const auto watchers = out.watchers(p.a.chat, p.a.ids); !watchers.empty())
-    out.to_users(watchers, im_body(command, new_message_params(p, chat_dialog_id(p.a.chat.id), 0, false), true));
+    out.to_users_json(watchers, body.fill({to_json(Value(chat_dialog_id(p.a.chat.id))), "0", "false", "true"}));
 }
 
 // Text edits are messageUpdate; a change of params alone (a keyboard, an attach) is

@@ -16,7 +16,12 @@ enum class PushSender { kBackend = 2, kClient = 1 };
 struct PushMessage {
   std::vector<std::string> channels;  // unsigned channel ids
   Value body;                         // {module_id, command, params, extra}
-  int64_t expiry = 0;                 // seconds; 0 = the configured default
+  // Or the body already serialized (then `body` is ignored): a JSON object whose last member is
+  // a non-empty `extra` object without the keys the pull module adds (server_time, server_time_unix,
+  // server_name, revision_web, revision_mobile); the publisher appends those to it, so receivers
+  // get the same text as from `body`. What builds one text for many receivers uses it.
+  std::string body_json;
+  int64_t expiry = 0;  // seconds; 0 = the configured default
   PushSender sender = PushSender::kBackend;
   std::string sender_id;  // the publishing client's public id (kClient)
 };

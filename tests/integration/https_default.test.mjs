@@ -2,8 +2,8 @@
 // + 363 with the local CA's certificate (DATA/ca.pem), so the official SDKs, which refuse http://,
 // work on a fresh install; the public URL stays http; a taken port only warns; "off" turns it off.
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import https from 'node:https';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
@@ -132,4 +132,56 @@ test('[tls] listen = "off" serves http only', async () => {
   } finally {
     await s.stop();
   }
+});
+
+test('a local certificate that cannot be made or loaded only costs the automatic https listener', async () => {
+  for (const spoil of ['ca key', 'server cert']) {
+    const port = await portPair();
+    const data = mkdtempSync(join(tmpdir(), 'imhub-https-'));
+    cli(data, 'init');
+    if (spoil === 'ca key') {
+      // The server certificate must be made again, from a CA key that does not read.
+      rmSync(join(data, 'server.pem'));
+      writeFileSync(join(data, 'ca.key'), 'not a key\n');
+    } else {
+      writeFileSync(join(data, 'server.pem'), 'not a certificate\n');
+    }
+    const proc =
+        spawn(BINARY, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], {stdio: ['ignore', 'ignore', 'pipe']});
+    let stderr = '';
+    proc.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    try {
+      let ok = false;
+      for (let i = 0; i < 100 && !ok && proc.exitCode === null; i++) {
+        try {
+          ok = (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      assert.ok(ok, `${spoil}: ${stderr}`);
+      assert.match(stderr, /https not served: the (local certificate could not be made|certificate .* does not load)/, spoil);
+    } finally {
+      if (proc.exitCode === null) {
+        await new Promise((resolve) => {
+          proc.once('exit', resolve);
+          proc.kill('SIGTERM');
+        });
+      }
+    }
+  }
+});
+
+test('a certificate that does not load still refuses to start when https was asked for', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'imhub-https-'));
+  cli(data, 'init');
+  writeFileSync(join(data, 'server.pem'), 'not a certificate\n');
+  const port = await freePort();
+  const httpsPort = await freePort();
+  writeFileSync(join(data, 'c.toml'), `[tls]\nlisten = "127.0.0.1:${httpsPort}"\n`);
+  const r = spawnSync(BINARY, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--config', join(data, 'c.toml')],
+                      {encoding: 'utf8', timeout: 10000});
+  assert.notEqual(r.status, 0, r.stderr);
 });

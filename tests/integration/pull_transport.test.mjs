@@ -347,3 +347,23 @@ test('imhub push status and the imhub_push_* metrics show connections, queues an
   ws.destroy();
   appWs.destroy();
 });
+
+test('a stopping server closes its push sockets with 1001 at once, idle or just answered', async () => {
+  const own = await startServer({ config: '[push]\nping_interval = 19\n' });
+  try {
+    const id = own.cli('user', 'add', '--name', 'Eve').user_id;
+    const hook = own.cli('webhook', 'add', '--user', String(id), '--scope', 'im,pull,pull_channel').webhook;
+    const config = (await own.ok('pull.config.get', { CACHE: 'N' }, { webhook: hook })).result;
+    const idle = await subscribe(config);
+    const answering = await subscribe(config);
+    answering.send(JSON.stringify({ jsonrpc: '2.0', method: 'ping', params: {}, id: 1 }));
+    await answering.next((f) => f.includes('"pong"'));
+    const t0 = Date.now();
+    await own.stop();
+    assert.equal(await idle.closed, 1001);
+    assert.equal(await answering.closed, 1001);
+    assert.ok(Date.now() - t0 < 3000, `the server took ${Date.now() - t0} ms to close them`);
+  } finally {
+    await own.cleanup();
+  }
+});

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/clock.hpp"
+#include "core/json.hpp"
 #include "push/channel.hpp"
 #include "push/im_push_commands.hpp"
 
@@ -55,6 +56,40 @@ TEST(ImPushFanout, ReceiversWithEqualBodiesShareOneMessage) {
   EXPECT_EQ(rec.sent[0].body["module_id"].to_string(), "im");
   EXPECT_FALSE(rec.sent[0].body["extra"]["is_shared_event"].get_bool());
   EXPECT_TRUE(im_body("x", Value::empty_object(), true)["extra"]["is_shared_event"].get_bool());
+}
+
+// One serialization, filled per receiver group: the same text as serializing each group's body.
+TEST(ImPushFanout, ATemplateFillsItsSlotsAsEachValueWouldBeWritten) {
+  auto body = [](Value dialog, Value counter, Value notify, const std::string& text) {
+    return im_body("messageChat",
+                   Value::object({{"dialogId", std::move(dialog)},
+                                  {"chat", Value::object({{"5", Value::object({{"counter", counter}})}})},
+                                  {"message", Value::object({{"text", Value(text)}, {"counter", counter}})},
+                                  {"notify", std::move(notify)}}));
+  };
+  // A text that looks like a slot is only text.
+  const std::string text =
+      "\"slot\" \x1f"
+      "0123456789abcdef:1\" </b>";
+  const BodyTemplate t(body(BodyTemplate::slot(0), BodyTemplate::slot(1), BodyTemplate::slot(2), text));
+  EXPECT_EQ(t.fill({"\"chat5\"", "7", "true"}), to_json(body(Value("chat5"), Value(7), Value(true), text)));
+  EXPECT_EQ(t.fill({"\"12\"", "0", "false"}), to_json(body(Value("12"), Value(0), Value(false), text)));
+}
+
+TEST(ImPushFanout, GroupsBuiltAsTextArePublishedAsText) {
+  NoConn conn;
+  Config config;
+  Recorder rec;
+  PrivateChannels channels("key");
+  const ImOut out{conn, config, "key", rec, nullptr, &channels};
+  Fanout fan(out);
+  fan.add_json(1, "a", [] { return std::string(R"({"module_id":"im","extra":{"x":1}})"); });
+  fan.add_json(2, "a", [] { return std::string("unused"); });
+  fan.flush();
+  ASSERT_EQ(rec.sent.size(), 1u);
+  EXPECT_EQ(rec.sent[0].body_json, R"({"module_id":"im","extra":{"x":1}})");
+  EXPECT_EQ(rec.sent[0].channels, (std::vector<std::string>{private_channel("key", 1), private_channel("key", 2)}));
+  EXPECT_EQ(channels.of(2), private_channel("key", 2));
 }
 
 TEST(ImPushFormat, DialogIdIsTheOtherUserInPrivateAndChatNElsewhere) {

@@ -177,6 +177,56 @@ TEST(PushHub, StatusWatchersHearTheFirstConnectionAndTheLastClose) {
   EXPECT_EQ(hub.stats().status_watchers, 0u);
 }
 
+// A body handed over serialized (PushMessage::body_json) makes the frame the Value would: the
+// pull module's extra members are appended inside its `extra`.
+TEST(PushHub, ASerializedBodyMakesTheSameFrameAsItsValue) {
+  PushHub hub({86400, 100, "example.com"});
+  auto r = std::make_shared<Recorder>();
+  hub.subscribe({"A", "B"}, r, "");
+  PushMessage as_value = msg("A", "same");
+  as_value.body["extra"] = Value::object({{"is_shared_event", Value(false)}, {"text", Value("</a> & \"q\" é")}});
+  PushMessage as_text;
+  as_text.channels = {"B", "A", "B"};
+  as_text.body_json = to_json(as_value.body);
+  hub.publish(std::move(as_value));
+  hub.publish(std::move(as_text));
+  ASSERT_EQ(r->frames.size(), 2u) << "one frame per message for a connection on both channels";
+  auto strip = [](const std::string& frame) {
+    Value v = *parse_json(frame);
+    v["params"]["mid"] = Value();
+    v["params"]["body"]["extra"]["server_time"] = Value();
+    v["params"]["body"]["extra"]["server_time_unix"] = Value();
+    return to_json(v);
+  };
+  EXPECT_EQ(strip(r->frames[0]), strip(r->frames[1]));
+  const Value extra = (*parse_json(r->frames[1]))["params"]["body"]["extra"];
+  EXPECT_EQ(extra["server_name"].get_string(), "example.com");
+  EXPECT_EQ(extra["revision_web"].get_int(), 19);
+  EXPECT_EQ(extra.get_map().key_at(0), "is_shared_event") << "the body's own extra comes first";
+}
+
+// The WebSocket header the transport writes in front of a frame's text (RFC 6455 section 5.2).
+TEST(PushHub, FramesCarryTheirWebSocketHeader) {
+  for (size_t n : {size_t{0}, size_t{125}, size_t{126}, size_t{65535}, size_t{65536}, size_t{70000}}) {
+    const PushFrame f = make_push_frame(std::string(n, 'x'));
+    ASSERT_EQ(f->ws_header[0], 0x81) << "FIN, text";
+    if (n < 126) {
+      EXPECT_EQ(f->ws_header_size, 2);
+      EXPECT_EQ(f->ws_header[1], n);
+    } else if (n < 65536) {
+      EXPECT_EQ(f->ws_header_size, 4);
+      EXPECT_EQ(f->ws_header[1], 126);
+      EXPECT_EQ(size_t{f->ws_header[2]} << 8 | f->ws_header[3], n);
+    } else {
+      EXPECT_EQ(f->ws_header_size, 10);
+      EXPECT_EQ(f->ws_header[1], 127);
+      uint64_t len = 0;
+      for (int i = 2; i < 10; ++i) len = len << 8 | f->ws_header[i];
+      EXPECT_EQ(len, n);
+    }
+  }
+}
+
 TEST(PushHub, APollingUserIsPresentUntilItsPollEnds) {
   PushHub hub({});
   hub.present_until(9, now_unix_seconds() + 30);

@@ -105,3 +105,20 @@ export function toQuery(params: Params, prefix = ''): string {
   }
   return parts.filter(Boolean).join('&')
 }
+
+/**
+ * Calls a method as an application (`auth` = its OAuth access token) instead of the session: the
+ * frame host stores an app's options (setUserOption / setAppOption) with the token it gave the
+ * frame, so they land where the app's own app.option.* / user.option.* calls look.
+ */
+export async function callWithToken<T = unknown>(token: string, method: string, params: Params = {}): Promise<T> {
+  const response = await fetch(`/rest/${method}.json`, {
+    method: 'POST',
+    credentials: 'omit',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...params, auth: token }),
+  })
+  const body = (await response.json().catch(() => null)) as (Page<unknown> & Partial<RestErrorBody>) | null
+  if (!body || body.error) throw new RestError(body?.error ?? 'INVALID_RESPONSE', body?.error_description ?? '', response.status)
+  return body.result as T
+}

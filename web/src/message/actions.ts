@@ -81,7 +81,7 @@ export async function runButton(b: RichButton, ctx: ActionContext): Promise<Acti
     return ''
   }
   if (b.APP_ID && Number(b.APP_ID) > 0) {
-    await launchChatApp(Number(b.APP_ID), ctx.dialogId, String(b.APP_PARAMS ?? ''))
+    launchChatApp(Number(b.APP_ID), ctx.dialogId, String(b.APP_PARAMS ?? ''), ctx.messageId)
     return ''
   }
   if (b.ACTION) {
