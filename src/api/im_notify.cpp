@@ -19,11 +19,6 @@ namespace {
 
 const std::string kDoc = "api-reference/chats/notifications/";
 
-// im.notify.get's own errors (reference im-notify-get.md).
-constexpr ErrorSpec kLastIdAndLastType{"LAST_ID_AND_LAST_TYPE",
-                                       "Parameters LAST_ID and LAST_TYPE should be used together.", 400};
-constexpr ErrorSpec kNotifyLastIdString{"LAST_ID_STRING", "Last notification ID can't be string", 400};
-
 // Descriptions: the spec's example text where it prints one, else the reference's.
 
 // protocol.md "Decisions": ATTACH is limited to 30 KB of its JSON encoding.
@@ -225,12 +220,12 @@ Value notification_item(const Notification& n) {
 MethodResult notify_get(MethodCall& call) {
   const Value& last_id_param = call.param("LAST_ID");
   const Value& last_type_param = call.param("LAST_TYPE");
-  if (last_id_param.is_null() != last_type_param.is_null()) throw ApiError(kLastIdAndLastType);
+  if (last_id_param.is_null() != last_type_param.is_null()) throw ApiError(errors::kLastIdAndLastType);
   int64_t last_id = 0;
   bool in_confirms = true;
   if (!last_id_param.is_null()) {
     std::optional<int64_t> id = last_id_param.is_scalar() ? last_id_param.to_int() : std::nullopt;
-    if (!id) throw ApiError(kNotifyLastIdString);
+    if (!id) throw ApiError(errors::kNotifyLastIdString);
     last_id = std::max<int64_t>(*id, 0);
     in_confirms = last_type_param.to_int_or(0) == 1;
   }

@@ -129,6 +129,9 @@ inline constexpr ErrorSpec kIdsError{"PARAMS_ERROR", "No IDS param or it is not 
 inline constexpr ErrorSpec kIdError{"ID_ERROR", "Notification ID can't be empty", 400};
 inline constexpr ErrorSpec kAnswerTextError{"ANSWER_TEXT_ERROR", "ANSWER_TEXT can't be empty", 400};
 inline constexpr ErrorSpec kNotifyValueError{"NOTIFY_VALUE_ERROR", "Notification Value can't be empty", 400};
+inline constexpr ErrorSpec kLastIdAndLastType{"LAST_ID_AND_LAST_TYPE",
+                                              "Parameters LAST_ID and LAST_TYPE should be used together.", 400};
+inline constexpr ErrorSpec kNotifyLastIdString{"LAST_ID_STRING", "Last notification ID can't be string", 400};
 inline constexpr ErrorSpec kAttachError{"ATTACH_ERROR", "Attachment object validation error", 400};
 inline constexpr ErrorSpec kAttachOversize{"ATTACH_OVERSIZE", "Maximum allowed attachment size exceeded (30 Kb)", 400};
 

@@ -46,6 +46,15 @@ const BUTTONS = JSON.stringify([
   { TITLE: 'Decline', VALUE: 'N', TYPE: 'cancel', RESULT_TEXT: '' },
 ]);
 
+// Panels slide and fade in: a screenshot waits for the animations to end.
+async function snap(page, name) {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  return shot(page, name);
+}
+
+// A one-pixel PNG: a chat picture.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
 const rest = async (method, params, webhook) => (await server.ok(method, params, { webhook })).result;
 const recentRow = (page, dialogId) => page.locator(`[data-test=recent-item][data-dialog="${dialogId}"]`);
 const firstRow = (page) => page.locator('[data-test=recent-item][data-index="0"]');
@@ -89,7 +98,7 @@ test('notifications: a confirmation is answered and goes, others arrive live, ar
   // Through the message renderer: BB-codes as a message shows them.
   assert.equal(await notification(annPage, question).getByTestId('notify-text').innerText(), 'Join the release review?');
   await notification(annPage, question).getByTestId('notify-text').locator('strong', { hasText: 'release' }).waitFor();
-  await shot(annPage, 'panels-notifications-light');
+  await snap(annPage, 'panels-notifications-light');
 
   // The confirmation: its button answers it and it leaves the list (and the counter).
   await notification(annPage, question).getByRole('button', { name: 'Accept' }).click();
@@ -132,7 +141,7 @@ test('search finds a person and opens the dialog with them', async () => {
   await annPage.getByLabel('Search people, chats and departments').fill('Carl');
   const result = annPage.locator(`[data-test=search-user][data-user="${carl.id}"]`);
   await result.waitFor();
-  await shot(annPage, 'panels-search-light');
+  await snap(annPage, 'panels-search-light');
   await result.click();
   await annPage.waitForURL(new RegExp(`IM_DIALOG=${carl.id}$`));
   await annPage.getByTestId('dialog-title').filter({ hasText: 'Carlotta' }).waitFor();
@@ -154,7 +163,7 @@ test('a new group chat is created with a member, who sees it in their list', asy
   await annPage.getByRole('radio', { name: 'Purple' }).click();
   await annPage.getByLabel('Members', { exact: true }).fill('Bob');
   await annPage.locator(`[data-test=picker-user][data-user="${bob.id}"]`).click();
-  await shot(annPage, 'panels-new-chat-light');
+  await snap(annPage, 'panels-new-chat-light');
   await annPage.getByTestId('new-chat-create').click();
   await annPage.waitForURL(/IM_DIALOG=chat\d+$/);
   chatId = Number(new URL(annPage.url()).searchParams.get('IM_DIALOG').slice(4));
@@ -190,7 +199,20 @@ test('chat settings: renamed, and the other browser\'s list shows the new name l
   await settings.getByTestId('settings-mute').click();
   await until('muted on the server', async () =>
     (await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook)).mute_list.map(Number).includes(ann.id));
-  await shot(annPage, 'panels-chat-settings-light');
+  await snap(annPage, 'panels-chat-settings-light');
+  // A new picture (im.chat.updateAvatar with the file as base64) shows at once.
+  await settings.getByTestId('settings-avatar').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
+  await settings.getByTestId('settings-notice').filter({ hasText: 'Picture saved' }).waitFor();
+  await settings.locator('img').first().waitFor();
+  assert.ok((await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook)).avatar);
+
+  // Bob becomes the owner through his row's menu.
+  await settings.getByRole('button', { name: 'Actions for Bob' }).click();
+  await annPage.getByRole('menuitem', { name: 'Make owner' }).click();
+  await settings.locator(`[data-test=settings-member][data-user="${bob.id}"]`).getByTestId('settings-role')
+    .filter({ hasText: 'Owner' }).waitFor();
+  assert.equal(Number((await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook)).owner), bob.id);
+
   await settings.getByTestId('settings-title').fill('');
   await settings.getByTestId('settings-title-save').click();
   assert.match(await settings.getByTestId('settings-error').innerText(), /\(TITLE_EMPTY\)$/);
@@ -209,7 +231,7 @@ test('the recent list\'s context menu from the keyboard: pin moves a chat to the
   for (let i = 0; i < chatIndex; i++) await annPage.keyboard.press('ArrowDown');
   await annPage.keyboard.press('Shift+F10');
   await annPage.getByRole('menuitem', { name: 'Pin to the top' }).waitFor();
-  await shot(annPage, 'panels-recent-menu-light');
+  await snap(annPage, 'panels-recent-menu-light');
   // Arrow keys through the menu to the item, Enter chooses it.
   const active = () => annPage.evaluate(() => document.activeElement?.textContent?.trim());
   for (let i = 0; i < 5 && (await active()) !== 'Pin to the top'; i++) await annPage.keyboard.press('ArrowDown');
@@ -256,7 +278,7 @@ test('developer console: a failing handler\'s error shows, and retry delivers it
   const handler = annPage.locator(`[data-test=console-handler][data-handler^="${sink.url}"]`);
   await handler.getByTestId('console-last-error').filter({ hasText: 'HTTP 500' }).waitFor();
   assert.notEqual(await handler.getByTestId('console-failed-count').innerText(), '0');
-  await shot(annPage, 'panels-devconsole-light');
+  await snap(annPage, 'panels-devconsole-light');
 
   // The delivery log has the request (no tokens) and the answer.
   await handler.getByRole('button', { name: 'Deliveries' }).click();
@@ -266,7 +288,7 @@ test('developer console: a failing handler\'s error shows, and retry delivers it
   const request = await delivery.getByTestId('console-request').innerText();
   assert.match(request, /ONIMBOTMESSAGEADD/);
   assert.match(request, /hello bot/);
-  await shot(annPage, 'panels-devconsole-deliveries-light');
+  await snap(annPage, 'panels-devconsole-deliveries-light');
 
   // The handler works again: retry from the failed list.
   sinkStatus = 200;
@@ -288,7 +310,7 @@ test('a non-administrator cannot open the developer console: the server refuses 
   await refused.waitFor();
   assert.match(await refused.innerText(), /Only administrators/);
   assert.match(await refused.innerText(), /refused/);
-  await shot(bobPage, 'panels-devconsole-refused-dark');
+  await snap(bobPage, 'panels-devconsole-refused-dark');
   // And the server answers the same to a direct call from that session.
   const answer = await bobPage.evaluate(async () => {
     const sessid = (await (await fetch('/auth/session')).json()).sessid;
@@ -313,36 +335,36 @@ test('every panel, light and dark, desktop and phone width', async () => {
 
       await page.getByTestId('open-notifications').click();
       await page.getByTestId('notification').first().waitFor();
-      await shot(page, `panels-notifications-${tag}`);
+      await snap(page, `panels-notifications-${tag}`);
       await page.keyboard.press('Escape');
 
       await page.getByTestId('open-search').click();
       await page.getByLabel('Search people, chats and departments').fill('Plans');
       await page.getByTestId('search-chat').first().waitFor();
-      await shot(page, `panels-search-${tag}`);
+      await snap(page, `panels-search-${tag}`);
       await page.keyboard.press('Escape');
 
       await page.getByTestId('open-new-chat').click();
       await page.getByTestId('new-chat-title').waitFor();
-      await shot(page, `panels-new-chat-${tag}`);
+      await snap(page, `panels-new-chat-${tag}`);
       await page.keyboard.press('Escape');
 
       await page.goto(`/online/?IM_DIALOG=chat${chatId}`);
       await page.getByTestId('open-dialog-info').click();
       await page.getByTestId('settings-member').first().waitFor();
-      await shot(page, `panels-chat-settings-${tag}`);
+      await snap(page, `panels-chat-settings-${tag}`);
       await page.keyboard.press('Escape');
 
       await page.goto(`/online/?IM_DIALOG=${bob.id}`);
       await page.getByTestId('open-dialog-info').click();
       await page.getByTestId('card-name').waitFor();
-      await shot(page, `panels-user-card-${tag}`);
+      await snap(page, `panels-user-card-${tag}`);
       await page.keyboard.press('Escape');
 
       await page.goto('/online/');
       await page.getByTestId('recent-item').first().click({ button: 'right' });
       await page.getByRole('menuitem').first().waitFor();
-      await shot(page, `panels-recent-menu-${tag}`);
+      await snap(page, `panels-recent-menu-${tag}`);
       await page.keyboard.press('Escape');
 
       await page.getByTestId('own-status').click();
@@ -350,13 +372,35 @@ test('every panel, light and dark, desktop and phone width', async () => {
       await until('away on the server', async () => (await rest('im.user.status.get', {}, annHook)) === 'away');
       await page.getByTestId('own-status').click();
       await page.getByRole('menuitemcheckbox').first().waitFor();
-      await shot(page, `panels-status-${tag}`);
+      await snap(page, `panels-status-${tag}`);
       await page.getByRole('menuitemcheckbox', { name: 'Online' }).click();
 
       await page.goto('/devconsole');
       await page.getByTestId('console-receiver').first().waitFor();
-      await shot(page, `panels-devconsole-${tag}`);
+      await snap(page, `panels-devconsole-${tag}`);
       await page.context().close();
     }
   }
+});
+
+test('chat settings: the owner removes a member; a member leaves and the chat leaves their list', async () => {
+  // Bob's chat with Ann and Carlotta; Bob (the owner) removes Carlotta, then Ann leaves.
+  const id = await rest('im.chat.add', { TITLE: 'Short-lived', USERS: [ann.id, carl.id] }, bobHook);
+  await annPage.goto(`/online/?IM_DIALOG=chat${id}`);
+  await bobPage.goto(`/online/?IM_DIALOG=chat${id}`);
+  await bobPage.getByTestId('open-dialog-info').click();
+  const bobSettings = bobPage.getByTestId('chat-settings');
+  await bobSettings.getByRole('button', { name: 'Actions for Carlotta' }).click();
+  await bobPage.getByRole('menuitem', { name: 'Remove from chat' }).click();
+  await bobSettings.locator(`[data-test=settings-member][data-user="${carl.id}"]`).waitFor({ state: 'detached' });
+  assert.deepEqual([...(await rest('im.chat.user.list', { CHAT_ID: id }, bobHook))].map(Number).sort(),
+    [ann.id, bob.id].sort());
+
+  await annPage.getByTestId('open-dialog-info').click();
+  await annPage.getByTestId('settings-leave').click();
+  await annPage.getByTestId('settings-leave-confirm').click();
+  await annPage.waitForURL(/\/online\/$/);
+  await recentRow(annPage, `chat${id}`).waitFor({ state: 'detached' });
+  // Bob's open settings follow: two members, then one.
+  await bobSettings.locator(`[data-test=settings-member][data-user="${ann.id}"]`).waitFor({ state: 'detached' });
 });
