@@ -53,14 +53,15 @@ for tool in node npm wrk sqlite3 curl; do command -v "$tool" >/dev/null || die "
 
 # 20,000 sockets plus the store need more than the usual 20,000 descriptors. The limit is raised
 # for this shell only, so for the servers and clients it starts and nothing else. Raising the hard
-# limit needs CAP_SYS_RESOURCE; without it HOLD is capped below the hard limit (the server keeps
-# some hundred descriptors for its store and outgoing work, src/http/fd_limit.cpp) and the report
-# says so.
+# limit needs CAP_SYS_RESOURCE; without it HOLD is capped below the hard limit and the report says
+# so: the server keeps 285 descriptors of its default config for its store and outgoing work
+# (src/http/fd_limit.cpp, reserved_descriptors) and refuses connections past the rest; the driver
+# needs a few of those for its REST calls.
 NOFILE="${NOFILE:-200000}"
 ulimit -Hn "$NOFILE" 2>/dev/null || true
 ulimit -Sn "$(ulimit -Hn)"
 HOLD_WANTED="$HOLD"
-HOLD_CAP=$(( $(ulimit -Sn) - 600 ))
+HOLD_CAP=$(( $(ulimit -Sn) - 300 ))
 if [ "$HOLD" -gt "$HOLD_CAP" ]; then
   HOLD="$HOLD_CAP"
   echo "bench/push: the open file limit is $(ulimit -Sn) and cannot be raised here: holding $HOLD connections, not $HOLD_WANTED" >&2
@@ -184,9 +185,27 @@ wait_idle() {
   done
   echo "bench/push: imhub still busy after 3 minutes" >&2
 }
-wrk_rps() {  # round label → requests/s (errors counted into $WORK/errors)
-  local out
+# CPU ticks (1/100 s) of processes; the machine's idle ticks over all cores.
+ticks_of() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+idle_ticks() { awk '/^cpu / {print $5 + $6}' /proc/stat; }
+client_pids() { [ -z "$LOAD_PID" ] || { echo "$LOAD_PID"; pgrep -P "$LOAD_PID"; }; }
+wrk_rps() {  # round label → requests/s (errors counted into $WORK/errors; CPU use into $WORK/cpu-<label>)
+  local out c0 c1 i0 i1 k0 k1 t0 t1 clients
+  clients="$(client_pids | tr '\n' ' ')"
+  # shellcheck disable=SC2086
+  c0="$(ticks_of $clients)"
+  i0="$(ticks_of "$IMHUB_PID")"
+  k0="$(idle_ticks)"
+  t0="$(date +%s%N)"
   out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$ROOT/bench/message_add.lua" "$BASE${WEBHOOK}im.message.add" -- 1 100 2 1000)"
+  t1="$(date +%s%N)"
+  # shellcheck disable=SC2086
+  c1="$(ticks_of $clients)"
+  i1="$(ticks_of "$IMHUB_PID")"
+  k1="$(idle_ticks)"
+  # % of one core: imhub, the push clients, and the machine's idle time (over all its cores).
+  awk -v i="$((i1 - i0))" -v c="$((c1 - c0))" -v k="$((k1 - k0))" -v ns="$((t1 - t0))" \
+    'BEGIN {s = ns / 1e9; printf "%d %d %d\n", i / s, c / s, k / s}' >"$WORK/cpu-$1"
   echo "$out" >"$WORK/wrk-$1.txt"
   awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i }
        END {print n + 0}' <<<"$out" | sed "s/^/$1 /" >>"$WORK/errors"
@@ -251,8 +270,10 @@ for round in $(seq "$LOAD_ROUNDS"); do
     wait_idle
     none="$(wrk_rps "none-$round")"
   fi
-  echo "bench/push: round $round: $none req/s without, $WITH with; frames owed $OWED, $AT_END at wrk's end, $GOT after ${DRAIN:-(not all)} ms; $OPEN open" >&2
-  LOAD_ROWS+="{\"round\": $round, \"none\": $none, \"with\": $WITH, \"owed\": $OWED, \"at_end\": ${AT_END:-0}, \"got\": ${GOT:-0}, \"drain_ms\": ${DRAIN:-null}, \"open\": ${OPEN:-0}},"
+  read -r none_imhub _ none_idle <"$WORK/cpu-none-$round"
+  read -r with_imhub with_clients with_idle <"$WORK/cpu-with-$round"
+  echo "bench/push: round $round: $none req/s without, $WITH with; frames owed $OWED, $AT_END at wrk's end, $GOT after ${DRAIN:-(not all)} ms; $OPEN open; CPU % imhub $none_imhub / $with_imhub, clients $with_clients, idle $none_idle / $with_idle" >&2
+  LOAD_ROWS+="{\"round\": $round, \"none\": $none, \"with\": $WITH, \"owed\": $OWED, \"at_end\": ${AT_END:-0}, \"got\": ${GOT:-0}, \"drain_ms\": ${DRAIN:-null}, \"open\": ${OPEN:-0}, \"cpu\": {\"none_imhub\": $none_imhub, \"none_idle\": $none_idle, \"with_imhub\": $with_imhub, \"with_clients\": $with_clients, \"with_idle\": $with_idle}},"
 done
 ERRORS="$(awk '{n += $2} END {print n + 0}' "$WORK/errors")"
 ERRORS_BY="$(awk '$2 > 0 {printf "%s%s: %s", (n++ ? ", " : ""), $1, $2}' "$WORK/errors")"

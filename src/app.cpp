@@ -109,6 +109,10 @@ int serve(const std::string& data_dir, Config config) {
   previews.start();
   services.previews = &previews;
   services.feed = &feed;
+  // A link preview written into a message is announced once committed (messageParamsUpdate).
+  previews.set_on_updated([&feed](int64_t message_id, int64_t chat_id) {
+    feed.announce(Cause{}, MessageParamsChanged{message_id, chat_id});
+  });
   OAuthServer oauth(*store, users, OAuthSite{config.public_url, services.domain(), services.portal.member_id}, key);
   services.oauth = &oauth;
   services.event_auth = &oauth;

@@ -194,7 +194,9 @@ MethodResult user_add(MethodCall& call) {
     Conn& c = tx.conn;
     if (email_taken(c, u.email, 0)) throw ApiError(errors::kEmailExists).with("argument", "");
     check_departments(c, u.departments);
-    return insert_user(c, u);
+    const int64_t added = insert_user(c, u);
+    tx.raise(UserAdded{added, call.caller.user_id});
+    return added;
   });
   return Value(id);
 }

@@ -709,7 +709,7 @@ struct HttpServer::Impl {
   // A WebSocket upgrade on the push path: http/websocket.cpp takes the connection over. Only an
   // `Upgrade: websocket` request pays for copying its header into the push server's request type.
   template <class Stream>
-  awaitable<bool> take_push_upgrade(Stream& stream, Incoming& in, beast::flat_buffer& buffer) {
+  awaitable<bool> take_push_upgrade(Stream& stream, Connection& conn, Incoming& in, beast::flat_buffer& buffer) {
     const auto& got = in.parser.get();
     if (!beast::iequals(got[http::field::upgrade], "websocket")) co_return false;
     PushRequest req{got.method(), got.target(), got.version()};
@@ -721,7 +721,21 @@ struct HttpServer::Impl {
     // sends nothing before the 101 (RFC 6455 section 4.1), so the buffer holds nothing to keep.
     if (buffer.size() == 0) buffer.shrink_to_fit();
     in.parser.release();
+    // Nor does the watchdog look at it meanwhile (it has no deadline, and tens of thousands of idle
+    // push sockets would make every tick a long walk); stop() closes it through the push server.
+    std::shared_ptr<Connection> held;
+    {
+      std::lock_guard lock(conn_mu);
+      if (auto it = open.find(std::shared_ptr<Connection>(std::shared_ptr<Connection>(), &conn)); it != open.end()) {
+        held = *it;
+        open.erase(it);
+      }
+    }
     co_await serve_push_socket(stream, std::move(req), router.services(), stopping);
+    if (held) {
+      std::lock_guard lock(conn_mu);
+      open.insert(std::move(held));  // the TLS shutdown that follows has a deadline
+    }
     co_return true;
   }
 
@@ -744,7 +758,7 @@ struct HttpServer::Impl {
         co_return;
       }
       conn.disarm();  // the request is ours now: no client timeout while it is handled
-      if (co_await take_push_upgrade(stream, in, buffer)) co_return;  // the push server took the socket over
+      if (co_await take_push_upgrade(stream, conn, in, buffer)) co_return;  // the push server took the socket over
       const Dispatched out = co_await dispatch(conn, in);
       const bool keep = co_await write_response(stream, conn, in, out);
       conn.busy = false;

@@ -45,6 +45,13 @@ struct MessageLiked {
   int64_t user_id = 0;
   bool liked = false;
 };
+// The server itself changed a stored message's params (a link preview attached or taken away,
+// previews/): no request caused it and no bot or application hears of it; announced after the
+// commit for the realtime push (messageParamsUpdate).
+struct MessageParamsChanged {
+  int64_t message_id = 0;
+  int64_t chat_id = 0;
+};
 // A keyboard button or menu item of a bot's message was pressed (im.message.command).
 struct CommandPressed {
   Message message;
@@ -140,6 +147,12 @@ struct UserStatusChanged {
   std::string status;
 };
 
+// A user was added to the portal (user.add) by `actor`.
+struct UserAdded {
+  int64_t user_id = 0;
+  int64_t actor = 0;
+};
+
 // --- Files
 struct FileCommitted {
   int64_t chat_id = 0;
@@ -169,10 +182,11 @@ struct AppUninstalled {
   int64_t app_id = 0;
 };
 
-using Change = std::variant<MessageAdded, MessageUpdated, MessageDeleted, MessageLiked, CommandPressed, ChatRead,
-                            ChatUnread, AllRead, ChatCreated, MembersAdded, MemberRemoved, ChatChanged, ManagerChanged,
-                            ChatMuted, Typing, RecentChanged, NotificationChanged, UserStatusChanged, FileCommitted,
-                            FileDeleted, BotRegistered, BotRemoved, AppUninstalled>;
+using Change =
+    std::variant<MessageAdded, MessageUpdated, MessageDeleted, MessageLiked, MessageParamsChanged, CommandPressed,
+                 ChatRead, ChatUnread, AllRead, ChatCreated, MembersAdded, MemberRemoved, ChatChanged, ManagerChanged,
+                 ChatMuted, Typing, RecentChanged, NotificationChanged, UserStatusChanged, UserAdded, FileCommitted,
+                 FileDeleted, BotRegistered, BotRemoved, AppUninstalled>;
 
 // The chat a change concerns (0 for none) and, for per-user changes, the user; subscribers that
 // fan out to members read the chat's members themselves.

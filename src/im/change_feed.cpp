@@ -35,6 +35,7 @@ struct ScopeOf {
   ChangeScope operator()(const MessageUpdated& c) const { return {c.after.chat_id, 0}; }
   ChangeScope operator()(const MessageDeleted& c) const { return {c.before.chat_id, 0}; }
   ChangeScope operator()(const MessageLiked& c) const { return {c.message.chat_id, 0}; }
+  ChangeScope operator()(const MessageParamsChanged& c) const { return {c.chat_id, 0}; }
   ChangeScope operator()(const CommandPressed& c) const { return {c.message.chat_id, c.user_id}; }
   ChangeScope operator()(const ChatRead& c) const { return {c.chat_id, c.user_id}; }
   ChangeScope operator()(const ChatUnread& c) const { return {c.chat_id, c.user_id}; }
@@ -49,6 +50,7 @@ struct ScopeOf {
   ChangeScope operator()(const RecentChanged& c) const { return {c.chat_id, c.user_id}; }
   ChangeScope operator()(const NotificationChanged& c) const { return {0, c.user_id}; }
   ChangeScope operator()(const UserStatusChanged& c) const { return {0, c.user_id}; }
+  ChangeScope operator()(const UserAdded& c) const { return {0, c.user_id}; }
   ChangeScope operator()(const FileCommitted& c) const { return {c.chat_id, 0}; }
   ChangeScope operator()(const FileDeleted& c) const { return {c.chat_id, c.chat_id ? 0 : c.user_id}; }
   ChangeScope operator()(const BotRegistered&) const { return {}; }

@@ -211,7 +211,7 @@ void UrlPreviewer::enqueue(int64_t message_id, std::string text) {
   cv_.notify_one();
 }
 
-void UrlPreviewer::set_on_updated(std::function<void(int64_t)> fn) {
+void UrlPreviewer::set_on_updated(std::function<void(int64_t, int64_t)> fn) {
   std::lock_guard lock(mu_);
   on_updated_ = std::move(fn);
 }
@@ -282,14 +282,14 @@ void UrlPreviewer::process(const Job& job) {
     });
     if (!had_preview) return;
   }
-  bool changed = store_.write_with([&](Conn& c) { return apply_preview_to_message(c, job.message_id, p); });
-  if (!changed) return;
-  std::function<void(int64_t)> notify;
+  const auto chat = store_.write_with([&](Conn& c) { return apply_preview_to_message(c, job.message_id, p); });
+  if (!chat) return;
+  std::function<void(int64_t, int64_t)> notify;
   {
     std::lock_guard lock(mu_);
     notify = on_updated_;
   }
-  if (notify) notify(job.message_id);
+  if (notify) notify(job.message_id, *chat);
 }
 
 }  // namespace imhub

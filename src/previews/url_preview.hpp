@@ -60,8 +60,8 @@ class UrlPreviewer {
   // edit). Does nothing when previews are disabled.
   void enqueue(int64_t message_id, std::string text);
 
-  // Called on a worker thread after a message's params changed (to notify its chat).
-  void set_on_updated(std::function<void(int64_t message_id)> fn);
+  // Called on a worker thread once a message's changed params are committed (to notify its chat).
+  void set_on_updated(std::function<void(int64_t message_id, int64_t chat_id)> fn);
 
   // Blocks until no job is queued or running (tests).
   void wait_idle();
@@ -79,7 +79,7 @@ class UrlPreviewer {
 
   Store& store_;
   UrlPreviewOptions options_;
-  std::function<void(int64_t)> on_updated_;
+  std::function<void(int64_t, int64_t)> on_updated_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;

@@ -103,11 +103,11 @@ void apply_preview_params(Value& params, std::string_view text, const std::optio
   params = std::move(out);
 }
 
-bool apply_preview_to_message(Conn& c, int64_t message_id, const std::optional<UrlPreview>& preview) {
-  auto row = c.query_one("SELECT text, params, deleted FROM messages WHERE id = $1", {message_id});
-  if (!row || row->i64(2) != 0) return false;
+std::optional<int64_t> apply_preview_to_message(Conn& c, int64_t message_id, const std::optional<UrlPreview>& preview) {
+  auto row = c.query_one("SELECT text, params, deleted, chat_id FROM messages WHERE id = $1", {message_id});
+  if (!row || row->i64(2) != 0) return std::nullopt;
   const std::string text = row->str(0);
-  if (preview && text.find(preview->url) == std::string::npos) return false;
+  if (preview && text.find(preview->url) == std::string::npos) return std::nullopt;
   const std::string& before = row->str(1);
   Value params = Value::map();
   if (!before.empty()) {
@@ -116,9 +116,9 @@ bool apply_preview_to_message(Conn& c, int64_t message_id, const std::optional<U
   }
   apply_preview_params(params, text, preview);
   std::string after = params.size() == 0 ? std::string() : to_json(params);
-  if (after == before) return false;
+  if (after == before) return std::nullopt;
   c.exec("UPDATE messages SET params = $1 WHERE id = $2", {after, message_id});
-  return true;
+  return row->i64(3);
 }
 
 }  // namespace imhub

@@ -39,9 +39,9 @@ std::optional<Value> preview_attach(const UrlPreview& p);
 // `text` is the message text: URL_ONLY is "Y" when it is nothing but the URL.
 void apply_preview_params(Value& params, std::string_view text, const std::optional<UrlPreview>& preview);
 
-// Applies the preview to the stored message. Skips (returns false) a message that is gone,
-// deleted, or no longer contains the URL (edited meanwhile: its own preview job follows), and
-// a message whose params would not change.
-bool apply_preview_to_message(Conn& c, int64_t message_id, const std::optional<UrlPreview>& preview);
+// Applies the preview to the stored message; returns the message's chat when its params changed.
+// Skips (nullopt) a message that is gone, deleted, or no longer contains the URL (edited
+// meanwhile: its own preview job follows), and a message whose params would not change.
+std::optional<int64_t> apply_preview_to_message(Conn& c, int64_t message_id, const std::optional<UrlPreview>& preview);
 
 }  // namespace imhub

@@ -1,6 +1,6 @@
 // Messages (protocol-push.md §9.2) and typing (§9.4): message / messageChat, messageUpdate,
-// messageParamsUpdate, messageDelete, messageDeleteComplete, addReaction / deleteReaction and the
-// classic messageLike, startWriting.
+// messageParamsUpdate (params edited, or a link preview written), messageDelete,
+// messageDeleteComplete, addReaction / deleteReaction and the classic messageLike, startWriting.
 #include <algorithm>
 
 #include "core/clock.hpp"
@@ -177,22 +177,38 @@ void publish_im(const ImOut& out, const MessageAdded& added) {
     out.to_users_json(watchers, body.fill({to_json(Value(chat_dialog_id(p.a.chat.id))), "0", "false", "true"}));
 }
 
+namespace {
+
+// messageParamsUpdate: the message's whole params, which clients apply without touching the text.
+void publish_params_update(const ImOut& out, const ChatAudience& a, const Message& m) {
+  const Value params = m.params.is_map() ? m.params : Value::empty_object();
+  to_chat(out, a, "messageParamsUpdate", [&](const std::string&) {
+    return Value::object({{"id", Value(m.id)}, {"chatId", Value(m.chat_id)}, {"params", params}});
+  });
+}
+
+}  // namespace
+
 // Text edits are messageUpdate; a change of params alone (a keyboard, an attach) is
-// messageParamsUpdate, which clients apply without touching the text.
+// messageParamsUpdate.
 void publish_im(const ImOut& out, const MessageUpdated& updated) {
   const Message& m = updated.after;
   const auto a = chat_audience(out.c, m.chat_id);
   if (!a) return;
+  if (updated.before.text == m.text) return publish_params_update(out, *a, m);
   Value params = m.params.is_map() ? m.params : Value::empty_object();
-  if (updated.before.text == m.text) {
-    to_chat(out, *a, "messageParamsUpdate", [&](const std::string&) {
-      return Value::object({{"id", Value(m.id)}, {"chatId", Value(m.chat_id)}, {"params", params}});
-    });
-    return;
-  }
   params["IS_EDITED"] = Value("Y");
   to_chat(out, *a, "messageUpdate",
           [&](const std::string& dialog) { return updated_params(m, a->chat, params, dialog); });
+}
+
+// A link preview the server wrote into the message (or took away after an edit).
+void publish_im(const ImOut& out, const MessageParamsChanged& change) {
+  const auto m = find_message(out.c, change.message_id);
+  if (!m || m->deleted) return;
+  const auto a = chat_audience(out.c, m->chat_id);
+  if (!a) return;
+  publish_params_update(out, *a, *m);
 }
 
 void publish_im(const ImOut& out, const MessageDeleted& deleted) {

@@ -62,6 +62,8 @@ const KEYS = {
   notifyUnread: ['list', 'counter'],
   notifyDelete: ['id', 'counter'],
   userStatus: ['users'],
+  userInvite: ['userId', 'invited', 'user', 'date'],
+  deleteBot: ['botId'],
 };
 
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
@@ -173,6 +175,23 @@ test('messageUpdate, messageParamsUpdate, messageDelete, messageDeleteComplete: 
   assert.equal(complete.params.newLastMessage.id, id);
   await gotExact(a, 'messageDeleteComplete');
   await none(d, ['messageUpdate', 'messageParamsUpdate', 'messageDelete', 'messageDeleteComplete'], 'Dan');
+  close([a, b, d]);
+});
+
+test('a link preview written into a message reaches its members as messageParamsUpdate, once committed', async () => {
+  const chat = await newChat([bob]);
+  const [a, b, d] = await live(annHook, bobHook, danHook);
+  const url = 'http://127.0.0.1:9/pictures/cat.png'; // an image link: previewed without a fetch
+  const id = await post(`chat${chat}`, `look ${url}`);
+  const body = await gotExact(b, 'messageParamsUpdate', (p) => p.id === id);
+  assert.equal(body.params.chatId, chat);
+  assert.equal(body.params.params.URL_ID.length, 1, 'the preview is in the params');
+  assert.ok(body.params.params.ATTACH, 'with its attach');
+  const stored = (await ok('im.dialog.messages.get', { DIALOG_ID: `chat${chat}` }, { webhook: bobHook })).result.messages
+    .find((m) => m.id === id);
+  assert.deepEqual(stored.params.URL_ID, body.params.params.URL_ID, 'what was pushed is what is stored');
+  await gotExact(a, 'messageParamsUpdate', (p) => p.id === id);
+  await none(d, ['messageParamsUpdate'], 'Dan');
   close([a, b, d]);
 });
 
@@ -369,6 +388,38 @@ test('im.user.status.set: online/userStatus on the shared channel', async () => 
   assert.equal(body.params.users[ann].id, ann);
   assert.equal(body.params.users[ann].status, 'away');
   close([b]);
+});
+
+test('user.add: userInvite to the intranet users online, with the new user and who invited them', async () => {
+  const dept = (await ok('department.get', {})).result[0].ID;
+  const group = (await ok('user.add', { EMAIL: 'guest@example.com', EXTRANET: 'Y', SONET_GROUP_ID: [1] })).result;
+  const guestHook = server.cli('webhook', 'add', '--user', String(group), '--scope', 'im,pull,pull_channel').webhook;
+  const [b, guest] = await live(bobHook, guestHook);
+  const added = (await ok('user.add', { EMAIL: 'newcomer@example.com', NAME: 'Newcomer', UF_DEPARTMENT: [dept] })).result;
+  const body = await gotExact(b, 'userInvite', (p) => p.userId === added);
+  assert.deepEqual(body.params.invited, { originator_id: 1, can_resend: true });
+  assert.equal(body.params.user.id, added);
+  assert.equal(body.params.user.name, 'Newcomer');
+  assert.match(body.params.date, /^\d{4}-\d\d-\d\dT/);
+  await none(guest, ['userInvite'], 'an extranet user');
+  // An extranet user joining is no news to colleagues.
+  await ok('user.add', { EMAIL: 'guest2@example.com', EXTRANET: 'Y', SONET_GROUP_ID: [1] });
+  await sleep(150);
+  assert.equal(bodies(b).filter((p) => p.body.command === 'userInvite').length, 1);
+  close([b, guest]);
+});
+
+test('imbot.unregister: deleteBot on the shared channel', async () => {
+  const r = await server.call('imbot.register',
+    { CODE: 'leaving', EVENT_HANDLER: 'http://127.0.0.1:9/', PROPERTIES: { NAME: 'Leaving' }, CLIENT_ID: 'wh-leave' });
+  assert.equal(r.status, 200, r.text);
+  const botId = r.body.result;
+  await ok('im.message.add', { DIALOG_ID: String(botId), MESSAGE: 'hi bot' }, { webhook: bobHook });
+  const [b, d] = await live(bobHook, danHook);
+  await ok('imbot.unregister', { BOT_ID: botId, CLIENT_ID: 'wh-leave' });
+  assert.deepEqual((await gotExact(b, 'deleteBot')).params, { botId });
+  assert.deepEqual((await gotExact(d, 'deleteBot')).params, { botId });
+  close([b, d]);
 });
 
 test('pull.watch.extend grants IM_PUBLIC_<chatId> only for chats the caller may read', async () => {

@@ -314,7 +314,7 @@ TEST(UrlPreviewer, WritesTheRichLinkIntoTheMessage) {
   UrlPreviewer previewer(*db.store, previewer_options(true));
   std::vector<int64_t> updated;
   std::mutex mu;
-  previewer.set_on_updated([&](int64_t id) {
+  previewer.set_on_updated([&](int64_t id, int64_t) {
     std::lock_guard lock(mu);
     updated.push_back(id);
   });
