@@ -108,12 +108,6 @@ Value Value::empty_object() {
   return Value(std::move(m));
 }
 
-Value Value::object(std::initializer_list<std::pair<std::string_view, Value>> items) {
-  Value v = Value::map();
-  for (const auto& [k, val] : items) v[k] = val;
-  return v;
-}
-
 std::string Value::to_string() const {
   switch (kind()) {
     case Kind::kNull:

@@ -90,8 +90,15 @@ class Value {
   static Value list() { return Value(List{}); }
   // Written as `{}` when empty (see Map::is_object).
   static Value empty_object();
-  // {"k": v, ...} in the given order.
-  static Value object(std::initializer_list<std::pair<std::string_view, Value>> items);
+  // {"k": v, ...} in the given order. The braced list binds to an array of pairs, whose values
+  // (unlike an initializer_list's, which are const) are moved into the map, not copied: a value
+  // built by nesting Value::object calls is copied nowhere.
+  template <size_t N>
+  static Value object(std::pair<std::string_view, Value> (&&items)[N]) {
+    Value v = Value::map();
+    for (auto& [k, val] : items) v[k] = std::move(val);
+    return v;
+  }
 
   Kind kind() const { return static_cast<Kind>(v_.index()); }
   bool is_null() const { return kind() == Kind::kNull; }

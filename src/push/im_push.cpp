@@ -55,7 +55,9 @@ void ImPush::run() {
 void ImPush::publish_batch(const std::deque<Change>& batch) {
   try {
     store_.read([&](Conn& c) {
-      const ImOut out{c, config_, key_, publisher_, watch_, &channels_};
+      // One read transaction: what it shows does not change while the batch is published.
+      std::unordered_map<int64_t, Value> user_objects;
+      const ImOut out{c, config_, key_, publisher_, watch_, &channels_, &user_objects};
       for (const Change& change : batch) {
         try {
           std::visit(

@@ -217,6 +217,21 @@ Value message_object(const Message& m, const Chat& chat, const std::vector<int64
                         {"forward", Value::list()}});
 }
 
+Value ImOut::users(const std::vector<int64_t>& ids) const {
+  if (!user_objects) return users_by_id(c, config, ids);
+  Value out = Value::empty_object();
+  for (int64_t id : ids) {
+    if (id <= 0) continue;
+    auto it = user_objects->find(id);
+    if (it == user_objects->end()) {
+      auto u = find_user(c, id);
+      it = user_objects->emplace(id, u ? im_user_object(c, config, *u) : Value()).first;
+    }
+    if (!it->second.is_null()) out[std::to_string(id)] = it->second;
+  }
+  return out;
+}
+
 Value users_by_id(Conn& c, const Config& config, const std::vector<int64_t>& ids) {
   Value out = Value::empty_object();
   for (int64_t id : ids)

@@ -48,6 +48,11 @@ struct ImOut {
   PushPublisher& publisher;
   const PushWatch* watch;               // null: no watch tags (push disabled in tests of the worker alone)
   PrivateChannels* channels = nullptr;  // the worker's cache of channel ids (null: computed each time)
+  // The im user objects built so far in this batch's read transaction (null: built each time).
+  std::unordered_map<int64_t, Value>* user_objects = nullptr;
+
+  // {<id>: im user object} for the users that exist (users_by_id, through user_objects).
+  Value users(const std::vector<int64_t>& ids) const;
 
   // One stored message for the private channels of every user in `users`.
   void to_users(const std::vector<int64_t>& users, Value body, int64_t expiry = 0) const;

@@ -27,7 +27,7 @@ NewMessageParts new_message_parts(const ImOut& out, ChatAudience a, Message m, i
   NewMessageParts p{std::move(a), std::move(m), {}, Value::empty_object(), Value::empty_object(), {}, {}};
   const std::string chat_key = std::to_string(p.a.chat.id);
   // A private dialog shows both people; a chat, the author.
-  p.users = users_by_id(out.c, out.config, is_private_chat(p.a.chat) ? p.a.ids : std::vector{p.message.author_id});
+  p.users = out.users(is_private_chat(p.a.chat) ? p.a.ids : std::vector{p.message.author_id});
   p.user_in_chat[chat_key] = ids_list(p.a.ids);
   p.user_block[chat_key] = Value::list();
   p.message_object = message_object(p.message, p.a.chat, p.a.ids, prev_id);

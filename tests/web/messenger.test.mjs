@@ -100,8 +100,8 @@ test('a state-changing call without the sessid is refused (CSRF)', async () => {
     });
     return { status: r.status, body: await r.json() };
   });
-  assert.equal(answer.status, 401);
-  assert.equal(answer.body.error, 'session_failed');
+  assert.deepEqual({ status: answer.status, error: answer.body.error }, { status: 401, error: 'session_failed' },
+    JSON.stringify(answer));
 });
 
 test('phone width shows the list, then the dialog alone', async () => {

@@ -24,9 +24,11 @@ export const recent = reactive({
 
 const PAGE = 200
 
-function byRecent(a: RecentItem, b: RecentItem): number {
+export function byRecent(a: RecentItem, b: RecentItem): number {
   if (a.pinned !== b.pinned) return a.pinned ? -1 : 1
-  return (b.message?.date ?? b.date_update ?? '').localeCompare(a.message?.date ?? a.date_update ?? '')
+  // ATOM dates have whole seconds: within one second the later message (higher id) is newer.
+  const byDate = (b.message?.date ?? b.date_update ?? '').localeCompare(a.message?.date ?? a.date_update ?? '')
+  return byDate || (b.message?.id ?? 0) - (a.message?.id ?? 0)
 }
 
 /** The list as shown: pinned first, then by last activity. */
