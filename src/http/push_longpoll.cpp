@@ -149,7 +149,7 @@ struct PushPolls::Impl {
     auto client =
         std::make_shared<PollClient>(token, static_cast<size_t>(services.config.push_send_queue), hub.counters());
     client->set_last_mid(hub.last_mid());
-    for (auto& frame : hub.subscribe(token.channels, client, mid)) client->push(std::move(frame), false);
+    for (auto& frame : hub.subscribe(token.channels, client, mid, token.user_id)) client->push(std::move(frame), false);
     client->rpc_ = std::make_unique<PushRpc>(services, token, client);
     client->last_poll = steady_seconds();
     hub.counters().poll_clients.fetch_add(1, std::memory_order_relaxed);

@@ -548,7 +548,7 @@ awaitable<> serve(Stream& stream, PushRequest request, Services& services, const
     co_return;
   }
   counters.websockets.fetch_add(1, std::memory_order_relaxed);
-  for (auto& frame : hub.subscribe(token->channels, conn, mid)) conn->enqueue(std::move(frame), false);
+  for (auto& frame : hub.subscribe(token->channels, conn, mid, token->user_id)) conn->enqueue(std::move(frame), false);
   conn->flush();
   hub.seen(token->user_id, true);
   conn->home().attach(conn, std::chrono::seconds(config.push_ping_interval));

@@ -184,8 +184,15 @@ std::vector<PushFrame> PushHub::since(const std::vector<std::string>& channels, 
 }
 
 std::vector<PushFrame> PushHub::subscribe(const std::vector<std::string>& channels,
-                                          const std::shared_ptr<PushSubscriber>& s, std::string_view last_mid) {
+                                          const std::shared_ptr<PushSubscriber>& s, std::string_view last_mid,
+                                          int64_t user_id) {
   const auto after = parse_mid(last_mid);
+  // Before the subscription: a message the im push skips for this user was committed before the
+  // mark, so before this connection existed; it would not have been caught up either.
+  if (user_id > 0) {
+    std::unique_lock reached(reached_mu_);
+    reached_.insert(user_id);
+  }
   std::lock_guard lock(mu_);
   for (const auto& id : channels) channels_[id].subscribers.push_back(s);
   ++connections_;
@@ -213,6 +220,11 @@ void PushHub::unsubscribe(const std::vector<std::string>& channels, const PushSu
     if (subs.empty() && it->second.log.empty()) channels_.erase(it);
   }
   if (connections_ > 0) --connections_;
+}
+
+bool PushHub::may_reach_user(int64_t user_id) const {
+  std::shared_lock reached(reached_mu_);
+  return reached_.contains(user_id);
 }
 
 void PushHub::seen(int64_t user_id, bool connected) {

@@ -14,9 +14,11 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ops/metrics.hpp"
@@ -86,10 +88,12 @@ class PushHub : public PushPublisher {
   explicit PushHub(PushHubOptions options);
   void publish(PushMessage message) override;
 
-  // Subscribes `s` to `channels`; returns the stored frames published after `last_mid`. An
-  // empty mid, or one from another run of the server, catches nothing up.
+  // Subscribes `s` (a connection of `user_id`; 0: of no user) to `channels`; returns the stored
+  // frames published after `last_mid`. An empty mid, or one from another run of the server,
+  // catches nothing up. From here on may_reach_user(user_id) is true.
   std::vector<PushFrame> subscribe(const std::vector<std::string>& channels, const std::shared_ptr<PushSubscriber>& s,
-                                   std::string_view last_mid);
+                                   std::string_view last_mid, int64_t user_id = 0);
+  bool may_reach_user(int64_t user_id) const override;
   void unsubscribe(const std::vector<std::string>& channels, const PushSubscriber* s);
 
   // Stored frames of `channels` after `last_mid`, in order (what subscribe() returns).
@@ -148,6 +152,10 @@ class PushHub : public PushPublisher {
   std::unordered_map<int64_t, std::pair<int, int64_t>> presence_;  // user → (open sockets, last seen)
   std::unordered_map<int64_t, std::vector<std::weak_ptr<PushSubscriber>>> status_watchers_;  // watched user → who
   PushCounters counters_;
+  // Users with a connection that subscribed in this run (may_reach_user). Its own lock: the im
+  // push asks once per receiver of every message, and must not queue behind the hub's.
+  mutable std::shared_mutex reached_mu_;
+  std::unordered_set<int64_t> reached_;
 };
 
 }  // namespace imhub

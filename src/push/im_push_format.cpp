@@ -44,7 +44,9 @@ namespace {
 PushMessage message_to(const ImOut& out, const std::vector<int64_t>& users, int64_t expiry) {
   PushMessage m;
   m.channels.reserve(users.size());
-  for (int64_t u : users) m.channels.push_back(out.channels ? out.channels->of(u) : private_channel(out.key, u));
+  for (int64_t u : users)
+    if (out.publisher.may_reach_user(u))
+      m.channels.push_back(out.channels ? out.channels->of(u) : private_channel(out.key, u));
   m.expiry = expiry;
   return m;
 }
@@ -64,15 +66,15 @@ const std::string& slot_prefix() {
 }  // namespace
 
 void ImOut::to_users(const std::vector<int64_t>& users, Value body, int64_t expiry) const {
-  if (users.empty()) return;
   PushMessage m = message_to(*this, users, expiry);
+  if (m.channels.empty()) return;
   m.body = std::move(body);
   publisher.publish(std::move(m));
 }
 
 void ImOut::to_users_json(const std::vector<int64_t>& users, std::string body_json, int64_t expiry) const {
-  if (users.empty()) return;
   PushMessage m = message_to(*this, users, expiry);
+  if (m.channels.empty()) return;
   m.body_json = std::move(body_json);
   publisher.publish(std::move(m));
 }
@@ -119,12 +121,14 @@ std::vector<int64_t> ImOut::watchers(const Chat& chat, const std::vector<int64_t
 }
 
 void Fanout::add(int64_t receiver, const std::string& variant, const std::function<Value()>& build) {
+  if (!out_.publisher.may_reach_user(receiver)) return;  // never online in this run: nobody to read it
   auto [it, fresh] = index_.try_emplace(variant, groups_.size());
   if (fresh) groups_.push_back({{}, build()});
   groups_[it->second].users.push_back(receiver);
 }
 
 void Fanout::add_json(int64_t receiver, const std::string& variant, const std::function<std::string()>& build) {
+  if (!out_.publisher.may_reach_user(receiver)) return;
   auto [it, fresh] = index_.try_emplace(variant, groups_.size());
   if (fresh) groups_.push_back({{}, {}, build()});
   groups_[it->second].users.push_back(receiver);

@@ -153,8 +153,12 @@ Value actual_reactions(const ImOut& out, const Message& m, const std::vector<int
 
 void publish_im(const ImOut& out, const MessageAdded& added) {
   auto a = chat_audience(out.c, added.chat.id);
+  if (!a) return;
+  const auto watchers = out.watchers(a->chat, a->ids);
+  const auto reachable = [&](int64_t id) { return out.publisher.may_reach_user(id); };
+  if (watchers.empty() && std::none_of(a->ids.begin(), a->ids.end(), reachable)) return;  // nobody to read it
   auto message = find_message(out.c, added.message_id);
-  if (!a || !message) return;
+  if (!message) return;
   NewMessageParts p = new_message_parts(out, std::move(*a), std::move(*message), added.chat.last_message_id);
   const std::string command = is_private_chat(p.a.chat) ? "message" : "messageChat";
   // Members with the same counter and sound share one body (Bitrix sends per counter group too),
@@ -173,7 +177,7 @@ void publish_im(const ImOut& out, const MessageAdded& added) {
   }
   fan.flush();
   // Readers of an open chat who are not members: no counter, no sound (§9.1).
-  if (const auto watchers = out.watchers(p.a.chat, p.a.ids); !watchers.empty())
+  if (!watchers.empty())
     out.to_users_json(watchers, body.fill({to_json(Value(chat_dialog_id(p.a.chat.id))), "0", "false", "true"}));
 }
 

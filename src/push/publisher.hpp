@@ -32,6 +32,14 @@ class PushPublisher {
   // Thread-safe and quick: stores the message and queues it to the connected subscribers;
   // never waits for a client.
   virtual void publish(PushMessage message) = 0;
+  // False only when what is published to `user_id`'s private channel can never be read: no
+  // connection of that user has subscribed since the publisher started, so no client of theirs
+  // holds a mid to catch up from, and a first connection catches nothing up. The im push asks
+  // before it builds a frame, so users who were never online cost nothing. Thread-safe, quick.
+  virtual bool may_reach_user(int64_t user_id) const {
+    (void)user_id;
+    return true;
+  }
 };
 
 }  // namespace imhub

@@ -1,6 +1,8 @@
 // The pieces of the im realtime commands that need no server: watch tags, the grouping of equal
 // bodies into one published message, the dialog id from each side, and which changes publish.
 #include <gtest/gtest.h>
+#include <optional>
+#include <set>
 
 #include "core/clock.hpp"
 #include "core/json.hpp"
@@ -18,7 +20,9 @@ struct NoConn : Conn {
 
 struct Recorder : PushPublisher {
   std::vector<PushMessage> sent;
+  std::optional<std::set<int64_t>> reachable;  // none: everybody
   void publish(PushMessage m) override { sent.push_back(std::move(m)); }
+  bool may_reach_user(int64_t id) const override { return !reachable || reachable->contains(id); }
 };
 
 }  // namespace
@@ -129,4 +133,25 @@ TEST(ImPushCommands, OnlyChangesWithCommandsAreQueued) {
   EXPECT_FALSE(has_im_commands(Change{CommandPressed{}}));
   EXPECT_FALSE(has_im_commands(Change{BotRegistered{}}));
   EXPECT_FALSE(has_im_commands(Change{FileCommitted{}}));
+}
+
+TEST(ImPushFanout, UsersNeverOnlineCostNothing) {
+  NoConn conn;
+  Config config;
+  Recorder rec;
+  rec.reachable = std::set<int64_t>{2};
+  const ImOut out{conn, config, "key", rec, nullptr};
+  Fanout fan(out);
+  int built = 0;
+  for (int64_t user : {1, 2, 3})
+    fan.add(user, std::to_string(user), [&] {
+      ++built;
+      return im_body("x", Value::empty_object());
+    });
+  fan.flush();
+  EXPECT_EQ(built, 1) << "no body for a user who cannot read it";
+  ASSERT_EQ(rec.sent.size(), 1u);
+  EXPECT_EQ(rec.sent[0].channels, (std::vector<std::string>{private_channel("key", 2)}));
+  out.to_users({1, 3}, im_body("y", Value::empty_object()));
+  EXPECT_EQ(rec.sent.size(), 1u) << "nothing published to nobody";
 }

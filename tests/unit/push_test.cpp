@@ -235,5 +235,15 @@ TEST(PushHub, APollingUserIsPresentUntilItsPollEnds) {
   EXPECT_GE(hub.last_seen({9})[9], 4);
 }
 
+TEST(PushHub, ReachesOnlyUsersWhoSubscribedInThisRun) {
+  PushHub hub({});
+  EXPECT_FALSE(hub.may_reach_user(7));
+  hub.subscribe({"A"}, std::make_shared<Recorder>(), "", 7);
+  EXPECT_TRUE(hub.may_reach_user(7));
+  EXPECT_FALSE(hub.may_reach_user(8));
+  hub.subscribe({"APP"}, std::make_shared<Recorder>(), "");  // an application's connection: no user
+  EXPECT_FALSE(hub.may_reach_user(0));
+}
+
 }  // namespace
 }  // namespace imhub
