@@ -85,25 +85,35 @@ try {
   // 2. Opening the 10k chat: click → last message visible.
   const lastId = Number((await asAnn('im.dialog.messages.get', { DIALOG_ID: `chat${big}`, LIMIT: 1 })).result.messages[0].id);
   const opens = [];
+  const answers = [];
   for (let r = 0; r < OPEN_ROUNDS; r++) {
+    // A fresh page each round (nothing of the chat kept in memory), settled as a person finds it
+    // when they click: its start-up requests answered, the push connection open.
     await bobPage.goto('/online/');
     await bobPage.getByTestId('recent-item').first().waitFor();
+    await bobPage.waitForLoadState('networkidle');
     const row = bobPage.locator(`[data-test=recent-item][data-dialog="chat${big}"]`);
     await row.waitFor();
     const took = await row.evaluate((el, id) => new Promise((resolve) => {
+      performance.clearResourceTimings();
       const start = performance.now();
       const seen = () => {
         const m = document.querySelector(`[data-message-id="${id}"]`);
-        if (m && m.getBoundingClientRect().height > 0) { resolve(performance.now() - start); return true; }
+        if (m && m.getBoundingClientRect().height > 0) {
+          const page = performance.getEntriesByType('resource').find((e) => e.name.includes('im.dialog.messages.get'));
+          resolve({ shown: performance.now() - start, answered: page ? page.responseEnd - start : NaN });
+          return true;
+        }
         return false;
       };
       const obs = new MutationObserver(() => { if (seen()) obs.disconnect(); });
       obs.observe(document.body, { childList: true, subtree: true });
       el.click();
     }), lastId);
-    opens.push(took);
+    opens.push(took.shown);
+    answers.push(took.answered);
   }
-  out.push(`Opening the chat of ${MESSAGES} messages, click → last message on screen: p50 ${ms(pct(opens, 50))}, p99 ${ms(pct(opens, 99))} over ${OPEN_ROUNDS} opens (target ≤ 200 ms).`);
+  out.push(`Opening the chat of ${MESSAGES} messages, click → last message on screen: p50 ${ms(pct(opens, 50))}, p99 ${ms(pct(opens, 99))} over ${OPEN_ROUNDS} opens (target ≤ 200 ms); its last page answered (im.dialog.messages.get) at p50 ${ms(pct(answers, 50))} after the click.`);
 
   // 3. Scrolling the recent list of 1,000+ chats.
   await bobPage.goto('/online/');
