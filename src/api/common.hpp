@@ -19,6 +19,15 @@ struct MethodTable {
   void add(std::string name, Effect effect, Handler h, const std::string& page, std::string note = "") const;
 };
 
+// imhub's own methods (Method::extension): named imhub.*, in no Bitrix24 reference, documented in
+// imhub's docs at `doc`; docs/api-coverage.md lists them apart.
+struct ExtensionTable {
+  Registry& registry;
+  std::string scope;
+  std::string doc;  // e.g. "docs/operations.md#the-developer-console"
+  void add(std::string name, Effect effect, Handler h, std::string note, Audience audience = Audience::kAnyone) const;
+};
+
 // Runs `fn(Tx&)` in one durable write transaction caused by the call; the change feed publishes
 // what it raised once the commit is durable. Returns what `fn` returns.
 template <class F>
