@@ -58,7 +58,8 @@ void register_imbot_chat_methods(Registry& r);
 void register_imbot_command_methods(Registry& r);
 void register_imbot_app_methods(Registry& r);
 void register_placement_methods(Registry& r);
-// What the browser messenger lists in a dialog: chat apps, commands, placements (im_extensions.cpp).
+// imhub.messenger.*: what the browser messenger lists in a dialog (chat apps, commands,
+// placements) and the tokens its app frames open with (im_extensions.cpp).
 void register_im_extension_methods(Registry& r);
 void register_imbot_giphy_methods(Registry& r);
 void register_pull_methods(Registry& r);  // pull.* (api/pull.cpp)

@@ -252,7 +252,7 @@ MethodResult app_launch(MethodCall& call) {
   return out;
 }
 
-// --- im.app.auth
+// --- imhub.messenger.app.auth
 
 // imhub's own: the OAuth tokens of the application whose bot owns an IFRAME chat app, so a page
 // built on B24Frame works as a chat app too (the messenger names the frame as for placements).
@@ -277,9 +277,9 @@ void register_imbot_app_methods(Registry& r) {
   const MethodTable im{r, "im", "api-reference/chats/outdated/"};
   im.add("im.app.launch", Effect::kRead, app_launch, "iframe.md",
          "imhub's own: the IFRAME launch parameters for the browser client (docs/operations.md)");
-  im.add("im.app.auth", Effect::kRead, app_auth, "",
-         "imhub's own, browser sessions only: the OAuth tokens an IFRAME chat app's frame opens with "
-         "(docs/operations.md)");
+  const ExtensionTable messenger{r, "im", kMessengerDoc};
+  messenger.add("imhub.messenger.app.auth", Effect::kRead, app_auth,
+                "browser sessions only; the OAuth tokens an IFRAME chat app's frame opens with", Audience::kSessions);
 }
 
 }  // namespace imhub

@@ -1,5 +1,5 @@
 // Chat apps (imbot.app.*, spec 002 "Application for Chat"): the icons of a dialog's message panel
-// (im.app.list) and what a click does. im.app.launch decides: a JS command runs here (PUT puts
+// (imhub.messenger.app.list) and what a click does. im.app.launch decides: a JS command runs here (PUT puts
 // its text into the composer, SEND sends it), an IFRAME app opens with the launch parameters the
 // server signed (DOMAIN_HASH, USER_HASH…), so the app's HASH never reaches the browser.
 import { call } from '../api/rest'
@@ -8,7 +8,7 @@ import { sendMessage } from '../state/dialogs'
 import { layer, nextKey, notify } from './layer'
 import type { DialogId } from '../state/types'
 
-/** A chat app as im.app.list gives it. */
+/** A chat app as imhub.messenger.app.list gives it. */
 export interface ChatApp {
   id: number
   code: string
@@ -42,7 +42,7 @@ const lists = new Map<DialogId, Promise<ChatApp[]>>()
 export function chatAppsOf(dialogId: DialogId): Promise<ChatApp[]> {
   let p = lists.get(dialogId)
   if (!p) {
-    p = call<ChatApp[]>('im.app.list', { DIALOG_ID: dialogId }).catch((e) => {
+    p = call<ChatApp[]>('imhub.messenger.app.list', { DIALOG_ID: dialogId }).catch((e) => {
       lists.delete(dialogId)
       throw e
     })

@@ -5,7 +5,7 @@
 import { reactive } from 'vue'
 import type { DialogId } from '../state/types'
 
-/** A placement binding as im.placement.list gives it. */
+/** A placement binding as imhub.messenger.placement.list gives it. */
 export interface Placement {
   id: number
   app_id: number
