@@ -6,8 +6,15 @@
 
 namespace imhub {
 
-ImPush::ImPush(Store& store, const Config& config, PushPublisher& publisher, std::string key, const PushWatch* watch)
-    : store_(store), config_(config), publisher_(publisher), key_(std::move(key)), watch_(watch), channels_(key_) {}
+ImPush::ImPush(Store& store, const Config& config, PushPublisher& publisher, std::string key, std::string file_key,
+               const PushWatch* watch)
+    : store_(store),
+      config_(config),
+      publisher_(publisher),
+      key_(std::move(key)),
+      file_key_(std::move(file_key)),
+      watch_(watch),
+      channels_(key_) {}
 
 ImPush::~ImPush() { stop(); }
 
@@ -55,7 +62,7 @@ void ImPush::run() {
 void ImPush::publish_batch(const std::deque<Change>& batch) {
   try {
     store_.read([&](Conn& c) {
-      const ImOut out{c, config_, key_, publisher_, watch_, &channels_};
+      const ImOut out{c, config_, key_, publisher_, watch_, &channels_, file_key_};
       for (const Change& change : batch) {
         try {
           std::visit(

@@ -48,6 +48,7 @@ struct ImOut {
   PushPublisher& publisher;
   const PushWatch* watch;               // null: no watch tags (push disabled in tests of the worker alone)
   PrivateChannels* channels = nullptr;  // the worker's cache of channel ids (null: computed each time)
+  std::string_view file_key = {};       // the master key file links are signed with (views/file_view.hpp)
 
   // One stored message for the private channels of every user in `users`.
   void to_users(const std::vector<int64_t>& users, Value body, int64_t expiry = 0) const;
@@ -67,10 +68,13 @@ class BodyTemplate {
  public:
   static Value slot(int n);
   explicit BodyTemplate(const Value& body);
-  // The body with slot i replaced by the JSON text values[i].
+  // The body with slot i replaced by the JSON text values[i] (as many values as slots).
   std::string fill(std::initializer_list<std::string_view> values) const;
+  std::string fill(const std::vector<std::string_view>& values) const;
 
  private:
+  std::string fill(const std::string_view* values) const;
+
   std::vector<std::string> pieces_;  // text before each slot, and after the last
   std::vector<int> slots_;           // which slot follows pieces_[i]
 };

@@ -321,6 +321,52 @@ test('chatUserAdd and chatUserLeave: to every member and to whoever left or was 
   close([a, b, c, d]);
 });
 
+test('message with files: `files` carries them as im.dialog.messages.get does, links signed for each receiver', async () => {
+  const chat = await newChat([bob]);
+  const diskHook = server.cli('webhook', 'add', '--user', String(ann), '--scope', 'im,disk').webhook;
+  const folder = (await ok('im.disk.folder.get', { CHAT_ID: chat }, { webhook: diskHook })).result.ID;
+  const upload = async (name, base64) => (await ok('disk.folder.uploadfile', {
+    id: folder, data: { NAME: name }, fileContent: [name, base64],
+  }, { webhook: diskHook })).result.ID;
+  const image = await upload('dot.png', PNG);
+  const text = await upload('notes.txt', Buffer.from('the notes').toString('base64'));
+  const [a, b, c] = await live(annHook, bobHook, carlHook);
+  const plain = await post(`chat${chat}`, 'no files here');
+  assert.deepEqual((await got(b, 'messageChat', (p) => p.message.id === plain)).params.files, {});
+  await ok('im.disk.file.commit', { CHAT_ID: chat, UPLOAD_ID: [image, text], MESSAGE: 'two files' }, { webhook: diskHook });
+  const withFiles = (p) => p.message.text === 'two files';
+  const forBob = (await gotExact(b, 'messageChat', withFiles)).params;
+  const forAnn = (await gotExact(a, 'messageChat', withFiles)).params;
+  assert.deepEqual(forBob.message.params.FILE_ID, [image, text]);
+  assert.deepEqual(Object.keys(forBob.files).sort(), [String(image), String(text)].sort());
+
+  // The very objects im.dialog.messages.get gives each of them (the signature's hour aside).
+  const unsigned = (files) => JSON.parse(JSON.stringify(files).replace(/&e=\d+&s=[0-9a-f]+/g, '&e=E&s=S'));
+  const page = async (webhook) => (await ok('im.dialog.messages.get', { DIALOG_ID: `chat${chat}`, LIMIT: 1 },
+    { webhook })).result.files;
+  assert.deepEqual(unsigned(forBob.files), unsigned(await page(bobHook)));
+  assert.deepEqual(unsigned(forAnn.files), unsigned(await page(annHook)));
+  assert.equal(forBob.files[image].type, 'image');
+  assert.deepEqual(forBob.files[image].image, { width: 2, height: 3 });
+  assert.equal(forBob.files[text].urlPreview, '');
+  assert.equal(forBob.files[text].authorName, 'Ann');
+
+  // Each receiver's links are their own, and work.
+  for (const [params, user] of [[forBob, bob], [forAnn, ann]])
+    for (const f of Object.values(params.files))
+      for (const url of [f.urlDownload, f.urlShow, f.viewerAttrs.src, ...(f.urlPreview ? [f.urlPreview] : [])])
+        assert.equal(new URL(url).searchParams.get('u'), String(user), url);
+  const local = (url) => { const u = new URL(url); return u.pathname + u.search; };
+  const got200 = await server.raw(local(forBob.files[text].urlDownload));
+  assert.equal(got200.status, 200);
+  assert.equal(got200.text, 'the notes');
+  // Bob's link stops working once Bob may no longer read the file.
+  await ok('im.chat.user.delete', { CHAT_ID: chat, USER_ID: bob }, { webhook: annHook });
+  assert.notEqual((await server.raw(local(forBob.files[text].urlDownload))).status, 200);
+  await none(c, ['messageChat'], 'Carl');
+  close([a, b, c]);
+});
+
 test('chatRename, chatChangeColor, chatAvatar, chatOwner, chatManagers: to the members only', async () => {
   const chat = await newChat([bob]);
   const [a, b, d] = await live(annHook, bobHook, danHook);
