@@ -298,7 +298,7 @@ test('chatUserAdd and chatUserLeave: to every member and to whoever left or was 
   const [a, b, c, d] = await live(annHook, bobHook, carlHook, danHook);
   await ok('im.chat.user.add', { CHAT_ID: chat, USERS: [carl] }, { webhook: annHook });
   for (const ws of [a, b, c]) {
-    const add = await gotExact(ws, 'chatUserAdd');
+    const add = await gotExact(ws, 'chatUserAdd', (p) => p.newUsers.includes(carl));
     assert.deepEqual(add.params.newUsers, [carl]);
     assert.equal(add.params.userCount, 3);
     assert.equal(add.params.users[carl].name, 'Carl');
@@ -318,6 +318,28 @@ test('chatUserAdd and chatUserLeave: to every member and to whoever left or was 
   assert.ok(!bodies(c).some((p) => p.body.command === 'chatUserLeave' && p.body.params.userId === bob),
     'Carl had left already');
   await none(d, ['chatUserAdd', 'chatUserLeave'], 'Dan');
+  close([a, b, c, d]);
+});
+
+test('a new chat: chatUserAdd to its members (all but its creator new), before anyone writes in it', async () => {
+  const [a, b, c, d] = await live(annHook, bobHook, carlHook, danHook);
+  const chat = await newChat([bob, carl], { TITLE: 'Fresh' });
+  for (const ws of [a, b, c]) {
+    const add = await gotExact(ws, 'chatUserAdd', (p) => p.chatId === chat);
+    assert.equal(add.params.dialogId, `chat${chat}`);
+    assert.equal(add.params.chatTitle, 'Fresh');
+    assert.equal(add.params.chatOwner, ann);
+    assert.deepEqual([...add.params.newUsers].sort(), [bob, carl].sort());
+    assert.equal(add.params.users[bob].name, 'Bob');
+    assert.equal(add.params.userCount, 3);
+  }
+  await none(d, ['chatUserAdd'], 'Dan');
+  assert.ok(!bodies(b).some((p) => p.body.command === 'messageChat' && p.body.params.chatId === chat),
+    'nothing was written in it');
+  // A private dialog is no chat to announce: it shows with its first message.
+  await post(dan, 'hello Dan', carlHook);
+  await got(d, 'message', (p) => p.message.text === 'hello Dan');
+  await none(d, ['chatUserAdd'], 'Dan (a private dialog)');
   close([a, b, c, d]);
 });
 
