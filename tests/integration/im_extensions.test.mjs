@@ -93,7 +93,8 @@ const MESSENGER = ['imhub.messenger.app.list', 'imhub.messenger.command.list', '
   'imhub.messenger.placement.auth', 'imhub.messenger.app.auth'];
 
 test('imhub\'s own names: the im.* ones are not found; methods lists the token methods to sessions only', async () => {
-  for (const old of ['im.app.list', 'im.command.list', 'im.placement.list', 'im.placement.auth', 'im.app.auth']) {
+  for (const old of ['im.app.list', 'im.command.list', 'im.placement.list', 'im.placement.auth', 'im.app.auth',
+    'im.app.launch']) {
     const bySession = await srest(annSession, old, { DIALOG_ID: group, PLACEMENT_ID: 1, APP_ID: ids.frame });
     assert.equal(bySession.body.error, 'ERROR_METHOD_NOT_FOUND', `${old}: ${bySession.text}`);
     const byHook = await server.call(old, { DIALOG_ID: group }, { webhook: annHook });
@@ -132,8 +133,8 @@ test('imhub.messenger.app.list: the chat apps a dialog shows, by CONTEXT, HIDDEN
   // LANG picks the title; a missing language falls back to English.
   assert.equal((await sok(annSession, 'imhub.messenger.app.list', { DIALOG_ID: group, LANG: 'de' }))[0].title, 'Frame (de)');
   assert.equal((await sok(annSession, 'imhub.messenger.app.list', { DIALOG_ID: group, LANG: 'fr' }))[0].title, 'Frame');
-  // What the list offers, im.app.launch opens.
-  for (const a of list) assert.equal((await srest(annSession, 'im.app.launch', { APP_ID: a.id, DIALOG_ID: botChat })).status, 200);
+  // What the list offers, imhub.messenger.app.launch opens.
+  for (const a of list) assert.equal((await srest(annSession, 'imhub.messenger.app.launch', { APP_ID: a.id, DIALOG_ID: botChat })).status, 200);
 });
 
 test('imhub.messenger.app.list: a dialog the caller cannot read, or none at all', async () => {
@@ -233,7 +234,7 @@ test('imhub.messenger.app.auth: the tokens of the application whose bot owns an 
   assert.equal(auth.application_token, undefined);
   const me = await rest(server, 'im.user.get', {}, auth.access_token);
   assert.equal(Number(me.body.result.id), ann);
-  // Checked as im.app.launch checks the launch: a hidden app outside context mode is refused.
+  // Checked as imhub.messenger.app.launch checks the launch: a hidden app outside context mode is refused.
   const hidden = await srest(annSession, 'imhub.messenger.app.auth', { APP_ID: ids.hidden, DIALOG_ID: botChat });
   assert.deepEqual([hidden.status, hidden.body.error], [403, 'ACCESS_ERROR']);
   // A JS app has no frame; a webhook bot's app has no application: no tokens.

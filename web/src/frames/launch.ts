@@ -1,7 +1,8 @@
 // Chat apps (imbot.app.*, spec 002 "Application for Chat"): the icons of a dialog's message panel
-// (imhub.messenger.app.list) and what a click does. im.app.launch decides: a JS command runs here (PUT puts
-// its text into the composer, SEND sends it), an IFRAME app opens with the launch parameters the
-// server signed (DOMAIN_HASH, USER_HASH…), so the app's HASH never reaches the browser.
+// (imhub.messenger.app.list) and what a click does. imhub.messenger.app.launch decides: a JS
+// command runs here (PUT puts its text into the composer, SEND sends it), an IFRAME app opens with
+// the launch parameters the server signed (DOMAIN_HASH, USER_HASH…), so the app's HASH never
+// reaches the browser.
 import { call } from '../api/rest'
 import { insertIntoComposer } from '../state/composer'
 import { sendMessage } from '../state/dialogs'
@@ -102,7 +103,7 @@ export async function openChatApp(appId: number, dialogId: DialogId, messageId =
     IS_CHROME: /Chrome\//.test(navigator.userAgent) ? 'Y' : 'N',
   }
   if (messageId > 0) args.MESSAGE_ID = messageId
-  const r = await call<Launch>('im.app.launch', args)
+  const r = await call<Launch>('imhub.messenger.app.launch', args)
   if (r.type === 'js') {
     await runJsCommand(dialogId, r.js_method ?? '', r.js_param ?? '')
     return

@@ -26,7 +26,7 @@ export interface PlacementOpening {
   dialogId?: DialogId
 }
 
-/** An IFRAME chat app (imbot.app) opened by im.app.launch. */
+/** An IFRAME chat app (imbot.app) opened by imhub.messenger.app.launch. */
 export interface ChatAppOpening {
   appId: number
   dialogId: DialogId
