@@ -137,38 +137,40 @@ function chatDialog(p: Record<string, any>): DialogId {
   return p.dialogId ? String(p.dialogId) : `chat${p.chatId}`
 }
 
-const joining = new Set<DialogId>()
-
 /**
  * chatUserAdd: a chat the user was added to, or one just created with them (the server announces
  * a new chat so, before anyone writes in it), shows in the list at once, as im.recent.list would
- * show it. A chat already listed is left as it is: its system message ("… invited …") moves it.
+ * show it: first with what the push says, then with its picture and colour (im.dialog.get). A chat
+ * already listed is left as it is: its system message ("… invited …") moves it.
  */
-async function onChatUserAdd(p: Record<string, any>): Promise<void> {
+function onChatUserAdd(p: Record<string, any>, extra: Record<string, any>): void {
   const dialogId = chatDialog(p)
-  if (recent.items.has(dialogId) || joining.has(dialogId)) return
-  joining.add(dialogId)
-  try {
-    const chat = await call<Chat & { date_create?: string }>('im.dialog.get', { DIALOG_ID: dialogId })
-    if (recent.items.has(dialogId)) return // a message brought it meanwhile
-    recent.items.set(dialogId, {
-      id: dialogId,
-      chat_id: Number(chat.id ?? p.chatId),
-      type: 'chat',
-      avatar: { url: String(chat.avatar ?? ''), color: String(chat.color ?? '') },
-      title: String(chat.name ?? chat.title ?? p.chatTitle ?? dialogId),
-      message: { id: 0, text: '', file: false, attach: false, author_id: 0 },
-      counter: Number(chat.counter ?? 0),
-      pinned: false,
-      unread: false,
-      date_update: String(chat.date_create ?? new Date().toISOString()),
-      chat,
+  if (recent.items.has(dialogId)) return
+  recent.items.set(dialogId, {
+    id: dialogId,
+    chat_id: Number(p.chatId),
+    type: 'chat',
+    avatar: { url: '', color: '' },
+    title: String(p.chatTitle ?? dialogId),
+    message: { id: 0, text: '', file: false, attach: false, author_id: 0 },
+    counter: 0,
+    pinned: false,
+    unread: false,
+    date_update: String(extra?.server_time ?? new Date().toISOString()),
+  })
+  call<Chat & { date_create?: string }>('im.dialog.get', { DIALOG_ID: dialogId })
+    .then((chat) => {
+      const item = recent.items.get(dialogId)
+      if (!item) return
+      recent.items.set(dialogId, {
+        ...item,
+        avatar: { url: item.avatar.url || String(chat.avatar ?? ''), color: item.avatar.color || String(chat.color ?? '') },
+        title: String(chat.name ?? item.title),
+        chat: item.chat ?? chat,
+        date_update: item.message.id ? item.date_update : String(chat.date_create ?? item.date_update),
+      })
     })
-  } catch {
-    // Not readable after all (removed again meanwhile): nothing to show.
-  } finally {
-    joining.delete(dialogId)
-  }
+    .catch(() => {}) // not readable (removed again meanwhile): the push said enough
 }
 
 export function installRecentPush(): void {
@@ -210,7 +212,7 @@ export function installRecentPush(): void {
     const item = recent.items.get(String(p.dialogId))
     if (item && item.message.id === Number(p.id)) patch(String(p.dialogId), { message: { ...item.message, text: String(p.text ?? '') } })
   })
-  onIm('chatUserAdd', (p) => void onChatUserAdd(p))
+  onIm('chatUserAdd', onChatUserAdd)
   onIm('chatUserLeave', (p) => {
     // The user themselves left or was removed: the chat leaves their list.
     if (Number(p.userId) === ownUserId()) recent.items.delete(chatDialog(p))
