@@ -15,8 +15,10 @@ if [ -f "$stamp" ] && [ -f web/dist/index.html ]; then
   inputs=(web/src web/public web/scripts)
   existing=()
   for d in "${inputs[@]}"; do [ -d "$d" ] && existing+=("$d"); done
+  # `head` may exit before the second find writes: that find's SIGPIPE is no failure (pipefail).
   newer=$( { find web -maxdepth 1 -type f -newer "$stamp" -print -quit
-             [ ${#existing[@]} -eq 0 ] || find "${existing[@]}" -type f -newer "$stamp" -print -quit; } | head -1)
+             [ ${#existing[@]} -eq 0 ] || find "${existing[@]}" -type f -newer "$stamp" -print -quit; } | head -1 ||
+           true)
   if [ -z "$newer" ]; then
     echo "web: web/dist is up to date"
     exit 0

@@ -127,7 +127,7 @@ int serve(const std::string& data_dir, Config config) {
   if (config.push_enabled) {
     push = std::make_unique<PushHub>(
         PushHubOptions{config.push_expiry, static_cast<size_t>(config.push_max_per_channel), services.domain()});
-    im_push = std::make_unique<ImPush>(*store, config, *push, push_key(key), &push_watch);
+    im_push = std::make_unique<ImPush>(*store, config, *push, push_key(key), key, &push_watch);
     subscribe_im_push(feed, *im_push);
     im_push->start();
     services.push = push.get();

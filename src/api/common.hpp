@@ -19,6 +19,15 @@ struct MethodTable {
   void add(std::string name, Effect effect, Handler h, const std::string& page, std::string note = "") const;
 };
 
+// imhub's own methods (Method::extension): named imhub.*, in no Bitrix24 reference, documented in
+// imhub's docs at `doc`; docs/api-coverage.md lists them apart.
+struct ExtensionTable {
+  Registry& registry;
+  std::string scope;
+  std::string doc;  // e.g. "docs/operations.md#the-developer-console"
+  void add(std::string name, Effect effect, Handler h, std::string note, Audience audience = Audience::kAnyone) const;
+};
+
 // Runs `fn(Tx&)` in one durable write transaction caused by the call; the change feed publishes
 // what it raised once the commit is durable. Returns what `fn` returns.
 template <class F>
@@ -49,7 +58,8 @@ void register_imbot_chat_methods(Registry& r);
 void register_imbot_command_methods(Registry& r);
 void register_imbot_app_methods(Registry& r);
 void register_placement_methods(Registry& r);
-// What the browser messenger lists in a dialog: chat apps, commands, placements (im_extensions.cpp).
+// imhub.messenger.*: what the browser messenger lists in a dialog (chat apps, commands,
+// placements) and the tokens its app frames open with (im_extensions.cpp).
 void register_im_extension_methods(Registry& r);
 void register_imbot_giphy_methods(Registry& r);
 void register_pull_methods(Registry& r);  // pull.* (api/pull.cpp)

@@ -28,9 +28,7 @@ constexpr const char* kConsoleDoc = "docs/operations.md#the-developer-console";
 // An application's token never opens the console, not even one issued to an administrator: the
 // console shows every application's deliveries, and the token speaks for its application.
 void require_console(const MethodCall& call) {
-  const Caller& c = call.caller;
-  if ((c.kind != AuthKind::kSession && c.kind != AuthKind::kWebhook) || !c.is_admin)
-    throw ApiError(errors::kConsoleAccess);
+  if (!admits(Audience::kAdministrators, call.caller)) throw ApiError(errors::kConsoleAccess);
 }
 
 int64_t now_ms() { return static_cast<int64_t>(std::llround(now_unix() * 1000.0)); }
@@ -245,14 +243,9 @@ MethodResult console_retry(MethodCall& call) {
 }  // namespace
 
 void register_console_methods(Registry& r) {
+  const ExtensionTable table{r, "", kConsoleDoc};
   auto add = [&](std::string name, Effect effect, Handler h, std::string note) {
-    r.add({.name = std::move(name),
-           .scope = "",
-           .effect = effect,
-           .handler = std::move(h),
-           .doc = kConsoleDoc,
-           .note = std::move(note),
-           .extension = true});
+    table.add(std::move(name), effect, std::move(h), std::move(note), Audience::kAdministrators);
   };
   add("imhub.console.handlers", Effect::kRead, console_handlers,
       "administrators only; every application and bot with its handler URLs: pending, failed, last error, next "

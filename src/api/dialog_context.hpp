@@ -1,7 +1,7 @@
 // What kind of dialog a chat app, a bot command or a placement is offered in: the chat (if any),
 // its kind in the words of chat-app CONTEXT (spec 002 "Application context") and the bots in it.
-// im.app.launch and the messenger's lists (api/im_extensions.cpp) share it, so an icon is shown
-// exactly where launching it is allowed.
+// imhub.messenger.app.launch and the messenger's lists (api/im_extensions.cpp) share it, so an
+// icon is shown exactly where launching it is allowed.
 #pragma once
 
 #include <cstdint>

@@ -1,9 +1,7 @@
-// How files look on the wire: the messenger's camelCase file object (`files` of
-// im.dialog.messages.get, `FILES` of im.disk.file.*; common.md §7), the upper-case Drive
-// object of disk.* methods, and the download links both carry.
-//
-// Links are signed for one viewer (HMAC with the portal's master key): a guessed or altered
-// link is refused, and a signed one still works only while that viewer may read the file.
+// How files look on the wire, for api/ and http/: the messenger's camelCase file object
+// (views/file_view.hpp) with links signed for one viewer, the upper-case Drive object of disk.*
+// methods, and the download links both carry, signed with the portal's master key and the
+// configured public URL and link lifetime.
 #pragma once
 
 #include <cstdint>
@@ -13,13 +11,15 @@
 #include "core/value.hpp"
 #include "disk/file.hpp"
 #include "store/store.hpp"
+#include "views/file_view.hpp"
 
 namespace imhub {
 
 struct Services;
 
-enum class FileLink { kDownload, kShow, kPreview };
-
+// The signer of this server's links (Services' master key and config).
+FileLinkSigner file_link_signer(const Services& s);
+// A link to `f` signed now for `viewer`.
 std::string file_link(const Services& s, const DiskObject& f, int64_t viewer, FileLink kind);
 // The signature a link for (file_id, viewer) valid until `expires` (unix seconds) carries.
 std::string file_link_signature(const Services& s, int64_t file_id, int64_t viewer, int64_t expires);

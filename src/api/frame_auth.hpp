@@ -1,7 +1,8 @@
 // The tokens an app frame of the browser messenger opens with (protocol-frame.md §1.2, §3.1):
 // the application's OAuth tokens for the signed-in user, minted like any other (apps/token.hpp,
 // one hour, with a refresh token), plus what getInitData carries beside them. Used by
-// im.placement.auth (IM_* placements) and im.app.auth (IFRAME chat apps of an application's bot).
+// imhub.messenger.placement.auth (IM_* placements) and imhub.messenger.app.auth (IFRAME chat apps
+// of an application's bot).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,9 @@
 #include "core/value.hpp"
 
 namespace imhub {
+
+// Where the messenger's own methods (imhub.messenger.*) are documented.
+inline constexpr const char* kMessengerDoc = "docs/operations.md#the-messengers-extensions";
 
 // Throws WRONG_AUTH_TYPE (403) unless the caller is a browser session: an application or a
 // webhook must not mint another application's tokens.

@@ -1,9 +1,10 @@
 // What the messenger offers in a dialog beyond messages, for the browser client (issue 13): the
-// chat apps of its message panel (im.app.list), the bot commands its "/" hints list
-// (im.command.list), the IM_* placements (im.placement.list) and the OAuth tokens a placement
-// frame is opened with (im.placement.auth). Bitrix24 hands these to its own messenger with the
-// page; imhub has no server-rendered page, so they are REST methods of scope `im` (imhub's own,
-// like im.app.launch). docs/operations.md "The messenger's extensions".
+// chat apps of its message panel (imhub.messenger.app.list), the bot commands its "/" hints list
+// (imhub.messenger.command.list), the IM_* placements (imhub.messenger.placement.list) and the
+// OAuth tokens a placement frame is opened with (imhub.messenger.placement.auth). Bitrix24 hands
+// these to its own messenger with the page; imhub has no server-rendered page, so they are REST
+// methods, imhub's own and named so (Bitrix24 has no such im.* methods). docs/operations.md "The
+// messenger's extensions".
 #include "api/common.hpp"
 #include "api/dialog_context.hpp"
 #include "api/frame_auth.hpp"
@@ -47,7 +48,7 @@ bool caller_is_extranet(const MethodCall& call) {
   return me && me->user_type == "extranet";
 }
 
-// --- im.app.list
+// --- imhub.messenger.app.list
 
 MethodResult app_list(MethodCall& call) {
   const std::string lang = language(call);
@@ -83,7 +84,7 @@ MethodResult app_list(MethodCall& call) {
   return out;
 }
 
-// --- im.command.list
+// --- imhub.messenger.command.list
 
 MethodResult command_list(MethodCall& call) {
   const std::string lang = language(call);
@@ -114,7 +115,7 @@ MethodResult command_list(MethodCall& call) {
   return out;
 }
 
-// --- im.placement.list / im.placement.auth
+// --- imhub.messenger.placement.list / imhub.messenger.placement.auth
 
 std::string option(const PlacementBinding& b, std::string_view name) {
   const Value* v = b.options.is_map() ? b.options.find(name) : nullptr;
@@ -195,7 +196,7 @@ MethodResult placement_auth(MethodCall& call) {
 }  // namespace
 
 void require_frame_session(const MethodCall& call) {
-  if (call.caller.kind != AuthKind::kSession) throw ApiError(errors::kFrameAuthSessionOnly);
+  if (!admits(Audience::kSessions, call.caller)) throw ApiError(errors::kFrameAuthSessionOnly);
 }
 
 Value frame_auth(const MethodCall& call, int64_t app_id) {
@@ -218,15 +219,15 @@ Value frame_auth(const MethodCall& call, int64_t app_id) {
 }
 
 void register_im_extension_methods(Registry& r) {
-  const MethodTable table{r, "im", ""};
-  table.add("im.app.list", Effect::kRead, app_list, "",
-            "imhub's own: the chat apps of a dialog's message panel for the browser client (docs/operations.md)");
-  table.add("im.command.list", Effect::kRead, command_list, "",
-            "imhub's own: the bot commands a dialog's \"/\" hints offer (docs/operations.md)");
-  table.add("im.placement.list", Effect::kRead, placement_list, "",
-            "imhub's own: the IM_* placements the signed-in user sees (docs/operations.md)");
-  table.add("im.placement.auth", Effect::kRead, placement_auth, "",
-            "imhub's own, browser sessions only: the OAuth tokens a placement frame opens with (docs/operations.md)");
+  const ExtensionTable table{r, "im", kMessengerDoc};
+  table.add("imhub.messenger.app.list", Effect::kRead, app_list,
+            "the chat apps of a dialog's message panel for the browser client");
+  table.add("imhub.messenger.command.list", Effect::kRead, command_list,
+            "the bot commands a dialog's \"/\" hints offer");
+  table.add("imhub.messenger.placement.list", Effect::kRead, placement_list,
+            "the IM_* placements the signed-in user sees");
+  table.add("imhub.messenger.placement.auth", Effect::kRead, placement_auth,
+            "browser sessions only; the OAuth tokens a placement frame opens with", Audience::kSessions);
 }
 
 }  // namespace imhub

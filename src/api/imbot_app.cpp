@@ -1,5 +1,5 @@
-// Chat apps: imbot.app.register / unregister / update (scope `imbot`) and im.app.launch (scope
-// `im`), the endpoint the browser client calls to open an IFRAME app. Contract: spec 002
+// Chat apps: imbot.app.register / unregister / update (scope `imbot`) and imhub.messenger.app.launch
+// (scope `im`, imhub's own), the endpoint the browser client calls to open an IFRAME app. Contract: spec 002
 // "Application for Chat"; reference chats/outdated/ (create-app/, iframe.md, context.md); the
 // checks and texts of im_rest.php appRegister/appUnRegister/appUpdate.
 #include <functional>
@@ -23,7 +23,7 @@ namespace {
 
 const std::string kDoc = "api-reference/chats/outdated/create-app/";
 
-// im.app.launch.
+// imhub.messenger.app.launch.
 
 bool given(const Value& v) { return v.is_array() ? v.size() > 0 : v.truthy(); }
 bool yes(const Value& v) { return v.to_string() == "Y"; }
@@ -166,7 +166,7 @@ MethodResult app_update(MethodCall& call) {
   return Value(true);
 }
 
-// --- im.app.launch
+// --- imhub.messenger.app.launch
 
 // "https://host:port" of the public URL: what DOMAIN carries.
 std::string portal_origin(const std::string& public_url) {
@@ -252,11 +252,11 @@ MethodResult app_launch(MethodCall& call) {
   return out;
 }
 
-// --- im.app.auth
+// --- imhub.messenger.app.auth
 
 // imhub's own: the OAuth tokens of the application whose bot owns an IFRAME chat app, so a page
 // built on B24Frame works as a chat app too (the messenger names the frame as for placements).
-// Checked as im.app.launch checks the launch; browser sessions only.
+// Checked as imhub.messenger.app.launch checks the launch; browser sessions only.
 MethodResult app_auth(MethodCall& call) {
   require_frame_session(call);
   const Launch l = launchable(call);
@@ -274,12 +274,14 @@ void register_imbot_app_methods(Registry& r) {
   table.add("imbot.app.register", Effect::kWrite, app_register, "imbot-app-register.md");
   table.add("imbot.app.unregister", Effect::kWrite, app_unregister, "imbot-app-unregister.md");
   table.add("imbot.app.update", Effect::kWrite, app_update, "imbot-app-update.md");
-  const MethodTable im{r, "im", "api-reference/chats/outdated/"};
-  im.add("im.app.launch", Effect::kRead, app_launch, "iframe.md",
-         "imhub's own: the IFRAME launch parameters for the browser client (docs/operations.md)");
-  im.add("im.app.auth", Effect::kRead, app_auth, "",
-         "imhub's own, browser sessions only: the OAuth tokens an IFRAME chat app's frame opens with "
-         "(docs/operations.md)");
+  // imhub's own (Bitrix24's messenger computes them in the page): the launch parameters the
+  // reference's IFRAME page (chats/outdated/iframe.md) describes.
+  const ExtensionTable launch{r, "im", "docs/operations.md#chat-apps-and-the-launch-endpoint"};
+  launch.add("imhub.messenger.app.launch", Effect::kRead, app_launch,
+             "the IFRAME launch parameters of a chat app (reference chats/outdated/iframe.md) for the browser client");
+  const ExtensionTable messenger{r, "im", kMessengerDoc};
+  messenger.add("imhub.messenger.app.auth", Effect::kRead, app_auth,
+                "browser sessions only; the OAuth tokens an IFRAME chat app's frame opens with", Audience::kSessions);
 }
 
 }  // namespace imhub

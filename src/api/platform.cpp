@@ -32,10 +32,12 @@ MethodResult methods(MethodCall& call) {
   bool full = call.param("full").truthy() && call.param("full").to_string() != "false";
   Value out = Value::list();
   for (const Method& m : call.services.registry.all()) {
+    // Whatever the filter, a method kept for others (the console for administrators) is not shown.
+    if (!admits(m.audience, call.caller)) continue;
     bool include = full ? true
                    : scope_param
                        ? (scope_param->to_string().empty() ? m.scope.empty() : m.in_scope(scope_param->to_string()))
-                       : m.available_to(call.caller);
+                       : m.callable_by(call.caller);
     if (include) out.push_back(m.name);
   }
   return out;
@@ -44,7 +46,7 @@ MethodResult methods(MethodCall& call) {
 MethodResult method_get(MethodCall& call) {
   std::string name = to_lower(call.param("name").to_string());
   const Method* m = name.empty() ? nullptr : call.services.registry.find(name);
-  bool available = m && m->available_to(call.caller);
+  bool available = m && m->callable_by(call.caller);
   return Value::object({{"isExisting", Value(m != nullptr)}, {"isAvailable", Value(available)}});
 }
 

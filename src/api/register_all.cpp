@@ -11,6 +11,17 @@ void MethodTable::add(std::string name, Effect effect, Handler h, const std::str
                 .note = std::move(note)});
 }
 
+void ExtensionTable::add(std::string name, Effect effect, Handler h, std::string note, Audience audience) const {
+  registry.add({.name = std::move(name),
+                .scope = scope,
+                .effect = effect,
+                .handler = std::move(h),
+                .doc = doc,
+                .note = std::move(note),
+                .extension = true,
+                .audience = audience});
+}
+
 void register_all_methods(Registry& r) {
   register_platform_methods(r);
   register_user_methods(r);

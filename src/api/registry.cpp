@@ -14,6 +14,19 @@ bool Method::in_scope(std::string_view s) const {
   return false;
 }
 
+bool admits(Audience audience, const Caller& caller) {
+  switch (audience) {
+    case Audience::kAnyone:
+      return true;
+    case Audience::kSessions:
+      return caller.kind == AuthKind::kSession;
+    case Audience::kAdministrators:
+      // An application's token speaks for its application, even one issued to an administrator.
+      return (caller.kind == AuthKind::kSession || caller.kind == AuthKind::kWebhook) && caller.is_admin;
+  }
+  return false;
+}
+
 bool Method::available_to(const Caller& caller) const {
   if (scope.empty()) return true;
   for (const std::string& part : split(scope, ','))

@@ -45,6 +45,16 @@ using Handler = std::function<MethodResult(MethodCall&)>;
 // kWrite methods run on the blocking pool, because they wait for the durable group commit.
 enum class Effect { kRead, kWrite };
 
+// Who may call a method beyond holding its scope. `methods` and `method.get` show a method only to
+// the callers it admits; the handler itself refuses anyone else, with its own error, by asking
+// `admits` too, so the listing and the refusal cannot disagree.
+enum class Audience {
+  kAnyone,          // whoever holds the scope
+  kSessions,        // browser sessions only (imhub.messenger.*.auth: an app must not mint another's tokens)
+  kAdministrators,  // an administrator as a person: a session or an administrator's webhook (imhub.console.*)
+};
+bool admits(Audience audience, const Caller& caller);
+
 struct Method {
   std::string name;   // lower case
   std::string scope;  // "" = platform method, always available
@@ -56,10 +66,14 @@ struct Method {
   // imhub's own method, in no Bitrix24 reference (imhub.console.*): docs/api-coverage.md lists it
   // apart, and `doc` names imhub's documentation instead of a reference page.
   bool extension = false;
+  Audience audience = Audience::kAnyone;
 
   // `scope` may list alternatives ("user,user_basic"); a platform method belongs to none.
   bool in_scope(std::string_view s) const;
+  // Holds the scope (what dispatch checks; the handler checks the audience with its own error).
   bool available_to(const Caller& caller) const;
+  // Holds the scope and is of the audience: what `methods` and `method.get` call available.
+  bool callable_by(const Caller& caller) const { return admits(audience, caller) && available_to(caller); }
 };
 
 class Registry {

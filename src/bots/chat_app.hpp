@@ -63,7 +63,7 @@ Value normalize_app_lang(const Value& lang);
 
 std::optional<ChatApp> find_chat_app(Conn& c, int64_t id);
 std::optional<ChatApp> find_bot_chat_app(Conn& c, int64_t bot_id, const std::string& code);
-// Every chat app, oldest first (the messenger filters them per dialog: im.app.list).
+// Every chat app, oldest first (the messenger filters them per dialog: imhub.messenger.app.list).
 std::vector<ChatApp> all_chat_apps(Conn& c);
 int64_t insert_chat_app(Tx& tx, ChatApp& app);
 void save_chat_app(Conn& w, const ChatApp& app);

@@ -3,7 +3,8 @@
 // The app checks them with the HASH it registered:
 //   DOMAIN_HASH == md5(parse_url(DOMAIN).host . HASH)   (the host without scheme and port)
 //   USER_HASH   == md5(USER_ID . HASH)
-// imhub computes them on the server (im.app.launch) so the browser client never holds HASH.
+// imhub computes them on the server (imhub.messenger.app.launch) so the browser client never
+// holds HASH.
 #pragma once
 
 #include <cstdint>

@@ -35,7 +35,7 @@ struct PlacementBinding {
 // False when the same (application, placement, handler, user) is bound already.
 bool insert_placement(Conn& w, PlacementBinding& b);
 std::vector<PlacementBinding> app_placements(Conn& c, int64_t app_id);
-// Every binding of every application, oldest first (the messenger's im.placement.list).
+// Every binding of every application, oldest first (the messenger's imhub.messenger.placement.list).
 std::vector<PlacementBinding> all_placements(Conn& c);
 std::optional<PlacementBinding> find_placement(Conn& c, int64_t id);
 // Removes the application's bindings of `placement`, only `handler`'s when not empty and only

@@ -230,8 +230,9 @@ inline constexpr ErrorSpec kWithoutChangesImbotMessage{"WITHOUT_CHANGES", "Actio
 inline constexpr ErrorSpec kNotApplication{
     "WRONG_AUTH_TYPE", "Current authorization type is denied for this method Application context required", 403};
 inline constexpr ErrorSpec kPlacementNotFound{"ERROR_PLACEMENT_NOT_FOUND", "Placement not found", 400};
-// im.placement.auth, im.app.auth (api/im_extensions.cpp, api/imbot_app.cpp): an application's
-// tokens for a frame go to browser sessions only, and only for an installed application.
+// imhub.messenger.placement.auth, imhub.messenger.app.auth (api/im_extensions.cpp,
+// api/imbot_app.cpp): an application's tokens for a frame go to browser sessions only, and only for
+// an installed application.
 inline constexpr ErrorSpec kFrameAuthSessionOnly{"WRONG_AUTH_TYPE",
                                                  "App frames are opened only under session authorization.", 403};
 inline constexpr ErrorSpec kFrameAppNotInstalled{"APP_NOT_FOUND", "The app belongs to no installed application", 400};

@@ -6,8 +6,15 @@
 
 namespace imhub {
 
-ImPush::ImPush(Store& store, const Config& config, PushPublisher& publisher, std::string key, const PushWatch* watch)
-    : store_(store), config_(config), publisher_(publisher), key_(std::move(key)), watch_(watch), channels_(key_) {}
+ImPush::ImPush(Store& store, const Config& config, PushPublisher& publisher, std::string key, std::string file_key,
+               const PushWatch* watch)
+    : store_(store),
+      config_(config),
+      publisher_(publisher),
+      key_(std::move(key)),
+      file_key_(std::move(file_key)),
+      watch_(watch),
+      channels_(key_) {}
 
 ImPush::~ImPush() { stop(); }
 
@@ -57,7 +64,7 @@ void ImPush::publish_batch(const std::deque<Change>& batch) {
     store_.read([&](Conn& c) {
       // One read transaction: what it shows does not change while the batch is published.
       std::unordered_map<int64_t, Value> user_objects;
-      const ImOut out{c, config_, key_, publisher_, watch_, &channels_, &user_objects};
+      const ImOut out{c, config_, key_, publisher_, watch_, &channels_, file_key_, &user_objects};
       for (const Change& change : batch) {
         try {
           std::visit(

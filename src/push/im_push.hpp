@@ -21,8 +21,9 @@ namespace imhub {
 
 class ImPush {
  public:
-  // `watch` (may be null) adds an open chat's watchers to its commands.
-  ImPush(Store& store, const Config& config, PushPublisher& publisher, std::string key,
+  // `key`: the push key channel ids derive from; `file_key`: the master key file links in pushed
+  // messages are signed with. `watch` (may be null) adds an open chat's watchers to its commands.
+  ImPush(Store& store, const Config& config, PushPublisher& publisher, std::string key, std::string file_key,
          const PushWatch* watch = nullptr);
   ~ImPush();
   void start();
@@ -39,6 +40,7 @@ class ImPush {
   const Config& config_;
   PushPublisher& publisher_;
   const std::string key_;
+  const std::string file_key_;
   const PushWatch* watch_;
   PrivateChannels channels_;  // the worker's
   std::mutex mu_;

@@ -1,6 +1,6 @@
 // Chat membership and properties (protocol-push.md §9.5), to every member and an open chat's
-// watchers: chatUserAdd, chatUserLeave (also to whoever left or was removed), chatRename,
-// chatAvatar, chatChangeColor, chatOwner, chatManagers.
+// watchers: chatUserAdd (also for a new chat: below), chatUserLeave (also to whoever left or was
+// removed), chatRename, chatAvatar, chatChangeColor, chatOwner, chatManagers.
 #include "push/im_push_commands.hpp"
 #include "views/chat_view.hpp"
 
@@ -17,22 +17,40 @@ Value chat_id_and(int64_t chat_id, std::string_view key, Value value) {
 // The owner first, then the members made managers (the chat object's manager_list).
 Value manager_list(Conn& c, const Chat& chat) { return im_chat_object(c, chat, {false, 0, nullptr})["manager_list"]; }
 
+void chat_user_add(const ImOut& out, const ChatAudience& a, const std::vector<int64_t>& added) {
+  const Value users = users_by_id(out.c, out.config, added);
+  to_chat(out, a, "chatUserAdd", [&](const std::string& dialog) {
+    return Value::object({{"chatId", Value(a.chat.id)},
+                          {"dialogId", Value(dialog)},
+                          {"chatTitle", Value(a.chat.title)},
+                          {"chatOwner", Value(a.chat.owner_id)},
+                          {"chatExtranet", Value(false)},
+                          {"users", users},
+                          {"newUsers", ids_list(added)},
+                          {"userCount", Value(static_cast<int64_t>(a.ids.size()))}});
+  });
+}
+
 }  // namespace
 
 void publish_im(const ImOut& out, const MembersAdded& added) {
   const auto a = chat_audience(out.c, added.chat_id);
   if (!a) return;
-  const Value users = users_by_id(out.c, out.config, added.users);
-  to_chat(out, *a, "chatUserAdd", [&](const std::string& dialog) {
-    return Value::object({{"chatId", Value(a->chat.id)},
-                          {"dialogId", Value(dialog)},
-                          {"chatTitle", Value(a->chat.title)},
-                          {"chatOwner", Value(a->chat.owner_id)},
-                          {"chatExtranet", Value(false)},
-                          {"users", users},
-                          {"newUsers", ids_list(added.users)},
-                          {"userCount", Value(static_cast<int64_t>(a->ids.size()))}});
-  });
+  chat_user_add(out, *a, added.users);
+}
+
+// Bitrix24 announces a new chat with the system messages it writes into it ("… created the
+// chat", then "… invited …" as messageChat), which put it into every member's recent list.
+// imhub writes no such message (a chat starts empty, or with the caller's MESSAGE), so the
+// members hear chatUserAdd instead: everyone but the creator is new, and each member's client
+// shows the chat at once, as im.recent.list already lists it.
+void publish_im(const ImOut& out, const ChatCreated& created) {
+  if (is_private_chat(created.chat)) return;  // a dialog shows with its first message
+  const auto a = chat_audience(out.c, created.chat.id);
+  if (!a) return;
+  std::vector<int64_t> added = a->ids;
+  std::erase(added, created.chat.author_id);
+  chat_user_add(out, *a, added);
 }
 
 void publish_im(const ImOut& out, const MemberRemoved& removed) {

@@ -24,6 +24,7 @@ void publish_im(const ImOut& out, const AllRead& change);
 void publish_im(const ImOut& out, const RecentChanged& change);
 void publish_im(const ImOut& out, const ChatMuted& change);
 
+void publish_im(const ImOut& out, const ChatCreated& change);
 void publish_im(const ImOut& out, const MembersAdded& change);
 void publish_im(const ImOut& out, const MemberRemoved& change);
 void publish_im(const ImOut& out, const ChatChanged& change);

@@ -99,8 +99,11 @@ BodyTemplate::BodyTemplate(const Value& body) {
   pieces_.push_back(text.substr(start));
 }
 
-std::string BodyTemplate::fill(std::initializer_list<std::string_view> values) const {
-  const std::string_view* v = values.begin();
+std::string BodyTemplate::fill(std::initializer_list<std::string_view> values) const { return fill(values.begin()); }
+
+std::string BodyTemplate::fill(const std::vector<std::string_view>& values) const { return fill(values.data()); }
+
+std::string BodyTemplate::fill(const std::string_view* v) const {
   size_t size = 0;
   for (const auto& p : pieces_) size += p.size();
   for (int s : slots_) size += v[s].size();

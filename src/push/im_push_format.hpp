@@ -48,6 +48,7 @@ struct ImOut {
   PushPublisher& publisher;
   const PushWatch* watch;               // null: no watch tags (push disabled in tests of the worker alone)
   PrivateChannels* channels = nullptr;  // the worker's cache of channel ids (null: computed each time)
+  std::string_view file_key = {};       // the master key file links are signed with (views/file_view.hpp)
   // The im user objects built so far in this batch's read transaction (null: built each time).
   std::unordered_map<int64_t, Value>* user_objects = nullptr;
 
@@ -72,10 +73,13 @@ class BodyTemplate {
  public:
   static Value slot(int n);
   explicit BodyTemplate(const Value& body);
-  // The body with slot i replaced by the JSON text values[i].
+  // The body with slot i replaced by the JSON text values[i] (as many values as slots).
   std::string fill(std::initializer_list<std::string_view> values) const;
+  std::string fill(const std::vector<std::string_view>& values) const;
 
  private:
+  std::string fill(const std::string_view* values) const;
+
   std::vector<std::string> pieces_;  // text before each slot, and after the last
   std::vector<int> slots_;           // which slot follows pieces_[i]
 };

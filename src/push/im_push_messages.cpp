@@ -5,9 +5,11 @@
 
 #include "core/clock.hpp"
 #include "core/json.hpp"
+#include "disk/file.hpp"
 #include "push/im_push_commands.hpp"
 #include "users/user.hpp"
 #include "views/chat_view.hpp"
+#include "views/file_view.hpp"
 #include "views/im_user.hpp"
 
 namespace imhub {
@@ -16,15 +18,53 @@ namespace {
 
 constexpr std::string_view kLike = "like";  // the reaction a like is in the current messenger
 
+// The slots of a new message's body (BodyTemplate): what differs between receivers.
+enum NewMessageSlot { kDialogSlot, kCounterSlot, kNotifySlot, kSharedSlot, kFirstLinkSlot };
+constexpr int kLinksPerFile = 3;  // download, show, preview (FileLinks)
+
 // What every receiver of a new message gets alike, built once.
 struct NewMessageParts {
   ChatAudience a;
   Message message;
   Value users, user_in_chat, user_block, message_object, chat_object;
+  // The message's files (params.FILE_ID that exist), keyed by id as im.dialog.messages.get keys
+  // them; their links are slots, each receiver's own (a link is signed for its viewer).
+  Value files;
+  std::vector<DiskObject> file_rows;  // in slot order
 };
 
+// The file objects of the message, read once; link slots kFirstLinkSlot + kLinksPerFile * i + k.
+void add_files(const ImOut& out, NewMessageParts& p) {
+  p.files = Value::empty_object();
+  if (!p.message.params.is_map()) return;
+  for (const Value* v : std::as_const(p.message.params)["FILE_ID"].elements()) {
+    const int64_t id = v->to_int_or(0);
+    if (id <= 0 || p.files.find(std::to_string(id))) continue;
+    auto f = find_object(out.c, id);
+    if (!f || !f->is_file()) continue;
+    const int first = kFirstLinkSlot + kLinksPerFile * static_cast<int>(p.file_rows.size());
+    const FileLinks slots{BodyTemplate::slot(first).get_string(), BodyTemplate::slot(first + 1).get_string(),
+                          f->is_image() ? BodyTemplate::slot(first + 2).get_string() : std::string()};
+    const auto owner = f->owner_id > 0 ? find_user(out.c, f->owner_id) : std::nullopt;
+    p.files[std::to_string(id)] = im_file_object(*f, owner ? owner->full_name() : "", slots);
+    p.file_rows.push_back(std::move(*f));
+  }
+}
+
+// The JSON texts of `viewer`'s links to the message's files, in slot order after kFirstLinkSlot.
+std::vector<std::string> file_link_texts(const FileLinkSigner& signer, const NewMessageParts& p, int64_t viewer,
+                                         int64_t expires) {
+  std::vector<std::string> texts;
+  texts.reserve(p.file_rows.size() * kLinksPerFile);
+  for (const DiskObject& f : p.file_rows) {
+    FileLinks links = file_links(signer, f, viewer, expires);
+    for (std::string* link : {&links.download, &links.show, &links.preview}) texts.push_back(to_json(Value(*link)));
+  }
+  return texts;
+}
+
 NewMessageParts new_message_parts(const ImOut& out, ChatAudience a, Message m, int64_t prev_id) {
-  NewMessageParts p{std::move(a), std::move(m), {}, Value::empty_object(), Value::empty_object(), {}, {}};
+  NewMessageParts p{std::move(a), std::move(m), {}, Value::empty_object(), Value::empty_object(), {}, {}, {}, {}};
   const std::string chat_key = std::to_string(p.a.chat.id);
   // A private dialog shows both people; a chat, the author.
   p.users = out.users(is_private_chat(p.a.chat) ? p.a.ids : std::vector{p.message.author_id});
@@ -33,13 +73,14 @@ NewMessageParts new_message_parts(const ImOut& out, ChatAudience a, Message m, i
   p.message_object = message_object(p.message, p.a.chat, p.a.ids, prev_id);
   // The viewer-free chat object: each group adds its own counter.
   if (!is_private_chat(p.a.chat)) p.chat_object = im_chat_object(out.c, p.a.chat, {false, 0, nullptr});
+  add_files(out, p);
   return p;
 }
 
 // The params of every receiver's message / messageChat, built once with BodyTemplate slots for
-// what differs (0: dialogId, 1: counter, 2: notify); the parts are moved in.
+// what differs (NewMessageSlot: dialogId, counter, notify, the file links); the parts are moved in.
 Value new_message_params(NewMessageParts& p) {
-  const Value counter = BodyTemplate::slot(1);
+  const Value counter = BodyTemplate::slot(kCounterSlot);
   Value chat = Value::list();
   if (!is_private_chat(p.a.chat)) {
     chat = Value::empty_object();
@@ -48,7 +89,7 @@ Value new_message_params(NewMessageParts& p) {
   }
   p.message_object["counter"] = counter;
   return Value::object({{"chatId", Value(p.a.chat.id)},
-                        {"dialogId", BodyTemplate::slot(0)},
+                        {"dialogId", BodyTemplate::slot(kDialogSlot)},
                         {"chat", std::move(chat)},
                         {"lines", Value()},
                         {"userInChat", std::move(p.user_in_chat)},
@@ -57,8 +98,8 @@ Value new_message_params(NewMessageParts& p) {
                         {"message", std::move(p.message_object)},
                         {"counter", counter},
                         {"counterType", Value("chat")},
-                        {"files", Value::empty_object()},
-                        {"notify", BodyTemplate::slot(2)},
+                        {"files", std::move(p.files)},
+                        {"notify", BodyTemplate::slot(kNotifySlot)},
                         {"copilot", Value()},
                         {"multidialog", Value()},
                         {"dateLastActivity", Value(atom_time(p.message.created_at))}});
@@ -161,24 +202,40 @@ void publish_im(const ImOut& out, const MessageAdded& added) {
   if (!message) return;
   NewMessageParts p = new_message_parts(out, std::move(*a), std::move(*message), added.chat.last_message_id);
   const std::string command = is_private_chat(p.a.chat) ? "message" : "messageChat";
+  const bool with_files = !p.file_rows.empty();
+  const FileLinkSigner signer{out.file_key, out.config.public_url, out.config.files_link_ttl};
+  const int64_t link_expiry = signer.expiry(now_unix_seconds());  // one for all: links differ by viewer only
   // Members with the same counter and sound share one body (Bitrix sends per counter group too),
-  // each group's text filled into one serialization of the whole; slot 3 is extra.is_shared_event.
+  // each group's text filled into one serialization of the whole. A message with files differs
+  // for every receiver: its links are signed for each.
   Value whole = im_body(command, new_message_params(p));
-  whole["extra"]["is_shared_event"] = BodyTemplate::slot(3);
+  whole["extra"]["is_shared_event"] = BodyTemplate::slot(kSharedSlot);
   const BodyTemplate body(whole);
+  auto fill = [&](const std::string& dialog, int64_t counter, bool notify, bool shared, int64_t viewer) {
+    const std::string dialog_json = to_json(Value(dialog)), counter_text = std::to_string(counter);
+    if (!with_files)
+      return body.fill({dialog_json, counter_text, notify ? "true" : "false", shared ? "true" : "false"});
+    const std::vector<std::string> links = file_link_texts(signer, p, viewer, link_expiry);
+    std::vector<std::string_view> values{dialog_json, counter_text, notify ? "true" : "false",
+                                         shared ? "true" : "false"};
+    values.insert(values.end(), links.begin(), links.end());
+    return body.fill(values);
+  };
   Fanout fan(out);
   for (const ChatMember& member : p.a.members) {
     const int64_t counter = unread_count(p.a.chat, member);
     const bool notify = member.user_id != p.message.author_id && !member.muted;
     const std::string dialog = dialog_id_for(p.a.chat, p.a.ids, member.user_id);
-    fan.add_json(member.user_id, dialog + '|' + std::to_string(counter) + (notify ? "|n" : "|s"), [&] {
-      return body.fill({to_json(Value(dialog)), std::to_string(counter), notify ? "true" : "false", "false"});
-    });
+    std::string variant = dialog + '|' + std::to_string(counter) + (notify ? "|n" : "|s");
+    if (with_files) variant += '|' + std::to_string(member.user_id);
+    fan.add_json(member.user_id, variant, [&] { return fill(dialog, counter, notify, false, member.user_id); });
   }
   fan.flush();
   // Readers of an open chat who are not members: no counter, no sound (§9.1).
-  if (!watchers.empty())
-    out.to_users_json(watchers, body.fill({to_json(Value(chat_dialog_id(p.a.chat.id))), "0", "false", "true"}));
+  if (watchers.empty()) return;
+  const std::string dialog = chat_dialog_id(p.a.chat.id);
+  if (!with_files) return out.to_users_json(watchers, fill(dialog, 0, false, true, 0));
+  for (int64_t watcher : watchers) out.to_users_json({watcher}, fill(dialog, 0, false, true, watcher));
 }
 
 namespace {

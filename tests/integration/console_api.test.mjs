@@ -293,3 +293,34 @@ test('administrators only: a session or webhook of an administrator; anyone else
   // In the method registry, as imhub's own methods.
   assert.equal((await server.ok('method.get', { name: 'imhub.console.deliveries' })).result.isExisting, true);
 });
+
+test('methods and method.get show the console only to those who may call it', async () => {
+  const CONSOLE = ['imhub.console.handlers', 'imhub.console.failed', 'imhub.console.deliveries', 'imhub.console.retry'];
+  const consoleIn = (list) => CONSOLE.filter((m) => list.includes(m));
+  // An administrator's webhook and session: listed, whichever way `methods` is asked.
+  for (const params of [{}, { full: true }, { scope: '' }])
+    assert.deepEqual(consoleIn((await server.ok('methods', params)).result), CONSOLE, JSON.stringify(params));
+  const admin = await session('1', ADMIN_PW);
+  assert.deepEqual(consoleIn((await sessionCall(admin, 'methods')).body.result), CONSOLE);
+  assert.equal((await server.ok('method.get', { name: 'imhub.console.retry' })).result.isAvailable, true);
+
+  // A user's webhook and session, and an application's token (even an administrator's): not listed.
+  const bob = await session('bob@example.com', BOB_PW);
+  const lists = [
+    (await sessionCall(bob, 'methods')).body.result,
+    (await sessionCall(bob, 'methods', { full: true })).body.result,
+    (await rest(server, 'methods', {}, appToken)).body.result,
+    (await rest(server, 'methods', { full: true }, appToken)).body.result,
+  ];
+  for (const params of [{}, { full: true }, { scope: '' }])
+    lists.push((await server.ok('methods', params, { webhook: bobHook })).result);
+  for (const list of lists) {
+    assert.ok(list.includes('im.message.add') || list.includes('server.time'), 'the list itself is there');
+    assert.deepEqual(consoleIn(list), []);
+  }
+  // method.get: it exists (calling it answers ACCESS_DENIED, not ERROR_METHOD_NOT_FOUND), not for them.
+  const got = (await server.ok('method.get', { name: 'imhub.console.retry' }, { webhook: bobHook })).result;
+  assert.deepEqual(got, { isExisting: true, isAvailable: false });
+  assert.deepEqual((await rest(server, 'method.get', { name: 'imhub.console.failed' }, appToken)).body.result,
+    { isExisting: true, isAvailable: false });
+});

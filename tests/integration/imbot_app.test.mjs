@@ -1,5 +1,5 @@
 // Chat apps: imbot.app.register / unregister / update (spec 002 "Application for Chat"; reference
-// chats/outdated/create-app/) and im.app.launch, the IFRAME launch parameters (reference
+// chats/outdated/create-app/) and imhub.messenger.app.launch, the IFRAME launch parameters (reference
 // chats/outdated/iframe.md), with the hashes recomputed here as an IFRAME handler would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,7 +41,7 @@ const iframeApp = async (params = {}) => (await api.ok('imbot.app.register', {
   IFRAME_HEIGHT: '150', HASH, CONTEXT: 'ALL', LANG, ...params,
 })).result;
 const row = (id) => db(server, `SELECT * FROM chat_apps WHERE id = ${id}`)[0];
-const launch = (params, webhook = annHook) => server.call('im.app.launch', params, { webhook });
+const launch = (params, webhook = annHook) => server.call('imhub.messenger.app.launch', params, { webhook });
 
 test('imbot.app.register: an IFRAME app', async () => {
   const id = await iframeApp({ IFRAME_POPUP: 'Y', HIDDEN: 'N', EXTRANET_SUPPORT: 'Y', CONTEXT: 'bot-admin' });
@@ -150,7 +150,7 @@ test('imbot.app.unregister', async () => {
   await fails('imbot.app.unregister', { APP_ID: id }, 400, 'CHAT_APP_ID_ERROR');
 });
 
-test('im.app.launch: the IFRAME URL and parameters, hashes as the handler checks them', async () => {
+test('imhub.messenger.app.launch: the IFRAME URL and parameters, hashes as the handler checks them', async () => {
   const id = await iframeApp({ CODE: 'launch', CONTEXT: 'USER', IFRAME: 'https://marta.example.com/f.php?v=2' });
   const r = await launch({ APP_ID: id, DIALOG_ID: String(bob), LANG: 'de', IS_CHROME: 'Y' });
   assert.equal(r.status, 200, r.text);
@@ -180,7 +180,7 @@ test('im.app.launch: the IFRAME URL and parameters, hashes as the handler checks
   for (const [k, v] of Object.entries(p)) assert.equal(url.searchParams.get(k), v, k);
 });
 
-test('im.app.launch: CONTEXT decides where an app opens; -admin apps only for administrators', async () => {
+test('imhub.messenger.app.launch: CONTEXT decides where an app opens; -admin apps only for administrators', async () => {
   const chatOnly = await iframeApp({ CODE: 'chatOnly', CONTEXT: 'CHAT' });
   const botOnly = await iframeApp({ CODE: 'botOnly', CONTEXT: 'BOT' });
   const adminOnly = await iframeApp({ CODE: 'adminOnly', CONTEXT: 'ALL-admin' });
@@ -199,7 +199,7 @@ test('im.app.launch: CONTEXT decides where an app opens; -admin apps only for ad
   assert.equal((await launch({ APP_ID: hidden, DIALOG_ID: String(bob) })).status, 403);
 });
 
-test('im.app.launch in context mode: MESSAGE_ID and the button\'s APP_PARAMS', async () => {
+test('imhub.messenger.app.launch in context mode: MESSAGE_ID and the button\'s APP_PARAMS', async () => {
   const id = await iframeApp({ CODE: 'ctx', HIDDEN: 'Y', CONTEXT: 'CHAT', IFRAME_POPUP: 'Y' });
   const cmd = (await api.ok('imbot.command.register', {
     BOT_ID: bot, COMMAND: 'open', EVENT_COMMAND_ADD: 'http://127.0.0.1:9/c', LANG: [{ LANGUAGE_ID: 'en', TITLE: 'o' }],
@@ -224,7 +224,7 @@ test('im.app.launch in context mode: MESSAGE_ID and the button\'s APP_PARAMS', a
   assert.equal(otherDialog.body.error, 'MESSAGE_ID_ERROR');
 });
 
-test('im.app.launch: errors, and JS apps answer their command', async () => {
+test('imhub.messenger.app.launch: errors, and JS apps answer their command', async () => {
   const js = (await api.ok('imbot.app.register', {
     BOT_ID: bot, CODE: 'jsapp', JS_METHOD: 'SEND', JS_PARAM: '/help', LANG,
   })).result;

@@ -298,7 +298,7 @@ test('chatUserAdd and chatUserLeave: to every member and to whoever left or was 
   const [a, b, c, d] = await live(annHook, bobHook, carlHook, danHook);
   await ok('im.chat.user.add', { CHAT_ID: chat, USERS: [carl] }, { webhook: annHook });
   for (const ws of [a, b, c]) {
-    const add = await gotExact(ws, 'chatUserAdd');
+    const add = await gotExact(ws, 'chatUserAdd', (p) => p.newUsers.includes(carl));
     assert.deepEqual(add.params.newUsers, [carl]);
     assert.equal(add.params.userCount, 3);
     assert.equal(add.params.users[carl].name, 'Carl');
@@ -319,6 +319,74 @@ test('chatUserAdd and chatUserLeave: to every member and to whoever left or was 
     'Carl had left already');
   await none(d, ['chatUserAdd', 'chatUserLeave'], 'Dan');
   close([a, b, c, d]);
+});
+
+test('a new chat: chatUserAdd to its members (all but its creator new), before anyone writes in it', async () => {
+  const [a, b, c, d] = await live(annHook, bobHook, carlHook, danHook);
+  const chat = await newChat([bob, carl], { TITLE: 'Fresh' });
+  for (const ws of [a, b, c]) {
+    const add = await gotExact(ws, 'chatUserAdd', (p) => p.chatId === chat);
+    assert.equal(add.params.dialogId, `chat${chat}`);
+    assert.equal(add.params.chatTitle, 'Fresh');
+    assert.equal(add.params.chatOwner, ann);
+    assert.deepEqual([...add.params.newUsers].sort(), [bob, carl].sort());
+    assert.equal(add.params.users[bob].name, 'Bob');
+    assert.equal(add.params.userCount, 3);
+  }
+  await none(d, ['chatUserAdd'], 'Dan');
+  assert.ok(!bodies(b).some((p) => p.body.command === 'messageChat' && p.body.params.chatId === chat),
+    'nothing was written in it');
+  // A private dialog is no chat to announce: it shows with its first message.
+  await post(dan, 'hello Dan', carlHook);
+  await got(d, 'message', (p) => p.message.text === 'hello Dan');
+  await none(d, ['chatUserAdd'], 'Dan (a private dialog)');
+  close([a, b, c, d]);
+});
+
+test('message with files: `files` carries them as im.dialog.messages.get does, links signed for each receiver', async () => {
+  const chat = await newChat([bob]);
+  const diskHook = server.cli('webhook', 'add', '--user', String(ann), '--scope', 'im,disk').webhook;
+  const folder = (await ok('im.disk.folder.get', { CHAT_ID: chat }, { webhook: diskHook })).result.ID;
+  const upload = async (name, base64) => (await ok('disk.folder.uploadfile', {
+    id: folder, data: { NAME: name }, fileContent: [name, base64],
+  }, { webhook: diskHook })).result.ID;
+  const image = await upload('dot.png', PNG);
+  const text = await upload('notes.txt', Buffer.from('the notes').toString('base64'));
+  const [a, b, c] = await live(annHook, bobHook, carlHook);
+  const plain = await post(`chat${chat}`, 'no files here');
+  assert.deepEqual((await got(b, 'messageChat', (p) => p.message.id === plain)).params.files, {});
+  await ok('im.disk.file.commit', { CHAT_ID: chat, UPLOAD_ID: [image, text], MESSAGE: 'two files' }, { webhook: diskHook });
+  const withFiles = (p) => p.message.text === 'two files';
+  const forBob = (await gotExact(b, 'messageChat', withFiles)).params;
+  const forAnn = (await gotExact(a, 'messageChat', withFiles)).params;
+  assert.deepEqual(forBob.message.params.FILE_ID, [image, text]);
+  assert.deepEqual(Object.keys(forBob.files).sort(), [String(image), String(text)].sort());
+
+  // The very objects im.dialog.messages.get gives each of them (the signature's hour aside).
+  const unsigned = (files) => JSON.parse(JSON.stringify(files).replace(/&e=\d+&s=[0-9a-f]+/g, '&e=E&s=S'));
+  const page = async (webhook) => (await ok('im.dialog.messages.get', { DIALOG_ID: `chat${chat}`, LIMIT: 1 },
+    { webhook })).result.files;
+  assert.deepEqual(unsigned(forBob.files), unsigned(await page(bobHook)));
+  assert.deepEqual(unsigned(forAnn.files), unsigned(await page(annHook)));
+  assert.equal(forBob.files[image].type, 'image');
+  assert.deepEqual(forBob.files[image].image, { width: 2, height: 3 });
+  assert.equal(forBob.files[text].urlPreview, '');
+  assert.equal(forBob.files[text].authorName, 'Ann');
+
+  // Each receiver's links are their own, and work.
+  for (const [params, user] of [[forBob, bob], [forAnn, ann]])
+    for (const f of Object.values(params.files))
+      for (const url of [f.urlDownload, f.urlShow, f.viewerAttrs.src, ...(f.urlPreview ? [f.urlPreview] : [])])
+        assert.equal(new URL(url).searchParams.get('u'), String(user), url);
+  const local = (url) => { const u = new URL(url); return u.pathname + u.search; };
+  const got200 = await server.raw(local(forBob.files[text].urlDownload));
+  assert.equal(got200.status, 200);
+  assert.equal(got200.text, 'the notes');
+  // Bob's link stops working once Bob may no longer read the file.
+  await ok('im.chat.user.delete', { CHAT_ID: chat, USER_ID: bob }, { webhook: annHook });
+  assert.notEqual((await server.raw(local(forBob.files[text].urlDownload))).status, 200);
+  await none(c, ['messageChat'], 'Carl');
+  close([a, b, c]);
 });
 
 test('chatRename, chatChangeColor, chatAvatar, chatOwner, chatManagers: to the members only', async () => {

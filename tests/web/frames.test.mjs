@@ -49,6 +49,7 @@ before(async () => {
   await bind('IM_TEXTAREA', 'textarea', 'Textarea app', { iconName: 'fa-bars', height: 160 });
   await bind('IM_NAVIGATION', 'navigation', 'Navigation app', { iconName: 'fa-check', color: 'PURPLE' });
   await bind('IM_SMILES_SELECTOR', 'smiles', 'Stickers', {});
+  await bind('IM_CONTEXT_MENU', 'contextmenu', 'Task from message', { context: 'CHAT' });
 
   browser = await launch();
   annPage = await newPage(browser, server);
@@ -256,6 +257,43 @@ test('IM_TEXTAREA, IM_SMILES_SELECTOR and IM_NAVIGATION placements open with the
   assert.equal(nav.messageId, undefined);
   await shot(annPage, 'frames-navigation-light');
   await annPage.getByTestId('app-window-close').click();
+});
+
+test('IM_CONTEXT_MENU: the message menu\'s "Create from" item opens the app with the message\'s id', async () => {
+  const id = (await server.ok('im.message.add', { DIALOG_ID: chat, MESSAGE: 'Turn this into a task' })).result;
+  const msg = messages(annPage).locator(`[data-test=message][data-message-id="${id}"]`);
+  await msg.waitFor();
+  await msg.hover();
+  await msg.getByTestId('message-menu').click();
+  const item = annPage.getByRole('menuitem', { name: 'Task from message' });
+  await item.waitFor();
+  await annPage.getByText('Create from').waitFor();
+  await annPage.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await shot(annPage, 'frames-context-menu-light');
+  await item.click();
+  const out = await appResult(annPage.frameLocator('[data-test=app-window] [data-test=placement-frame]'));
+  assert.equal(out.placement, 'IM_CONTEXT_MENU');
+  assert.equal(out.options.dialogId, chat);
+  assert.equal(Number(out.options.messageId), id);
+  assert.match(out.options.URI, /^\/online\//);
+  assert.equal(out.refreshed, true);
+  await messages(annPage).getByText('Hello from the contextmenu (IM_CONTEXT_MENU)').waitFor();
+  const post = testApp.requests.find((r) => r.method === 'POST' && r.query.kind === 'contextmenu');
+  assert.equal(post.body.PLACEMENT, 'IM_CONTEXT_MENU');
+  assert.deepEqual(JSON.parse(post.body.PLACEMENT_OPTIONS).messageId, id);
+  await annPage.getByTestId('app-window-close').click();
+
+  // Not offered in a private dialog: the binding's context is CHAT.
+  const bobHook = server.cli('webhook', 'add', '--user', String(bob.id), '--scope', 'im').webhook;
+  const mine = (await server.ok('im.message.add', { DIALOG_ID: String(ann.id), MESSAGE: 'just us' }, { webhook: bobHook })).result;
+  await annPage.goto(`/online/?IM_DIALOG=${bob.id}`);
+  const private_ = messages(annPage).locator(`[data-test=message][data-message-id="${mine}"]`);
+  await private_.hover();
+  await private_.getByTestId('message-menu').click();
+  await annPage.getByRole('menuitem', { name: 'Quote' }).waitFor();
+  await annPage.waitForTimeout(500); // the placements of the dialog have been asked for meanwhile
+  assert.equal(await annPage.getByRole('menuitem', { name: 'Task from message' }).count(), 0);
+  await annPage.keyboard.press('Escape');
 });
 
 test('dark theme and phone width: the sidebar app and the command hints', async () => {

@@ -156,7 +156,7 @@ test('search finds a person and opens the dialog with them', async () => {
 
 let chatId;
 
-test('a new group chat is created with a member, who sees it in their list', async () => {
+test('a new group chat is created with a member, whose open list shows it at once', async () => {
   await annPage.getByTestId('open-new-chat').click();
   await annPage.getByTestId('new-chat-title').fill('Plans');
   await annPage.getByTestId('new-chat-description').fill('What we do next');
@@ -168,10 +168,14 @@ test('a new group chat is created with a member, who sees it in their list', asy
   await annPage.waitForURL(/IM_DIALOG=chat\d+$/);
   chatId = Number(new URL(annPage.url()).searchParams.get('IM_DIALOG').slice(4));
   await annPage.getByTestId('dialog-title').filter({ hasText: 'Plans' }).waitFor();
-  // imhub pushes nothing to the members when a chat is created (no system message, no
-  // chatUserAdd for the first members): Bob's list has it from im.recent.list after a reload.
+  // Bob's open list shows it live, before anyone has written in it (chatUserAdd to the members of
+  // a new chat), with its colour, as im.recent.list would after a reload.
+  const row = recentRow(bobPage, `chat${chatId}`);
+  await row.getByTestId('recent-title').filter({ hasText: 'Plans' }).waitFor();
+  assert.equal((await rest('im.dialog.messages.get', { DIALOG_ID: `chat${chatId}` }, annHook)).messages.length, 0);
+  await snap(bobPage, 'panels-new-chat-arrived-dark');
   await bobPage.reload();
-  await recentRow(bobPage, `chat${chatId}`).getByTestId('recent-title').filter({ hasText: 'Plans' }).waitFor();
+  await row.getByTestId('recent-title').filter({ hasText: 'Plans' }).waitFor();
   const users = await rest('im.chat.user.list', { CHAT_ID: chatId }, annHook);
   assert.deepEqual([...users].map(Number).sort(), [ann.id, bob.id].sort());
   const chat = await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook);
@@ -190,12 +194,17 @@ test('chat settings: renamed, and the other browser\'s list shows the new name l
   await annPage.getByTestId('dialog-title').filter({ hasText: 'Plans for 2026' }).waitFor();
 
   // Add Carlotta without the earlier history, mute; then a refusal shown as the server words it
-  // (an empty title: TITLE_EMPTY, which the client does not check itself).
+  // (an empty title: TITLE_EMPTY, which the client does not check itself). Carlotta's open list
+  // shows the chat the moment she is added.
+  const carlPage = await newPage(browser, server);
+  await signIn(carlPage, 'carlotta@example.com', 'carl-secret-1');
   await settings.getByTestId('settings-add-toggle').click();
   await settings.getByLabel('People to add').fill('Carl');
   await settings.locator(`[data-test=picker-user][data-user="${carl.id}"]`).click();
   await settings.getByTestId('settings-add-submit').click();
   await settings.locator(`[data-test=settings-member][data-user="${carl.id}"]`).waitFor();
+  await recentRow(carlPage, `chat${chatId}`).getByTestId('recent-title').filter({ hasText: 'Plans for 2026' }).waitFor();
+  await carlPage.context().close();
   await settings.getByTestId('settings-mute').click();
   await until('muted on the server', async () =>
     (await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook)).mute_list.map(Number).includes(ann.id));

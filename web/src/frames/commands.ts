@@ -1,5 +1,5 @@
 // Slash-command hints (spec 002 "Commands"): the commands of the bots in a dialog plus the
-// COMMON ones (im.command.list, the rule the server uses to deliver ONIMCOMMANDADD), filtered by
+// COMMON ones (imhub.messenger.command.list, the rule the server uses to deliver ONIMCOMMANDADD), filtered by
 // what is typed after "/".
 import { call } from '../api/rest'
 import type { DialogId } from '../state/types'
@@ -18,7 +18,7 @@ const lists = new Map<DialogId, Promise<BotCommand[]>>()
 export function commandsOf(dialogId: DialogId): Promise<BotCommand[]> {
   let p = lists.get(dialogId)
   if (!p) {
-    p = call<BotCommand[]>('im.command.list', { DIALOG_ID: dialogId, LANG: 'en' }).catch((e) => {
+    p = call<BotCommand[]>('imhub.messenger.command.list', { DIALOG_ID: dialogId, LANG: 'en' }).catch((e) => {
       lists.delete(dialogId)
       throw e
     })

@@ -3,7 +3,7 @@
 // B24Frame (initializeB24Frame) or the legacy BX24.js works unchanged.
 //
 // One FrameHost per iframe: it names the frame `<host[:port]>|<1|0>|<APP_SID>`, loads it with a
-// hidden-form POST carrying the user's OAuth tokens for the app (im.placement.auth), and answers
+// hidden-form POST carrying the user's OAuth tokens for the app (imhub.messenger.placement.auth), and answers
 // every command the SDK sends, string or object form, after checking the sender's window, origin
 // and APP_SID. Replies are `callback:JSON` strings posted to the app's origin only.
 import { call, callWithToken } from '../api/rest'
@@ -14,7 +14,7 @@ import { frameName, hostOf, newAppSid, originOf, parseFrameMessage, replyMessage
 import { notify, openWindow, pickUsers, type Placement, type PlacementOpening } from './layer'
 import type { DialogId } from '../state/types'
 
-/** What im.placement.auth answers: the app's tokens for the signed-in user and its options. */
+/** What imhub.messenger.placement.auth answers: the app's tokens for the signed-in user and its options. */
 export interface FrameAuth {
   access_token: string
   refresh_token: string
@@ -45,7 +45,7 @@ type Answer = unknown | typeof NO_REPLY
 const PAGE_ONLY = new Set(['setTitle', 'setScroll', 'reloadWindow'])
 
 export async function placementAuth(placementId: number): Promise<FrameAuth> {
-  return call<FrameAuth>('im.placement.auth', { PLACEMENT_ID: placementId })
+  return call<FrameAuth>('imhub.messenger.placement.auth', { PLACEMENT_ID: placementId })
 }
 
 function firstRunKey(appId: number): string {
@@ -100,7 +100,7 @@ export interface FrameHostOptions {
   handler: string
   /** The local application (the FIRST_RUN mark is kept per user and application). */
   appId: number
-  /** Fresh tokens for the frame: im.placement.auth, im.app.auth. */
+  /** Fresh tokens for the frame: imhub.messenger.placement.auth, imhub.messenger.app.auth. */
   authorize: () => Promise<FrameAuth>
   /**
    * True: the host loads the frame with the hidden-form POST. False: the iframe's own src loads it

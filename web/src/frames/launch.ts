@@ -1,14 +1,15 @@
 // Chat apps (imbot.app.*, spec 002 "Application for Chat"): the icons of a dialog's message panel
-// (im.app.list) and what a click does. im.app.launch decides: a JS command runs here (PUT puts
-// its text into the composer, SEND sends it), an IFRAME app opens with the launch parameters the
-// server signed (DOMAIN_HASH, USER_HASH…), so the app's HASH never reaches the browser.
+// (imhub.messenger.app.list) and what a click does. imhub.messenger.app.launch decides: a JS
+// command runs here (PUT puts its text into the composer, SEND sends it), an IFRAME app opens with
+// the launch parameters the server signed (DOMAIN_HASH, USER_HASH…), so the app's HASH never
+// reaches the browser.
 import { call } from '../api/rest'
 import { insertIntoComposer } from '../state/composer'
 import { sendMessage } from '../state/dialogs'
 import { layer, nextKey, notify } from './layer'
 import type { DialogId } from '../state/types'
 
-/** A chat app as im.app.list gives it. */
+/** A chat app as imhub.messenger.app.list gives it. */
 export interface ChatApp {
   id: number
   code: string
@@ -42,7 +43,7 @@ const lists = new Map<DialogId, Promise<ChatApp[]>>()
 export function chatAppsOf(dialogId: DialogId): Promise<ChatApp[]> {
   let p = lists.get(dialogId)
   if (!p) {
-    p = call<ChatApp[]>('im.app.list', { DIALOG_ID: dialogId }).catch((e) => {
+    p = call<ChatApp[]>('imhub.messenger.app.list', { DIALOG_ID: dialogId }).catch((e) => {
       lists.delete(dialogId)
       throw e
     })
@@ -102,7 +103,7 @@ export async function openChatApp(appId: number, dialogId: DialogId, messageId =
     IS_CHROME: /Chrome\//.test(navigator.userAgent) ? 'Y' : 'N',
   }
   if (messageId > 0) args.MESSAGE_ID = messageId
-  const r = await call<Launch>('im.app.launch', args)
+  const r = await call<Launch>('imhub.messenger.app.launch', args)
   if (r.type === 'js') {
     await runJsCommand(dialogId, r.js_method ?? '', r.js_param ?? '')
     return

@@ -5,7 +5,7 @@
 import { reactive } from 'vue'
 import type { DialogId } from '../state/types'
 
-/** A placement binding as im.placement.list gives it. */
+/** A placement binding as imhub.messenger.placement.list gives it. */
 export interface Placement {
   id: number
   app_id: number
@@ -26,7 +26,7 @@ export interface PlacementOpening {
   dialogId?: DialogId
 }
 
-/** An IFRAME chat app (imbot.app) opened by im.app.launch. */
+/** An IFRAME chat app (imbot.app) opened by imhub.messenger.app.launch. */
 export interface ChatAppOpening {
   appId: number
   dialogId: DialogId

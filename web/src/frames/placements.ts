@@ -1,5 +1,5 @@
 // The IM_* placements of the new chat design (spec 002 "Application for New Chat Design") the
-// signed-in user sees: im.placement.list, per dialog for the chat-context ones (their `context`
+// signed-in user sees: imhub.messenger.placement.list, per dialog for the chat-context ones (their `context`
 // option is matched on the server), without one for IM_NAVIGATION. Each opens its handler with
 // PLACEMENT_OPTIONS carrying the chat context (protocol-frame.md §8).
 import { call } from '../api/rest'
@@ -24,14 +24,14 @@ function cached(key: string, load: () => Promise<Placement[]>): Promise<Placemen
 
 /** The placements shown in `dialogId` (IM_NAVIGATION ones too), in binding order. */
 export function placementsOf(dialogId: DialogId): Promise<Placement[]> {
-  return cached(`dialog:${dialogId}`, () => call<Placement[]>('im.placement.list', { DIALOG_ID: dialogId, LANG: 'en' }))
+  return cached(`dialog:${dialogId}`, () => call<Placement[]>('imhub.messenger.placement.list', { DIALOG_ID: dialogId, LANG: 'en' }))
 }
 
 /** One kind of placement of a dialog; with no dialog, every binding of that kind. */
 export async function placementsFor(code: PlacementCode, dialogId?: DialogId): Promise<Placement[]> {
   const all = dialogId
     ? await placementsOf(dialogId)
-    : await cached(`all:${code}`, () => call<Placement[]>('im.placement.list', { PLACEMENT: code, LANG: 'en' }))
+    : await cached(`all:${code}`, () => call<Placement[]>('imhub.messenger.placement.list', { PLACEMENT: code, LANG: 'en' }))
   return all.filter((p) => p.placement === code)
 }
 

@@ -194,7 +194,7 @@ function onMessage(p: Record<string, any>): void {
   withDialog(p.dialogId, (d) => {
     if (d.hasAfter) return // the window does not reach the end: the message is fetched when scrolled to
     const m = p.message ?? {}
-    keepFiles(d, p.files)
+    keepFiles(d, p.files) // the message's files, their links signed for this user
     const message: Message = {
       id: Number(m.id),
       chat_id: Number(m.chatId ?? p.chatId),
@@ -291,22 +291,4 @@ export function patchMessage(dialogId: DialogId, id: number, patch: { text?: str
       params: patch.params ? { ...(m.params ?? {}), ...patch.params } : m.params,
     }
   })
-}
-
-const filesInFlight = new Set<string>()
-
-/**
- * Fetches the file objects of one message (its page of im.dialog.messages.get carries them) when
- * the dialog's files miss some of its FILE_ID: a push `message` may come without them.
- */
-export async function loadMessageFiles(dialogId: DialogId, messageId: number): Promise<void> {
-  const key = `${dialogId}/${messageId}`
-  if (messageId <= 0 || filesInFlight.has(key)) return
-  filesInFlight.add(key)
-  try {
-    const r = await page(dialogId, { FIRST_ID: messageId - 1, LIMIT: 1 })
-    withDialog(dialogId, (d) => keepFiles(d, r.files))
-  } catch {
-    filesInFlight.delete(key) // a later render may try again
-  }
 }

@@ -5,7 +5,7 @@ import { computed, reactive } from 'vue'
 import { call } from '../api/rest'
 import { onIm } from '../api/pull'
 import { rememberUsers } from './users'
-import type { DialogId, RecentItem } from './types'
+import type { Chat, DialogId, RecentItem } from './types'
 
 interface RecentPage {
   items: RecentItem[]
@@ -139,6 +139,42 @@ function chatDialog(p: Record<string, any>): DialogId {
   return p.dialogId ? String(p.dialogId) : `chat${p.chatId}`
 }
 
+/**
+ * chatUserAdd: a chat the user was added to, or one just created with them (the server announces
+ * a new chat so, before anyone writes in it), shows in the list at once, as im.recent.list would
+ * show it: first with what the push says, then with its picture and colour (im.dialog.get). A chat
+ * already listed is left as it is: its system message ("… invited …") moves it.
+ */
+function onChatUserAdd(p: Record<string, any>, extra: Record<string, any>): void {
+  const dialogId = chatDialog(p)
+  if (recent.items.has(dialogId)) return
+  recent.items.set(dialogId, {
+    id: dialogId,
+    chat_id: Number(p.chatId),
+    type: 'chat',
+    avatar: { url: '', color: '' },
+    title: String(p.chatTitle ?? dialogId),
+    message: { id: 0, text: '', file: false, attach: false, author_id: 0 },
+    counter: 0,
+    pinned: false,
+    unread: false,
+    date_update: String(extra?.server_time ?? new Date().toISOString()),
+  })
+  call<Chat & { date_create?: string }>('im.dialog.get', { DIALOG_ID: dialogId })
+    .then((chat) => {
+      const item = recent.items.get(dialogId)
+      if (!item) return
+      recent.items.set(dialogId, {
+        ...item,
+        avatar: { url: item.avatar.url || String(chat.avatar ?? ''), color: item.avatar.color || String(chat.color ?? '') },
+        title: String(chat.name ?? item.title),
+        chat: item.chat ?? chat,
+        date_update: item.message.id ? item.date_update : String(chat.date_create ?? item.date_update),
+      })
+    })
+    .catch(() => {}) // not readable (removed again meanwhile): the push said enough
+}
+
 export function installRecentPush(): void {
   onIm('message', onMessage)
   onIm('messageChat', onMessage)
@@ -178,6 +214,7 @@ export function installRecentPush(): void {
     const item = recent.items.get(String(p.dialogId))
     if (item && item.message.id === Number(p.id)) patch(String(p.dialogId), { message: { ...item.message, text: String(p.text ?? '') } })
   })
+  onIm('chatUserAdd', onChatUserAdd)
   onIm('chatUserLeave', (p) => {
     // The user themselves left or was removed: the chat leaves their list.
     if (Number(p.userId) === ownUserId()) recent.items.delete(chatDialog(p))

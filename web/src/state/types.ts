@@ -75,7 +75,8 @@ export interface RecentItem {
     file: boolean | Record<string, unknown>
     attach: boolean
     author_id: number
-    date: string
+    /** Absent while the chat has no message. */
+    date?: string
     status?: string
   }
   counter: number
