@@ -223,8 +223,8 @@ test('chat settings: renamed, and the other browser\'s list shows the new name l
   assert.equal(Number((await rest('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, annHook)).owner), bob.id);
 
   await annPage.getByRole('menu').waitFor({ state: 'detached' });
-  await settings.getByTestId('settings-title').locator('input').fill('');
-  assert.equal(await settings.getByTestId('settings-title').locator('input').inputValue(), '');
+  await settings.getByTestId('settings-title').fill('');
+  assert.equal(await settings.getByTestId('settings-title').inputValue(), '');
   await settings.getByTestId('settings-title-save').click();
   // The error, or whatever the panel says instead (so a failure shows what happened).
   const answer = settings.getByTestId('settings-error').or(settings.getByTestId('settings-notice').filter({ hasText: /\S/ }));
