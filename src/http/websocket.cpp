@@ -49,6 +49,30 @@ namespace {
 
 constexpr asio::use_awaitable_t<PushExecutor> use_aw;
 constexpr int kRateWindowSeconds = 10;
+constexpr int kAckAllowance = 20;  // `mack:` frames a client may send per window, times max_client_messages
+
+bool is_ack(std::string_view text) { return text.starts_with("mack:"); }
+
+// Frames a client sends per kRateWindowSeconds. The SDK acknowledges every message it reads
+// (`mack:`), so a busy reader sends as many acks as it gets messages: they have an allowance of
+// their own, kAckAllowance times the other frames'.
+class ClientRate {
+ public:
+  explicit ClientRate(int max) : max_(max) {}
+  bool over(bool ack) {
+    const int64_t now = now_unix_seconds();
+    if (now - window_start_ >= kRateWindowSeconds) {
+      window_start_ = now;
+      frames_ = acks_ = 0;
+    }
+    return ack ? ++acks_ > max_ * kAckAllowance : ++frames_ > max_;
+  }
+
+ private:
+  int max_;
+  int64_t window_start_ = now_unix_seconds();
+  int frames_ = 0, acks_ = 0;
+};
 // Close codes (protocol-push.md §6.2): the client reloads its config after 4010.
 constexpr uint16_t kWrongChannel = 4010;
 // What one write takes from a connection's queue at most.
@@ -556,23 +580,19 @@ awaitable<> serve(Stream& stream, PushRequest request, Services& services, const
 
   auto rpc = std::make_unique<PushRpc>(services, *token, conn);
   beast::flat_buffer buffer;
-  int64_t window_start = now_unix_seconds();
-  int in_window = 0;
+  ClientRate rate{config.push_max_client_messages};
   for (;;) {
     buffer.clear();
     co_await ws.async_read(buffer, asio::redirect_error(use_aw, ec));
     if (ec) break;
-    if (now_unix_seconds() - window_start >= kRateWindowSeconds) {
-      window_start = now_unix_seconds();
-      in_window = 0;
-    }
-    if (++in_window > config.push_max_client_messages) {
+    const std::string text = beast::buffers_to_string(buffer.data());
+    const bool ack = is_ack(text);
+    if (rate.over(ack)) {
       if (!conn->close_started()) counters.rate_closes.fetch_add(1, std::memory_order_relaxed);
       conn->close(websocket::close_code::policy_error, "too many messages");
       continue;  // this read ends with the close handshake
     }
-    const std::string text = beast::buffers_to_string(buffer.data());
-    if (text == "pong" || text.rfind("mack:", 0) == 0) continue;  // liveness and acks (§4.4)
+    if (ack || text == "pong") continue;  // acks and liveness (§4.4)
     std::string reply = rpc->answer(text);
     if (!reply.empty()) conn->send_text(std::move(reply));
   }

@@ -316,6 +316,19 @@ test('client frames are capped: too large (1009) and too many (1008)', async () 
   assert.equal(await metric('imhub_push_rate_limit_closes_total'), closes + 1);
 });
 
+test('a busy reader acknowledging every message (mack:) is not taken for a flood', async () => {
+  const config = await userConfig(carlHook);
+  const reader = await subscribe(config);
+  let closed = false;
+  reader.closed.then(() => { closed = true; });
+  // Five times max_client_messages (40 here): what a client reading 20 messages a second sends.
+  for (let i = 0; i < 200; ++i) reader.send(`mack:${i}`);
+  await server.ok('im.message.add', { DIALOG_ID: String(carl), MESSAGE: 'still here?' }, { webhook: annHook });
+  await reader.next((f) => f.includes('still here?'));
+  assert.equal(closed, false, 'the socket stays open');
+  reader.destroy();
+});
+
 test('imhub push status and the imhub_push_* metrics show connections, queues and fan-out', async () => {
   const ws = await subscribe(await userConfig(annHook));
   const fanout = await metric('imhub_push_fanout_seconds_count');
