@@ -31,14 +31,15 @@ async function seed(server, ann, bob) {
   const annHook = server.cli('webhook', 'add', '--user', String(ann.id), '--scope', 'im').webhook;
   const asAnn = (m, p) => server.ok(m, p, { webhook: annHook });
   const big = (await asAnn('im.chat.add', { TITLE: 'Ten thousand', USERS: [bob.id] })).result;
-  for (let i = 0; i < MESSAGES; i += 50) {
-    const cmd = {};
-    for (let j = i; j < Math.min(MESSAGES, i + 50); j++) cmd[`m${j}`] = `im.message.add?DIALOG_ID=chat${big}&MESSAGE=${encodeURIComponent(`message ${j} [b]of[/b] the long chat`)}`;
-    await asAnn('batch', { halt: 1, cmd });
-  }
   for (let i = 0; i < CHATS; i += 50) {
     const cmd = {};
     for (let j = i; j < Math.min(CHATS, i + 50); j++) cmd[`c${j}`] = `im.chat.add?TITLE=${encodeURIComponent(`Chat ${j}`)}&USERS[0]=${bob.id}`;
+    await asAnn('batch', { halt: 1, cmd });
+  }
+  // The long chat's messages last, so it is the newest in the list (the row the bench clicks).
+  for (let i = 0; i < MESSAGES; i += 50) {
+    const cmd = {};
+    for (let j = i; j < Math.min(MESSAGES, i + 50); j++) cmd[`m${j}`] = `im.message.add?DIALOG_ID=chat${big}&MESSAGE=${encodeURIComponent(`message ${j} [b]of[/b] the long chat`)}`;
     await asAnn('batch', { halt: 1, cmd });
   }
   return { big, asAnn };
@@ -134,9 +135,10 @@ try {
     }
     done = true;
     const interval = [...frames].sort((a, b) => a - b)[Math.floor(frames.length / 2)];
-    return { frames: frames.length, dropped: frames.filter((f) => f > interval * 1.5).length, interval, rows: el.querySelectorAll('[data-test=recent-item]').length, height: el.scrollHeight };
+    const slow = frames.map((f, i) => [i, f]).filter(([, f]) => f > interval * 1.5);
+    return { frames: frames.length, dropped: slow.length, slow: slow.map(([i, f]) => `frame ${i} ${f.toFixed(0)} ms`).join(', '), interval, rows: el.querySelectorAll('[data-test=recent-item]').length, height: el.scrollHeight };
   });
-  out.push(`Recent list of ${CHATS + 1} chats scrolled top to bottom twice: ${scroll.frames} frames, **${scroll.dropped} dropped** (over 1.5× the ${scroll.interval.toFixed(1)} ms frame), ${scroll.rows} rows in the DOM at a time.`);
+  out.push(`Recent list of ${CHATS + 1} chats scrolled top to bottom twice: ${scroll.frames} frames, **${scroll.dropped} dropped** (over 1.5× the ${scroll.interval.toFixed(1)} ms frame${scroll.dropped ? `: ${scroll.slow}` : ''}), ${scroll.rows} rows in the DOM at a time.`);
 
   // 4. Live delivery between two browsers.
   const annPage = await newPage(browser, server);

@@ -26,9 +26,12 @@ const PAGE = 200
 
 export function byRecent(a: RecentItem, b: RecentItem): number {
   if (a.pinned !== b.pinned) return a.pinned ? -1 : 1
-  // ATOM dates have whole seconds: within one second the later message (higher id) is newer.
-  const byDate = (b.message?.date ?? b.date_update ?? '').localeCompare(a.message?.date ?? a.date_update ?? '')
-  return byDate || (b.message?.id ?? 0) - (a.message?.id ?? 0)
+  // ATOM dates in one offset order as strings (a plain comparison: localeCompare's collation made
+  // sorting 1,000 chats a dropped frame); within one second the later message (higher id) is newer.
+  const da = a.message?.date ?? a.date_update ?? ''
+  const db = b.message?.date ?? b.date_update ?? ''
+  if (da !== db) return da < db ? 1 : -1
+  return (b.message?.id ?? 0) - (a.message?.id ?? 0)
 }
 
 /** The list as shown: pinned first, then by last activity. */
@@ -41,10 +44,11 @@ export const totalUnread = computed(() => {
 })
 
 function keep(items: RecentItem[]): void {
-  for (const item of items) {
-    recent.items.set(String(item.id), item)
-    if (item.user) rememberUsers([item.user])
-  }
+  // One new map, assigned once: a page of 200 set one by one re-sorted the list 200 times.
+  const next = new Map(recent.items)
+  for (const item of items) next.set(String(item.id), item)
+  recent.items = next
+  rememberUsers(items.filter((i) => i.user).map((i) => i.user!))
 }
 
 export async function loadRecent(): Promise<void> {
@@ -52,7 +56,7 @@ export async function loadRecent(): Promise<void> {
   recent.loading = true
   try {
     const page = await call<RecentPage>('im.recent.list', { LIMIT: PAGE })
-    recent.items.clear()
+    recent.items = new Map()
     keep(page.items ?? [])
     recent.hasMore = Boolean(page.hasMore ?? page.hasMorePages)
     recent.loaded = true
