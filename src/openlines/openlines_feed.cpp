@@ -18,6 +18,8 @@ void on_change(Tx& tx, const Change& change) {
           on_lines_message_changed(tx, c.before, c.after, false);
         } else if constexpr (std::is_same_v<T, MessageDeleted>) {
           on_lines_message_changed(tx, c.before, c.after, true);
+        } else if constexpr (std::is_same_v<T, MembersAdded>) {
+          on_lines_members_added(tx, c.chat_id, c.users);
         } else if constexpr (std::is_same_v<T, AppUninstalled>) {
           remove_app_connectors(tx.conn, c.app_id);
         }

@@ -563,4 +563,19 @@ void on_lines_message_changed(Tx& tx, const Message& before, const Message& afte
       chat->id);
 }
 
+void on_lines_members_added(Tx& tx, int64_t chat_id, const std::vector<int64_t>& users) {
+  Conn& c = tx.conn;
+  auto s = open_session(c, chat_id);
+  if (!s || !bot_in_charge(c, *s)) return;
+  for (int64_t u : users) {
+    if (u == s->operator_id) continue;
+    auto bot = find_bot(c, u);
+    if (!bot || !bot->openline) continue;
+    s->operator_id = u;
+    s->operator_at = now_unix_seconds();
+    save_session(c, *s);
+    return;
+  }
+}
+
 }  // namespace imhub

@@ -216,3 +216,21 @@ test('WELCOME_BOT_JOIN=first and WELCOME_BOT_LEFT=close', async () => {
   const again = await clientSays(app, first, 'ext-8', 'back again');
   assert.equal(session(server, again.session).operator_id, op1.id, 'the bot greets new dialogues only');
 });
+
+test("a bot brought in by the bot in charge takes over (ITR's transfer to bot)", async () => {
+  const marta = await app.ok('imbot.register', { CODE: 'marta', TYPE: 'O', EVENT_HANDLER: `${H}/marta`,
+    PROPERTIES: { NAME: 'Marta' } });
+  const r = await clientSays(app, lineId, 'ext-9', 'hello');
+  // What ITR does: imbot.chat.user.add and imbot.chat.leave without BOT_ID (the application's first bot).
+  await app.ok('imbot.chat.user.add', { CHAT_ID: r.chat, USERS: [marta] });
+  await app.ok('imbot.chat.leave', { CHAT_ID: r.chat });
+  assert.deepEqual(members(server, r.chat), [r.client, marta].sort((a, b) => a - b));
+  assert.equal(session(server, r.session).operator_id, marta);
+  const mark = lastOutbox(server);
+  await clientSays(app, lineId, 'ext-9', 'question for Marta');
+  assert.deepEqual(outboxSince(server, mark, 'ONIMBOTMESSAGEADD').map((x) => Object.keys(x.payload.data.BOT)),
+    [[String(marta)]]);
+  await clientSays(app, lineId, 'ext-9', '0');
+  assert.equal(session(server, r.session).operator_id, op1.id);
+  assert.ok(!members(server, r.chat).includes(marta));
+});
