@@ -114,6 +114,12 @@ void session_events(Tx& tx, const Session& s, bool finished) {
 
 int64_t seconds_from_now(int64_t now, int64_t seconds) { return seconds > 0 ? now + seconds : 0; }
 
+// The session changed hands or status: the operators' clients hear of it after the commit
+// (updateSessionStatus; linesAnswer to `answered_by`).
+void announce(Tx& tx, const Session& s, int64_t answered_by = 0) {
+  tx.raise(LinesSessionChanged{s.chat_id, s.id, s.status, s.closed, s.operator_id, answered_by});
+}
+
 // Offers the session to the line's queue: who pick_operators names joins the chat (everyone for
 // QUEUE_TYPE all). Operators already offered this round are passed over until everyone was;
 // `exclude` (a skipper) is passed over this time even then. Nobody available: the session waits,
@@ -302,6 +308,7 @@ Session ensure_session(Tx& tx, const OpenLine& line, const Chat& chat, int64_t c
     save_session(c, s);
     // The client brings the bot in: ONIMBOTJOINCHAT carries the client as USER_ID (§4).
     join_chat(tx, chat.id, client_id, {bot_id});
+    announce(tx, s);
     return s;
   }
   if (line.flag("WELCOME_MESSAGE") && (first || line.flag("SEND_WELCOME_EACH_SESSION")) &&
@@ -309,6 +316,7 @@ Session ensure_session(Tx& tx, const OpenLine& line, const Chat& chat, int64_t c
     post_automatic(tx, chat.id, line.text("WELCOME_MESSAGE_TEXT"));
   s.no_answer_at = seconds_from_now(now, line.number("NO_ANSWER_TIME"));
   offer(tx, s, line, {});
+  announce(tx, s);
   return s;
 }
 
@@ -317,6 +325,7 @@ FlowStatus answer_session(Tx& tx, Session& s, int64_t user_id) {
   take(tx, s, user_id);
   s.status = st::kAnswer;
   save_session(tx.conn, s);
+  announce(tx, s, user_id);
   return FlowStatus::kOk;
 }
 
@@ -336,10 +345,14 @@ FlowStatus skip_session(Tx& tx, Session& s, int64_t user_id) {
     for (int64_t m : member_ids(c, s.chat_id))
       if (m != s.user_id && !is_connector_user(c, m) && !find_bot(c, m)) others = true;
     save_session(c, s);
-    if (others) return FlowStatus::kOk;
+    if (others) {
+      announce(tx, s);
+      return FlowStatus::kOk;
+    }
   }
   if (line) offer(tx, s, *line, {user_id});
   save_session(c, s);
+  announce(tx, s);
   return FlowStatus::kOk;
 }
 
@@ -360,6 +373,7 @@ FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status) {
   for (int64_t m : member_ids(c, s.chat_id))
     if (m != s.user_id && !is_connector_user(c, m)) leave_chat(tx, s.chat_id, actor, m);
   session_events(tx, s, true);
+  announce(tx, s);
   return FlowStatus::kOk;
 }
 
@@ -376,6 +390,7 @@ FlowStatus transfer_to_user(Tx& tx, Session& s, int64_t actor, int64_t user_id, 
   s.tried.push_back(user_id);
   save_session(c, s);
   join_chat(tx, s.chat_id, actor, {user_id});
+  announce(tx, s);
   return FlowStatus::kOk;
 }
 
@@ -393,6 +408,7 @@ FlowStatus transfer_to_line(Tx& tx, Session& s, int64_t actor, int64_t line_id, 
   s.no_answer_at = seconds_from_now(now_unix_seconds(), line->number("NO_ANSWER_TIME"));
   mark_chat_session(c, s);
   offer(tx, s, *line, {actor});
+  announce(tx, s);
   return FlowStatus::kOk;
 }
 
@@ -403,6 +419,7 @@ FlowStatus intercept_session(Tx& tx, Session& s, int64_t user_id) {
   take(tx, s, user_id);
   s.status = st::kAnswer;
   save_session(c, s);
+  announce(tx, s, user_id);
   return FlowStatus::kOk;
 }
 
@@ -433,6 +450,7 @@ Session start_operator_session(Tx& tx, const Chat& chat, int64_t user_id, std::o
   take(tx, s, user_id);
   s.status = st::kAnswer;
   save_session(c, s);
+  announce(tx, s, user_id);
   return s;
 }
 
@@ -451,6 +469,7 @@ FlowStatus bot_to_queue(Tx& tx, Session& s) {
   }
   s.no_answer_at = seconds_from_now(now_unix_seconds(), line->number("NO_ANSWER_TIME"));
   offer(tx, s, *line, {});
+  announce(tx, s);
   return FlowStatus::kOk;
 }
 
@@ -497,6 +516,7 @@ void run_session_timers(Tx& tx, int64_t session_id, int64_t now) {
     // Not answered in QUEUE_TIME: the next operator's turn (the one offered it leaves).
     if (s->operator_id > 0) leave_chat(tx, s->chat_id, s->operator_id, s->operator_id);
     offer(tx, *s, *line, {});
+    announce(tx, *s);
   }
 }
 
@@ -514,16 +534,24 @@ void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMes
       if (trim(m.text) == "0") bot_to_queue(tx, *s);
       return;
     }
-    s->status = s->answered ? session_status::kClientAfterOperator : session_status::kClient;
-    save_session(c, *s);
+    const int status = s->answered ? session_status::kClientAfterOperator : session_status::kClient;
+    if (status != s->status) {
+      s->status = status;
+      save_session(c, *s);
+      announce(tx, *s);
+    }
     return;
   }
   if (!client_bound(m)) return;
   if (!s->closed && m.author_id > 0 && !by_bot && is_operator_person(c, m.author_id)) {
     // Replying is answering: an operator offered the session takes it by writing.
-    if (!s->answered) take(tx, *s, m.author_id);
-    s->status = session_status::kOperator;
-    save_session(c, *s);
+    const bool takes = !s->answered;
+    if (takes) take(tx, *s, m.author_id);
+    if (takes || s->status != session_status::kOperator) {
+      s->status = session_status::kOperator;
+      save_session(c, *s);
+      announce(tx, *s, takes ? m.author_id : 0);
+    }
   }
   relay_to_connector(tx, chat, *s, message_id, m);
 }
@@ -574,6 +602,7 @@ void on_lines_members_added(Tx& tx, int64_t chat_id, const std::vector<int64_t>&
     s->operator_id = u;
     s->operator_at = now_unix_seconds();
     save_session(c, *s);
+    announce(tx, *s);
     return;
   }
 }
