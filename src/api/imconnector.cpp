@@ -393,6 +393,24 @@ MethodResult status_messages(MethodCall& call, bool delivery) {
   return Value::object({{"SUCCESS", Value(true)}, {"DATA", Value::list()}});
 }
 
+// chat.name.set: the title of the client's LINES chat (reference imconnector-chat-name-set.md).
+MethodResult chat_name_set(MethodCall& call) {
+  require_app(call);
+  const std::string id = connector_param(call);
+  const int64_t line_id = line_param(call);
+  const std::string external_chat = std::string(trim(required(call, "CHAT_ID").to_string()));
+  const std::string name = std::string(trim(required(call, "NAME").to_string()));
+  const std::string user = std::string(trim(call.param("USER_ID").to_string()));
+  write_tx(call, [&](Tx& tx) {
+    const Route r = route(call, tx.conn, id, line_id);
+    // Conversations are per external user unless the connector groups them by chat (CHAT_GROUP).
+    if (user.empty() && !r.connector.flag("CHAT_GROUP", false)) throw argument_empty("USER_ID");
+    if (rename_connector_chats(tx, id, line_id, external_chat, user, name) == 0)
+      throw ApiError(errors::kIcRenameFailed);
+  });
+  return Value::object({{"SUCCESS", Value(true)}, {"DATA", Value::object({{"RESULT", Value::empty_object()}})}});
+}
+
 MethodResult status_delivery(MethodCall& call) { return status_messages(call, true); }
 MethodResult status_reading(MethodCall& call) { return status_messages(call, false); }
 
@@ -415,6 +433,7 @@ void register_imconnector_methods(Registry& r) {
   table.add("imconnector.send.status.delivery", Effect::kWrite, status_delivery, "imconnector-send-status-delivery.md");
   table.add("imconnector.send.status.reading", Effect::kWrite, status_reading, "imconnector-send-status-reading.md",
             "accepted and answered; the reading status is not recorded (as on the platform)");
+  table.add("imconnector.chat.name.set", Effect::kWrite, chat_name_set, "imconnector-chat-name-set.md");
 }
 
 }  // namespace imhub

@@ -386,6 +386,7 @@ inline constexpr ErrorSpec kIcNotActiveLine{"NOT_ACTIVE_LINE", "The line with th
 inline constexpr ErrorSpec kIcNoProvider{"IMCONNECTOR_NO_CORRECT_PROVIDER",
                                          "Failed to find a suitable provider for the connector", 400};
 inline constexpr ErrorSpec kIcListAccess{"ACCESS_DENIED", "You don't have access to this action", 400};
+inline constexpr ErrorSpec kIcRenameFailed{"CHAT_RENAMING_FAILED", "Failed to rename the chat", 400};
 // register / unregister answer these inside `result` with HTTP 200 ({result: false, error, error_description}).
 inline constexpr ErrorSpec kIcIdWithPoint{
     "APPLICATION_REGISTRATION_ERROR_POINT",

@@ -5,6 +5,7 @@
 #include "core/crypto.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "im/chat.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
@@ -160,6 +161,26 @@ std::vector<std::string> external_ids_of(Conn& c, int64_t message_id) {
        c.query("SELECT external_id FROM imconnector_messages WHERE message_id = $1 ORDER BY external_id", {message_id}))
     out.push_back(r.str(0));
   return out;
+}
+
+int rename_connector_chats(Tx& tx, const std::string& connector, int64_t line_id, const std::string& external_chat,
+                           const std::string& external_user, const std::string& name) {
+  Conn& c = tx.conn;
+  const std::string prefix = connector + "|" + std::to_string(line_id) + "|" + external_chat + "|";
+  std::vector<int64_t> chats;
+  if (!external_user.empty()) {
+    if (auto id = find_chat_by_entity(c, "LINES", prefix + external_user)) chats.push_back(*id);
+  } else {
+    for (const Row& r : c.query("SELECT id FROM chats WHERE entity_type = 'LINES' AND substr(entity_id, 1, $2) = $1 "
+                                "ORDER BY id",
+                                {prefix, static_cast<int64_t>(prefix.size())}))
+      chats.push_back(r.i64(0));
+  }
+  for (int64_t id : chats) {
+    c.exec("UPDATE chats SET title = $2 WHERE id = $1", {id, name});
+    tx.raise(ChatChanged{id, 0, ChatField::kTitle, name});
+  }
+  return static_cast<int>(chats.size());
 }
 
 void raise_connector_event(Conn& c, const Cause& cause, const std::string& connector, const std::string& event,

@@ -70,6 +70,11 @@ std::optional<int64_t> message_of_external(Conn& c, const std::string& connector
                                            const std::string& external_chat, const std::string& external_id);
 std::vector<std::string> external_ids_of(Conn& c, int64_t message_id);
 
+// imconnector.chat.name.set: the LINES chats of an external chat get `name` as their title (of
+// one external user's conversation when `external_user` is given). Returns how many were renamed.
+int rename_connector_chats(Tx& tx, const std::string& connector, int64_t line_id, const std::string& external_chat,
+                           const std::string& external_user, const std::string& name);
+
 // Raises `event` with `data` for the application that owns `connector` (nothing for connectors
 // no application owns): through its event bindings, in the order of the chat's other events.
 void raise_connector_event(Conn& c, const Cause& cause, const std::string& connector, const std::string& event,

@@ -194,6 +194,24 @@ test('out: ONIMCONNECTORMESSAGEADD; after send.status.delivery, edits and deleti
   assert.equal(outboxSince(server, mark, 'ONIMCONNECTORMESSAGEUPDATE').length, 0);
 });
 
+test('imconnector.chat.name.set renames the client\'s LINES chat', async () => {
+  const r = await clientSays(app, lineId, 'named-1', 'hi');
+  const set = (params) => app.call('imconnector.chat.name.set', { CONNECTOR: 'myconnector', LINE: lineId, ...params });
+  for (const missing of ['CHAT_ID', 'NAME', 'USER_ID']) {
+    const params = { CHAT_ID: 'chan-named-1', NAME: 'VIP customer', USER_ID: 'named-1' };
+    delete params[missing];
+    const e = await set(params);
+    assert.equal(e.status, 400);
+    assert.equal(e.body.error, 'ERROR_ARGUMENT');
+    assert.equal(e.body.error_description, `Argument '${missing}' is null or empty`);
+  }
+  const unknown = await set({ CHAT_ID: 'nope', NAME: 'x', USER_ID: 'nobody' });
+  assert.equal(unknown.body.error, 'CHAT_RENAMING_FAILED');
+  assert.deepEqual((await set({ CHAT_ID: 'chan-named-1', NAME: 'VIP customer', USER_ID: 'named-1' })).body.result,
+    { SUCCESS: true, DATA: { RESULT: {} } });
+  assert.equal((await server.ok('imopenlines.dialog.get', { CHAT_ID: r.chat })).result.name, 'VIP customer');
+});
+
 test('switching a connector off and deleting a line tell its application', async () => {
   const l = await line(server, app, { LINE_NAME: 'Short' });
   let mark = lastOutbox(server);
