@@ -1,6 +1,7 @@
 // What an operator's client hears live over the push server (protocol-push.md §9.8): the im
 // commands of the LINES chat (chatUserAdd when offered a session, messageChat for the client's
-// messages) and the imopenlines commands updateSessionStatus / linesAnswer, from the change feed.
+// messages) and the imopenlines commands updateSessionStatus / linesAnswer, from the change feed;
+// the client (a connector user) is left out of the chat's im commands.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectWs } from './ws_client.mjs';
@@ -54,6 +55,8 @@ test('offered, answered, the client writes, finished: the operator hears each li
     await clientSays(app, lineId, 'live-1', 'my order is late');
     const msg = await next(ws, 'im', 'messageChat', (p) => p.message.text === 'my order is late');
     assert.equal(msg.params.chatId, r.chat);
+    // The client is no audience of the LINES chat's im commands (it hears through its connector).
+    assert.deepEqual(msg.params.userInChat[String(r.chat)], [opId]);
     await next(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 25);
 
     await server.ok('imopenlines.operator.finish', { CHAT_ID: r.chat }, { webhook: opHook });
