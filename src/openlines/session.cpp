@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kColumns =
     "id, line_id, chat_id, user_id, user_code, connector, mode, status, closed, operator_id, answered, parent_id, "
     "pinned, vote, vote_head, comment_head, tried, first_message_id, created_at, modified_at, operator_at, "
-    "answered_at, closed_at, queue_at, no_answer_at";
+    "answered_at, closed_at, queue_at, no_answer_at, close_at";
 
 std::string tried_text(const std::vector<int64_t>& ids) {
   std::string out;
@@ -46,6 +46,7 @@ Session read_session(const Row& r) {
   s.closed_at = r.i64(22);
   s.queue_at = r.i64(23);
   s.no_answer_at = r.i64(24);
+  s.close_at = r.i64(25);
   return s;
 }
 
@@ -112,7 +113,7 @@ void save_session(Conn& c, Session& s) {
       "UPDATE openline_sessions SET line_id = $2, status = $3, closed = $4, operator_id = $5, answered = $6, "
       "pinned = $7, vote = $8, vote_head = $9, comment_head = $10, tried = $11, first_message_id = $12, "
       "modified_at = $13, operator_at = $14, answered_at = $15, closed_at = $16, queue_at = $17, no_answer_at = $18, "
-      "mode = $19, parent_id = $20 WHERE id = $1",
+      "mode = $19, parent_id = $20, close_at = $21 WHERE id = $1",
       {s.id,
        s.line_id,
        int64_t{s.status},
@@ -132,7 +133,8 @@ void save_session(Conn& c, Session& s) {
        s.queue_at,
        s.no_answer_at,
        s.mode,
-       s.parent_id});
+       s.parent_id,
+       s.close_at});
 }
 
 std::vector<Session> open_sessions_of(Conn& c, int64_t user_id) {
@@ -147,7 +149,8 @@ std::vector<int64_t> due_sessions(Conn& c, int64_t now, int limit) {
   std::vector<int64_t> out;
   for (const Row& r : c.query("SELECT id FROM openline_sessions WHERE closed = 0 AND queue_at > 0 AND queue_at <= $1 "
                               "UNION SELECT id FROM openline_sessions WHERE closed = 0 AND no_answer_at > 0 AND "
-                              "no_answer_at <= $1 ORDER BY id LIMIT $2",
+                              "no_answer_at <= $1 UNION SELECT id FROM openline_sessions WHERE closed = 0 AND "
+                              "close_at > 0 AND close_at <= $1 ORDER BY id LIMIT $2",
                               {now, int64_t{limit}}))
     out.push_back(r.i64(0));
   return out;

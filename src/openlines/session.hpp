@@ -67,6 +67,7 @@ struct Session {
   int64_t closed_at = 0;
   int64_t queue_at = 0;      // when to pass it on (WELCOME_BOT_TIME, QUEUE_TIME); 0 = never
   int64_t no_answer_at = 0;  // when the no-answer rule runs (NO_ANSWER_TIME); 0 = never
+  int64_t close_at = 0;      // when it closes itself, the client silent since the operator's reply (AUTO_CLOSE_TIME)
 };
 
 std::optional<Session> find_session(Conn& c, int64_t id);
@@ -82,7 +83,7 @@ void save_session(Conn& c, Session& s);
 std::vector<Session> open_sessions_of(Conn& c, int64_t user_id);
 // Open sessions of a line (a line that is deleted closes them).
 std::vector<Session> open_sessions_of_line(Conn& c, int64_t line_id);
-// Open sessions with a timer (queue_at / no_answer_at) at or before `now`, oldest first.
+// Open sessions with a timer (queue_at / no_answer_at / close_at) at or before `now`, oldest first.
 std::vector<int64_t> due_sessions(Conn& c, int64_t now, int limit);
 
 // ENTITY_DATA_1 of a LINES chat: CRM|CRM_ENTITY_TYPE|CRM_ENTITY_ID|PAUSE|WAIT_ACTION|SESSION_ID|

@@ -356,18 +356,21 @@ FlowStatus skip_session(Tx& tx, Session& s, int64_t user_id) {
   return FlowStatus::kOk;
 }
 
-FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status) {
+FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status, bool automatic) {
   Conn& c = tx.conn;
   if (s.closed) return FlowStatus::kClosed;
   auto line = find_line(c, s.line_id);
-  if (line && status == st::kClose && line->text("CLOSE_RULE") == "text" && !line->text("CLOSE_TEXT").empty())
-    post_automatic(tx, s.chat_id, line->text("CLOSE_TEXT"));
+  const char* rule = automatic ? "AUTO_CLOSE_RULE" : "CLOSE_RULE";
+  const char* text = automatic ? "AUTO_CLOSE_TEXT" : "CLOSE_TEXT";
+  if (line && status == st::kClose && line->text(rule) == "text" && !line->text(text).empty())
+    post_automatic(tx, s.chat_id, line->text(text));
   const int64_t now = now_unix_seconds();
   s.status = status;
   s.closed = true;
   s.closed_at = now;
   s.queue_at = 0;
   s.no_answer_at = 0;
+  s.close_at = 0;
   save_session(c, s);
   post_notice(tx, s.chat_id, "Dialog #" + std::to_string(s.id) + " closed");
   for (int64_t m : member_ids(c, s.chat_id))
@@ -503,6 +506,15 @@ void run_session_timers(Tx& tx, int64_t session_id, int64_t now) {
     if (!s->answered && line->text("NO_ANSWER_RULE") == "text" && !line->text("NO_ANSWER_TEXT").empty())
       post_automatic(tx, s->chat_id, line->text("NO_ANSWER_TEXT"));
   }
+  if (s->close_at > 0 && s->close_at <= now) {
+    s->close_at = 0;
+    // The client stayed silent after the operator's reply for AUTO_CLOSE_TIME.
+    if (s->status == session_status::kOperator) {
+      finish_session(tx, *s, 0, session_status::kClose, true);
+      return;
+    }
+    save_session(c, *s);
+  }
   if (s->queue_at > 0 && s->queue_at <= now) {
     s->queue_at = 0;
     if (bot_in_charge(c, *s)) {
@@ -535,10 +547,12 @@ void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMes
       return;
     }
     const int status = s->answered ? session_status::kClientAfterOperator : session_status::kClient;
-    if (status != s->status) {
+    if (status != s->status || s->close_at != 0) {
+      const bool moved = status != s->status;
       s->status = status;
+      s->close_at = 0;  // the client answered: no automatic close
       save_session(c, *s);
-      announce(tx, *s);
+      if (moved) announce(tx, *s);
     }
     return;
   }
@@ -547,11 +561,13 @@ void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMes
     // Replying is answering: an operator offered the session takes it by writing.
     const bool takes = !s->answered;
     if (takes) take(tx, *s, m.author_id);
-    if (takes || s->status != session_status::kOperator) {
-      s->status = session_status::kOperator;
-      save_session(c, *s);
-      announce(tx, *s, takes ? m.author_id : 0);
-    }
+    const bool moved = takes || s->status != session_status::kOperator;
+    s->status = session_status::kOperator;
+    // Waiting for the client now: without an answer in AUTO_CLOSE_TIME the session closes itself.
+    auto line = find_line(c, s->line_id);
+    s->close_at = seconds_from_now(now_unix_seconds(), line ? line->number("AUTO_CLOSE_TIME") : 0);
+    save_session(c, *s);
+    if (moved) announce(tx, *s, takes ? m.author_id : 0);
   }
   relay_to_connector(tx, chat, *s, message_id, m);
 }

@@ -54,8 +54,9 @@ Session ensure_session(Tx& tx, const OpenLine& line, const Chat& chat, int64_t c
 // --- Operators (imopenlines.operator.*, imopenlines.session.*)
 FlowStatus answer_session(Tx& tx, Session& s, int64_t user_id);
 FlowStatus skip_session(Tx& tx, Session& s, int64_t user_id);
-// Closes the session (`status`: kClose, kSpam …) with everyone but the client leaving.
-FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status);
+// Closes the session (`status`: kClose, kSpam …) with everyone but the client leaving. The client
+// gets CLOSE_TEXT (CLOSE_RULE=text), or AUTO_CLOSE_TEXT (AUTO_CLOSE_RULE=text) when `automatic`.
+FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status, bool automatic = false);
 // `leave`: the one handing over leaves at once; otherwise a bot stays until the new operator
 // answers (operators always leave).
 FlowStatus transfer_to_user(Tx& tx, Session& s, int64_t actor, int64_t user_id, bool leave);

@@ -1,8 +1,9 @@
 // The clock of open-line sessions (protocol-openlines.md §3.2 step 4, the platform's
-// SessionCheck): once a second, every open session whose queue_at or no_answer_at has come is
-// moved on in its own write transaction (openlines/session_flow.hpp run_session_timers): the
-// welcome bot's time is up (WELCOME_BOT_TIME), the operator offered it did not answer in
-// QUEUE_TIME, the no-answer text is due (NO_ANSWER_TIME). Due sessions come from partial indexes,
+// SessionCheck): once a second, every open session whose queue_at, no_answer_at or close_at has
+// come is moved on in its own write transaction (openlines/session_flow.hpp run_session_timers):
+// the welcome bot's time is up (WELCOME_BOT_TIME), the operator offered it did not answer in
+// QUEUE_TIME, the no-answer text is due (NO_ANSWER_TIME), the client stayed silent after the
+// operator's reply (AUTO_CLOSE_TIME). Due sessions come from partial indexes,
 // so a tick costs nothing when none is due, whatever the number of sessions.
 #pragma once
 

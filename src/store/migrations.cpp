@@ -750,6 +750,12 @@ CREATE INDEX imconnector_messages_by_external
   ON imconnector_messages (connector, line_id, external_chat_id, external_id);
 CREATE INDEX users_connector_xml_id ON users (xml_id) WHERE external_auth_id = 'imconnector';
 )SQL"},
+      // Open-line sessions close themselves when the client stays silent after the operator's reply
+      // (AUTO_CLOSE_TIME): the time is kept, and found due by a partial index like the others.
+      {24, "openline_auto_close", R"SQL(
+ALTER TABLE openline_sessions ADD COLUMN close_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX openline_sessions_close_due ON openline_sessions (close_at) WHERE closed = 0 AND close_at > 0;
+)SQL"},
   };
   return kAll;
 }

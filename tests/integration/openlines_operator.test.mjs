@@ -283,3 +283,23 @@ test('deleting a line closes its open sessions', async () => {
   assert.equal(session(server, r.session).closed, 1);
   assert.deepEqual(members(server, r.chat), [r.client]);
 });
+
+test('AUTO_CLOSE_TIME: a client silent after the operator\'s reply is closed with AUTO_CLOSE_TEXT', async () => {
+  const l = await line(server, app, { LINE_NAME: 'Auto close', WELCOME_MESSAGE: 'N', AUTO_CLOSE_TIME: 2,
+    AUTO_CLOSE_RULE: 'text', AUTO_CLOSE_TEXT: 'Closed: no answer from you', QUEUE: queue(op2) });
+  const r = await clientSays(app, l, nextClient(), 'hi');
+  // While the operator has not replied, nothing closes.
+  await new Promise((res) => setTimeout(res, 1500));
+  assert.equal(session(server, r.session).closed, 0);
+  const mark = lastOutbox(server);
+  await server.ok('im.message.add', { DIALOG_ID: `chat${r.chat}`, MESSAGE: 'Anything else?' }, as(op2));
+  // The client answering in time keeps it open.
+  await clientSays(app, l, 'c' + client, 'yes, one more');
+  assert.equal(session(server, r.session).close_at, 0);
+  await server.ok('im.message.add', { DIALOG_ID: `chat${r.chat}`, MESSAGE: 'Done?' }, as(op2));
+  await eventually(() => session(server, r.session).closed === 1);
+  assert.equal(session(server, r.session).status, 60);
+  assert.deepEqual(members(server, r.chat), [r.client]);
+  const texts = outboxSince(server, mark, 'ONIMCONNECTORMESSAGEADD').map((x) => x.payload.data.MESSAGES[0].message.text);
+  assert.equal(texts.at(-1), 'Closed: no answer from you');
+});
