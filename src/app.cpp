@@ -11,6 +11,7 @@
 #include "app_config.hpp"
 #include "apps/oauth_server.hpp"
 #include "bots/bot_feed.hpp"
+#include "core/clock.hpp"
 #include "disk/blob_sweep.hpp"
 #include "events/delivery_worker.hpp"
 #include "http/fd_limit.hpp"
@@ -19,6 +20,7 @@
 #include "http/server.hpp"
 #include "http/web_client.hpp"
 #include "openlines/openlines_feed.hpp"
+#include "openlines/openlines_stats.hpp"
 #include "openlines/session_timers.hpp"
 #include "ops/metrics.hpp"
 #include "previews/url_preview.hpp"
@@ -158,9 +160,13 @@ int serve(const std::string& data_dir, Config config) {
     store->on_durable_commit([worker = delivery.get()] { worker->wake(); });
   }
 
-  // Open-line sessions move on by the clock (WELCOME_BOT_TIME, QUEUE_TIME, NO_ANSWER_TIME).
+  // Open-line sessions move on by the clock (WELCOME_BOT_TIME, QUEUE_TIME, NO_ANSWER_TIME,
+  // AUTO_CLOSE_TIME); /metrics tells how many wait and how fast they are answered.
   SessionTimers session_timers(*store, feed);
   session_timers.start();
+  metrics.add_source([s = store.get()](std::string& out) {
+    render_openlines_metrics(out, s->read_with([](Conn& c) { return openlines_stats(c, now_unix_seconds()); }));
+  });
 
   // Signals are watched on a thread of their own so a busy io pool cannot delay the drain.
   boost::asio::io_context signal_ioc;

@@ -546,7 +546,12 @@ void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMes
       if (trim(m.text) == "0") bot_to_queue(tx, *s);
       return;
     }
-    const int status = s->answered ? session_status::kClientAfterOperator : session_status::kClient;
+    // Waiting for the queue (NEW, SKIP) it stays; taken, it waits for the operator (CLIENT), or
+    // for the operator's next reply (CLIENT_AFTER_OPERATOR once the operator has written).
+    int status = s->status;
+    if (status == session_status::kAnswer || status == session_status::kClient) status = session_status::kClient;
+    if (status == session_status::kOperator || status == session_status::kClientAfterOperator)
+      status = session_status::kClientAfterOperator;
     if (status != s->status || s->close_at != 0) {
       const bool moved = status != s->status;
       s->status = status;

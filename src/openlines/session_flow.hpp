@@ -2,7 +2,7 @@
 //
 //   client writes ─▶ NEW ──(welcome bot)──▶ bot in charge ──(0 / bot.session.operator /
 //        WELCOME_BOT_TIME)──▶ queue ──▶ operator offered (NEW, SKIP) ──(answer / reply /
-//        intercept)──▶ ANSWER ⇄ CLIENT / CLIENT_AFTER_OPERATOR / OPERATOR ──(finish / spam /
+//        intercept)──▶ ANSWER ─▶ CLIENT ─▶ OPERATOR ⇄ CLIENT_AFTER_OPERATOR ──(finish / spam /
 //        bot finish)──▶ CLOSE / SPAM
 //
 // Who is in the LINES chat follows the phase (§3.4): the client always; the welcome bot while it

@@ -57,7 +57,7 @@ test('offered, answered, the client writes, finished: the operator hears each li
     assert.equal(msg.params.chatId, r.chat);
     // The client is no audience of the LINES chat's im commands (it hears through its connector).
     assert.deepEqual(msg.params.userInChat[String(r.chat)], [opId]);
-    await next(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 25);
+    await next(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 20);
 
     await server.ok('imopenlines.operator.finish', { CHAT_ID: r.chat }, { webhook: opHook });
     await next(ws, 'im', 'chatUserLeave', (p) => p.chatId === r.chat);
