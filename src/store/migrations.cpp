@@ -752,11 +752,13 @@ CREATE INDEX users_connector_xml_id ON users (xml_id) WHERE external_auth_id = '
 )SQL"},
       // Open-line sessions close themselves when the client stays silent after the operator's reply
       // (AUTO_CLOSE_TIME): the time is kept, and found due by a partial index like the others. The
-      // metrics' time to first answer reads the sessions answered lately by their answer time.
+      // metrics' time to first answer reads the sessions answered lately by their answer time. A
+      // chat has at most one open session, which the store now enforces.
       {24, "openline_auto_close", R"SQL(
 ALTER TABLE openline_sessions ADD COLUMN close_at BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX openline_sessions_close_due ON openline_sessions (close_at) WHERE closed = 0 AND close_at > 0;
 CREATE INDEX openline_sessions_answered ON openline_sessions (answered_at) WHERE answered_at > 0;
+CREATE UNIQUE INDEX openline_sessions_one_open ON openline_sessions (chat_id) WHERE closed = 0;
 )SQL"},
   };
   return kAll;
