@@ -234,3 +234,30 @@ test("a bot brought in by the bot in charge takes over (ITR's transfer to bot)",
   assert.equal(session(server, r.session).operator_id, op1.id);
   assert.ok(!members(server, r.chat).includes(marta));
 });
+
+test('browser sessions may not use imopenlines.bot.session.* or imconnector.* (WRONG_AUTH_TYPE)', async () => {
+  server.cli('user', 'passwd', String(op1.id), '--password', 'operator-password-1');
+  const login = await fetch(`${server.base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: String(op1.id), password: 'operator-password-1' }) });
+  assert.equal(login.status, 200);
+  const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
+  const { sessid } = await login.json();
+  const call = async (method, params) => {
+    const r = await fetch(`${server.base}/rest/${method}.json?sessid=${sessid}`, { method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: JSON.stringify(params) });
+    return { status: r.status, body: await r.json() };
+  };
+  const r = await clientSays(app, lineId, 'ext-10', 'hello');
+  for (const m of ['imopenlines.bot.session.operator', 'imopenlines.bot.session.transfer',
+    'imopenlines.bot.session.finish', 'imopenlines.bot.session.message.send']) {
+    const res = await call(m, { CHAT_ID: r.chat, USER_ID: op2.id });
+    assert.equal(res.status, 403, m);
+    assert.equal(res.body.error, 'WRONG_AUTH_TYPE');
+    assert.equal(res.body.error_description, 'Access for this method not allowed by session authorization');
+  }
+  const connector = await call('imconnector.status', { CONNECTOR: 'testconn', LINE: lineId });
+  assert.equal(connector.status, 403);
+  assert.equal(connector.body.error, 'WRONG_AUTH_TYPE');
+  // The operator methods work in the browser.
+  assert.equal((await call('imopenlines.dialog.get', { CHAT_ID: r.chat })).status, 200);
+});
