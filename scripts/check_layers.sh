@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails when an #include goes against the layers of docs/architecture.md ("Layers"):
 #   main → cli → app → http → rest → api → push → views
-#     → domain (bots → apps → notify → disk → im → previews → text → users → events, ops) → store → core
+#     → domain (openlines → bots → apps → notify → disk → im → previews → text → users → events, ops) → store → core
 # A file may include headers of its own folder and of any lower layer, never of a higher one.
 # Every pair of layers is ordered (no two share a rank), so the folder graph has no cycle.
 # Domain folders must not use the wire-error catalogue either (they return statuses; api/ maps
@@ -11,9 +11,9 @@ src=${1:-src}
 
 declare -A rank=(
   [core]=0 [store]=1 [events]=2 [ops]=3 [users]=4 [text]=5 [previews]=6 [im]=7 [disk]=8 [notify]=9
-  [apps]=10 [bots]=11 [views]=12 [push]=13 [api]=14 [rest]=15 [http]=16 [app]=17 [cli]=18 [main]=19
+  [apps]=10 [bots]=11 [openlines]=12 [views]=13 [push]=14 [api]=15 [rest]=16 [http]=17 [app]=18 [cli]=19 [main]=20
 )
-domain="events ops users previews im disk notify apps bots"
+domain="events ops users previews im disk notify apps bots openlines"
 
 layer_of() {  # src-relative path → layer name
   case "$1" in

@@ -11,6 +11,7 @@
 #include "app_config.hpp"
 #include "apps/oauth_server.hpp"
 #include "bots/bot_feed.hpp"
+#include "core/clock.hpp"
 #include "disk/blob_sweep.hpp"
 #include "events/delivery_worker.hpp"
 #include "http/fd_limit.hpp"
@@ -18,6 +19,9 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/web_client.hpp"
+#include "openlines/openlines_feed.hpp"
+#include "openlines/openlines_stats.hpp"
+#include "openlines/session_timers.hpp"
 #include "ops/metrics.hpp"
 #include "previews/url_preview.hpp"
 #include "push/channel.hpp"
@@ -43,7 +47,11 @@ std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& con
   return open_sqlite_store(opt);
 }
 
-void subscribe_domain(ChangeFeed& feed) { subscribe_bots(feed); }
+// Bots first: a client's "0" reaches the welcome bot before open lines hand the session over.
+void subscribe_domain(ChangeFeed& feed) {
+  subscribe_bots(feed);
+  subscribe_openlines(feed);
+}
 
 // Raises the open-file limit and fits max_connections under it (both logged).
 void apply_fd_limit(Config& config) {
@@ -152,6 +160,14 @@ int serve(const std::string& data_dir, Config config) {
     store->on_durable_commit([worker = delivery.get()] { worker->wake(); });
   }
 
+  // Open-line sessions move on by the clock (WELCOME_BOT_TIME, QUEUE_TIME, NO_ANSWER_TIME,
+  // AUTO_CLOSE_TIME); /metrics tells how many wait and how fast they are answered.
+  SessionTimers session_timers(*store, feed);
+  session_timers.start();
+  metrics.add_source([s = store.get()](std::string& out) {
+    render_openlines_metrics(out, s->read_with([](Conn& c) { return openlines_stats(c, now_unix_seconds()); }));
+  });
+
   // Signals are watched on a thread of their own so a busy io pool cannot delay the drain.
   boost::asio::io_context signal_ioc;
   boost::asio::signal_set signals(signal_ioc, SIGINT, SIGTERM);
@@ -172,6 +188,7 @@ int serve(const std::string& data_dir, Config config) {
   server.run();
   signal_ioc.stop();
   signal_thread.join();
+  session_timers.stop();
   store->on_durable_commit(nullptr);
   if (delivery) delivery->stop();
   if (im_push) im_push->stop();

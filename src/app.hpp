@@ -14,7 +14,8 @@ namespace imhub {
 std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config);
 
 // Subscribes what every process that writes needs to the change feed: the bot platform (bot
-// events into the outbox). The server adds its after-commit subscribers on top.
+// events into the outbox) and open lines (sessions, connectors). The server adds its
+// after-commit subscribers on top.
 void subscribe_domain(ChangeFeed& feed);
 
 // Runs the server until SIGTERM/SIGINT. Returns the process exit code.

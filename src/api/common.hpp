@@ -65,5 +65,12 @@ void register_imbot_giphy_methods(Registry& r);
 void register_pull_methods(Registry& r);  // pull.* (api/pull.cpp)
 // imhub.console.*: the developer console, imhub's own methods (api/console.cpp).
 void register_console_methods(Registry& r);
+// Open Channels: lines (imopenlines.config.*, revision), operators and sessions, dialogs and
+// history, the bots' hand-overs, and custom connectors (imconnector.*).
+void register_imopenlines_config_methods(Registry& r);
+void register_imopenlines_operator_methods(Registry& r);
+void register_imopenlines_dialog_methods(Registry& r);
+void register_imopenlines_bot_methods(Registry& r);
+void register_imconnector_methods(Registry& r);
 
 }  // namespace imhub

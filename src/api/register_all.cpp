@@ -44,6 +44,11 @@ void register_all_methods(Registry& r) {
   register_imbot_giphy_methods(r);
   register_pull_methods(r);
   register_console_methods(r);
+  register_imopenlines_config_methods(r);
+  register_imopenlines_operator_methods(r);
+  register_imopenlines_dialog_methods(r);
+  register_imopenlines_bot_methods(r);
+  register_imconnector_methods(r);
 }
 
 }  // namespace imhub

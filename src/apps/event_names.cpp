@@ -25,6 +25,14 @@ const std::vector<EventName>& event_names() {
       {"ONOPENLINEMESSAGEDELETE", "imopenlines", true, false},
       {"ONSESSIONSTART", "imopenlines", true, false},
       {"ONSESSIONFINISH", "imopenlines", true, false},
+      // Open Channels connectors (api-reference/imopenlines/imconnector/events): scope `imconnector`.
+      {"ONIMCONNECTORMESSAGEADD", "imconnector", true, false},
+      {"ONIMCONNECTORMESSAGEUPDATE", "imconnector", true, false},
+      {"ONIMCONNECTORMESSAGEDELETE", "imconnector", true, false},
+      {"ONIMCONNECTORDIALOGSTART", "imconnector", true, false},
+      {"ONIMCONNECTORDIALOGFINISH", "imconnector", true, false},
+      {"ONIMCONNECTORSTATUSDELETE", "imconnector", true, false},
+      {"ONIMCONNECTORLINEDELETE", "imconnector", true, false},
   };
   return kAll;
 }

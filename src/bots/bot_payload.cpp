@@ -39,9 +39,9 @@ void chat_block(Value& p, Conn& c, const Chat& chat, const MessageFacts& m, bool
   p["CHAT_COLOR"] = chat.color;
   p["CHAT_ENTITY_TYPE"] = chat.entity_type;
   p["CHAT_ENTITY_ID"] = chat.entity_id;
-  p["CHAT_ENTITY_DATA_1"] = "";
-  p["CHAT_ENTITY_DATA_2"] = "";
-  p["CHAT_ENTITY_DATA_3"] = "";
+  p["CHAT_ENTITY_DATA_1"] = chat.entity_data_1;
+  p["CHAT_ENTITY_DATA_2"] = chat.entity_data_2;
+  p["CHAT_ENTITY_DATA_3"] = chat.entity_data_3;
   p["CHAT_EXTRANET"] = "N";
   p["CHAT_PREV_MESSAGE_ID"] = previous_message(c, chat.id, m.id);
   p["CHAT_CAN_POST"] = "MEMBER";
@@ -73,9 +73,9 @@ void entity_block(Value& p, const Chat& chat) {
   p["CHAT_AUTHOR_ID"] = chat_author(chat);
   if (!is_private(chat)) p["CHAT_ENTITY_TYPE"] = chat.entity_type;
   p["CHAT_ENTITY_ID"] = chat.entity_id;
-  p["CHAT_ENTITY_DATA_1"] = "";
-  p["CHAT_ENTITY_DATA_2"] = "";
-  p["CHAT_ENTITY_DATA_3"] = "";
+  p["CHAT_ENTITY_DATA_1"] = chat.entity_data_1;
+  p["CHAT_ENTITY_DATA_2"] = chat.entity_data_2;
+  p["CHAT_ENTITY_DATA_3"] = chat.entity_data_3;
 }
 
 }  // namespace

@@ -345,6 +345,64 @@ inline constexpr ErrorSpec kPullPushAppName{"EMPTY_APP_NAME",
                                             "For send push-notification application name can't be empty", 400};
 inline constexpr ErrorSpec kPullUserIdsFormat{"INVALID_FORMAT", "A wrong format for the userIds field is passed", 400};
 
+// --- imopenlines.* (api/imopenlines_*.cpp; reference imopenlines/openlines/, protocol-openlines.md §5)
+inline constexpr ErrorSpec kOlConfigIdEmpty{"CONFIG_ID_EMPTY", "Config ID can't be empty", 400};
+inline constexpr ErrorSpec kOlConfigPermission{"CONFIG_WRONG_USER_PERMISSION", "Permission denied", 403};
+// config.list.get: the description names what is wrong ("A wrong format for the PARAMS field …").
+inline constexpr ErrorSpec kOlInvalidFormat{"INVALID_FORMAT", "Invalid format", 400};
+inline constexpr ErrorSpec kOlDialogAccess{"ACCESS_ERROR", "You do not have access to the specified dialog", 400};
+// The operator methods' four standard errors (operators/*.md, sessions/*.md).
+inline constexpr ErrorSpec kOlChatId{"CHAT_ID", "The specified chat identifier is incorrect", 400};
+inline constexpr ErrorSpec kOlChatType{"CHAT_TYPE", "The specified chat is not an open line", 400};
+inline constexpr ErrorSpec kOlAccessDenied{
+    "ACCESS_DENIED", "You cannot open this conversation as you do not have sufficient rights", 400};
+inline constexpr ErrorSpec kOlUserId{"USER_ID", "The specified user identifier is incorrect", 400};
+inline constexpr ErrorSpec kOlAccessDeniedKick{"ACCESS_DENIED_KICK",
+                                               "Insufficient permissions to remove participants from the chat", 400};
+inline constexpr ErrorSpec kOlChatIdEmpty{"CHAT_ID_EMPTY", "Chat ID can't be empty", 400};
+inline constexpr ErrorSpec kOlUserIdEmpty{"USER_ID_EMPTY", "User ID can't be empty", 400};
+inline constexpr ErrorSpec kOlQueueIdEmpty{"QUEUE_ID_EMPTY", "QUEUE ID can't be empty", 400};
+inline constexpr ErrorSpec kOlTransferIdEmpty{"TRANSFER_ID_EMPTY", "Queue ID or User ID can't be empty", 400};
+inline constexpr ErrorSpec kOlOperatorWrong{"OPERATOR_WRONG", "You cannot redirect to this operator", 400};
+inline constexpr ErrorSpec kOlInterceptWrong{"OPERATOR_WRONG", "You can not redirect to this operator", 400};
+inline constexpr ErrorSpec kOlSessionOpenDenied{
+    "ACCESS_DENIED", "You cannot open this conversation because you do not have sufficient permissions", 400};
+inline constexpr ErrorSpec kOlEmptySessionId{"EMPTY_SESSION_ID", "Session ID can't be empty", 400};
+inline constexpr ErrorSpec kOlEmptyVoteParams{
+    "EMPTY_VOTE_PARAMS", "At least one of the parameters RATING or COMMENT must be specified", 400};
+inline constexpr ErrorSpec kOlHistoryParams{"MISSING_REQUIRED_PARAM", "Session ID or Chat ID must be provided", 400};
+inline constexpr ErrorSpec kOlHistorySession{"INVALID_SESSION_ID",
+                                             "Unable to determine session ID from provided parameters", 400};
+// imopenlines.bot.session.* (chat-bots/*.md; spec 002 "Handling chat bots").
+inline constexpr ErrorSpec kOlBotSessionAuth{"WRONG_AUTH_TYPE",
+                                             "Access for this method not allowed by session authorization", 403};
+inline constexpr ErrorSpec kOlNotBotOperator{"WRONG_CHAT", "Operator is not a bot", 400};
+inline constexpr ErrorSpec kOlNotUnderBot{"WRONG_CHAT", "Specified chat is not under bot control", 400};
+
+// --- imconnector.* (api/imconnector.cpp; reference imopenlines/imconnector/, protocol-openlines.md §7)
+inline constexpr ErrorSpec kIcAppContext{
+    "WRONG_AUTH_TYPE", "Current authorization type is denied for this method Application context required", 403};
+inline constexpr ErrorSpec kIcNotActiveLine{"NOT_ACTIVE_LINE", "The line with this ID is inactive or does not exist",
+                                            400};
+inline constexpr ErrorSpec kIcNoProvider{"IMCONNECTOR_NO_CORRECT_PROVIDER",
+                                         "Failed to find a suitable provider for the connector", 400};
+inline constexpr ErrorSpec kIcListAccess{"ACCESS_DENIED", "You don't have access to this action", 400};
+inline constexpr ErrorSpec kIcRenameFailed{"CHAT_RENAMING_FAILED", "Failed to rename the chat", 400};
+// register / unregister answer these inside `result` with HTTP 200 ({result: false, error, error_description}).
+inline constexpr ErrorSpec kIcIdWithPoint{
+    "APPLICATION_REGISTRATION_ERROR_POINT",
+    "Application registration error. Using a dot in the connector identifier is not allowed", 200};
+inline constexpr ErrorSpec kIcIdRequired{"CONNECTOR_ID_REQUIRED", "Connector ID is not specified", 200};
+inline constexpr ErrorSpec kIcNameRequired{"NAME_REQUIRED", "Connector name is not specified", 200};
+inline constexpr ErrorSpec kIcIconRequired{"ICON_REQUIRED", "Connector icon is not specified", 200};
+inline constexpr ErrorSpec kIcNoPlacementHandler{"NO_PLACEMENT_HANDLER", "Failed to get embedding handler URL", 200};
+inline constexpr ErrorSpec kIcGeneralRegistrationError{"GENERAL_CONNECTOR_REGISTRATION_ERROR",
+                                                       "General connector registration error", 200};
+inline constexpr ErrorSpec kIcRegistrationError{"APPLICATION_REGISTRATION_ERROR", "Application registration error",
+                                                200};
+inline constexpr ErrorSpec kIcUnregistrationError{"APPLICATION_UNREGISTRATION_ERROR",
+                                                  "Error unregistering the application", 200};
+
 // --- imhub.console.* (api/console.cpp): imhub's developer console, not Bitrix24 methods. Refused
 // like the platform's other administrator-only methods: ACCESS_DENIED, 403.
 inline constexpr ErrorSpec kConsoleAccess{

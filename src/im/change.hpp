@@ -182,11 +182,24 @@ struct AppUninstalled {
   int64_t app_id = 0;
 };
 
+// --- Open lines
+// A session of a LINES chat changed hands or status (openlines/session_flow.hpp): the operators
+// in the chat, and `operator_id` (who had it, even when the close made them leave), are told.
+// `answered_by`: the operator who took it with this change (0 when nobody did).
+struct LinesSessionChanged {
+  int64_t chat_id = 0;
+  int64_t session_id = 0;
+  int status = 0;
+  bool closed = false;
+  int64_t operator_id = 0;
+  int64_t answered_by = 0;
+};
+
 using Change =
     std::variant<MessageAdded, MessageUpdated, MessageDeleted, MessageLiked, MessageParamsChanged, CommandPressed,
                  ChatRead, ChatUnread, AllRead, ChatCreated, MembersAdded, MemberRemoved, ChatChanged, ManagerChanged,
                  ChatMuted, Typing, RecentChanged, NotificationChanged, UserStatusChanged, UserAdded, FileCommitted,
-                 FileDeleted, BotRegistered, BotRemoved, AppUninstalled>;
+                 FileDeleted, BotRegistered, BotRemoved, AppUninstalled, LinesSessionChanged>;
 
 // The chat a change concerns (0 for none) and, for per-user changes, the user; subscribers that
 // fan out to members read the chat's members themselves.

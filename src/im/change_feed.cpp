@@ -56,6 +56,7 @@ struct ScopeOf {
   ChangeScope operator()(const BotRegistered&) const { return {}; }
   ChangeScope operator()(const BotRemoved&) const { return {}; }
   ChangeScope operator()(const AppUninstalled&) const { return {}; }
+  ChangeScope operator()(const LinesSessionChanged& c) const { return {c.chat_id, 0}; }
 };
 
 }  // namespace

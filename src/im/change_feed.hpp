@@ -49,6 +49,12 @@ class Tx {
 
   Conn& conn;
   const Cause& cause() const { return cause_; }
+  // Changes raised from now on are caused by `user_id` (a client writing through a connector, on
+  // whose behalf the call acts); returns who caused them before.
+  int64_t act_as(int64_t user_id) {
+    std::swap(cause_.user_id, user_id);
+    return user_id;
+  }
 
   // Hands `change` to the in-transaction subscribers now and keeps it for the after-commit ones.
   void raise(Change change);

@@ -20,6 +20,9 @@ const RowMapping<Chat> kChatRow{
     {"author_id", &Chat::author_id},
     {"entity_type", &Chat::entity_type},
     {"entity_id", &Chat::entity_id},
+    {"entity_data_1", &Chat::entity_data_1},
+    {"entity_data_2", &Chat::entity_data_2},
+    {"entity_data_3", &Chat::entity_data_3},
     {"last_seq", &Chat::last_seq},
     {"last_message_id", &Chat::last_message_id},
     {"created_at", &Chat::created_at},
@@ -120,9 +123,10 @@ int64_t insert_chat(Tx& tx, Chat& chat, const std::vector<int64_t>& members) {
   chat.created_at = now_unix_seconds();
   auto row = c.query_one(
       "INSERT INTO chats (type, title, description, color, avatar, owner_id, author_id, entity_type, entity_id, "
-      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+      "entity_data_1, entity_data_2, entity_data_3, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+      "$12, $13) RETURNING id",
       {chat.type, chat.title, chat.description, chat.color, chat.avatar, chat.owner_id, chat.author_id,
-       chat.entity_type, chat.entity_id, chat.created_at});
+       chat.entity_type, chat.entity_id, chat.entity_data_1, chat.entity_data_2, chat.entity_data_3, chat.created_at});
   chat.id = row->i64(0);
   if (chat.owner_id > 0) add_member(c, chat.id, chat.owner_id, 0);
   for (int64_t u : members)

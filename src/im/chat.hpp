@@ -24,6 +24,8 @@ struct Chat {
   int64_t owner_id = 0;
   int64_t author_id = 0;
   std::string entity_type, entity_id;
+  // LINES chats (protocol.md §11.3): `|`-joined session data, bound CRM objects, silent mode.
+  std::string entity_data_1, entity_data_2, entity_data_3;
   int64_t last_seq = 0;
   int64_t last_message_id = 0;
   int64_t created_at = 0;

@@ -36,6 +36,11 @@ int64_t other_of(const std::string& private_key, int64_t user_id) {
   return a == user_id ? b : a;
 }
 
+// The number of columns of a SELECT list ("a.x, a.y").
+size_t column_count(const std::string& list) {
+  return static_cast<size_t>(std::count(list.begin(), list.end(), ',')) + 1;
+}
+
 }  // namespace
 
 std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f) {
@@ -46,7 +51,11 @@ std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilte
       ", COALESCE(ch.private_key, '') FROM chat_members m JOIN chats ch ON ch.id = m.chat_id "
       "LEFT JOIN messages msg ON msg.id = ch.last_message_id "
       "WHERE m.user_id = $1 AND ch.last_seq > m.hidden_at_seq";
-  constexpr size_t kMemberAt = 14, kMessageAt = 24, kKeyAt = 34;
+  // Where each record's columns start, counted from the column lists themselves (a column added
+  // to a record must not shift what the others read).
+  static const size_t kMemberAt = column_count(chat_columns("ch"));
+  static const size_t kMessageAt = kMemberAt + column_count(member_columns("m"));
+  static const size_t kKeyAt = kMessageAt + column_count(message_columns("msg"));
   std::vector<RecentEntry> out;
   for (const Row& r : c.query(sql, {user_id})) {
     RecentEntry e{read_chat(r), read_member(r, kMemberAt), std::nullopt, 0};

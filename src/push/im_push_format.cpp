@@ -152,6 +152,19 @@ std::optional<ChatAudience> chat_audience(Conn& c, int64_t chat_id) {
   auto chat = find_chat(c, chat_id);
   if (!chat) return std::nullopt;
   ChatAudience a{std::move(*chat), chat_members(c, chat_id), {}};
+  // The client of an open line hears its conversation through its connector, never as im commands,
+  // and is left out of what the operators are told of the chat's members (protocol-openlines.md,
+  // "Decisions for imhub"). Only LINES chats pay for the look-up.
+  if (a.chat.entity_type == "LINES") {
+    std::vector<int64_t> clients;
+    for (const Row& r : c.query("SELECT m.user_id FROM chat_members m JOIN users u ON u.id = m.user_id "
+                                "WHERE m.chat_id = $1 AND u.external_auth_id = 'imconnector'",
+                                {chat_id}))
+      clients.push_back(r.i64(0));
+    std::erase_if(a.members, [&](const ChatMember& m) {
+      return std::find(clients.begin(), clients.end(), m.user_id) != clients.end();
+    });
+  }
   a.ids = user_ids(a.members);
   return a;
 }

@@ -107,7 +107,8 @@ class Fanout {
   std::vector<Group> groups_;
 };
 
-// A chat and its members as the change's commands see them after the commit.
+// A chat and its members as the change's commands see them after the commit (for a LINES chat, its
+// members but the connector users).
 struct ChatAudience {
   Chat chat;
   std::vector<ChatMember> members;  // one query for all (im/chat.hpp chat_members)

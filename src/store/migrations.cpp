@@ -656,6 +656,110 @@ ALTER TABLE event_delivery_log ADD COLUMN request_bytes BIGINT NOT NULL DEFAULT 
 ALTER TABLE event_outbox ADD COLUMN last_attempt_at BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX event_failed_by_handler ON event_failed (handler, id);
 )SQL"},
+      // Open Channels (issue 14, docs/openlines.md): LINES chats keep ENTITY_DATA_1..3 (protocol.md
+      // §11.3) on the chat row. A line's settings are one JSON object of every config field
+      // (protocol-openlines.md §2), its queue rows are the QUEUE entries as given (users and
+      // departments), and `openline_turns` remembers who got the last session for the evenly
+      // distribution. A session belongs to one LINES chat; the open ones of an operator and the
+      // ones with a timer due are found by partial indexes. Custom connectors (imconnector.*) are
+      // registered by an application, activated per line, and their messages keep the external
+      // ids they came with or were delivered under. Connector users are found by their XML_ID.
+      {23, "openlines", R"SQL(
+ALTER TABLE chats ADD COLUMN entity_data_1 TEXT NOT NULL DEFAULT '';
+ALTER TABLE chats ADD COLUMN entity_data_2 TEXT NOT NULL DEFAULT '';
+ALTER TABLE chats ADD COLUMN entity_data_3 TEXT NOT NULL DEFAULT '';
+CREATE TABLE openlines (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  line_name TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1,
+  settings TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL,
+  modified_at BIGINT NOT NULL,
+  modify_user_id BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE openline_queue (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  line_id BIGINT NOT NULL,
+  sort INTEGER NOT NULL,
+  entity_type TEXT NOT NULL,
+  entity_id BIGINT NOT NULL
+);
+CREATE INDEX openline_queue_by_line ON openline_queue (line_id, sort);
+CREATE TABLE openline_turns (
+  line_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  turn BIGINT NOT NULL,
+  PRIMARY KEY (line_id, user_id)
+);
+CREATE TABLE openline_sessions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  line_id BIGINT NOT NULL,
+  chat_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  user_code TEXT NOT NULL,
+  connector TEXT NOT NULL,
+  mode TEXT NOT NULL DEFAULT 'input',
+  status INTEGER NOT NULL DEFAULT 0,
+  closed INTEGER NOT NULL DEFAULT 0,
+  operator_id BIGINT NOT NULL DEFAULT 0,
+  answered INTEGER NOT NULL DEFAULT 0,
+  parent_id BIGINT NOT NULL DEFAULT 0,
+  pinned INTEGER NOT NULL DEFAULT 0,
+  vote INTEGER NOT NULL DEFAULT 0,
+  vote_head INTEGER NOT NULL DEFAULT 0,
+  comment_head TEXT,
+  tried TEXT NOT NULL DEFAULT '',
+  first_message_id BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  modified_at BIGINT NOT NULL,
+  operator_at BIGINT NOT NULL DEFAULT 0,
+  answered_at BIGINT NOT NULL DEFAULT 0,
+  closed_at BIGINT NOT NULL DEFAULT 0,
+  queue_at BIGINT NOT NULL DEFAULT 0,
+  no_answer_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX openline_sessions_by_chat ON openline_sessions (chat_id, id);
+CREATE INDEX openline_sessions_open ON openline_sessions (operator_id, line_id) WHERE closed = 0;
+CREATE INDEX openline_sessions_queue_due ON openline_sessions (queue_at) WHERE closed = 0 AND queue_at > 0;
+CREATE INDEX openline_sessions_no_answer_due ON openline_sessions (no_answer_at) WHERE closed = 0 AND no_answer_at > 0;
+CREATE TABLE imconnectors (
+  id TEXT PRIMARY KEY,
+  app_id BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  settings TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE imconnector_lines (
+  connector TEXT NOT NULL,
+  line_id BIGINT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (connector, line_id)
+);
+CREATE TABLE imconnector_messages (
+  message_id BIGINT NOT NULL,
+  external_id TEXT NOT NULL,
+  chat_id BIGINT NOT NULL,
+  connector TEXT NOT NULL,
+  line_id BIGINT NOT NULL,
+  external_chat_id TEXT NOT NULL,
+  outgoing INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (message_id, external_id)
+);
+CREATE INDEX imconnector_messages_by_external
+  ON imconnector_messages (connector, line_id, external_chat_id, external_id);
+CREATE INDEX users_connector_xml_id ON users (xml_id) WHERE external_auth_id = 'imconnector';
+)SQL"},
+      // Open-line sessions close themselves when the client stays silent after the operator's reply
+      // (AUTO_CLOSE_TIME): the time is kept, and found due by a partial index like the others. The
+      // metrics' time to first answer reads the sessions answered lately by their answer time. A
+      // chat has at most one open session, which the store now enforces.
+      {24, "openline_auto_close", R"SQL(
+ALTER TABLE openline_sessions ADD COLUMN close_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX openline_sessions_close_due ON openline_sessions (close_at) WHERE closed = 0 AND close_at > 0;
+CREATE INDEX openline_sessions_answered ON openline_sessions (answered_at) WHERE answered_at > 0;
+CREATE UNIQUE INDEX openline_sessions_one_open ON openline_sessions (chat_id) WHERE closed = 0;
+)SQL"},
   };
   return kAll;
 }

@@ -16,9 +16,9 @@
 namespace imhub {
 
 const std::vector<std::string>& all_scopes() {
-  static const std::vector<std::string> kScopes = {"department",  "disk",       "im",        "imbot",
-                                                   "imopenlines", "placement",  "pull",      "pull_channel",
-                                                   "user",        "user_basic", "user_brief"};
+  static const std::vector<std::string> kScopes = {"department",   "disk",        "im",         "imbot",
+                                                   "imconnector",  "imopenlines", "placement",  "pull",
+                                                   "pull_channel", "user",        "user_basic", "user_brief"};
   return kScopes;
 }
 

@@ -47,9 +47,9 @@ Value im_chat_object(Conn& c, const Chat& chat, const ChatViewOptions& opt) {
   v["type"] = chat_type_name(chat);
   v["entity_type"] = chat.entity_type;
   v["entity_id"] = chat.entity_id;
-  v["entity_data_1"] = "";
-  v["entity_data_2"] = "";
-  v["entity_data_3"] = "";
+  v["entity_data_1"] = chat.entity_data_1;
+  v["entity_data_2"] = chat.entity_data_2;
+  v["entity_data_3"] = chat.entity_data_3;
   // Both from indexes alone (the primary key and the partial index of muted members): a chat's
   // member rows are never read one by one, whatever its size.
   Value mute_list = Value::list();

@@ -1,0 +1,631 @@
+#include "openlines/session_flow.hpp"
+
+#include <algorithm>
+
+#include "bots/bot.hpp"
+#include "core/clock.hpp"
+#include "core/json.hpp"
+#include "core/strings.hpp"
+#include "im/chat_change.hpp"
+#include "im/message_post.hpp"
+#include "openlines/connector.hpp"
+#include "openlines/queue.hpp"
+#include "users/user.hpp"
+
+namespace imhub {
+namespace {
+
+namespace st = session_status;
+
+constexpr const char* kNoticeClass = "bx-messenger-content-item-system";
+
+std::string class_params(const char* cls) { return to_json(Value::object({{"CLASS", Value(cls)}})); }
+
+std::string name_of(Conn& c, int64_t user_id) {
+  auto u = find_user(c, user_id);
+  return u ? u->full_name() : std::string();
+}
+
+std::string mention(Conn& c, int64_t user_id) { return user_mention(user_id, name_of(c, user_id)); }
+
+bool is_connector_user(Conn& c, int64_t user_id) {
+  auto u = find_user(c, user_id);
+  return u && u->external_auth_id == "imconnector";
+}
+
+// A person who may be an operator: active, not a bot, connector user or extranet user.
+bool is_operator_person(Conn& c, int64_t user_id) {
+  auto u = find_user(c, user_id);
+  return u && u->active && u->external_auth_id.empty() && u->user_type == "employee";
+}
+
+int64_t post_notice(Tx& tx, int64_t chat_id, const std::string& text) {
+  return post_message(tx, NewMessage{chat_id, 0, text, class_params(kNoticeClass), true, ""});
+}
+
+// Members join without the im permission rules (the line, not a member, invites them), having
+// read what was said before, with a notice; bots among them hear ONIMBOTJOINCHAT with `actor`.
+void join_chat(Tx& tx, int64_t chat_id, int64_t actor, const std::vector<int64_t>& users) {
+  Conn& c = tx.conn;
+  auto chat = find_chat(c, chat_id);
+  if (!chat) return;
+  std::vector<int64_t> added;
+  for (int64_t u : users)
+    if (u > 0 && !find_member(c, chat_id, u) && std::find(added.begin(), added.end(), u) == added.end())
+      added.push_back(u);
+  if (added.empty()) return;
+  std::string names;
+  for (int64_t u : added) {
+    add_member(c, chat_id, u, 0);
+    c.exec("UPDATE chat_members SET last_read_seq = $3, last_read_id = $4 WHERE chat_id = $1 AND user_id = $2",
+           {chat_id, u, chat->last_seq, chat->last_message_id});
+    names += (names.empty() ? "" : ", ") + mention(c, u);
+  }
+  post_notice(tx, chat_id, names + (added.size() == 1 ? " joined the conversation" : " joined the conversation"));
+  tx.raise(MembersAdded{chat_id, actor, added, false});
+}
+
+void leave_chat(Tx& tx, int64_t chat_id, int64_t actor, int64_t user) {
+  Conn& c = tx.conn;
+  if (!find_member(c, chat_id, user)) return;
+  const int64_t said = post_notice(tx, chat_id, mention(c, user) + " left the conversation");
+  c.exec("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2", {chat_id, user});
+  tx.raise(MemberRemoved{chat_id, actor, user, said});
+}
+
+bool bot_in_charge(Conn& c, const Session& s) { return s.operator_id > 0 && find_bot(c, s.operator_id).has_value(); }
+
+// The welcome bot that stays in the chat after the hand-over (WELCOME_BOT_LEFT=close).
+bool staying_bot(const OpenLine* line, int64_t bot_id) {
+  return line && line->text("WELCOME_BOT_LEFT") == "close" && line->number("WELCOME_BOT_ID") == bot_id;
+}
+
+// {connector, session, chat, user}: one element of DATA in the session events (reference
+// on-session-start.md, on-im-connector-dialog-start.md).
+Value dialog_entry(Conn& c, const Session& s) {
+  auto code = UserCode::parse(s.user_code);
+  auto line = find_line(c, s.line_id);
+  return Value::object(
+      {{"connector", Value::object({{"connector_id", Value(s.connector)},
+                                    {"line_id", Value(s.line_id)},
+                                    {"chat_id", Value(code ? code->chat : std::string())},
+                                    {"user_id", Value(code ? code->user : std::string())}})},
+       {"session", Value::object({{"id", Value(s.id)},
+                                  {"closed", Value(s.closed ? "Y" : "N")},
+                                  {"parent_id", Value(s.parent_id)},
+                                  {"close_term", Value(line ? line->number("FULL_CLOSE_TIME") : int64_t{0})}})},
+       {"chat", Value::object({{"id", Value(s.chat_id)}})},
+       {"user", Value::object({{"id", Value(s.user_id)}})}});
+}
+
+// OnSessionStart / OnSessionFinish and the connector's ONIMCONNECTORDIALOGSTART / …FINISH, to
+// the application whose connector the session came through.
+void session_events(Tx& tx, const Session& s, bool finished) {
+  Conn& c = tx.conn;
+  Value list = Value::list();
+  list.push_back(dialog_entry(c, s));
+  raise_connector_event(c, tx.cause(), s.connector, finished ? "ONSESSIONFINISH" : "ONSESSIONSTART",
+                        Value::object({{"DATA", list}}), s.chat_id);
+  raise_connector_event(
+      c, tx.cause(), s.connector, finished ? "ONIMCONNECTORDIALOGFINISH" : "ONIMCONNECTORDIALOGSTART",
+      Value::object({{"CONNECTOR", Value(s.connector)}, {"LINE", Value(std::to_string(s.line_id))}, {"DATA", list}}),
+      s.chat_id);
+}
+
+int64_t seconds_from_now(int64_t now, int64_t seconds) { return seconds > 0 ? now + seconds : 0; }
+
+// The session changed hands or status: the operators' clients hear of it after the commit
+// (updateSessionStatus; linesAnswer to `answered_by`).
+void announce(Tx& tx, const Session& s, int64_t answered_by = 0) {
+  tx.raise(LinesSessionChanged{s.chat_id, s.id, s.status, s.closed, s.operator_id, answered_by});
+}
+
+// Offers the session to the line's queue: who pick_operators names joins the chat (everyone for
+// QUEUE_TYPE all). Operators already offered this round are passed over until everyone was;
+// `exclude` (a skipper) is passed over this time even then. Nobody available: the session waits,
+// and the queue is tried again after QUEUE_TIME.
+void offer(Tx& tx, Session& s, const OpenLine& line, const std::vector<int64_t>& exclude) {
+  Conn& c = tx.conn;
+  const int64_t now = now_unix_seconds();
+  std::vector<int64_t> passed = s.tried;
+  passed.insert(passed.end(), exclude.begin(), exclude.end());
+  std::vector<int64_t> ops = pick_operators(c, line, passed);
+  if (ops.empty() && !s.tried.empty()) {
+    s.tried.clear();
+    ops = pick_operators(c, line, exclude);
+  }
+  const int64_t queue_time = line.number("QUEUE_TIME");
+  if (line.text("QUEUE_TYPE") == kQueueAll) {
+    s.operator_id = 0;
+    s.operator_at = now;
+    for (int64_t op : ops)
+      if (std::find(s.tried.begin(), s.tried.end(), op) == s.tried.end()) s.tried.push_back(op);
+    s.queue_at = ops.empty() ? now + std::max<int64_t>(queue_time, 60) : 0;
+    save_session(c, s);
+    join_chat(tx, s.chat_id, 0, ops);
+    return;
+  }
+  if (ops.empty()) {
+    s.operator_id = 0;
+    s.queue_at = now + std::max<int64_t>(queue_time, 60);
+    save_session(c, s);
+    return;
+  }
+  const int64_t op = ops.front();
+  s.operator_id = op;
+  s.operator_at = now;
+  s.tried.push_back(op);
+  s.queue_at = seconds_from_now(now, queue_time);
+  note_turn(c, line.id, op);
+  save_session(c, s);
+  join_chat(tx, s.chat_id, 0, {op});
+}
+
+// `user` takes the session: those offered it before and the bot in charge leave (a welcome bot
+// with WELCOME_BOT_LEFT=close stays); helpers who joined stay.
+void take(Tx& tx, Session& s, int64_t user) {
+  Conn& c = tx.conn;
+  auto line = find_line(c, s.line_id);
+  for (int64_t m : member_ids(c, s.chat_id)) {
+    if (m == user || m == s.user_id || is_connector_user(c, m)) continue;
+    if (find_bot(c, m)) {
+      if (!staying_bot(line ? &*line : nullptr, m)) leave_chat(tx, s.chat_id, m, m);
+    } else if (m == s.operator_id || std::find(s.tried.begin(), s.tried.end(), m) != s.tried.end()) {
+      leave_chat(tx, s.chat_id, m, m);
+    }
+  }
+  join_chat(tx, s.chat_id, user, {user});
+  const int64_t now = now_unix_seconds();
+  s.operator_id = user;
+  s.operator_at = now;
+  s.answered = true;
+  if (s.answered_at == 0) s.answered_at = now;
+  s.queue_at = 0;
+  s.no_answer_at = 0;
+}
+
+// The human in charge hands over (transfer, intercept): they leave; a bot leaves only when told to.
+void hand_over(Tx& tx, Session& s, int64_t actor, bool leave) {
+  Conn& c = tx.conn;
+  const bool bot = bot_in_charge(c, s);
+  if (s.operator_id > 0 && (!bot || leave)) leave_chat(tx, s.chat_id, s.operator_id, s.operator_id);
+  if (actor > 0 && actor != s.operator_id && find_member(c, s.chat_id, actor) && !find_bot(c, actor))
+    leave_chat(tx, s.chat_id, actor, actor);
+}
+
+// What the connector's application hears of a message the client should see
+// (ONIMCONNECTORMESSAGEADD, reference on-im-connector-message-add.md): the text signed with the
+// author's name unless the connector or the line says otherwise.
+void relay_to_connector(Tx& tx, const Chat& chat, const Session& s, int64_t message_id, const NewMessage& m) {
+  Conn& c = tx.conn;
+  auto connector = find_connector(c, s.connector);
+  if (!connector || chat.entity_data_3 == "Y") return;
+  auto code = UserCode::parse(chat.entity_id);
+  auto line = find_line(c, s.line_id);
+  std::string text = m.text;
+  if (m.author_id > 0 && connector->flag("NEED_SIGNATURE", true) && !(line && line->text("OPERATOR_DATA") == "hide"))
+    if (std::string name = name_of(c, m.author_id); !name.empty()) text = "[b]" + name + ":[/b][br]" + text;
+  Value item = Value::object({{"im", Value::object({{"chat_id", Value(chat.id)}, {"message_id", Value(message_id)}})},
+                              {"message", Value::object({{"user_id", Value(m.author_id)}, {"text", Value(text)}})},
+                              {"chat", Value::object({{"id", Value(code ? code->chat : std::string())}})}});
+  Value messages = Value::list();
+  messages.push_back(std::move(item));
+  raise_connector_event(
+      c, tx.cause(), s.connector, "ONIMCONNECTORMESSAGEADD",
+      Value::object({{"CONNECTOR", Value(s.connector)}, {"LINE", Value(s.line_id)}, {"MESSAGES", std::move(messages)}}),
+      chat.id);
+}
+
+// OnOpenLineMessageAdd (reference on-open-line-message-add.md) for every message of the chat
+// but its notices.
+void open_line_message_event(Tx& tx, const Chat& chat, const Session& s, int64_t message_id, const NewMessage& m) {
+  auto code = UserCode::parse(chat.entity_id);
+  Value entry = Value::object({{"connector", Value::object({{"connector_id", Value(s.connector)},
+                                                            {"line_id", Value(s.line_id)},
+                                                            {"chat_id", Value(code ? code->chat : std::string())},
+                                                            {"user_id", Value(code ? code->user : std::string())}})},
+                               {"chat", Value::object({{"id", Value(chat.id)}})},
+                               {"message", Value::object({{"id", Value(message_id)},
+                                                          {"date", Value(atom_time(now_unix_seconds()))},
+                                                          {"text", Value(m.text)},
+                                                          {"files", Value::list()},
+                                                          {"attach", Value("")},
+                                                          {"system", Value(m.system ? "Y" : "N")},
+                                                          {"user_id", Value(m.author_id)}})},
+                               {"ref", Value::list()},
+                               {"extra", Value::object({{"EXTRA_URL", Value("")}})}});
+  Value list = Value::list();
+  list.push_back(std::move(entry));
+  raise_connector_event(tx.conn, tx.cause(), s.connector, "ONOPENLINEMESSAGEADD", Value::object({{"DATA", list}}),
+                        chat.id);
+}
+
+bool client_bound(const NewMessage& m) {
+  if (m.author_id > 0) return true;
+  return m.params_json.find(kClientMessageClass) != std::string::npos;
+}
+
+}  // namespace
+
+bool may_operate(Conn& c, const Chat& chat, int64_t user_id, bool is_admin) {
+  if (chat.entity_type != "LINES" || user_id <= 0) return false;
+  auto u = find_user(c, user_id);
+  if (!u || !u->active || u->external_auth_id == "imconnector" || u->external_auth_id == "bot") return false;
+  if (is_admin || find_member(c, chat.id, user_id)) return true;
+  auto line = find_line(c, chat_line_id(c, chat));
+  return line && is_queue_operator(c, *line, user_id);
+}
+
+int64_t chat_line_id(Conn& c, const Chat& chat) {
+  if (auto s = last_session(c, chat.id)) return s->line_id;
+  auto code = UserCode::parse(chat.entity_id);
+  return code ? code->line_id : 0;
+}
+
+Chat ensure_lines_chat(Tx& tx, const OpenLine& line, const UserCode& code, int64_t client_id) {
+  Conn& c = tx.conn;
+  const std::string entity = code.str();
+  if (auto id = find_chat_by_entity(c, "LINES", entity)) {
+    if (!find_member(c, *id, client_id)) join_chat(tx, *id, client_id, {client_id});
+    return *find_chat(c, *id);
+  }
+  Chat chat;
+  chat.type = "L";
+  chat.title = name_of(c, client_id) + " - " + line.name();
+  chat.author_id = client_id;
+  chat.entity_type = "LINES";
+  chat.entity_id = entity;
+  chat.entity_data_1 = "N|NONE|0|N|N|0|" + std::to_string(now_unix_seconds()) + "|" + std::to_string(line.id) + "|0|0";
+  chat.entity_data_3 = "N";
+  insert_chat(tx, chat, {client_id});
+  return chat;
+}
+
+Session ensure_session(Tx& tx, const OpenLine& line, const Chat& chat, int64_t client_id) {
+  Conn& c = tx.conn;
+  if (auto open = open_session(c, chat.id)) return *open;
+  const bool first = !last_session(c, chat.id).has_value();
+  auto code = UserCode::parse(chat.entity_id);
+  Session s;
+  s.line_id = line.id;
+  s.chat_id = chat.id;
+  s.user_id = client_id;
+  s.user_code = chat.entity_id;
+  s.connector = code ? code->connector : std::string();
+  insert_session(c, s);
+  mark_chat_session(c, s);
+  s.first_message_id = post_notice(tx, chat.id, "Dialog #" + std::to_string(s.id) + " started");
+  save_session(c, s);
+  session_events(tx, s, false);
+  const int64_t now = now_unix_seconds();
+  const int64_t bot_id = line.number("WELCOME_BOT_ID");
+  const bool bot = line.active() && line.flag("WELCOME_BOT_ENABLE") && bot_id > 0 && find_bot(c, bot_id) &&
+                   (line.text("WELCOME_BOT_JOIN") != "first" || first);
+  if (bot) {
+    s.operator_id = bot_id;
+    s.operator_at = now;
+    s.queue_at = seconds_from_now(now, line.number("WELCOME_BOT_TIME"));
+    save_session(c, s);
+    // The client brings the bot in: ONIMBOTJOINCHAT carries the client as USER_ID (§4).
+    join_chat(tx, chat.id, client_id, {bot_id});
+    announce(tx, s);
+    return s;
+  }
+  if (line.flag("WELCOME_MESSAGE") && (first || line.flag("SEND_WELCOME_EACH_SESSION")) &&
+      !line.text("WELCOME_MESSAGE_TEXT").empty())
+    post_automatic(tx, chat.id, line.text("WELCOME_MESSAGE_TEXT"));
+  s.no_answer_at = seconds_from_now(now, line.number("NO_ANSWER_TIME"));
+  offer(tx, s, line, {});
+  announce(tx, s);
+  return s;
+}
+
+FlowStatus answer_session(Tx& tx, Session& s, int64_t user_id) {
+  if (s.closed) return FlowStatus::kClosed;
+  take(tx, s, user_id);
+  s.status = st::kAnswer;
+  save_session(tx.conn, s);
+  announce(tx, s, user_id);
+  return FlowStatus::kOk;
+}
+
+FlowStatus skip_session(Tx& tx, Session& s, int64_t user_id) {
+  Conn& c = tx.conn;
+  if (s.closed) return FlowStatus::kClosed;
+  auto line = find_line(c, s.line_id);
+  const bool offered_to_all = line && line->text("QUEUE_TYPE") == kQueueAll && s.operator_id == 0;
+  if (s.operator_id != user_id && !(offered_to_all && find_member(c, s.chat_id, user_id)))
+    return FlowStatus::kNotOperator;
+  leave_chat(tx, s.chat_id, user_id, user_id);
+  s.status = st::kSkip;
+  s.answered = false;
+  if (offered_to_all) {
+    // The others offered it still may answer; only when nobody is left does it go round again.
+    bool others = false;
+    for (int64_t m : member_ids(c, s.chat_id))
+      if (m != s.user_id && !is_connector_user(c, m) && !find_bot(c, m)) others = true;
+    save_session(c, s);
+    if (others) {
+      announce(tx, s);
+      return FlowStatus::kOk;
+    }
+  }
+  if (line) offer(tx, s, *line, {user_id});
+  save_session(c, s);
+  announce(tx, s);
+  return FlowStatus::kOk;
+}
+
+FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status, bool automatic) {
+  Conn& c = tx.conn;
+  if (s.closed) return FlowStatus::kClosed;
+  auto line = find_line(c, s.line_id);
+  const char* rule = automatic ? "AUTO_CLOSE_RULE" : "CLOSE_RULE";
+  const char* text = automatic ? "AUTO_CLOSE_TEXT" : "CLOSE_TEXT";
+  if (line && status == st::kClose && line->text(rule) == "text" && !line->text(text).empty())
+    post_automatic(tx, s.chat_id, line->text(text));
+  const int64_t now = now_unix_seconds();
+  s.status = status;
+  s.closed = true;
+  s.closed_at = now;
+  s.queue_at = 0;
+  s.no_answer_at = 0;
+  s.close_at = 0;
+  save_session(c, s);
+  post_notice(tx, s.chat_id, "Dialog #" + std::to_string(s.id) + " closed");
+  for (int64_t m : member_ids(c, s.chat_id))
+    if (m != s.user_id && !is_connector_user(c, m)) leave_chat(tx, s.chat_id, actor, m);
+  session_events(tx, s, true);
+  announce(tx, s);
+  return FlowStatus::kOk;
+}
+
+FlowStatus transfer_to_user(Tx& tx, Session& s, int64_t actor, int64_t user_id, bool leave) {
+  Conn& c = tx.conn;
+  if (s.closed) return FlowStatus::kClosed;
+  if (user_id == s.operator_id || !is_operator_person(c, user_id)) return FlowStatus::kWrongTarget;
+  hand_over(tx, s, actor, leave);
+  s.operator_id = user_id;
+  s.operator_at = now_unix_seconds();
+  s.answered = false;
+  s.status = st::kNew;
+  s.queue_at = 0;
+  s.tried.push_back(user_id);
+  save_session(c, s);
+  join_chat(tx, s.chat_id, actor, {user_id});
+  announce(tx, s);
+  return FlowStatus::kOk;
+}
+
+FlowStatus transfer_to_line(Tx& tx, Session& s, int64_t actor, int64_t line_id, bool leave) {
+  Conn& c = tx.conn;
+  if (s.closed) return FlowStatus::kClosed;
+  auto line = find_line(c, line_id);
+  if (!line || !line->active()) return FlowStatus::kWrongTarget;
+  hand_over(tx, s, actor, leave);
+  s.line_id = line_id;
+  s.operator_id = 0;
+  s.answered = false;
+  s.status = st::kNew;
+  s.tried.clear();
+  s.no_answer_at = seconds_from_now(now_unix_seconds(), line->number("NO_ANSWER_TIME"));
+  mark_chat_session(c, s);
+  offer(tx, s, *line, {actor});
+  announce(tx, s);
+  return FlowStatus::kOk;
+}
+
+FlowStatus intercept_session(Tx& tx, Session& s, int64_t user_id) {
+  Conn& c = tx.conn;
+  if (s.closed || s.operator_id == user_id) return FlowStatus::kWrongTarget;
+  if (s.operator_id > 0 && !bot_in_charge(c, s)) leave_chat(tx, s.chat_id, s.operator_id, s.operator_id);
+  take(tx, s, user_id);
+  s.status = st::kAnswer;
+  save_session(c, s);
+  announce(tx, s, user_id);
+  return FlowStatus::kOk;
+}
+
+FlowStatus join_session(Tx& tx, Session& s, int64_t user_id) {
+  if (s.closed) return FlowStatus::kClosed;
+  join_chat(tx, s.chat_id, user_id, {user_id});
+  return FlowStatus::kOk;
+}
+
+Session start_operator_session(Tx& tx, const Chat& chat, int64_t user_id, std::optional<Session> parent) {
+  Conn& c = tx.conn;
+  auto previous = parent ? parent : last_session(c, chat.id);
+  if (parent && !parent->closed) finish_session(tx, *parent, user_id, st::kClose);
+  auto code = UserCode::parse(chat.entity_id);
+  Session s;
+  s.line_id = previous ? previous->line_id : code ? code->line_id : 0;
+  s.chat_id = chat.id;
+  s.user_id = previous ? previous->user_id : 0;
+  s.user_code = chat.entity_id;
+  s.connector = code ? code->connector : std::string();
+  s.mode = "output";
+  s.parent_id = parent ? parent->id : 0;
+  insert_session(c, s);
+  mark_chat_session(c, s);
+  s.first_message_id = post_notice(tx, chat.id, "Dialog #" + std::to_string(s.id) + " started");
+  save_session(c, s);
+  session_events(tx, s, false);
+  take(tx, s, user_id);
+  s.status = st::kAnswer;
+  save_session(c, s);
+  announce(tx, s, user_id);
+  return s;
+}
+
+FlowStatus bot_to_queue(Tx& tx, Session& s) {
+  Conn& c = tx.conn;
+  if (s.closed) return FlowStatus::kClosed;
+  if (!bot_in_charge(c, s)) return FlowStatus::kNotBot;
+  auto line = find_line(c, s.line_id);
+  if (!staying_bot(line ? &*line : nullptr, s.operator_id)) leave_chat(tx, s.chat_id, s.operator_id, s.operator_id);
+  s.operator_id = 0;
+  s.queue_at = 0;
+  s.tried.clear();
+  if (!line) {
+    save_session(c, s);
+    return FlowStatus::kOk;
+  }
+  s.no_answer_at = seconds_from_now(now_unix_seconds(), line->number("NO_ANSWER_TIME"));
+  offer(tx, s, *line, {});
+  announce(tx, s);
+  return FlowStatus::kOk;
+}
+
+void post_automatic(Tx& tx, int64_t chat_id, const std::string& text) {
+  post_message(tx, NewMessage{chat_id, 0, text, class_params(kClientMessageClass), true, ""});
+}
+
+bool delete_line(Tx& tx, int64_t line_id) {
+  Conn& c = tx.conn;
+  if (!find_line(c, line_id)) return false;
+  for (Session& s : open_sessions_of_line(c, line_id)) finish_session(tx, s, 0, st::kClose);
+  // The connectors' applications hear of it (ONIMCONNECTORLINEDELETE: `data` is the line id).
+  for (const std::string& connector : line_connectors(c, line_id))
+    raise_connector_event(c, tx.cause(), connector, "ONIMCONNECTORLINEDELETE", Value(line_id), 0);
+  return delete_line_rows(c, line_id);
+}
+
+void run_session_timers(Tx& tx, int64_t session_id, int64_t now) {
+  Conn& c = tx.conn;
+  auto s = find_session(c, session_id);
+  if (!s || s->closed) return;
+  auto line = find_line(c, s->line_id);
+  if (!line) {
+    s->queue_at = s->no_answer_at = 0;
+    save_session(c, *s);
+    return;
+  }
+  if (s->no_answer_at > 0 && s->no_answer_at <= now) {
+    s->no_answer_at = 0;
+    save_session(c, *s);
+    if (!s->answered && line->text("NO_ANSWER_RULE") == "text" && !line->text("NO_ANSWER_TEXT").empty())
+      post_automatic(tx, s->chat_id, line->text("NO_ANSWER_TEXT"));
+  }
+  if (s->close_at > 0 && s->close_at <= now) {
+    s->close_at = 0;
+    // The client stayed silent after the operator's reply for AUTO_CLOSE_TIME.
+    if (s->status == session_status::kOperator) {
+      finish_session(tx, *s, 0, session_status::kClose, true);
+      return;
+    }
+    save_session(c, *s);
+  }
+  if (s->queue_at > 0 && s->queue_at <= now) {
+    s->queue_at = 0;
+    if (bot_in_charge(c, *s)) {
+      bot_to_queue(tx, *s);
+      return;
+    }
+    if (s->answered) {
+      save_session(c, *s);
+      return;
+    }
+    // Not answered in QUEUE_TIME: the next operator's turn (the one offered it leaves).
+    if (s->operator_id > 0) leave_chat(tx, s->chat_id, s->operator_id, s->operator_id);
+    offer(tx, *s, *line, {});
+    announce(tx, *s);
+  }
+}
+
+void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMessage& m, bool by_bot) {
+  Conn& c = tx.conn;
+  auto s = open_session(c, chat.id);
+  if (!s) s = last_session(c, chat.id);
+  if (!s) return;
+  const bool from_client = m.author_id > 0 && m.author_id == s->user_id;
+  if (!m.system || m.author_id > 0) open_line_message_event(tx, chat, *s, message_id, m);
+  if (from_client) {
+    if (s->closed) return;
+    if (bot_in_charge(c, *s)) {
+      // The client's "0" ends the bot's part (protocol.md §9.2); the bot still hears the "0".
+      if (trim(m.text) == "0") bot_to_queue(tx, *s);
+      return;
+    }
+    // Waiting for the queue (NEW, SKIP) it stays; taken, it waits for the operator (CLIENT), or
+    // for the operator's next reply (CLIENT_AFTER_OPERATOR once the operator has written).
+    int status = s->status;
+    if (status == session_status::kAnswer || status == session_status::kClient) status = session_status::kClient;
+    if (status == session_status::kOperator || status == session_status::kClientAfterOperator)
+      status = session_status::kClientAfterOperator;
+    if (status != s->status || s->close_at != 0) {
+      const bool moved = status != s->status;
+      s->status = status;
+      s->close_at = 0;  // the client answered: no automatic close
+      save_session(c, *s);
+      if (moved) announce(tx, *s);
+    }
+    return;
+  }
+  if (!client_bound(m)) return;
+  if (!s->closed && m.author_id > 0 && !by_bot && is_operator_person(c, m.author_id)) {
+    // Replying is answering: an operator offered the session takes it by writing.
+    const bool takes = !s->answered;
+    if (takes) take(tx, *s, m.author_id);
+    const bool moved = takes || s->status != session_status::kOperator;
+    s->status = session_status::kOperator;
+    // Waiting for the client now: without an answer in AUTO_CLOSE_TIME the session closes itself.
+    auto line = find_line(c, s->line_id);
+    s->close_at = seconds_from_now(now_unix_seconds(), line ? line->number("AUTO_CLOSE_TIME") : 0);
+    save_session(c, *s);
+    if (moved) announce(tx, *s, takes ? m.author_id : 0);
+  }
+  relay_to_connector(tx, chat, *s, message_id, m);
+}
+
+void on_lines_message_changed(Tx& tx, const Message& before, const Message& after, bool deleted) {
+  Conn& c = tx.conn;
+  auto chat = find_chat(c, after.chat_id);
+  if (!chat || chat->entity_type != "LINES") return;
+  auto s = last_session(c, chat->id);
+  if (!s || after.author_id == s->user_id) return;
+  auto connector = find_connector(c, s->connector);
+  if (!connector) return;
+  const std::vector<std::string> ids = external_ids_of(c, after.id);
+  if (ids.empty()) return;
+  auto code = UserCode::parse(chat->entity_id);
+  const Value im = Value::object({{"chat_id", Value(chat->id)}, {"message_id", Value(after.id)}});
+  const Value external_chat = Value::object({{"id", Value(code ? code->chat : std::string())}});
+  Value item;
+  if (deleted) {
+    if (!connector->flag("DEL_INTERNAL_MESSAGES", true)) return;
+    item =
+        Value::object({{"im", im}, {"message", Value::object({{"id", Value(ids.front())}})}, {"chat", external_chat}});
+  } else {
+    if (!connector->flag("EDIT_INTERNAL_MESSAGES", true)) return;
+    Value list = Value::list();
+    for (const std::string& id : ids) list.push_back(Value(id));
+    item = Value::object(
+        {{"im", im}, {"message", Value::object({{"id", list}, {"text", Value(after.text)}})}, {"chat", external_chat}});
+  }
+  (void)before;
+  Value messages = Value::list();
+  messages.push_back(std::move(item));
+  raise_connector_event(
+      c, tx.cause(), s->connector, deleted ? "ONIMCONNECTORMESSAGEDELETE" : "ONIMCONNECTORMESSAGEUPDATE",
+      Value::object(
+          {{"CONNECTOR", Value(s->connector)}, {"LINE", Value(s->line_id)}, {"MESSAGES", std::move(messages)}}),
+      chat->id);
+}
+
+void on_lines_members_added(Tx& tx, int64_t chat_id, const std::vector<int64_t>& users) {
+  Conn& c = tx.conn;
+  auto s = open_session(c, chat_id);
+  if (!s || !bot_in_charge(c, *s)) return;
+  for (int64_t u : users) {
+    if (u == s->operator_id) continue;
+    auto bot = find_bot(c, u);
+    if (!bot || !bot->openline) continue;
+    s->operator_id = u;
+    s->operator_at = now_unix_seconds();
+    save_session(c, *s);
+    announce(tx, *s);
+    return;
+  }
+}
+
+}  // namespace imhub
