@@ -1,7 +1,8 @@
 // The recent list (im.recent.list), kept current by the push commands that change it: new
 // messages move a dialog up with its counter, reads clear counters, pins/hides/renames apply at
 // once. The server stays the authority: after a reconnect the list is loaded again.
-import { computed, reactive } from 'vue'
+import { computed, reactive, shallowReactive } from 'vue'
+import { plainText } from '../message/bbcode'
 import { call } from '../api/rest'
 import { onIm } from '../api/pull'
 import { rememberUsers } from './users'
@@ -13,8 +14,11 @@ interface RecentPage {
   hasMorePages?: boolean
 }
 
+// Items are plain objects in a shallow map: each change replaces an item (push handlers spread it),
+// so views react to the map and never need a deep proxy per item (creating and collecting those for
+// 1,000 chats cost scroll frames).
 export const recent = reactive({
-  items: new Map<DialogId, RecentItem>(),
+  items: shallowReactive(new Map<DialogId, RecentItem>()),
   loaded: false,
   hasMore: false,
   loading: false,
@@ -45,7 +49,7 @@ export const totalUnread = computed(() => {
 
 function keep(items: RecentItem[]): void {
   // One new map, assigned once: a page of 200 set one by one re-sorted the list 200 times.
-  const next = new Map(recent.items)
+  const next = shallowReactive(new Map(recent.items))
   for (const item of items) next.set(String(item.id), item)
   recent.items = next
   rememberUsers(items.filter((i) => i.user).map((i) => i.user!))
@@ -56,7 +60,7 @@ export async function loadRecent(): Promise<void> {
   recent.loading = true
   try {
     const page = await call<RecentPage>('im.recent.list', { LIMIT: PAGE })
-    recent.items = new Map()
+    recent.items = shallowReactive(new Map())
     keep(page.items ?? [])
     recent.hasMore = Boolean(page.hasMore ?? page.hasMorePages)
     recent.loaded = true
@@ -80,6 +84,20 @@ export async function loadMoreRecent(): Promise<void> {
 
 export function recentItem(dialogId: DialogId): RecentItem | undefined {
   return recent.items.get(dialogId)
+}
+
+// The cleaned text of an item's last message, kept per item object (items are replaced, never
+// changed in place): BB-code parsing for every row entering the window was most of a scroll frame.
+const cleaned = new WeakMap<RecentItem, string>()
+export function lastMessageText(item: RecentItem): string {
+  let text = cleaned.get(item)
+  if (text === undefined) {
+    text = plainText(item.message?.text ?? '')
+    if (!text && item.message?.file) text = 'File'
+    else if (!text && item.message?.attach) text = 'Attachment'
+    cleaned.set(item, text)
+  }
+  return text
 }
 
 export function typingIn(dialogId: DialogId): number[] {
