@@ -101,3 +101,17 @@ describe('the session bar buttons', () => {
     expect(statusName(99)).toBe('Status 99')
   })
 })
+
+describe('quick answers in the composer', async () => {
+  const { typedQuickSearch, answerPreview } = await import('./quickAnswers')
+  it('searches what follows a leading "/" on one line', () => {
+    expect(typedQuickSearch('/')).toBe('')
+    expect(typedQuickSearch('/opening hours ')).toBe('opening hours')
+    expect(typedQuickSearch('hello /x')).toBeNull()
+    expect(typedQuickSearch('/a\nb')).toBeNull()
+  })
+  it('previews an answer on one line', () => {
+    expect(answerPreview('a\n\n b')).toBe('a b')
+    expect(answerPreview('x'.repeat(100), 10)).toBe('xxxxxxxxx…')
+  })
+})
