@@ -106,8 +106,7 @@ MethodResult quick_delete(MethodCall& call) {
 
 void register_imopenlines_quick_methods(Registry& r) {
   const MethodTable table{r, "imopenlines", kDoc};
-  table.add("imopenlines.message.quick.save", Effect::kWrite, quick_save,
-            "messages/imopenlines-message-quick-save.md",
+  table.add("imopenlines.message.quick.save", Effect::kWrite, quick_save, "messages/imopenlines-message-quick-save.md",
             "saved for the chat's line (one list per line, shared by its operators); a message is saved once");
   const ExtensionTable ext{r, "imopenlines", kExtensionDoc};
   ext.add("imhub.openlines.quick.list", Effect::kRead, quick_list,

@@ -21,9 +21,9 @@ QuickAnswer read_answer(const Row& r) {
 
 QuickAnswer save_quick_answer(Conn& c, QuickAnswer a) {
   if (a.message_id > 0) {
-    auto r = c.query_one(std::string("SELECT ") + kColumns +
-                             " FROM openline_quick_answers WHERE line_id = $1 AND message_id = $2",
-                         {a.line_id, a.message_id});
+    auto r = c.query_one(
+        std::string("SELECT ") + kColumns + " FROM openline_quick_answers WHERE line_id = $1 AND message_id = $2",
+        {a.line_id, a.message_id});
     if (r) return read_answer(*r);
   }
   a.created_at = now_unix_seconds();
@@ -41,9 +41,9 @@ std::vector<QuickAnswer> find_quick_answers(Conn& c, int64_t line_id, const std:
   // wildcards and escapes.
   const std::string needle = to_lower(search);
   std::vector<QuickAnswer> matches;
-  for (const Row& r : c.query(std::string("SELECT ") + kColumns +
-                                  " FROM openline_quick_answers WHERE line_id = $1 ORDER BY id DESC",
-                              {line_id})) {
+  for (const Row& r :
+       c.query(std::string("SELECT ") + kColumns + " FROM openline_quick_answers WHERE line_id = $1 ORDER BY id DESC",
+               {line_id})) {
     QuickAnswer a = read_answer(r);
     if (needle.empty() || to_lower(a.text).find(needle) != std::string::npos) matches.push_back(std::move(a));
   }

@@ -156,8 +156,8 @@ std::vector<Session> all_open_sessions(Conn& c, int limit) {
 
 std::vector<int64_t> session_ids_of_chat(Conn& c, int64_t chat_id, int limit) {
   std::vector<int64_t> ids;
-  for (const Row& r :
-       c.query("SELECT id FROM openline_sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT $2", {chat_id, int64_t{limit}}))
+  for (const Row& r : c.query("SELECT id FROM openline_sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT $2",
+                              {chat_id, int64_t{limit}}))
     ids.push_back(r.i64(0));
   return ids;
 }

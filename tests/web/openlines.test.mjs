@@ -80,6 +80,8 @@ test('a customer writes, the operator answers, replies, transfers; the colleague
   const reply = olgaPage.locator('[data-test=message][data-own]').filter({ hasText: 'Let me check the delivery for you' });
   await reply.waitFor();
   await bar.getByTestId('session-status').filter({ hasText: 'Operator replied' }).waitFor();
+  await olgaPage.waitForFunction(() => [...document.querySelectorAll('[data-test=message][data-own]')]
+    .some((m) => m.textContent.includes('Let me check') && Number(m.getAttribute('data-message-id')) > 0));
   const out = outboxSince(server, mark, 'ONIMCONNECTORMESSAGEADD');
   assert.equal(out.length, 1);
   assert.match(out[0].payload.data.MESSAGES[0].message.text, /Let me check the delivery for you/);
