@@ -120,7 +120,10 @@ test('a customer writes, the operator answers, replies, transfers; the colleague
   await picker.getByTestId('transfer-line').filter({ hasText: 'Billing' }).waitFor();
   await snap(olgaPage, 'openlines-transfer-light');
   await picker.getByTestId('transfer-user').filter({ hasText: 'Pete Operator' }).click();
-  await olItem(olgaPage, talk.chat).waitFor({ state: 'detached' });
+  await bar.getByTestId('session-notice').filter({ hasText: 'Transferred to Pete Operator' }).waitFor();
+  // Olga left the chat; as an operator of the line she still sees it, now among the colleagues'.
+  await group(olgaPage, 'others').locator(`[data-dialog="chat${talk.chat}"]`).waitFor();
+  assert.equal(await group(olgaPage, 'active').locator(`[data-dialog="chat${talk.chat}"]`).count(), 0);
 
   // Pete: the dialog arrives live as waiting for him, with the counter.
   await group(petePage, 'waiting').locator(`[data-dialog="chat${talk.chat}"]`).waitFor();
