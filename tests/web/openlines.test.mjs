@@ -146,6 +146,10 @@ test('a customer writes, the operator answers, replies, transfers; the colleague
   const annBar = annPage.getByTestId('session-bar');
   await annBar.getByTestId('session-intercept').waitFor();
   assert.ok(await annBar.getByTestId('session-join').isVisible());
+  // Not in the chat, she reads the session's history (read-only) and has no composer.
+  await annPage.getByTestId('lines-history').getByText('Let me check the delivery for you').waitFor();
+  assert.equal(await annPage.getByTestId('composer').count(), 0);
+  assert.equal(await annPage.getByTestId('dialog-title').textContent(), 'Client cust-1 - Support');
   await snap(annPage, 'openlines-dialog-phone-light');
 
   // Pete finishes: the session leaves his list; the dialog says so and offers a new session.
@@ -158,6 +162,8 @@ test('a customer writes, the operator answers, replies, transfers; the colleague
   // Ann, in no chat of it, heard nothing and still offers Intercept: the server refuses, and says so.
   await annBar.getByTestId('session-intercept').click();
   await annBar.getByTestId('session-error').filter({ hasText: 'OPERATOR_WRONG' }).waitFor();
+  await annBar.getByTestId('session-closed').waitFor();
+  await annPage.getByTestId('lines-history').getByText('Hello, my order #1042 is late').waitFor();
   await snap(annPage, 'openlines-refused-phone-light');
   await olItem(annPage, talk.chat).waitFor({ state: 'detached' });
   await annPage.close();
@@ -180,6 +186,7 @@ test('silent mode marks the dialog and the composer; a phone in the dark', async
   await bar.getByTestId('session-silent').waitFor();
   assert.equal(sql(server, `SELECT entity_data_3 FROM chats WHERE id = ${talk.chat}`)[0].entity_data_3, 'Y');
   assert.match(await page.getByTestId('composer').getAttribute('placeholder'), /Silent mode/);
+  await page.getByTestId('silent-note').waitFor();
   // A message in silent mode stays with the operators: nothing goes to the connector.
   const mark = lastOutbox(server);
   await page.getByTestId('composer').fill('Note for colleagues: VIP customer');
