@@ -82,8 +82,8 @@ TEST(QuickAnswer, FoundAndDeletedById) {
   auto s = open_at(d);
   s->write_with([](Conn& c) {
     const QuickAnswer a = save_quick_answer(c, {.line_id = 1, .text = "x", .author_id = 9});
-    ASSERT_TRUE(find_quick_answer(c, a.id).has_value());
-    EXPECT_EQ(find_quick_answer(c, a.id)->author_id, 9);
+    const auto found = find_quick_answer(c, a.id);
+    EXPECT_EQ(found ? found->author_id : 0, 9);
     EXPECT_TRUE(delete_quick_answer(c, a.id));
     EXPECT_FALSE(find_quick_answer(c, a.id).has_value());
     EXPECT_FALSE(delete_quick_answer(c, a.id));
