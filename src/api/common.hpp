@@ -72,5 +72,9 @@ void register_imopenlines_operator_methods(Registry& r);
 void register_imopenlines_dialog_methods(Registry& r);
 void register_imopenlines_bot_methods(Registry& r);
 void register_imconnector_methods(Registry& r);
+// Quick answers (imopenlines.message.quick.save, imhub.openlines.quick.*) and the operator view's
+// list of open sessions (imhub.openlines.session.list).
+void register_imopenlines_quick_methods(Registry& r);
+void register_openlines_extension_methods(Registry& r);
 
 }  // namespace imhub

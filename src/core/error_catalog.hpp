@@ -378,6 +378,11 @@ inline constexpr ErrorSpec kOlBotSessionAuth{"WRONG_AUTH_TYPE",
                                              "Access for this method not allowed by session authorization", 403};
 inline constexpr ErrorSpec kOlNotBotOperator{"WRONG_CHAT", "Operator is not a bot", 400};
 inline constexpr ErrorSpec kOlNotUnderBot{"WRONG_CHAT", "Specified chat is not under bot control", 400};
+inline constexpr ErrorSpec kOlCantSaveQuickAnswer{"CANT_SAVE_QUICK_ANSWER", "Error saving quick answer", 400};
+// imhub.openlines.* (imhub's own; docs/openlines.md "The operator view")
+inline constexpr ErrorSpec kOlQuickLineEmpty{"LINE_ID_EMPTY", "Chat ID or line ID must be provided", 400};
+inline constexpr ErrorSpec kOlQuickNotFound{"QUICK_ANSWER_NOT_FOUND", "Quick answer not found", 400};
+inline constexpr ErrorSpec kOlQuickIdEmpty{"ID_EMPTY", "Quick answer ID can't be empty", 400};
 
 // --- imconnector.* (api/imconnector.cpp; reference imopenlines/imconnector/, protocol-openlines.md §7)
 inline constexpr ErrorSpec kIcAppContext{

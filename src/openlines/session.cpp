@@ -145,6 +145,23 @@ std::vector<Session> open_sessions_of_line(Conn& c, int64_t line_id) {
   return many(c, "line_id = $1 AND closed = 0 ORDER BY id", {line_id});
 }
 
+std::vector<Session> open_sessions_with_member(Conn& c, int64_t user_id) {
+  return many(c, "closed = 0 AND chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = $1) ORDER BY id",
+              {user_id});
+}
+
+std::vector<Session> all_open_sessions(Conn& c, int limit) {
+  return many(c, "closed = 0 ORDER BY id LIMIT $1", {int64_t{limit}});
+}
+
+std::vector<int64_t> session_ids_of_chat(Conn& c, int64_t chat_id, int limit) {
+  std::vector<int64_t> ids;
+  for (const Row& r : c.query("SELECT id FROM openline_sessions WHERE chat_id = $1 ORDER BY id DESC LIMIT $2",
+                              {chat_id, int64_t{limit}}))
+    ids.push_back(r.i64(0));
+  return ids;
+}
+
 std::vector<int64_t> due_sessions(Conn& c, int64_t now, int limit) {
   std::vector<int64_t> out;
   for (const Row& r : c.query("SELECT id FROM openline_sessions WHERE closed = 0 AND queue_at > 0 AND queue_at <= $1 "

@@ -83,6 +83,12 @@ void save_session(Conn& c, Session& s);
 std::vector<Session> open_sessions_of(Conn& c, int64_t user_id);
 // Open sessions of a line (a line that is deleted closes them).
 std::vector<Session> open_sessions_of_line(Conn& c, int64_t line_id);
+// Open sessions in chats `user_id` is a member of (offered, taken, joined), by id.
+std::vector<Session> open_sessions_with_member(Conn& c, int64_t user_id);
+// Every open session, by id, at most `limit` (an administrator's view).
+std::vector<Session> all_open_sessions(Conn& c, int limit);
+// The ids of a chat's sessions, newest first, at most `limit`.
+std::vector<int64_t> session_ids_of_chat(Conn& c, int64_t chat_id, int limit);
 // Open sessions with a timer (queue_at / no_answer_at / close_at) at or before `now`, oldest first.
 std::vector<int64_t> due_sessions(Conn& c, int64_t now, int limit);
 

@@ -760,6 +760,21 @@ CREATE INDEX openline_sessions_close_due ON openline_sessions (close_at) WHERE c
 CREATE INDEX openline_sessions_answered ON openline_sessions (answered_at) WHERE answered_at > 0;
 CREATE UNIQUE INDEX openline_sessions_one_open ON openline_sessions (chat_id) WHERE closed = 0;
 )SQL"},
+      // Quick answers of open lines (imopenlines.message.quick.save, imhub.openlines.quick.*): one list
+      // per line, as the platform keeps one per line; a message is saved once per line.
+      {27, "openline_quick_answers", R"SQL(
+CREATE TABLE openline_quick_answers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  line_id BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  message_id BIGINT NOT NULL DEFAULT 0,
+  author_id BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX openline_quick_answers_by_line ON openline_quick_answers (line_id, id);
+CREATE UNIQUE INDEX openline_quick_answers_message ON openline_quick_answers (line_id, message_id)
+  WHERE message_id > 0;
+)SQL"},
   };
   return kAll;
 }

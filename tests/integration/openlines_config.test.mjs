@@ -284,6 +284,6 @@ test('config.path.get and revision.get', async () => {
 
 test('methods not built yet answer ERROR_METHOD_NOT_FOUND', async () => {
   for (const m of ['imopenlines.network.join', 'imopenlines.crm.chat.get', 'imopenlines.widget.config.get',
-    'imopenlines.message.quick.save', 'imopenlines.crm.lead.create', 'imopenlines.bot.session.dialog.new'])
+    'imopenlines.crm.lead.create', 'imopenlines.bot.session.dialog.new'])
     await server.fails(m, {}, 404, 'ERROR_METHOD_NOT_FOUND');
 });
