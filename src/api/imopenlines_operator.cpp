@@ -45,7 +45,10 @@ MethodResult operator_skip(MethodCall& call) {
 void finish_own(MethodCall& call, int status) {
   on_open_session(call, [&](Tx& tx, const Chat&, Session& s) {
     if (s.operator_id != call.caller.user_id && !call.caller.is_admin) throw ApiError(errors::kOlAccessDenied);
-    finish_session(tx, s, call.caller.user_id, status);
+    if (status == st::kClose)
+      close_session(tx, s, call.caller.user_id, false);
+    else
+      finish_session(tx, s, call.caller.user_id, status);
   });
 }
 
@@ -61,7 +64,7 @@ MethodResult operator_spam(MethodCall& call) {
 
 MethodResult operator_another_finish(MethodCall& call) {
   return on_open_session(
-      call, [&](Tx& tx, const Chat&, Session& s) { finish_session(tx, s, call.caller.user_id, st::kClose); });
+      call, [&](Tx& tx, const Chat&, Session& s) { close_session(tx, s, call.caller.user_id, false); });
 }
 
 // TRANSFER_ID (a user id or "queue<line>"), else USER_ID, else QUEUE_ID.

@@ -378,6 +378,14 @@ inline constexpr ErrorSpec kOlBotSessionAuth{"WRONG_AUTH_TYPE",
                                              "Access for this method not allowed by session authorization", 403};
 inline constexpr ErrorSpec kOlNotBotOperator{"WRONG_CHAT", "Operator is not a bot", 400};
 inline constexpr ErrorSpec kOlNotUnderBot{"WRONG_CHAT", "Specified chat is not under bot control", 400};
+// imopenlines.network.* (imopenlines-network-join.md, imopenlines-network-message-add.md).
+inline constexpr ErrorSpec kOlNetworkCode{"CODE", "You entered an invalid code", 400};
+inline constexpr ErrorSpec kOlNetworkNotFound{"NOT_FOUND", "Line not found", 400};
+inline constexpr ErrorSpec kOlNetworkInactive{"INACTIVE", "Openline is inactive", 400};
+inline constexpr ErrorSpec kOlNetworkMessageEmpty{"MESSAGE_EMPTY", "Message can't be empty", 400};
+inline constexpr ErrorSpec kOlNetworkUserLimit{"USER_MESSAGE_LIMIT",
+                                               "You can't send more than one message per week to each user", 400};
+inline constexpr ErrorSpec kOlNetworkNotAdded{"WRONG_REQUEST", "Message isn't added", 400};
 
 // --- imconnector.* (api/imconnector.cpp; reference imopenlines/imconnector/, protocol-openlines.md §7)
 inline constexpr ErrorSpec kIcAppContext{

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   openlinesServer, person, connectorApp, line, clientSays, lastOutbox, outboxSince, members, session, eventually, sql,
+  closeDue,
 } from './openlines_setup.mjs';
 
 let server, app;
@@ -297,9 +298,16 @@ test('AUTO_CLOSE_TIME: a client silent after the operator\'s reply is closed wit
   await clientSays(app, l, 'c' + client, 'yes, one more');
   assert.equal(session(server, r.session).close_at, 0);
   await server.ok('im.message.add', { DIALOG_ID: `chat${r.chat}`, MESSAGE: 'Done?' }, as(op2));
+  // The client is told, and the session waits for it (WAIT_CLIENT) for AUTO_EXPIRE_TIME.
+  await eventually(() => session(server, r.session).status === 50);
+  const waiting = session(server, r.session);
+  assert.equal(waiting.closed, 0);
+  const now = Math.floor(Date.now() / 1000);
+  assert.ok(waiting.close_at >= now + 86400 - 5 && waiting.close_at <= now + 86400 + 1, String(waiting.close_at));
+  const texts = outboxSince(server, mark, 'ONIMCONNECTORMESSAGEADD').map((x) => x.payload.data.MESSAGES[0].message.text);
+  assert.equal(texts.at(-1), 'Closed: no answer from you');
+  closeDue(server, r.session);
   await eventually(() => session(server, r.session).closed === 1);
   assert.equal(session(server, r.session).status, 60);
   assert.deepEqual(members(server, r.chat), [r.client]);
-  const texts = outboxSince(server, mark, 'ONIMCONNECTORMESSAGEADD').map((x) => x.payload.data.MESSAGES[0].message.text);
-  assert.equal(texts.at(-1), 'Closed: no answer from you');
 });
