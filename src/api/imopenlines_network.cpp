@@ -81,12 +81,14 @@ MethodResult network_message_add(MethodCall& call) {
 
 void register_imopenlines_network_methods(Registry& r) {
   const MethodTable table{r, "imopenlines", kDoc};
-  table.add("imopenlines.network.join", Effect::kWrite, network_join, "imopenlines-network-join.md");
+  const std::string local = "only codes given to local lines (imhub openlines network) are found; ";
+  table.add("imopenlines.network.join", Effect::kWrite, network_join, "imopenlines-network-join.md",
+            local + "the bot is the line's own, created on the first join");
   table.add("imopenlines.network.message.add", Effect::kWrite, network_message_add,
-            "imopenlines-network-message-add.md");
+            "imopenlines-network-message-add.md", local + "the message is the line's bot's in a private dialog");
   // The name spec 002 "Handling Open Channels" gives the same method.
   table.add("imopenlines.network.message.send", Effect::kWrite, network_message_add,
-            "imopenlines-network-message-add.md");
+            "imopenlines-network-message-add.md", local + "the message is the line's bot's in a private dialog");
 }
 
 }  // namespace imhub

@@ -218,8 +218,7 @@ void register_imopenlines_operator_methods(Registry& r) {
   table.add("imopenlines.operator.answer", Effect::kWrite, operator_answer, "operators/imopenlines-operator-answer.md");
   table.add("imopenlines.operator.skip", Effect::kWrite, operator_skip, "operators/imopenlines-operator-skip.md");
   table.add("imopenlines.operator.spam", Effect::kWrite, operator_spam, "operators/imopenlines-operator-spam.md");
-  table.add("imopenlines.operator.finish", Effect::kWrite, operator_finish, "operators/imopenlines-operator-finish.md",
-            "closes at once (no WAIT_CLIENT / FULL_CLOSE_TIME window yet)");
+  table.add("imopenlines.operator.finish", Effect::kWrite, operator_finish, "operators/imopenlines-operator-finish.md");
   table.add("imopenlines.operator.another.finish", Effect::kWrite, operator_another_finish,
             "operators/imopenlines-operator-another-finish.md");
   table.add("imopenlines.operator.transfer", Effect::kWrite, operator_transfer,

@@ -152,7 +152,7 @@ test('without a close text or a rating request operator.finish closes at once; C
   assert.deepEqual(texts(mark), ['Bye now'], 'the close text goes once');
 });
 
-test('spam and bot finish close at once, rating asked or not', async () => {
+test('operator.spam closes at once, without a rating request', async () => {
   const l = await line(server, app, { LINE_NAME: 'Spam', WELCOME_MESSAGE: 'N', VOTE_MESSAGE: 'Y', QUEUE: queue(op2) });
   const r = await answered(l, op2);
   const mark = lastOutbox(server);
