@@ -63,8 +63,8 @@ MethodResult operator_spam(MethodCall& call) {
 }
 
 MethodResult operator_another_finish(MethodCall& call) {
-  return on_open_session(
-      call, [&](Tx& tx, const Chat&, Session& s) { close_session(tx, s, call.caller.user_id, false); });
+  return on_open_session(call,
+                         [&](Tx& tx, const Chat&, Session& s) { close_session(tx, s, call.caller.user_id, false); });
 }
 
 // TRANSFER_ID (a user id or "queue<line>"), else USER_ID, else QUEUE_ID.

@@ -116,7 +116,8 @@ void save_session(Conn& c, Session& s) {
       "UPDATE openline_sessions SET line_id = $2, status = $3, closed = $4, operator_id = $5, answered = $6, "
       "pinned = $7, vote = $8, vote_head = $9, comment_head = $10, tried = $11, first_message_id = $12, "
       "modified_at = $13, operator_at = $14, answered_at = $15, closed_at = $16, queue_at = $17, no_answer_at = $18, "
-      "mode = $19, parent_id = $20, close_at = $21, worktime_sent = $22, wait_vote = $23, vote_until = $24 WHERE id = $1",
+      "mode = $19, parent_id = $20, close_at = $21, worktime_sent = $22, wait_vote = $23, vote_until = $24 WHERE id = "
+      "$1",
       {s.id,
        s.line_id,
        int64_t{s.status},

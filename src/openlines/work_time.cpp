@@ -67,8 +67,7 @@ std::optional<int> parse_day_minute(const std::string& text) {
     if (!m) return std::nullopt;
     minute = *m;
   }
-  if (!hour || *hour < 0 || *hour > 24 || minute < 0 || minute > 59 || (*hour == 24 && minute > 0))
-    return std::nullopt;
+  if (!hour || *hour < 0 || *hour > 24 || minute < 0 || minute > 59 || (*hour == 24 && minute > 0)) return std::nullopt;
   return static_cast<int>(*hour * 60 + minute);
 }
 

@@ -22,8 +22,8 @@ struct WorkHours {
   bool enabled = false;
   int from_minute = 9 * 60;  // minutes after local midnight
   int to_minute = 18 * 60 + 30;
-  std::string zone;                 // IANA name; "" = the server's
-  std::vector<int> days_off;        // ISO weekdays, 1 = Monday … 7 = Sunday
+  std::string zone;                           // IANA name; "" = the server's
+  std::vector<int> days_off;                  // ISO weekdays, 1 = Monday … 7 = Sunday
   std::vector<std::pair<int, int>> holidays;  // (day, month)
 };
 
