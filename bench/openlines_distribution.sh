@@ -95,7 +95,7 @@ sqlite3 "$WORK/base/imhub.db" "UPDATE openlines SET settings = json_set(settings
 # seed_sessions DB N: N sessions of N new connector clients on the line (see the header).
 seed_sessions() {
   local open=$((OPERATORS * OPEN_PER_OPERATOR))
-  sqlite3 "$1" <<SQL
+  sqlite3 "$1" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA cache_size = -200000;
 BEGIN;
@@ -104,14 +104,17 @@ CREATE TEMP TABLE n AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 F
 INSERT INTO users (login, name, last_name, xml_id, external_auth_id, date_register, timestamp_x)
 SELECT 'imconnector_seed' || i, 'Client', 'Seeded ' || i, 'benchconn|seed-' || i, 'imconnector',
   strftime('%s', 'now'), strftime('%s', 'now') FROM n;
+-- Correlated subqueries keep every lookup on an index (a join of the temp tables may not).
 CREATE TEMP TABLE s AS
-SELECT n.i, u.id AS client, 'benchconn|$LINE|chan-seed-' || n.i || '|seed-' || n.i AS code,
+SELECT n.i, (SELECT id FROM users WHERE xml_id = 'benchconn|seed-' || n.i AND external_auth_id = 'imconnector') AS client,
+  'benchconn|$LINE|chan-seed-' || n.i || '|seed-' || n.i AS code,
   n.i > $2 - $open AS open, (SELECT id FROM ops WHERE k = n.i % $OPERATORS) AS op,
   strftime('%s', 'now') - ($2 - n.i) * 60 AS at
-FROM n JOIN users u ON u.xml_id = 'benchconn|seed-' || n.i AND u.external_auth_id = 'imconnector';
+FROM n;
 INSERT INTO chats (type, title, author_id, entity_type, entity_id, entity_data_3, created_at)
 SELECT 'L', 'Client Seeded ' || i || ' - Bench line', client, 'LINES', code, 'N', at FROM s;
-CREATE TEMP TABLE sc AS SELECT s.*, c.id AS chat FROM s JOIN chats c ON c.entity_type = 'LINES' AND c.entity_id = s.code;
+CREATE TEMP TABLE sc AS
+SELECT s.*, (SELECT id FROM chats WHERE entity_type = 'LINES' AND entity_id = s.code) AS chat FROM s;
 INSERT INTO chat_members (chat_id, user_id, joined_at) SELECT chat, client, at FROM sc;
 INSERT INTO chat_members (chat_id, user_id, joined_at) SELECT chat, op, at FROM sc WHERE open;
 INSERT INTO messages (chat_id, seq, author_id, text, params, system, created_at)

@@ -1,7 +1,7 @@
 // `imhub openlines …`: the open lines of a data directory (docs/openlines.md): `status` (sessions
 // by phase and status, time to first answer: the numbers /metrics shows), `lines` (each line with
 // its operators and open sessions), `sessions` (open ones, or the newest of every state with
-// --all) and `close ID` (closes an open session as an operator's finish would, through the change
+// --all) and `close ID` (closes an open session at once, without the wait for the client, through the change
 // feed, so the connector's application and the operators hear of it), `network LINE [--code C]`
 // (gives the line a Bitrix24.Network code, a new random one unless given, for
 // imopenlines.network.*).
@@ -148,7 +148,7 @@ void add_openlines_group(CLI::App& cli, CommandTable& table) {
   o->sessions->add_option("--line", o->line, "only this line's");
   o->sessions->add_flag("--all", o->all, "closed ones too");
   o->sessions->add_option("--limit", o->limit, "at most this many (default 100)");
-  o->close = group->add_subcommand("close", "close an open session (as operator.finish)");
+  o->close = group->add_subcommand("close", "close an open session at once (no WAIT_CLIENT)");
   o->close->add_option("session_id", o->session, "session id (imhub openlines sessions)")->required();
   o->network = group->add_subcommand("network", "give a line a Bitrix24.Network code (imopenlines.network.*)");
   o->network->add_option("line_id", o->network_line, "line id (imhub openlines lines)")->required();

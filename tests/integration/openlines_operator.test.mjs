@@ -51,6 +51,21 @@ test('strictly: always the first available in queue order; MAX_CHAT passes a ful
   assert.equal(offered(d), op1.id);
 });
 
+test('TYPE_MAX_CHAT=answered: only answered sessions count towards MAX_CHAT', async () => {
+  const l = await line(server, app, { LINE_NAME: 'Answered only', QUEUE_TYPE: 'strictly', MAX_CHAT: 1,
+    TYPE_MAX_CHAT: 'answered', QUEUE: queue(op3) });
+  const a = await clientSays(app, l, nextClient(), 'hi');
+  const b = await clientSays(app, l, nextClient(), 'hi');
+  assert.deepEqual([offered(a), offered(b)], [op3.id, op3.id], 'offered, not answered: no limit yet');
+  await server.ok('imopenlines.operator.answer', { CHAT_ID: a.chat }, as(op3));
+  const c = await clientSays(app, l, nextClient(), 'hi');
+  assert.equal(offered(c), 0, 'one answered session: at the limit');
+  await server.ok('imopenlines.operator.finish', { CHAT_ID: a.chat }, as(op3));
+  await server.ok('imopenlines.operator.finish', { CHAT_ID: b.chat }, as(op3));
+  const d = await clientSays(app, l, nextClient(), 'hi');
+  assert.equal(offered(d), op3.id);
+});
+
 test('all: every operator is offered the session; the first to answer keeps it', async () => {
   const l = await line(server, app, { LINE_NAME: 'All', QUEUE_TYPE: 'all', QUEUE: queue(op1, op2, op3) });
   const r = await clientSays(app, l, nextClient(), 'hi');
