@@ -95,7 +95,6 @@ void run_session_timers(Tx& tx, int64_t session_id, int64_t now);
 // ("1" good, "0" bad: VOTE_MESSAGE_2_LIKE / _DISLIKE back, VOTE_CLOSING_DELAY=Y closes) or its
 // reopening by anything else; and relays what the client should see to the connector's application.
 void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMessage& m, bool by_bot);
-void on_lines_message_changed(Tx& tx, const Message& before, const Message& after, bool deleted);
 // Users joined a chat: a bot that the bot in charge brought into a LINES chat (imbot.chat.user.add,
 // the ITR bot's "transfer to bot") takes the session over.
 void on_lines_members_added(Tx& tx, int64_t chat_id, const std::vector<int64_t>& users);
