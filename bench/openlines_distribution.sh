@@ -135,7 +135,7 @@ COMMIT;
 SQL
 }
 
-declare -A P50 P99 MEAN MAX RATE OPEN CLOSED
+declare -A P50 P99 MEAN MAX RATE OPEN CLOSED SYSCR
 for n in $SIZES; do
   rm -rf "$WORK/run"
   cp -r "$WORK/base" "$WORK/run"
@@ -145,7 +145,12 @@ for n in $SIZES; do
   CLOSED[$n]="$(sqlite3 "$WORK/run/imhub.db" 'SELECT COUNT(*) FROM openline_sessions WHERE closed = 1')"
   start_server "$WORK/run"
   echo "bench: $CLIENTS new clients into a store of $n sessions" >&2
+  # The server's read syscalls per new session: a query scanning the store would show here as reads
+  # growing with it; page-cache misses as a few more.
+  READS_BEFORE="$(awk '/^syscr:/ {print $2}' "/proc/$IMHUB_PID/io")"
   OUT="$(node "$ROOT/bench/openlines_distribution.mjs" measure "$BASE" "$TOKEN" "$LINE" "$CLIENTS" "$WARMUP")"
+  READS_AFTER="$(awk '/^syscr:/ {print $2}' "/proc/$IMHUB_PID/io")"
+  SYSCR[$n]="$(awk -v a="$READS_BEFORE" -v b="$READS_AFTER" -v c="$((CLIENTS + WARMUP))" 'BEGIN { printf "%.1f", (b - a) / c }')"
   kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died: $(tail -5 "$WORK/imhub.log")"
   stop_server
   P50[$n]="$(json_field p50_ms "$OUT")"
@@ -171,11 +176,11 @@ REPORT="$WORK/report.md"
   echo "  another (after $WARMUP uncounted), each one imconnector.send.messages that creates the connector user, the"
   echo "  LINES chat and the session and distributes it; the store seeded with sqlite3 before each run"
   echo
-  echo "| sessions in the store | open | closed | p50 ms | p99 ms | mean ms | max ms | sessions/s | p50 / first | mean / first |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| sessions in the store | open | closed | p50 ms | p99 ms | mean ms | max ms | sessions/s | p50 / first | mean / first | read syscalls per session |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for n in $SIZES; do
     echo "| $n | ${OPEN[$n]} | ${CLOSED[$n]} | ${P50[$n]} | ${P99[$n]} | ${MEAN[$n]} | ${MAX[$n]} | ${RATE[$n]} |" \
-      "$(ratio "${P50[$n]}" "${P50[$FIRST]}") | $(ratio "${MEAN[$n]}" "${MEAN[$FIRST]}") |"
+      "$(ratio "${P50[$n]}" "${P50[$FIRST]}") | $(ratio "${MEAN[$n]}" "${MEAN[$FIRST]}") | ${SYSCR[$n]} |"
   done
   echo
   echo "Each figure is the whole REST call (HTTP, the durable commit, the outbox events); client and server share"
