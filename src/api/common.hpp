@@ -71,6 +71,7 @@ void register_imopenlines_config_methods(Registry& r);
 void register_imopenlines_operator_methods(Registry& r);
 void register_imopenlines_dialog_methods(Registry& r);
 void register_imopenlines_bot_methods(Registry& r);
+void register_imopenlines_network_methods(Registry& r);
 void register_imconnector_methods(Registry& r);
 // Quick answers (imopenlines.message.quick.save, imhub.openlines.quick.*) and the operator view's
 // list of open sessions (imhub.openlines.session.list).

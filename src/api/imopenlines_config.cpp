@@ -376,8 +376,8 @@ void register_imopenlines_config_methods(Registry& r) {
   const MethodTable table{r, "imopenlines", kDoc};
   const std::string stored =
       "every field of PARAMS is stored and shown back; CRM_*, forms (*_FORM_ID), KPI_*, CATEGORY_*, AGREEMENT_*, "
-      "QUICK_ANSWERS_IBLOCK_ID, LANGUAGE_ID, TEMPORARY and the working hours are kept without effect "
-      "(docs/openlines.md); only administrators may change lines";
+      "QUICK_ANSWERS_IBLOCK_ID, LANGUAGE_ID and TEMPORARY are kept without effect, and the *_RULE values form and "
+      "bot act as none (docs/openlines.md); only administrators may change lines";
   table.add("imopenlines.revision.get", Effect::kRead, revision_get, "imopenlines-revision-get.md");
   table.add("imopenlines.config.add", Effect::kWrite, config_add, "imopenlines-config-add.md", stored);
   table.add("imopenlines.config.get", Effect::kRead, config_get, "imopenlines-config-get.md",

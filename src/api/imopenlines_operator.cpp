@@ -45,7 +45,10 @@ MethodResult operator_skip(MethodCall& call) {
 void finish_own(MethodCall& call, int status) {
   on_open_session(call, [&](Tx& tx, const Chat&, Session& s) {
     if (s.operator_id != call.caller.user_id && !call.caller.is_admin) throw ApiError(errors::kOlAccessDenied);
-    finish_session(tx, s, call.caller.user_id, status);
+    if (status == st::kClose)
+      close_session(tx, s, call.caller.user_id, false);
+    else
+      finish_session(tx, s, call.caller.user_id, status);
   });
 }
 
@@ -60,8 +63,8 @@ MethodResult operator_spam(MethodCall& call) {
 }
 
 MethodResult operator_another_finish(MethodCall& call) {
-  return on_open_session(
-      call, [&](Tx& tx, const Chat&, Session& s) { finish_session(tx, s, call.caller.user_id, st::kClose); });
+  return on_open_session(call,
+                         [&](Tx& tx, const Chat&, Session& s) { close_session(tx, s, call.caller.user_id, false); });
 }
 
 // TRANSFER_ID (a user id or "queue<line>"), else USER_ID, else QUEUE_ID.
@@ -215,8 +218,7 @@ void register_imopenlines_operator_methods(Registry& r) {
   table.add("imopenlines.operator.answer", Effect::kWrite, operator_answer, "operators/imopenlines-operator-answer.md");
   table.add("imopenlines.operator.skip", Effect::kWrite, operator_skip, "operators/imopenlines-operator-skip.md");
   table.add("imopenlines.operator.spam", Effect::kWrite, operator_spam, "operators/imopenlines-operator-spam.md");
-  table.add("imopenlines.operator.finish", Effect::kWrite, operator_finish, "operators/imopenlines-operator-finish.md",
-            "closes at once (no WAIT_CLIENT / FULL_CLOSE_TIME window yet)");
+  table.add("imopenlines.operator.finish", Effect::kWrite, operator_finish, "operators/imopenlines-operator-finish.md");
   table.add("imopenlines.operator.another.finish", Effect::kWrite, operator_another_finish,
             "operators/imopenlines-operator-another-finish.md");
   table.add("imopenlines.operator.transfer", Effect::kWrite, operator_transfer,

@@ -48,6 +48,7 @@ void register_all_methods(Registry& r) {
   register_imopenlines_operator_methods(r);
   register_imopenlines_dialog_methods(r);
   register_imopenlines_bot_methods(r);
+  register_imopenlines_network_methods(r);
   register_imconnector_methods(r);
   register_imopenlines_quick_methods(r);
   register_openlines_extension_methods(r);

@@ -1,8 +1,10 @@
 // `imhub openlines …`: the open lines of a data directory (docs/openlines.md): `status` (sessions
 // by phase and status, time to first answer: the numbers /metrics shows), `lines` (each line with
 // its operators and open sessions), `sessions` (open ones, or the newest of every state with
-// --all) and `close ID` (closes an open session as an operator's finish would, through the change
-// feed, so the connector's application and the operators hear of it).
+// --all) and `close ID` (closes an open session at once, without the wait for the client, through the change
+// feed, so the connector's application and the operators hear of it), `network LINE [--code C]`
+// (gives the line a Bitrix24.Network code, a new random one unless given, for
+// imopenlines.network.*).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -12,8 +14,10 @@
 #include "cli/commands.hpp"
 #include "cli/store_session.hpp"
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
 #include "core/json.hpp"
 #include "openlines/line.hpp"
+#include "openlines/network.hpp"
 #include "openlines/openlines_stats.hpp"
 #include "openlines/session.hpp"
 #include "openlines/session_flow.hpp"
@@ -27,10 +31,13 @@ struct OpenLinesCli {
   bool all = false;
   int limit = 100;
   int64_t session = 0;
+  int64_t network_line = 0;
+  std::string network_code;
   CLI::App* status = nullptr;
   CLI::App* lines = nullptr;
   CLI::App* sessions = nullptr;
   CLI::App* close = nullptr;
+  CLI::App* network = nullptr;
 };
 
 Value session_json(const Session& s) {
@@ -68,6 +75,7 @@ Value lines_json(Conn& c) {
                        {"active", Value(line.active())},
                        {"queue_type", Value(line.text("QUEUE_TYPE"))},
                        {"operators", operators},
+                       {"network_code", network_code_of(c, line.id) ? Value(*network_code_of(c, line.id)) : Value()},
                        {"open_sessions", Value(static_cast<int64_t>(open_sessions_of_line(c, line.id).size()))}}));
   }
   return Value::object({{"lines", out}});
@@ -105,6 +113,19 @@ int run(const OpenLinesCli& o) {
     std::cout << to_plain_json(Value::object({{"session_id", Value(o.session)}, {"closed", Value(true)}})) << std::endl;
     return 0;
   }
+  if (*o.network) {
+    const std::string code = o.network_code.empty() ? random_hex(16) : o.network_code;
+    if (!valid_network_code(code)) throw std::runtime_error("a network code is 32 letters or digits");
+    const bool done = store->write_with([&](Conn& c) {
+      if (!find_line(c, o.network_line)) throw std::runtime_error("no line " + std::to_string(o.network_line));
+      return set_network_code(c, o.network_line, code);
+    });
+    store->close();
+    if (!done) throw std::runtime_error("another line has that code");
+    std::cout << to_plain_json(Value::object({{"line_id", Value(o.network_line)}, {"network_code", Value(code)}}))
+              << std::endl;
+    return 0;
+  }
   out = store->read_with([&](Conn& c) {
     if (*o.status) return status_json(openlines_stats(c, now_unix_seconds()));
     if (*o.lines) return lines_json(c);
@@ -119,7 +140,7 @@ int run(const OpenLinesCli& o) {
 
 void add_openlines_group(CLI::App& cli, CommandTable& table) {
   auto o = std::make_shared<OpenLinesCli>();
-  auto* group = cli.add_subcommand("openlines", "open lines: sessions now, lines, closing a session");
+  auto* group = cli.add_subcommand("openlines", "open lines: sessions now, lines, closing a session, network codes");
   group->require_subcommand(1);
   o->status = group->add_subcommand("status", "open sessions by phase and status, time to first answer");
   o->lines = group->add_subcommand("lines", "every line with its operators and open sessions");
@@ -127,9 +148,12 @@ void add_openlines_group(CLI::App& cli, CommandTable& table) {
   o->sessions->add_option("--line", o->line, "only this line's");
   o->sessions->add_flag("--all", o->all, "closed ones too");
   o->sessions->add_option("--limit", o->limit, "at most this many (default 100)");
-  o->close = group->add_subcommand("close", "close an open session (as operator.finish)");
+  o->close = group->add_subcommand("close", "close an open session at once (no WAIT_CLIENT)");
   o->close->add_option("session_id", o->session, "session id (imhub openlines sessions)")->required();
-  for (CLI::App* sub : {o->status, o->lines, o->sessions, o->close}) add_data_option(sub, o->data);
+  o->network = group->add_subcommand("network", "give a line a Bitrix24.Network code (imopenlines.network.*)");
+  o->network->add_option("line_id", o->network_line, "line id (imhub openlines lines)")->required();
+  o->network->add_option("--code", o->network_code, "the 32-character code (default: a new random one)");
+  for (CLI::App* sub : {o->status, o->lines, o->sessions, o->close, o->network}) add_data_option(sub, o->data);
   table.add(group, [o] { return run(*o); });
 }
 

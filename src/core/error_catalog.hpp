@@ -383,6 +383,14 @@ inline constexpr ErrorSpec kOlCantSaveQuickAnswer{"CANT_SAVE_QUICK_ANSWER", "Err
 inline constexpr ErrorSpec kOlQuickLineEmpty{"LINE_ID_EMPTY", "Chat ID or line ID must be provided", 400};
 inline constexpr ErrorSpec kOlQuickNotFound{"QUICK_ANSWER_NOT_FOUND", "Quick answer not found", 400};
 inline constexpr ErrorSpec kOlQuickIdEmpty{"ID_EMPTY", "Quick answer ID can't be empty", 400};
+// imopenlines.network.* (imopenlines-network-join.md, imopenlines-network-message-add.md).
+inline constexpr ErrorSpec kOlNetworkCode{"CODE", "You entered an invalid code", 400};
+inline constexpr ErrorSpec kOlNetworkNotFound{"NOT_FOUND", "Line not found", 400};
+inline constexpr ErrorSpec kOlNetworkInactive{"INACTIVE", "Openline is inactive", 400};
+inline constexpr ErrorSpec kOlNetworkMessageEmpty{"MESSAGE_EMPTY", "Message can't be empty", 400};
+inline constexpr ErrorSpec kOlNetworkUserLimit{"USER_MESSAGE_LIMIT",
+                                               "You can't send more than one message per week to each user", 400};
+inline constexpr ErrorSpec kOlNetworkNotAdded{"WRONG_REQUEST", "Message isn't added", 400};
 
 // --- imconnector.* (api/imconnector.cpp; reference imopenlines/imconnector/, protocol-openlines.md §7)
 inline constexpr ErrorSpec kIcAppContext{

@@ -371,6 +371,7 @@ bool delete_line_rows(Conn& c, int64_t id) {
   c.exec("DELETE FROM openline_queue WHERE line_id = $1", {id});
   c.exec("DELETE FROM openline_turns WHERE line_id = $1", {id});
   c.exec("DELETE FROM imconnector_lines WHERE line_id = $1", {id});
+  c.exec("DELETE FROM openline_network_messages WHERE line_id = $1", {id});
   return true;
 }
 

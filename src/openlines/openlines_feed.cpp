@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "openlines/connector.hpp"
+#include "openlines/connector_relay.hpp"
 #include "openlines/session_flow.hpp"
 
 namespace imhub {

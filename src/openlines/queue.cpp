@@ -7,12 +7,13 @@
 
 namespace imhub {
 
+// Sessions waiting for the client after a close (WAIT_CLIENT) no longer count.
 bool under_chat_limit(Conn& c, const OpenLine& line, int64_t user_id) {
   const int64_t max = line.number("MAX_CHAT");
   if (max <= 0) return true;
   const bool answered_only = line.text("TYPE_MAX_CHAT") == "answered";
   auto r = c.query_one(std::string("SELECT COUNT(*) FROM openline_sessions WHERE operator_id = $1 AND line_id = $2 "
-                                   "AND closed = 0") +
+                                   "AND closed = 0 AND status < 50") +
                            (answered_only ? " AND answered = 1" : ""),
                        {user_id, line.id});
   return (r ? r->i64(0) : 0) < max;

@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kColumns =
     "id, line_id, chat_id, user_id, user_code, connector, mode, status, closed, operator_id, answered, parent_id, "
     "pinned, vote, vote_head, comment_head, tried, first_message_id, created_at, modified_at, operator_at, "
-    "answered_at, closed_at, queue_at, no_answer_at, close_at";
+    "answered_at, closed_at, queue_at, no_answer_at, close_at, worktime_sent, wait_vote, vote_until";
 
 std::string tried_text(const std::vector<int64_t>& ids) {
   std::string out;
@@ -47,6 +47,9 @@ Session read_session(const Row& r) {
   s.queue_at = r.i64(23);
   s.no_answer_at = r.i64(24);
   s.close_at = r.i64(25);
+  s.worktime_sent = r.i64(26) != 0;
+  s.wait_vote = r.i64(27) != 0;
+  s.vote_until = r.i64(28);
   return s;
 }
 
@@ -113,7 +116,8 @@ void save_session(Conn& c, Session& s) {
       "UPDATE openline_sessions SET line_id = $2, status = $3, closed = $4, operator_id = $5, answered = $6, "
       "pinned = $7, vote = $8, vote_head = $9, comment_head = $10, tried = $11, first_message_id = $12, "
       "modified_at = $13, operator_at = $14, answered_at = $15, closed_at = $16, queue_at = $17, no_answer_at = $18, "
-      "mode = $19, parent_id = $20, close_at = $21 WHERE id = $1",
+      "mode = $19, parent_id = $20, close_at = $21, worktime_sent = $22, wait_vote = $23, vote_until = $24 WHERE id = "
+      "$1",
       {s.id,
        s.line_id,
        int64_t{s.status},
@@ -134,7 +138,10 @@ void save_session(Conn& c, Session& s) {
        s.no_answer_at,
        s.mode,
        s.parent_id,
-       s.close_at});
+       s.close_at,
+       int64_t{s.worktime_sent ? 1 : 0},
+       int64_t{s.wait_vote ? 1 : 0},
+       s.vote_until});
 }
 
 std::vector<Session> open_sessions_of(Conn& c, int64_t user_id) {

@@ -65,9 +65,13 @@ struct Session {
   int64_t operator_at = 0;  // given to the current operator
   int64_t answered_at = 0;  // first taken by an operator
   int64_t closed_at = 0;
-  int64_t queue_at = 0;      // when to pass it on (WELCOME_BOT_TIME, QUEUE_TIME); 0 = never
-  int64_t no_answer_at = 0;  // when the no-answer rule runs (NO_ANSWER_TIME); 0 = never
-  int64_t close_at = 0;      // when it closes itself, the client silent since the operator's reply (AUTO_CLOSE_TIME)
+  int64_t queue_at = 0;        // when to pass it on (WELCOME_BOT_TIME, QUEUE_TIME); 0 = never
+  int64_t no_answer_at = 0;    // when the no-answer rule runs (NO_ANSWER_TIME); 0 = never
+  int64_t close_at = 0;        // when it closes itself: the client silent since the operator's reply (AUTO_CLOSE_TIME),
+                               // or the end of WAIT_CLIENT (FULL_CLOSE_TIME, AUTO_EXPIRE_TIME)
+  bool worktime_sent = false;  // the client had the offline text (WORKTIME_DAYOFF_TEXT) in this session
+  bool wait_vote = false;      // the client was asked to rate the session (VOTE_MESSAGE) and has not yet
+  int64_t vote_until = 0;      // the rating counts until then (VOTE_TIME_LIMIT); 0 = no limit
 };
 
 std::optional<Session> find_session(Conn& c, int64_t id);

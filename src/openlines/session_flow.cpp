@@ -9,7 +9,9 @@
 #include "im/chat_change.hpp"
 #include "im/message_post.hpp"
 #include "openlines/connector.hpp"
+#include "openlines/connector_relay.hpp"
 #include "openlines/queue.hpp"
+#include "openlines/work_time.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
@@ -193,56 +195,82 @@ void hand_over(Tx& tx, Session& s, int64_t actor, bool leave) {
     leave_chat(tx, s.chat_id, actor, actor);
 }
 
-// What the connector's application hears of a message the client should see
-// (ONIMCONNECTORMESSAGEADD, reference on-im-connector-message-add.md): the text signed with the
-// author's name unless the connector or the line says otherwise.
-void relay_to_connector(Tx& tx, const Chat& chat, const Session& s, int64_t message_id, const NewMessage& m) {
-  Conn& c = tx.conn;
-  auto connector = find_connector(c, s.connector);
-  if (!connector || chat.entity_data_3 == "Y") return;
-  auto code = UserCode::parse(chat.entity_id);
-  auto line = find_line(c, s.line_id);
-  std::string text = m.text;
-  if (m.author_id > 0 && connector->flag("NEED_SIGNATURE", true) && !(line && line->text("OPERATOR_DATA") == "hide"))
-    if (std::string name = name_of(c, m.author_id); !name.empty()) text = "[b]" + name + ":[/b][br]" + text;
-  Value item = Value::object({{"im", Value::object({{"chat_id", Value(chat.id)}, {"message_id", Value(message_id)}})},
-                              {"message", Value::object({{"user_id", Value(m.author_id)}, {"text", Value(text)}})},
-                              {"chat", Value::object({{"id", Value(code ? code->chat : std::string())}})}});
-  Value messages = Value::list();
-  messages.push_back(std::move(item));
-  raise_connector_event(
-      c, tx.cause(), s.connector, "ONIMCONNECTORMESSAGEADD",
-      Value::object({{"CONNECTOR", Value(s.connector)}, {"LINE", Value(s.line_id)}, {"MESSAGES", std::move(messages)}}),
-      chat.id);
-}
-
-// OnOpenLineMessageAdd (reference on-open-line-message-add.md) for every message of the chat
-// but its notices.
-void open_line_message_event(Tx& tx, const Chat& chat, const Session& s, int64_t message_id, const NewMessage& m) {
-  auto code = UserCode::parse(chat.entity_id);
-  Value entry = Value::object({{"connector", Value::object({{"connector_id", Value(s.connector)},
-                                                            {"line_id", Value(s.line_id)},
-                                                            {"chat_id", Value(code ? code->chat : std::string())},
-                                                            {"user_id", Value(code ? code->user : std::string())}})},
-                               {"chat", Value::object({{"id", Value(chat.id)}})},
-                               {"message", Value::object({{"id", Value(message_id)},
-                                                          {"date", Value(atom_time(now_unix_seconds()))},
-                                                          {"text", Value(m.text)},
-                                                          {"files", Value::list()},
-                                                          {"attach", Value("")},
-                                                          {"system", Value(m.system ? "Y" : "N")},
-                                                          {"user_id", Value(m.author_id)}})},
-                               {"ref", Value::list()},
-                               {"extra", Value::object({{"EXTRA_URL", Value("")}})}});
-  Value list = Value::list();
-  list.push_back(std::move(entry));
-  raise_connector_event(tx.conn, tx.cause(), s.connector, "ONOPENLINEMESSAGEADD", Value::object({{"DATA", list}}),
-                        chat.id);
-}
-
 bool client_bound(const NewMessage& m) {
   if (m.author_id > 0) return true;
   return m.params_json.find(kClientMessageClass) != std::string::npos;
+}
+
+constexpr int64_t kMinute = 60;
+
+// The rating request (VOTE_MESSAGE_2_TEXT, the text for external channels), with the widget's
+// texts and the time limit in its params as the platform sends them.
+void ask_for_vote(Tx& tx, Session& s, const OpenLine& line, int64_t now) {
+  const int64_t limit = line.number("VOTE_TIME_LIMIT");
+  s.wait_vote = true;
+  s.vote_until = limit > 0 ? now + limit : 0;
+  Value params = Value::object({{"CLASS", Value(std::string(kClientMessageClass) + " bx-messenger-content-item-vote")},
+                                {"IMOL_VOTE", Value(s.id)},
+                                {"IMOL_VOTE_TEXT", Value(line.text("VOTE_MESSAGE_1_TEXT"))},
+                                {"IMOL_VOTE_LIKE", Value(line.text("VOTE_MESSAGE_1_LIKE"))},
+                                {"IMOL_VOTE_DISLIKE", Value(line.text("VOTE_MESSAGE_1_DISLIKE"))},
+                                {"IMOL_DATE_CLOSE_VOTE", Value(s.vote_until > 0 ? atom_time(s.vote_until) : "")},
+                                {"IMOL_TIME_LIMIT_VOTE", Value(std::to_string(limit))},
+                                {"IMOL_FORM", Value("like")},
+                                {"TYPE", Value("lines")},
+                                {"COMPONENT_ID", Value("bx-imopenlines-message")}});
+  post_message(tx, NewMessage{s.chat_id, 0, line.text("VOTE_MESSAGE_2_TEXT"), to_json(params), true, ""});
+}
+
+// "1…" is a like (5), "0…" a dislike (1), as the platform reads a client's answer to the request.
+int vote_of(const std::string& text) {
+  const std::string_view t = trim(text);
+  if (t.empty()) return 0;
+  if (t.front() == '1') return 5;
+  if (t.front() == '0') return 1;
+  return 0;
+}
+
+// The client wrote while the session waited after a close: a rating while one is asked for and
+// its time is not up; anything else reopens the session with the operator who had it.
+void client_after_close(Tx& tx, Session& s, const std::string& text) {
+  Conn& c = tx.conn;
+  auto line = find_line(c, s.line_id);
+  const int64_t now = now_unix_seconds();
+  const int vote = s.wait_vote && (s.vote_until == 0 || now <= s.vote_until) ? vote_of(text) : 0;
+  if (vote > 0 && line) {
+    s.vote = vote;
+    s.wait_vote = false;
+    s.close_at = now + line->number("FULL_CLOSE_TIME") * kMinute;
+    save_session(c, s);
+    const std::string thanks = line->text(vote == 5 ? "VOTE_MESSAGE_2_LIKE" : "VOTE_MESSAGE_2_DISLIKE");
+    if (!trim(thanks).empty()) post_automatic(tx, s.chat_id, thanks);
+    if (line->flag("VOTE_CLOSING_DELAY")) finish_session(tx, s, 0, st::kClose);
+    return;
+  }
+  s.status = st::kClientAfterOperator;
+  s.wait_vote = false;
+  s.vote_until = 0;
+  s.close_at = 0;
+  save_session(c, s);
+  if (s.operator_id > 0)
+    join_chat(tx, s.chat_id, s.user_id, {s.operator_id});
+  else if (line)
+    offer(tx, s, *line, {});
+  announce(tx, s);
+}
+
+// Outside the line's working hours the client gets the offline text, once per session; the
+// no-answer text is then not sent (the platform's WorkTime::sendMessage).
+void offline_text(Tx& tx, Session& s) {
+  if (s.worktime_sent) return;
+  auto line = find_line(tx.conn, s.line_id);
+  if (!line || !line->flag("WORKTIME_ENABLE") || line->text("WORKTIME_DAYOFF_RULE") != "text") return;
+  const std::string text = line->text("WORKTIME_DAYOFF_TEXT");
+  if (trim(text).empty() || line_works_at(work_hours_of(*line), now_unix_seconds())) return;
+  s.worktime_sent = true;
+  s.no_answer_at = 0;
+  save_session(tx.conn, s);
+  post_automatic(tx, s.chat_id, text);
 }
 
 }  // namespace
@@ -362,11 +390,13 @@ FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status, bool au
   auto line = find_line(c, s.line_id);
   const char* rule = automatic ? "AUTO_CLOSE_RULE" : "CLOSE_RULE";
   const char* text = automatic ? "AUTO_CLOSE_TEXT" : "CLOSE_TEXT";
-  if (line && status == st::kClose && line->text(rule) == "text" && !line->text(text).empty())
+  if (line && status == st::kClose && s.status != st::kWaitClient && line->text(rule) == "text" &&
+      !line->text(text).empty())
     post_automatic(tx, s.chat_id, line->text(text));
   const int64_t now = now_unix_seconds();
   s.status = status;
   s.closed = true;
+  s.wait_vote = false;
   s.closed_at = now;
   s.queue_at = 0;
   s.no_answer_at = 0;
@@ -376,6 +406,34 @@ FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status, bool au
   for (int64_t m : member_ids(c, s.chat_id))
     if (m != s.user_id && !is_connector_user(c, m)) leave_chat(tx, s.chat_id, actor, m);
   session_events(tx, s, true);
+  announce(tx, s);
+  return FlowStatus::kOk;
+}
+
+FlowStatus close_session(Tx& tx, Session& s, int64_t actor, bool automatic) {
+  Conn& c = tx.conn;
+  if (s.closed) return FlowStatus::kClosed;
+  auto line = find_line(c, s.line_id);
+  if (s.status == st::kWaitClient || !line || !line->active())
+    return finish_session(tx, s, actor, st::kClose, automatic);
+  const int64_t now = now_unix_seconds();
+  bool told = false;
+  const char* rule = automatic ? "AUTO_CLOSE_RULE" : "CLOSE_RULE";
+  const std::string text = line->text(automatic ? "AUTO_CLOSE_TEXT" : "CLOSE_TEXT");
+  if (line->text(rule) == "text" && !trim(text).empty()) {
+    post_automatic(tx, s.chat_id, text);
+    told = true;
+  }
+  if (line->flag("VOTE_MESSAGE") && s.vote == 0 && !trim(line->text("VOTE_MESSAGE_2_TEXT")).empty()) {
+    ask_for_vote(tx, s, *line, now);
+    told = true;
+  }
+  if (!told) return finish_session(tx, s, actor, st::kClose, automatic);
+  s.status = st::kWaitClient;
+  s.queue_at = 0;
+  s.no_answer_at = 0;
+  s.close_at = now + (automatic ? line->number("AUTO_EXPIRE_TIME") : line->number("FULL_CLOSE_TIME") * kMinute);
+  save_session(c, s);
   announce(tx, s);
   return FlowStatus::kOk;
 }
@@ -510,6 +568,11 @@ void run_session_timers(Tx& tx, int64_t session_id, int64_t now) {
     s->close_at = 0;
     // The client stayed silent after the operator's reply for AUTO_CLOSE_TIME.
     if (s->status == session_status::kOperator) {
+      close_session(tx, *s, 0, true);
+      return;
+    }
+    // The wait after a close is over (FULL_CLOSE_TIME, AUTO_EXPIRE_TIME): closed for good.
+    if (s->status == session_status::kWaitClient) {
       finish_session(tx, *s, 0, session_status::kClose, true);
       return;
     }
@@ -541,11 +604,16 @@ void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMes
   if (!m.system || m.author_id > 0) open_line_message_event(tx, chat, *s, message_id, m);
   if (from_client) {
     if (s->closed) return;
+    if (s->status == session_status::kWaitClient) {
+      client_after_close(tx, *s, m.text);
+      return;
+    }
     if (bot_in_charge(c, *s)) {
       // The client's "0" ends the bot's part (protocol.md §9.2); the bot still hears the "0".
       if (trim(m.text) == "0") bot_to_queue(tx, *s);
       return;
     }
+    offline_text(tx, *s);
     // Waiting for the queue (NEW, SKIP) it stays; taken, it waits for the operator (CLIENT), or
     // for the operator's next reply (CLIENT_AFTER_OPERATOR once the operator has written).
     int status = s->status;
@@ -571,45 +639,12 @@ void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMes
     // Waiting for the client now: without an answer in AUTO_CLOSE_TIME the session closes itself.
     auto line = find_line(c, s->line_id);
     s->close_at = seconds_from_now(now_unix_seconds(), line ? line->number("AUTO_CLOSE_TIME") : 0);
+    // Answered in working hours: the next time the line is closed the client is told again.
+    if (s->worktime_sent && line && line_works_at(work_hours_of(*line), now_unix_seconds())) s->worktime_sent = false;
     save_session(c, *s);
     if (moved) announce(tx, *s, takes ? m.author_id : 0);
   }
   relay_to_connector(tx, chat, *s, message_id, m);
-}
-
-void on_lines_message_changed(Tx& tx, const Message& before, const Message& after, bool deleted) {
-  Conn& c = tx.conn;
-  auto chat = find_chat(c, after.chat_id);
-  if (!chat || chat->entity_type != "LINES") return;
-  auto s = last_session(c, chat->id);
-  if (!s || after.author_id == s->user_id) return;
-  auto connector = find_connector(c, s->connector);
-  if (!connector) return;
-  const std::vector<std::string> ids = external_ids_of(c, after.id);
-  if (ids.empty()) return;
-  auto code = UserCode::parse(chat->entity_id);
-  const Value im = Value::object({{"chat_id", Value(chat->id)}, {"message_id", Value(after.id)}});
-  const Value external_chat = Value::object({{"id", Value(code ? code->chat : std::string())}});
-  Value item;
-  if (deleted) {
-    if (!connector->flag("DEL_INTERNAL_MESSAGES", true)) return;
-    item =
-        Value::object({{"im", im}, {"message", Value::object({{"id", Value(ids.front())}})}, {"chat", external_chat}});
-  } else {
-    if (!connector->flag("EDIT_INTERNAL_MESSAGES", true)) return;
-    Value list = Value::list();
-    for (const std::string& id : ids) list.push_back(Value(id));
-    item = Value::object(
-        {{"im", im}, {"message", Value::object({{"id", list}, {"text", Value(after.text)}})}, {"chat", external_chat}});
-  }
-  (void)before;
-  Value messages = Value::list();
-  messages.push_back(std::move(item));
-  raise_connector_event(
-      c, tx.cause(), s->connector, deleted ? "ONIMCONNECTORMESSAGEDELETE" : "ONIMCONNECTORMESSAGEUPDATE",
-      Value::object(
-          {{"CONNECTOR", Value(s->connector)}, {"LINE", Value(s->line_id)}, {"MESSAGES", std::move(messages)}}),
-      chat->id);
 }
 
 void on_lines_members_added(Tx& tx, int64_t chat_id, const std::vector<int64_t>& users) {

@@ -54,9 +54,18 @@ Session ensure_session(Tx& tx, const OpenLine& line, const Chat& chat, int64_t c
 // --- Operators (imopenlines.operator.*, imopenlines.session.*)
 FlowStatus answer_session(Tx& tx, Session& s, int64_t user_id);
 FlowStatus skip_session(Tx& tx, Session& s, int64_t user_id);
-// Closes the session (`status`: kClose, kSpam …) with everyone but the client leaving. The client
-// gets CLOSE_TEXT (CLOSE_RULE=text), or AUTO_CLOSE_TEXT (AUTO_CLOSE_RULE=text) when `automatic`.
+// Closes the session at once (`status`: kClose, kSpam …) with everyone but the client leaving. The
+// client gets CLOSE_TEXT (CLOSE_RULE=text), or AUTO_CLOSE_TEXT (AUTO_CLOSE_RULE=text) when
+// `automatic`, unless the session was already waiting (WAIT_CLIENT: those went out then).
 FlowStatus finish_session(Tx& tx, Session& s, int64_t actor, int status, bool automatic = false);
+// An operator closes the session (operator.finish, another.finish), or AUTO_CLOSE_TIME does
+// (`automatic`), as the platform's Session::finish: when the client is told something — the close
+// text (CLOSE_RULE / AUTO_CLOSE_RULE = text) or the rating request (VOTE_MESSAGE=Y, not yet rated:
+// VOTE_MESSAGE_2_TEXT, the rating counting for VOTE_TIME_LIMIT seconds) — the session waits for
+// the client (WAIT_CLIENT 50) for FULL_CLOSE_TIME minutes (AUTO_EXPIRE_TIME seconds after an
+// automatic close) before it closes for good; the operator stays in the chat meanwhile. Otherwise,
+// and for a session already waiting, it closes at once (finish_session).
+FlowStatus close_session(Tx& tx, Session& s, int64_t actor, bool automatic);
 // `leave`: the one handing over leaves at once; otherwise a bot stays until the new operator
 // answers (operators always leave).
 FlowStatus transfer_to_user(Tx& tx, Session& s, int64_t actor, int64_t user_id, bool leave);
@@ -81,10 +90,11 @@ bool delete_line(Tx& tx, int64_t line_id);
 void run_session_timers(Tx& tx, int64_t session_id, int64_t now);
 
 // --- From the change feed: a message appeared in a LINES chat (by the client, an operator or
-// a bot). Moves the session's status, applies the "0" rule, and relays what the client should
-// see to the connector's application.
+// a bot). Moves the session's status, applies the "0" rule, the working hours (the offline text,
+// once per session) and, while the session waits for the client (WAIT_CLIENT), the client's rating
+// ("1" good, "0" bad: VOTE_MESSAGE_2_LIKE / _DISLIKE back, VOTE_CLOSING_DELAY=Y closes) or its
+// reopening by anything else; and relays what the client should see to the connector's application.
 void on_lines_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMessage& m, bool by_bot);
-void on_lines_message_changed(Tx& tx, const Message& before, const Message& after, bool deleted);
 // Users joined a chat: a bot that the bot in charge brought into a LINES chat (imbot.chat.user.add,
 // the ITR bot's "transfer to bot") takes the session over.
 void on_lines_members_added(Tx& tx, int64_t chat_id, const std::vector<int64_t>& users);

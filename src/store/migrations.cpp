@@ -760,6 +760,25 @@ CREATE INDEX openline_sessions_close_due ON openline_sessions (close_at) WHERE c
 CREATE INDEX openline_sessions_answered ON openline_sessions (answered_at) WHERE answered_at > 0;
 CREATE UNIQUE INDEX openline_sessions_one_open ON openline_sessions (chat_id) WHERE closed = 0;
 )SQL"},
+      // The rest of the open-line clock and Bitrix24.Network (docs/openlines.md): a session remembers
+      // that the client had the offline text (working hours, once per session), that it waits for
+      // the client's rating and until when the rating counts (VOTE_TIME_LIMIT). A line can carry a
+      // network code (imhub openlines network) and the bot that speaks for it; network messages are
+      // counted per line and user (one a week).
+      {26, "openline_worktime_vote_network", R"SQL(
+ALTER TABLE openline_sessions ADD COLUMN worktime_sent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE openline_sessions ADD COLUMN wait_vote INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE openline_sessions ADD COLUMN vote_until BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE openlines ADD COLUMN network_code TEXT;
+ALTER TABLE openlines ADD COLUMN network_bot_id BIGINT NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX openlines_network_code ON openlines (network_code) WHERE network_code IS NOT NULL;
+CREATE TABLE openline_network_messages (
+  line_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  sent_at BIGINT NOT NULL,
+  PRIMARY KEY (line_id, user_id)
+);
+)SQL"},
       // Quick answers of open lines (imopenlines.message.quick.save, imhub.openlines.quick.*): one list
       // per line, as the platform keeps one per line; a message is saved once per line.
       {27, "openline_quick_answers", R"SQL(

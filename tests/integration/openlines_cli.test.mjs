@@ -38,7 +38,7 @@ test('status, lines, sessions, close; the metrics', async () => {
   const { lines } = server.cli('openlines', 'lines');
   const mine = lines.find((l) => l.id === lineId);
   assert.deepEqual(mine, { id: lineId, name: 'CLI line', active: true, queue_type: 'strictly', operators: [op.id],
-    open_sessions: 2 });
+    network_code: null, open_sessions: 2 });
 
   const { sessions } = server.cli('openlines', 'sessions', '--line', String(lineId));
   assert.deepEqual(sessions.map((s) => s.id), [answered.session, waiting.session]);

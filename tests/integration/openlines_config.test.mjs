@@ -283,7 +283,7 @@ test('config.path.get and revision.get', async () => {
 });
 
 test('methods not built yet answer ERROR_METHOD_NOT_FOUND', async () => {
-  for (const m of ['imopenlines.network.join', 'imopenlines.crm.chat.get', 'imopenlines.widget.config.get',
+  for (const m of ['imopenlines.crm.chat.get', 'imopenlines.widget.config.get',
     'imopenlines.crm.lead.create', 'imopenlines.bot.session.dialog.new'])
     await server.fails(m, {}, 404, 'ERROR_METHOD_NOT_FOUND');
 });

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   openlinesServer, person, connectorApp, line, clientSays, lastOutbox, outboxSince, members, session, eventually, sql,
+  closeDue,
 } from './openlines_setup.mjs';
 
 let server, app;
@@ -48,6 +49,21 @@ test('strictly: always the first available in queue order; MAX_CHAT passes a ful
   await server.ok('imopenlines.operator.finish', { CHAT_ID: a.chat }, as(op1));
   const d = await clientSays(app, l, nextClient(), 'hi');
   assert.equal(offered(d), op1.id);
+});
+
+test('TYPE_MAX_CHAT=answered: only answered sessions count towards MAX_CHAT', async () => {
+  const l = await line(server, app, { LINE_NAME: 'Answered only', QUEUE_TYPE: 'strictly', MAX_CHAT: 1,
+    TYPE_MAX_CHAT: 'answered', QUEUE: queue(op3) });
+  const a = await clientSays(app, l, nextClient(), 'hi');
+  const b = await clientSays(app, l, nextClient(), 'hi');
+  assert.deepEqual([offered(a), offered(b)], [op3.id, op3.id], 'offered, not answered: no limit yet');
+  await server.ok('imopenlines.operator.answer', { CHAT_ID: a.chat }, as(op3));
+  const c = await clientSays(app, l, nextClient(), 'hi');
+  assert.equal(offered(c), 0, 'one answered session: at the limit');
+  await server.ok('imopenlines.operator.finish', { CHAT_ID: a.chat }, as(op3));
+  await server.ok('imopenlines.operator.finish', { CHAT_ID: b.chat }, as(op3));
+  const d = await clientSays(app, l, nextClient(), 'hi');
+  assert.equal(offered(d), op3.id);
 });
 
 test('all: every operator is offered the session; the first to answer keeps it', async () => {
@@ -297,9 +313,16 @@ test('AUTO_CLOSE_TIME: a client silent after the operator\'s reply is closed wit
   await clientSays(app, l, 'c' + client, 'yes, one more');
   assert.equal(session(server, r.session).close_at, 0);
   await server.ok('im.message.add', { DIALOG_ID: `chat${r.chat}`, MESSAGE: 'Done?' }, as(op2));
+  // The client is told, and the session waits for it (WAIT_CLIENT) for AUTO_EXPIRE_TIME.
+  await eventually(() => session(server, r.session).status === 50);
+  const waiting = session(server, r.session);
+  assert.equal(waiting.closed, 0);
+  const now = Math.floor(Date.now() / 1000);
+  assert.ok(waiting.close_at >= now + 86400 - 5 && waiting.close_at <= now + 86400 + 1, String(waiting.close_at));
+  const texts = outboxSince(server, mark, 'ONIMCONNECTORMESSAGEADD').map((x) => x.payload.data.MESSAGES[0].message.text);
+  assert.equal(texts.at(-1), 'Closed: no answer from you');
+  closeDue(server, r.session);
   await eventually(() => session(server, r.session).closed === 1);
   assert.equal(session(server, r.session).status, 60);
   assert.deepEqual(members(server, r.chat), [r.client]);
-  const texts = outboxSince(server, mark, 'ONIMCONNECTORMESSAGEADD').map((x) => x.payload.data.MESSAGES[0].message.text);
-  assert.equal(texts.at(-1), 'Closed: no answer from you');
 });

@@ -3,6 +3,8 @@
 // that owns a custom connector and an open-line bot (as a support integration would), lines, and
 // clients writing in through imconnector.send.messages.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startServer } from './harness.mjs';
 import { addApp, signIn, rest, sql } from './oauth_client.mjs';
 
@@ -54,9 +56,11 @@ export async function connectorApp(server, connector = 'testconn', opts = {}) {
   return app;
 }
 
-// A line (administrator's webhook) with the connector switched on.
+// A line (administrator's webhook) with the connector switched on. The rating request
+// (VOTE_MESSAGE=Y, the platform's default) keeps a session an operator closes waiting for the
+// client (WAIT_CLIENT); lines of tests about other things close at once unless they say otherwise.
 export async function line(server, app, params) {
-  const id = (await server.ok('imopenlines.config.add', { PARAMS: params })).result;
+  const id = (await server.ok('imopenlines.config.add', { PARAMS: { VOTE_MESSAGE: 'N', ...params } })).result;
   await app.ok('imconnector.activate', { CONNECTOR: app.connector, LINE: id, ACTIVE: 1 });
   return id;
 }
@@ -91,6 +95,16 @@ export function session(server, id) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Writes into the running server's store (a test moving a due time instead of waiting for it).
+export function sqlWrite(server, query) {
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(server.dataDir, 'imhub.db'), query], { encoding: 'utf8' });
+}
+
+// Makes the session's close_at (AUTO_CLOSE_TIME, FULL_CLOSE_TIME, AUTO_EXPIRE_TIME) due now.
+export function closeDue(server, sessionId) {
+  sqlWrite(server, `UPDATE openline_sessions SET close_at = 1 WHERE id = ${sessionId} AND close_at > 0`);
+}
 
 // Waits until `fn()` is truthy (timers run once a second).
 export async function eventually(fn, ms = 5000) {
