@@ -8,6 +8,7 @@
 #include "core/json.hpp"
 #include "core/strings.hpp"
 #include "http/health.hpp"
+#include "http/response_head.hpp"
 #include "ops/metrics.hpp"
 #include "rest/decode.hpp"
 
@@ -44,6 +45,13 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.content_type = "text/plain; charset=utf-8";
     reply.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     reply.headers.emplace_back("Access-Control-Max-Age", "86400");
+    // A preflight of a credentialed REST call (the live chat on another website) must name the
+    // origin; the answer itself carries it only for live-chat callers (rest/dispatcher.cpp).
+    if (request.rest && !request.origin.empty()) {
+      reply.headers.emplace_back(std::string(kAllowOriginHeader), std::string(request.origin));
+      reply.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+      reply.headers.emplace_back("Vary", "Origin");
+    }
     reply.label = "options";
   } else if (p == "/healthz") {
     reply = health_reply(services_);
