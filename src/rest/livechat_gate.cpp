@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/error_catalog.hpp"
+#include "core/json.hpp"
 #include "core/strings.hpp"
 #include "im/chat.hpp"
 #include "im/dialog.hpp"
@@ -92,8 +93,11 @@ void check_scope(Conn& c, const Value& params, int64_t visitor) {
     auto m = find_message(c, *message_id);
     if (m && !own_chat(c, m->chat_id, visitor)) throw ApiError(errors::kLivechatDialogOnly);
   }
-  if (const Value* tags = params.find_ci("TAGS")) {
-    for (const Value* tag : tags->elements()) {
+  if (const Value* given_tags = params.find_ci("TAGS")) {
+    // A list, or a JSON string of one (as pull.watch.extend reads it).
+    Value tags = *given_tags;
+    if (tags.is_string()) tags = parse_json(tags.get_string()).value_or(Value());
+    for (const Value* tag : tags.elements()) {
       auto chat = tag->is_scalar() ? public_chat_of(tag->to_string()) : std::nullopt;
       if (!chat || !own_chat(c, *chat, visitor)) throw ApiError(errors::kLivechatDialogOnly);
     }
