@@ -109,9 +109,9 @@ MethodResult config_get(MethodCall& call) {
                                  {"messageText", Value(line->text("VOTE_MESSAGE_2_TEXT"))},
                                  {"messageLike", Value(line->text("VOTE_MESSAGE_2_LIKE"))},
                                  {"messageDislike", Value(line->text("VOTE_MESSAGE_2_DISLIKE"))}})},
-         {"textMessages", Value::object({{"welcome", Value(line->flag("WELCOME_MESSAGE")
-                                                               ? line->text("WELCOME_MESSAGE_TEXT")
-                                                               : std::string())}})},
+         {"textMessages",
+          Value::object({{"welcome",
+                          Value(line->flag("WELCOME_MESSAGE") ? line->text("WELCOME_MESSAGE_TEXT") : std::string())}})},
          {"watchTyping", Value(line->flag("WATCH_TYPING"))},
          {"showSessionId", Value(false)},
          {"crmFormsSettings", Value::object({{"useWelcomeForm", Value(false)}})},
@@ -125,8 +125,8 @@ MethodResult config_get(MethodCall& call) {
 
 VisitorProfile profile_params(const MethodCall& call) {
   auto text = [&](std::string_view name) { return std::string(trim(call.param(name).to_string())); };
-  return VisitorProfile{text("NAME"),  text("LAST_NAME"), text("AVATAR"),  text("EMAIL"),
-                        text("WWW"),   text("GENDER"),    text("POSITION")};
+  return VisitorProfile{text("NAME"), text("LAST_NAME"), text("AVATAR"),  text("EMAIL"),
+                        text("WWW"),  text("GENDER"),    text("POSITION")};
 }
 
 // --- user.register: a new visitor (or the one USER_HASH / the auth hash proves), and their chat
@@ -139,8 +139,8 @@ MethodResult user_register(MethodCall& call) {
   return write_tx(call, [&](Tx& tx) {
     Conn& c = tx.conn;
     const OpenLine line = line_param(call, c);
-    std::optional<int64_t> known = call.caller.user_id > 0 ? std::optional<int64_t>(call.caller.user_id)
-                                                           : find_visitor(c, presented);
+    std::optional<int64_t> known =
+        call.caller.user_id > 0 ? std::optional<int64_t>(call.caller.user_id) : find_visitor(c, presented);
     std::string hash = presented;
     int64_t user_id = 0;
     if (known) {

@@ -16,11 +16,10 @@ void pair_messages(Conn& c, int64_t visitor_message, int64_t operator_message) {
 
 // The other side's copy of a message (0 when it has none).
 int64_t counterpart(Conn& c, int64_t message_id, bool from_visitor) {
-  auto r = from_visitor
-               ? c.query_one("SELECT operator_message_id FROM livechat_messages WHERE visitor_message_id = $1",
-                             {message_id})
-               : c.query_one("SELECT visitor_message_id FROM livechat_messages WHERE operator_message_id = $1",
-                             {message_id});
+  auto r = from_visitor ? c.query_one("SELECT operator_message_id FROM livechat_messages WHERE visitor_message_id = $1",
+                                      {message_id})
+                        : c.query_one("SELECT visitor_message_id FROM livechat_messages WHERE operator_message_id = $1",
+                                      {message_id});
   return r ? r->i64(0) : 0;
 }
 
@@ -58,7 +57,7 @@ void to_visitor(Tx& tx, const Chat& lines, int64_t visitor_chat_id, int64_t mess
   Conn& c = tx.conn;
   auto code = UserCode::parse(lines.entity_id);
   if (!code || m.author_id == Value(code->user).to_int_or(-1)) return;  // the visitor's own, already there
-  if (lines.entity_data_3 == "Y") return;                                // silent mode
+  if (lines.entity_data_3 == "Y") return;                               // silent mode
   const bool automatic = line_automatic(m.params_json);
   if (m.author_id <= 0 ? !automatic : (m.system && !automatic)) return;  // notices stay with the operators
   auto visitor_chat = find_chat(c, visitor_chat_id);

@@ -28,8 +28,8 @@ constexpr std::string_view kGuest = "guest";
 class LivechatAuthenticator final : public Authenticator {
  public:
   explicit LivechatAuthenticator(const Config& config)
-      : failures_(LoginLimits{config.livechat_auth_failures, config.livechat_auth_failures,
-                              config.livechat_block_seconds}) {}
+      : failures_(
+            LoginLimits{config.livechat_auth_failures, config.livechat_auth_failures, config.livechat_block_seconds}) {}
 
   CallerPtr authenticate(const Credentials& creds, Services& services) override {
     if (!creds.livechat) return nullptr;

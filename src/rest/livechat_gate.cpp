@@ -18,23 +18,39 @@ namespace imhub {
 namespace {
 
 // §8.2, with `guest` (CORP widget/auth.php).
-constexpr std::array<std::string_view, 10> kGuestMethods = {
-    "imopenlines.widget.user.register", "imopenlines.widget.user.get",   "imopenlines.widget.user.consent.apply",
-    "imopenlines.widget.config.get",    "imopenlines.widget.dialog.get", "im.dialog.messages.get",
-    "im.chat.get",                      "server.time",                   "pull.config.get",
-    "smile.get"};
+constexpr std::array<std::string_view, 10> kGuestMethods = {"imopenlines.widget.user.register",
+                                                            "imopenlines.widget.user.get",
+                                                            "imopenlines.widget.user.consent.apply",
+                                                            "imopenlines.widget.config.get",
+                                                            "imopenlines.widget.dialog.get",
+                                                            "im.dialog.messages.get",
+                                                            "im.chat.get",
+                                                            "server.time",
+                                                            "pull.config.get",
+                                                            "smile.get"};
 // §8.2, with a visitor's hash (in addition).
-constexpr std::array<std::string_view, 19> kVisitorMethods = {
-    "imopenlines.widget.dialog.list",   "imopenlines.widget.chat.create",   "imopenlines.widget.operator.get",
-    "imopenlines.widget.vote.send",     "imopenlines.widget.action.send",   "imopenlines.widget.crm.bindings.get",
-    "pull.watch.extend",                "im.message.add",                   "im.message.update",
-    "im.message.delete",                "im.message.like",                  "im.dialog.writing",
-    "im.dialog.read",                   "im.disk.folder.get",               "im.disk.file.commit",
-    "disk.folder.uploadfile",           "batch",                            "imopenlines.widget.user.register",
-    "imopenlines.widget.config.get"};
+constexpr std::array<std::string_view, 19> kVisitorMethods = {"imopenlines.widget.dialog.list",
+                                                              "imopenlines.widget.chat.create",
+                                                              "imopenlines.widget.operator.get",
+                                                              "imopenlines.widget.vote.send",
+                                                              "imopenlines.widget.action.send",
+                                                              "imopenlines.widget.crm.bindings.get",
+                                                              "pull.watch.extend",
+                                                              "im.message.add",
+                                                              "im.message.update",
+                                                              "im.message.delete",
+                                                              "im.message.like",
+                                                              "im.dialog.writing",
+                                                              "im.dialog.read",
+                                                              "im.disk.folder.get",
+                                                              "im.disk.file.commit",
+                                                              "disk.folder.uploadfile",
+                                                              "batch",
+                                                              "imopenlines.widget.user.register",
+                                                              "imopenlines.widget.config.get"};
 // What a guest may do before having a dialog: look at the line and register.
-constexpr std::array<std::string_view, 4> kWithoutDialog = {"imopenlines.widget.user.register",
-                                                            "imopenlines.widget.config.get", "server.time", "smile.get"};
+constexpr std::array<std::string_view, 4> kWithoutDialog = {
+    "imopenlines.widget.user.register", "imopenlines.widget.config.get", "server.time", "smile.get"};
 // File transfer is not part of imhub's live chat (§9.7: config.get says disk.enabled false).
 constexpr std::array<std::string_view, 3> kFileMethods = {"im.disk.folder.get", "im.disk.file.commit",
                                                           "disk.folder.uploadfile"};
