@@ -13,6 +13,31 @@
   if (!/^[0-9a-fA-F]{32}$/.test(code)) return
   window.__imhubLivechat = true
   var OPEN_KEY = 'imhub-livechat-open'
+  var HASH_KEY = 'LIVECHAT_HASH'
+
+  // The visitor's hash, kept by this (first-party) page for the frame, which a browser may deny
+  // storage of its own on another site: the frame reports it, and gets it back in its fragment.
+  function savedHash() {
+    try {
+      var kept = localStorage.getItem(HASH_KEY)
+      if (kept) return kept
+    } catch (e) {
+      // storage refused: try the cookie
+    }
+    var m = document.cookie.match(/(?:^|; )LIVECHAT_HASH=([0-9a-fA-F]{32})/)
+    return m ? m[1] : ''
+  }
+  function saveHash(hash) {
+    try {
+      if (hash) localStorage.setItem(HASH_KEY, hash)
+      else localStorage.removeItem(HASH_KEY)
+    } catch (e) {
+      // the cookie below still keeps it
+    }
+    document.cookie = hash
+      ? HASH_KEY + '=' + hash + '; path=/; max-age=31536000; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '')
+      : HASH_KEY + '=; path=/; max-age=0'
+  }
 
   var host = document.createElement('div')
   host.setAttribute('data-imhub-livechat', code)
@@ -55,7 +80,8 @@
       frame = document.createElement('iframe')
       frame.className = 'window'
       frame.title = 'Chat'
-      frame.src = src.origin + '/online/' + code.toLowerCase()
+      var hash = savedHash()
+      frame.src = src.origin + '/online/' + code.toLowerCase() + (/^[0-9a-fA-F]{32}$/.test(hash) ? '#hash=' + hash : '')
       frame.setAttribute('allow', 'clipboard-write')
       root.append(frame)
     }
@@ -64,6 +90,13 @@
     button.setAttribute('aria-label', open ? 'Close chat' : 'Open chat')
     remember(open)
   }
+
+  window.addEventListener('message', function (e) {
+    if (!frame || e.source !== frame.contentWindow || e.origin !== src.origin) return
+    var data = e.data
+    if (!data || data.imhubLivechat !== 'hash') return
+    if (data.hash === null || /^[0-9a-fA-F]{32}$/.test(data.hash)) saveHash(data.hash)
+  })
 
   button.addEventListener('click', function () {
     show(!frame || frame.hidden)

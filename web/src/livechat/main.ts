@@ -52,7 +52,16 @@ const state = {
 
 // --- The visitor's hash
 
+// The loader passes the hash the host page keeps (first-party storage) in the frame's fragment:
+// a browser that blocks storage in third-party frames would otherwise forget the visitor.
+function hashFromHost(): string | null {
+  const given = new URLSearchParams(location.hash.slice(1)).get('hash')
+  return given && /^[0-9a-f]{32}$/i.test(given) ? given : null
+}
+
 function storedHash(): string | null {
+  const fromHost = hashFromHost()
+  if (fromHost) return fromHost
   try {
     const kept = localStorage.getItem(HASH_KEY)
     if (kept) return kept
@@ -74,6 +83,8 @@ function storeHash(hash: string | null): void {
   document.cookie = hash
     ? `${HASH_KEY}=${encodeURIComponent(hash)}; path=/; max-age=31536000; SameSite=Lax${secure}`
     : `${HASH_KEY}=; path=/; max-age=0`
+  // In the loader's frame: the host page keeps it too (it is the visitor's own page).
+  if (window.parent !== window) window.parent.postMessage({ imhubLivechat: 'hash', hash }, '*')
 }
 
 // A known hash names the same visitor (and their conversation); an unknown one is forgotten and a
@@ -208,14 +219,33 @@ function learnUsers(users: unknown): void {
     if (u && u.id) state.names.set(Number(u.id), u.name || u.first_name || u.firstName || '')
 }
 
+// A thumb drawn inline (emoji depend on the fonts a visitor's system happens to have).
+function thumb(down: boolean): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg'
+  const svg = document.createElementNS(ns, 'svg')
+  svg.setAttribute('viewBox', '0 0 24 24')
+  svg.setAttribute('width', '16')
+  svg.setAttribute('height', '16')
+  svg.setAttribute('aria-hidden', 'true')
+  svg.setAttribute('class', 'lc-thumb')
+  if (down) svg.setAttribute('transform', 'rotate(180)')
+  const path = document.createElementNS(ns, 'path')
+  path.setAttribute('fill', 'currentColor')
+  path.setAttribute('d', 'M2 10h4v11H2zM8 21h9.2a2 2 0 0 0 2-1.6l1.7-7.6A2 2 0 0 0 19 9h-5.3l.8-4.2A1.7 1.7 0 0 0 11.6 3L8 9z')
+  svg.append(path)
+  return svg
+}
+
 function showVote(): void {
   const vote = state.config?.vote
   const offer = !!vote?.enable && state.closed && state.sessionId > 0 && !state.voted
   parts.vote.hidden = !offer
   if (!offer || !vote) return
   const ask = el('p', 'lc-vote-text', vote.messageText || 'Please rate the conversation')
-  const like = el('button', 'lc-like', '👍 Like')
-  const dislike = el('button', 'lc-dislike', '👎 Dislike')
+  const like = el('button', 'lc-like', ' Like')
+  const dislike = el('button', 'lc-dislike', ' Dislike')
+  like.prepend(thumb(false))
+  dislike.prepend(thumb(true))
   like.type = dislike.type = 'button'
   like.setAttribute('aria-label', 'Like')
   dislike.setAttribute('aria-label', 'Dislike')
@@ -335,6 +365,7 @@ async function start(): Promise<void> {
     await startPull(state.me, onPush)
     root.dataset.ready = 'true'
   } catch (e) {
+    console.error('livechat:', e)
     parts.status.textContent = 'The chat is not available right now.'
     root.dataset.error = e instanceof LivechatError ? e.code : 'ERROR'
   }

@@ -19,7 +19,34 @@ const adapter = {
   },
 }
 
+// The SDK keeps its settings in localStorage and sessionStorage. In a frame on another site a
+// browser may refuse both (third-party storage blocked): the SDK then gets storage in memory.
+function memoryStorage(): Storage {
+  const data = new Map<string, string>()
+  return {
+    get length() {
+      return data.size
+    },
+    clear: () => data.clear(),
+    getItem: (key: string) => data.get(key) ?? null,
+    key: (index: number) => [...data.keys()][index] ?? null,
+    removeItem: (key: string) => void data.delete(key),
+    setItem: (key: string, value: string) => void data.set(key, String(value)),
+  }
+}
+
+function ensureStorage(): void {
+  for (const name of ['localStorage', 'sessionStorage'] as const) {
+    try {
+      void window[name].length
+    } catch {
+      Object.defineProperty(window, name, { value: memoryStorage(), configurable: true })
+    }
+  }
+}
+
 export async function startPull(userId: number, handler: PullHandler): Promise<void> {
+  ensureStorage()
   const client = new B24PullClientManager({ b24: adapter as never, siteId: 'livechat', userId })
   for (const moduleId of ['im', 'imopenlines'])
     client.subscribe({
