@@ -159,10 +159,21 @@ test('auth errors: malformed, unknown, method not listed, portal user', async ()
   for (const method of ['im.recent.get', 'user.get', 'imopenlines.operator.answer', 'im.chat.add', 'im.notify.get',
     'imopenlines.dialog.get', 'pull.application.event.add'])
     await lcFails(method, {}, v.hash, 401, 'LIVECHAT_AUTH_METHOD_ERROR');
-  // A request that is also an employee's (a webhook) is not a visitor's.
+  // A request that is also an employee's (a webhook, a signed-in browser) is not a visitor's.
   const r = await lc(server, 'imopenlines.widget.user.get', {}, v.hash, { webhook: opHook });
   assert.equal(r.status, 401);
   assert.equal(r.body.error, 'LIVECHAT_AUTH_PORTAL_USER');
+  server.cli('user', 'passwd', String(opId), '--password', 'olga-widget-secret-1');
+  const login = await fetch(`${server.base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: String(opId), password: 'olga-widget-secret-1' }) });
+  assert.equal(login.status, 200);
+  const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
+  const signedIn = await lc(server, 'imopenlines.widget.config.get', { CODE: code }, 'guest', { cookie });
+  assert.equal(signedIn.status, 401);
+  assert.equal(signedIn.body.error, 'LIVECHAT_AUTH_PORTAL_USER');
+  // A stale cookie is no one's: the visitor is a visitor.
+  const stale = await lc(server, 'imopenlines.widget.config.get', { CODE: code }, 'guest', { cookie: 'imhub_session=nope' });
+  assert.equal(stale.status, 200, stale.text);
 });
 
 test('more than three failures block the address (LIVECHAT_AUTH_BLOCKED)', async () => {
