@@ -45,9 +45,10 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.content_type = "text/plain; charset=utf-8";
     reply.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     reply.headers.emplace_back("Access-Control-Max-Age", "86400");
-    // A preflight of a credentialed REST call (the live chat on another website) must name the
-    // origin; the answer itself carries it only for live-chat callers (rest/dispatcher.cpp).
-    if (request.rest && !request.origin.empty()) {
+    // A preflight of a credentialed live-chat call (livechat_auth_id in the query, as the widget
+    // sends it, from another website) must name the origin; the answer itself carries it only for
+    // live-chat callers (rest/dispatcher.cpp). Every other preflight keeps the platform's "*".
+    if (request.rest && !request.origin.empty() && request.query.find("livechat_auth_id=") != std::string_view::npos) {
       reply.headers.emplace_back(std::string(kAllowOriginHeader), std::string(request.origin));
       reply.headers.emplace_back("Access-Control-Allow-Credentials", "true");
       reply.headers.emplace_back("Vary", "Origin");

@@ -225,6 +225,9 @@ test('CORS: a live-chat reply names the calling origin and allows credentials', 
   assert.equal(pre.status, 200);
   assert.equal(pre.headers.get('access-control-allow-origin'), 'https://shop.example');
   assert.equal(pre.headers.get('access-control-allow-credentials'), 'true');
+  const otherPre = await server.raw('/rest/server.time', {
+    method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' } });
+  assert.equal(otherPre.headers.get('access-control-allow-origin'), '*');
   // Everyone else's replies keep the platform's "*" without credentials.
   const plain = await server.call('server.time', {}, { headers: { Origin: 'https://shop.example' } });
   assert.equal(plain.headers.get('access-control-allow-origin'), '*');
