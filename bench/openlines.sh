@@ -80,7 +80,7 @@ stop_imhub() {
 LINE=""
 make_store() {  # dir
   local dir="$1" webhook ids="" id
-  webhook="$("$BIN" init --data "$dir" | tail -n1 | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
+  webhook="$("$BIN" init --data "$dir" 2>/dev/null | tail -n1 | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
   : >"$dir/hooks"
   for i in $(seq "$OPERATORS"); do
     id="$("$BIN" user add --name "Operator" --last-name "$i" --data "$dir" | sed -n 's/.*"user_id":\([0-9]*\).*/\1/p')"
@@ -97,7 +97,7 @@ make_store() {  # dir
 
 # COUNT closed sessions of `line` with their LINES chats and clients, written into the stopped store.
 seed_sessions() {  # db line count
-  sqlite3 "$1" <<SQL
+  sqlite3 "$1" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $3)
