@@ -94,6 +94,8 @@ const Value* given(const Value& params, std::string_view name) {
 // Every chat the call names must be one of the visitor's LIVECHAT chats. Values that name no chat
 // at all are left to the method, which answers its own error for them.
 void check_scope(Conn& c, const Value& params, int64_t visitor) {
+  // A person's id addresses a private dialog (im.message.add's legacy USER_ID): never a visitor's.
+  if (given(params, "USER_ID")) throw ApiError(errors::kLivechatDialogOnly);
   if (const Value* d = given(params, "DIALOG_ID")) {
     auto ref = parse_dialog_id(d->to_string());
     if (ref && (!ref->is_chat || !own_chat(c, ref->id, visitor))) throw ApiError(errors::kLivechatDialogOnly);

@@ -341,6 +341,7 @@ test('the visitor never reaches the operator side by REST', async () => {
     ['im.chat.get', { DIALOG_ID: `chat${lines}` }],
     ['im.message.add', { DIALOG_ID: `chat${lines}`, MESSAGE: 'sneaky' }],
     ['im.message.add', { DIALOG_ID: String(opId), MESSAGE: 'private hello' }],
+    ['im.message.add', { USER_ID: opId, MESSAGE: 'private hello' }],
     ['im.message.update', { MESSAGE_ID: opMessage, MESSAGE: 'x' }],
     ['im.message.delete', { MESSAGE_ID: opMessage }],
     ['im.message.like', { MESSAGE_ID: opMessage }],
