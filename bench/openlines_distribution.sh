@@ -13,7 +13,7 @@
 # gives p50/p99/mean per size and their ratio to the 100-session figure (flat = 1.0).
 #
 # Knobs: OL_SIZES ("100 10000 100000"), OL_CLIENTS, OL_WARMUP, OL_OPERATORS, OL_OPEN_PER_OPERATOR,
-# IMHUB_BINARY. Writes bench/results/openlines-latest.md and a dated copy.
+# IMHUB_BINARY. Writes bench/results/openlines-distribution-latest.md and a dated copy.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -187,7 +187,7 @@ REPORT="$WORK/report.md"
   echo "the machine. Flat means the ratios stay near 1.0 as the store grows."
 } >"$REPORT"
 mkdir -p "$RESULTS"
-cp "$REPORT" "$RESULTS/openlines-latest.md"
-cp "$REPORT" "$RESULTS/openlines-$STAMP.md"
+cp "$REPORT" "$RESULTS/openlines-distribution-latest.md"
+cp "$REPORT" "$RESULTS/openlines-distribution-$STAMP.md"
 cat "$REPORT"
-echo "bench: written to bench/results/openlines-latest.md and bench/results/openlines-$STAMP.md" >&2
+echo "bench: written to bench/results/openlines-distribution-latest.md and bench/results/openlines-distribution-$STAMP.md" >&2

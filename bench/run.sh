@@ -363,3 +363,4 @@ echo "bench: written to bench/results/latest.md and bench/results/$STAMP.md" >&2
 kill -TERM "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; wait "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; bash "$ROOT/bench/delivery.sh"
 bash "$ROOT/bench/push.sh"
 bash "$ROOT/bench/openlines_distribution.sh"
+bash "$ROOT/bench/openlines.sh"

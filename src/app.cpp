@@ -125,6 +125,7 @@ int serve(const std::string& data_dir, Config config) {
   services.oauth = &oauth;
   services.event_auth = &oauth;
   Auth auth;
+  auth.add(make_livechat_authenticator(config));  // first: a visitor's request may carry a portal session too
   auth.add(make_webhook_authenticator());
   auth.add(make_oauth_authenticator());
   auth.add(make_session_authenticator());  // last: only requests with no other credential

@@ -23,6 +23,8 @@ export default defineConfig({
     assetsDir: 'assets',
     sourcemap: false,
     chunkSizeWarningLimit: 400,
+    // Two pages: the messenger, and the live chat window websites embed (/online/<code>).
+    rollupOptions: { input: { main: 'index.html', livechat: 'livechat.html' } },
   },
   server: {
     proxy: {

@@ -2,6 +2,7 @@
 #include "api/common.hpp"
 #include "core/error_catalog.hpp"
 #include "im/dialog.hpp"
+#include "openlines/livechat.hpp"
 #include "text/message_parts.hpp"
 #include "users/user_cache.hpp"
 
@@ -38,10 +39,12 @@ void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text
 }
 
 void announce_typing(const MethodCall& call, int64_t user_id, const DialogRef& d) {
+  std::optional<TypingEcho> echo;  // the live chat's other side (openlines/livechat.hpp)
   std::optional<Chat> chat = call.services.store.read_with([&](Conn& c) -> std::optional<Chat> {
     if (d.is_chat) {
       auto mine = membership(c, d, user_id);
       if (!mine) throw ApiError(errors::kWritingAccess);
+      echo = livechat_typing_echo(c, mine->chat);
       return mine->chat;
     }
     auto u = call.services.users->find(d.id);
@@ -49,6 +52,8 @@ void announce_typing(const MethodCall& call, int64_t user_id, const DialogRef& d
     return find_private_chat(c, user_id, d.id);
   });
   if (chat) call.services.feed->announce(event_cause(call.caller), Typing{chat->id, user_id});
+  if (echo)
+    call.services.feed->announce(event_cause(call.caller), Typing{echo->chat_id, echo->anonymous ? 0 : user_id});
 }
 
 void read_edited_parts(const MethodCall& call, int64_t bot_id, Edit& edit) {

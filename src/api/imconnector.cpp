@@ -422,7 +422,7 @@ void register_imconnector_methods(Registry& r) {
             "ICON and PLACEMENT_HANDLER are stored; imhub has no contact-center page to show them on");
   table.add("imconnector.unregister", Effect::kWrite, connector_unregister, "imconnector-unregister.md");
   table.add("imconnector.list", Effect::kRead, connector_list, "imconnector-list.md",
-            "lists the connectors applications registered (imhub has no built-in connector yet)");
+            "lists the connectors applications registered (not the live chat's built-in `livechat`)");
   table.add("imconnector.activate", Effect::kWrite, connector_activate, "imconnector-activate.md");
   table.add("imconnector.status", Effect::kRead, connector_status, "imconnector-status.md");
   table.add("imconnector.connector.data.set", Effect::kWrite, connector_data_set, "imconnector-connector-data-set.md");

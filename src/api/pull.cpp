@@ -335,8 +335,9 @@ void register_pull_methods(Registry& r) {
   either.add("pull.api.user.getLastSeen", Effect::kRead, user_get_last_seen, "",
              "seconds since the user's last push connection (0 while connected); presence is kept in memory");
   MethodTable channel{r, "pull_channel", folder};
-  channel.add("pull.config.get", Effect::kRead, config_get, "",
-              "browser sessions (as on Bitrix24) and webhooks; refused for OAuth (WRONG_AUTH_TYPE)");
+  channel.add(
+      "pull.config.get", Effect::kRead, config_get, "",
+      "browser sessions (as on Bitrix24), live-chat visitors and webhooks; refused for OAuth (WRONG_AUTH_TYPE)");
   channel.add("pull.channel.public.list", Effect::kRead, channel_public_list, "");
   channel.add("pull.channel.public.get", Effect::kRead, channel_public_get, "");
 }

@@ -2,6 +2,9 @@
 
 namespace imhub {
 
+// The live chat's imopenlines.widget.* (api/imopenlines_widget.cpp).
+void register_imopenlines_widget_methods(Registry& r);
+
 void MethodTable::add(std::string name, Effect effect, Handler h, const std::string& page, std::string note) const {
   registry.add({.name = std::move(name),
                 .scope = scope,
@@ -52,6 +55,7 @@ void register_all_methods(Registry& r) {
   register_imconnector_methods(r);
   register_imopenlines_quick_methods(r);
   register_openlines_extension_methods(r);
+  register_imopenlines_widget_methods(r);  // the live chat
 }
 
 }  // namespace imhub

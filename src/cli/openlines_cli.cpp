@@ -18,6 +18,7 @@
 #include "core/json.hpp"
 #include "openlines/line.hpp"
 #include "openlines/network.hpp"
+#include "openlines/livechat.hpp"
 #include "openlines/openlines_stats.hpp"
 #include "openlines/session.hpp"
 #include "openlines/session_flow.hpp"
@@ -50,6 +51,7 @@ Value session_json(const Session& s) {
                         {"closed", Value(s.closed)},
                         {"operator_id", Value(s.operator_id)},
                         {"answered", Value(s.answered)},
+                        {"vote", Value(int64_t{s.vote})},  // the client's rating: 5 like, 1 dislike, 0 none
                         {"created", Value(atom_time(s.created_at))}});
 }
 
@@ -76,7 +78,9 @@ Value lines_json(Conn& c) {
                        {"queue_type", Value(line.text("QUEUE_TYPE"))},
                        {"operators", operators},
                        {"network_code", network_code_of(c, line.id) ? Value(*network_code_of(c, line.id)) : Value()},
-                       {"open_sessions", Value(static_cast<int64_t>(open_sessions_of_line(c, line.id).size()))}}));
+                       {"open_sessions", Value(static_cast<int64_t>(open_sessions_of_line(c, line.id).size()))},
+                       // The live chat's public code: /online/<code>, /livechat/loader.js?code=<code>.
+                       {"livechat_code", Value(livechat_code(c, line.id).value_or(""))}}));
   }
   return Value::object({{"lines", out}});
 }

@@ -12,7 +12,9 @@
 
 namespace imhub {
 
-enum class AuthKind { kNone, kWebhook, kOAuth, kSession };
+// kLivechat: a website visitor of the live chat (rest/livechat_authenticator.cpp), user_id 0 while
+// still a guest; only the methods of protocol-openlines.md §8.2 admit it.
+enum class AuthKind { kNone, kWebhook, kOAuth, kSession, kLivechat };
 
 struct Caller {
   AuthKind kind = AuthKind::kNone;
@@ -28,6 +30,10 @@ struct Caller {
   int event_ttl = 0;
   // kOAuth: the request's `auth_connector` (offline-event source key, protocol.md §1.4).
   std::string auth_connector;
+  // kLivechat: the client's address (guests are told apart by it for rate limits), and the hash
+  // the visitor presented (widget.user.get echoes it; never logged, never stored in clear).
+  std::string address;
+  std::string livechat_hash;
 
   bool has_scope(std::string_view scope) const {
     return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
@@ -41,6 +47,8 @@ struct Caller {
         return "app:" + std::to_string(app_id);
       case AuthKind::kSession:
         return "session:" + std::to_string(user_id);
+      case AuthKind::kLivechat:
+        return user_id > 0 ? "livechat:" + std::to_string(user_id) : "livechat:guest:" + address;
       default:
         return "anonymous";
     }

@@ -105,6 +105,11 @@ struct Config {
   int auth_login_failures_per_user = 5;            // failed sign-ins per user per window
   int auth_login_failures_per_address = 20;        // failed sign-ins per client address per window
   int64_t auth_login_window = 300;                 // seconds
+  // [livechat] the website live chat's guards (rest/livechat_authenticator, rest/livechat_gate)
+  int livechat_auth_failures = 3;          // failed visitor credentials per address before LIVECHAT_AUTH_BLOCKED
+  int64_t livechat_block_seconds = 600;    // the window those failures are counted in (and the block lasts)
+  int livechat_registers_per_minute = 10;  // widget.user.register calls per address per minute
+  int livechat_messages_per_minute = 60;   // visitors' im.message.add calls per address per minute
   // [web] the browser client (http/web_client): the directory `npm run build` wrote in web/ (web/dist).
   // "" looks for it beside the binary (../web/dist, ../share/imhub/web); "off" serves none.
   std::string web_root;

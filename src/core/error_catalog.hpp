@@ -392,6 +392,28 @@ inline constexpr ErrorSpec kOlNetworkUserLimit{"USER_MESSAGE_LIMIT",
                                                "You can't send more than one message per week to each user", 400};
 inline constexpr ErrorSpec kOlNetworkNotAdded{"WRONG_REQUEST", "Message isn't added", 400};
 
+// --- The live chat (rest/livechat_*.cpp, api/imopenlines_widget.cpp; protocol-openlines.md §8).
+// Refused live-chat credentials answer 401, like every failed credential check.
+inline constexpr ErrorSpec kLivechatWidgetUser{"LIVECHAT_AUTH_WIDGET_USER", "LiveChat: user not found", 401};
+inline constexpr ErrorSpec kLivechatPortalUser{"LIVECHAT_AUTH_PORTAL_USER",
+                                               "LiveChat: you are authorized with a portal user", 401};
+inline constexpr ErrorSpec kLivechatMethod{"LIVECHAT_AUTH_METHOD_ERROR",
+                                           "LiveChat: you don't have access to use this method", 401};
+inline constexpr ErrorSpec kLivechatFailed{"LIVECHAT_AUTH_FAILED", "LiveChat: user auth failed [code is not correct]",
+                                           401};
+inline constexpr ErrorSpec kLivechatBlocked{"LIVECHAT_AUTH_BLOCKED",
+                                            "LiveChat: too many failed attempts, try again later", 401};
+inline constexpr ErrorSpec kLivechatDialogOnly{"ACCESS_DENIED",
+                                               "Access denied! A visitor reaches only their own dialog", 403};
+inline constexpr ErrorSpec kLivechatNoFiles{"ACCESS_DENIED", "Access denied! Files are not enabled for the live chat",
+                                            403};
+inline constexpr ErrorSpec kWidgetConfigNotFound{"CONFIG_NOT_FOUND", "Config not found", 400};
+inline constexpr ErrorSpec kWidgetDisabled{"WRONG_REQUEST", "This method is disabled", 403};
+inline constexpr ErrorSpec kWidgetSessionAccess{"ACCESS_DENIED", "You don't have access to this session", 403};
+inline constexpr ErrorSpec kWidgetMessageAccess{"ACCESS_DENIED", "You don't have access to this message", 403};
+inline constexpr ErrorSpec kWidgetLivechatOnly{"WRONG_AUTH_TYPE",
+                                               "Access for this method allowed only by livechat authorization.", 403};
+
 // --- imconnector.* (api/imconnector.cpp; reference imopenlines/imconnector/, protocol-openlines.md §7)
 inline constexpr ErrorSpec kIcAppContext{
     "WRONG_AUTH_TYPE", "Current authorization type is denied for this method Application context required", 403};

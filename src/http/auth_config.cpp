@@ -10,6 +10,11 @@ void describe_auth_config(ConfigSchema& schema, Config& c) {
       .integer("login_failures_per_user", c.auth_login_failures_per_user, 1, 1000000)
       .integer("login_failures_per_address", c.auth_login_failures_per_address, 1, 1000000)
       .integer("login_window", c.auth_login_window, 1, 86400);
+  schema.section("livechat")
+      .integer("auth_failures", c.livechat_auth_failures, 1, 1000000)
+      .integer("block_seconds", c.livechat_block_seconds, 1, 86400)
+      .integer("registers_per_minute", c.livechat_registers_per_minute, 1, 1000000)
+      .integer("messages_per_minute", c.livechat_messages_per_minute, 1, 1000000);
 }
 
 }  // namespace imhub

@@ -1,4 +1,5 @@
-// [auth]: browser sign-in (sessions and the login throttle; http/auth_routes, rest/session_authenticator).
+// [auth]: browser sign-in (sessions and the login throttle; http/auth_routes, rest/session_authenticator);
+// [livechat]: the website live chat's guards (rest/livechat_authenticator, rest/livechat_gate).
 #pragma once
 
 #include "core/config.hpp"

@@ -32,10 +32,13 @@ std::string render_response_head(const ResponseHead& head) {
   out += ' ';
   const auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(head.status));
   out.append(reason.data(), reason.size());
-  // Headers every response carries, as the real platform sends them (protocol.md §1.5).
-  out +=
-      "\r\nServer: imhub\r\nAccess-Control-Allow-Origin: *\r\n"
-      "Access-Control-Allow-Headers: origin, content-type, accept\r\nX-Content-Type-Options: nosniff\r\n";
+  // Headers every response carries, as the real platform sends them (protocol.md §1.5); a reply
+  // that names its one allowed origin (the live chat's credentialed requests) says so instead of *.
+  bool own_origin = false;
+  if (head.headers)
+    for (const auto& [name, value] : *head.headers) own_origin = own_origin || name == kAllowOriginHeader;
+  out += own_origin ? "\r\nServer: imhub\r\n" : "\r\nServer: imhub\r\nAccess-Control-Allow-Origin: *\r\n";
+  out += "Access-Control-Allow-Headers: origin, content-type, accept\r\nX-Content-Type-Options: nosniff\r\n";
   if (!head.content_type.empty()) append_header(out, "Content-Type", head.content_type);
   if (head.headers)
     for (const auto& [name, value] : *head.headers) append_header(out, name, value);

@@ -13,6 +13,9 @@
 
 namespace imhub {
 
+// Given among a reply's headers, it replaces the default "Access-Control-Allow-Origin: *".
+inline constexpr std::string_view kAllowOriginHeader = "Access-Control-Allow-Origin";
+
 struct ResponseHead {
   int status = 200;
   unsigned version = 11;  // 10 or 11, as the request

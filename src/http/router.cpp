@@ -8,6 +8,7 @@
 #include "core/json.hpp"
 #include "core/strings.hpp"
 #include "http/health.hpp"
+#include "http/response_head.hpp"
 #include "ops/metrics.hpp"
 #include "rest/decode.hpp"
 
@@ -44,6 +45,14 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.content_type = "text/plain; charset=utf-8";
     reply.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     reply.headers.emplace_back("Access-Control-Max-Age", "86400");
+    // A preflight of a credentialed live-chat call (livechat_auth_id in the query, as the widget
+    // sends it, from another website) must name the origin; the answer itself carries it only for
+    // live-chat callers (rest/dispatcher.cpp). Every other preflight keeps the platform's "*".
+    if (request.rest && !request.origin.empty() && request.query.find("livechat_auth_id=") != std::string_view::npos) {
+      reply.headers.emplace_back(std::string(kAllowOriginHeader), std::string(request.origin));
+      reply.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+      reply.headers.emplace_back("Vary", "Origin");
+    }
     reply.label = "options";
   } else if (p == "/healthz") {
     reply = health_reply(services_);

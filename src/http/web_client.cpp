@@ -55,9 +55,12 @@ std::map<std::string, std::string, std::less<>> read_tree(const fs::path& root) 
                                std::to_string(WebClient::kMaxBytes >> 20) + " MB (it is kept in memory)");
     out.emplace(relative, std::move(bytes));
   };
-  for (const std::string& name :
-       {std::string(kIndex), std::string(kIndex) + ".br", std::string(kIndex) + ".gz", std::string(kFavicon)})
-    take(root / name, name);
+  for (std::string_view page : {kIndex, kLivechatPage, kLivechatLoader})
+    for (const char* variant : {"", ".br", ".gz"}) {
+      const std::string name = std::string(page) + variant;
+      take(root / name, name);
+    }
+  take(root / kFavicon, std::string(kFavicon));
   std::error_code ec;
   const fs::path assets = root / kAssets;
   if (!fs::is_directory(fs::symlink_status(assets, ec))) return out;

@@ -1,4 +1,5 @@
-// The browser messenger's built files (web/, built by Vite into web/dist: index.html, favicon.ico
+// The browser messenger's built files (web/, built by Vite into web/dist: index.html, favicon.ico,
+// the live chat's livechat.html and livechat/loader.js,
 // and assets/<name>-<hash>.js|css|woff2|svg, with .br and .gz beside the compressible ones, written
 // by web/scripts/compress.mjs), served by http/web_routes.
 //
@@ -29,6 +30,11 @@ struct WebFile {
   std::string content_type;   // from the extension (web_content_type)
   bool compressible = false;  // a text type: variants are used and replies carry Vary
 };
+
+// The live chat's window (a second Vite page) and its loader (web/public, copied as it is: sites
+// embed it under a fixed name), both optional.
+inline constexpr std::string_view kLivechatPage = "livechat.html";
+inline constexpr std::string_view kLivechatLoader = "livechat/loader.js";
 
 // A content coding a reply is sent in.
 enum class WebCoding { kIdentity, kBrotli, kGzip };

@@ -24,6 +24,26 @@ constexpr std::string_view kPagePolicy =
 
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
 
+// The live chat's window is framed by the websites that embed it (any origin) and talks only to
+// imhub: REST and the push socket.
+constexpr std::string_view kLivechatPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; "
+    "font-src 'self' data:; connect-src 'self' ws: wss:; frame-src 'none'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors *";
+constexpr std::string_view kLivechatPrefix = "/online/";
+constexpr std::string_view kLoaderPath = "/livechat/loader.js";
+
+// /online/<code>: a line's public code is 32 hex digits (openlines/livechat.hpp); /online itself
+// and its other paths are the messenger's.
+bool is_livechat_page(std::string_view path) {
+  if (!path.starts_with(kLivechatPrefix)) return false;
+  const std::string_view code = path.substr(kLivechatPrefix.size());
+  if (code.size() != 32) return false;
+  for (char ch : code)
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))) return false;
+  return true;
+}
+
 bool under(std::string_view path, std::string_view dir) {
   return path == dir || (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
 }
@@ -57,6 +77,15 @@ HttpReply page(const WebClient& client, const HttpRequestView& request) {
   return r;
 }
 
+HttpReply livechat_page(const WebClient& client, const HttpRequestView& request) {
+  const WebFile* file = client.find(kLivechatPage);
+  if (!file) return error_reply(errors::kNotFound, "web");
+  HttpReply r = file_reply(*file, request, "no-cache");
+  r.headers.emplace_back("Content-Security-Policy", std::string(kLivechatPolicy));
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
+  return r;
+}
+
 }  // namespace
 
 bool is_client_page(std::string_view path) {
@@ -66,12 +95,18 @@ bool is_client_page(std::string_view path) {
 bool is_web_route(const WebClient* client, const HttpRequestView& request) {
   if (!client || (request.verb != "GET" && request.verb != "HEAD") || request.rest) return false;
   const std::string_view p = request.path;
-  return is_client_page(p) || p.starts_with(kAssetsPrefix) || p == kFaviconPath;
+  return is_client_page(p) || p.starts_with(kAssetsPrefix) || p == kFaviconPath || p == kLoaderPath;
 }
 
 HttpReply serve_web(const WebClient& client, const HttpRequestView& request) {
   const std::string_view p = request.path;
+  if (is_livechat_page(p)) return livechat_page(client, request);
   if (is_client_page(p)) return page(client, request);
+  if (p == kLoaderPath) {
+    // Sites embed it by this fixed name, so it cannot carry a hash: revalidated by its ETag.
+    const WebFile* loader = client.find(kLivechatLoader);
+    return loader ? file_reply(*loader, request, "no-cache") : error_reply(errors::kNotFound, "web");
+  }
   if (p == kFaviconPath) {
     const WebFile* icon = client.find(p.substr(1));
     return icon ? file_reply(*icon, request, "public, max-age=86400") : error_reply(errors::kNotFound, "web");

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
 #include "users/user_query.hpp"
@@ -353,6 +354,8 @@ int64_t insert_line(Conn& c, OpenLine& line, int64_t user_id) {
        user_id});
   line.id = row->i64(0);
   save_queue(c, line);
+  // The live chat names the line by a public code (openlines/livechat.hpp).
+  c.exec("INSERT INTO livechat_lines (line_id, url_code) VALUES ($1, $2)", {line.id, random_hex(16)});
   return line.id;
 }
 
@@ -372,6 +375,7 @@ bool delete_line_rows(Conn& c, int64_t id) {
   c.exec("DELETE FROM openline_turns WHERE line_id = $1", {id});
   c.exec("DELETE FROM imconnector_lines WHERE line_id = $1", {id});
   c.exec("DELETE FROM openline_network_messages WHERE line_id = $1", {id});
+  c.exec("DELETE FROM livechat_lines WHERE line_id = $1", {id});
   return true;
 }
 

@@ -24,6 +24,8 @@ struct Credentials {
   std::optional<std::string> session;         // browser session cookie
   std::optional<std::string> csrf;            // `sessid` or X-Bitrix-Csrf-Token (session auth)
   std::optional<std::string> auth_connector;  // offline-event source key (protocol.md §1.4)
+  std::optional<std::string> livechat;        // `livechat_auth_id`: "guest" or a visitor's hash (§8.2)
+  std::string remote;                         // the client's address
 };
 
 class Authenticator {
@@ -50,6 +52,9 @@ std::unique_ptr<Authenticator> make_oauth_authenticator();
 // Browser sessions (rest/session_cookie.hpp): claims every request that carries the session
 // cookie and no other credential; the CSRF token must match (session_failed otherwise).
 std::unique_ptr<Authenticator> make_session_authenticator();
+// Live-chat visitors (protocol-openlines.md §8.2): claims every request with `livechat_auth_id`.
+// Which methods a visitor may call is rest/livechat_gate.hpp's.
+std::unique_ptr<Authenticator> make_livechat_authenticator(const Config& config);
 // [auth]'s session lifetimes.
 SessionPolicy session_policy(const Config& config);
 

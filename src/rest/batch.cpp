@@ -17,7 +17,7 @@ void strip_reserved(Value& params, int64_t& start) {
   if (!params.is_map()) return;
   Map& m = params.get_map();
   if (const Value* s = m.find("start")) start = s->to_int_or(0);
-  for (const char* key : {"start", "auth", "access_token", "aplogin", "ap", "state"}) m.erase(key);
+  for (const char* key : {"start", "auth", "access_token", "aplogin", "ap", "state", "livechat_auth_id"}) m.erase(key);
 }
 
 MethodResult batch(MethodCall& call) {

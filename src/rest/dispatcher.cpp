@@ -52,6 +52,8 @@ Reserved take_reserved(Value& params, const RestTarget& target, const HttpReques
   if (auto start = take_string(params, "start")) r.start = Value(*start).to_int_or(0);
   take_string(params, "state");
   r.creds.auth_connector = take_string(params, "auth_connector");
+  r.creds.livechat = take_string(params, "livechat_auth_id");
+  r.creds.remote = request.remote;
   // Session auth: the cookie, and the CSRF token a page sends with it (parameter or header).
   r.creds.csrf = take_string(params, "sessid");
   if (!request.csrf_header.empty()) r.creds.csrf = std::string(request.csrf_header);
@@ -71,7 +73,8 @@ Dispatcher::Dispatcher(Services& services, const Auth& auth)
     : services_(services),
       auth_(auth),
       bucket_(services.config.rate_limit_rate, services.config.rate_limit_burst),
-      operating_(services.config.operating_limit_record_threshold) {
+      operating_(services.config.operating_limit_record_threshold),
+      livechat_(services.config) {
   std::vector<std::string> names;
   for (const Method& m : services.registry.all()) names.push_back(m.name);
   services.metrics.name_methods(std::move(names));
@@ -113,6 +116,19 @@ HttpReply Dispatcher::handle(const HttpRequestView& request) {
 }
 
 HttpReply Dispatcher::handle_method(const HttpRequestView& request, const Method& m) {
+  bool livechat = false;
+  HttpReply reply = run_method(request, m, livechat);
+  // The live chat's requests come from any website with the visitor's cookie: the reply names
+  // that origin and allows credentials (protocol-openlines.md §8.2), never "*".
+  if (livechat && !request.origin.empty()) {
+    reply.headers.emplace_back("Access-Control-Allow-Origin", std::string(request.origin));
+    reply.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+    reply.headers.emplace_back("Vary", "Origin");
+  }
+  return reply;
+}
+
+HttpReply Dispatcher::run_method(const HttpRequestView& request, const Method& m, bool& livechat) {
   const std::optional<RestTarget>& target = request.rest;
   const Method* method = &m;
   const std::string_view query = request.query;
@@ -122,6 +138,7 @@ HttpReply Dispatcher::handle_method(const HttpRequestView& request, const Method
                         static_cast<size_t>(services_.config.max_key_bytes)};
     Value params = decode_params(query, request.content_type, request.body, limits);
     Reserved reserved = take_reserved(params, *target, request);
+    livechat = reserved.creds.livechat.has_value();
     if (reserved.link_token) throw ApiError(errors::kLinkCheckFailed);
     CallerPtr caller_ptr = auth_.authenticate(reserved.creds, services_);
     const Caller& caller = *caller_ptr;
@@ -191,6 +208,7 @@ CallOutcome Dispatcher::invoke(const Caller& caller, const Method& method, const
   const int64_t now_s = static_cast<int64_t>(out.timing.start);
   double handler_start = 0;
   try {
+    if (caller.kind == AuthKind::kLivechat) livechat_.check(caller, method, params, services_);
     if (!method.available_to(caller)) {
       throw ApiError(in_batch                            ? errors::kInsufficientScopeBatch
                      : caller.kind == AuthKind::kWebhook ? errors::kInsufficientScopeWebhook

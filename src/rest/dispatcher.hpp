@@ -16,6 +16,7 @@
 #include "rest/decode.hpp"
 #include "rest/envelope.hpp"
 #include "rest/limits.hpp"
+#include "rest/livechat_gate.hpp"
 
 namespace imhub {
 
@@ -84,11 +85,14 @@ class Dispatcher {
   HttpReply reply_error(const ApiError& e, Transport transport, std::string label) const;
   // handle() for a request whose method is known.
   HttpReply handle_method(const HttpRequestView& request, const Method& method);
+  // The call itself; `livechat` says whether it carried live-chat credentials.
+  HttpReply run_method(const HttpRequestView& request, const Method& method, bool& livechat);
 
   Services& services_;
   const Auth& auth_;
   LeakyBucket bucket_;
   OperatingClock operating_;
+  LivechatGate livechat_;  // what website visitors may call
 };
 
 }  // namespace imhub

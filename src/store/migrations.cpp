@@ -760,6 +760,33 @@ CREATE INDEX openline_sessions_close_due ON openline_sessions (close_at) WHERE c
 CREATE INDEX openline_sessions_answered ON openline_sessions (answered_at) WHERE answered_at > 0;
 CREATE UNIQUE INDEX openline_sessions_one_open ON openline_sessions (chat_id) WHERE closed = 0;
 )SQL"},
+      // The live chat (protocol-openlines.md §8-§9): every line has a public URL code the widget
+      // names it by (existing lines get one here); a visitor is a connector user whose secret hash
+      // is kept only as its SHA-256 (found by an index, compared in constant time); a visitor's
+      // message and its copy in the operators' LINES chat (and an operator's message and its copy
+      // in the visitor's chat) are paired, so edits and deletions follow.
+      {25, "livechat", R"SQL(
+CREATE TABLE livechat_lines (
+  line_id BIGINT PRIMARY KEY,
+  url_code TEXT NOT NULL
+);
+CREATE UNIQUE INDEX livechat_lines_by_code ON livechat_lines (url_code);
+-- randomblob/hex are SQLite's (issue 15: PostgreSQL needs gen_random_bytes/encode here).
+INSERT INTO livechat_lines (line_id, url_code) SELECT id, lower(hex(randomblob(16))) FROM openlines;
+CREATE TABLE livechat_visitors (
+  user_id BIGINT PRIMARY KEY,
+  hash_sha256 TEXT NOT NULL,
+  consent_url TEXT NOT NULL DEFAULT '',
+  consent_at BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX livechat_visitors_by_hash ON livechat_visitors (hash_sha256);
+CREATE TABLE livechat_messages (
+  visitor_message_id BIGINT PRIMARY KEY,
+  operator_message_id BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX livechat_messages_by_operator ON livechat_messages (operator_message_id);
+)SQL"},
       // The rest of the open-line clock and Bitrix24.Network (docs/openlines.md): a session remembers
       // that the client had the offline text (working hours, once per session), that it waits for
       // the client's rating and until when the rating counts (VOTE_TIME_LIMIT). A line can carry a

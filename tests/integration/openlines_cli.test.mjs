@@ -37,8 +37,9 @@ test('status, lines, sessions, close; the metrics', async () => {
 
   const { lines } = server.cli('openlines', 'lines');
   const mine = lines.find((l) => l.id === lineId);
+  assert.match(mine.livechat_code, /^[0-9a-f]{32}$/);
   assert.deepEqual(mine, { id: lineId, name: 'CLI line', active: true, queue_type: 'strictly', operators: [op.id],
-    network_code: null, open_sessions: 2 });
+    network_code: null, open_sessions: 2, livechat_code: mine.livechat_code });
 
   const { sessions } = server.cli('openlines', 'sessions', '--line', String(lineId));
   assert.deepEqual(sessions.map((s) => s.id), [answered.session, waiting.session]);
