@@ -4,6 +4,7 @@
 #include "core/crypto.hpp"
 #include "core/strings.hpp"
 #include "im/message_post.hpp"
+#include "openlines/session_flow.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
@@ -176,8 +177,13 @@ VoteStatus vote_session(Tx& tx, int64_t session_id, int64_t visitor_id, int vote
   if (!s) return VoteStatus::kNoSession;
   if (s->user_id != visitor_id || s->connector != kLivechatConnector) return VoteStatus::kNotYours;
   const bool changed = s->vote != vote;
-  s->vote = vote;
-  save_session(c, *s);
+  // Asked for by the operator's close (WAIT_CLIENT): the rating the line's rules answer, as a client
+  // writing "1" / "0" through a connector gets (the thanks back, VOTE_CLOSING_DELAY). Otherwise (a
+  // rating changed, or given after the final close) it is only stored.
+  if (!rate_waiting_session(tx, *s, vote)) {
+    s->vote = vote;
+    save_session(c, *s);
+  }
   if (changed)
     post_message(tx, NewMessage{s->chat_id, 0,
                                 "The client rated dialog #" + std::to_string(s->id) + ": " +

@@ -230,23 +230,32 @@ int vote_of(const std::string& text) {
   return 0;
 }
 
+}  // namespace
+
+bool rate_waiting_session(Tx& tx, Session& s, int vote) {
+  Conn& c = tx.conn;
+  auto line = find_line(c, s.line_id);
+  const int64_t now = now_unix_seconds();
+  if (!line || !s.wait_vote || (s.vote_until != 0 && now > s.vote_until)) return false;
+  s.vote = vote;
+  s.wait_vote = false;
+  s.close_at = now + line->number("FULL_CLOSE_TIME") * kMinute;
+  save_session(c, s);
+  const std::string thanks = line->text(vote == 5 ? "VOTE_MESSAGE_2_LIKE" : "VOTE_MESSAGE_2_DISLIKE");
+  if (!trim(thanks).empty()) post_automatic(tx, s.chat_id, thanks);
+  if (line->flag("VOTE_CLOSING_DELAY")) finish_session(tx, s, 0, st::kClose);
+  return true;
+}
+
+namespace {
+
 // The client wrote while the session waited after a close: a rating while one is asked for and
 // its time is not up; anything else reopens the session with the operator who had it.
 void client_after_close(Tx& tx, Session& s, const std::string& text) {
   Conn& c = tx.conn;
+  const int vote = vote_of(text);
+  if (vote > 0 && rate_waiting_session(tx, s, vote)) return;
   auto line = find_line(c, s.line_id);
-  const int64_t now = now_unix_seconds();
-  const int vote = s.wait_vote && (s.vote_until == 0 || now <= s.vote_until) ? vote_of(text) : 0;
-  if (vote > 0 && line) {
-    s.vote = vote;
-    s.wait_vote = false;
-    s.close_at = now + line->number("FULL_CLOSE_TIME") * kMinute;
-    save_session(c, s);
-    const std::string thanks = line->text(vote == 5 ? "VOTE_MESSAGE_2_LIKE" : "VOTE_MESSAGE_2_DISLIKE");
-    if (!trim(thanks).empty()) post_automatic(tx, s.chat_id, thanks);
-    if (line->flag("VOTE_CLOSING_DELAY")) finish_session(tx, s, 0, st::kClose);
-    return;
-  }
   s.status = st::kClientAfterOperator;
   s.wait_vote = false;
   s.vote_until = 0;

@@ -86,6 +86,11 @@ void post_automatic(Tx& tx, int64_t chat_id, const std::string& text);
 // Closes the line's open sessions and removes it; false when there is no such line.
 bool delete_line(Tx& tx, int64_t line_id);
 
+// The client's rating of a session waiting for it (WAIT_CLIENT with the rating asked for and its time
+// not up): stores it, sends VOTE_MESSAGE_2_LIKE / _DISLIKE back, closes with VOTE_CLOSING_DELAY=Y.
+// False (and nothing changed) when no rating is awaited.
+bool rate_waiting_session(Tx& tx, Session& s, int vote);
+
 // --- Timers: passes the session on when its queue_at / no_answer_at is due (docs/openlines.md).
 void run_session_timers(Tx& tx, int64_t session_id, int64_t now);
 

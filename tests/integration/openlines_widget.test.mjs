@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectWs } from './ws_client.mjs';
-import { openlinesServer, sql, session, sleep } from './openlines_setup.mjs';
+import { openlinesServer, sql, session, sleep, closeDue } from './openlines_setup.mjs';
 
 let server, opId, opHook, lineId, code;
 
@@ -409,10 +409,14 @@ test('push: the visitor hears their chat and their sessions, nothing of the LINE
     await ws.next(is('im', 'messageUpdate', (p) => p.id === copyId && p.text === 'live answer!'));
     await server.ok('im.message.delete', { MESSAGE_ID: opMsg }, { webhook: opHook });
     await ws.next(is('im', 'messageDelete', (p) => p.id === copyId));
-    // The close: sessionStatus with sessionClose.
+    // The operator's close asks for the rating (VOTE_MESSAGE=Y): the session waits for the client (50).
     await server.ok('imopenlines.operator.finish', { CHAT_ID: lines }, { webhook: opHook });
-    const closed = body(await ws.next(is('imopenlines', 'sessionStatus', (p) => p.sessionClose === true)));
-    assert.deepEqual(closed.params, { chatId: v.chatId, sessionId: s, sessionStatus: 60, spam: false, sessionClose: true });
+    const closed = body(await ws.next(is('imopenlines', 'sessionStatus', (p) => p.sessionStatus === 50)));
+    assert.deepEqual(closed.params, { chatId: v.chatId, sessionId: s, sessionStatus: 50, spam: false, sessionClose: false });
+    // The final close (FULL_CLOSE_TIME, moved to now): sessionStatus with sessionClose.
+    closeDue(server, s);
+    const final = body(await ws.next(is('imopenlines', 'sessionStatus', (p) => p.sessionClose === true)));
+    assert.deepEqual(final.params, { chatId: v.chatId, sessionId: s, sessionStatus: 60, spam: false, sessionClose: true });
     await sleep(300);
     // Nothing the visitor heard names the LINES chat or is an operator-only command.
     for (const f of ws.frames) {
@@ -436,8 +440,9 @@ test('rating: vote.send lands on the session; dialog.get and the operators see i
   await server.ok('im.message.add', { DIALOG_ID: `chat${lines}`, MESSAGE: 'done' }, { webhook: opHook });
   await server.ok('imopenlines.operator.finish', { CHAT_ID: lines }, { webhook: opHook });
   const closed = await lcOk('imopenlines.widget.dialog.get', { CHAT_ID: v.chatId }, v.hash);
-  assert.equal(closed.sessionClose, true);
-  assert.equal(closed.sessionStatus, 60);
+  // Closed by the operator with the rating asked for: waiting for the client (50) until FULL_CLOSE_TIME.
+  assert.equal(closed.sessionClose, false);
+  assert.equal(closed.sessionStatus, 50);
   assert.equal(await lcOk('imopenlines.widget.vote.send', { SESSION_ID: s, ACTION: 'like' }, v.hash), true);
   assert.equal(session(server, s).vote, 5);
   assert.equal((await lcOk('imopenlines.widget.dialog.get', { CHAT_ID: v.chatId }, v.hash)).userVote, 'like');
@@ -451,10 +456,10 @@ test('rating: vote.send lands on the session; dialog.get and the operators see i
   await lcFails('imopenlines.widget.vote.send', { SESSION_ID: s, ACTION: 'like' }, other.hash, 403, 'ACCESS_DENIED');
   await lcFails('imopenlines.widget.vote.send', { SESSION_ID: s, ACTION: 'meh' }, v.hash, 403, 'ACCESS_DENIED');
   await lcFails('imopenlines.widget.vote.send', { SESSION_ID: 999999, ACTION: 'like' }, v.hash, 403, 'ACCESS_DENIED');
-  // Writing again starts a new session in the same chats.
+  // Writing while it waits for the client reopens it with its operator (25), no new session.
   await says(v, 'one more thing');
-  const sessions = sql(server, `SELECT id FROM openline_sessions WHERE chat_id = ${lines} ORDER BY id`);
-  assert.equal(sessions.length, 2);
+  const sessions = sql(server, `SELECT id, status FROM openline_sessions WHERE chat_id = ${lines} ORDER BY id`);
+  assert.deepEqual(sessions, [{ id: s, status: 25 }]);
 });
 
 test('operator.get, action.send, consent.apply, and the disabled methods', async () => {

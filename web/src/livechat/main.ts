@@ -25,6 +25,7 @@ interface Dialog {
   dialogId: string
   sessionId: number
   sessionClose: boolean
+  sessionStatus: number
   userVote: string
 }
 interface ShownMessage {
@@ -44,6 +45,8 @@ const state = {
   dialogId: '',
   sessionId: 0,
   closed: false,
+  /** The session's status code; 50 (WAIT_CLIENT) is the operator's close waiting for the rating. */
+  status: 0,
   voted: false,
   config: null as LineConfig | null,
   messages: new Map<number, ShownMessage>(),
@@ -236,9 +239,14 @@ function thumb(down: boolean): SVGSVGElement {
   return svg
 }
 
+// The operator's close with a rating asked for (VOTE_MESSAGE=Y) leaves the session waiting for the
+// client (50) until FULL_CLOSE_TIME; the rating is offered then, and after a final close.
+const WAIT_CLIENT = 50
+
 function showVote(): void {
   const vote = state.config?.vote
-  const offer = !!vote?.enable && state.closed && state.sessionId > 0 && !state.voted
+  const finished = state.closed || state.status === WAIT_CLIENT
+  const offer = !!vote?.enable && finished && state.sessionId > 0 && !state.voted
   parts.vote.hidden = !offer
   if (!offer || !vote) return
   const ask = el('p', 'lc-vote-text', vote.messageText || 'Please rate the conversation')
@@ -254,9 +262,14 @@ function showVote(): void {
     try {
       await call('imopenlines.widget.vote.send', { SESSION_ID: state.sessionId, ACTION: action })
       state.voted = true
-      parts.vote.replaceChildren(
-        el('p', 'lc-vote-text', (action === 'like' ? vote.messageLike : vote.messageDislike) || 'Thank you!'),
-      )
+      // A rating the operator's close asked for (WAIT_CLIENT) is answered by the line itself: its
+      // thanks (VOTE_MESSAGE_2_LIKE / _DISLIKE) arrives in the conversation. After a final close no
+      // answer comes, so the window says it.
+      if (state.status === WAIT_CLIENT) parts.vote.hidden = true
+      else
+        parts.vote.replaceChildren(
+          el('p', 'lc-vote-text', (action === 'like' ? vote.messageLike : vote.messageDislike) || 'Thank you!'),
+        )
     } catch {
       like.disabled = dislike.disabled = false
     }
@@ -291,11 +304,13 @@ function onPush(command: string, p: Record<string, any>): void {
   } else if (command === 'sessionStart' && Number(p.chatId) === state.chatId) {
     state.sessionId = Number(p.sessionId)
     state.closed = false
+    state.status = 0
     state.voted = false
     showVote()
   } else if (command === 'sessionStatus' && Number(p.chatId) === state.chatId) {
     state.sessionId = Number(p.sessionId)
     state.closed = !!p.sessionClose
+    state.status = Number(p.sessionStatus ?? 0)
     showVote()
   }
 }
@@ -358,6 +373,7 @@ async function start(): Promise<void> {
     state.dialogId = dialog.dialogId
     state.sessionId = dialog.sessionId
     state.closed = dialog.sessionClose
+    state.status = Number(dialog.sessionStatus ?? 0)
     state.voted = dialog.userVote !== 'none'
     wireCompose()
     await loadHistory()
