@@ -122,6 +122,9 @@ test('notifications: a confirmation is answered and goes, others arrive live, ar
   // A quick answer goes to the author as a private message.
   const ask = insertNotification({ user: ann.id, author: bob.id, type: 2, text: 'Lunch at noon?', answerable: 1 });
   await annPage.keyboard.press('Escape');
+  // Closed before it opens again: a panel reopened while its closing animation runs is a new one,
+  // and a click that reached the old one's button is lost with it.
+  await annPage.getByTestId('notifications').waitFor({ state: 'detached' });
   await annPage.getByTestId('open-notifications').click();
   await notification(annPage, ask).getByRole('button', { name: 'Answer' }).click();
   await notification(annPage, ask).getByLabel('Quick answer').fill('Yes, see you');
