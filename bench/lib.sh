@@ -18,3 +18,12 @@ wait_http() {  # url, pid, name
   done
   die "$3 did not answer on $1"
 }
+
+# Stops a process this script started, by its pid: TERM, up to 5 s to finish, then KILL.
+stop_pid() {
+  [ -n "$1" ] || return 0
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}

@@ -38,10 +38,7 @@ IMHUB_PID=""
 cleanup() {
   local rc=$?
   # Only the process this script started, by its pid.
-  if [ -n "$IMHUB_PID" ]; then
-    kill -TERM "$IMHUB_PID" 2>/dev/null || true
-    wait "$IMHUB_PID" 2>/dev/null || true
-  fi
+  stop_pid "$IMHUB_PID"
   rm -rf "$WORK"
   exit $rc
 }
@@ -70,8 +67,7 @@ start_imhub() {  # data dir
   wait_http "$BASE/healthz" "$IMHUB_PID" imhub
 }
 stop_imhub() {
-  kill -TERM "$IMHUB_PID" 2>/dev/null || true
-  wait "$IMHUB_PID" 2>/dev/null || true
+  stop_pid "$IMHUB_PID"
   IMHUB_PID=""
 }
 

@@ -35,12 +35,7 @@ IMHUB_PID=""
 cleanup() {
   local rc=$?
   # Only the server this script started, by its pid.
-  if [ -n "$IMHUB_PID" ]; then
-    kill -TERM "$IMHUB_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$IMHUB_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$IMHUB_PID" 2>/dev/null || true
-    wait "$IMHUB_PID" 2>/dev/null || true
-  fi
+  stop_pid "$IMHUB_PID"
   rm -rf "$WORK"
   exit $rc
 }
@@ -64,8 +59,7 @@ start_server() {  # data dir
   wait_http "$BASE/healthz" "$IMHUB_PID" imhub
 }
 stop_server() {
-  kill -TERM "$IMHUB_PID"
-  wait "$IMHUB_PID" 2>/dev/null || true
+  stop_pid "$IMHUB_PID"
   IMHUB_PID=""
 }
 json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$2"; }
