@@ -4,28 +4,11 @@
 // its calls carry the session cookie and sessid like every other call of the client.
 import { B24PullClientManager } from '@bitrix24/b24jssdk'
 import { call } from './rest'
+import { sdkRestAdapter } from './sdkAdapter'
 
 export type PullHandler = (params: Record<string, any>, extra: Record<string, any>, command: string) => void
 
-interface SdkAnswer {
-  getData(): { result: unknown }
-}
-
-function answer(result: unknown): SdkAnswer {
-  return { getData: () => ({ result }) }
-}
-
-const sdkRestAdapter = {
-  callMethod: async (method: string, params: Record<string, unknown> = {}) => answer(await call(method, params)),
-  actions: {
-    v2: {
-      call: {
-        make: async ({ method, params }: { method: string; params?: Record<string, unknown> }) =>
-          answer(await call(method, params ?? {})),
-      },
-    },
-  },
-}
+const sdk = sdkRestAdapter(call)
 
 type Client = InstanceType<typeof B24PullClientManager>
 let client: Client | null = null
@@ -79,7 +62,7 @@ function subscribeModule(moduleId: string): void {
 
 export async function startPull(userId: number): Promise<void> {
   stopPull()
-  const c = new B24PullClientManager({ b24: sdkRestAdapter as never, siteId: 'imhub', userId })
+  const c = new B24PullClientManager({ b24: sdk as never, siteId: 'imhub', userId })
   client = c
   for (const k of handlers.keys()) subscribeModule(k.slice(0, k.indexOf(':')))
   c.subscribe({

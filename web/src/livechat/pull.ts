@@ -3,21 +3,11 @@
 // adapter gives the SDK the REST client shape it expects.
 import { B24PullClientManager } from '@bitrix24/b24jssdk'
 import { call } from './rest'
+import { sdkRestAdapter } from '../api/sdkAdapter'
 
 export type PullHandler = (command: string, params: Record<string, any>) => void
 
-const answer = (result: unknown) => ({ getData: () => ({ result }) })
-const adapter = {
-  callMethod: async (method: string, params: Record<string, unknown> = {}) => answer(await call(method, params)),
-  actions: {
-    v2: {
-      call: {
-        make: async ({ method, params }: { method: string; params?: Record<string, unknown> }) =>
-          answer(await call(method, params ?? {})),
-      },
-    },
-  },
-}
+const adapter = sdkRestAdapter(call)
 
 // The SDK keeps its settings in localStorage and sessionStorage. In a frame on another site a
 // browser may refuse both (third-party storage blocked): the SDK then gets storage in memory.
