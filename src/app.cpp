@@ -19,6 +19,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/web_client.hpp"
+#include "im/chat_roster.hpp"
 #include "openlines/openlines_feed.hpp"
 #include "openlines/openlines_stats.hpp"
 #include "openlines/session_timers.hpp"
@@ -26,6 +27,7 @@
 #include "previews/url_preview.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
+#include "views/recent_fragments.hpp"
 #include "push/im_push.hpp"
 #include "push/push_metrics.hpp"
 #include "push/watch.hpp"
@@ -117,6 +119,10 @@ int serve(const std::string& data_dir, Config config) {
   previews.start();
   services.previews = &previews;
   services.feed = &feed;
+  ChatRosterCache rosters;
+  RecentFragmentCache recent_fragments(static_cast<size_t>(config.store_recent_cache_mb) << 20);
+  services.rosters = &rosters;
+  services.recent = &recent_fragments;
   // A link preview written into a message is announced once committed (messageParamsUpdate).
   previews.set_on_updated([&feed](int64_t message_id, int64_t chat_id) {
     feed.announce(Cause{}, MessageParamsChanged{message_id, chat_id});
