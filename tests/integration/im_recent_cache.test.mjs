@@ -5,6 +5,9 @@
 // cached server is asked everything before each change, so every comparison reads warm fragments.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Server } from './harness.mjs';
 import { openlinesServer, person, connectorApp, line, clientSays, sql } from './openlines_setup.mjs';
 
@@ -56,7 +59,10 @@ before(async () => {
   bob = person(cached, 'Bob');
   carl = person(cached, 'Carl');
   dan = person(cached, 'Dan');
-  fresh = new Server({ dataDir: cached.dataDir,
+  // The same store through another data directory (one server per directory): its files linked.
+  const shared = mkdtempSync(join(tmpdir(), 'imhub-test-'));
+  for (const f of ['imhub.db', 'imhub.db-epochs', 'imhub.key']) symlinkSync(join(cached.dataDir, f), join(shared, f));
+  fresh = new Server({ dataDir: shared,
     config: '[events]\nenabled = false\n[push]\nenabled = false\n[store]\nrecent_cache_mb = 0\n' });
   await fresh.start();
 
@@ -67,7 +73,7 @@ before(async () => {
   other = (await as(bob)('im.chat.add', { TITLE: 'Bob\'s', USERS: [ann.id, dan.id], COLOR: 'MINT' })).result;
   open = (await annOk('im.chat.add', { TITLE: 'Open', TYPE: 'OPEN', USERS: [bob.id] })).result;
   await say(bob, `chat${group}`, 'in the group');
-  await say(carl, `chat${other}`, 'with an attachment', { ATTACH: JSON.stringify([{ MESSAGE: 'card' }]) });
+  await say(dan, `chat${other}`, 'with an attachment', { ATTACH: JSON.stringify([{ MESSAGE: 'card' }]) });
   botId = (await cached.ok('imbot.register', { CODE: 'helper', EVENT_HANDLER: 'http://127.0.0.1:9/bot',
     CLIENT_ID: 'recent-cache', PROPERTIES: { NAME: 'Helper' } })).result;
   await cached.ok('imbot.message.add', { BOT_ID: botId, DIALOG_ID: String(ann.id), MESSAGE: 'from a bot',
@@ -78,6 +84,7 @@ before(async () => {
 });
 after(async () => {
   await fresh?.stop();
+  if (fresh) rmSync(fresh.dataDir, { recursive: true, force: true });
   await cached?.cleanup();
 });
 
