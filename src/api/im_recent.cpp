@@ -137,19 +137,15 @@ std::vector<int64_t> shown_users(const RecentEntry& e, const ItemStyle& style) {
 }
 
 // The item's JSON: from the fragment cache when its inputs are unchanged, else built (with the
-// chat's roster from the roster cache) and kept. Without a cache, built as it always was.
-void append_item(Conn& c, const MethodCall& call, const RecentEntry& e, const ItemStyle& style,
-                 const RecentEpochs& epochs, std::string& out) {
+// chat's roster from the roster cache) and kept.
+std::shared_ptr<const std::string> item_json(Conn& c, const MethodCall& call, const RecentEntry& e,
+                                             const ItemStyle& style, const RecentEpochs& epochs) {
   RecentFragmentCache& cache = *call.services.recent;
   const int form = style.list_form ? 1 : 0;
   const int64_t viewer = e.member.user_id;
-  if (auto hit = cache.find(c, viewer, e.chat.id, form, *e.row, epochs)) {
-    out += *hit;
-    return;
-  }
+  if (auto hit = cache.find(c, viewer, e.chat.id, form, *e.row, epochs)) return hit;
   std::shared_ptr<const ChatRoster> roster;
-  if (e.chat.type != "P")
-    roster = call.services.rosters->get(c, e.chat.id, e.members_version, e.chat.created_at);
+  if (e.chat.type != "P") roster = call.services.rosters->get(c, e.chat.id, e.members_version, e.chat.created_at);
   auto f = std::make_shared<RecentFragment>();
   f->row = e.row;
   f->users_epoch = epochs.users;
@@ -160,19 +156,29 @@ void append_item(Conn& c, const MethodCall& call, const RecentEntry& e, const It
     auto u = call.services.users->find(id);
     if (u && is_bot_user(*u)) f->shows_bot = true;
   }
-  auto json = std::make_shared<std::string>(to_json(recent_item(c, call, e, style, roster.get())));
-  out += *json;
-  f->json = std::move(json);
+  f->json = std::make_shared<const std::string>(to_json(recent_item(c, call, e, style, roster.get())));
+  auto json = f->json;
   cache.put(viewer, e.chat.id, form, std::move(f));
+  return json;
 }
 
-// The items [begin, end) of `entries` as a JSON list.
+// The items [begin, end) of `entries` as a JSON list, written into a string sized once (the answer
+// is large; growing it by doubling copied it several times).
 std::string items_json(Conn& c, const MethodCall& call, const std::vector<RecentEntry>& entries, size_t begin,
-                       size_t end, const ItemStyle& style, const RecentEpochs& epochs) {
-  std::string out = "[";
+                       size_t end, const ItemStyle& style, const RecentEpochs& epochs, size_t extra) {
+  std::vector<std::shared_ptr<const std::string>> items;
+  items.reserve(end - begin);
+  size_t bytes = 2 + extra;
   for (size_t i = begin; i < end; ++i) {
-    if (i > begin) out += ',';
-    append_item(c, call, entries[i], style, epochs, out);
+    items.push_back(item_json(c, call, entries[i], style, epochs));
+    bytes += items.back()->size() + 1;
+  }
+  std::string out;
+  out.reserve(bytes);
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += *items[i];
   }
   out += ']';
   return out;
@@ -191,7 +197,7 @@ MethodResult recent_get(MethodCall& call) {
   call.services.store.read([&](Conn& c) {
     auto entries = load_recent(c, call.caller.user_id, f);
     if (cached) {
-      result.raw_result = items_json(c, call, entries, 0, entries.size(), style, epochs);
+      result.raw_result = items_json(c, call, entries, 0, entries.size(), style, epochs, 0);
       return;
     }
     Value out = Value::list();
@@ -222,8 +228,10 @@ MethodResult recent_list(MethodCall& call) {
     if (cached) {
       // The same text write_json gives the object below.
       const char* flag = more ? "true" : "false";
-      result.raw_result = "{\"items\":" + items_json(c, call, entries, begin, end, style, epochs) +
-                          ",\"hasMorePages\":" + flag + ",\"hasMore\":" + flag + "}";
+      std::string& out = result.raw_result;
+      out = items_json(c, call, entries, begin, end, style, epochs, 64);
+      out.insert(0, "{\"items\":");
+      out.append(",\"hasMorePages\":").append(flag).append(",\"hasMore\":").append(flag).append("}");
     } else {
       Value items = Value::list();
       for (size_t i = begin; i < end; ++i) items.push_back(recent_item(c, call, entries[i], style, nullptr));

@@ -67,13 +67,20 @@ std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilte
     e.row = std::make_shared<const Row>(std::move(r));
     out.push_back(std::move(e));
   }
-  std::stable_sort(out.begin(), out.end(), [](const RecentEntry& a, const RecentEntry& b) {
+  // Sorted by index, then moved once: an entry is dozens of strings, and a sort moves each many times.
+  std::vector<size_t> order(out.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&out](size_t ia, size_t ib) {
+    const RecentEntry &a = out[ia], &b = out[ib];
     if (a.member.pinned != b.member.pinned) return a.member.pinned;
     const int64_t ta = activity_time(a), tb = activity_time(b);
     if (ta != tb) return ta > tb;
     return a.chat.last_message_id > b.chat.last_message_id;
   });
-  return out;
+  std::vector<RecentEntry> sorted;
+  sorted.reserve(out.size());
+  for (size_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 std::vector<UnreadCounter> unread_counters(Conn& c, int64_t user_id) {

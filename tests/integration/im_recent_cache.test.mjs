@@ -45,8 +45,11 @@ async function same(label) {
   for (const who of [ann, bob, carl]) {
     for (const [method, params] of queries()) {
       for (let pass = 0; pass < 2; pass += 1) {
-        const want = await answer(fresh, who, method, params);
-        const got = await answer(cached, who, method, params);
+        let want = await answer(fresh, who, method, params);
+        let got = await answer(cached, who, method, params);
+        // Open lines write on their own (welcome messages, queue moves): a change between the two
+        // requests is told from a stale item by asking again — a stale item stays stale.
+        if (got !== want) [want, got] = [await answer(fresh, who, method, params), await answer(cached, who, method, params)];
         assert.equal(got, want, `${label}: ${method} ${JSON.stringify(params)} for user ${who.id} (pass ${pass})`);
       }
     }
