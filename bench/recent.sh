@@ -10,7 +10,7 @@
 # 1,000 dialogs of user 1, 10k messages in the group chats) read as its reader, user 2.
 #
 # Usage: bench/recent.sh [AFTER_BINARY] [BEFORE_BINARY]   (default build/imhub, /work/main/build/imhub)
-# Knobs: ROUNDS (5), DURATION (4s), WRK_THREADS (2).
+# Knobs: ROUNDS (5), DURATION (4s), WRK_THREADS (2), KEEP (set: keep the stores and logs in /tmp).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AFTER="${1:-$ROOT/build/imhub}"
@@ -27,7 +27,11 @@ source "$ROOT/bench/lib.sh"
 # shellcheck source=bench/seed.sh
 source "$ROOT/bench/seed.sh"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 hook_of() { "$AFTER" webhook add --data "$1" --user "$2" --scope im | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p'; }
@@ -35,9 +39,9 @@ hook_of() { "$AFTER" webhook add --data "$1" --user "$2" --scope im | sed -n 's/
 # Seeded once with the new binary (its migrations run first), then copied for the old one.
 seed_store() {  # dir users groups members dialogs messages [in_first_chats]
   "$AFTER" init --data "$1" >/dev/null
-  seed_people "$1/imhub.db" "$2"
-  seed_chats "$1/imhub.db" "$3" "$4" "$5"
-  seed_messages "$1/imhub.db" "$6" ${7:+"$7"}
+  seed_people "$1/imhub.db" "$2" >/dev/null
+  seed_chats "$1/imhub.db" "$3" "$4" "$5" >/dev/null
+  seed_messages "$1/imhub.db" "$6" ${7:+"$7"} >/dev/null
 }
 echo "recent bench: seeding in $WORK" >&2
 seed_store "$WORK/s200" 2000 150 50 50 20000
