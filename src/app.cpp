@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <malloc.h>
 
 #include <csignal>
 #include <filesystem>
@@ -29,7 +29,6 @@
 #include "previews/url_preview.hpp"
 #include "push/channel.hpp"
 #include "push/hub.hpp"
-#include "views/recent_fragments.hpp"
 #include "push/im_push.hpp"
 #include "push/push_metrics.hpp"
 #include "push/watch.hpp"
@@ -39,6 +38,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
+#include "views/recent_fragments.hpp"
 
 namespace imhub {
 

@@ -42,7 +42,7 @@ struct Services {
   const ChangeFeed* feed = nullptr;
   // The realtime push server (src/push); null when [push] enabled = false.
   PushHub* push = nullptr;
-  PushWatch* push_watch = nullptr;  // watch tags (pull.watch.extend); null with push off
+  PushWatch* push_watch = nullptr;        // watch tags (pull.watch.extend); null with push off
   ChatRosterCache* rosters = nullptr;     // chats' member counts, mutes, managers (im/chat_roster.hpp)
   RecentFragmentCache* recent = nullptr;  // recent items as JSON (views/recent_fragments.hpp)
 
