@@ -171,3 +171,18 @@ test('the cached answer is served from fragments and a changed input rebuilds on
   assert.equal(items.find((i) => i.chat_id === other).title, 'Behind its back');
   await same('chat row written in the store');
 });
+
+test('batch and XML read the spliced answer back as the same tree', async () => {
+  const get = (server, path) => fetch(`${server.base}${ann.webhook}${path}`).then((r) => r.text());
+  const direct = (await annOk('im.recent.list', { LIMIT: 3 })).result;
+  const batch = (await annOk('batch', { cmd: { a: 'im.recent.list?LIMIT=3', b: 'im.recent.get' } })).result;
+  assert.deepEqual(batch.result.a, direct);
+  assert.equal(batch.result_next.a, 3);
+  assert.deepEqual(batch.result.b, (await annOk('im.recent.get', {})).result);
+  for (const path of ['im.recent.get.xml', 'im.recent.list.xml?LIMIT=2']) {
+    const strip = (t) => t.replace(/<time>.*<\/time>/, '');
+    const xml = strip(await get(cached, path));
+    assert.match(xml, /^<response><result>(<items>)?<item><id>/, path);
+    assert.equal(xml, strip(await get(fresh, path)), path);
+  }
+});
