@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+
 #include <csignal>
 #include <filesystem>
 #include <thread>
@@ -19,6 +21,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/web_client.hpp"
+#include "im/chat_roster.hpp"
 #include "openlines/openlines_feed.hpp"
 #include "openlines/openlines_stats.hpp"
 #include "openlines/session_timers.hpp"
@@ -35,6 +38,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
+#include "views/recent_fragments.hpp"
 
 namespace imhub {
 
@@ -87,6 +91,12 @@ void use_local_certificate(Config& config, const std::string& data_dir) {
 }
 
 int serve(const std::string& data_dir, Config config) {
+  // Large answers (a recent list of 200 chats is ~165 KB, a history page tens of KB) are allocated
+  // and freed on every call. With glibc's defaults each one past 128 KB is a fresh mmap, and the io
+  // threads' arenas hand freed tops back with madvise, so every call faulted its pages in again
+  // (a fifth of im.recent.get's CPU). Fixed thresholds keep that memory in the arenas.
+  mallopt(M_MMAP_THRESHOLD, 16 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   use_local_certificate(config, data_dir);
   validate_config(config);
   // The browser client is read into memory here, once (http/web_client.hpp); a [web] root that
@@ -117,6 +127,10 @@ int serve(const std::string& data_dir, Config config) {
   previews.start();
   services.previews = &previews;
   services.feed = &feed;
+  ChatRosterCache rosters;
+  RecentFragmentCache recent_fragments(static_cast<size_t>(config.store_recent_cache_mb) << 20);
+  services.rosters = &rosters;
+  services.recent = &recent_fragments;
   // A link preview written into a message is announced once committed (messageParamsUpdate).
   previews.set_on_updated([&feed](int64_t message_id, int64_t chat_id) {
     feed.announce(Cause{}, MessageParamsChanged{message_id, chat_id});

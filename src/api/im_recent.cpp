@@ -5,13 +5,18 @@
 #include "api/im_common.hpp"
 #include "core/clock.hpp"
 #include "core/error_catalog.hpp"
+#include "core/json.hpp"
+#include "im/chat_roster.hpp"
+#include "im/presence.hpp"
 #include "im/read_state.hpp"
 #include "im/recent.hpp"
+#include "im/user_visibility.hpp"
 #include "notify/notification.hpp"
 #include "text/text_clean.hpp"
 #include "users/user_cache.hpp"
 #include "views/chat_view.hpp"
 #include "views/im_user.hpp"
+#include "views/recent_fragments.hpp"
 
 namespace imhub {
 namespace {
@@ -67,7 +72,9 @@ Value recent_user(Conn& c, const MethodCall& call, int64_t id, const ItemStyle& 
   return v;
 }
 
-Value recent_item(Conn& c, const MethodCall& call, const RecentEntry& e, const ItemStyle& style) {
+// `roster`: the chat's roster when the caller has it (group chats; else im_chat_object loads it).
+Value recent_item(Conn& c, const MethodCall& call, const RecentEntry& e, const ItemStyle& style,
+                  const ChatRoster* roster) {
   const bool dialog = e.chat.type == "P";
   auto other = dialog ? call.services.users->find(e.other_user) : nullptr;
   Value item = Value::map();
@@ -93,7 +100,8 @@ Value recent_item(Conn& c, const MethodCall& call, const RecentEntry& e, const I
   } else {
     item["chat"] = im_chat_object(
         c, e.chat,
-        ChatViewOptions{.string_ids = style.string_ids, .viewer = e.member.user_id, .viewer_member = &e.member});
+        ChatViewOptions{
+            .string_ids = style.string_ids, .viewer = e.member.user_id, .viewer_member = &e.member, .roster = roster});
     if (style.list_form)
       item["user"] = e.last && e.last->author_id > 0 ? recent_user(c, call, e.last->author_id, style)
                                                      : Value::object({{"id", int64_t{0}}});
@@ -121,17 +129,82 @@ RecentFilter common_filter(const MethodCall& call) {
   return f;
 }
 
+// The users an item shows as user objects (im_user_object reads their presence and bot rows).
+std::vector<int64_t> shown_users(const RecentEntry& e, const ItemStyle& style) {
+  if (e.chat.type == "P") return {e.other_user};
+  if (style.list_form && e.last && e.last->author_id > 0) return {e.last->author_id};
+  return {};
+}
+
+// The item's JSON: from the fragment cache when its inputs are unchanged, else built (with the
+// chat's roster from the roster cache) and kept.
+std::shared_ptr<const std::string> item_json(Conn& c, const MethodCall& call, const RecentEntry& e,
+                                             const ItemStyle& style, const RecentEpochs& epochs) {
+  RecentFragmentCache& cache = *call.services.recent;
+  const int form = style.list_form ? 1 : 0;
+  const int64_t viewer = e.member.user_id;
+  if (auto hit = cache.find(c, viewer, e.chat.id, form, *e.row, epochs)) return hit;
+  std::shared_ptr<const ChatRoster> roster;
+  if (e.chat.type != "P") roster = call.services.rosters->get(c, e.chat.id, e.members_version, e.chat.created_at);
+  auto f = std::make_shared<RecentFragment>();
+  f->row = e.row;
+  f->users_epoch = epochs.users;
+  f->bots_epoch = epochs.bots;
+  f->presence_epoch = epochs.presence;
+  for (int64_t id : shown_users(e, style)) {
+    f->presences.emplace_back(id, load_presence(c, id));
+    auto u = call.services.users->find(id);
+    if (u && is_bot_user(*u)) f->shows_bot = true;
+  }
+  f->json = std::make_shared<const std::string>(to_json(recent_item(c, call, e, style, roster.get())));
+  auto json = f->json;
+  cache.put(viewer, e.chat.id, form, std::move(f));
+  return json;
+}
+
+// The items [begin, end) of `entries` as a JSON list, written into a string sized once (the answer
+// is large; growing it by doubling copied it several times).
+std::string items_json(Conn& c, const MethodCall& call, const std::vector<RecentEntry>& entries, size_t begin,
+                       size_t end, const ItemStyle& style, const RecentEpochs& epochs, size_t extra) {
+  std::vector<std::shared_ptr<const std::string>> items;
+  items.reserve(end - begin);
+  size_t bytes = 2 + extra;
+  for (size_t i = begin; i < end; ++i) {
+    items.push_back(item_json(c, call, entries[i], style, epochs));
+    bytes += items.back()->size() + 1;
+  }
+  std::string out;
+  out.reserve(bytes);
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += *items[i];
+  }
+  out += ']';
+  return out;
+}
+
 MethodResult recent_get(MethodCall& call) {
   RecentFilter f = common_filter(call);
   int64_t since = date_param(call, "LAST_SYNC_DATE");
   if (since == 0) since = date_param(call, "LAST_UPDATE");
   if (since > 0) f.changed_since = std::max(since, now_unix_seconds() - kSyncWindowSeconds);
   const ItemStyle style{.string_ids = true, .list_form = false};
-  return call.services.store.read_with([&](Conn& c) {
+  const bool cached = call.services.recent && call.services.recent->enabled();
+  // Before the snapshot: a change committed in between leaves the new fragments already stale.
+  const RecentEpochs epochs = RecentEpochs::current(call.services.store);
+  MethodResult result;
+  call.services.store.read([&](Conn& c) {
+    auto entries = load_recent(c, call.caller.user_id, f);
+    if (cached) {
+      result.raw_result = items_json(c, call, entries, 0, entries.size(), style, epochs, 0);
+      return;
+    }
     Value out = Value::list();
-    for (const RecentEntry& e : load_recent(c, call.caller.user_id, f)) out.push_back(recent_item(c, call, e, style));
-    return out;
+    for (const RecentEntry& e : entries) out.push_back(recent_item(c, call, e, style, nullptr));
+    result.result = std::move(out);
   });
+  return result;
 }
 
 MethodResult recent_list(MethodCall& call) {
@@ -144,15 +217,26 @@ MethodResult recent_list(MethodCall& call) {
   int64_t offset = std::max<int64_t>(0, call.param("OFFSET").to_int_or(0));
   if (call.start > 0) offset = call.start;
   const ItemStyle style{.string_ids = false, .list_form = true};
+  const bool cached = call.services.recent && call.services.recent->enabled();
+  const RecentEpochs epochs = RecentEpochs::current(call.services.store);
   MethodResult result;
   call.services.store.read([&](Conn& c) {
     auto entries = load_recent(c, call.caller.user_id, f);
-    Value items = Value::list();
     const size_t begin = std::min<size_t>(static_cast<size_t>(offset), entries.size());
     const size_t end = std::min(entries.size(), begin + static_cast<size_t>(limit));
-    for (size_t i = begin; i < end; ++i) items.push_back(recent_item(c, call, entries[i], style));
     const bool more = end < entries.size();
-    result.result = Value::object({{"items", std::move(items)}, {"hasMorePages", more}, {"hasMore", more}});
+    if (cached) {
+      // The same text write_json gives the object below.
+      const char* flag = more ? "true" : "false";
+      std::string& out = result.raw_result;
+      out = items_json(c, call, entries, begin, end, style, epochs, 64);
+      out.insert(0, "{\"items\":");
+      out.append(",\"hasMorePages\":").append(flag).append(",\"hasMore\":").append(flag).append("}");
+    } else {
+      Value items = Value::list();
+      for (size_t i = begin; i < end; ++i) items.push_back(recent_item(c, call, entries[i], style, nullptr));
+      result.result = Value::object({{"items", std::move(items)}, {"hasMorePages", more}, {"hasMore", more}});
+    }
     // "total is usually -1" (reference im-recent-list.md); next when there is more.
     result.total = -1;
     if (more) result.next = static_cast<int64_t>(end);

@@ -33,6 +33,10 @@ struct MethodCall {
 
 struct MethodResult {
   Value result;
+  // The result already written as JSON, used instead of `result` when not empty: a handler that
+  // assembles its answer from cached JSON fragments (im.recent.*) splices them into the envelope
+  // instead of building a tree only to write it out again. XML and batch parse it back.
+  std::string raw_result;
   std::optional<int64_t> next;
   std::optional<int64_t> total;
 

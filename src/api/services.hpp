@@ -20,6 +20,8 @@ class OAuthServer;
 class ChangeFeed;
 class PushHub;
 class PushWatch;
+class ChatRosterCache;
+class RecentFragmentCache;
 
 struct Services {
   Store& store;
@@ -40,7 +42,9 @@ struct Services {
   const ChangeFeed* feed = nullptr;
   // The realtime push server (src/push); null when [push] enabled = false.
   PushHub* push = nullptr;
-  PushWatch* push_watch = nullptr;  // watch tags (pull.watch.extend); null with push off
+  PushWatch* push_watch = nullptr;        // watch tags (pull.watch.extend); null with push off
+  ChatRosterCache* rosters = nullptr;     // chats' member counts, mutes, managers (im/chat_roster.hpp)
+  RecentFragmentCache* recent = nullptr;  // recent items as JSON (views/recent_fragments.hpp)
 
   // host[:port] of the public URL: the portal "domain" clients and events see.
   std::string domain() const;

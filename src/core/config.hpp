@@ -60,6 +60,8 @@ struct Config {
   int store_read_connections = 8;
   // /healthz answers 503 when the data directory's file system has less free space than this.
   int64_t store_min_free_bytes = int64_t{64} << 20;
+  // Memory (MiB) the recent list's item cache may hold (views/recent_fragments.hpp); 0 turns it off.
+  int64_t store_recent_cache_mb = 128;
   // [url_preview] link previews of messages (URL_PREVIEW=Y)
   bool url_preview_enabled = true;
   bool url_preview_allow_private = false;  // fetch loopback / private / link-local addresses too

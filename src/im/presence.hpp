@@ -20,6 +20,7 @@ namespace imhub {
 struct Presence {
   std::string status = "online";  // what the user set: online, dnd, away, break
   std::optional<int64_t> idle_since, last_activity, desktop_last, mobile_last;
+  bool operator==(const Presence&) const = default;
 };
 
 // im.user.status.set values; case-sensitive, lower case only (reference im-user-status-set.md).

@@ -48,7 +48,7 @@ std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilte
   // the same row, not from three lookups per chat.
   static const std::string sql =
       "SELECT " + chat_columns("ch") + ", " + member_columns("m") + ", " + message_columns("msg") +
-      ", COALESCE(ch.private_key, '') FROM chat_members m JOIN chats ch ON ch.id = m.chat_id "
+      ", COALESCE(ch.private_key, ''), ch.members_version FROM chat_members m JOIN chats ch ON ch.id = m.chat_id "
       "LEFT JOIN messages msg ON msg.id = ch.last_message_id "
       "WHERE m.user_id = $1 AND ch.last_seq > m.hidden_at_seq";
   // Where each record's columns start, counted from the column lists themselves (a column added
@@ -57,22 +57,30 @@ std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilte
   static const size_t kMessageAt = kMemberAt + column_count(member_columns("m"));
   static const size_t kKeyAt = kMessageAt + column_count(message_columns("msg"));
   std::vector<RecentEntry> out;
-  for (const Row& r : c.query(sql, {user_id})) {
-    RecentEntry e{read_chat(r), read_member(r, kMemberAt), std::nullopt, 0};
+  for (Row& r : c.query(sql, {user_id})) {
+    RecentEntry e{read_chat(r), read_member(r, kMemberAt), std::nullopt, 0, r.i64(kKeyAt + 1), nullptr};
     if (!admitted(e.chat, e.member, f)) continue;
     // An empty private dialog has nothing to show yet.
     if (e.chat.type == "P" && e.chat.last_message_id == 0) continue;
     if (!r.is_null(kMessageAt)) e.last = read_message(r, kMessageAt);
     if (e.chat.type == "P") e.other_user = other_of(r.str(kKeyAt), user_id);
+    e.row = std::make_shared<const Row>(std::move(r));
     out.push_back(std::move(e));
   }
-  std::stable_sort(out.begin(), out.end(), [](const RecentEntry& a, const RecentEntry& b) {
+  // Sorted by index, then moved once: an entry is dozens of strings, and a sort moves each many times.
+  std::vector<size_t> order(out.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&out](size_t ia, size_t ib) {
+    const RecentEntry &a = out[ia], &b = out[ib];
     if (a.member.pinned != b.member.pinned) return a.member.pinned;
     const int64_t ta = activity_time(a), tb = activity_time(b);
     if (ta != tb) return ta > tb;
     return a.chat.last_message_id > b.chat.last_message_id;
   });
-  return out;
+  std::vector<RecentEntry> sorted;
+  sorted.reserve(out.size());
+  for (size_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 std::vector<UnreadCounter> unread_counters(Conn& c, int64_t user_id) {

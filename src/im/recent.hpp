@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "im/change_feed.hpp"
@@ -17,6 +18,9 @@ struct RecentEntry {
   ChatMember member;
   std::optional<Message> last;  // the chat's newest message
   int64_t other_user = 0;       // P chats: the other participant
+  int64_t members_version = 0;  // chats.members_version: the chat's roster stamp (chat_roster.hpp)
+  // The row all of the above were read from: an item built from an equal row is the same item.
+  std::shared_ptr<const Row> row;
 };
 
 struct RecentFilter {

@@ -76,7 +76,7 @@ MethodResult batch(MethodCall& call) {
       if (halt) break;
       continue;
     }
-    state.result[key] = out.value.result;
+    state.result[key] = result_value(std::move(out.value.result), out.value.raw_result);
     if (out.value.total) state.result_total[key] = *out.value.total;
     if (out.value.next) state.result_next[key] = *out.value.next;
     state.result_time[key] = time_block(out.timing);

@@ -159,7 +159,8 @@ HttpReply Dispatcher::run_method(const HttpRequestView& request, const Method& m
     }
     HttpReply r;
     r.content_type = content_type_for(target->transport);
-    r.body = render_success(out.value.result, out.value.next, out.value.total, out.timing, target->transport);
+    r.body = render_success(out.value.result, out.value.next, out.value.total, out.timing, target->transport,
+                            out.value.raw_result);
     r.label = method->name;
     r.credential = caller.credential_key();
     return r;

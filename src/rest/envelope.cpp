@@ -4,6 +4,9 @@
 #include "core/json.hpp"
 #include "core/strings.hpp"
 
+#include <cstdint>
+#include <stdexcept>
+
 namespace imhub {
 namespace {
 
@@ -107,13 +110,24 @@ Value error_body(const ApiError& e) {
   return body;
 }
 
+Value result_value(Value result, std::string_view raw_result) {
+  if (raw_result.empty()) return result;
+  auto parsed = parse_json(raw_result, JsonLimits{.max_depth = 64, .max_keys = SIZE_MAX});
+  if (!parsed) throw std::logic_error("a handler's raw result is not JSON");
+  return std::move(*parsed);
+}
+
 std::string render_success(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total,
-                           const Timing& t, Transport transport) {
-  if (transport == Transport::kXml) return to_xml(success_body(result, next, total, time_block(t)));
+                           const Timing& t, Transport transport, std::string_view raw_result) {
+  if (transport == Transport::kXml)
+    return to_xml(success_body(result_value(result, raw_result), next, total, time_block(t)));
   std::string out;
-  out.reserve(320);
+  out.reserve(320 + raw_result.size());
   out += "{\"result\":";
-  write_json(result, out);
+  if (raw_result.empty())
+    write_json(result, out);
+  else
+    out += raw_result;
   if (next) out += ",\"next\":" + std::to_string(*next);
   if (total) out += ",\"total\":" + std::to_string(*total);
   // The time block written field by field: it is in every response, and a tree of eight keys

@@ -25,8 +25,11 @@ Value success_body(const Value& result, std::optional<int64_t> next, std::option
 Value error_body(const ApiError& e);
 // The whole success response in `transport`. JSON is written straight into the text (the hot
 // path: no intermediate tree, no copy of `result`); XML goes through success_body.
+// `raw_result`, when not empty, is the result as JSON text and stands for `result`.
 std::string render_success(const Value& result, std::optional<int64_t> next, std::optional<int64_t> total,
-                           const Timing& t, Transport transport);
+                           const Timing& t, Transport transport, std::string_view raw_result = {});
+// The result as a tree: `result`, or `raw_result` parsed (batch and XML need the tree).
+Value result_value(Value result, std::string_view raw_result);
 
 std::string render(const Value& body, Transport transport);
 std::string to_xml(const Value& body);

@@ -821,6 +821,26 @@ CREATE INDEX openline_quick_answers_by_line ON openline_quick_answers (line_id, 
 CREATE UNIQUE INDEX openline_quick_answers_message ON openline_quick_answers (line_id, message_id)
   WHERE message_id > 0;
 )SQL"},
+      // A chat's roster stamp: moves whenever the member list, a mute or a manager flag changes, in
+      // the same transaction, so a cache of what a chat object derives from its members (count,
+      // mute_list, manager_list) is checked against the chat row it is read with. Triggers, not the
+      // writers, keep it, so no path that writes chat_members (the CLI, open lines, a future
+      // migration) can forget it; read marks and pins do not move it. SQLite syntax: a PostgreSQL
+      // backend needs the same three triggers as one PL/pgSQL function.
+      {28, "chat_members_version", R"SQL(
+ALTER TABLE chats ADD COLUMN members_version BIGINT NOT NULL DEFAULT 0;
+CREATE TRIGGER chat_members_version_insert AFTER INSERT ON chat_members BEGIN
+  UPDATE chats SET members_version = members_version + 1 WHERE id = NEW.chat_id;
+END;
+CREATE TRIGGER chat_members_version_delete AFTER DELETE ON chat_members BEGIN
+  UPDATE chats SET members_version = members_version + 1 WHERE id = OLD.chat_id;
+END;
+CREATE TRIGGER chat_members_version_update AFTER UPDATE OF chat_id, user_id, muted, manager ON chat_members
+  WHEN OLD.chat_id IS NOT NEW.chat_id OR OLD.user_id IS NOT NEW.user_id OR OLD.muted IS NOT NEW.muted
+    OR OLD.manager IS NOT NEW.manager BEGIN
+  UPDATE chats SET members_version = members_version + 1 WHERE id IN (OLD.chat_id, NEW.chat_id);
+END;
+)SQL"},
   };
   return kAll;
 }

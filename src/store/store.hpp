@@ -32,6 +32,8 @@ class Row {
   double f64(size_t i) const;
   const std::string& str(size_t i) const;  // NULL → ""; numbers are rendered
   std::optional<int64_t> opt_i64(size_t i) const;
+  // Same columns, same values (a cache compares the row it was built from with today's).
+  bool operator==(const Row& other) const { return cols_ == other.cols_; }
 
  private:
   std::vector<SqlValue> cols_;

@@ -50,31 +50,24 @@ Value im_chat_object(Conn& c, const Chat& chat, const ChatViewOptions& opt) {
   v["entity_data_1"] = chat.entity_data_1;
   v["entity_data_2"] = chat.entity_data_2;
   v["entity_data_3"] = chat.entity_data_3;
-  // Both from indexes alone (the primary key and the partial index of muted members): a chat's
-  // member rows are never read one by one, whatever its size.
+  const ChatRoster loaded = opt.roster ? ChatRoster{} : load_chat_roster(c, chat.id);
+  const ChatRoster& roster = opt.roster ? *opt.roster : loaded;
   Value mute_list = Value::list();
   Value manager_list = Value::list();
-  const int64_t user_counter = c.query_one("SELECT COUNT(*) FROM chat_members WHERE chat_id = $1", {chat.id})->i64(0);
-  for (const Row& r :
-       c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 AND muted = 1 ORDER BY user_id", {chat.id}))
-    mute_list.push_back(r.i64(0));
+  for (int64_t id : roster.muted) mute_list.push_back(id);
   if (chat.owner_id > 0) manager_list.push_back(chat.owner_id);
-  for (const Row& r :
-       c.query("SELECT user_id FROM chat_members WHERE chat_id = $1 AND manager = 1 ORDER BY user_id", {chat.id}))
-    if (r.i64(0) != chat.owner_id) manager_list.push_back(r.i64(0));
+  for (int64_t id : roster.managers)
+    if (id != chat.owner_id) manager_list.push_back(id);
   v["mute_list"] = std::move(mute_list);
   v["manager_list"] = std::move(manager_list);
-  v["user_counter"] = user_counter;
+  v["user_counter"] = roster.user_counter;
   v["last_message_id"] = chat.last_message_id;
   if (opt.viewer > 0) {
     auto me = opt.viewer_member && opt.viewer_member->user_id == opt.viewer ? std::optional(*opt.viewer_member)
                                                                             : find_member(c, chat.id, opt.viewer);
     v["counter"] = me ? std::max<int64_t>(0, chat.last_seq - me->last_read_seq) : 0;
     v["last_id"] = me ? me->last_read_id : 0;
-    const bool manager = me && chat.owner_id != opt.viewer &&
-                         c.query_one("SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = $2 AND manager = 1",
-                                     {chat.id, opt.viewer})
-                             .has_value();
+    const bool manager = me && chat.owner_id != opt.viewer && roster.is_manager(opt.viewer);
     v["role"] = chat.owner_id == opt.viewer ? "owner" : manager ? "manager" : (me ? "member" : "guest");
   }
   v["date_create"] = atom_time(chat.created_at);

@@ -8,6 +8,7 @@
 
 #include "core/value.hpp"
 #include "im/chat.hpp"
+#include "im/chat_roster.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
@@ -16,6 +17,7 @@ struct ChatViewOptions {
   bool string_ids = false;                    // "id" and "owner" as strings (im.dialog.get, im.recent.get examples)
   int64_t viewer = 0;                         // for counter, last_id, role
   const ChatMember* viewer_member = nullptr;  // the viewer's membership when the caller has it
+  const ChatRoster* roster = nullptr;         // the chat's roster when the caller has it (else loaded)
 };
 
 // Lower-case computed type (protocol.md §11.1): private, open, chat, or the entity type camelCased.
