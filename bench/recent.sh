@@ -9,16 +9,17 @@
 # (2,000 users); "bench reader" is bench/run.sh's reads store (10k users, 100 group chats of 50,
 # 1,000 dialogs of user 1, 10k messages in the group chats) read as its reader, user 2.
 #
-# Usage: bench/recent.sh [AFTER_BINARY] [BEFORE_BINARY]   (default build/imhub, /work/main/build/imhub)
+# Usage: bench/recent.sh AFTER_BINARY BEFORE_BINARY   (AFTER defaults to build/imhub when given as "")
 # Knobs: ROUNDS (5), DURATION (4s), WRK_THREADS (2), KEEP (set: keep the stores and logs in /tmp).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AFTER="${1:-$ROOT/build/imhub}"
-BEFORE="${2:-/work/main/build/imhub}"
+BEFORE="${2:-}"
 ROUNDS="${ROUNDS:-5}"
 DURATION="${DURATION:-4s}"
 THREADS="${WRK_THREADS:-2}"
 die() { echo "recent bench: $*" >&2; exit 1; }
+[ -n "$BEFORE" ] || die "usage: bench/recent.sh AFTER_BINARY BEFORE_BINARY (e.g. a build of an older commit)"
 for b in "$AFTER" "$BEFORE"; do [ -x "$b" ] || die "$b not found"; done
 command -v wrk >/dev/null || die "wrk not found"
 WORK="$(mktemp -d /tmp/imhub-recent-bench.XXXXXX)"
