@@ -12,15 +12,15 @@
 # Builds nothing: expects build/imhub (or $IMHUB_BINARY), node, npm, sqlite3 and curl (the `ws`
 # package comes from bench/push with npm ci). Writes bench/results/openlines-latest.md and a dated
 # copy, prints the report.
-# Knobs (environment): VISITORS (1000), OPERATORS (20), SECONDS (10), SMALL (100), LARGE (100000),
-# FIRST (200), IMHUB_BINARY. A quick look: VISITORS=50 OPERATORS=5 SECONDS=3 LARGE=5000 FIRST=30
+# Knobs (environment): VISITORS (1000), OPERATORS (20), LOAD_SECONDS (10; not SECONDS, which is bash's own clock), SMALL (100), LARGE (100000),
+# FIRST (200), IMHUB_BINARY. A quick look: VISITORS=50 OPERATORS=5 LOAD_SECONDS=3 LARGE=5000 FIRST=30
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${IMHUB_BINARY:-$ROOT/build/imhub}"
 VISITORS="${VISITORS:-1000}"
 OPERATORS="${OPERATORS:-20}"
-SECONDS_LOAD="${SECONDS:-10}"
+SECONDS_LOAD="${LOAD_SECONDS:-10}"
 SMALL="${SMALL:-100}"
 LARGE="${LARGE:-100000}"
 FIRST="${FIRST:-200}"
