@@ -27,3 +27,8 @@ stop_pid() {
   kill -KILL "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
+
+# CPU time a process has used so far (utime + stime, in clock ticks: getconf CLK_TCK a second).
+# Per request it survives a busy machine better than a rate: other load slows the wall clock,
+# not the work done.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -1,15 +1,19 @@
 // The live chat's load (issue 14), driven by bench/openlines.sh against a running imhub:
 //
 //   load   VISITORS website visitors (live-chat auth, as the widget) write into one line whose
-//          queue has the operators of OPHOOKS, every operator connected to the push server. Each
-//          visitor writes, waits until its message reaches its operator as a messageChat frame,
-//          and writes again, for SECONDS. Prints messages/s end to end and the time from the
-//          visitor's im.message.add to the operator's push frame, p50/p99/max.
+//          queue has the operators of OPHOOKS, every operator connected to the push server. Two
+//          phases of SECONDS each, the clock running from a visitor's im.message.add to its
+//          operator's messageChat frame:
+//          paced      every visitor writes once every PERIOD_MS (people type; 1,000 visitors at
+//                     one message per 5 s offer 200 messages/s): the latency a customer sees;
+//          saturated  every visitor writes again as soon as its last message reached the operator:
+//                     the most messages/s end to end. With VISITORS in flight its latency is the
+//                     queue's (Little's law: visitors ÷ throughput), not a customer's.
 //   first  COUNT new visitors write their first message one after another: each opens a LINES
 //          chat and a session, and the queue picks an operator, in the request. Prints that
 //          request's time p50/p99 (run on stores seeded with different numbers of sessions).
 //
-// Usage: node bench/openlines.mjs load BASE LINE_ID OPHOOKS_FILE VISITORS SECONDS
+// Usage: node bench/openlines.mjs load BASE LINE_ID OPHOOKS_FILE VISITORS SECONDS PERIOD_MS
 //        node bench/openlines.mjs first BASE LINE_ID COUNT
 // OPHOOKS_FILE: one operator webhook path ("/rest/N/secret/") per line. Prints one JSON line.
 import http from 'node:http';
@@ -86,7 +90,7 @@ async function operatorSocket(base, hook, onMessage) {
   return ws;
 }
 
-async function load(base, lineId, hooksFile, visitors, seconds) {
+async function load(base, lineId, hooksFile, visitors, seconds, periodMs) {
   const hooks = readFileSync(hooksFile, 'utf8').split('\n').filter(Boolean);
   const waiting = new Map(); // message text → resolve
   const heard = (text) => {
@@ -109,20 +113,40 @@ async function load(base, lineId, hooksFile, visitors, seconds) {
   await pool(visitors, 64, (i) => say(people[i], `hello ${i}`));
   const openSeconds = ms(t1) / 1000;
 
-  const latencies = [];
-  const end = Date.now() + seconds * 1000;
-  const t2 = process.hrtime.bigint();
+  const summary = (latencies, elapsed) => {
+    latencies.sort((a, b) => a - b);
+    return {
+      messages: latencies.length, messages_per_s: round(latencies.length / elapsed),
+      p50_ms: round(pct(latencies, 0.5)), p99_ms: round(pct(latencies, 0.99)), max_ms: round(latencies.at(-1) ?? 0),
+    };
+  };
+  const sleep = (t) => new Promise((resolve) => setTimeout(resolve, t));
+  // Paced: each visitor starts at a random point of its period, so the offered load is even.
+  let end = Date.now() + seconds * 1000;
+  let latencies = [];
+  let t2 = process.hrtime.bigint();
+  await Promise.all(people.map(async (v, i) => {
+    await sleep(Math.random() * periodMs);
+    for (let k = 0; Date.now() < end; ++k) {
+      const next = Date.now() + periodMs;
+      latencies.push(await say(v, `v${i} p${k}`));
+      await sleep(Math.max(0, next - Date.now()));
+    }
+  }));
+  const paced = summary(latencies, ms(t2) / 1000);
+
+  end = Date.now() + seconds * 1000;
+  latencies = [];
+  t2 = process.hrtime.bigint();
   await Promise.all(people.map(async (v, i) => {
     for (let k = 0; Date.now() < end; ++k) latencies.push(await say(v, `v${i} m${k}`));
   }));
-  const elapsed = ms(t2) / 1000;
+  const saturated = summary(latencies, ms(t2) / 1000);
   for (const ws of sockets) ws.terminate();
-  latencies.sort((a, b) => a - b);
   return {
-    visitors, operators: hooks.length, seconds: round(elapsed), sessions_opened_per_s: round(visitors / openSeconds),
-    messages: latencies.length, messages_per_s: round(latencies.length / elapsed),
-    push_p50_ms: round(pct(latencies, 0.5)), push_p99_ms: round(pct(latencies, 0.99)),
-    push_max_ms: round(latencies.at(-1) ?? 0),
+    visitors, operators: hooks.length, seconds, period_ms: periodMs,
+    offered_per_s: round((visitors * 1000) / periodMs), sessions_opened_per_s: round(visitors / openSeconds),
+    paced, saturated,
   };
 }
 
@@ -141,10 +165,10 @@ async function first(base, lineId, count) {
 
 const [mode, base, lineId, ...rest] = process.argv.slice(2);
 let out;
-if (mode === 'load') out = await load(base, Number(lineId), rest[0], Number(rest[1] || 1000), Number(rest[2] || 10));
+if (mode === 'load') out = await load(base, Number(lineId), rest[0], Number(rest[1] || 1000), Number(rest[2] || 10), Number(rest[3] || 5000));
 else if (mode === 'first') out = await first(base, Number(lineId), Number(rest[0] || 200));
 else {
-  console.error('usage: node bench/openlines.mjs load BASE LINE_ID OPHOOKS_FILE VISITORS SECONDS | first BASE LINE_ID COUNT');
+  console.error('usage: node bench/openlines.mjs load BASE LINE_ID OPHOOKS_FILE VISITORS SECONDS PERIOD_MS | first BASE LINE_ID COUNT');
   process.exit(2);
 }
 agent.destroy();

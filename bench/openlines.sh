@@ -2,18 +2,21 @@
 # The live chat's benchmark (issue 14), with bench/openlines.mjs as the driver:
 #
 #   1. VISITORS (1,000) concurrent website visitors, live-chat auth as the widget uses it, write
-#      into one line with OPERATORS (20) operators, each connected to the push server: messages/s
-#      end to end, and the time from a visitor's im.message.add to the operator's messageChat
-#      frame, p50/p99 (every visitor writes again as soon as its message has reached the operator);
+#      into one line with OPERATORS (20) operators, each connected to the push server; the time
+#      from a visitor's im.message.add to the operator's messageChat frame, p50/p99, first with
+#      every visitor writing once every PERIOD_MS (5000: people type), then saturated (every
+#      visitor writes again as soon as its message reached the operator): messages/s end to end;
 #   2. the cost of opening a session (LINES chat, session, the queue's pick) with SMALL (100) and
 #      with LARGE (100,000) sessions in the store, seeded with sqlite3 into the stopped store: the
-#      first message of FIRST (200) new visitors each, p50/p99. Flat means LARGE costs what SMALL does.
+#      first message of FIRST (200) new visitors each, p50/p99 and the server's CPU time per new
+#      session (utime + stime of its process, which a busy machine does not inflate as it does the
+#      wall clock). Flat means LARGE costs what SMALL does.
 #
 # Builds nothing: expects build/imhub (or $IMHUB_BINARY), node, npm, sqlite3 and curl (the `ws`
 # package comes from bench/push with npm ci). Writes bench/results/openlines-latest.md and a dated
 # copy, prints the report.
 # Knobs (environment): VISITORS (1000), OPERATORS (20), LOAD_SECONDS (10; not SECONDS, which is bash's own clock), SMALL (100), LARGE (100000),
-# FIRST (200), IMHUB_BINARY. A quick look: VISITORS=50 OPERATORS=5 LOAD_SECONDS=3 LARGE=5000 FIRST=30
+# FIRST (200), PERIOD_MS (5000), IMHUB_BINARY. A quick look: VISITORS=50 OPERATORS=5 LOAD_SECONDS=3 LARGE=5000 FIRST=30
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +27,7 @@ SECONDS_LOAD="${LOAD_SECONDS:-10}"
 SMALL="${SMALL:-100}"
 LARGE="${LARGE:-100000}"
 FIRST="${FIRST:-200}"
+PERIOD_MS="${PERIOD_MS:-5000}"
 RESULTS="$ROOT/bench/results"
 
 die() { echo "bench/openlines: $*" >&2; exit 1; }
@@ -118,7 +122,7 @@ STAMP="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
 # ---- 1. load ------------------------------------------------------------------------------------
 mkdir -p "$WORK/load"
 make_store "$WORK/load"
-LOAD_JSON="$(node "$ROOT/bench/openlines.mjs" load "$BASE" "$LINE" "$WORK/load/hooks" "$VISITORS" "$SECONDS_LOAD")"
+LOAD_JSON="$(node "$ROOT/bench/openlines.mjs" load "$BASE" "$LINE" "$WORK/load/hooks" "$VISITORS" "$SECONDS_LOAD" "$PERIOD_MS")"
 stop_imhub
 
 # ---- 2. opening sessions with SMALL and LARGE sessions stored -----------------------------------
@@ -129,7 +133,12 @@ first_with() {  # sessions in the store; prints the driver's JSON into $WORK/fir
   stop_imhub
   seed_sessions "$dir/imhub.db" "$LINE" "$1"
   start_imhub "$dir"
+  local cpu0 cpu1
+  cpu0="$(cpu_ticks "$IMHUB_PID")"
   node "$ROOT/bench/openlines.mjs" first "$BASE" "$LINE" "$FIRST" >"$dir.json"
+  cpu1="$(cpu_ticks "$IMHUB_PID")"
+  # µs of server CPU per new session (clock ticks → µs), beside the driver's figures.
+  echo "$(( (cpu1 - cpu0) * 1000000 / $(getconf CLK_TCK) / FIRST ))" >"$dir.cpu"
   stop_imhub
 }
 first_with "$SMALL"
@@ -137,29 +146,36 @@ first_with "$LARGE"
 SMALL_JSON="$(cat "$WORK/first-$SMALL.json")"
 LARGE_JSON="$(cat "$WORK/first-$LARGE.json")"
 
-field() { node -e "const o=JSON.parse(process.argv[1]);console.log(o[process.argv[2]])" "$1" "$2"; }
+# A field of the driver's JSON by its dotted path ("paced.p50_ms").
+field() { node -e "console.log(process.argv[2].split('.').reduce((o,k)=>o[k],JSON.parse(process.argv[1])))" "$1" "$2"; }
+ratio() { node -e "console.log((Number(process.argv[2])/Number(process.argv[1])).toFixed(2))" "$1" "$2"; }
+SMALL_CPU="$(cat "$WORK/first-$SMALL.cpu")"
+LARGE_CPU="$(cat "$WORK/first-$LARGE.cpu")"
 {
   echo "# Live chat benchmark ($STAMP)"
   echo
   echo "imhub $("$BIN" --version 2>/dev/null | head -n1 || true), $(nproc) cores, shared machine."
   echo
-  echo "## $VISITORS visitors, $OPERATORS operators, ${SECONDS_LOAD} s"
+  echo "## $VISITORS visitors, $OPERATORS operators, ${SECONDS_LOAD} s a phase"
   echo
-  echo "| Figure | Value |"
-  echo "|---|---|"
-  echo "| sessions opened per second (every visitor's first message) | $(field "$LOAD_JSON" sessions_opened_per_s) |"
-  echo "| messages end to end | $(field "$LOAD_JSON" messages) |"
-  echo "| messages/s end to end | $(field "$LOAD_JSON" messages_per_s) |"
-  echo "| visitor's im.message.add → operator's push, p50 | $(field "$LOAD_JSON" push_p50_ms) ms |"
-  echo "| … p99 | $(field "$LOAD_JSON" push_p99_ms) ms |"
-  echo "| … max | $(field "$LOAD_JSON" push_max_ms) ms |"
+  echo "Sessions opened per second (every visitor's first message): $(field "$LOAD_JSON" sessions_opened_per_s)."
+  echo
+  echo "| Phase | messages | messages/s end to end | im.message.add → operator's push p50 | p99 | max |"
+  echo "|---|---|---|---|---|---|"
+  for phase in paced saturated; do
+    label="$phase"
+    [ "$phase" = paced ] && label="paced: one message per visitor every $PERIOD_MS ms ($(field "$LOAD_JSON" offered_per_s)/s offered)"
+    [ "$phase" = saturated ] && label="saturated: each visitor writes again once heard (latency = queueing)"
+    echo "| $label | $(field "$LOAD_JSON" $phase.messages) | $(field "$LOAD_JSON" $phase.messages_per_s) | $(field "$LOAD_JSON" $phase.p50_ms) ms | $(field "$LOAD_JSON" $phase.p99_ms) ms | $(field "$LOAD_JSON" $phase.max_ms) ms |"
+  done
   echo
   echo "## Opening a session (LINES chat, session, the queue's pick), $FIRST new visitors"
   echo
-  echo "| Sessions in the store | p50 | p99 |"
-  echo "|---|---|---|"
-  echo "| $SMALL | $(field "$SMALL_JSON" first_p50_ms) ms | $(field "$SMALL_JSON" first_p99_ms) ms |"
-  echo "| $LARGE | $(field "$LARGE_JSON" first_p50_ms) ms | $(field "$LARGE_JSON" first_p99_ms) ms |"
+  echo "| Sessions in the store | p50 | p99 | server CPU per new session |"
+  echo "|---|---|---|---|"
+  echo "| $SMALL | $(field "$SMALL_JSON" first_p50_ms) ms | $(field "$SMALL_JSON" first_p99_ms) ms | $SMALL_CPU µs |"
+  echo "| $LARGE | $(field "$LARGE_JSON" first_p50_ms) ms | $(field "$LARGE_JSON" first_p99_ms) ms | $LARGE_CPU µs |"
+  echo "| ratio | $(ratio "$(field "$SMALL_JSON" first_p50_ms)" "$(field "$LARGE_JSON" first_p50_ms)") | | $(ratio "$SMALL_CPU" "$LARGE_CPU") |"
 } >"$REPORT"
 
 mkdir -p "$RESULTS"

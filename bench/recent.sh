@@ -80,7 +80,6 @@ to_ms() {  # wrk's latency (us, ms, s) in milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
     if (u == "us") n /= 1000; else if (u == "s") n *= 1000; printf "%.3f", n }'
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TCK="$(getconf CLK_TCK)"
 declare -A RPS P50 CPU
 targets=("s200:im.recent.get" "s200:im.recent.list?LIMIT=200" "s200:im.recent.list" "reader:im.recent.get")
