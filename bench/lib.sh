@@ -34,7 +34,8 @@ stop_pid() {
 cpu_ticks() {  # pid...
   local roots="$*"
   [ -n "$roots" ] || { echo 0; return; }
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v roots="$roots" '
+  # A process may exit between the glob and the read: cat then fails, which is no error here.
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v roots="$roots" '
     {
       pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
       parent[pid] = f[2]; ticks[pid] = f[12] + f[13]
