@@ -24,6 +24,10 @@ EJ_DOMAIN="localhost"  # the XMPP domain; a name in stanzas, never resolved
 EJ_SERVICE="conference.$EJ_DOMAIN"
 EJ_SENDER="bench@$EJ_DOMAIN"
 EJ_DRAIN_TIMEOUT="${EJ_DRAIN_TIMEOUT:-300}"
+EJ_WRK_TIMEOUT="${EJ_WRK_TIMEOUT:-30s}"
+# ejabberd's default, written out: with one fdatasync per commit the pool bounds how many
+# commits can share one flush.
+EJ_SQL_POOL_SIZE="${EJ_SQL_POOL_SIZE:-10}"
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}"
 EJ_EBIN="$(ls -d /usr/lib/*/ejabberd-*/ebin 2>/dev/null | sort -V | tail -n1)"
 EJ_PID=""
@@ -93,6 +97,7 @@ sql_port: $PG_PORT
 sql_database: ejabberd
 sql_username: ejabberd
 sql_password: ""
+sql_pool_size: $EJ_SQL_POOL_SIZE
 auth_method: sql
 acl:
   admin:
