@@ -453,7 +453,7 @@ REPORT="$WORK/report.md"
   echo "- load: $WRK_VER, $THREADS threads, $CONNS keep-alive connections, $DURATION per target and round, loopback"
   echo "- rounds: $ROUNDS, interleaved; figures are medians over the rounds"
   echo "- baseline: $NGINX_VER, $NGINX_WORKERS workers, fixed ${BYTES[nginx]}-byte JSON body (\`return 200\`)"
-  echo "- imhub: default threads (one per core), access log off, log level warn"
+  echo "- imhub: ${BIN#"$ROOT"/} ($("$BIN" --version 2>/dev/null | head -n1 || echo "version unknown")), default threads (one per core), access log off, log level warn"
   [ -n "${IMHUB_BASELINE:-}" ] && echo "- rows \"baseline ...\": $IMHUB_BASELINE${BASELINE_VERSION:+ ($BASELINE_VERSION)}, its own store seeded the same way, in the same rounds"
   echo
   echo "| target | requests/s | p50 ms | p99 ms | CPU µs/req | body bytes | errors | imhub/nginx | ratio per round |"
