@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The XMPP peer of im.message.add (sourced by bench/run.sh when BENCH_PEERS includes ejabberd):
 # ejabberd (Debian's 23.01) on PostgreSQL (Debian's 15), both started privately from the bench's
 # temporary directory on free loopback ports, and stopped by their pids.

@@ -143,8 +143,8 @@ if [[ " $BENCH_PEERS " == *" ejabberd "* ]]; then
   ejabberd_start
   # imhub at the peer's connection counts (the im.message.add row itself when CONNS matches).
   for c in 16 64; do
-    [ "$c" = "$CONNS" ] || TARGETS+=(im.message.add.c$c)
-    PEER_TARGETS+=(ejabberd.c$c)
+    [ "$c" = "$CONNS" ] || TARGETS+=("im.message.add.c$c")
+    PEER_TARGETS+=("ejabberd.c$c")
   done
 fi
 imhub_of() {  # ejabberd.cN: imhub's im.message.add target at N connections
@@ -226,7 +226,7 @@ run() {  # name url round [wrk script and its arguments]
   # durable write counted, so its requests get a longer timeout than wrk's 2 s.
   local timeout=()
   case "$name" in ejabberd.*) ejabberd_before "$key"; timeout=(--timeout "$EJ_WRK_TIMEOUT") ;; esac
-  ticks="$(cpu_ticks $(target_pids "$name"))"
+  ticks="$(cpu_ticks "$(target_pids "$name")")"
   out="$(wrk -t"$THREADS" -c"$conns" -d"$DURATION" --latency "${timeout[@]}" "${script[@]}")"
   echo "$out" >"$WORK/wrk-$name-$round.txt"
   requests="$(awk '$2 == "requests" && $3 == "in" {print $1}' <<<"$out")"
@@ -237,7 +237,7 @@ run() {  # name url round [wrk script and its arguments]
       CPU_US[$key]="$(cpu_us_per "$ticks" "${EJ_COMMITTED[$key]}")"
       EJ_PG_US[$key]="$(cpu_us_per "${EJ_PG_TICKS[$key]}" "${EJ_COMMITTED[$key]}")"
       EJ_ALL_US[$key]="$(cpu_us_per $((ticks + EJ_PG_TICKS[$key])) "${EJ_COMMITTED[$key]}")" ;;
-    *) CPU_US[$key]="$(cpu_us_per $(($(cpu_ticks $(target_pids "$name")) - ticks)) "${requests:-0}")" ;;
+    *) CPU_US[$key]="$(cpu_us_per $(($(cpu_ticks "$(target_pids "$name")") - ticks)) "${requests:-0}")" ;;
   esac
   RPS[$key]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
   P50[$key]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
