@@ -28,7 +28,38 @@ stop_pid() {
   wait "$1" 2>/dev/null || true
 }
 
-# CPU time a process has used so far (utime + stime, in clock ticks: getconf CLK_TCK a second).
-# Per request it survives a busy machine better than a rate: other load slows the wall clock,
-# not the work done.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU time (utime + stime, in clock ticks) of the given pids and all their descendants, read from
+# /proc/PID/stat. Per request it survives a busy machine better than a rate: other load stretches
+# the wall clock, not the work done. A process's name may hold spaces and parentheses, so the fields are counted after
+# the last ')': state is then $1, ppid $2, utime $12, stime $13.
+cpu_ticks() {  # pid...
+  local roots="$*"
+  [ -n "$roots" ] || { echo 0; return; }
+  # A process may exit between the glob and the read: cat then fails, which is no error here.
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v roots="$roots" '
+    {
+      pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
+      parent[pid] = f[2]; ticks[pid] = f[12] + f[13]
+    }
+    END {
+      n = split(roots, r, " "); for (i = 1; i <= n; i++) keep[r[i]] = 1
+      # Descendants: repeat until no process is added (a tree is a few levels deep).
+      do { added = 0; for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; added = 1 } } while (added)
+      for (p in keep) if (p in ticks) sum += ticks[p]
+      print sum + 0
+    }'
+}
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+
+# Microseconds of CPU per request: ticks used over requests completed.
+cpu_us_per() {  # ticks requests
+  awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { if (n > 0) printf "%.1f", t * 1000000 / hz / n; else print "-" }'
+}
+
+# Percentiles of a file of numbers (one a line): prints p50 p99 max.
+percentiles() {  # file
+  sort -g "$1" | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "- - -"; exit }
+    i50 = int(0.50 * NR + 0.999999); i99 = int(0.99 * NR + 0.999999)
+    printf "%s %s %s\n", v[i50], v[i99], v[NR] }'
+}

@@ -13,10 +13,21 @@
 # 10k users at 10k messages and at READ_BIG messages, and the server's RSS at 1M messages.
 #
 # Knobs (environment): WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s), ROUNDS (3),
-# NGINX_WORKERS (2), READ_DURATION (5s), READ_BIG (10000000), IMHUB_BINARY, NGINX_BIN.
+# NGINX_WORKERS (2), READ_DURATION (5s), READ_BIG (10000000), IMHUB_BINARY, NGINX_BIN,
+# FSYNC_SAMPLES (200 a round), BENCH_PEERS (ejabberd when installed; empty skips it), PEERS_ONLY.
 # IMHUB_BASELINE=path/to/another/imhub adds that binary's server.time, profile and im.message.add
 # to every round (its own store, seeded the same way), each against nginx of the same round: a
 # before/after comparison within the noise of one run.
+#
+# Every target's row also gives the server's CPU time per completed request (utime + stime from
+# /proc/PID/stat over the wrk run, nginx summed over its workers): it holds up on a noisy machine
+# better than requests/s. Each round ends with FSYNC_SAMPLES fdatasyncs of 4 KB in the temporary
+# directory (the store's filesystem), so a p99 can be read against the disk's own.
+#
+# BENCH_PEERS=ejabberd (bench/ejabberd.sh) adds ejabberd's send_message on PostgreSQL as the peer
+# of im.message.add at 16 and 64 connections, in the same rounds, beside imhub at the same
+# connections. PEERS_ONLY=1 runs nginx, imhub's im.message.add and the peers only, then stops,
+# writing bench/results/peers-latest.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +41,8 @@ ROUNDS="${ROUNDS:-3}"
 READ_DURATION="${READ_DURATION:-5s}"
 READ_BIG="${READ_BIG:-10000000}"
 RESULTS="$ROOT/bench/results"
+FSYNC_SAMPLES="${FSYNC_SAMPLES:-200}"
+[ -n "${PEERS_ONLY:-}" ] && ROUNDS_ONLY=1
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ -x "$BIN" ] || die "$BIN not found; run 'make build' first"
@@ -47,6 +60,7 @@ READS_PID=""
 BASELINE_PID=""
 cleanup() {
   local rc=$?
+  declare -F ejabberd_stop >/dev/null && ejabberd_stop
   # Only the processes this script started, by their pid.
   for pid in $IMHUB_PID $NGINX_PID $READS_PID $BASELINE_PID; do
     kill -TERM "$pid" 2>/dev/null || true
@@ -64,6 +78,25 @@ trap 'exit 130' INT TERM
 
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
+# shellcheck source=bench/ejabberd.sh
+. "$ROOT/bench/ejabberd.sh"
+
+# The peers: ejabberd by default when its packages are installed (make bench installs them when
+# they can be); an explicit BENCH_PEERS=ejabberd insists on it.
+PEERS_NOTE=""
+if [ -z "${BENCH_PEERS+set}" ]; then
+  BENCH_PEERS=ejabberd
+  missing="$(ejabberd_missing)"
+  [ -n "$missing" ] && { BENCH_PEERS=""; PEERS_NOTE="ejabberd skipped: not installed ($missing)"; }
+fi
+for peer in $BENCH_PEERS; do
+  case "$peer" in
+    ejabberd) missing="$(ejabberd_missing)"
+      [ -z "$missing" ] || die "BENCH_PEERS=ejabberd needs the Debian packages $missing (scripts/deps.sh bench installs them)" ;;
+    *) die "unknown peer in BENCH_PEERS: $peer (known: ejabberd)" ;;
+  esac
+done
+[ -n "${PEERS_ONLY:-}" ] && [ -z "$BENCH_PEERS" ] && die "PEERS_ONLY=1 with no peer (BENCH_PEERS is empty)"
 
 # ---- imhub ----------------------------------------------------------------------------------
 IMHUB_PORT="$(free_port)"
@@ -87,6 +120,8 @@ wait_http "$IMHUB_BASE/healthz" "$IMHUB_PID" imhub
 
 # ---- the baseline binary, when asked for ---------------------------------------------------
 TARGETS=(server.time profile im.message.add)
+[ -n "${PEERS_ONLY:-}" ] && TARGETS=(im.message.add)
+PEER_TARGETS=()
 if [ -n "${IMHUB_BASELINE:-}" ]; then
   [ -x "$IMHUB_BASELINE" ] || die "IMHUB_BASELINE=$IMHUB_BASELINE is not an executable"
   mkdir -p "$WORK/baseline"
@@ -103,6 +138,19 @@ if [ -n "${IMHUB_BASELINE:-}" ]; then
   BASELINE_VERSION="$("$IMHUB_BASELINE" --version 2>/dev/null | head -n1 || true)"
   TARGETS+=(baseline.server.time baseline.profile baseline.im.message.add)
 fi
+if [[ " $BENCH_PEERS " == *" ejabberd "* ]]; then
+  echo "bench: starting PostgreSQL and ejabberd (the peer)" >&2
+  ejabberd_start
+  # imhub at the peer's connection counts (the im.message.add row itself when CONNS matches).
+  for c in 16 64; do
+    [ "$c" = "$CONNS" ] || TARGETS+=("im.message.add.c$c")
+    PEER_TARGETS+=("ejabberd.c$c")
+  done
+fi
+imhub_of() {  # ejabberd.cN: imhub's im.message.add target at N connections
+  local c="${1#ejabberd.c}"
+  [ "$c" = "$CONNS" ] && echo im.message.add || echo "im.message.add.c$c"
+}
 
 # The nginx body mimics a real server.time answer (same shape, same size).
 BODY="$(curl -sf "$IMHUB_BASE${WEBHOOK}server.time")"
@@ -154,30 +202,80 @@ to_ms() {
     printf "%.3f", n }'
 }
 
-declare -A RPS P50 P99 BYTES ERRS
+declare -A RPS P50 P99 BYTES ERRS CPU_US
+# The processes whose CPU time a target costs: the server that answers it, with its children.
+target_pids() {
+  case "$1" in
+    nginx) echo "$NGINX_PID" ;;
+    baseline.*) echo "$BASELINE_PID" ;;
+    ejabberd.*) echo "$EJ_PID" ;;
+    *) echo "$IMHUB_PID" ;;
+  esac
+}
+target_conns() {
+  case "$1" in *.c16) echo 16 ;; *.c64) echo 64 ;; *) echo "$CONNS" ;; esac
+}
 run() {  # name url round [wrk script and its arguments]
-  local name="$1" url="$2" round="$3" key="$1:$3" out
+  local name="$1" url="$2" round="$3" key="$1:$3" out conns ticks requests
   shift 3
+  conns="$(target_conns "$name")"
   local script=()
   [ $# -gt 0 ] && script=(-s "$1" "$url" -- "${@:2}") || script=("$url")
-  echo "bench: round $key: wrk -t$THREADS -c$CONNS -d$DURATION --latency ${script[*]}" >&2
-  out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "${script[@]}")"
+  echo "bench: round $key: wrk -t$THREADS -c$conns -d$DURATION --latency ${script[*]}" >&2
+  # ejabberd queues what it answers (bench/ejabberd.sh): a slow answer is no failure of the
+  # durable write counted, so its requests get a longer timeout than wrk's 2 s.
+  local timeout=()
+  case "$name" in ejabberd.*) ejabberd_before "$key"; timeout=(--timeout "$EJ_WRK_TIMEOUT") ;; esac
+  ticks="$(cpu_ticks "$(target_pids "$name")")"
+  out="$(wrk -t"$THREADS" -c"$conns" -d"$DURATION" --latency "${timeout[@]}" "${script[@]}")"
   echo "$out" >"$WORK/wrk-$name-$round.txt"
+  requests="$(awk '$2 == "requests" && $3 == "in" {print $1}' <<<"$out")"
+  case "$name" in
+    ejabberd.*)  # CPU per message committed, over the span up to the last commit
+      ejabberd_after "$key" "${requests:-0}"
+      ticks=$(($(cpu_ticks "$EJ_PID") - ticks))
+      CPU_US[$key]="$(cpu_us_per "$ticks" "${EJ_COMMITTED[$key]}")"
+      EJ_PG_US[$key]="$(cpu_us_per "${EJ_PG_TICKS[$key]}" "${EJ_COMMITTED[$key]}")"
+      EJ_ALL_US[$key]="$(cpu_us_per $((ticks + EJ_PG_TICKS[$key])) "${EJ_COMMITTED[$key]}")" ;;
+    *) CPU_US[$key]="$(cpu_us_per $(($(cpu_ticks "$(target_pids "$name")") - ticks)) "${requests:-0}")" ;;
+  esac
   RPS[$key]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
   P50[$key]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
   P99[$key]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   # Non-2xx answers and socket errors: a fast run full of errors is not a result.
   ERRS[$key]="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
       for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i } END {print n + 0}' <<<"$out")"
-  [ -n "${BYTES[$name]:-}" ] || BYTES[$name]="$(curl -s -o /dev/null -w '%{size_download}' "$url")"
+  # A GET shows the body's size; ejabberd's send_message answers a bare 0.
+  [ -n "${BYTES[$name]:-}" ] || case "$name" in
+    ejabberd.*) BYTES[$name]=1 ;;
+    *) BYTES[$name]="$(curl -s -o /dev/null -w '%{size_download}' "$url")" ;;
+  esac
   [ -n "${RPS[$key]}" ] || die "could not parse wrk output for $name:\n$out"
 }
+declare -A EJ_PG_US EJ_ALL_US
 
+# The disk's own fdatasync latency, FSYNC_SAMPLES a round, pooled over the rounds.
+FSYNC_FILE="$WORK/fsync-us.txt"
+: >"$FSYNC_FILE"
+fsync_probe() {
+  echo "bench: $FSYNC_SAMPLES fdatasyncs of 4 KB in $WORK" >&2
+  node "$ROOT/bench/fsync_latency.mjs" "$WORK" "$FSYNC_SAMPLES" >>"$FSYNC_FILE"
+}
+
+MESSAGE_ADD=("$ROOT/bench/message_add.lua" 1 100 2 1000)
 for round in $(seq "$ROUNDS"); do
   run nginx "$NGINX_URL" "$round"
-  run server.time "$IMHUB_BASE${WEBHOOK}server.time" "$round"
-  run profile "$IMHUB_BASE${WEBHOOK}profile" "$round"
-  run im.message.add "$IMHUB_BASE${WEBHOOK}im.message.add" "$round" "$ROOT/bench/message_add.lua" 1 100 2 1000
+  if [ -z "${PEERS_ONLY:-}" ]; then
+    run server.time "$IMHUB_BASE${WEBHOOK}server.time" "$round"
+    run profile "$IMHUB_BASE${WEBHOOK}profile" "$round"
+  fi
+  run im.message.add "$IMHUB_BASE${WEBHOOK}im.message.add" "$round" "${MESSAGE_ADD[@]}"
+  for peer in "${PEER_TARGETS[@]}"; do
+    imhub="$(imhub_of "$peer")"
+    [ "$imhub" = im.message.add ] || run "$imhub" "$IMHUB_BASE${WEBHOOK}im.message.add" "$round" "${MESSAGE_ADD[@]}"
+    run "$peer" "$EJ_API/send_message" "$round" "$ROOT/bench/send_message.lua" "$EJ_ROOMS" "$EJ_SERVICE" "$EJ_SENDER"
+  done
+  fsync_probe
   if [ -n "$BASELINE_PID" ]; then
     run baseline.server.time "$BASELINE_BASE${BASELINE_WEBHOOK}server.time" "$round"
     run baseline.profile "$BASELINE_BASE${BASELINE_WEBHOOK}profile" "$round"
@@ -187,6 +285,11 @@ done
 if [ -n "$BASELINE_PID" ]; then
   kill -0 "$BASELINE_PID" 2>/dev/null || die "the baseline imhub died during the run: $(tail -5 "$WORK/baseline.log")"
   kill -TERM "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true; BASELINE_PID=""
+fi
+if [ -n "$EJ_PID" ]; then
+  kill -0 "$EJ_PID" 2>/dev/null || die "ejabberd died during the run: $(tail -5 "$WORK/ejabberd/stdout.log")"
+  EJ_ARCHIVE="$(ej_psql 'SELECT COUNT(*) FROM archive')"
+  ejabberd_stop
 fi
 MESSAGES="$(sqlite3 "$WORK/data/imhub.db" 'SELECT COUNT(*) FROM messages')"
 BATCH="$(curl -s "$IMHUB_BASE/metrics" | awk '/^imhub_store_commit_units_sum/ {s = $2} /^imhub_store_commit_units_count/ {c = $2} END { if (c > 0) printf "%.1f", s / c }')"
@@ -282,13 +385,14 @@ ratios() {  # target: imhub/nginx of each round, in percent
   done
   echo "$out"
 }
-declare -A MED_RPS MED_P50 MED_P99 SUM_ERRS MED_RATIO ALL_RATIOS
-for name in nginx "${TARGETS[@]}"; do
+declare -A MED_RPS MED_P50 MED_P99 SUM_ERRS MED_RATIO ALL_RATIOS MED_CPU
+for name in nginx "${TARGETS[@]}" "${PEER_TARGETS[@]}"; do
   MED_RPS[$name]="$(per_round RPS "$name" | median)"
   MED_P50[$name]="$(per_round P50 "$name" | median)"
   MED_P99[$name]="$(per_round P99 "$name" | median)"
+  MED_CPU[$name]="$(per_round CPU_US "$name" | tr ' ' '\n' | grep -v '^-$' | median)"
   SUM_ERRS[$name]="$(per_round ERRS "$name" | tr ' ' '\n' | awk '{n += $1} END {print n + 0}')"
-  if [ "$name" != nginx ]; then
+  if [ "$name" != nginx ] && [[ "$name" != ejabberd.* ]]; then
     ALL_RATIOS[$name]="$(ratios "$name")"
     MED_RATIO[$name]="$(echo "${ALL_RATIOS[$name]}" | median)"
   fi
@@ -296,6 +400,42 @@ done
 
 # ---- report ---------------------------------------------------------------------------------
 fmt_rps() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
+
+# The ejabberd section: messages committed per second (not wrk's answers/s, see bench/ejabberd.sh),
+# CPU per message committed, and imhub/ejabberd at the same connections, per round and median.
+peer_report() {
+  local name imhub r out ratios rate cpu_pg cpu_all lost
+  echo "## Peer: ejabberd $EJ_VERSION send_message on PostgreSQL $PG_VERSION"
+  echo
+  echo "groupchat messages from the MUC service administrator into $EJ_ROOMS persistent members-only rooms of"
+  echo "$EJ_MEMBERS members (affiliations), archived by mod_mam (db_type sql): one \`archive\` row per message, like"
+  echo "imhub's one messages row. PostgreSQL: $PG_DURABILITY; each row an autocommit"
+  echo "that returns after its WAL fdatasync; ejabberd's sql_pool_size $EJ_SQL_POOL_SIZE. ejabberd answers before that write,"
+  echo "so the rate below counts rows committed (from wrk's start to the last row), not answers; imhub answers each"
+  echo "request after its commit. ejabberd's requests run with wrk --timeout $EJ_WRK_TIMEOUT."
+  echo
+  echo "| connections | imhub msg/s | ejabberd committed msg/s | ejabberd answers/s | ejabberd answer p50 / p99 ms | imhub µs/msg | ejabberd µs/msg (+ PostgreSQL = total) | lost | errors | imhub/ejabberd | per round |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  for name in "${PEER_TARGETS[@]}"; do
+    imhub="$(imhub_of "$name")"
+    ratios=""
+    for r in $(seq "$ROUNDS"); do
+      ratios+="$(awk -v a="${RPS[$imhub:$r]}" -v b="${EJ_RATE[$name:$r]}" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print 0 }') "
+    done
+    rate="$(per_round EJ_RATE "$name" | median)"
+    cpu_pg="$(per_round EJ_PG_US "$name" | tr ' ' '\n' | grep -v '^-$' | median)"
+    cpu_all="$(per_round EJ_ALL_US "$name" | tr ' ' '\n' | grep -v '^-$' | median)"
+    lost="$(per_round EJ_LOST "$name" | tr ' ' '\n' | awk '{n += $1} END {print n + 0}')"
+    out="| ${name#ejabberd.c} | $(fmt_rps "${MED_RPS[$imhub]}") | $(fmt_rps "$rate") | $(fmt_rps "${MED_RPS[$name]}")"
+    out+=" | ${MED_P50[$name]} / ${MED_P99[$name]} | $(printf '%.1f' "${MED_CPU[$imhub]}")"
+    out+=" | $(printf '%.1f' "${MED_CPU[$name]}") + $(printf '%.1f' "$cpu_pg") = $(printf '%.1f' "$cpu_all")"
+    out+=" | $lost | ${SUM_ERRS[$name]} | $(echo "$ratios" | median | xargs printf '%.1f×') | ${ratios% } |"
+    echo "$out"
+  done
+  echo
+  echo "imhub's rows are its im.message.add at the same connections in the same rounds (half into 100 group chats"
+  echo "of 50 members, half into private dialogs). lost: messages answered but never archived; $EJ_ARCHIVE rows archived in all."
+}
 
 STAMP="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -306,28 +446,42 @@ WRK_VER="$( (wrk -v 2>&1 || true) | head -n1 | awk '{print $1, $2}')"
 
 REPORT="$WORK/report.md"
 {
-  echo "# imhub benchmark"
+  echo "# imhub benchmark${PEERS_ONLY:+: im.message.add and its peers only (PEERS_ONLY=1)}"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'), commit $COMMIT$DIRTY"
   echo "- machine: $(nproc) cores, $CPU, $(uname -sr)"
   echo "- load: $WRK_VER, $THREADS threads, $CONNS keep-alive connections, $DURATION per target and round, loopback"
   echo "- rounds: $ROUNDS, interleaved; figures are medians over the rounds"
   echo "- baseline: $NGINX_VER, $NGINX_WORKERS workers, fixed ${BYTES[nginx]}-byte JSON body (\`return 200\`)"
-  echo "- imhub: default threads (one per core), access log off, log level warn"
+  echo "- imhub: ${BIN#"$ROOT"/} ($("$BIN" --version 2>/dev/null | head -n1 || echo "version unknown")), default threads (one per core), access log off, log level warn"
   [ -n "${IMHUB_BASELINE:-}" ] && echo "- rows \"baseline ...\": $IMHUB_BASELINE${BASELINE_VERSION:+ ($BASELINE_VERSION)}, its own store seeded the same way, in the same rounds"
   echo
-  echo "| target | requests/s | p50 ms | p99 ms | body bytes | errors | imhub/nginx | ratio per round |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  echo "| target | requests/s | p50 ms | p99 ms | CPU µs/req | body bytes | errors | imhub/nginx | ratio per round |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
   for name in nginx "${TARGETS[@]}"; do
     if [ "$name" = nginx ]; then r="—"; rr="$(per_round RPS nginx | xargs -n1 printf '%.0f ' )"; label="nginx fixed body"
     else r="$(printf "%.1f%%" "${MED_RATIO[$name]}")"; rr="${ALL_RATIOS[$name]}"; label="imhub $name"; fi
-    case "$name" in baseline.*) label="baseline ${name#baseline.}" ;; esac
-    echo "| $label | $(fmt_rps "${MED_RPS[$name]}") | ${MED_P50[$name]} | ${MED_P99[$name]} | ${BYTES[$name]} | ${SUM_ERRS[$name]} | $r | ${rr% } |"
+    case "$name" in
+      baseline.*) label="baseline ${name#baseline.}" ;;
+      im.message.add.c*) label="imhub im.message.add, ${name#im.message.add.c} connections" ;;
+    esac
+    echo "| $label | $(fmt_rps "${MED_RPS[$name]}") | ${MED_P50[$name]} | ${MED_P99[$name]} | $(printf '%.1f' "${MED_CPU[$name]}") | ${BYTES[$name]} | ${SUM_ERRS[$name]} | $r | ${rr% } |"
   done
+  echo
+  echo "CPU µs/req: the server's CPU time (utime + stime from /proc, nginx's master and workers) over the wrk run,"
+  echo "divided by the requests completed; wrk's own CPU is not in it."
   echo
   echo "im.message.add: every answer after a durable commit (WAL fdatasync before the answer); $MESSAGES messages written;"
   echo "$BATCH messages per group commit on average."
   echo
+  read -r FS_P50 FS_P99 FS_MAX < <(percentiles "$FSYNC_FILE")
+  echo "Disk: fdatasync of a 4 KB overwrite in the store's filesystem ($(df -PT "$WORK" | awk 'NR == 2 {print $2}')),"
+  echo "$(wc -l <"$FSYNC_FILE") samples ($FSYNC_SAMPLES after each round): p50 $(awk -v v="$FS_P50" 'BEGIN { printf "%.2f", v / 1000 }') ms,"
+  echo "p99 $(awk -v v="$FS_P99" 'BEGIN { printf "%.2f", v / 1000 }') ms, max $(awk -v v="$FS_MAX" 'BEGIN { printf "%.2f", v / 1000 }') ms."
+  echo "A write's p99 cannot be below the disk's own: read the im.message.add p99 against this one."
+  echo
+  if [ ${#PEER_TARGETS[@]} -gt 0 ]; then peer_report; echo; fi
+  [ -n "$PEERS_NOTE" ] && { echo "Peers: $PEERS_NOTE."; echo; }
   if [ -z "${ROUNDS_ONLY:-}" ]; then
   echo "## Message → bot handler (ONIMBOTMESSAGEADD), $BOT_RATE messages/s for $BOT_SECONDS s"
   echo
@@ -354,11 +508,13 @@ REPORT="$WORK/report.md"
 } >"$REPORT"
 
 mkdir -p "$RESULTS"
-cp "$REPORT" "$RESULTS/latest.md"
-cp "$REPORT" "$RESULTS/$STAMP.md"
+PREFIX=""
+[ -n "${PEERS_ONLY:-}" ] && PREFIX="peers-"  # a partial run does not replace latest.md
+cp "$REPORT" "$RESULTS/${PREFIX}latest.md"
+cp "$REPORT" "$RESULTS/$PREFIX$STAMP.md"
 cat "$REPORT"
 echo
-echo "bench: written to bench/results/latest.md and bench/results/$STAMP.md" >&2
+echo "bench: written to bench/results/${PREFIX}latest.md and bench/results/$PREFIX$STAMP.md" >&2
 [ -n "${ROUNDS_ONLY:-}" ] && exit 0
 kill -TERM "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; wait "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; bash "$ROOT/bench/delivery.sh"
 bash "$ROOT/bench/push.sh"
