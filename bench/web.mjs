@@ -4,8 +4,9 @@
 //      (brotli and gzip variants of every file the page loads, from web/dist);
 //   2. opening a chat with MESSAGES (10,000) messages: click in the recent list → its last
 //      message on screen, p50/p99 over OPEN_ROUNDS, timed inside the page;
-//   3. the recent list of CHATS (1,000) chats scrolled top to bottom: frame times from
-//      requestAnimationFrame, frames over 1.5× the display interval counted as dropped;
+//   3. the recent list of CHATS (1,000) chats scrolled top to bottom and back: frame times from
+//      requestAnimationFrame (frames over 1.5× the display interval count as dropped) and the
+//      DroppedFrame events of Chromium's own performance trace, beside a static reference page;
 //   4. a message sent in one browser appearing in the other: Enter in Ann's composer → the
 //      message in Bob's dialog, both timed by the same clock, p50/p99 over LIVE (200) messages.
 // Run: node bench/web.mjs (after make build and `cd tests/web && npm install`). Writes
@@ -45,6 +46,21 @@ async function scrollTwice(el) {
   const interval = [...frames].sort((a, b) => a - b)[Math.floor(frames.length / 2)];
   const slow = frames.map((f, i) => [i, f]).filter(([, f]) => f > interval * 1.5);
   return { frames: frames.length, dropped: slow.length, slow: slow.map(([i, f]) => `frame ${i} ${f.toFixed(0)} ms`).join(', '), interval, rows: el.querySelectorAll('[data-test=recent-item]').length };
+}
+
+// Runs `scrollTwice` on `page`'s recent list while Chromium traces its frames, and adds the trace's
+// own count of dropped frames (DroppedFrame events: a frame the compositor could not present).
+async function tracedScroll(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const finished = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: 'disabled-by-default-devtools.timeline.frame', transferMode: 'ReportEvents' });
+  const result = await page.getByTestId('recent-list').evaluate(scrollTwice);
+  await cdp.send('Tracing.end');
+  await finished;
+  await cdp.detach();
+  return { ...result, traceDropped: events.filter((e) => e.name === 'DroppedFrame').length };
 }
 
 // The reference page: N rows of the recent list's height and text in one scrolling box.
@@ -159,13 +175,13 @@ try {
     await bobPage.goto('/online/');
     await bobPage.getByTestId('recent-item').first().waitFor();
     await bobPage.waitForLoadState('networkidle');
-    client.push(await bobPage.getByTestId('recent-list').evaluate(scrollTwice));
-    still.push(await reference.getByTestId('recent-list').evaluate(scrollTwice));
+    client.push(await tracedScroll(bobPage));
+    still.push(await tracedScroll(reference));
   }
   await reference.close();
   const sum = (xs, k) => xs.reduce((a, x) => a + x[k], 0);
   const scroll = client[client.length - 1];
-  out.push(`Recent list of ${CHATS + 1} chats scrolled top to bottom and back, ${SCROLL_ROUNDS} rounds: ${sum(client, 'frames')} frames, **${sum(client, 'dropped')} dropped** (over 1.5× the ${scroll.interval.toFixed(1)} ms frame; per round ${client.map((x) => x.dropped).join(', ')}${sum(client, 'dropped') ? `; ${client.map((x) => x.slow).filter(Boolean).join('; ')}` : ''}), ${scroll.rows} rows in the DOM at a time. The reference (a static page of ${CHATS + 1} rows, no script) in the same rounds: ${sum(still, 'frames')} frames, ${sum(still, 'dropped')} dropped (per round ${still.map((x) => x.dropped).join(', ')}).`);
+  out.push(`Recent list of ${CHATS + 1} chats scrolled top to bottom and back, ${SCROLL_ROUNDS} rounds: ${sum(client, 'frames')} frames, **${sum(client, 'dropped')} dropped** (over 1.5× the ${scroll.interval.toFixed(1)} ms frame; per round ${client.map((x) => x.dropped).join(', ')}${sum(client, 'dropped') ? `; ${client.map((x) => x.slow).filter(Boolean).join('; ')}` : ''}), ${scroll.rows} rows in the DOM at a time; Chromium's trace: **${sum(client, 'traceDropped')} DroppedFrame** (per round ${client.map((x) => x.traceDropped).join(', ')}). The reference (a static page of ${CHATS + 1} rows, no script) in the same rounds: ${sum(still, 'frames')} frames, ${sum(still, 'dropped')} dropped (per round ${still.map((x) => x.dropped).join(', ')}); Chromium's trace: ${sum(still, 'traceDropped')} DroppedFrame (per round ${still.map((x) => x.traceDropped).join(', ')}).`);
 
   // 4. Live delivery between two browsers.
   const annPage = await newPage(browser, server);
