@@ -85,6 +85,12 @@ test('the user answers the network bot: a session for the queue, the operator\'s
     await server.fails('imopenlines.dialog.get', { CHAT_ID: chat.id }, 400, 'ACCESS_ERROR', undefined, as(nina));
     await server.fails('imopenlines.operator.answer', { CHAT_ID: chat.id }, 400, 'ACCESS_DENIED', undefined, as(nina));
     await server.fails('imopenlines.session.join', { CHAT_ID: chat.id }, 400, 'ACCESS_DENIED', undefined, as(nina));
+    // Nor does the messenger let her read the LINES chat, or list it among her dialogs.
+    const read = await server.call('im.dialog.messages.get', { DIALOG_ID: `chat${chat.id}` }, as(nina));
+    assert.notEqual(read.status, 200, read.text);
+    const recent = (await server.ok('im.recent.list', {}, as(nina))).result;
+    assert.ok(recent.items.some((i) => String(i.id) === String(botId)), 'her dialog with the bot is');
+    assert.ok(!recent.items.some((i) => i.id === `chat${chat.id}`), 'the LINES chat is not in her recent list');
 
     // Olga answers in the LINES chat; Nina reads it from the network bot in her private dialog, live.
     const reply = (await server.ok('im.message.add', { DIALOG_ID: `chat${chat.id}`, MESSAGE: 'Fill in the form' },
