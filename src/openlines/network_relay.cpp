@@ -67,6 +67,15 @@ int64_t network_bot_of(Conn& c, int64_t line_id) {
   return r && !r->is_null(0) ? r->i64(0) : 0;
 }
 
+UserCode lines_code(int64_t line_id, int64_t dialog_chat, int64_t user_id) {
+  UserCode code;
+  code.connector = std::string(kNetworkConnector);
+  code.line_id = line_id;
+  code.chat = std::to_string(dialog_chat);
+  code.user = std::to_string(user_id);
+  return code;
+}
+
 // What the user reads in their private dialog: the bot's message, signed with the author's name
 // (as a connector's client reads it) unless the line hides its operators (OPERATOR_DATA=hide).
 std::string dialog_text(Conn& c, int64_t line_id, int64_t author_id, const std::string& text) {
@@ -97,12 +106,7 @@ void from_user(Tx& tx, const Chat& chat, int64_t message_id, const NewMessage& m
   auto line = find_line(c, d->line_id);
   if (!line) return;
   const int64_t before = tx.act_as(d->user_id);
-  UserCode code;
-  code.connector = std::string(kNetworkConnector);
-  code.line_id = line->id;
-  code.chat = std::to_string(chat.id);
-  code.user = std::to_string(d->user_id);
-  const Chat lines = ensure_lines_chat(tx, *line, code, d->user_id, false);
+  const Chat lines = ensure_lines_chat(tx, *line, lines_code(line->id, chat.id, d->user_id), d->user_id, false);
   ensure_session(tx, *line, lines, d->user_id);
   const int64_t copy = post_message(tx, NewMessage{lines.id, d->user_id, m.text, m.params_json, false, ""});
   pair_messages(c, message_id, copy);
@@ -126,6 +130,23 @@ void to_user(Tx& tx, const Chat& lines, const NetworkLinesChat& n, int64_t messa
 }
 
 }  // namespace
+
+std::optional<NetworkTyping> network_typing_echo(Conn& c, const Chat& chat, int64_t user_id) {
+  if (chat.type == "P") {
+    auto d = network_dialog(c, chat);
+    if (!d || user_id != d->user_id) return std::nullopt;
+    auto line = find_line(c, d->line_id);
+    if (!line || !line->flag("WATCH_TYPING")) return std::nullopt;
+    auto lines = find_chat_by_entity(c, "LINES", lines_code(d->line_id, chat.id, d->user_id).str());
+    if (!lines) return std::nullopt;
+    return NetworkTyping{*lines, user_id};
+  }
+  auto n = network_lines_chat(chat);
+  if (!n || user_id == n->client || chat.entity_data_3 == "Y") return std::nullopt;
+  const int64_t bot = network_bot_of(c, n->code.line_id);
+  if (bot <= 0) return std::nullopt;
+  return NetworkTyping{n->dialog_chat, bot};
+}
 
 void relay_network_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMessage& m, bool by_bot) {
   if (chat.type == "P") {

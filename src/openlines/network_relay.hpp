@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "im/change_feed.hpp"
@@ -27,5 +28,14 @@ inline constexpr std::string_view kNetworkConnector = "network";
 
 void relay_network_message(Tx& tx, const Chat& chat, int64_t message_id, const NewMessage& m, bool by_bot);
 void relay_network_change(Tx& tx, const Message& before, const Message& after, bool deleted, bool complete);
+
+// Typing on one side shown on the other: the user's, to the bot in their private dialog, in the LINES
+// chat when the line's WATCH_TYPING is on; an operator's in the LINES chat as the network bot typing in
+// the private dialog (never in silent mode). nullopt for any other chat.
+struct NetworkTyping {
+  int64_t chat_id = 0;
+  int64_t user_id = 0;  // who is shown typing there: the user, or the network bot for an operator
+};
+std::optional<NetworkTyping> network_typing_echo(Conn& c, const Chat& chat, int64_t user_id);
 
 }  // namespace imhub

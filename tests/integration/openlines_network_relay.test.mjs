@@ -1,7 +1,7 @@
 // The Bitrix24.Network relay (docs/openlines.md "Bitrix24.Network"): a line's network bot writes to
 // a user (network.join + network.message.add); what the user answers in that private dialog opens a
 // session of the line's `network` connector; the queue's operator answers and the answer reaches the
-// user's private dialog as the network bot's message; edits and deletions follow; the operator
+// user's private dialog as the network bot's message; edits, deletions and typing follow; the operator
 // finishes. The user is the session's client without being a member of the LINES chat: they hear
 // their private dialog live, nothing of the operators' side, and are no operator of their chat even
 // when they are in the line's queue.
@@ -104,6 +104,12 @@ test('the user answers the network bot: a session for the queue, the operator\'s
     assert.equal(answer.author_id, botId);
     assert.equal(answer.text, '[b]Olga:[/b][br]Fill in the form');
     assert.ok(!mine.some((m) => m.text.includes('started')), 'the notices stay with the operators');
+
+    // Typing follows: Olga's shows as the bot typing in Nina's dialog; Nina's reaches the operators (WATCH_TYPING).
+    await server.ok('im.dialog.writing', { DIALOG_ID: `chat${chat.id}` }, as(olga));
+    await next(ninaWs, 'im', 'startWriting', (p) => String(p.dialogId) === String(botId) && p.userId === botId);
+    await server.ok('im.dialog.writing', { DIALOG_ID: botId }, as(nina));
+    await next(olgaWs, 'im', 'startWriting', (p) => p.dialogId === `chat${chat.id}` && p.userId === nina.id);
 
     // Nina writes again: the session waits for the operator.
     await server.ok('im.message.add', { DIALOG_ID: botId, MESSAGE: 'Done' }, as(nina));
