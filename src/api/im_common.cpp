@@ -3,6 +3,7 @@
 #include "core/error_catalog.hpp"
 #include "im/dialog.hpp"
 #include "openlines/livechat.hpp"
+#include "openlines/network_relay.hpp"
 #include "text/message_parts.hpp"
 #include "users/user_cache.hpp"
 
@@ -39,21 +40,26 @@ void enqueue_preview(const MethodCall& call, int64_t id, const std::string& text
 }
 
 void announce_typing(const MethodCall& call, int64_t user_id, const DialogRef& d) {
-  std::optional<TypingEcho> echo;  // the live chat's other side (openlines/livechat.hpp)
+  std::optional<TypingEcho> echo;        // the live chat's other side (openlines/livechat.hpp)
+  std::optional<NetworkTyping> network;  // the Network relay's other side (openlines/network_relay.hpp)
   std::optional<Chat> chat = call.services.store.read_with([&](Conn& c) -> std::optional<Chat> {
     if (d.is_chat) {
       auto mine = membership(c, d, user_id);
       if (!mine) throw ApiError(errors::kWritingAccess);
       echo = livechat_typing_echo(c, mine->chat);
+      network = network_typing_echo(c, mine->chat, user_id);
       return mine->chat;
     }
     auto u = call.services.users->find(d.id);
     if (!u || !u->active) throw ApiError(errors::kWritingAccess);
-    return find_private_chat(c, user_id, d.id);
+    auto dialog = find_private_chat(c, user_id, d.id);
+    if (dialog) network = network_typing_echo(c, *dialog, user_id);
+    return dialog;
   });
   if (chat) call.services.feed->announce(event_cause(call.caller), Typing{chat->id, user_id});
   if (echo)
     call.services.feed->announce(event_cause(call.caller), Typing{echo->chat_id, echo->anonymous ? 0 : user_id});
+  if (network) call.services.feed->announce(event_cause(call.caller), Typing{network->chat_id, network->user_id});
 }
 
 void read_edited_parts(const MethodCall& call, int64_t bot_id, Edit& edit) {

@@ -10,6 +10,7 @@
 #include "bots/bot.hpp"
 #include "core/error_catalog.hpp"
 #include "openlines/session_flow.hpp"
+#include "users/user.hpp"
 
 namespace imhub {
 namespace {
@@ -35,9 +36,9 @@ std::pair<Chat, Session> bot_chat(Conn& c, int64_t chat_id, const ErrorSpec& mis
   return {*chat, *s};
 }
 
-// The calling application's bot acting in `chat`: BOT_ID_ERROR when the application has none,
-// WRONG_CHAT when none of its bots is in charge of the session or in the chat.
-Bot calling_bot(const MethodCall& call, Conn& c, const Session& s) {
+// The calling application's bot acting in `chat_id`: BOT_ID_ERROR when the application has none,
+// WRONG_CHAT when none of its bots is in charge of the session (`in_charge`, 0 for none) or in the chat.
+Bot calling_bot(const MethodCall& call, Conn& c, int64_t chat_id, int64_t in_charge) {
   std::string owner;
   if (call.caller.kind == AuthKind::kOAuth) {
     owner = bot_owner_for_app(call.caller.app_id);
@@ -47,10 +48,14 @@ Bot calling_bot(const MethodCall& call, Conn& c, const Session& s) {
   const std::vector<Bot> bots = owner.empty() ? std::vector<Bot>{} : bots_of_owner(c, owner);
   if (bots.empty()) throw ApiError(errors::kBotNotFound);
   for (const Bot& b : bots)
-    if (b.id == s.operator_id) return b;
+    if (in_charge > 0 && b.id == in_charge) return b;
   for (const Bot& b : bots)
-    if (find_member(c, s.chat_id, b.id)) return b;
+    if (find_member(c, chat_id, b.id)) return b;
   throw ApiError(errors::kOlNotUnderBot);
+}
+
+Bot calling_bot(const MethodCall& call, Conn& c, const Session& s) {
+  return calling_bot(call, c, s.chat_id, s.operator_id);
 }
 
 MethodResult session_operator(MethodCall& call) {
@@ -127,6 +132,36 @@ MethodResult session_message_send(MethodCall& call) {
   return Value(true);
 }
 
+// A positive id parameter, or 0 when it is missing or no positive number.
+int64_t positive_param(const MethodCall& call, const char* name) { return positive(call.param(name)); }
+
+// The bot hands the client to OPERATOR_ID in a new dialog started from MESSAGE_ID (the platform's
+// Operator::openNewDialogByMessage as OPERATOR_ID): the open session, if any, closes and the
+// operator's own session starts, as imopenlines.message.session.start does for an operator. The
+// bot must be the caller's and in the chat; OPERATOR_ID must be someone who may operate it.
+MethodResult session_dialog_new(MethodCall& call) {
+  refuse_sessions(call);
+  const int64_t chat_id = positive_param(call, "CHAT_ID");
+  if (chat_id == 0) throw ApiError(errors::kOlEmptyChatId);
+  const int64_t operator_id = positive_param(call, "OPERATOR_ID");
+  if (operator_id == 0) throw ApiError(errors::kOlEmptyOperatorId);
+  const int64_t message_id = positive_param(call, "MESSAGE_ID");
+  if (message_id == 0) throw ApiError(errors::kOlEmptyMessageId);
+  write_tx(call, [&](Tx& tx) {
+    auto chat = find_chat(tx.conn, chat_id);
+    if (!chat) throw ApiError(errors::kOlChatId);
+    if (chat->entity_type != "LINES") throw ApiError(errors::kOlChatType);
+    auto open = open_session(tx.conn, chat->id);
+    calling_bot(call, tx.conn, chat->id, open ? open->operator_id : 0);
+    auto op = find_user(tx.conn, operator_id);
+    if (!op || !may_operate(tx.conn, *chat, operator_id, op->is_admin)) throw ApiError(errors::kOlAccessDenied);
+    auto message = find_message(tx.conn, message_id);
+    if (!message || message->chat_id != chat->id) throw ApiError(errors::kOlAccessDenied);
+    start_operator_session(tx, *chat, operator_id, open);
+  });
+  return Value(true);
+}
+
 }  // namespace
 
 void register_imopenlines_bot_methods(Registry& r) {
@@ -138,6 +173,9 @@ void register_imopenlines_bot_methods(Registry& r) {
   table.add("imopenlines.bot.session.finish", Effect::kWrite, session_finish, "imopenlines-bot-session-finish.md");
   table.add("imopenlines.bot.session.message.send", Effect::kWrite, session_message_send,
             "imopenlines-bot-session-message-send.md");
+  table.add("imopenlines.bot.session.dialog.new", Effect::kWrite, session_dialog_new, "",
+            "no reference page (protocol-openlines.md §5.7); the caller's bot must be in the chat, OPERATOR_ID "
+            "someone who may operate it; the message is not copied");
   // The method's older name, still accepted by the platform (CORP rest.php).
   table.add("imopenlines.bot.session.send.message", Effect::kWrite, session_message_send,
             "imopenlines-bot-session-message-send.md");

@@ -141,6 +141,8 @@ const std::vector<SpecMethod>& spec_methods() {
       {"imopenlines.bot.session.message.send", "Open Channels"},
       {"imopenlines.bot.session.transfer", "Open Channels"},
       {"imopenlines.bot.session.finish", "Open Channels"},
+      // No reference page; CORP rest.php and protocol-openlines.md §5.7 name it.
+      {"imopenlines.bot.session.dialog.new", "Open Channels"},
       {"imopenlines.network.join", "Open Channels"},
       {"imopenlines.network.message.add", "Open Channels"},
       {"imopenlines.network.message.send", "Open Channels"},

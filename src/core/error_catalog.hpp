@@ -378,6 +378,10 @@ inline constexpr ErrorSpec kOlBotSessionAuth{"WRONG_AUTH_TYPE",
                                              "Access for this method not allowed by session authorization", 403};
 inline constexpr ErrorSpec kOlNotBotOperator{"WRONG_CHAT", "Operator is not a bot", 400};
 inline constexpr ErrorSpec kOlNotUnderBot{"WRONG_CHAT", "Specified chat is not under bot control", 400};
+// bot.session.dialog.new: only missing parameters have codes of their own (CORP rest.php botSessionNew).
+inline constexpr ErrorSpec kOlEmptyChatId{"EMPTY_CHAT_ID", "Param CHAT_ID is empty", 400};
+inline constexpr ErrorSpec kOlEmptyOperatorId{"EMPTY_OPERATOR_ID", "Param OPERATOR_ID is empty", 400};
+inline constexpr ErrorSpec kOlEmptyMessageId{"EMPTY_MESSAGE_ID", "Param MESSAGE_ID is empty", 400};
 inline constexpr ErrorSpec kOlCantSaveQuickAnswer{"CANT_SAVE_QUICK_ANSWER", "Error saving quick answer", 400};
 // imhub.openlines.* (imhub's own; docs/openlines.md "The operator view")
 inline constexpr ErrorSpec kOlQuickLineEmpty{"LINE_ID_EMPTY", "Chat ID or line ID must be provided", 400};

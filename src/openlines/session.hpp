@@ -46,7 +46,7 @@ struct Session {
   int64_t id = 0;
   int64_t line_id = 0;
   int64_t chat_id = 0;
-  int64_t user_id = 0;  // the client (a connector user)
+  int64_t user_id = 0;  // the client (a connector user; a portal user for the Network relay)
   std::string user_code;
   std::string connector;
   std::string mode = "input";  // "input": the client started it; "output": an operator did

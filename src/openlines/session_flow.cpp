@@ -129,12 +129,15 @@ void announce(Tx& tx, const Session& s, int64_t answered_by = 0) {
 void offer(Tx& tx, Session& s, const OpenLine& line, const std::vector<int64_t>& exclude) {
   Conn& c = tx.conn;
   const int64_t now = now_unix_seconds();
+  // Never the client (a Network client is a portal user who may be in the queue).
+  std::vector<int64_t> never = exclude;
+  never.push_back(s.user_id);
   std::vector<int64_t> passed = s.tried;
-  passed.insert(passed.end(), exclude.begin(), exclude.end());
+  passed.insert(passed.end(), never.begin(), never.end());
   std::vector<int64_t> ops = pick_operators(c, line, passed);
   if (ops.empty() && !s.tried.empty()) {
     s.tried.clear();
-    ops = pick_operators(c, line, exclude);
+    ops = pick_operators(c, line, never);
   }
   const int64_t queue_time = line.number("QUEUE_TIME");
   if (line.text("QUEUE_TYPE") == kQueueAll) {
@@ -288,6 +291,11 @@ bool may_operate(Conn& c, const Chat& chat, int64_t user_id, bool is_admin) {
   if (chat.entity_type != "LINES" || user_id <= 0) return false;
   auto u = find_user(c, user_id);
   if (!u || !u->active || u->external_auth_id == "imconnector" || u->external_auth_id == "bot") return false;
+  if (chat.author_id == user_id) {
+    // The client, for a chat whose author the client is (the Network's; connectors' are excluded above).
+    auto code = UserCode::parse(chat.entity_id);
+    if (code && code->user == std::to_string(user_id)) return false;
+  }
   if (is_admin || find_member(c, chat.id, user_id)) return true;
   auto line = find_line(c, chat_line_id(c, chat));
   return line && is_queue_operator(c, *line, user_id);
@@ -299,11 +307,11 @@ int64_t chat_line_id(Conn& c, const Chat& chat) {
   return code ? code->line_id : 0;
 }
 
-Chat ensure_lines_chat(Tx& tx, const OpenLine& line, const UserCode& code, int64_t client_id) {
+Chat ensure_lines_chat(Tx& tx, const OpenLine& line, const UserCode& code, int64_t client_id, bool client_member) {
   Conn& c = tx.conn;
   const std::string entity = code.str();
   if (auto id = find_chat_by_entity(c, "LINES", entity)) {
-    if (!find_member(c, *id, client_id)) join_chat(tx, *id, client_id, {client_id});
+    if (client_member && !find_member(c, *id, client_id)) join_chat(tx, *id, client_id, {client_id});
     return *find_chat(c, *id);
   }
   Chat chat;
@@ -314,7 +322,7 @@ Chat ensure_lines_chat(Tx& tx, const OpenLine& line, const UserCode& code, int64
   chat.entity_id = entity;
   chat.entity_data_1 = "N|NONE|0|N|N|0|" + std::to_string(now_unix_seconds()) + "|" + std::to_string(line.id) + "|0|0";
   chat.entity_data_3 = "N";
-  insert_chat(tx, chat, {client_id});
+  insert_chat(tx, chat, client_member ? std::vector<int64_t>{client_id} : std::vector<int64_t>{});
   return chat;
 }
 

@@ -38,15 +38,19 @@ enum class FlowStatus {
 };
 
 // Whether `user_id` may see and act on a LINES chat as an operator: its members, operators of
-// the line of its session, and administrators. Connector users and bots never act as operators.
+// the line of its session, and administrators. Connector users and bots never act as operators,
+// nor does the chat's own client (a Network client is a portal user, maybe in some queue).
 bool may_operate(Conn& c, const Chat& chat, int64_t user_id, bool is_admin);
 // The line a LINES chat belongs to: its session's, else the one its code names.
 int64_t chat_line_id(Conn& c, const Chat& chat);
 
 // --- The client's side
 // The LINES chat of `code` (created when new, with the client as its member and the title
-// "<client> - <line>").
-Chat ensure_lines_chat(Tx& tx, const OpenLine& line, const UserCode& code, int64_t client_id);
+// "<client> - <line>"). A Network client (`client_member` false) is a portal user who talks to the
+// line from a private dialog: they are the chat's client and author but never its member, so the
+// operators' side of the chat reaches none of their pushes (openlines/network_relay.hpp).
+Chat ensure_lines_chat(Tx& tx, const OpenLine& line, const UserCode& code, int64_t client_id,
+                       bool client_member = true);
 // The chat's open session, or a new one started: its system message, the session events, and
 // the welcome bot or the queue. `chat` is reloaded by the caller afterwards if needed.
 Session ensure_session(Tx& tx, const OpenLine& line, const Chat& chat, int64_t client_id);

@@ -82,6 +82,16 @@ test('bot methods: another application\'s bot, an application without a bot, peo
     await botless.fails(m, { CHAT_ID: r.chat, USER_ID: op1.id }, 400, 'BOT_ID_ERROR', 'Bot not found');
   // A person's webhook has no bot (without CLIENT_ID).
   await server.fails('imopenlines.bot.session.finish', { CHAT_ID: r.chat }, 400, 'BOT_ID_ERROR', undefined, as(op1));
+  // bot.session.dialog.new: the same for a bot that is not in the chat, and the operator named must be
+  // one who may operate it (another line's operator, someone in no queue).
+  const messageId = sql(server, `SELECT MAX(id) AS id FROM messages WHERE chat_id = ${r.chat}`)[0].id;
+  const dialogNew = { CHAT_ID: r.chat, OPERATOR_ID: op1.id, MESSAGE_ID: messageId };
+  await other.fails('imopenlines.bot.session.dialog.new', dialogNew, 400, 'WRONG_CHAT',
+    'Specified chat is not under bot control');
+  await botless.fails('imopenlines.bot.session.dialog.new', dialogNew, 400, 'BOT_ID_ERROR', 'Bot not found');
+  await server.fails('imopenlines.bot.session.dialog.new', dialogNew, 400, 'BOT_ID_ERROR', undefined, as(op1));
+  for (const who of [outsider, stranger])
+    await app.fails('imopenlines.bot.session.dialog.new', { ...dialogNew, OPERATOR_ID: who.id }, 400, 'ACCESS_DENIED');
   assert.equal(session(server, r.session).operator_id, botId);
   assert.equal(session(server, r.session).closed, 0);
   // The bot in charge's own application may.

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   H, openlinesServer, person, application, connectorApp, line, clientSays, lastOutbox, outboxSince, members, session,
-  eventually,
+  eventually, sql,
 } from './openlines_setup.mjs';
 
 let server, app, other;
@@ -193,6 +193,50 @@ test('imopenlines.bot.session.finish and .message.send', async () => {
   assert.equal(outboxSince(server, mark, 'ONSESSIONFINISH').length, 1);
 });
 
+test('imopenlines.bot.session.dialog.new: the bot opens a new dialog for an operator from a message', async () => {
+  const r = await clientSays(app, lineId, 'ext-11', 'my second question');
+  const messageId = sql(server, `SELECT MAX(id) AS id FROM messages WHERE chat_id = ${r.chat}
+    AND author_id = ${r.client}`)[0].id;
+  const dialogNew = (params) => ({ CHAT_ID: r.chat, OPERATOR_ID: op2.id, MESSAGE_ID: messageId, ...params });
+  await app.fails('imopenlines.bot.session.dialog.new', dialogNew({ CHAT_ID: undefined }), 400, 'EMPTY_CHAT_ID',
+    'Param CHAT_ID is empty');
+  await app.fails('imopenlines.bot.session.dialog.new', dialogNew({ OPERATOR_ID: undefined }), 400,
+    'EMPTY_OPERATOR_ID', 'Param OPERATOR_ID is empty');
+  await app.fails('imopenlines.bot.session.dialog.new', dialogNew({ OPERATOR_ID: 'x' }), 400, 'EMPTY_OPERATOR_ID');
+  await app.fails('imopenlines.bot.session.dialog.new', dialogNew({ MESSAGE_ID: undefined }), 400,
+    'EMPTY_MESSAGE_ID', 'Param MESSAGE_ID is empty');
+  await app.fails('imopenlines.bot.session.dialog.new', dialogNew({ CHAT_ID: 987654 }), 400, 'CHAT_ID');
+  const group = (await server.ok('im.chat.add', { TITLE: 'Not a line', USERS: [op1.id] })).result;
+  await app.fails('imopenlines.bot.session.dialog.new', dialogNew({ CHAT_ID: group }), 400, 'CHAT_TYPE');
+  // OPERATOR_ID must be someone who may operate the chat: not a bot, not the client, not nobody.
+  for (const who of [otherBot, r.client, 987654])
+    await app.fails('imopenlines.bot.session.dialog.new', dialogNew({ OPERATOR_ID: who }), 400, 'ACCESS_DENIED');
+  // The message must be one of this chat.
+  const elsewhere = (await server.ok('im.message.add', { DIALOG_ID: `chat${group}`, MESSAGE: 'elsewhere' })).result;
+  for (const m of [elsewhere, 98765432])
+    await app.fails('imopenlines.bot.session.dialog.new', dialogNew({ MESSAGE_ID: m }), 400, 'ACCESS_DENIED');
+  const untouched = session(server, r.session);
+  assert.equal(untouched.closed, 0);
+  assert.equal(untouched.operator_id, botId);
+
+  const mark = lastOutbox(server);
+  assert.equal(await app.ok('imopenlines.bot.session.dialog.new', dialogNew({})), true);
+  const old = session(server, r.session);
+  assert.equal(old.status, 60, 'the bot\'s dialog is closed');
+  const fresh = sql(server, `SELECT * FROM openline_sessions WHERE chat_id = ${r.chat} AND closed = 0`)[0];
+  assert.equal(fresh.operator_id, op2.id);
+  assert.equal(fresh.parent_id, r.session);
+  assert.equal(fresh.mode, 'output');
+  assert.equal(fresh.status, 10, 'the operator\'s own dialog counts as answered');
+  assert.deepEqual(members(server, r.chat), [r.client, op2.id].sort((a, b) => a - b), 'the bot left');
+  assert.deepEqual(outboxSince(server, mark).map((x) => x.event).filter((e) => e.startsWith('ONSESSION')),
+    ['ONSESSIONFINISH', 'ONSESSIONSTART']);
+  const dialog = (await server.ok('imopenlines.dialog.get', { CHAT_ID: r.chat })).result;
+  assert.equal(dialog.entity_data_1.split('|')[5], String(fresh.id));
+  // The new dialog is the operator's now: no bot of the application is in the chat any more.
+  await app.fails('imopenlines.bot.session.dialog.new', dialogNew({}), 400, 'WRONG_CHAT');
+});
+
 test('WELCOME_BOT_TIME: the bot has its time, then the session goes to the queue', async () => {
   const timed = await line(server, app, { LINE_NAME: 'Timed bot', WELCOME_BOT_ENABLE: 'Y', WELCOME_BOT_ID: botId,
     WELCOME_BOT_TIME: 1, QUEUE: [{ ENTITY_TYPE: 'user', ENTITY_ID: op1.id }] });
@@ -249,8 +293,8 @@ test('browser sessions may not use imopenlines.bot.session.* or imconnector.* (W
   };
   const r = await clientSays(app, lineId, 'ext-10', 'hello');
   for (const m of ['imopenlines.bot.session.operator', 'imopenlines.bot.session.transfer',
-    'imopenlines.bot.session.finish', 'imopenlines.bot.session.message.send']) {
-    const res = await call(m, { CHAT_ID: r.chat, USER_ID: op2.id });
+    'imopenlines.bot.session.finish', 'imopenlines.bot.session.message.send', 'imopenlines.bot.session.dialog.new']) {
+    const res = await call(m, { CHAT_ID: r.chat, USER_ID: op2.id, OPERATOR_ID: op2.id, MESSAGE_ID: 1 });
     assert.equal(res.status, 403, m);
     assert.equal(res.body.error, 'WRONG_AUTH_TYPE');
     assert.equal(res.body.error_description, 'Access for this method not allowed by session authorization');

@@ -283,7 +283,7 @@ test('config.path.get and revision.get', async () => {
 });
 
 test('methods not built yet answer ERROR_METHOD_NOT_FOUND', async () => {
-  for (const m of ['imopenlines.crm.chat.get', 'imopenlines.crm.lead.create', 'imopenlines.bot.session.dialog.new'])
+  for (const m of ['imopenlines.crm.chat.get', 'imopenlines.crm.lead.create'])
     await server.fails(m, {}, 404, 'ERROR_METHOD_NOT_FOUND');
   // The live chat's methods exist, for live-chat auth only (openlines_widget.test.mjs).
   await server.fails('imopenlines.widget.config.get', {}, 403, 'WRONG_AUTH_TYPE');
