@@ -86,7 +86,10 @@ metric() {  # base name: a counter from /metrics (0 when the binary has none)
 start before "$BEFORE" "${BEFORE_ENV:-}"
 start after "$AFTER" "${AFTER_ENV:-}"
 
-declare -A W_US P_US RPS P99 MSGS SYNCS CKPT UNITS
+declare -A W_US P_US RPS P99 MSGS SYNCS CKPT UNITS ALL_FSYNC WAL_MB
+DURATION_S="$(awk -v d="$DURATION" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; print n }')"
+PERF=""
+command -v perf >/dev/null && perf stat -e syscalls:sys_enter_fdatasync true >/dev/null 2>&1 && PERF=1
 to_ms() {
   awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
     if (u == "us") n /= 1000; else if (u == "s") n *= 1000; printf "%.2f", n }'
@@ -98,13 +101,24 @@ measure() {  # name round
   s0="$(metric "${BASE[$name]}" imhub_store_syncs_total)"; c0="$(metric "${BASE[$name]}" imhub_store_checkpoints_total)"
   u0="$(metric "${BASE[$name]}" imhub_store_commit_units_sum)"; n0="$(metric "${BASE[$name]}" imhub_store_commit_units_count)"
   echo "writer_cpu: round $2, $name: wrk -t$THREADS -c$CONNS -d$DURATION" >&2
+  # Every fsync the process makes (the syncer's and the checkpointer's), where perf can count them.
+  local perf_pid=""
+  if [ -n "$PERF" ]; then
+    perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -p "$pid" -o "$WORK/perf-$key" \
+      -- sleep "$DURATION_S" 2>/dev/null &
+    perf_pid=$!
+  fi
   out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/message_add.lua" \
     "${BASE[$name]}${HOOK[$name]}im.message.add" -- 1 100 2 1000)"
+  [ -n "$perf_pid" ] && wait "$perf_pid" 2>/dev/null
+  ALL_FSYNC[$key]="-"
+  [ -n "$perf_pid" ] && ALL_FSYNC[$key]="$(awk -F, -v s="$DURATION_S" '$3 ~ /fsync|fdatasync/ {n += $1} END {printf "%.0f", n / s}' "$WORK/perf-$key")"
+  WAL_MB[$key]="$(awk -v b="$(stat -c %s "${DB[$name]}-wal" 2>/dev/null || echo 0)" 'BEGIN { printf "%.0f", b / 1048576 }')"
   local w1 p1 m1 s1 c1 u1 n1
   w1="$(ticks "/proc/$pid/task/$tid/stat")"; p1="$(ticks "/proc/$pid/stat")"; m1="$(max_id "${DB[$name]}")"
   s1="$(metric "${BASE[$name]}" imhub_store_syncs_total)"; c1="$(metric "${BASE[$name]}" imhub_store_checkpoints_total)"
   u1="$(metric "${BASE[$name]}" imhub_store_commit_units_sum)"; n1="$(metric "${BASE[$name]}" imhub_store_commit_units_count)"
-  secs="$(awk -v d="$DURATION" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; print n }')"
+  secs="$DURATION_S"
   MSGS[$key]=$((m1 - m0))
   [ "${MSGS[$key]}" -gt 0 ] || die "$name wrote no messages in round $2"
   W_US[$key]="$(awk -v t=$((w1 - w0)) -v hz="$TICK" -v n="${MSGS[$key]}" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')"
@@ -142,17 +156,19 @@ REPORT="$WORK/report.md"
   echo "- BEFORE: $BEFORE${BEFORE_ENV:+ ($BEFORE_ENV)}"
   echo "- AFTER: $AFTER${AFTER_ENV:+ ($AFTER_ENV)}"
   echo
-  echo "| binary | writer µs/msg | process µs/msg | msg/s | p99 ms | fsyncs/s | checkpoints/round | units/commit | writer µs per round | process µs per round |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+  echo "| binary | writer µs/msg | process µs/msg | msg/s | p99 ms | commit fsyncs/s | all fsyncs/s | checkpoints/round | units/commit | WAL MB after | writer µs per round | process µs per round |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
   for name in before after; do
     echo "| ${name^^} | $(rounds_of W_US "$name" | median) | $(rounds_of P_US "$name" | median) | $(rounds_of RPS "$name" | median) |" \
-      "$(rounds_of P99 "$name" | median) | $(rounds_of SYNCS "$name" | median) | $(rounds_of CKPT "$name" | median) |" \
-      "$(rounds_of UNITS "$name" | median) | $(rounds_of W_US "$name") | $(rounds_of P_US "$name") |"
+      "$(rounds_of P99 "$name" | median) | $(rounds_of SYNCS "$name" | median) | $(rounds_of ALL_FSYNC "$name" | median) |" \
+      "$(rounds_of CKPT "$name" | median) | $(rounds_of UNITS "$name" | median) | $(rounds_of WAL_MB "$name" | median) |" \
+      "$(rounds_of W_US "$name") | $(rounds_of P_US "$name") |"
   done
   echo
   echo "Every answer follows the fdatasync that covers its commit. CPU is utime+stime at the kernel's $TICK Hz tick;"
-  echo "messages are the growth of MAX(messages.id) over the round. fsyncs/s and checkpoints come from /metrics"
-  echo "(imhub_store_syncs_total, imhub_store_checkpoints_total; 0 for binaries without them)."
+  echo "messages are the growth of MAX(messages.id) over the round. Commit fsyncs and checkpoints come from /metrics"
+  echo "(imhub_store_syncs_total, imhub_store_checkpoints_total; 0 for binaries without them); all fsyncs/s counts the"
+  echo "process's fdatasync and fsync calls with perf (the checkpointer's included; - without perf). WAL MB: the -wal file after the round."
 } >"$REPORT"
 mkdir -p "$RESULTS"
 cp "$REPORT" "$RESULTS/writer-cpu-$STAMP.md"

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <bit>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -75,13 +78,18 @@ class SqliteConn final : public Conn {
   sqlite3* handle() { return db_; }
 
   // From now on, remember which tables the statements run here write (see TableEpochs).
-  void track_written_tables() { sqlite3_set_authorizer(db_, &SqliteConn::authorize, this); }
+  void track_written_tables() {
+    sqlite3_set_authorizer(db_, &SqliteConn::authorize, this);
+    tracking_ = true;
+  }
   // Tables written since the last call, as TableEpochs slot bits.
   uint64_t take_written() { return std::exchange(written_, 0); }
 
   void run(const char* sql) {
     char* err = nullptr;
-    if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err); rc != SQLITE_OK) {
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    note_writes(std::exchange(compiling_writes_, 0));
+    if (rc != SQLITE_OK) {
       std::string msg = err ? err : "unknown";
       sqlite3_free(err);
       throw StoreError(std::string("sqlite: ") + msg + " in: " + std::string(sql).substr(0, 80),
@@ -89,8 +97,19 @@ class SqliteConn final : public Conn {
     }
   }
 
+  // The write path's caches (Conn::write_epoch) on the writer connection only: readers never write.
+  std::optional<uint64_t> write_epoch(std::string_view table) const override {
+    if (!tracking_) return std::nullopt;
+    return base_ + generation_ + local_[std::countr_zero(TableEpochs::slot_bit(table))];
+  }
+  // Everything may have changed: a rollback, or another connection's commit.
+  void invalidate_all() { ++generation_; }
+  // SQLite's own count, which moves when another connection commits (never for this one's).
+  int64_t data_version() { return query("PRAGMA data_version", {}).front().i64(0); }
+
   Rows query(std::string_view sql, const SqlArgs& args) override {
-    sqlite3_stmt* stmt = prepare(sql, args);
+    Cached& st = prepare(sql, args);
+    sqlite3_stmt* stmt = st.stmt;
     Rows rows;
     int rc;
     const int ncols = sqlite3_column_count(stmt);
@@ -116,24 +135,47 @@ class SqliteConn final : public Conn {
       }
       rows.emplace_back(std::move(cols));
     }
-    finish(stmt, rc, sql);
+    finish(st, rc, sql);
     return rows;
   }
 
   int64_t exec(std::string_view sql, const SqlArgs& args) override {
-    sqlite3_stmt* stmt = prepare(sql, args);
+    Cached& st = prepare(sql, args);
     int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(st.stmt)) == SQLITE_ROW) {
     }
-    finish(stmt, rc, sql);
+    finish(st, rc, sql);
     return sqlite3_changes64(db_);
+  }
+
+  // The rowid SQLite assigned, read back instead of a RETURNING clause (which runs the statement
+  // through a temporary table and cost the writer more than the insert itself).
+  int64_t insert(std::string_view sql, const SqlArgs& args) override {
+    exec(sql, args);
+    return sqlite3_last_insert_rowid(db_);
   }
 
  private:
   struct Cached {
     sqlite3_stmt* stmt;
     uint64_t writes;  // TableEpochs slot bits of the tables the statement writes
+    // The argument each parameter takes ("$N" → args[N-1], "?" → in order), worked out once.
+    std::vector<uint16_t> arg_of;
   };
+  // Looked up by the caller's text without copying it into a key.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  // Every change to a table moves its local counter (see write_epoch).
+  void note_writes(uint64_t slot_mask) {
+    written_ |= slot_mask;
+    while (slot_mask) {
+      ++local_[std::countr_zero(slot_mask)];
+      slot_mask &= slot_mask - 1;
+    }
+  }
 
   // SQLite calls this while compiling a statement (and when it recompiles one after a schema
   // change); it always allows, and notes the targets of writes.
@@ -143,56 +185,67 @@ class SqliteConn final : public Conn {
     return SQLITE_OK;
   }
 
-  sqlite3_stmt* prepare(std::string_view sql, const SqlArgs& args) {
-    std::string key(sql);
-    sqlite3_stmt* stmt;
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-      stmt = it->second.stmt;
-      written_ |= it->second.writes | std::exchange(compiling_writes_, 0);
-    } else {
+  Cached& prepare(std::string_view sql, const SqlArgs& args) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
       compiling_writes_ = 0;
-      if (sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+      sqlite3_stmt* stmt;
+      if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                              nullptr) != SQLITE_OK)
-        throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " + key.substr(0, 120));
-      uint64_t writes = std::exchange(compiling_writes_, 0);
-      written_ |= writes;
-      cache_.emplace(std::move(key), Cached{stmt, writes});
+        throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " +
+                         std::string(sql.substr(0, 120)));
+      Cached fresh{stmt, std::exchange(compiling_writes_, 0), {}};
+      const int count = sqlite3_bind_parameter_count(stmt);
+      for (int i = 1; i <= count; ++i) {
+        const char* name = sqlite3_bind_parameter_name(stmt, i);
+        int idx = i - 1;
+        if (name && name[0] == '$') idx = std::atoi(name + 1) - 1;
+        fresh.arg_of.push_back(static_cast<uint16_t>(std::clamp(idx, 0, 65535)));
+      }
+      it = cache_.emplace(std::string(sql), std::move(fresh)).first;
     }
-    const int count = sqlite3_bind_parameter_count(stmt);
-    for (int i = 1; i <= count; ++i) {
-      const char* name = sqlite3_bind_parameter_name(stmt, i);
-      size_t idx = static_cast<size_t>(i - 1);
-      if (name && name[0] == '$') idx = static_cast<size_t>(std::atoi(name + 1) - 1);  // "$N" → args[N-1]
-      if (idx >= args.size()) {
-        sqlite3_bind_null(stmt, i);
+    Cached& st = it->second;
+    // Writes the authorizer saw outside a prepare (a statement SQLite recompiled while stepping).
+    note_writes(st.writes | std::exchange(compiling_writes_, 0));
+    for (size_t i = 0; i < st.arg_of.size(); ++i) {
+      const int param = static_cast<int>(i + 1);
+      if (st.arg_of[i] >= args.size()) {
+        sqlite3_bind_null(st.stmt, param);
         continue;
       }
-      const SqlValue& a = args[idx];
+      const SqlValue& a = args[st.arg_of[i]];
       if (auto p = std::get_if<int64_t>(&a))
-        sqlite3_bind_int64(stmt, i, *p);
+        sqlite3_bind_int64(st.stmt, param, *p);
       else if (auto p = std::get_if<double>(&a))
-        sqlite3_bind_double(stmt, i, *p);
+        sqlite3_bind_double(st.stmt, param, *p);
       else if (auto p = std::get_if<std::string>(&a))
-        sqlite3_bind_text64(stmt, i, p->data(), p->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        // Not copied: `args` outlives the statement's use, and finish() clears the bindings.
+        sqlite3_bind_text64(st.stmt, param, p->data(), p->size(), SQLITE_STATIC, SQLITE_UTF8);
       else
-        sqlite3_bind_null(stmt, i);
+        sqlite3_bind_null(st.stmt, param);
     }
-    return stmt;
+    return st;
   }
 
-  void finish(sqlite3_stmt* stmt, int rc, std::string_view sql) {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+  void finish(Cached& st, int rc, std::string_view sql) {
+    sqlite3_reset(st.stmt);
+    if (!st.arg_of.empty()) sqlite3_clear_bindings(st.stmt);
     if (rc != SQLITE_DONE)
       throw StoreError(std::string("sqlite step: ") + sqlite3_errstr(rc) + " in: " + std::string(sql.substr(0, 120)),
                        fault_of(db_, rc));
   }
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_map<std::string, Cached, TextHash, std::equal_to<>> cache_;
   uint64_t compiling_writes_ = 0;
   uint64_t written_ = 0;
+  // write_epoch(): a base no other connection of this process shares, a generation moved by
+  // invalidate_all(), and a counter per TableEpochs slot moved by each write.
+  static inline std::atomic<uint64_t> next_base_{1};
+  uint64_t base_ = next_base_.fetch_add(1) << 40;
+  uint64_t generation_ = 0;
+  uint64_t local_[TableEpochs::kSlots] = {};
+  bool tracking_ = false;
 };
 
 // A queued write. `done` runs on the writer thread once the unit is durable or has failed;
@@ -220,6 +273,7 @@ class SqliteStore final : public Store {
     open_wal_for_sync();
     sqlite3_wal_hook(writer_conn_.handle(), &SqliteStore::on_wal_commit, this);
     writer_conn_.track_written_tables();
+    data_version_ = writer_conn_.data_version();
     for (int i = 0; i < opt.read_connections; ++i)
       readers_.push_back(std::make_unique<SqliteConn>(opt.path, opt, false));
     for (auto& r : readers_) free_readers_.push_back(r.get());
@@ -392,69 +446,102 @@ class SqliteStore final : public Store {
     }
   }
 
+  // The open group. Units run inside one transaction, each in its own savepoint. While the
+  // syncer's fdatasync is in flight the transaction stays open and keeps taking units (that fsync
+  // could not cover them anyway); it commits as soon as the syncer is free, so one COMMIT and one
+  // fsync serve everything that arrived meanwhile, and a page many units touch (the chats' rows,
+  // the end of the messages table) goes to the WAL once per commit instead of once per group.
+  struct OpenGroup {
+    std::vector<WriteUnit*> units;
+    std::vector<std::exception_ptr> failures;
+    bool open = false;
+  };
+
   void writer_loop() {
+    OpenGroup group;
+    std::vector<WriteUnit*> batch;
+    const size_t max_group = static_cast<size_t>(std::max(1, opt_.max_group));
     while (true) {
-      std::vector<WriteUnit*> group;
+      bool closing;
       {
         std::unique_lock lock(write_mu_);
-        write_cv_.wait(lock, [this] { return closed_ || !queue_.empty(); });
-        if (queue_.empty() && closed_) return;
-        while (!queue_.empty() && group.size() < static_cast<size_t>(opt_.max_group)) {
-          group.push_back(queue_.front());
+        write_cv_.wait(lock, [&] { return closed_ || !queue_.empty() || (group.open && !syncer_busy_.load()); });
+        while (!queue_.empty() && group.units.size() + batch.size() < max_group) {
+          batch.push_back(queue_.front());
           queue_.pop_front();
         }
+        closing = closed_;
+        if (batch.empty() && !group.open && closing) return;
       }
-      commit_group(group);
+      if (!batch.empty()) run_units(group, batch);
+      batch.clear();
+      if (group.open && (closing || !syncer_busy_.load() || group.units.size() >= max_group)) commit_group(group);
     }
   }
 
-  void commit_group(std::vector<WriteUnit*>& group) {
-    std::vector<std::exception_ptr> failures(group.size());
-    std::string unit_fault;
+  void run_units(OpenGroup& group, std::vector<WriteUnit*>& batch) {
+    if (!group.open) restart_wal_if_long();
     std::lock_guard mlock(migrate_mu_);
-    writer_conn_.take_written();
-    try {
-      writer_conn_.run("BEGIN IMMEDIATE");
-    } catch (...) {
-      auto err = std::current_exception();
-      for (WriteUnit* u : group) u->finish(err);
-      return;
-    }
-    // A unit stopped by the disk (a full WAL, a read-only file) is a failed write even when the
-    // (then empty) COMMIT succeeds.
-    for (const auto& f : failures) {
-      if (!f) continue;
+    if (!group.open) {
+      writer_conn_.take_written();
       try {
-        std::rethrow_exception(f);
-      } catch (const StoreError& e) {
-        if (e.fault() != StorageFault::kNone) unit_fault = e.what();
+        writer_conn_.exec("BEGIN IMMEDIATE", {});
+        // Another process (the CLI) committed since this connection last looked: nothing the
+        // write path cached can be trusted (Conn::write_epoch).
+        if (const int64_t v = writer_conn_.data_version(); v != data_version_) {
+          writer_conn_.invalidate_all();
+          data_version_ = v;
+        }
       } catch (...) {
+        auto err = std::current_exception();
+        try {
+          writer_conn_.exec("ROLLBACK", {});
+        } catch (...) {
+        }
+        for (WriteUnit* u : batch) u->finish(err);
+        return;
       }
+      group.open = true;
     }
     // Savepoints go through the statement cache: parsing them anew for every unit showed up in
     // the writer's profile.
-    for (size_t i = 0; i < group.size(); ++i) {
+    for (WriteUnit* unit : batch) {
+      std::exception_ptr failure;
       writer_conn_.exec("SAVEPOINT unit", {});
       try {
-        (*group[i]->fn)(writer_conn_);
+        (*unit->fn)(writer_conn_);
         writer_conn_.exec("RELEASE unit", {});
       } catch (...) {
-        failures[i] = std::current_exception();
+        failure = std::current_exception();
         writer_conn_.exec("ROLLBACK TO unit", {});
         writer_conn_.exec("RELEASE unit", {});
+        writer_conn_.invalidate_all();
       }
+      group.units.push_back(unit);
+      group.failures.push_back(std::move(failure));
     }
-    try {
-      writer_conn_.run("COMMIT");  // fsync: durable from here
-    } catch (const std::exception& e) {
-      note_write_result(e.what());
-      auto err = std::current_exception();
+  }
+
+  void commit_group(OpenGroup& group) {
+    std::vector<WriteUnit*> units = std::move(group.units);
+    std::vector<std::exception_ptr> failures = std::move(group.failures);
+    group = OpenGroup{};
+    std::string unit_fault;
+    {
+      std::lock_guard mlock(migrate_mu_);
       try {
-        writer_conn_.run("ROLLBACK");
-      } catch (...) {
+        writer_conn_.exec("COMMIT", {});  // durable once the syncer's fdatasync returns
+      } catch (const std::exception& e) {
+        note_write_result(e.what());
+        auto err = std::current_exception();
+        try {
+          writer_conn_.exec("ROLLBACK", {});
+        } catch (...) {
+        }
+        writer_conn_.invalidate_all();
+        for (WriteUnit* u : units) u->finish(err);
+        return;
       }
-      for (WriteUnit* u : group) u->finish(err);
-      return;
     }
     // A unit stopped by the disk (a full WAL, a read-only file) is a failed write even when the
     // (then empty) COMMIT succeeds.
@@ -472,7 +559,8 @@ class SqliteStore final : public Store {
     {
       std::lock_guard lock(sync_mu_);
       synced_.push_back(
-          Committed{std::move(group), std::move(failures), writer_conn_.take_written(), std::move(unit_fault)});
+          Committed{std::move(units), std::move(failures), writer_conn_.take_written(), std::move(unit_fault)});
+      syncer_busy_.store(true);
     }
     sync_cv_.notify_one();
   }
@@ -493,8 +581,19 @@ class SqliteStore final : public Store {
         batch.swap(synced_);
       }
       std::exception_ptr sync_error;
-      if (wal_fd_ >= 0 && ::fdatasync(wal_fd_) != 0) {
-        const int e = errno;
+      const int sync_rc = wal_fd_ >= 0 ? ::fdatasync(wal_fd_) : 0;
+      const int sync_errno = errno;
+      // Free again: the writer may commit its open group now, while these units are answered.
+      {
+        std::lock_guard lock(sync_mu_);
+        if (synced_.empty()) syncer_busy_.store(false);
+      }
+      {
+        std::lock_guard lock(write_mu_);
+      }
+      write_cv_.notify_one();
+      if (sync_rc != 0) {
+        const int e = sync_errno;
         sync_error = std::make_exception_ptr(
             StoreError(std::string("fdatasync of the WAL: ") + std::strerror(e), storage_fault_of_errno(e)));
         note_write_result(std::string("fdatasync of the WAL: ") + std::strerror(e));
@@ -546,7 +645,15 @@ class SqliteStore final : public Store {
   // connection in PASSIVE mode, which never blocks the writer.
   static int on_wal_commit(void* self, sqlite3*, const char*, int frames) {
     auto* store = static_cast<SqliteStore*>(self);
-    if (frames >= kCheckpointFrames) {
+    store->wal_frames_.store(frames, std::memory_order_relaxed);
+    // Counted in frames written since the checkpointer was last woken, not in the WAL's size: a
+    // WAL that cannot restart under steady load (the writer never begins while it is fully
+    // checkpointed) stays above any size threshold, and a size trigger then checkpointed — two
+    // fsyncs — after every second commit. A WAL that restarted counts from its start.
+    int& asked = store->frames_at_request_;  // the writer thread's own
+    if (frames < asked) asked = 0;
+    if (frames - asked >= kCheckpointFrames) {
+      asked = frames;
       std::lock_guard lock(store->checkpoint_mu_);
       store->checkpoint_due_ = true;
       store->checkpoint_cv_.notify_one();
@@ -554,22 +661,54 @@ class SqliteStore final : public Store {
     return SQLITE_OK;
   }
 
+  // Checkpoints when woken, and at least every kCheckpointInterval while new frames wait, so a
+  // quiet store does not keep its last commits only in the WAL.
   void checkpointer_loop() {
     SqliteConn conn(opt_.path, opt_, false);
+    int checkpointed = 0;
     while (true) {
+      bool restart;
       {
         std::unique_lock lock(checkpoint_mu_);
-        checkpoint_cv_.wait(lock, [this] { return checkpoint_closed_ || checkpoint_due_; });
+        checkpoint_cv_.wait_for(lock, kCheckpointInterval, [this] { return checkpoint_closed_ || checkpoint_due_; });
         if (checkpoint_closed_) return;
-        checkpoint_due_ = false;
+        const bool due = std::exchange(checkpoint_due_, false);
+        restart = restart_wanted_;
+        if (!due && wal_frames_.load(std::memory_order_relaxed) == checkpointed) continue;
       }
-      try {
-        conn.run("PRAGMA wal_checkpoint(PASSIVE)");
+      int log = 0, done = 0;
+      // Busy or interrupted: the next wake-up tries again.
+      if (sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK) {
         checkpoints_.fetch_add(1, std::memory_order_relaxed);
-      } catch (const std::exception&) {
-        // Busy or interrupted: the next commit past the threshold asks again.
+        checkpointed = log;
+      }
+      if (restart) {
+        std::lock_guard lock(checkpoint_mu_);
+        restart_wanted_ = false;
+        restart_cv_.notify_all();
       }
     }
+  }
+
+  // SQLite starts the WAL over only in a write transaction that begins while every frame is
+  // checkpointed, which a writer that never pauses does not do: the file would grow for as long
+  // as the load lasts. Past kRestartFrames the writer, between two transactions, waits once for a
+  // checkpoint of what is left (the frames since the last one, and the database's fsync), so its
+  // next transaction writes from the start of the file. A reader's snapshot can keep that from
+  // working; then it waits again only after kCheckpointFrames more frames.
+  void restart_wal_if_long() {
+    const int frames = wal_frames_.load(std::memory_order_relaxed);
+    if (frames < kRestartFrames) {
+      restart_tried_at_ = 0;
+      return;
+    }
+    if (restart_tried_at_ && frames < restart_tried_at_ + kCheckpointFrames) return;
+    restart_tried_at_ = frames;
+    std::unique_lock lock(checkpoint_mu_);
+    restart_wanted_ = true;
+    checkpoint_due_ = true;
+    checkpoint_cv_.notify_one();
+    restart_cv_.wait_for(lock, kRestartWait, [this] { return !restart_wanted_ || checkpoint_closed_; });
   }
 
   void open_wal_for_sync() {
@@ -628,7 +767,17 @@ class SqliteStore final : public Store {
   std::mutex listener_mu_;
   std::function<void()> commit_listener_;
 
-  static constexpr int kCheckpointFrames = 1000;  // SQLite's own automatic threshold
+  static constexpr int kCheckpointFrames = 4096;  // 16 MB of 4 KB pages
+  static constexpr std::chrono::seconds kCheckpointInterval{1};
+  static constexpr int kRestartFrames = 8 * kCheckpointFrames;  // a WAL of 128 MB
+  static constexpr std::chrono::milliseconds kRestartWait{500};
+  bool restart_wanted_ = false;  // guarded by checkpoint_mu_
+  std::condition_variable restart_cv_;
+  int restart_tried_at_ = 0;  // the writer thread's own
+  std::atomic<int> wal_frames_{0};
+  int frames_at_request_ = 0;
+  std::atomic<bool> syncer_busy_{false};  // commits wait for (or are in) an fdatasync; set under sync_mu_
+  int64_t data_version_ = 0;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false;
