@@ -95,28 +95,32 @@ to_ms() {
     if (u == "us") n /= 1000; else if (u == "s") n *= 1000; printf "%.2f", n }'
 }
 measure() {  # name round
-  local name="$1" key="$1:$2" pid="${PID[$1]}" tid w0 p0 m0 s0 c0 u0 n0 out secs
+  local name="$1" key="$1:$2" pid="${PID[$1]}" tid w0 p0 m0 u0 n0 out secs
   tid="$(writer_tid "$pid")"
   w0="$(ticks "/proc/$pid/task/$tid/stat")"; p0="$(ticks "/proc/$pid/stat")"; m0="$(max_id "${DB[$name]}")"
-  s0="$(metric "${BASE[$name]}" imhub_store_syncs_total)"; c0="$(metric "${BASE[$name]}" imhub_store_checkpoints_total)"
   u0="$(metric "${BASE[$name]}" imhub_store_commit_units_sum)"; n0="$(metric "${BASE[$name]}" imhub_store_commit_units_count)"
   echo "writer_cpu: round $2, $name: wrk -t$THREADS -c$CONNS -d$DURATION" >&2
-  # Every fsync the process makes (the syncer's and the checkpointer's), where perf can count them.
+  # The fsyncs of each thread, where perf may count system calls: the syncer's make commits
+  # durable; the checkpointer makes two per checkpoint (the WAL, then the database file).
   local perf_pid=""
   if [ -n "$PERF" ]; then
-    perf stat -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -p "$pid" -o "$WORK/perf-$key" \
-      -- sleep "$DURATION_S" 2>/dev/null &
+    perf stat --per-thread -x, -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -p "$pid" \
+      -o "$WORK/perf-$key" -- sleep "$DURATION_S" 2>/dev/null &
     perf_pid=$!
   fi
   out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$ROOT/bench/message_add.lua" \
     "${BASE[$name]}${HOOK[$name]}im.message.add" -- 1 100 2 1000)"
   [ -n "$perf_pid" ] && wait "$perf_pid" 2>/dev/null
-  ALL_FSYNC[$key]="-"
-  [ -n "$perf_pid" ] && ALL_FSYNC[$key]="$(awk -F, -v s="$DURATION_S" '$3 ~ /fsync|fdatasync/ {n += $1} END {printf "%.0f", n / s}' "$WORK/perf-$key")"
+  ALL_FSYNC[$key]="-"; SYNCS[$key]="-"; CKPT[$key]="-"
+  if [ -n "$perf_pid" ]; then
+    # Lines: <thread name>-<tid>,<count>,,<event>,...
+    ALL_FSYNC[$key]="$(awk -F, -v s="$DURATION_S" '$2 ~ /^[0-9]+$/ {n += $2} END {printf "%.0f", n / s}' "$WORK/perf-$key")"
+    SYNCS[$key]="$(awk -F, -v s="$DURATION_S" '$1 ~ /^imhub-syncer-/ && $2 ~ /^[0-9]+$/ {n += $2} END {printf "%.0f", n / s}' "$WORK/perf-$key")"
+    CKPT[$key]="$(awk -F, '$1 ~ /^imhub-ckpt-/ && $2 ~ /^[0-9]+$/ {n += $2} END {printf "%.0f", n / 2}' "$WORK/perf-$key")"
+  fi
   WAL_MB[$key]="$(awk -v b="$(stat -c %s "${DB[$name]}-wal" 2>/dev/null || echo 0)" 'BEGIN { printf "%.0f", b / 1048576 }')"
-  local w1 p1 m1 s1 c1 u1 n1
+  local w1 p1 m1 u1 n1
   w1="$(ticks "/proc/$pid/task/$tid/stat")"; p1="$(ticks "/proc/$pid/stat")"; m1="$(max_id "${DB[$name]}")"
-  s1="$(metric "${BASE[$name]}" imhub_store_syncs_total)"; c1="$(metric "${BASE[$name]}" imhub_store_checkpoints_total)"
   u1="$(metric "${BASE[$name]}" imhub_store_commit_units_sum)"; n1="$(metric "${BASE[$name]}" imhub_store_commit_units_count)"
   secs="$DURATION_S"
   MSGS[$key]=$((m1 - m0))
@@ -125,8 +129,6 @@ measure() {  # name round
   P_US[$key]="$(awk -v t=$((p1 - p0)) -v hz="$TICK" -v n="${MSGS[$key]}" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')"
   RPS[$key]="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   P99[$key]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
-  SYNCS[$key]="$(awk -v a="$s0" -v b="$s1" -v s="$secs" 'BEGIN { printf "%.0f", (b - a) / s }')"
-  CKPT[$key]=$((c1 - c0))
   UNITS[$key]="$(awk -v a="$u0" -v b="$u1" -v c="$n0" -v d="$n1" 'BEGIN { if (d > c) printf "%.1f", (b - a) / (d - c); else print "-" }')"
 }
 
@@ -166,9 +168,10 @@ REPORT="$WORK/report.md"
   done
   echo
   echo "Every answer follows the fdatasync that covers its commit. CPU is utime+stime at the kernel's $TICK Hz tick;"
-  echo "messages are the growth of MAX(messages.id) over the round. Commit fsyncs and checkpoints come from /metrics"
-  echo "(imhub_store_syncs_total, imhub_store_checkpoints_total; 0 for binaries without them); all fsyncs/s counts the"
-  echo "process's fdatasync and fsync calls with perf (the checkpointer's included; - without perf). WAL MB: the -wal file after the round."
+  echo "messages are the growth of MAX(messages.id) over the round. fsyncs are counted per thread with perf (fdatasync"
+  echo "and fsync system calls; - where perf may not trace): commit fsyncs are the syncer thread's, all fsyncs the process's,"
+  echo "checkpoints half the checkpointer thread's (each syncs the WAL and the database). Units/commit from /metrics."
+  echo "WAL MB: the -wal file after the round."
 } >"$REPORT"
 mkdir -p "$RESULTS"
 cp "$REPORT" "$RESULTS/writer-cpu-$STAMP.md"

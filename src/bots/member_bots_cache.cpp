@@ -10,7 +10,7 @@ namespace {
 
 constexpr size_t kMaxChats = 4096;  // a full map starts over
 
-struct MemberBots : Conn::Attachment {
+struct MemberBots : WritePathConn::Attachment {
   uint64_t bots_epoch = 0;
   struct Entry {
     int64_t members_version = 0;
@@ -27,7 +27,7 @@ std::vector<Bot> write_path_member_bots(Conn& c, int64_t chat_id) {
   if (!chat) return member_bots(c, chat_id);
   const int64_t version = chat->members_version;
   auto& mine = cache->extension<MemberBots>();
-  if (const uint64_t epoch = *c.write_epoch("bots"); epoch != mine.bots_epoch) {
+  if (const uint64_t epoch = write_path(c)->write_epoch("bots"); epoch != mine.bots_epoch) {
     mine.by_chat.clear();
     mine.bots_epoch = epoch;
   }

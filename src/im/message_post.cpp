@@ -22,7 +22,7 @@ int64_t append_known_head(Conn& c, const NewMessage& m, int64_t now, int64_t& se
   const WriteChat* head = cache ? cache->chat(c, m.chat_id) : nullptr;
   if (!head) return 0;
   seq = head->chat.last_seq + 1;
-  const int64_t id = c.insert(kInsert, message_row(m, seq, now));
+  const int64_t id = insert_returning_id(c, kInsert, message_row(m, seq, now));
   const uint64_t epoch = cache->before_append(c);
   c.exec("UPDATE chats SET last_seq = $2, last_message_id = $3, last_message_at = $4 WHERE id = $1",
          {m.chat_id, seq, id, now});
@@ -37,7 +37,7 @@ int64_t append_counted(Conn& c, const NewMessage& m, int64_t now, int64_t& seq) 
                   {m.chat_id, now});
   if (!seq_row) return 0;
   seq = seq_row->i64(0);
-  const int64_t id = c.insert(kInsert, message_row(m, seq, now));
+  const int64_t id = insert_returning_id(c, kInsert, message_row(m, seq, now));
   c.exec("UPDATE chats SET last_message_id = $2 WHERE id = $1", {m.chat_id, id});
   return id;
 }

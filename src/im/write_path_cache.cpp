@@ -18,14 +18,15 @@ const std::string& chat_sql() {
 }  // namespace
 
 WritePathCache* WritePathCache::of(Conn& c) {
-  if (!c.write_epoch("chats")) return nullptr;
-  auto& slot = c.attachment();
+  WritePathConn* w = write_path(c);
+  if (!w) return nullptr;
+  auto& slot = w->attachment();
   if (!slot) slot = std::make_unique<WritePathCache>();
   return static_cast<WritePathCache*>(slot.get());
 }
 
 void WritePathCache::refresh(Conn& c) {
-  const uint64_t now = *c.write_epoch("chats");
+  const uint64_t now = write_path(c)->write_epoch("chats");
   if (now == stamp_) return;
   chats_.clear();
   private_ids_.clear();
@@ -63,13 +64,13 @@ bool WritePathCache::is_member(Conn& c, const WriteChat& chat, int64_t user_id) 
   return true;
 }
 
-uint64_t WritePathCache::before_append(Conn& c) const { return *c.write_epoch("chats"); }
+uint64_t WritePathCache::before_append(Conn& c) const { return write_path(c)->write_epoch("chats"); }
 
 void WritePathCache::appended(Conn& c, uint64_t epoch_before, int64_t chat_id, int64_t seq, int64_t message_id,
                               int64_t at) {
   // Only when nothing else wrote chats since the entries were read (then they are dropped anyway).
   if (epoch_before != stamp_) return;
-  stamp_ = *c.write_epoch("chats");
+  stamp_ = write_path(c)->write_epoch("chats");
   auto it = chats_.find(chat_id);
   if (it == chats_.end()) return;
   Chat& chat = it->second.chat;

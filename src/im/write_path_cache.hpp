@@ -2,7 +2,7 @@
 // private dialog's chat — kept in memory on the writer connection between units (design.md
 // "Performance design": hot metadata cached, the store the truth).
 //
-// Trust rule: an entry is used only while Conn::write_epoch("chats") is what it was when the entry
+// Trust rule: an entry is used only while WritePathConn::write_epoch("chats") is what it was when the entry
 // was read. Any statement on the connection that writes `chats` (a trigger included), a unit that
 // rolled back, or a commit by another process (the CLI) moves it, and everything is dropped. The
 // one write to `chats` that keeps the entries is the append's own (appended()): it runs only on an
@@ -22,6 +22,7 @@
 
 #include "im/chat.hpp"
 #include "store/store.hpp"
+#include "store/write_path.hpp"
 
 namespace imhub {
 
@@ -30,9 +31,10 @@ struct WriteChat {
   int64_t members_version = 0;
 };
 
-class WritePathCache : public Conn::Attachment {
+class WritePathCache : public WritePathConn::Attachment {
  public:
-  // The cache of the writer connection `c` (made on first use), or null when `c` has no write epochs.
+  // The cache of the writer connection `c` (made on first use), or null when `c` has no write path
+  // (store/write_path.hpp).
   static WritePathCache* of(Conn& c);
 
   // The chat as stored now (read on a miss), or null when it does not exist. Valid until the next
@@ -70,7 +72,7 @@ class WritePathCache : public Conn::Attachment {
     size_t operator()(const MemberKey& k) const { return std::hash<int64_t>{}(k.chat * 1000003 ^ k.user); }
   };
   std::unordered_map<MemberKey, int64_t, MemberHash> members_;  // → members_version when checked
-  std::vector<std::unique_ptr<Conn::Attachment>> extensions_;
+  std::vector<std::unique_ptr<WritePathConn::Attachment>> extensions_;
 };
 
 // find_chat / find_member / find_private_chat through the cache where the connection has one.

@@ -181,10 +181,6 @@ std::string Metrics::render(const StoreStats& store) const {
   }
   out += "imhub_store_commit_units_sum " + std::to_string(store.units_committed) + "\n";
   out += "imhub_store_commit_units_count " + std::to_string(store.commits) + "\n";
-  out += "# HELP imhub_store_syncs_total Fsyncs that made commits durable.\n# TYPE imhub_store_syncs_total counter\n";
-  out += "imhub_store_syncs_total " + std::to_string(store.syncs) + "\n";
-  out += "# HELP imhub_store_checkpoints_total WAL checkpoints.\n# TYPE imhub_store_checkpoints_total counter\n";
-  out += "imhub_store_checkpoints_total " + std::to_string(store.checkpoints) + "\n";
   render_process_metrics(out);
   render_build_info(out);
   std::lock_guard lock(sources_mu_);

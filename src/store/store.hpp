@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -56,28 +55,6 @@ class Conn {
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
   }
-  // Runs an INSERT of one row into a table keyed by `id` and returns the new row's id. By default
-  // through `RETURNING id`; SQLite reads the last rowid back instead, which costs nothing.
-  virtual int64_t insert(std::string_view sql, const SqlArgs& args = {}) {
-    auto row = query_one(std::string(sql) + " RETURNING id", args);
-    if (!row) throw std::runtime_error("insert returned no id");
-    return row->i64(0);
-  }
-
-  // For caches the writer keeps between units (im/write_path_cache.hpp): a counter that moves
-  // whenever `table` may have changed under this connection — a statement run on it wrote the
-  // table (its triggers included), its changes were rolled back, or another connection committed.
-  // Values of different connections never meet. nullopt: this connection cannot tell, and such
-  // caches must not be used on it.
-  virtual std::optional<uint64_t> write_epoch(std::string_view) const { return std::nullopt; }
-  // Where such a cache lives: owned by the connection, so it dies with it.
-  struct Attachment {
-    virtual ~Attachment() = default;
-  };
-  std::unique_ptr<Attachment>& attachment() { return attachment_; }
-
- private:
-  std::unique_ptr<Attachment> attachment_;
 };
 
 struct StoreStats {
@@ -91,8 +68,6 @@ struct StoreStats {
   uint64_t units_committed = 0;
   // Histogram of units per commit: buckets 1, 2, 4, 8, 16, 32, 64, +Inf.
   std::vector<uint64_t> batch_size_buckets;
-  uint64_t syncs = 0;        // fsyncs that made commits durable (one may cover several commits)
-  uint64_t checkpoints = 0;  // WAL checkpoints run (0 for backends without a WAL)
 };
 
 class Store {

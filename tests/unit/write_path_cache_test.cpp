@@ -6,6 +6,7 @@
 #include "im/change_feed.hpp"
 #include "im/message_actions.hpp"
 #include "im/write_path_cache.hpp"
+#include "store/write_path.hpp"
 #include "temp_store.hpp"
 
 namespace imhub {
@@ -51,25 +52,25 @@ struct Chats {
 TEST(WriteEpoch, MovesForWrittenTablesRollbacksAndNotOtherwise) {
   TempStore t;
   t.store->write([](Conn& c) {
-    const uint64_t chats = *c.write_epoch("chats");
-    const uint64_t users = *c.write_epoch("users");
+    const uint64_t chats = write_path(c)->write_epoch("chats");
+    const uint64_t users = write_path(c)->write_epoch("users");
     c.exec("INSERT INTO departments (name, sort) VALUES ('d', 1)");
-    EXPECT_EQ(*c.write_epoch("chats"), chats);
-    EXPECT_EQ(*c.write_epoch("users"), users);
+    EXPECT_EQ(write_path(c)->write_epoch("chats"), chats);
+    EXPECT_EQ(write_path(c)->write_epoch("users"), users);
     c.query("SELECT * FROM chats");
-    EXPECT_EQ(*c.write_epoch("chats"), chats) << "a read moves nothing";
+    EXPECT_EQ(write_path(c)->write_epoch("chats"), chats) << "a read moves nothing";
     c.exec("UPDATE chats SET title = 'x' WHERE id = -1");
-    EXPECT_GT(*c.write_epoch("chats"), chats);
+    EXPECT_GT(write_path(c)->write_epoch("chats"), chats);
     // The chat_members triggers write chats (members_version).
-    const uint64_t before = *c.write_epoch("chats");
+    const uint64_t before = write_path(c)->write_epoch("chats");
     c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES (-5, 1, 0)");
-    EXPECT_GT(*c.write_epoch("chats"), before);
+    EXPECT_GT(write_path(c)->write_epoch("chats"), before);
   });
   uint64_t seen = 0;
-  t.store->write([&](Conn& c) { seen = *c.write_epoch("users"); });
+  t.store->write([&](Conn& c) { seen = write_path(c)->write_epoch("users"); });
   EXPECT_THROW(t.store->write([](Conn&) { throw std::runtime_error("rolled back"); }), std::runtime_error);
-  t.store->write([&](Conn& c) { EXPECT_GT(*c.write_epoch("users"), seen) << "a rollback moves every table"; });
-  t.store->read([](Conn& c) { EXPECT_FALSE(c.write_epoch("chats")) << "read connections have none"; });
+  t.store->write([&](Conn& c) { EXPECT_GT(write_path(c)->write_epoch("users"), seen) << "a rollback moves every table"; });
+  t.store->read([](Conn& c) { EXPECT_EQ(write_path(c), nullptr) << "read connections have none"; });
 }
 
 TEST(WritePathCache, SequencesStayExactAcrossRollbacksAndOtherWriters) {

@@ -29,6 +29,7 @@
 
 #include "store/migrations.hpp"
 #include "store/sqlite/table_epochs.hpp"
+#include "store/write_path.hpp"
 
 namespace imhub {
 namespace {
@@ -53,7 +54,7 @@ StorageFault fault_of(sqlite3* db, int rc) {
   }
 }
 
-class SqliteConn final : public Conn {
+class SqliteConn : public Conn {
  public:
   SqliteConn(const std::string& path, const SqliteOptions& opt, bool writer) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -75,13 +76,10 @@ class SqliteConn final : public Conn {
     sqlite3_close_v2(db_);
   }
 
-  sqlite3* handle() { return db_; }
+  sqlite3* handle() const { return db_; }
 
   // From now on, remember which tables the statements run here write (see TableEpochs).
-  void track_written_tables() {
-    sqlite3_set_authorizer(db_, &SqliteConn::authorize, this);
-    tracking_ = true;
-  }
+  void track_written_tables() { sqlite3_set_authorizer(db_, &SqliteConn::authorize, this); }
   // Tables written since the last call, as TableEpochs slot bits.
   uint64_t take_written() { return std::exchange(written_, 0); }
 
@@ -97,9 +95,8 @@ class SqliteConn final : public Conn {
     }
   }
 
-  // The write path's caches (Conn::write_epoch) on the writer connection only: readers never write.
-  std::optional<uint64_t> write_epoch(std::string_view table) const override {
-    if (!tracking_) return std::nullopt;
+  // See WritePathConn::write_epoch (SqliteWriterConn).
+  uint64_t local_epoch(std::string_view table) const {
     return base_ + generation_ + local_[std::countr_zero(TableEpochs::slot_bit(table))];
   }
   // Everything may have changed: a rollback, or another connection's commit.
@@ -148,12 +145,6 @@ class SqliteConn final : public Conn {
     return sqlite3_changes64(db_);
   }
 
-  // The rowid SQLite assigned, read back instead of a RETURNING clause (which runs the statement
-  // through a temporary table and cost the writer more than the insert itself).
-  int64_t insert(std::string_view sql, const SqlArgs& args) override {
-    exec(sql, args);
-    return sqlite3_last_insert_rowid(db_);
-  }
 
  private:
   struct Cached {
@@ -245,7 +236,16 @@ class SqliteConn final : public Conn {
   uint64_t base_ = next_base_.fetch_add(1) << 40;
   uint64_t generation_ = 0;
   uint64_t local_[TableEpochs::kSlots] = {};
-  bool tracking_ = false;
+};
+
+// The writer's connection: what the write path may ask of it beyond Conn (store/write_path.hpp).
+class SqliteWriterConn final : public SqliteConn, public WritePathConn {
+ public:
+  using SqliteConn::SqliteConn;
+  // The rowid SQLite assigned, read back instead of a RETURNING clause (which runs the statement
+  // through a temporary table and cost the writer more than the insert itself).
+  int64_t last_insert_id() const override { return sqlite3_last_insert_rowid(handle()); }
+  uint64_t write_epoch(std::string_view table) const override { return local_epoch(table); }
 };
 
 // A queued write. `done` runs on the writer thread once the unit is durable or has failed;
@@ -363,8 +363,6 @@ class SqliteStore final : public Store {
     s.commits = commits_;
     s.units_committed = units_;
     s.batch_size_buckets = batch_buckets_;
-    s.syncs = syncs_;
-    s.checkpoints = checkpoints_.load(std::memory_order_relaxed);
     return s;
   }
 
@@ -621,7 +619,6 @@ class SqliteStore final : public Store {
       }
       {
         std::lock_guard lock(write_mu_);
-        if (wal_fd_ >= 0) ++syncs_;
         commits_ += batch.size();
         units_ += units;
         for (const Committed& c : batch) {
@@ -679,7 +676,6 @@ class SqliteStore final : public Store {
       int log = 0, done = 0;
       // Busy or interrupted: the next wake-up tries again.
       if (sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK) {
-        checkpoints_.fetch_add(1, std::memory_order_relaxed);
         checkpointed = log;
       }
       if (restart) {
@@ -723,7 +719,7 @@ class SqliteStore final : public Store {
   }
 
   SqliteOptions opt_;
-  SqliteConn writer_conn_;
+  SqliteWriterConn writer_conn_;
   TableEpochs epochs_;
   std::mutex migrate_mu_;  // guards writer_conn_ between the writer thread and schema_version()
 
@@ -738,8 +734,6 @@ class SqliteStore final : public Store {
   bool closed_ = false;
   uint64_t commits_ = 0;
   uint64_t units_ = 0;
-  uint64_t syncs_ = 0;
-  std::atomic<uint64_t> checkpoints_{0};
   std::vector<uint64_t> batch_buckets_;
   std::thread writer_;
 
