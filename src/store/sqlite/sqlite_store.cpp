@@ -478,46 +478,61 @@ class SqliteStore final : public Store {
   }
 
   void run_units(OpenGroup& group, std::vector<WriteUnit*>& batch) {
-    if (!group.open) restart_wal_if_long();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      // The syncer became free: what is done so far commits now, so that its fsync starts at once
+      // instead of after the rest of this batch.
+      if (group.open && !syncer_busy_.load()) commit_group(group);
+      if (!group.open) {
+        if (std::exception_ptr err = begin_group(group)) {
+          for (size_t j = i; j < batch.size(); ++j) batch[j]->finish(err);
+          return;
+        }
+      }
+      run_unit(group, batch[i]);
+    }
+  }
+
+  std::exception_ptr begin_group(OpenGroup& group) {
+    restart_wal_if_long();
     std::lock_guard mlock(migrate_mu_);
-    if (!group.open) {
-      writer_conn_.take_written();
-      try {
-        writer_conn_.exec("BEGIN IMMEDIATE", {});
-        // Another process (the CLI) committed since this connection last looked: nothing the
-        // write path cached can be trusted (Conn::write_epoch).
-        if (const int64_t v = writer_conn_.data_version(); v != data_version_) {
-          writer_conn_.invalidate_all();
-          data_version_ = v;
-        }
-      } catch (...) {
-        auto err = std::current_exception();
-        try {
-          writer_conn_.exec("ROLLBACK", {});
-        } catch (...) {
-        }
-        for (WriteUnit* u : batch) u->finish(err);
-        return;
-      }
-      group.open = true;
-    }
-    // Savepoints go through the statement cache: parsing them anew for every unit showed up in
-    // the writer's profile.
-    for (WriteUnit* unit : batch) {
-      std::exception_ptr failure;
-      writer_conn_.exec("SAVEPOINT unit", {});
-      try {
-        (*unit->fn)(writer_conn_);
-        writer_conn_.exec("RELEASE unit", {});
-      } catch (...) {
-        failure = std::current_exception();
-        writer_conn_.exec("ROLLBACK TO unit", {});
-        writer_conn_.exec("RELEASE unit", {});
+    writer_conn_.take_written();
+    try {
+      writer_conn_.exec("BEGIN IMMEDIATE", {});
+      // Another process (the CLI) committed since this connection last looked: nothing the
+      // write path cached can be trusted (WritePathConn::write_epoch).
+      if (const int64_t v = writer_conn_.data_version(); v != data_version_) {
         writer_conn_.invalidate_all();
+        data_version_ = v;
       }
-      group.units.push_back(unit);
-      group.failures.push_back(std::move(failure));
+    } catch (...) {
+      auto err = std::current_exception();
+      try {
+        writer_conn_.exec("ROLLBACK", {});
+      } catch (...) {
+      }
+      return err;
     }
+    group.open = true;
+    return nullptr;
+  }
+
+  // Savepoints go through the statement cache: parsing them anew for every unit showed up in the
+  // writer's profile.
+  void run_unit(OpenGroup& group, WriteUnit* unit) {
+    std::lock_guard mlock(migrate_mu_);
+    std::exception_ptr failure;
+    writer_conn_.exec("SAVEPOINT unit", {});
+    try {
+      (*unit->fn)(writer_conn_);
+      writer_conn_.exec("RELEASE unit", {});
+    } catch (...) {
+      failure = std::current_exception();
+      writer_conn_.exec("ROLLBACK TO unit", {});
+      writer_conn_.exec("RELEASE unit", {});
+      writer_conn_.invalidate_all();
+    }
+    group.units.push_back(unit);
+    group.failures.push_back(std::move(failure));
   }
 
   void commit_group(OpenGroup& group) {
@@ -673,10 +688,14 @@ class SqliteStore final : public Store {
         restart = restart_wanted_;
         if (!due && wal_frames_.load(std::memory_order_relaxed) == checkpointed) continue;
       }
-      int log = 0, done = 0;
-      // Busy or interrupted: the next wake-up tries again.
-      if (sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK) {
-        checkpointed = log;
+      // As a statement, not sqlite3_wal_checkpoint_v2(): preparing it reads the schema, which opens
+      // the WAL on this connection; the bare call on a connection that has read nothing checkpoints
+      // nothing. The row is (busy, frames in the WAL, frames checkpointed).
+      try {
+        Rows r = conn.query("PRAGMA wal_checkpoint(PASSIVE)", {});
+        if (!r.empty() && r[0].i64(0) == 0) checkpointed = static_cast<int>(r[0].i64(1));
+      } catch (const std::exception&) {
+        // Busy or interrupted: the next wake-up tries again.
       }
       if (restart) {
         std::lock_guard lock(checkpoint_mu_);
@@ -763,8 +782,8 @@ class SqliteStore final : public Store {
 
   static constexpr int kCheckpointFrames = 4096;  // 16 MB of 4 KB pages
   static constexpr std::chrono::seconds kCheckpointInterval{1};
-  static constexpr int kRestartFrames = 8 * kCheckpointFrames;  // a WAL of 128 MB
-  static constexpr std::chrono::milliseconds kRestartWait{500};
+  static constexpr int kRestartFrames = 4 * kCheckpointFrames;  // a WAL of 64 MB
+  static constexpr std::chrono::milliseconds kRestartWait{50};
   bool restart_wanted_ = false;  // guarded by checkpoint_mu_
   std::condition_variable restart_cv_;
   int restart_tried_at_ = 0;  // the writer thread's own
