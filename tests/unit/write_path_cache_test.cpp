@@ -20,7 +20,8 @@ struct Chats {
     t.store->write([&](Conn& c) {
       c.exec("INSERT INTO chats (type, title, owner_id, author_id, created_at) VALUES ('C', 't', 1, 1, 0)");
       chat = c.query_one("SELECT MAX(id) FROM chats")->i64(0);
-      for (int64_t u : {1, 2}) c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, $2, 0)", {chat, u});
+      for (int64_t u : {1, 2})
+        c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, $2, 0)", {chat, u});
     });
   }
   Sent send(int64_t author) {
@@ -34,7 +35,8 @@ struct Chats {
   std::vector<int64_t> seqs() {
     return t.store->read_with([&](Conn& c) {
       std::vector<int64_t> out;
-      for (const Row& r : c.query("SELECT seq FROM messages WHERE chat_id = $1 ORDER BY id", {chat})) out.push_back(r.i64(0));
+      for (const Row& r : c.query("SELECT seq FROM messages WHERE chat_id = $1 ORDER BY id", {chat}))
+        out.push_back(r.i64(0));
       return out;
     });
   }
@@ -69,7 +71,8 @@ TEST(WriteEpoch, MovesForWrittenTablesRollbacksAndNotOtherwise) {
   uint64_t seen = 0;
   t.store->write([&](Conn& c) { seen = write_path(c)->write_epoch("users"); });
   EXPECT_THROW(t.store->write([](Conn&) { throw std::runtime_error("rolled back"); }), std::runtime_error);
-  t.store->write([&](Conn& c) { EXPECT_GT(write_path(c)->write_epoch("users"), seen) << "a rollback moves every table"; });
+  t.store->write(
+      [&](Conn& c) { EXPECT_GT(write_path(c)->write_epoch("users"), seen) << "a rollback moves every table"; });
   t.store->read([](Conn& c) { EXPECT_EQ(write_path(c), nullptr) << "read connections have none"; });
 }
 
@@ -102,7 +105,8 @@ TEST(WritePathCache, SequencesStayExactAcrossRollbacksAndOtherWriters) {
   }
   ASSERT_EQ(f.send(2).status, MessageStatus::kOk);
   // The server's own other statements on chats (a rename here) drop the cache, too.
-  f.t.store->write([&](Conn& c) { c.exec("UPDATE chats SET title = 'renamed', last_seq = 10 WHERE id = $1", {f.chat}); });
+  f.t.store->write(
+      [&](Conn& c) { c.exec("UPDATE chats SET title = 'renamed', last_seq = 10 WHERE id = $1", {f.chat}); });
   ASSERT_EQ(f.send(1).status, MessageStatus::kOk);
   EXPECT_EQ(f.seqs(), (std::vector<int64_t>{1, 2, 3, 4, 5, 11}));
   EXPECT_EQ(f.head(), (std::pair<int64_t, int64_t>{11, f.last_id()}));
@@ -114,9 +118,8 @@ TEST(WritePathCache, AFormerMemberCannotWrite) {
   f.t.store->write([&](Conn& c) { c.exec("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = 2", {f.chat}); });
   EXPECT_EQ(f.send(2).status, MessageStatus::kNoAccess);
   // And one who joins can, at once.
-  f.t.store->write([&](Conn& c) {
-    c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 3, 0)", {f.chat});
-  });
+  f.t.store->write(
+      [&](Conn& c) { c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 3, 0)", {f.chat}); });
   EXPECT_EQ(f.send(3).status, MessageStatus::kOk);
   // A membership removed by another process.
   {
