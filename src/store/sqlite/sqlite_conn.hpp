@@ -180,8 +180,8 @@ class SqliteConn : public Conn {
       for (int i = 1; i <= count; ++i) {
         const char* name = sqlite3_bind_parameter_name(stmt, i);
         int idx = i - 1;
-        if (name && name[0] == '$') idx = std::atoi(name + 1) - 1;
-        fresh.arg_of.push_back(static_cast<uint16_t>(std::clamp(idx, 0, 65535)));
+        if (name && name[0] == '$') idx = std::atoi(name + 1) - 1;  // "$N" → args[N-1]; a bad N binds NULL
+        fresh.arg_of.push_back(static_cast<uint16_t>(idx < 0 ? 65535 : std::min(idx, 65535)));
       }
       it = cache_.emplace(std::string(sql), std::move(fresh)).first;
     }
