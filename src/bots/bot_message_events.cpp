@@ -5,6 +5,7 @@
 #include "bots/bot_command_events.hpp"
 #include "bots/bot_hooks.hpp"
 #include "bots/bot_payload.hpp"
+#include "bots/member_bots_cache.hpp"
 #include "bots/mentions.hpp"
 
 namespace imhub {
@@ -66,7 +67,7 @@ Audience audience(Conn& w, const Message& m, std::string_view text) {
 
 void bots_on_message_added(Conn& w, const Cause& cause, const Chat& chat, int64_t message_id, const NewMessage& m) {
   if (m.author_id <= 0) return;  // the chat's own system messages
-  const std::vector<Bot> members = member_bots(w, chat.id);
+  const std::vector<Bot> members = write_path_member_bots(w, chat.id);
   if (authored_by_bot(members, m.author_id)) return;
   const bool commands = !m.system && has_command_line(m.text);
   if (members.empty() && !commands) return;

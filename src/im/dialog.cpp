@@ -2,6 +2,7 @@
 
 #include "im/change_feed.hpp"
 #include "im/message.hpp"
+#include "im/write_path_cache.hpp"
 
 #include <charconv>
 
@@ -44,7 +45,7 @@ std::optional<Chat> find_private_chat(Conn& c, int64_t a, int64_t b) {
 
 Chat ensure_private_chat(Tx& tx, int64_t a, int64_t b) {
   Conn& c = tx.conn;
-  if (auto chat = find_private_chat(c, a, b)) return *chat;
+  if (auto chat = write_path_private_chat(c, a, b)) return *chat;
   Chat chat;
   chat.type = "P";
   chat.author_id = a;

@@ -7,6 +7,7 @@
 #include "im/chat.hpp"
 #include "im/message_edit.hpp"
 #include "im/message_post.hpp"
+#include "im/write_path_cache.hpp"
 
 namespace imhub {
 namespace {
@@ -14,8 +15,8 @@ namespace {
 // The chat a message to `to` goes into; a private dialog is created by its first message.
 std::optional<Chat> target_chat(Tx& tx, int64_t author, const DialogRef& to) {
   if (!to.is_chat) return ensure_private_chat(tx, author, to.id);
-  auto chat = find_chat(tx.conn, to.id);
-  if (!chat || !find_member(tx.conn, chat->id, author)) return std::nullopt;
+  auto chat = write_path_chat(tx.conn, to.id);
+  if (!chat || !write_path_member(tx.conn, chat->id, author)) return std::nullopt;
   return chat;
 }
 

@@ -1,24 +1,53 @@
 #include "im/message_post.hpp"
 
 #include "core/clock.hpp"
+#include "im/write_path_cache.hpp"
 
 namespace imhub {
 namespace {
 
-int64_t append(Conn& c, const NewMessage& m) {
-  const int64_t now = now_unix_seconds();
+constexpr const char* kInsert =
+    "INSERT INTO messages (chat_id, seq, author_id, text, params, system, created_at, template_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+SqlArgs message_row(const NewMessage& m, int64_t seq, int64_t now) {
+  SqlValue template_id = m.template_id.empty() ? SqlValue(nullptr) : SqlValue(m.template_id);
+  return {m.chat_id, seq, m.author_id, m.text, m.params_json, int64_t{m.system ? 1 : 0}, now, std::move(template_id)};
+}
+
+// The chat's head known exactly (the writer's cache, im/write_path_cache.hpp): one INSERT and one
+// UPDATE of the chat, no RETURNING. Returns 0 when the cache cannot say.
+int64_t append_known_head(Conn& c, const NewMessage& m, int64_t now, int64_t& seq) {
+  WritePathCache* cache = WritePathCache::of(c);
+  const WriteChat* head = cache ? cache->chat(c, m.chat_id) : nullptr;
+  if (!head) return 0;
+  seq = head->chat.last_seq + 1;
+  const int64_t id = insert_returning_id(c, kInsert, message_row(m, seq, now));
+  const uint64_t epoch = cache->before_append(c);
+  c.exec("UPDATE chats SET last_seq = $2, last_message_id = $3, last_message_at = $4 WHERE id = $1",
+         {m.chat_id, seq, id, now});
+  cache->appended(c, epoch, m.chat_id, seq, id, now);
+  return id;
+}
+
+// Without that cache (another backend): the sequence is taken atomically in the chat row.
+int64_t append_counted(Conn& c, const NewMessage& m, int64_t now, int64_t& seq) {
   auto seq_row =
       c.query_one("UPDATE chats SET last_seq = last_seq + 1, last_message_at = $2 WHERE id = $1 RETURNING last_seq",
                   {m.chat_id, now});
-  if (!seq_row) throw StoreError("post_message: chat " + std::to_string(m.chat_id) + " does not exist");
-  const int64_t seq = seq_row->i64(0);
-  SqlValue template_id = m.template_id.empty() ? SqlValue(nullptr) : SqlValue(m.template_id);
-  auto row = c.query_one(
-      "INSERT INTO messages (chat_id, seq, author_id, text, params, system, created_at, template_id) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-      {m.chat_id, seq, m.author_id, m.text, m.params_json, int64_t{m.system ? 1 : 0}, now, template_id});
-  const int64_t id = row->i64(0);
+  if (!seq_row) return 0;
+  seq = seq_row->i64(0);
+  const int64_t id = insert_returning_id(c, kInsert, message_row(m, seq, now));
   c.exec("UPDATE chats SET last_message_id = $2 WHERE id = $1", {m.chat_id, id});
+  return id;
+}
+
+int64_t append(Conn& c, const NewMessage& m) {
+  const int64_t now = now_unix_seconds();
+  int64_t seq = 0;
+  int64_t id = append_known_head(c, m, now, seq);
+  if (!id) id = append_counted(c, m, now, seq);
+  if (!id) throw StoreError("post_message: chat " + std::to_string(m.chat_id) + " does not exist");
   // Writing a message means having read the chat up to it.
   if (m.author_id > 0)
     c.exec(
@@ -39,7 +68,7 @@ int64_t post_message(Tx& tx, const Chat& chat, const NewMessage& m, bool by_bot,
 }
 
 int64_t post_message(Tx& tx, const NewMessage& m, bool by_bot) {
-  auto chat = find_chat(tx.conn, m.chat_id);
+  auto chat = write_path_chat(tx.conn, m.chat_id);
   if (!chat) throw StoreError("post_message: chat " + std::to_string(m.chat_id) + " does not exist");
   return post_message(tx, *chat, m, by_bot);
 }

@@ -1,12 +1,17 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <bit>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -23,175 +28,11 @@
 #include <ctime>
 
 #include "store/migrations.hpp"
+#include "store/sqlite/sqlite_conn.hpp"
 #include "store/sqlite/table_epochs.hpp"
 
 namespace imhub {
 namespace {
-
-// The storage fault behind an SQLite error (the OS error first: an I/O error may be a full disk).
-StorageFault fault_of(sqlite3* db, int rc) {
-  if (db) {
-    const StorageFault by_errno = storage_fault_of_errno(sqlite3_system_errno(db));
-    if (by_errno != StorageFault::kNone && (rc & 0xff) != SQLITE_CONSTRAINT) return by_errno;
-  }
-  switch (rc & 0xff) {
-    case SQLITE_FULL:
-      return StorageFault::kFull;
-    case SQLITE_READONLY:
-      return StorageFault::kReadOnly;
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_CORRUPT:
-      return StorageFault::kIo;
-    default:
-      return StorageFault::kNone;
-  }
-}
-
-class SqliteConn final : public Conn {
- public:
-  SqliteConn(const std::string& path, const SqliteOptions& opt, bool writer) {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      throw StoreError("cannot open database " + path + ": " + msg);
-    }
-    sqlite3_busy_timeout(db_, opt.busy_timeout_ms);
-    run("PRAGMA foreign_keys = OFF");
-    if (writer) {
-      run("PRAGMA journal_mode = WAL");
-      // Commits only write the WAL; the store's syncer makes them durable (SqliteStore).
-      run("PRAGMA synchronous = NORMAL");
-    }
-  }
-  ~SqliteConn() override {
-    for (auto& [sql, st] : cache_) sqlite3_finalize(st.stmt);
-    sqlite3_close_v2(db_);
-  }
-
-  sqlite3* handle() { return db_; }
-
-  // From now on, remember which tables the statements run here write (see TableEpochs).
-  void track_written_tables() { sqlite3_set_authorizer(db_, &SqliteConn::authorize, this); }
-  // Tables written since the last call, as TableEpochs slot bits.
-  uint64_t take_written() { return std::exchange(written_, 0); }
-
-  void run(const char* sql) {
-    char* err = nullptr;
-    if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err); rc != SQLITE_OK) {
-      std::string msg = err ? err : "unknown";
-      sqlite3_free(err);
-      throw StoreError(std::string("sqlite: ") + msg + " in: " + std::string(sql).substr(0, 80),
-                       fault_of(db_, sqlite3_extended_errcode(db_)));
-    }
-  }
-
-  Rows query(std::string_view sql, const SqlArgs& args) override {
-    sqlite3_stmt* stmt = prepare(sql, args);
-    Rows rows;
-    int rc;
-    const int ncols = sqlite3_column_count(stmt);
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      std::vector<SqlValue> cols;
-      cols.reserve(static_cast<size_t>(ncols));
-      for (int c = 0; c < ncols; ++c) {
-        switch (sqlite3_column_type(stmt, c)) {
-          case SQLITE_INTEGER:
-            cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
-            break;
-          case SQLITE_FLOAT:
-            cols.emplace_back(sqlite3_column_double(stmt, c));
-            break;
-          case SQLITE_NULL:
-            cols.emplace_back(nullptr);
-            break;
-          default: {
-            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-            cols.emplace_back(std::string(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-          }
-        }
-      }
-      rows.emplace_back(std::move(cols));
-    }
-    finish(stmt, rc, sql);
-    return rows;
-  }
-
-  int64_t exec(std::string_view sql, const SqlArgs& args) override {
-    sqlite3_stmt* stmt = prepare(sql, args);
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    }
-    finish(stmt, rc, sql);
-    return sqlite3_changes64(db_);
-  }
-
- private:
-  struct Cached {
-    sqlite3_stmt* stmt;
-    uint64_t writes;  // TableEpochs slot bits of the tables the statement writes
-  };
-
-  // SQLite calls this while compiling a statement (and when it recompiles one after a schema
-  // change); it always allows, and notes the targets of writes.
-  static int authorize(void* self, int action, const char* a1, const char*, const char*, const char*) {
-    if ((action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE) && a1)
-      static_cast<SqliteConn*>(self)->compiling_writes_ |= TableEpochs::slot_bit(a1);
-    return SQLITE_OK;
-  }
-
-  sqlite3_stmt* prepare(std::string_view sql, const SqlArgs& args) {
-    std::string key(sql);
-    sqlite3_stmt* stmt;
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-      stmt = it->second.stmt;
-      written_ |= it->second.writes | std::exchange(compiling_writes_, 0);
-    } else {
-      compiling_writes_ = 0;
-      if (sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                             nullptr) != SQLITE_OK)
-        throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " + key.substr(0, 120));
-      uint64_t writes = std::exchange(compiling_writes_, 0);
-      written_ |= writes;
-      cache_.emplace(std::move(key), Cached{stmt, writes});
-    }
-    const int count = sqlite3_bind_parameter_count(stmt);
-    for (int i = 1; i <= count; ++i) {
-      const char* name = sqlite3_bind_parameter_name(stmt, i);
-      size_t idx = static_cast<size_t>(i - 1);
-      if (name && name[0] == '$') idx = static_cast<size_t>(std::atoi(name + 1) - 1);  // "$N" → args[N-1]
-      if (idx >= args.size()) {
-        sqlite3_bind_null(stmt, i);
-        continue;
-      }
-      const SqlValue& a = args[idx];
-      if (auto p = std::get_if<int64_t>(&a))
-        sqlite3_bind_int64(stmt, i, *p);
-      else if (auto p = std::get_if<double>(&a))
-        sqlite3_bind_double(stmt, i, *p);
-      else if (auto p = std::get_if<std::string>(&a))
-        sqlite3_bind_text64(stmt, i, p->data(), p->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-      else
-        sqlite3_bind_null(stmt, i);
-    }
-    return stmt;
-  }
-
-  void finish(sqlite3_stmt* stmt, int rc, std::string_view sql) {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    if (rc != SQLITE_DONE)
-      throw StoreError(std::string("sqlite step: ") + sqlite3_errstr(rc) + " in: " + std::string(sql.substr(0, 120)),
-                       fault_of(db_, rc));
-  }
-
-  sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, Cached> cache_;
-  uint64_t compiling_writes_ = 0;
-  uint64_t written_ = 0;
-};
 
 // A queued write. `done` runs on the writer thread once the unit is durable or has failed;
 // units from write_async own their function and are freed after `done`.
@@ -218,12 +59,23 @@ class SqliteStore final : public Store {
     open_wal_for_sync();
     sqlite3_wal_hook(writer_conn_.handle(), &SqliteStore::on_wal_commit, this);
     writer_conn_.track_written_tables();
+    data_version_ = writer_conn_.data_version();
     for (int i = 0; i < opt.read_connections; ++i)
       readers_.push_back(std::make_unique<SqliteConn>(opt.path, opt, false));
     for (auto& r : readers_) free_readers_.push_back(r.get());
-    writer_ = std::thread([this] { writer_loop(); });
-    syncer_ = std::thread([this] { syncer_loop(); });
-    checkpointer_ = std::thread([this] { checkpointer_loop(); });
+    // Named, so a profile or /proc/PID/task/*/comm tells them apart (bench/writer_cpu.sh).
+    writer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "imhub-writer");
+      writer_loop();
+    });
+    syncer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "imhub-syncer");
+      syncer_loop();
+    });
+    checkpointer_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "imhub-ckpt");
+      checkpointer_loop();
+    });
   }
   ~SqliteStore() override {
     close();
@@ -378,69 +230,117 @@ class SqliteStore final : public Store {
     }
   }
 
+  // The open group. Units run inside one transaction, each in its own savepoint. While the
+  // syncer's fdatasync is in flight the transaction stays open and keeps taking units (that fsync
+  // could not cover them anyway); it commits as soon as the syncer is free, so one COMMIT and one
+  // fsync serve everything that arrived meanwhile, and a page many units touch (the chats' rows,
+  // the end of the messages table) goes to the WAL once per commit instead of once per group.
+  struct OpenGroup {
+    std::vector<WriteUnit*> units;
+    std::vector<std::exception_ptr> failures;
+    bool open = false;
+  };
+
   void writer_loop() {
+    OpenGroup group;
+    std::vector<WriteUnit*> batch;
+    const size_t max_group = static_cast<size_t>(std::max(1, opt_.max_group));
     while (true) {
-      std::vector<WriteUnit*> group;
+      bool closing;
       {
         std::unique_lock lock(write_mu_);
-        write_cv_.wait(lock, [this] { return closed_ || !queue_.empty(); });
-        if (queue_.empty() && closed_) return;
-        while (!queue_.empty() && group.size() < static_cast<size_t>(opt_.max_group)) {
-          group.push_back(queue_.front());
+        write_cv_.wait(lock, [&] { return closed_ || !queue_.empty() || (group.open && !syncer_busy_.load()); });
+        while (!queue_.empty() && group.units.size() + batch.size() < max_group) {
+          batch.push_back(queue_.front());
           queue_.pop_front();
         }
+        closing = closed_;
+        if (batch.empty() && !group.open && closing) return;
       }
-      commit_group(group);
+      if (!batch.empty()) run_units(group, batch);
+      batch.clear();
+      if (group.open && (closing || !syncer_busy_.load() || group.units.size() >= max_group)) commit_group(group);
     }
   }
 
-  void commit_group(std::vector<WriteUnit*>& group) {
-    std::vector<std::exception_ptr> failures(group.size());
-    std::string unit_fault;
+  void run_units(OpenGroup& group, std::vector<WriteUnit*>& batch) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      // The syncer became free: what is done so far commits now, so that its fsync starts at once
+      // instead of after the rest of this batch.
+      if (group.open && !syncer_busy_.load()) commit_group(group);
+      if (!group.open) {
+        if (std::exception_ptr err = begin_group(group)) {
+          for (size_t j = i; j < batch.size(); ++j) batch[j]->finish(err);
+          return;
+        }
+      }
+      run_unit(group, batch[i]);
+    }
+  }
+
+  std::exception_ptr begin_group(OpenGroup& group) {
+    restart_wal_if_long();
     std::lock_guard mlock(migrate_mu_);
     writer_conn_.take_written();
     try {
-      writer_conn_.run("BEGIN IMMEDIATE");
+      writer_conn_.exec("BEGIN IMMEDIATE", {});
+      // Another process (the CLI) committed since this connection last looked: nothing the
+      // write path cached can be trusted (WritePathConn::write_epoch).
+      if (const int64_t v = writer_conn_.data_version(); v != data_version_) {
+        writer_conn_.invalidate_all();
+        data_version_ = v;
+      }
     } catch (...) {
       auto err = std::current_exception();
-      for (WriteUnit* u : group) u->finish(err);
-      return;
-    }
-    // A unit stopped by the disk (a full WAL, a read-only file) is a failed write even when the
-    // (then empty) COMMIT succeeds.
-    for (const auto& f : failures) {
-      if (!f) continue;
       try {
-        std::rethrow_exception(f);
-      } catch (const StoreError& e) {
-        if (e.fault() != StorageFault::kNone) unit_fault = e.what();
+        writer_conn_.exec("ROLLBACK", {});
       } catch (...) {
       }
+      return err;
     }
-    // Savepoints go through the statement cache: parsing them anew for every unit showed up in
-    // the writer's profile.
-    for (size_t i = 0; i < group.size(); ++i) {
-      writer_conn_.exec("SAVEPOINT unit", {});
-      try {
-        (*group[i]->fn)(writer_conn_);
-        writer_conn_.exec("RELEASE unit", {});
-      } catch (...) {
-        failures[i] = std::current_exception();
-        writer_conn_.exec("ROLLBACK TO unit", {});
-        writer_conn_.exec("RELEASE unit", {});
-      }
-    }
+    group.open = true;
+    return nullptr;
+  }
+
+  // Savepoints go through the statement cache: parsing them anew for every unit showed up in the
+  // writer's profile.
+  void run_unit(OpenGroup& group, WriteUnit* unit) {
+    std::lock_guard mlock(migrate_mu_);
+    std::exception_ptr failure;
+    writer_conn_.exec("SAVEPOINT unit", {});
     try {
-      writer_conn_.run("COMMIT");  // fsync: durable from here
-    } catch (const std::exception& e) {
-      note_write_result(e.what());
-      auto err = std::current_exception();
+      (*unit->fn)(writer_conn_);
+      writer_conn_.exec("RELEASE unit", {});
+    } catch (...) {
+      failure = std::current_exception();
+      writer_conn_.exec("ROLLBACK TO unit", {});
+      writer_conn_.exec("RELEASE unit", {});
+      writer_conn_.invalidate_all();
+    }
+    group.units.push_back(unit);
+    group.failures.push_back(std::move(failure));
+  }
+
+  void commit_group(OpenGroup& group) {
+    std::vector<WriteUnit*> units = std::move(group.units);
+    std::vector<std::exception_ptr> failures = std::move(group.failures);
+    group = OpenGroup{};
+    std::string unit_fault;
+    {
+      std::lock_guard mlock(migrate_mu_);
       try {
-        writer_conn_.run("ROLLBACK");
-      } catch (...) {
+        writer_conn_.exec("COMMIT", {});  // durable once the syncer's fdatasync returns
+      } catch (const std::exception& e) {
+        note_write_result(e.what());
+        auto err = std::current_exception();
+        try {
+          writer_conn_.exec("ROLLBACK", {});
+        } catch (...) {
+        }
+        writer_conn_.invalidate_all();
+        for (WriteUnit* u : units) u->finish(err);
+        return;
       }
-      for (WriteUnit* u : group) u->finish(err);
-      return;
     }
     // A unit stopped by the disk (a full WAL, a read-only file) is a failed write even when the
     // (then empty) COMMIT succeeds.
@@ -458,7 +358,8 @@ class SqliteStore final : public Store {
     {
       std::lock_guard lock(sync_mu_);
       synced_.push_back(
-          Committed{std::move(group), std::move(failures), writer_conn_.take_written(), std::move(unit_fault)});
+          Committed{std::move(units), std::move(failures), writer_conn_.take_written(), std::move(unit_fault)});
+      syncer_busy_.store(true);
     }
     sync_cv_.notify_one();
   }
@@ -479,8 +380,17 @@ class SqliteStore final : public Store {
         batch.swap(synced_);
       }
       std::exception_ptr sync_error;
-      if (wal_fd_ >= 0 && ::fdatasync(wal_fd_) != 0) {
-        const int e = errno;
+      const int sync_rc = wal_fd_ >= 0 ? ::fdatasync(wal_fd_) : 0;
+      const int sync_errno = errno;
+      // Free again: the writer may commit its open group now, while these units are answered.
+      {
+        std::lock_guard lock(sync_mu_);
+        if (synced_.empty()) syncer_busy_.store(false);
+      }
+      { std::lock_guard lock(write_mu_); }
+      write_cv_.notify_one();
+      if (sync_rc != 0) {
+        const int e = sync_errno;
         sync_error = std::make_exception_ptr(
             StoreError(std::string("fdatasync of the WAL: ") + std::strerror(e), storage_fault_of_errno(e)));
         note_write_result(std::string("fdatasync of the WAL: ") + std::strerror(e));
@@ -531,7 +441,15 @@ class SqliteStore final : public Store {
   // connection in PASSIVE mode, which never blocks the writer.
   static int on_wal_commit(void* self, sqlite3*, const char*, int frames) {
     auto* store = static_cast<SqliteStore*>(self);
-    if (frames >= kCheckpointFrames) {
+    store->wal_frames_.store(frames, std::memory_order_relaxed);
+    // Counted in frames written since the checkpointer was last woken, not in the WAL's size: a
+    // WAL that cannot restart under steady load (the writer never begins while it is fully
+    // checkpointed) stays above any size threshold, and a size trigger then checkpointed — two
+    // fsyncs — after every second commit. A WAL that restarted counts from its start.
+    int& asked = store->frames_at_request_;  // the writer thread's own
+    if (frames < asked) asked = 0;
+    if (frames - asked >= kCheckpointFrames) {
+      asked = frames;
       std::lock_guard lock(store->checkpoint_mu_);
       store->checkpoint_due_ = true;
       store->checkpoint_cv_.notify_one();
@@ -539,21 +457,57 @@ class SqliteStore final : public Store {
     return SQLITE_OK;
   }
 
+  // Checkpoints when woken, and at least every kCheckpointInterval while new frames wait, so a
+  // quiet store does not keep its last commits only in the WAL.
   void checkpointer_loop() {
     SqliteConn conn(opt_.path, opt_, false);
+    int checkpointed = 0;
     while (true) {
+      bool restart;
       {
         std::unique_lock lock(checkpoint_mu_);
-        checkpoint_cv_.wait(lock, [this] { return checkpoint_closed_ || checkpoint_due_; });
+        checkpoint_cv_.wait_for(lock, kCheckpointInterval, [this] { return checkpoint_closed_ || checkpoint_due_; });
         if (checkpoint_closed_) return;
-        checkpoint_due_ = false;
+        const bool due = std::exchange(checkpoint_due_, false);
+        restart = restart_wanted_;
+        if (!due && wal_frames_.load(std::memory_order_relaxed) == checkpointed) continue;
       }
+      // As a statement, not sqlite3_wal_checkpoint_v2(): preparing it reads the schema, which opens
+      // the WAL on this connection; the bare call on a connection that has read nothing checkpoints
+      // nothing. The row is (busy, frames in the WAL, frames checkpointed).
       try {
-        conn.run("PRAGMA wal_checkpoint(PASSIVE)");
+        Rows r = conn.query("PRAGMA wal_checkpoint(PASSIVE)", {});
+        if (!r.empty() && r[0].i64(0) == 0) checkpointed = static_cast<int>(r[0].i64(1));
       } catch (const std::exception&) {
-        // Busy or interrupted: the next commit past the threshold asks again.
+        // Busy or interrupted: the next wake-up tries again.
+      }
+      if (restart) {
+        std::lock_guard lock(checkpoint_mu_);
+        restart_wanted_ = false;
+        restart_cv_.notify_all();
       }
     }
+  }
+
+  // SQLite starts the WAL over only in a write transaction that begins while every frame is
+  // checkpointed, which a writer that never pauses does not do: the file would grow for as long
+  // as the load lasts. Past kRestartFrames the writer, between two transactions, waits once for a
+  // checkpoint of what is left (the frames since the last one, and the database's fsync), so its
+  // next transaction writes from the start of the file. A reader's snapshot can keep that from
+  // working; then it waits again only after kCheckpointFrames more frames.
+  void restart_wal_if_long() {
+    const int frames = wal_frames_.load(std::memory_order_relaxed);
+    if (frames < kRestartFrames) {
+      restart_tried_at_ = 0;
+      return;
+    }
+    if (restart_tried_at_ && frames < restart_tried_at_ + kCheckpointFrames) return;
+    restart_tried_at_ = frames;
+    std::unique_lock lock(checkpoint_mu_);
+    restart_wanted_ = true;
+    checkpoint_due_ = true;
+    checkpoint_cv_.notify_one();
+    restart_cv_.wait_for(lock, kRestartWait, [this] { return !restart_wanted_ || checkpoint_closed_; });
   }
 
   void open_wal_for_sync() {
@@ -568,7 +522,7 @@ class SqliteStore final : public Store {
   }
 
   SqliteOptions opt_;
-  SqliteConn writer_conn_;
+  SqliteWriterConn writer_conn_;
   TableEpochs epochs_;
   std::mutex migrate_mu_;  // guards writer_conn_ between the writer thread and schema_version()
 
@@ -610,7 +564,17 @@ class SqliteStore final : public Store {
   std::mutex listener_mu_;
   std::function<void()> commit_listener_;
 
-  static constexpr int kCheckpointFrames = 1000;  // SQLite's own automatic threshold
+  static constexpr int kCheckpointFrames = 4096;  // 16 MB of 4 KB pages
+  static constexpr std::chrono::seconds kCheckpointInterval{1};
+  static constexpr int kRestartFrames = 4 * kCheckpointFrames;  // a WAL of 64 MB
+  static constexpr std::chrono::milliseconds kRestartWait{50};
+  bool restart_wanted_ = false;  // guarded by checkpoint_mu_
+  std::condition_variable restart_cv_;
+  int restart_tried_at_ = 0;  // the writer thread's own
+  std::atomic<int> wal_frames_{0};
+  int frames_at_request_ = 0;
+  std::atomic<bool> syncer_busy_{false};  // commits wait for (or are in) an fdatasync; set under sync_mu_
+  int64_t data_version_ = 0;
   std::mutex checkpoint_mu_;
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false;

@@ -1,0 +1,83 @@
+// What the write path of a message reads every time — the chat row, the author's membership, the
+// private dialog's chat — kept in memory on the writer connection between units (design.md
+// "Performance design": hot metadata cached, the store the truth).
+//
+// Trust rule: an entry is used only while WritePathConn::write_epoch("chats") is what it was when the entry
+// was read. Any statement on the connection that writes `chats` (a trigger included), a unit that
+// rolled back, or a commit by another process (the CLI) moves it, and everything is dropped. The
+// one write to `chats` that keeps the entries is the append's own (appended()): it runs only on an
+// entry that is still trusted and moves that entry's head with the row, so a chat's last_seq here is
+// exactly the stored one and the next message's sequence needs no RETURNING. A membership is trusted
+// while the chat's members_version (moved by the chat_members triggers on every join, leave, mute
+// or manager change, migration 28) is the one it was checked at. On a connection that cannot tell
+// (a read connection, another backend) of() is null and callers read the store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <typeinfo>
+#include <unordered_map>
+#include <vector>
+
+#include "im/chat.hpp"
+#include "store/store.hpp"
+#include "store/write_path.hpp"
+
+namespace imhub {
+
+struct WriteChat {
+  Chat chat;
+  int64_t members_version = 0;
+};
+
+class WritePathCache : public WritePathConn::Attachment {
+ public:
+  // The cache of the writer connection `c` (made on first use), or null when `c` has no write path
+  // (store/write_path.hpp).
+  static WritePathCache* of(Conn& c);
+
+  // The chat as stored now (read on a miss), or null when it does not exist. Valid until the next
+  // call on this cache.
+  const WriteChat* chat(Conn& c, int64_t id);
+  // The private dialog's chat id for its key (im/dialog.hpp private_key), or 0 when there is none.
+  int64_t private_chat_id(Conn& c, const std::string& key);
+  // Whether `user_id` is a member of `chat` (an entry of chat()).
+  bool is_member(Conn& c, const WriteChat& chat, int64_t user_id);
+  // The message append is about to write `chat_id`'s head: returns the epoch to hand to appended().
+  uint64_t before_append(Conn& c) const;
+  // It wrote last_seq, last_message_id and last_message_at; `epoch_before` is before_append()'s.
+  void appended(Conn& c, uint64_t epoch_before, int64_t chat_id, int64_t seq, int64_t message_id, int64_t at);
+
+  // State of a higher layer (the bots' member lists) that lives and dies with this cache.
+  template <class T>
+  T& extension() {
+    for (auto& e : extensions_)
+      if (auto* t = dynamic_cast<T*>(e.get())) return *t;
+    extensions_.push_back(std::make_unique<T>());
+    return static_cast<T&>(*extensions_.back());
+  }
+
+ private:
+  void refresh(Conn& c);
+
+  uint64_t stamp_ = 0;
+  std::unordered_map<int64_t, WriteChat> chats_;
+  std::unordered_map<std::string, int64_t> private_ids_;
+  struct MemberKey {
+    int64_t chat, user;
+    bool operator==(const MemberKey&) const = default;
+  };
+  struct MemberHash {
+    size_t operator()(const MemberKey& k) const { return std::hash<int64_t>{}(k.chat * 1000003 ^ k.user); }
+  };
+  std::unordered_map<MemberKey, int64_t, MemberHash> members_;  // → members_version when checked
+  std::vector<std::unique_ptr<WritePathConn::Attachment>> extensions_;
+};
+
+// find_chat / find_member / find_private_chat through the cache where the connection has one.
+std::optional<Chat> write_path_chat(Conn& c, int64_t id);
+bool write_path_member(Conn& c, int64_t chat_id, int64_t user_id);
+std::optional<Chat> write_path_private_chat(Conn& c, int64_t a, int64_t b);
+
+}  // namespace imhub
