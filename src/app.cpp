@@ -35,6 +35,7 @@
 #include "rest/auth.hpp"
 #include "rest/batch.hpp"
 #include "rest/dispatcher.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
@@ -44,6 +45,15 @@ namespace imhub {
 
 std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config) {
   std::filesystem::create_directories(data_dir);
+  if (!config.store_url.empty()) {
+    if (!is_postgres_url(config.store_url))
+      throw StoreError("store URL " + config.store_url + ": expected postgresql://…");
+    PgOptions pg;
+    pg.url = config.store_url;
+    pg.read_connections = config.store_read_connections;
+    pg.writer_connections = config.store_writer_connections;
+    return open_postgres_store(pg);
+  }
   SqliteOptions opt;
   opt.path = data_dir + "/imhub.db";
   opt.synchronous_full = config.store_synchronous == "full";

@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "users/portal.hpp"
+#include "cli/store_session.hpp"
 
 namespace imhub {
 namespace {
@@ -84,7 +85,7 @@ class Commands final : public AppCommands {
 
  private:
   Value execute() {
-    auto store = open_store(data_, Config{});
+    auto store = open_store(data_, cli_store_config());
     init_portal(*store, load_or_create_master_key(data_));
     Value out = list_->parsed() ? store->read_with([&](Conn& c) { return listing(c); }) : write(*store);
     store->close();

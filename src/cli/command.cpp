@@ -14,8 +14,18 @@ const CommandTable::Entry* CommandTable::chosen() const {
   return nullptr;
 }
 
+namespace {
+std::string& store_url_holder() {
+  static std::string url;
+  return url;
+}
+}  // namespace
+
+const std::string& store_url_option() { return store_url_holder(); }
+
 void add_data_option(CLI::App* cmd, std::string& data) {
   cmd->add_option("--data", data, "data directory (default ./data)");
+  cmd->add_option("--store", store_url_holder(), "a PostgreSQL store, postgresql://… (default: SQLite in --data)");
   static const std::string kJsonHelp = "JSON output (the default and only format)";
   cmd->add_flag("--json", kJsonHelp);
 }

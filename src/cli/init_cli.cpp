@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app.hpp"
+#include "cli/store_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/output.hpp"
@@ -34,7 +35,7 @@ std::string all_scope_list() {
 
 int run_init(const std::string& data) {
   prepare_data_dir(data);
-  auto store = open_store(data, Config{});
+  auto store = open_store(data, cli_store_config());
   InitResult r = init_portal(*store, load_or_create_master_key(data));
   std::string password;  // the first run's sign-in password for the administrator
   if (r.created) {

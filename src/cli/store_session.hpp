@@ -4,9 +4,13 @@
 #include <memory>
 #include <string>
 
+#include "core/config.hpp"
 #include "store/store.hpp"
 
 namespace imhub {
+
+// The configuration a CLI command opens its store with: the defaults and the command line's --store.
+Config cli_store_config();
 
 // The store of `data` (main() has checked that it exists), with the portal in place.
 std::unique_ptr<Store> open_cli_store(const std::string& data);

@@ -23,9 +23,32 @@ export function freePort() {
   });
 }
 
+// IMHUB_TEST_STORE=postgres (tests/pg/run.sh sets it with IMHUB_TEST_PG_URL, the private
+// PostgreSQL server of tests/pg/start.sh): every data directory gets a fresh database of its own
+// on that server, and every command is given it with --store.
+const pgStores = new Map();
+export const onPostgres = process.env.IMHUB_TEST_STORE === 'postgres';
+
+// The `--store URL` arguments for `dataDir` ([] on SQLite); creates its database on first use.
+export function storeArgs(dataDir) {
+  if (!onPostgres) return [];
+  let url = pgStores.get(dataDir);
+  if (!url) {
+    const server = process.env.IMHUB_TEST_PG_URL;
+    if (!server) throw new Error('IMHUB_TEST_STORE=postgres needs IMHUB_TEST_PG_URL (run through tests/pg/run.sh)');
+    const name = `t_${process.pid}_${pgStores.size}_${Date.now().toString(36)}`;
+    execFileSync(process.env.IMHUB_TEST_PG_PSQL || 'psql', [server, '-qAtc', `CREATE DATABASE ${name}`]);
+    const u = new URL(server);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    pgStores.set(dataDir, url);
+  }
+  return ['--store', url];
+}
+
 // Runs `imhub <args>` synchronously and parses its one-line JSON output.
 export function cli(dataDir, ...args) {
-  const out = execFileSync(BINARY, [...args, '--data', dataDir], { encoding: 'utf8' });
+  const out = execFileSync(BINARY, [...args, '--data', dataDir, ...storeArgs(dataDir)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
@@ -55,7 +78,8 @@ export class Server {
     }
     const init = cli(this.dataDir, 'init');
     this.webhook = init.webhook; // "/rest/1/<secret>/"
-    const args = ['serve', '--data', this.dataDir, '--listen', `127.0.0.1:${this.port}`, ...this.extraArgs];
+    const args = ['serve', '--data', this.dataDir, ...storeArgs(this.dataDir), '--listen', `127.0.0.1:${this.port}`,
+      ...this.extraArgs];
     // Without `https`, no automatic HTTPS listener (the listen port + 363): that port may be one
     // another test server picked.
     const own = this.config || '';
