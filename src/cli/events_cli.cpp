@@ -167,7 +167,7 @@ std::optional<int> run_events_cli(const EventsCli& cli) {
   if (*cli.secret) {
     if (cli.app_id <= 0 && cli.client_id.empty()) throw std::runtime_error("give --app ID or --client-id CLIENT_ID");
     {
-      auto store = open_store(cli.data, cli_store_config());
+      auto store = open_store(cli.data, Config{}, cli_store_location());
       require_secret_owner(*store, cli);
       store->close();
     }
@@ -181,7 +181,7 @@ std::optional<int> run_events_cli(const EventsCli& cli) {
     return 0;
   }
   if (!*cli.status && !*cli.failed && !*cli.retry && !*cli.log) return std::nullopt;
-  auto store = open_store(cli.data, cli_store_config());
+  auto store = open_store(cli.data, Config{}, cli_store_location());
   if (*cli.log) return run_log(*store, cli);
   if (*cli.status) {
     print(status_json(store->read_with([](Conn& c) { return events_status(c); }), now));

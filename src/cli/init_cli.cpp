@@ -35,7 +35,7 @@ std::string all_scope_list() {
 
 int run_init(const std::string& data) {
   prepare_data_dir(data);
-  auto store = open_store(data, cli_store_config());
+  auto store = open_store(data, Config{}, cli_store_location());
   InitResult r = init_portal(*store, load_or_create_master_key(data));
   std::string password;  // the first run's sign-in password for the administrator
   if (r.created) {

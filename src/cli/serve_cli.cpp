@@ -27,13 +27,14 @@ void apply_network_options(Config& config, const ServeOptions& o) {
 }
 
 int run_serve(const ServeOptions& o) {
-  Config config = o.config_file.empty() ? Config{} : load_config(o.config_file);
-  if (!store_url_option().empty()) config.store_url = store_url_option();
-  require_store(o.data, config.store_url);  // here, not in main(): the config file may name the store
-  DataDirLock lock(o.data);                 // before the store opens: a second server must not even migrate
+  StoreLocation where;
+  Config config = o.config_file.empty() ? Config{} : load_config(o.config_file, &where);
+  if (!store_url_option().empty()) where.url = store_url_option();
+  require_store(o.data, where.url);  // here, not in main(): the config file may name the store
+  DataDirLock lock(o.data);          // before the store opens: a second server must not even migrate
   apply_network_options(config, o);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  return serve(o.data, config);
+  return serve(o.data, config, where);
 }
 
 }  // namespace

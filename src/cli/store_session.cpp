@@ -6,14 +6,14 @@
 
 namespace imhub {
 
-Config cli_store_config() {
-  Config c;
-  c.store_url = store_url_option();
-  return c;
+StoreLocation cli_store_location() {
+  StoreLocation where;
+  where.url = store_url_option();
+  return where;
 }
 
 std::unique_ptr<Store> open_cli_store(const std::string& data) {
-  auto store = open_store(data, cli_store_config());
+  auto store = open_store(data, Config{}, cli_store_location());
   init_portal(*store, load_or_create_master_key(data));
   return store;
 }

@@ -4,13 +4,13 @@
 #include <memory>
 #include <string>
 
-#include "core/config.hpp"
 #include "store/store.hpp"
+#include "store/store_config.hpp"
 
 namespace imhub {
 
-// The configuration a CLI command opens its store with: the defaults and the command line's --store.
-Config cli_store_config();
+// Where a CLI command's store is: the command line's --store (SQLite in --data without it).
+StoreLocation cli_store_location();
 
 // The store of `data` (main() has checked that it exists), with the portal in place.
 std::unique_ptr<Store> open_cli_store(const std::string& data);

@@ -58,10 +58,6 @@ struct Config {
   // [store]
   std::string store_synchronous = "full";  // "full" or "normal"
   int store_read_connections = 8;
-  // A PostgreSQL store ("postgresql://…"); empty: the SQLite store in the data directory.
-  std::string store_url;
-  // PostgreSQL only: connections that run write transactions (docs/postgresql.md "Writers").
-  int store_writer_connections = 1;
   // /healthz answers 503 when the data directory's file system has less free space than this.
   int64_t store_min_free_bytes = int64_t{64} << 20;
   // Memory (MiB) the recent list's item cache may hold (views/recent_fragments.hpp); 0 turns it off.
