@@ -46,6 +46,28 @@ export function storeArgs(dataDir) {
   return ['--store', url];
 }
 
+// Runs SQL on the store of `dataDir` behind the server's back (tests that read what was stored, or
+// move a due time): the sqlite3 shell on imhub.db, or psql on the data directory's database. A
+// SELECT (or WITH, or a statement with RETURNING) returns its rows as objects, as `sqlite3 -json`
+// prints them; anything else [].
+export function storeSql(dataDir, query) {
+  if (!onPostgres) {
+    const out = execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-json', join(dataDir, 'imhub.db'), query],
+      { encoding: 'utf8' }).trim();
+    return out ? JSON.parse(out) : [];
+  }
+  const url = storeArgs(dataDir)[1];
+  const one = query.trim().replace(/;\s*$/, '');
+  const single = !one.includes(';');
+  const select = single && /^\s*(SELECT|WITH)\b/i.test(one);
+  const returning = single && !select && /\bRETURNING\b/i.test(one);
+  const text = select ? `SELECT COALESCE(json_agg(q), '[]') FROM (${one}) q`
+    : returning ? `WITH q AS (${one}) SELECT COALESCE(json_agg(q), '[]') FROM q` : query;
+  const out = execFileSync(process.env.IMHUB_TEST_PG_PSQL || 'psql', [url, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', text],
+    { encoding: 'utf8' }).trim();
+  return (select || returning) && out ? JSON.parse(out) : [];
+}
+
 // Runs `imhub <args>` synchronously and parses its one-line JSON output.
 export function cli(dataDir, ...args) {
   const out = execFileSync(BINARY, [...args, '--data', dataDir, ...storeArgs(dataDir)], { encoding: 'utf8' });

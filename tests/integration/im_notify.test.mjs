@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { startServer, assertShape } from './harness.mjs';
+import { startServer, assertShape, storeSql } from './harness.mjs';
 
 let server;
 let ann, bob, carl;
@@ -18,8 +18,8 @@ const ok = (...args) => server.ok(...args);
 const fails = (...args) => server.fails(...args);
 
 function sql(query) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(server.dataDir, 'imhub.db'), query],
-    { encoding: 'utf8' }).trim();
+  const r = storeSql(server.dataDir, query);
+  return r.length ? JSON.stringify(r) : '';
 }
 const rows = (query) => { const out = sql(query); return out ? JSON.parse(out) : []; };
 const notification = (id) => rows(`SELECT * FROM notifications WHERE id = ${Number(id)}`)[0];

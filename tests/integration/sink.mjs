@@ -4,12 +4,10 @@ import http from 'node:http';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from './harness.mjs';
+import { freePort, storeSql } from './harness.mjs';
 
 export function rows(server, query) {
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(server.dataDir, 'imhub.db'), query],
-    { encoding: 'utf8' }).trim();
-  return out ? JSON.parse(out) : [];
+  return storeSql(server.dataDir, query);
 }
 const quote = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
