@@ -9,10 +9,10 @@
 #include "app.hpp"
 #include "apps/application.hpp"
 #include "apps/lifecycle.hpp"
+#include "cli/store_session.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "users/portal.hpp"
-#include "cli/store_session.hpp"
 
 namespace imhub {
 namespace {

@@ -8,13 +8,13 @@
 #include "app.hpp"
 #include "apps/application.hpp"
 #include "bots/bot.hpp"
+#include "cli/store_session.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "events/delivery_log.hpp"
 #include "events/event_admin.hpp"
 #include "events/event_signature.hpp"
 #include "users/portal.hpp"
-#include "cli/store_session.hpp"
 
 namespace imhub {
 

@@ -6,10 +6,10 @@
 #include <memory>
 
 #include "app.hpp"
-#include "cli/store_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/output.hpp"
+#include "cli/store_session.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/password_hash.hpp"

@@ -124,10 +124,9 @@ TEST_F(PgStoreTest, ValuesComeBackAsSQLiteGivesThem) {
         {int64_t{1} << 40, 2.5, std::string("n")});
   });
   EXPECT_EQ(row, Row({std::string("héllo, мир"), int64_t{1} << 40, 2.5, nullptr, int64_t{1}, int64_t{1}, int64_t{1}}));
-  EXPECT_EQ(store->read_with([](Conn& c) {
-    return c.query_one("SELECT value FROM app_options WHERE name = 'i'")->str(0);
-  }),
-            "42");
+  EXPECT_EQ(
+      store->read_with([](Conn& c) { return c.query_one("SELECT value FROM app_options WHERE name = 'i'")->str(0); }),
+      "42");
 }
 
 TEST_F(PgStoreTest, AFailingUnitRollsBackOnlyItselfInsideABatch) {
@@ -158,8 +157,8 @@ TEST_F(PgStoreTest, AFailingUnitRollsBackOnlyItselfInsideABatch) {
   EXPECT_FALSE(errors[1]);
   EXPECT_TRUE(errors[2]);
   EXPECT_FALSE(errors[3]);
-  Rows names = store->read_with(
-      [](Conn& c) { return c.query("SELECT name FROM app_options WHERE owner = 't' ORDER BY name"); });
+  Rows names =
+      store->read_with([](Conn& c) { return c.query("SELECT name FROM app_options WHERE owner = 't' ORDER BY name"); });
   ASSERT_EQ(names.size(), 2u);
   EXPECT_EQ(names[0].str(0), "a");
   EXPECT_EQ(names[1].str(0), "c");
@@ -181,12 +180,12 @@ TEST_F(PgStoreTest, IdsAreNeverReusedAfterTheNewestRowIsDeleted) {
   const int64_t next = store->write_with([](Conn& c) { return add_message(c, 1); });
   EXPECT_GT(next, last);
   // The same for a table whose SQLite form gained AUTOINCREMENT only in migration 17.
-  const int64_t dept = store->write_with([](Conn& c) {
-    return c.query_one("INSERT INTO departments (name) VALUES ('d') RETURNING id")->i64(0);
-  });
+  const int64_t dept = store->write_with(
+      [](Conn& c) { return c.query_one("INSERT INTO departments (name) VALUES ('d') RETURNING id")->i64(0); });
   store->write([&](Conn& c) { c.exec("DELETE FROM departments WHERE id = $1", {dept}); });
-  EXPECT_GT(store->write_with(
-                [](Conn& c) { return c.query_one("INSERT INTO departments (name) VALUES ('e') RETURNING id")->i64(0); }),
+  EXPECT_GT(store->write_with([](Conn& c) {
+    return c.query_one("INSERT INTO departments (name) VALUES ('e') RETURNING id")->i64(0);
+  }),
             dept);
 }
 

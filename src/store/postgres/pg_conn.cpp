@@ -12,8 +12,7 @@ namespace {
 
 // Type OIDs of pg_type (stable across PostgreSQL versions; the server headers that name them are
 // not part of libpq-dev).
-constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701,
-              kNumeric = 1700;
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
 
 // SQLSTATE → the storage fault a caller reports (store.hpp). Everything else is a plain error.
 StorageFault fault_of(const PGresult* r) {
@@ -92,7 +91,8 @@ PgConn::PgConn(const std::string& url) {
     throw StoreError("cannot connect to PostgreSQL: " + msg);
   }
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   run("SET client_encoding = 'UTF8'");
 }
 
@@ -128,8 +128,8 @@ std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlA
     render(args[i], texts[i]);
     values[i] = texts[i].c_str();
   }
-  PGresult* r = PQexecPrepared(conn_, it->second.name.c_str(), static_cast<int>(args.size()), values.data(), nullptr,
-                               nullptr, 0);
+  PGresult* r =
+      PQexecPrepared(conn_, it->second.name.c_str(), static_cast<int>(args.size()), values.data(), nullptr, nullptr, 0);
   auto out = std::make_unique<Result>(Result{r});
   const ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
