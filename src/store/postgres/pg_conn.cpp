@@ -77,7 +77,11 @@ void render(const SqlValue& v, std::string& out) {
 }  // namespace
 
 struct PgConn::Result {
-  PGresult* r;
+  PGresult* r = nullptr;
+  Result() = default;
+  explicit Result(PGresult* res) : r(res) {}
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
   ~Result() { PQclear(r); }
 };
 
@@ -102,7 +106,7 @@ bool PgConn::healthy() const { return conn_ && PQstatus(conn_) == CONNECTION_OK;
 
 void PgConn::run(std::string_view sql) {
   PGresult* r = PQexec(conn_, std::string(sql).c_str());
-  Result hold{r};
+  Result hold(r);
   const ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
     throw StoreError("postgres: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(r));
@@ -115,7 +119,7 @@ std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlA
     // SQLite's affinity converts a bound value to its column's type.
     std::string name = "s" + std::to_string(cache_.size());
     PGresult* r = PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr);
-    Result hold{r};
+    Result hold(r);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
       throw StoreError("postgres prepare: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql),
                        fault_of(r));
@@ -130,7 +134,8 @@ std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlA
   }
   PGresult* r =
       PQexecPrepared(conn_, it->second.name.c_str(), static_cast<int>(args.size()), values.data(), nullptr, nullptr, 0);
-  auto out = std::make_unique<Result>(Result{r});
+  auto out = std::make_unique<Result>();  // owns r from here (a temporary Result would free it)
+  out->r = r;
   const ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
     throw StoreError("postgres: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(r));
