@@ -9,6 +9,7 @@
 #include "app.hpp"
 #include "apps/application.hpp"
 #include "apps/lifecycle.hpp"
+#include "cli/command.hpp"
 #include "cli/store_session.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
@@ -66,6 +67,7 @@ class Commands final : public AppCommands {
 
     for (CLI::App* sub : {add_, install_, update_, uninstall_, list_}) {
       sub->add_option("--data", data_, "data directory");
+      add_store_option(sub);
       sub->add_flag("--json", json_, "JSON output (default)");
     }
   }

@@ -42,6 +42,9 @@ class CommandTable {
 // directory then keeps only what is local to the node) and the accepted `--json` flag to `cmd`.
 void add_data_option(CLI::App* cmd, std::string& data);
 
+// Adds `--store URL` alone (for commands that declare their own --data).
+void add_store_option(CLI::App* cmd);
+
 // The `--store` the command line gave ("" when none). One value per process: one command runs.
 const std::string& store_url_option();
 

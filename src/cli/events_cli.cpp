@@ -8,6 +8,7 @@
 #include "app.hpp"
 #include "apps/application.hpp"
 #include "bots/bot.hpp"
+#include "cli/command.hpp"
 #include "cli/store_session.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
@@ -158,6 +159,7 @@ void add_events_cli(CLI::App& app, EventsCli& cli) {
   cli.log->add_flag("--follow", cli.follow, "keep printing deliveries as they happen, one JSON object per line");
   for (CLI::App* sub : {cli.status, cli.failed, cli.retry, cli.secret, cli.log}) {
     sub->add_option("--data", cli.data, "data directory");
+    add_store_option(sub);
     sub->add_flag("--json", cli.json, "JSON output (default)");
   }
 }

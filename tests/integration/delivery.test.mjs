@@ -50,8 +50,8 @@ function enqueue(server, events) {
       ...(e.delivery_id ? { delivery_id: e.delivery_id } : {}),
     });
     return `(${e.app ?? 0}, ${quote(e.handler)}, ${quote(e.event ?? 'ONIMBOTMESSAGEADD')}, ${e.handler_id ?? 1}, ` +
-      `${quote(payload)}, ${quote(e.order ?? `handler:${e.handler}`)}, CAST(strftime('%s','now') AS INTEGER) * 1000, ` +
-      `CAST(strftime('%s','now') AS INTEGER) * 1000)`;
+      `${quote(payload)}, ${quote(e.order ?? `handler:${e.handler}`)}, ${Math.floor(Date.now() / 1000) * 1000}, ` +
+      `${Math.floor(Date.now() / 1000) * 1000})`;
   });
   const out = rows(server, `INSERT INTO event_outbox (app_id, handler, event, event_handler_id, payload, order_key,
     created_at, next_attempt_at) VALUES ${values.join(', ')} RETURNING id`);

@@ -31,7 +31,7 @@ const appTag = (clientId, tag) => `MP|${createHash('md5').update(clientId).diges
 function insertNotification({ user, author = 0, type, buttons = '', answerable = 0, tag = '' }) {
   const out = rows(`INSERT INTO notifications (user_id, author_id, type, module, event, tag, text, buttons, answerable,
     created_at) VALUES (${user}, ${author}, ${type}, 'im', 'test', '${tag}', 'Question', '${buttons}', ${answerable},
-    strftime('%s','now')) RETURNING id`);
+    ${Math.floor(Date.now() / 1000)}) RETURNING id`);
   return out[0].id;
 }
 const confirmButtons = JSON.stringify([

@@ -20,8 +20,8 @@ export function enqueue(server, events) {
       token_slots: [], event_ttl: 7,
     });
     return `(${e.app ?? 0}, ${quote(e.handler)}, ${quote(e.event ?? 'ONIMBOTMESSAGEADD')}, 1, ${quote(payload)}, ` +
-      `${quote(e.order ?? 'handler')}, CAST(strftime('%s','now') AS INTEGER) * 1000, ` +
-      `CAST(strftime('%s','now') AS INTEGER) * 1000)`;
+      `${quote(e.order ?? 'handler')}, ${Math.floor(Date.now() / 1000) * 1000}, ` +
+      `${Math.floor(Date.now() / 1000) * 1000})`;
   });
   return rows(server, `INSERT INTO event_outbox (app_id, handler, event, event_handler_id, payload, order_key,
     created_at, next_attempt_at) VALUES ${values.join(', ')} RETURNING id`).map((r) => r.id);

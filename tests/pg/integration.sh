@@ -16,7 +16,7 @@ export PG_FILES="${files[*]}" PG_LOGS="$logs"
 "$here/run.sh" bash -c '
   total_pass=0; total_fail=0
   for f in $PG_FILES; do
-    timeout 600 node --test --test-concurrency=1 --test-reporter=tap "$f" >"$PG_LOGS/$f.log" 2>&1
+    timeout ${PG_FILE_TIMEOUT:-300} node --test --test-concurrency=1 --test-reporter=tap "$f" >"$PG_LOGS/$f.log" 2>&1
     pass=$(grep -E "^# pass " "$PG_LOGS/$f.log" | awk "{print \$3}")
     fail=$(grep -E "^# fail " "$PG_LOGS/$f.log" | awk "{print \$3}")
     echo "$f pass ${pass:-?} fail ${fail:-?}"
