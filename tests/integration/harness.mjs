@@ -1,7 +1,7 @@
 // Starts the real build/imhub on a free loopback port with a temporary data directory and
 // speaks HTTP to it. Every integration and e2e test goes through here.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +116,11 @@ export class Server {
       args.push('--config', file);
     }
     this.proc = spawn(BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.proc.stderr.on('data', (d) => { this.stderr += d.toString(); });
+    this.proc.stderr.on('data', (d) => {
+      this.stderr += d.toString();
+      // IMHUB_TEST_SERVER_LOG=FILE keeps every test server's stderr (a server that died mid-test).
+      if (process.env.IMHUB_TEST_SERVER_LOG) appendFileSync(process.env.IMHUB_TEST_SERVER_LOG, d);
+    });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     this.closed = new Promise((resolve) => this.proc.on('close', resolve)); // exited, and stderr read
     const deadline = Date.now() + 10000;
