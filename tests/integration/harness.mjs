@@ -46,6 +46,12 @@ export function storeArgs(dataDir) {
   return ['--store', url];
 }
 
+// Makes `toDir` use the store of `fromDir` (two data directories, one store). SQLite tests link
+// the files instead; on PostgreSQL it is the same database.
+export function shareStore(fromDir, toDir) {
+  if (onPostgres) pgStores.set(toDir, storeArgs(fromDir)[1]);
+}
+
 // Runs SQL on the store of `dataDir` behind the server's back (tests that read what was stored, or
 // move a due time): the sqlite3 shell on imhub.db, or psql on the data directory's database. A
 // SELECT (or WITH, or a statement with RETURNING) returns its rows as objects, as `sqlite3 -json`
