@@ -48,7 +48,7 @@ integration: build-all
 
 # The integration files that pass on the PostgreSQL store (docs/postgresql.md "Results"), each against a
 # fresh database of a private server (tests/pg/). Not part of `test` yet.
-PG_SKIP ?= store_health.test.mjs transport.test.mjs
+PG_SKIP ?= store_health.test.mjs
 test-pg: build-all
 	bash tests/pg/integration.sh $$(cd tests/integration && ls *.test.mjs | grep -vxF $(foreach f,$(PG_SKIP),-e $(f)))
 

@@ -203,8 +203,8 @@ async function startLimited(limitCmd) {
   const data = mkdtempSync(join(tmpdir(), 'imhub-fd-'));
   cli(data, 'init');
   const port = await freePort();
-  const proc = spawn('bash', ['-c', `${limitCmd}; exec "$0" serve --data "$1" --listen 127.0.0.1:"$2"`,
-    BINARY, data, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn('bash', ['-c', `${limitCmd}; exec "$0" serve --data "$1" --listen 127.0.0.1:"$2" "\${@:3}"`,
+    BINARY, data, String(port), ...storeArgs(data)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   for (let i = 0; i < 200; i++) {
