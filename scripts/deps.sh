@@ -5,23 +5,24 @@
 #                          build the browser client (web/), the binary never needs them
 #   scripts/deps.sh test   the above plus what the tests need (make test): GoogleTest, clang for
 #                          the fuzzer, SQLite's shell, PHP for the example bot, Chromium for the
-#                          web client's browser tests
+#                          web client's browser tests, PostgreSQL's server for the tests
+#                          against the PostgreSQL store (tests/pg/)
 #   scripts/deps.sh bench  the above plus nginx and wrk (make bench); with BENCH_PEERS including
-#                          ejabberd (the default) also the peer's ejabberd, its PostgreSQL driver
-#                          and PostgreSQL, when this machine's archive has them
+#                          ejabberd (the default) also the peer's ejabberd and its PostgreSQL
+#                          driver, when this machine's archive has them
 set -euo pipefail
 
 SET="${1:-run}"
 RUN=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost-dev libboost-system-dev libboost-context-dev libssl-dev libsqlite3-dev libicu-dev libcurl4-openssl-dev
+  libboost-dev libboost-system-dev libboost-context-dev libssl-dev libsqlite3-dev libpq-dev libicu-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libargon2-dev
   curl nodejs npm
 )
-TEST=(libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev sqlite3 php-cli chromium)
+TEST=(libgtest-dev libgmock-dev clang clang-format libclang-rt-14-dev sqlite3 php-cli chromium postgresql)
 BENCH=(nginx-light wrk)
 # bench/ejabberd.sh: ejabberd only suggests erlang-p1-pgsql, which it needs for PostgreSQL.
-PEERS=(ejabberd erlang-p1-pgsql postgresql)
+PEERS=(ejabberd erlang-p1-pgsql)
 
 case "$SET" in
   run) PACKAGES=("${RUN[@]}") ;;

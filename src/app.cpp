@@ -35,6 +35,7 @@
 #include "rest/auth.hpp"
 #include "rest/batch.hpp"
 #include "rest/dispatcher.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
@@ -42,8 +43,16 @@
 
 namespace imhub {
 
-std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config) {
+std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config, const StoreLocation& where) {
   std::filesystem::create_directories(data_dir);
+  if (!where.url.empty()) {
+    if (!is_postgres_url(where.url)) throw StoreError("store URL " + where.url + ": expected postgresql://…");
+    PgOptions pg;
+    pg.url = where.url;
+    pg.read_connections = config.store_read_connections;
+    pg.writer_connections = where.writer_connections;
+    return open_postgres_store(pg);
+  }
   SqliteOptions opt;
   opt.path = data_dir + "/imhub.db";
   opt.synchronous_full = config.store_synchronous == "full";
@@ -90,7 +99,7 @@ void use_local_certificate(Config& config, const std::string& data_dir) {
   config.tls_key = files.key;
 }
 
-int serve(const std::string& data_dir, Config config) {
+int serve(const std::string& data_dir, Config config, const StoreLocation& where) {
   // Large answers (a recent list of 200 chats is ~165 KB, a history page tens of KB) are allocated
   // and freed on every call. With glibc's defaults each one past 128 KB is a fresh mmap, and the io
   // threads' arenas hand freed tops back with madvise, so every call faulted its pages in again
@@ -98,12 +107,12 @@ int serve(const std::string& data_dir, Config config) {
   mallopt(M_MMAP_THRESHOLD, 16 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   use_local_certificate(config, data_dir);
-  validate_config(config);
+  validate_config(config, where);
   // The browser client is read into memory here, once (http/web_client.hpp); a [web] root that
   // holds no client stops the start before anything is opened.
   const std::unique_ptr<WebClient> web = open_web_client(config.web_root);
   apply_fd_limit(config);
-  auto store = open_store(data_dir, config);
+  auto store = open_store(data_dir, config, where);
   const std::string key = load_or_create_master_key(data_dir);
   InitResult init = init_portal(*store, key);
   if (init.created) spdlog::info("created a new store in {}", data_dir);

@@ -7,11 +7,13 @@
 #include "core/config.hpp"
 #include "im/change_feed.hpp"
 #include "store/store.hpp"
+#include "store/store_config.hpp"
 
 namespace imhub {
 
-// Opens (creating if needed) the SQLite store under `data_dir`, migrated to the newest schema.
-std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config);
+// Opens the store, migrated to the newest schema: the PostgreSQL database `where` names, or
+// (creating it if needed) the SQLite store under `data_dir`.
+std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& config, const StoreLocation& where = {});
 
 // Subscribes what every process that writes needs to the change feed: the bot platform (bot
 // events into the outbox) and open lines (sessions, connectors). The server adds its
@@ -19,6 +21,6 @@ std::unique_ptr<Store> open_store(const std::string& data_dir, const Config& con
 void subscribe_domain(ChangeFeed& feed);
 
 // Runs the server until SIGTERM/SIGINT. Returns the process exit code.
-int serve(const std::string& data_dir, Config config);
+int serve(const std::string& data_dir, Config config, const StoreLocation& where = {});
 
 }  // namespace imhub

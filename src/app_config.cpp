@@ -14,11 +14,11 @@
 
 namespace imhub {
 
-void describe_config(ConfigSchema& schema, Config& c) {
+void describe_config(ConfigSchema& schema, Config& c, StoreLocation& where) {
   describe_server_config(schema, c);
   describe_files_config(schema, c);
   describe_rest_config(schema, c);
-  describe_store_config(schema, c);
+  describe_store_config(schema, c, where);
   describe_url_preview_config(schema, c);
   describe_bots_config(schema, c);
   describe_events_config(schema, c);
@@ -28,17 +28,24 @@ void describe_config(ConfigSchema& schema, Config& c) {
   describe_log_config(schema, c);
 }
 
-Config load_config(const std::string& path) {
+void describe_config(ConfigSchema& schema, Config& c) {
+  static StoreLocation unused;  // described (a file naming it is valid) but not kept
+  describe_config(schema, c, unused);
+}
+
+Config load_config(const std::string& path, StoreLocation* where) {
   Config c;
+  StoreLocation location;
   ConfigSchema schema;
-  describe_config(schema, c);
+  describe_config(schema, c, location);
   schema.load_file(path);
+  if (where) *where = location;
   return c;
 }
 
-void validate_config(Config& c) {
+void validate_config(Config& c, StoreLocation where) {
   ConfigSchema schema;
-  describe_config(schema, c);
+  describe_config(schema, c, where);
   schema.check();
 }
 

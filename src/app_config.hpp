@@ -6,14 +6,18 @@
 
 #include "core/config.hpp"
 #include "core/config_schema.hpp"
+#include "store/store_config.hpp"
 
 namespace imhub {
 
-// Describes every section of `c` into `schema`; the setters and rules keep a reference to `c`.
+// Describes every section of `c` and `where` into `schema`; the setters and rules keep a reference
+// to both. Without `where`, the store's location keys are accepted and dropped.
+void describe_config(ConfigSchema& schema, Config& c, StoreLocation& where);
 void describe_config(ConfigSchema& schema, Config& c);
-// Reads `path` over the defaults (the rules run in validate_config, after command-line overrides).
-Config load_config(const std::string& path);
+// Reads `path` over the defaults (the rules run in validate_config, after command-line overrides);
+// `[store] url` and `writer_connections` go to `where` when given.
+Config load_config(const std::string& path, StoreLocation* where = nullptr);
 // Runs every section's rules; fills in derived values such as the default public URL.
-void validate_config(Config& c);
+void validate_config(Config& c, StoreLocation where = {});
 
 }  // namespace imhub

@@ -86,7 +86,7 @@ std::string data_dir_of(const CLI::App& cli) {
 
 int run(const CLI::App& cli, const CommandTable::Entry& cmd) {
   try {
-    if (cmd.data == DataUse::kExisting) require_store(data_dir_of(cli));
+    if (cmd.data == DataUse::kExisting) require_store(data_dir_of(cli), store_url_option());
     return cmd.run();
   } catch (const UsageError& e) {
     return print_error(e.what(), kExitUsage);

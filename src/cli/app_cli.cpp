@@ -9,6 +9,8 @@
 #include "app.hpp"
 #include "apps/application.hpp"
 #include "apps/lifecycle.hpp"
+#include "cli/command.hpp"
+#include "cli/store_session.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "users/portal.hpp"
@@ -65,6 +67,7 @@ class Commands final : public AppCommands {
 
     for (CLI::App* sub : {add_, install_, update_, uninstall_, list_}) {
       sub->add_option("--data", data_, "data directory");
+      add_store_option(sub);
       sub->add_flag("--json", json_, "JSON output (default)");
     }
   }
@@ -84,7 +87,7 @@ class Commands final : public AppCommands {
 
  private:
   Value execute() {
-    auto store = open_store(data_, Config{});
+    auto store = open_store(data_, Config{}, cli_store_location());
     init_portal(*store, load_or_create_master_key(data_));
     Value out = list_->parsed() ? store->read_with([&](Conn& c) { return listing(c); }) : write(*store);
     store->close();

@@ -38,8 +38,15 @@ class CommandTable {
   std::vector<Entry> entries_;
 };
 
-// Adds the `--data DIR` option (default ./data) and the accepted `--json` flag to `cmd`.
+// Adds the `--data DIR` option (default ./data), `--store URL` (a PostgreSQL store; the data
+// directory then keeps only what is local to the node) and the accepted `--json` flag to `cmd`.
 void add_data_option(CLI::App* cmd, std::string& data);
+
+// Adds `--store URL` alone (for commands that declare their own --data).
+void add_store_option(CLI::App* cmd);
+
+// The `--store` the command line gave ("" when none). One value per process: one command runs.
+const std::string& store_url_option();
 
 // Exit codes (README "Command line"): 1 refused or failed, 2 bad usage.
 inline constexpr int kExitFailed = 1;

@@ -13,8 +13,9 @@ struct DataDirError : std::runtime_error {
 };
 
 // Throws DataDirError unless `data` is a directory holding a store (imhub.db): a typo'd --data
-// must not silently become a new, empty portal.
-void require_store(const std::string& data);
+// must not silently become a new, empty portal. With a PostgreSQL `store_url` the store is there,
+// and the directory must hold what `init` left of it locally (the master key, imhub.key).
+void require_store(const std::string& data, const std::string& store_url = "");
 
 // For `init`: accepts an existing directory, or creates the last path component when its parent
 // exists. Never creates a chain of directories (a mistyped absolute path fails instead).

@@ -8,6 +8,8 @@
 #include "app.hpp"
 #include "apps/application.hpp"
 #include "bots/bot.hpp"
+#include "cli/command.hpp"
+#include "cli/store_session.hpp"
 #include "core/clock.hpp"
 #include "core/json.hpp"
 #include "events/delivery_log.hpp"
@@ -157,6 +159,7 @@ void add_events_cli(CLI::App& app, EventsCli& cli) {
   cli.log->add_flag("--follow", cli.follow, "keep printing deliveries as they happen, one JSON object per line");
   for (CLI::App* sub : {cli.status, cli.failed, cli.retry, cli.secret, cli.log}) {
     sub->add_option("--data", cli.data, "data directory");
+    add_store_option(sub);
     sub->add_flag("--json", cli.json, "JSON output (default)");
   }
 }
@@ -166,7 +169,7 @@ std::optional<int> run_events_cli(const EventsCli& cli) {
   if (*cli.secret) {
     if (cli.app_id <= 0 && cli.client_id.empty()) throw std::runtime_error("give --app ID or --client-id CLIENT_ID");
     {
-      auto store = open_store(cli.data, Config{});
+      auto store = open_store(cli.data, Config{}, cli_store_location());
       require_secret_owner(*store, cli);
       store->close();
     }
@@ -180,7 +183,7 @@ std::optional<int> run_events_cli(const EventsCli& cli) {
     return 0;
   }
   if (!*cli.status && !*cli.failed && !*cli.retry && !*cli.log) return std::nullopt;
-  auto store = open_store(cli.data, Config{});
+  auto store = open_store(cli.data, Config{}, cli_store_location());
   if (*cli.log) return run_log(*store, cli);
   if (*cli.status) {
     print(status_json(store->read_with([](Conn& c) { return events_status(c); }), now));

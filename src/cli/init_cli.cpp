@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/data_dir.hpp"
 #include "cli/output.hpp"
+#include "cli/store_session.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "core/password_hash.hpp"
@@ -34,7 +35,7 @@ std::string all_scope_list() {
 
 int run_init(const std::string& data) {
   prepare_data_dir(data);
-  auto store = open_store(data, Config{});
+  auto store = open_store(data, Config{}, cli_store_location());
   InitResult r = init_portal(*store, load_or_create_master_key(data));
   std::string password;  // the first run's sign-in password for the administrator
   if (r.created) {

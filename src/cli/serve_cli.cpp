@@ -27,11 +27,14 @@ void apply_network_options(Config& config, const ServeOptions& o) {
 }
 
 int run_serve(const ServeOptions& o) {
-  DataDirLock lock(o.data);  // before the store opens: a second server must not even migrate
-  Config config = o.config_file.empty() ? Config{} : load_config(o.config_file);
+  StoreLocation where;
+  Config config = o.config_file.empty() ? Config{} : load_config(o.config_file, &where);
+  if (!store_url_option().empty()) where.url = store_url_option();
+  require_store(o.data, where.url);  // here, not in main(): the config file may name the store
+  DataDirLock lock(o.data);          // before the store opens: a second server must not even migrate
   apply_network_options(config, o);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
-  return serve(o.data, config);
+  return serve(o.data, config, where);
 }
 
 }  // namespace
@@ -43,7 +46,8 @@ void add_serve_command(CLI::App& cli, CommandTable& table) {
   cmd->add_option("--listen", o->listen, "HOST:PORT (default 127.0.0.1:8080)");
   cmd->add_option("--config", o->config_file, "TOML configuration file");
   cmd->add_option("--public-url", o->public_url, "address clients and event handlers use to reach imhub");
-  table.add(cmd, [o] { return run_serve(*o); });
+  table.add(
+      cmd, [o] { return run_serve(*o); }, DataUse::kNone);
 }
 
 }  // namespace imhub

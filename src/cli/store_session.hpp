@@ -5,8 +5,12 @@
 #include <string>
 
 #include "store/store.hpp"
+#include "store/store_config.hpp"
 
 namespace imhub {
+
+// Where a CLI command's store is: the command line's --store (SQLite in --data without it).
+StoreLocation cli_store_location();
 
 // The store of `data` (main() has checked that it exists), with the portal in place.
 std::unique_ptr<Store> open_cli_store(const std::string& data);

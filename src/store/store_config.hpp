@@ -1,11 +1,20 @@
-// [store]: durability and the read pool of the embedded store.
+// [store]: durability and the read pool of the embedded store, and where the store is.
 #pragma once
+
+#include <string>
 
 #include "core/config.hpp"
 #include "core/config_schema.hpp"
 
 namespace imhub {
 
-void describe_store_config(ConfigSchema& schema, Config& c);
+// Where the store is: like --data, a place rather than a tunable, so it travels beside Config
+// (serve(), open_store()) instead of inside it. `[store] url` and the command line's --store.
+struct StoreLocation {
+  std::string url;             // a PostgreSQL store, "postgresql://…"; empty: SQLite in the data directory
+  int writer_connections = 1;  // PostgreSQL only (docs/postgresql.md "Writers")
+};
+
+void describe_store_config(ConfigSchema& schema, Config& c, StoreLocation& where);
 
 }  // namespace imhub

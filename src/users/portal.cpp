@@ -62,7 +62,9 @@ InitResult init_portal(Store& store, const std::string& master_key) {
     int64_t now = now_unix_seconds();
     c.exec("INSERT INTO portal (id, domain, member_id, created_at) VALUES (1, $1, $2, $3)",
            {std::string("imhub.local"), random_hex(16), now});
-    c.exec("INSERT INTO departments (id, name, sort, parent_id, head_id) VALUES (1, $1, 500, NULL, 1)",
+    // No explicit id: the first row of the empty table is 1 on both engines, and an id given by
+    // hand would leave PostgreSQL's sequence behind it (the next department would collide).
+    c.exec("INSERT INTO departments (name, sort, parent_id, head_id) VALUES ($1, 500, NULL, 1)",
            {std::string("Company")});
     User admin;
     admin.id = 1;

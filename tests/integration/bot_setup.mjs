@@ -9,11 +9,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { addApp, signIn, rest } from './oauth_client.mjs';
+import { storeSql } from './harness.mjs';
 
 export function db(server, query) {
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(server.dataDir, 'imhub.db'), query],
-    { encoding: 'utf8' }).trim();
-  return out ? JSON.parse(out) : [];
+  return storeSql(server.dataDir, query);
 }
 
 // Application tokens by server and owner ("app:<id>"), for makeBot.

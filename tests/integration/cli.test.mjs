@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { BINARY, Server, freePort, cli } from './harness.mjs';
+import { BINARY, Server, freePort, cli, storeArgs } from './harness.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'imhub-cli-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -93,7 +93,7 @@ test('init on an existing store: the webhook while it is active, otherwise says 
   assert.deepEqual(cli(data, 'init'), first);
   const id = cli(data, 'webhook', 'list').webhooks.find((w) => w.title === 'init').id;
   assert.equal(cli(data, 'webhook', 'revoke', String(id)).revoked, true);
-  const r = run('init', '--data', data);
+  const r = run('init', '--data', data, ...storeArgs(data));
   assert.equal(r.status, 0);
   const out = JSON.parse(r.stdout);
   assert.equal(out.webhook, null);
@@ -112,7 +112,7 @@ test('one server per data directory: the second names the directory and the pid 
   await first.start();
   try {
     const port = await freePort();
-    const second = spawn(BINARY, ['serve', '--data', first.dataDir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const second = spawn(BINARY, ['serve', '--data', first.dataDir, ...storeArgs(first.dataDir), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     second.stderr.on('data', (d) => { stderr += d; });
     const code = await waitExit(second);

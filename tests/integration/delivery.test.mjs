@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Server, freePort, BINARY } from './harness.mjs';
+import { startServer, Server, freePort, BINARY, storeArgs, storeSql } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,8 +34,8 @@ drain_timeout = 0.5
 `;
 
 function sql(server, query) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(server.dataDir, 'imhub.db'), query],
-    { encoding: 'utf8' }).trim();
+  const r = storeSql(server.dataDir, query);
+  return r.length ? JSON.stringify(r) : '';
 }
 const rows = (server, query) => { const out = sql(server, query); return out ? JSON.parse(out) : []; };
 const quote = (s) => `'${String(s).replace(/'/g, "''")}'`;
@@ -50,8 +50,8 @@ function enqueue(server, events) {
       ...(e.delivery_id ? { delivery_id: e.delivery_id } : {}),
     });
     return `(${e.app ?? 0}, ${quote(e.handler)}, ${quote(e.event ?? 'ONIMBOTMESSAGEADD')}, ${e.handler_id ?? 1}, ` +
-      `${quote(payload)}, ${quote(e.order ?? `handler:${e.handler}`)}, CAST(strftime('%s','now') AS INTEGER) * 1000, ` +
-      `CAST(strftime('%s','now') AS INTEGER) * 1000)`;
+      `${quote(payload)}, ${quote(e.order ?? `handler:${e.handler}`)}, ${Math.floor(Date.now() / 1000) * 1000}, ` +
+      `${Math.floor(Date.now() / 1000) * 1000})`;
   });
   const out = rows(server, `INSERT INTO event_outbox (app_id, handler, event, event_handler_id, payload, order_key,
     created_at, next_attempt_at) VALUES ${values.join(', ')} RETURNING id`);
@@ -380,7 +380,7 @@ test('expiry: a handler failing past expire_after sends the event to the failed 
 
       // Unknown ids are reported (exit code 1); known ones go back, in order, with a fresh window.
       const bad = spawnSync(BINARY,
-        ['events', 'retry', '999999', '--data', s.dataDir], { encoding: 'utf8' });
+        ['events', 'retry', '999999', '--data', s.dataDir, ...storeArgs(s.dataDir)], { encoding: 'utf8' });
       assert.equal(bad.status, 1);
       assert.deepEqual(JSON.parse(bad.stdout.trim()), { retried: 0, ids: [], not_found: [999999] });
       mode = 200;
@@ -399,11 +399,11 @@ test('expiry: a handler failing past expire_after sends the event to the failed 
 
 test('retry without ids, --handler, --app or --all is refused, and ids do not go with --handler', () => {
   const out = spawnSync(BINARY,
-    ['events', 'retry', '--data', server.dataDir], { encoding: 'utf8' });
+    ['events', 'retry', '--data', server.dataDir, ...storeArgs(server.dataDir)], { encoding: 'utf8' });
   assert.equal(out.status, 1);
   assert.match(out.stdout, /give the ids to retry, --handler URL, --app ID or --all/);
   const both = spawnSync(BINARY,
-    ['events', 'retry', '7', '--handler', 'http://127.0.0.1:9/', '--data', server.dataDir], { encoding: 'utf8' });
+    ['events', 'retry', '7', '--handler', 'http://127.0.0.1:9/', '--data', server.dataDir, ...storeArgs(server.dataDir)], { encoding: 'utf8' });
   assert.equal(both.status, 1);
   assert.match(both.stdout, /--handler and --app do not go with ids or --all/);
 });

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { startServer, BINARY } from './harness.mjs';
+import { startServer, BINARY, storeArgs } from './harness.mjs';
 import { cliResult, addApp } from './oauth_client.mjs';
 import { Sink, enqueue, rows, until } from './sink.mjs';
 
@@ -81,7 +81,7 @@ test('events log: the last deliveries per handler with status, duration and answ
 });
 
 test('events log --follow prints each new delivery as a JSON line', async () => {
-  const child = spawn(BINARY, ['events', 'log', '--follow', '--limit', '0', '--data', server.dataDir]);
+  const child = spawn(BINARY, ['events', 'log', '--follow', '--limit', '0', '--data', server.dataDir, ...storeArgs(server.dataDir)]);
   let out = '';
   child.stdout.on('data', (c) => { out += c; });
   try {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, assertShape } from './harness.mjs';
+import { startServer, assertShape, storeSql } from './harness.mjs';
 
 let server;
 let ann, bob, carl;
@@ -28,7 +28,8 @@ function png(width = 72, height = 61, extra = 'pixels') {
 }
 
 function sql(query) {
-  return execFileSync('sqlite3', ['-json', join(server.dataDir, 'imhub.db'), query], { encoding: 'utf8' }).trim();
+  const r = storeSql(server.dataDir, query);
+  return r.length ? JSON.stringify(r) : '';
 }
 const rows = (query) => { const t = sql(query); return t ? JSON.parse(t) : []; };
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Server, startServer } from './harness.mjs';
+import { Server, startServer, storeSql } from './harness.mjs';
 
 test('every acknowledged message survives kill -9', async () => {
   const srv = await startServer();
@@ -32,8 +32,7 @@ test('every acknowledged message survives kill -9', async () => {
     assert.ok(acked.length > 50, `only ${acked.length} messages were acknowledged`);
 
     const ids = new Set(
-      execFileSync('sqlite3', [join(srv.dataDir, 'imhub.db'), 'SELECT id FROM messages'], { encoding: 'utf8' })
-        .split('\n').filter(Boolean).map(Number));
+      storeSql(srv.dataDir, 'SELECT id FROM messages').map((r) => Number(r.id)));
     const lost = acked.filter((id) => !ids.has(id));
     assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged messages were lost`);
 

@@ -1,7 +1,7 @@
 // Starts the real build/imhub on a free loopback port with a temporary data directory and
 // speaks HTTP to it. Every integration and e2e test goes through here.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +23,60 @@ export function freePort() {
   });
 }
 
+// IMHUB_TEST_STORE=postgres (tests/pg/run.sh sets it with IMHUB_TEST_PG_URL, the private
+// PostgreSQL server of tests/pg/start.sh): every data directory gets a fresh database of its own
+// on that server, and every command is given it with --store.
+const pgStores = new Map();
+export const onPostgres = process.env.IMHUB_TEST_STORE === 'postgres';
+
+// The `--store URL` arguments for `dataDir` ([] on SQLite); creates its database on first use.
+export function storeArgs(dataDir) {
+  if (!onPostgres) return [];
+  let url = pgStores.get(dataDir);
+  if (!url) {
+    const server = process.env.IMHUB_TEST_PG_URL;
+    if (!server) throw new Error('IMHUB_TEST_STORE=postgres needs IMHUB_TEST_PG_URL (run through tests/pg/run.sh)');
+    const name = `t_${process.pid}_${pgStores.size}_${Date.now().toString(36)}`;
+    execFileSync(process.env.IMHUB_TEST_PG_PSQL || 'psql', [server, '-qAtc', `CREATE DATABASE ${name}`]);
+    const u = new URL(server);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    pgStores.set(dataDir, url);
+  }
+  return ['--store', url];
+}
+
+// Makes `toDir` use the store of `fromDir` (two data directories, one store). SQLite tests link
+// the files instead; on PostgreSQL it is the same database.
+export function shareStore(fromDir, toDir) {
+  if (onPostgres) pgStores.set(toDir, storeArgs(fromDir)[1]);
+}
+
+// Runs SQL on the store of `dataDir` behind the server's back (tests that read what was stored, or
+// move a due time): the sqlite3 shell on imhub.db, or psql on the data directory's database. A
+// SELECT (or WITH, or a statement with RETURNING) returns its rows as objects, as `sqlite3 -json`
+// prints them; anything else [].
+export function storeSql(dataDir, query) {
+  if (!onPostgres) {
+    const out = execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-json', join(dataDir, 'imhub.db'), query],
+      { encoding: 'utf8' }).trim();
+    return out ? JSON.parse(out) : [];
+  }
+  const url = storeArgs(dataDir)[1];
+  const one = query.trim().replace(/;\s*$/, '');
+  const single = !one.includes(';');
+  const select = single && /^\s*(SELECT|WITH)\b/i.test(one);
+  const returning = single && !select && /\bRETURNING\b/i.test(one);
+  const text = select ? `SELECT COALESCE(json_agg(q), '[]') FROM (${one}) q`
+    : returning ? `WITH q AS (${one}) SELECT COALESCE(json_agg(q), '[]') FROM q` : query;
+  const out = execFileSync(process.env.IMHUB_TEST_PG_PSQL || 'psql', [url, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', text],
+    { encoding: 'utf8' }).trim();
+  return (select || returning) && out ? JSON.parse(out) : [];
+}
+
 // Runs `imhub <args>` synchronously and parses its one-line JSON output.
 export function cli(dataDir, ...args) {
-  const out = execFileSync(BINARY, [...args, '--data', dataDir], { encoding: 'utf8' });
+  const out = execFileSync(BINARY, [...args, '--data', dataDir, ...storeArgs(dataDir)], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
@@ -55,7 +106,8 @@ export class Server {
     }
     const init = cli(this.dataDir, 'init');
     this.webhook = init.webhook; // "/rest/1/<secret>/"
-    const args = ['serve', '--data', this.dataDir, '--listen', `127.0.0.1:${this.port}`, ...this.extraArgs];
+    const args = ['serve', '--data', this.dataDir, ...storeArgs(this.dataDir), '--listen', `127.0.0.1:${this.port}`,
+      ...this.extraArgs];
     // Without `https`, no automatic HTTPS listener (the listen port + 363): that port may be one
     // another test server picked.
     const own = this.config || '';
@@ -70,7 +122,11 @@ export class Server {
       args.push('--config', file);
     }
     this.proc = spawn(BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    this.proc.stderr.on('data', (d) => { this.stderr += d.toString(); });
+    this.proc.stderr.on('data', (d) => {
+      this.stderr += d.toString();
+      // IMHUB_TEST_SERVER_LOG=FILE keeps every test server's stderr (a server that died mid-test).
+      if (process.env.IMHUB_TEST_SERVER_LOG) appendFileSync(process.env.IMHUB_TEST_SERVER_LOG, d);
+    });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     this.closed = new Promise((resolve) => this.proc.on('close', resolve)); // exited, and stderr read
     const deadline = Date.now() + 10000;

@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 
-import {BINARY, cli, freePort} from './harness.mjs';
+import { BINARY, cli, freePort, storeArgs } from './harness.mjs';
 
 // A port P whose P + 363 is free too.
 async function portPair() {
@@ -29,7 +29,7 @@ async function serve(config = '') {
   const data = mkdtempSync(join(tmpdir(), 'imhub-https-'));
   const { webhook } = cli(data, 'init');
   const port = await portPair();
-  const args = ['serve', '--data', data, '--listen', `127.0.0.1:${port}`];
+  const args = ['serve', '--data', data, ...storeArgs(data), '--listen', `127.0.0.1:${port}`];
   if (config) {
     writeFileSync(join(data, 'c.toml'), config);
     args.push('--config', join(data, 'c.toml'));
@@ -95,7 +95,7 @@ test('when the automatic https port is taken the server still serves http and sa
   const data = mkdtempSync(join(tmpdir(), 'imhub-https-'));
   cli(data, 'init');
   const proc =
-      spawn(BINARY, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], {stdio: ['ignore', 'ignore', 'pipe']});
+      spawn(BINARY, ['serve', '--data', data, ...storeArgs(data), '--listen', `127.0.0.1:${port}`], {stdio: ['ignore', 'ignore', 'pipe']});
   let stderr = '';
   proc.stderr.on('data', (d) => {
     stderr += d;
@@ -147,7 +147,7 @@ test('a local certificate that cannot be made or loaded only costs the automatic
       writeFileSync(join(data, 'server.pem'), 'not a certificate\n');
     }
     const proc =
-        spawn(BINARY, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], {stdio: ['ignore', 'ignore', 'pipe']});
+        spawn(BINARY, ['serve', '--data', data, ...storeArgs(data), '--listen', `127.0.0.1:${port}`], {stdio: ['ignore', 'ignore', 'pipe']});
     let stderr = '';
     proc.stderr.on('data', (d) => {
       stderr += d;
@@ -181,7 +181,7 @@ test('a certificate that does not load still refuses to start when https was ask
   const port = await freePort();
   const httpsPort = await freePort();
   writeFileSync(join(data, 'c.toml'), `[tls]\nlisten = "127.0.0.1:${httpsPort}"\n`);
-  const r = spawnSync(BINARY, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--config', join(data, 'c.toml')],
+  const r = spawnSync(BINARY, ['serve', '--data', data, ...storeArgs(data), '--listen', `127.0.0.1:${port}`, '--config', join(data, 'c.toml')],
                       {encoding: 'utf8', timeout: 10000});
   assert.notEqual(r.status, 0, r.stderr);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, assertShape } from './harness.mjs';
+import { startServer, assertShape, storeSql } from './harness.mjs';
 
 let server;
 let ann, bob, carl, dave;              // user ids
@@ -16,10 +16,7 @@ const fails = (...args) => server.fails(...args);
 // What the API does not show yet (system messages, hidden history, read state) is checked in the
 // store itself, through the sqlite3 shell when it is installed.
 const hasSqlite = (() => { try { execFileSync('sqlite3', ['-version']); return true; } catch { return false; } })();
-const db = (sql) => {
-  const out = execFileSync('sqlite3', ['-json', join(server.dataDir, 'imhub.db'), sql], { encoding: 'utf8' });
-  return out.trim() ? JSON.parse(out) : [];
-};
+const db = (sql) => storeSql(server.dataDir, sql);
 const lastMessage = (chatId) =>
   db(`SELECT author_id, system, text, params FROM messages WHERE chat_id = ${chatId} ORDER BY id DESC LIMIT 1`)[0];
 

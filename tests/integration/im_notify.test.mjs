@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { startServer, assertShape } from './harness.mjs';
+import { startServer, assertShape, storeSql } from './harness.mjs';
 
 let server;
 let ann, bob, carl;
@@ -18,8 +18,8 @@ const ok = (...args) => server.ok(...args);
 const fails = (...args) => server.fails(...args);
 
 function sql(query) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(server.dataDir, 'imhub.db'), query],
-    { encoding: 'utf8' }).trim();
+  const r = storeSql(server.dataDir, query);
+  return r.length ? JSON.stringify(r) : '';
 }
 const rows = (query) => { const out = sql(query); return out ? JSON.parse(out) : []; };
 const notification = (id) => rows(`SELECT * FROM notifications WHERE id = ${Number(id)}`)[0];
@@ -31,7 +31,7 @@ const appTag = (clientId, tag) => `MP|${createHash('md5').update(clientId).diges
 function insertNotification({ user, author = 0, type, buttons = '', answerable = 0, tag = '' }) {
   const out = rows(`INSERT INTO notifications (user_id, author_id, type, module, event, tag, text, buttons, answerable,
     created_at) VALUES (${user}, ${author}, ${type}, 'im', 'test', '${tag}', 'Question', '${buttons}', ${answerable},
-    strftime('%s','now')) RETURNING id`);
+    ${Math.floor(Date.now() / 1000)}) RETURNING id`);
   return out[0].id;
 }
 const confirmButtons = JSON.stringify([

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server } from './harness.mjs';
+import { Server, onPostgres, shareStore } from './harness.mjs';
 import { openlinesServer, person, connectorApp, line, clientSays, sql } from './openlines_setup.mjs';
 
 let cached, fresh;
@@ -64,7 +64,9 @@ before(async () => {
   dan = person(cached, 'Dan');
   // The same store through another data directory (one server per directory): its files linked.
   const shared = mkdtempSync(join(tmpdir(), 'imhub-test-'));
-  for (const f of ['imhub.db', 'imhub.db-epochs', 'imhub.key']) symlinkSync(join(cached.dataDir, f), join(shared, f));
+  for (const f of onPostgres ? ['imhub.key'] : ['imhub.db', 'imhub.db-epochs', 'imhub.key'])
+    symlinkSync(join(cached.dataDir, f), join(shared, f));
+  shareStore(cached.dataDir, shared); // on PostgreSQL, the same database
   fresh = new Server({ dataDir: shared,
     config: '[events]\nenabled = false\n[push]\nenabled = false\n[store]\nrecent_cache_mb = 0\n' });
   await fresh.start();

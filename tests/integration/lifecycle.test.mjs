@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { startServer, Server, cli, BINARY, freePort } from './harness.mjs';
+import { startServer, Server, cli, BINARY, freePort, storeArgs } from './harness.mjs';
 
 test('init is idempotent and prints the same values (the first-run password only the first time)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'imhub-init-'));
@@ -87,13 +87,13 @@ test('an unknown config key or bad value stops start-up naming it', async () => 
     ]) {
       const file = join(dir, 'c.toml');
       writeFileSync(file, text);
-      const r = spawnSync(BINARY, ['serve', '--data', dir, '--listen', '127.0.0.1:0', '--config', file], { encoding: 'utf8', timeout: 5000 });
+      const r = spawnSync(BINARY, ['serve', '--data', dir, ...storeArgs(dir), '--listen', '127.0.0.1:0', '--config', file], { encoding: 'utf8', timeout: 5000 });
       assert.notEqual(r.status, 0, text);
       assert.ok(r.stderr.includes(needle), `${needle} not named in: ${r.stderr}`);
     }
     // The example configuration is valid as shipped.
     const port = await freePort();
-    const r = spawnSync(BINARY, ['serve', '--data', dir, '--listen', `127.0.0.1:${port}`, '--config', join('..', '..', 'config', 'imhub.example.toml')], { encoding: 'utf8', timeout: 1500 });
+    const r = spawnSync(BINARY, ['serve', '--data', dir, ...storeArgs(dir), '--listen', `127.0.0.1:${port}`, '--config', join('..', '..', 'config', 'imhub.example.toml')], { encoding: 'utf8', timeout: 1500 });
     assert.ok(!/config:/.test(r.stderr), r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });

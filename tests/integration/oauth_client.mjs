@@ -7,12 +7,12 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { BINARY } from './harness.mjs';
+import { BINARY, storeSql, storeArgs } from './harness.mjs';
 
 // Runs `imhub <args> --data DIR`; returns {code, json} even when the command fails.
 export function cliResult(server, ...args) {
   try {
-    const out = execFileSync(BINARY, [...args, '--data', server.dataDir], { encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync(BINARY, [...args, '--data', server.dataDir, ...storeArgs(server.dataDir)], { encoding: 'utf8', stdio: 'pipe' });
     return { code: 0, json: JSON.parse(out.trim().split('\n').pop()) };
   } catch (e) {
     const out = (e.stdout || '').toString().trim();
@@ -23,8 +23,7 @@ export function cliResult(server, ...args) {
 }
 
 export function sql(server, query) {
-  const out = execFileSync('sqlite3', ['-json', join(server.dataDir, 'imhub.db'), query], { encoding: 'utf8' }).trim();
-  return out ? JSON.parse(out) : [];
+  return storeSql(server.dataDir, query);
 }
 
 // The outbox rows of `event` with their payload parsed.

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { BINARY } from './harness.mjs';
+import { BINARY, storeArgs } from './harness.mjs';
 import { openlinesServer, person, connectorApp, line, sql, sqlWrite } from './openlines_setup.mjs';
 
 let server, app, lineId, code, ann, bob, carl;
@@ -31,7 +31,7 @@ test('imhub openlines network: a random 32-character code, or the one given; lin
   const fixed = 'A'.repeat(32);
   assert.deepEqual(server.cli('openlines', 'network', String(other), '--code', fixed),
     { line_id: other, network_code: fixed });
-  const run = (...args) => execFileSync(BINARY, ['openlines', 'network', ...args, '--data', server.dataDir],
+  const run = (...args) => execFileSync(BINARY, ['openlines', 'network', ...args, '--data', server.dataDir, ...storeArgs(server.dataDir)],
     { encoding: 'utf8', stdio: 'pipe' });
   assert.throws(() => run(String(other), '--code', 'short'));
   assert.throws(() => run(String(other), '--code', code), 'another line has it');

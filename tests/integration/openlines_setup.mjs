@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { startServer, storeSql } from './harness.mjs';
 import { addApp, signIn, rest, sql } from './oauth_client.mjs';
 
 export const H = 'http://127.0.0.1:9';
@@ -98,7 +98,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Writes into the running server's store (a test moving a due time instead of waiting for it).
 export function sqlWrite(server, query) {
-  execFileSync('sqlite3', ['-cmd', '.timeout 10000', join(server.dataDir, 'imhub.db'), query], { encoding: 'utf8' });
+  storeSql(server.dataDir, query);
 }
 
 // Makes the session's close_at (AUTO_CLOSE_TIME, FULL_CLOSE_TIME, AUTO_EXPIRE_TIME) due now.

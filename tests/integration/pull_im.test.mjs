@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { startServer, storeSql } from './harness.mjs';
 import { connectWs, bodies } from './ws_client.mjs';
 
 let server;
@@ -430,10 +430,9 @@ test('notifications: notifyAdd, notifyRead, notifyUnread, notifyConfirm, notifyD
   await ok('im.notify.read', { ID: id, ACTION: 'N', ONLY_CURRENT: 'Y' }, { webhook: bobHook });
   assert.deepEqual((await gotExact(b, 'notifyUnread')).params, { list: [id], counter: 1 });
   const buttons = JSON.stringify([{ TITLE: 'Yes', VALUE: 'Y', TYPE: 'accept' }]);
-  const question = JSON.parse(execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(server.dataDir, 'imhub.db'),
+  const question = storeSql(server.dataDir,
     `INSERT INTO notifications (user_id, author_id, type, module, event, tag, text, buttons, answerable, created_at)
-     VALUES (${bob}, 0, 1, 'im', 'test', '', 'Question', '${buttons}', 0, strftime('%s','now')) RETURNING id`],
-  { encoding: 'utf8' }))[0].id;
+     VALUES (${bob}, 0, 1, 'im', 'test', '', 'Question', '${buttons}', 0, ${Math.floor(Date.now() / 1000)}) RETURNING id`)[0].id;
   await ok('im.notify.confirm', { ID: question, NOTIFY_VALUE: 'Y' }, { webhook: bobHook });
   assert.deepEqual((await gotExact(b, 'notifyConfirm')).params, { id: question, counter: 1 });
   // The same TAG replaces the older notification: it is deleted in the recipient's tabs too.

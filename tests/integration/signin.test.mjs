@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
 import net from 'node:net';
-import { BINARY, cli, startServer } from './harness.mjs';
+import { BINARY, cli, startServer, storeArgs } from './harness.mjs';
 
 const EVIL = 'http://evil.example';
 let srv, short, secure, dataDir, adminPassword, alice, bob;
@@ -18,7 +18,7 @@ const BOB_PW = 'bob-battery-staple-2';
 const secrets = []; // everything that must never appear in a log
 
 function passwd(dir, id, args = [], input) {
-  return execFileSync(BINARY, ['user', 'passwd', String(id), ...args, '--data', dir],
+  return execFileSync(BINARY, ['user', 'passwd', String(id), ...args, '--data', dir, ...storeArgs(dir)],
     { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 

@@ -4,12 +4,10 @@ import http from 'node:http';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from './harness.mjs';
+import { freePort, storeSql } from './harness.mjs';
 
 export function rows(server, query) {
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(server.dataDir, 'imhub.db'), query],
-    { encoding: 'utf8' }).trim();
-  return out ? JSON.parse(out) : [];
+  return storeSql(server.dataDir, query);
 }
 const quote = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
@@ -22,8 +20,8 @@ export function enqueue(server, events) {
       token_slots: [], event_ttl: 7,
     });
     return `(${e.app ?? 0}, ${quote(e.handler)}, ${quote(e.event ?? 'ONIMBOTMESSAGEADD')}, 1, ${quote(payload)}, ` +
-      `${quote(e.order ?? 'handler')}, CAST(strftime('%s','now') AS INTEGER) * 1000, ` +
-      `CAST(strftime('%s','now') AS INTEGER) * 1000)`;
+      `${quote(e.order ?? 'handler')}, ${Math.floor(Date.now() / 1000) * 1000}, ` +
+      `${Math.floor(Date.now() / 1000) * 1000})`;
   });
   return rows(server, `INSERT INTO event_outbox (app_id, handler, event, event_handler_id, payload, order_key,
     created_at, next_attempt_at) VALUES ${values.join(', ')} RETURNING id`).map((r) => r.id);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
-import { BINARY, cli, freePort } from './harness.mjs';
+import { BINARY, cli, freePort, storeArgs } from './harness.mjs';
 
 let dir, proc, base, webhook, folder, bobId, stderr = '';
 
@@ -47,7 +47,7 @@ before(async () => {
   // The harness polls over http, so this test starts the process itself and polls over https.
   writeFileSync(join(dir, 'c.toml'),
     `[tls]\nenabled = true\ncert = "${join(dir, 'cert.pem')}"\nkey = "${join(dir, 'key.pem')}"\n`);
-  proc = spawn(BINARY, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--config', join(dir, 'c.toml')],
+  proc = spawn(BINARY, ['serve', '--data', data, ...storeArgs(data), '--listen', `127.0.0.1:${port}`, '--config', join(dir, 'c.toml')],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   proc.stderr.on('data', (d) => { stderr += d; });
   for (let i = 0; i < 200; i++) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { spawn, execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startServer, BINARY, cli, freePort } from './harness.mjs';
+import { startServer, BINARY, cli, freePort, storeArgs } from './harness.mjs';
 
 const servers = [];
 after(async () => { for (const s of servers) await s.cleanup(); });
@@ -203,8 +203,8 @@ async function startLimited(limitCmd) {
   const data = mkdtempSync(join(tmpdir(), 'imhub-fd-'));
   cli(data, 'init');
   const port = await freePort();
-  const proc = spawn('bash', ['-c', `${limitCmd}; exec "$0" serve --data "$1" --listen 127.0.0.1:"$2"`,
-    BINARY, data, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn('bash', ['-c', `${limitCmd}; exec "$0" serve --data "$1" --listen 127.0.0.1:"$2" "\${@:3}"`,
+    BINARY, data, String(port), ...storeArgs(data)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   for (let i = 0; i < 200; i++) {
@@ -290,7 +290,7 @@ test('--listen :PORT and [::]:PORT are accepted; a public URL without a scheme i
   const data = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'imhub-l-'));
   cli(data, 'init');
   for (const listen of [`:${port}`, `[::]:${port}`]) {
-    const proc = spawn(BINARY, ['serve', '--data', data, '--listen', listen], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(BINARY, ['serve', '--data', data, ...storeArgs(data), '--listen', listen], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     proc.stderr.on('data', (d) => { log += d; });
     let ok = false;
@@ -302,7 +302,7 @@ test('--listen :PORT and [::]:PORT are accepted; a public URL without a scheme i
     assert.ok(ok, `${listen}: ${log}`);
     assert.doesNotMatch(log, /public URL http:\/\/(0\.0\.0\.0|\[::\])/);
   }
-  const bad = spawn(BINARY, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--public-url', 'example.com'],
+  const bad = spawn(BINARY, ['serve', '--data', data, ...storeArgs(data), '--listen', `127.0.0.1:${port}`, '--public-url', 'example.com'],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   bad.stderr.on('data', (d) => { err += d; });

@@ -1,0 +1,353 @@
+#include "store/postgres/pg_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/fiber.hpp"
+#include "store/postgres/pg_conn.hpp"
+#include "store/postgres/pg_epochs.hpp"
+#include "store/postgres/pg_schema.hpp"
+
+namespace imhub {
+namespace {
+
+// A queued write, as in the SQLite store: `done` runs on a writer thread once the unit is
+// durable or has failed; units from write_async own their function and are freed after `done`.
+struct WriteUnit {
+  const std::function<void(Conn&)>* fn = nullptr;
+  std::function<void(std::exception_ptr)> done;
+  std::function<void(Conn&)> owned;
+  bool heap = false;
+
+  // A stack unit may be gone as soon as `done` has woken its owner: read nothing after it.
+  void finish(std::exception_ptr error) {
+    const bool owned_here = heap;
+    done(error);
+    if (owned_here) delete this;
+  }
+};
+
+constexpr auto kIdleDrain = std::chrono::seconds(1);
+constexpr int kListenWaitMs = 250;
+
+class PgStore final : public Store {
+ public:
+  explicit PgStore(const PgOptions& opt) : opt_(opt) {
+    batch_buckets_.assign(8, 0);
+    {
+      PgConn conn(opt_.url);
+      version_ = migrate_postgres(conn, opt_.migrate_to);
+    }
+    for (int i = 0; i < std::max(1, opt_.read_connections); ++i) readers_.push_back(std::make_unique<PgConn>(opt_.url));
+    for (auto& r : readers_) free_readers_.push_back(&r);
+    std::vector<std::unique_ptr<PgConn>> writer_conns;
+    for (int i = 0; i < std::max(1, opt_.writer_connections); ++i) writer_conns.push_back(open_writer());
+    auto listener = open_listener();
+    for (auto& conn : writer_conns)
+      writers_.emplace_back([this, c = std::shared_ptr<PgConn>(std::move(conn))]() mutable { writer_loop(c); });
+    listener_ = std::thread([this, c = std::shared_ptr<PgConn>(std::move(listener))]() mutable { listen_loop(c); });
+  }
+  ~PgStore() override { close(); }
+
+  void read(const std::function<void(Conn&)>& fn) override {
+    std::unique_ptr<PgConn>* slot;
+    {
+      std::unique_lock lock(read_mu_);
+      read_cv_.wait(lock, [this] { return !free_readers_.empty(); });
+      slot = free_readers_.back();
+      free_readers_.pop_back();
+    }
+    struct Release {
+      PgStore* self;
+      std::unique_ptr<PgConn>* slot;
+      ~Release() {
+        try {
+          (*slot)->run("COMMIT");
+        } catch (...) {
+        }
+        self->reconnect_if_lost(*slot);
+        std::lock_guard lock(self->read_mu_);
+        self->free_readers_.push_back(slot);
+        self->read_cv_.notify_one();
+      }
+    } release{this, slot};
+    reconnect_if_lost(*slot);
+    // One snapshot for the whole read, as a SQLite read transaction gives.
+    (*slot)->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    fn(**slot);
+  }
+
+  // In a request fiber the fiber parks while the unit waits for its commit (core/fiber.hpp);
+  // elsewhere the calling thread blocks.
+  void write(const std::function<void(Conn&)>& fn) override {
+    std::exception_ptr error;
+    WriteUnit unit;
+    unit.fn = &fn;
+    fiber_wait([&](std::function<void()> resume) {
+      unit.done = [&error, resume = std::move(resume)](std::exception_ptr e) mutable {
+        error = e;
+        auto wake = std::move(resume);  // the unit (and this lambda) may vanish once woken
+        wake();
+      };
+      enqueue(&unit);
+    });
+    if (error) std::rethrow_exception(error);
+  }
+
+  void write_async(std::function<void(Conn&)> fn, std::function<void(std::exception_ptr)> done) override {
+    auto* unit = new WriteUnit;
+    unit->owned = std::move(fn);
+    unit->fn = &unit->owned;
+    unit->done = std::move(done);
+    unit->heap = true;
+    enqueue(unit);
+  }
+
+  void on_durable_commit(std::function<void()> fn) override {
+    std::lock_guard lock(listener_mu_);
+    commit_listener_ = std::move(fn);
+  }
+
+  StoreStats stats() const override {
+    std::lock_guard lock(write_mu_);
+    StoreStats s;
+    s.writes_ok = write_error_.empty();
+    s.write_error = write_error_;
+    s.write_error_at = write_error_at_;
+    s.writer_queue_depth = queue_.size();
+    s.commits = commits_;
+    s.units_committed = units_;
+    s.batch_size_buckets = batch_buckets_;
+    return s;
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(write_mu_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    write_cv_.notify_all();
+    for (auto& w : writers_)
+      if (w.joinable()) w.join();
+    stop_listening_ = true;
+    if (listener_.joinable()) listener_.join();
+  }
+
+  int schema_version() override { return version_; }
+
+  uint64_t table_epoch(std::string_view table) const override { return epochs_.current(table); }
+
+ private:
+  std::unique_ptr<PgConn> open_writer() {
+    auto c = std::make_unique<PgConn>(opt_.url);
+    // The promise of write(): answered after the commit is durable, whatever the server's default.
+    c->run("SET synchronous_commit = on");
+    c->run("LISTEN " + std::string(kEpochChannel));
+    return c;
+  }
+
+  std::unique_ptr<PgConn> open_listener() {
+    auto c = std::make_unique<PgConn>(opt_.url);
+    c->run("LISTEN " + std::string(kEpochChannel));
+    return c;
+  }
+
+  void reconnect_if_lost(std::unique_ptr<PgConn>& c) {
+    if (c->healthy()) return;
+    try {
+      c = std::make_unique<PgConn>(opt_.url);
+    } catch (const std::exception& e) {
+      spdlog::warn("store: cannot reconnect to PostgreSQL: {}", e.what());
+    }
+  }
+
+  void enqueue(WriteUnit* unit) {
+    {
+      std::lock_guard lock(write_mu_);
+      if (!closed_) {
+        queue_.push_back(unit);
+        unit = nullptr;
+      }
+    }
+    if (unit) {
+      unit->finish(std::make_exception_ptr(StoreError("store is closed")));
+      return;
+    }
+    write_cv_.notify_one();
+  }
+
+  void writer_loop(std::shared_ptr<PgConn> conn) {
+    while (true) {
+      std::vector<WriteUnit*> group;
+      {
+        std::unique_lock lock(write_mu_);
+        if (!write_cv_.wait_for(lock, kIdleDrain, [this] { return closed_ || !queue_.empty(); })) {
+          lock.unlock();
+          // Other nodes' notifications reach this listening connection too; read them while idle
+          // so they never pile up in the socket (they are bumps this node's listener also makes).
+          bump_from(*conn);
+          continue;
+        }
+        if (queue_.empty() && closed_) return;
+        while (!queue_.empty() && group.size() < static_cast<size_t>(opt_.max_group)) {
+          group.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      if (!conn->healthy()) {
+        try {
+          conn = open_writer();
+          epochs_.bump_all();
+        } catch (...) {
+          fail_group(group, std::current_exception());
+          continue;
+        }
+      }
+      commit_group(*conn, group);
+    }
+  }
+
+  void fail_group(std::vector<WriteUnit*>& group, std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      note_write_result(e.what());
+    } catch (...) {
+      note_write_result("unknown error");
+    }
+    for (WriteUnit* u : group) u->finish(error);
+  }
+
+  // One transaction for the group, a savepoint per unit: a unit that throws is rolled back to
+  // its savepoint and the others commit. Savepoint statements go through the statement cache.
+  void commit_group(PgConn& conn, std::vector<WriteUnit*>& group) {
+    std::vector<std::exception_ptr> failures(group.size());
+    try {
+      conn.run("BEGIN");
+    } catch (...) {
+      fail_group(group, std::current_exception());
+      return;
+    }
+    bool broken = false;  // a savepoint could not be rolled back: the transaction is lost
+    for (size_t i = 0; i < group.size() && !broken; ++i) {
+      try {
+        conn.exec("SAVEPOINT unit");
+        (*group[i]->fn)(conn);
+        conn.exec("RELEASE unit");
+      } catch (...) {
+        failures[i] = std::current_exception();
+        try {
+          conn.exec("ROLLBACK TO unit");
+          conn.exec("RELEASE unit");
+        } catch (...) {
+          broken = true;
+        }
+      }
+    }
+    if (broken) {
+      try {
+        conn.run("ROLLBACK");
+      } catch (...) {
+      }
+      fail_group(group, std::make_exception_ptr(StoreError("postgres: the write transaction was lost")));
+      return;
+    }
+    try {
+      conn.run("COMMIT");  // synchronous_commit on: durable (and replicated, if so configured) here
+    } catch (...) {
+      fail_group(group, std::current_exception());
+      return;
+    }
+    note_write_result("");
+    bump_from(conn);  // before answering: the writer's caches must see the new rows
+    std::function<void()> listener;
+    {
+      std::lock_guard lock(listener_mu_);
+      listener = commit_listener_;
+    }
+    if (listener) listener();
+    {
+      std::lock_guard lock(write_mu_);
+      ++commits_;
+      units_ += group.size();
+      size_t b = 0;
+      while (b < 7 && group.size() > (size_t{1} << b)) ++b;
+      ++batch_buckets_[b];
+    }
+    for (size_t i = 0; i < group.size(); ++i) group[i]->finish(failures[i]);
+  }
+
+  void bump_from(PgConn& conn) {
+    for (const std::string& table : conn.take_notifications()) epochs_.bump(table);
+  }
+
+  // Commits of other nodes and of the CLI, told by their notifications.
+  void listen_loop(std::shared_ptr<PgConn> conn) {
+    while (!stop_listening_) {
+      if (!conn->healthy()) {
+        epochs_.bump_all();  // what was missed while away is unknown
+        try {
+          conn = open_listener();
+        } catch (const std::exception&) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(kListenWaitMs));
+          continue;
+        }
+      }
+      for (const std::string& table : conn->take_notifications(kListenWaitMs)) epochs_.bump(table);
+    }
+  }
+
+  // Write health for /healthz: the last commit's outcome ("" = it succeeded).
+  void note_write_result(const std::string& error) {
+    std::lock_guard lock(write_mu_);
+    if (!error.empty() && write_error_.empty()) spdlog::error("store: writes are failing: {}", error);
+    if (error.empty() && !write_error_.empty()) spdlog::info("store: writes succeed again");
+    write_error_ = error;
+    if (!error.empty()) write_error_at_ = static_cast<int64_t>(std::time(nullptr));
+  }
+
+  PgOptions opt_;
+  int version_ = 0;
+  PgTableEpochs epochs_;
+
+  std::vector<std::unique_ptr<PgConn>> readers_;
+  std::vector<std::unique_ptr<PgConn>*> free_readers_;
+  std::mutex read_mu_;
+  std::condition_variable read_cv_;
+
+  mutable std::mutex write_mu_;
+  std::condition_variable write_cv_;
+  std::deque<WriteUnit*> queue_;
+  bool closed_ = false;
+  uint64_t commits_ = 0;
+  uint64_t units_ = 0;
+  std::vector<uint64_t> batch_buckets_;
+  std::string write_error_;
+  int64_t write_error_at_ = 0;
+  std::vector<std::thread> writers_;
+
+  std::mutex listener_mu_;
+  std::function<void()> commit_listener_;
+  std::atomic<bool> stop_listening_{false};
+  std::thread listener_;
+};
+
+}  // namespace
+
+bool is_postgres_url(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
+std::unique_ptr<Store> open_postgres_store(const PgOptions& options) { return std::make_unique<PgStore>(options); }
+
+}  // namespace imhub
