@@ -130,6 +130,8 @@ async function load(base, lineId, hooksFile, visitors, seconds, periodMs) {
     for (let k = 0; Date.now() < end; ++k) {
       const next = Date.now() + periodMs;
       latencies.push(await say(v, `v${i} p${k}`));
+      // No wait past the phase's end: it would stretch the time the rate is divided by.
+      if (next >= end) break;
       await sleep(Math.max(0, next - Date.now()));
     }
   }));
