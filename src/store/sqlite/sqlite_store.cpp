@@ -263,11 +263,12 @@ class SqliteStore final : public Store {
     }
   }
 
+  // Every unit of `batch` joins the open group before it commits: they were all waiting already,
+  // and running the rest of a batch (microseconds a unit) before the COMMIT costs less than a COMMIT
+  // and an fsync each. (Committing between units whenever the syncer was free made every unit commit
+  // alone on a disk whose fdatasync is quick.)
   void run_units(OpenGroup& group, std::vector<WriteUnit*>& batch) {
     for (size_t i = 0; i < batch.size(); ++i) {
-      // The syncer became free: what is done so far commits now, so that its fsync starts at once
-      // instead of after the rest of this batch.
-      if (group.open && !syncer_busy_.load()) commit_group(group);
       if (!group.open) {
         if (std::exception_ptr err = begin_group(group)) {
           for (size_t j = i; j < batch.size(); ++j) batch[j]->finish(err);
