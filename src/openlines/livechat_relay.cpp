@@ -4,24 +4,11 @@
 #include "im/message_actions.hpp"
 #include "im/message_post.hpp"
 #include "openlines/livechat.hpp"
+#include "openlines/message_pairs.hpp"
 #include "openlines/session_flow.hpp"
 
 namespace imhub {
 namespace {
-
-void pair_messages(Conn& c, int64_t visitor_message, int64_t operator_message) {
-  c.exec("INSERT INTO livechat_messages (visitor_message_id, operator_message_id) VALUES ($1, $2)",
-         {visitor_message, operator_message});
-}
-
-// The other side's copy of a message (0 when it has none).
-int64_t counterpart(Conn& c, int64_t message_id, bool from_visitor) {
-  auto r = from_visitor ? c.query_one("SELECT operator_message_id FROM livechat_messages WHERE visitor_message_id = $1",
-                                      {message_id})
-                        : c.query_one("SELECT visitor_message_id FROM livechat_messages WHERE operator_message_id = $1",
-                                      {message_id});
-  return r ? r->i64(0) : 0;
-}
 
 int64_t visitor_of(const Chat& visitor_chat) {
   const auto bar = visitor_chat.entity_id.find('|');
@@ -47,7 +34,7 @@ void from_visitor(Tx& tx, const Chat& chat, int64_t message_id, const NewMessage
   // started": the push tells the visitor sessionStart (push/im_push_lines.cpp).
   if (fresh) tx.raise(LinesSessionChanged{chat.id, s.id, s.status, false, 0, 0});
   const int64_t copy = post_message(tx, NewMessage{lines.id, visitor, m.text, m.params_json, false, ""});
-  pair_messages(c, message_id, copy);
+  pair_relayed_messages(c, message_id, copy);
   tx.act_as(before);
 }
 
@@ -74,7 +61,7 @@ void to_visitor(Tx& tx, const Chat& lines, int64_t visitor_chat_id, int64_t mess
     copy.params_json = to_json(params);
   }
   const int64_t id = post_message(tx, *visitor_chat, copy, by_bot);
-  pair_messages(c, id, message_id);
+  pair_relayed_messages(c, id, message_id);
 }
 
 }  // namespace
@@ -95,11 +82,11 @@ void relay_livechat_change(Tx& tx, const Message& before, const Message& after, 
   if (chat->entity_type == kLivechatEntity) {
     // Only the visitor's own messages travel back; a change to a copy came from the other side.
     if (after.author_id <= 0 || after.author_id != visitor_of(*chat)) return;
-    other = counterpart(c, after.id, true);
+    other = relayed_counterpart(c, after.id, true);
   } else if (visitor_chat_id_of(*chat) > 0) {
     auto code = UserCode::parse(chat->entity_id);
     if (code && after.author_id == Value(code->user).to_int_or(-1)) return;
-    other = counterpart(c, after.id, false);
+    other = relayed_counterpart(c, after.id, false);
   }
   if (other == 0) return;
   auto copy = find_message(c, other);

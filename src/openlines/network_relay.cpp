@@ -3,27 +3,12 @@
 #include "core/json.hpp"
 #include "im/message_actions.hpp"
 #include "im/message_post.hpp"
+#include "openlines/message_pairs.hpp"
 #include "openlines/session_flow.hpp"
 #include "users/user.hpp"
 
 namespace imhub {
 namespace {
-
-// The pairs live beside the live chat's (livechat_messages): the client-side message (the private
-// dialog's) and its LINES-chat copy; message ids are unique across chats, so the two relays never
-// read each other's rows.
-void pair_messages(Conn& c, int64_t dialog_message, int64_t lines_message) {
-  c.exec("INSERT INTO livechat_messages (visitor_message_id, operator_message_id) VALUES ($1, $2)",
-         {dialog_message, lines_message});
-}
-
-int64_t counterpart(Conn& c, int64_t message_id, bool from_dialog) {
-  auto r = from_dialog ? c.query_one("SELECT operator_message_id FROM livechat_messages WHERE visitor_message_id = $1",
-                                     {message_id})
-                       : c.query_one("SELECT visitor_message_id FROM livechat_messages WHERE operator_message_id = $1",
-                                     {message_id});
-  return r ? r->i64(0) : 0;
-}
 
 // A private dialog between a person and a line's network bot.
 struct NetworkDialog {
@@ -109,7 +94,7 @@ void from_user(Tx& tx, const Chat& chat, int64_t message_id, const NewMessage& m
   const Chat lines = ensure_lines_chat(tx, *line, lines_code(line->id, chat.id, d->user_id), d->user_id, false);
   ensure_session(tx, *line, lines, d->user_id);
   const int64_t copy = post_message(tx, NewMessage{lines.id, d->user_id, m.text, m.params_json, false, ""});
-  pair_messages(c, message_id, copy);
+  pair_relayed_messages(c, message_id, copy);
   tx.act_as(before);
 }
 
@@ -126,7 +111,7 @@ void to_user(Tx& tx, const Chat& lines, const NetworkLinesChat& n, int64_t messa
   NewMessage copy{dialog->id, bot, dialog_text(c, n.code.line_id, m.author_id, m.text), dialog_params(m.params_json),
                   false,      ""};
   const int64_t id = post_message(tx, *dialog, copy, true);
-  pair_messages(c, id, message_id);
+  pair_relayed_messages(c, id, message_id);
 }
 
 }  // namespace
@@ -166,10 +151,10 @@ void relay_network_change(Tx& tx, const Message& before, const Message& after, b
     // Only the user's own messages travel; a change to the bot's copy came from the line.
     auto d = network_dialog(c, *chat);
     if (!d || after.author_id != d->user_id) return;
-    other = counterpart(c, after.id, true);
+    other = relayed_counterpart(c, after.id, true);
   } else if (auto n = network_lines_chat(*chat)) {
     if (after.author_id == n->client) return;
-    other = counterpart(c, after.id, false);
+    other = relayed_counterpart(c, after.id, false);
     text = dialog_text(c, n->code.line_id, after.author_id, after.text);
   }
   if (other == 0) return;

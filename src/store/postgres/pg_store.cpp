@@ -12,30 +12,16 @@
 #include <thread>
 #include <vector>
 
-#include "core/fiber.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_epochs.hpp"
 #include "store/postgres/pg_schema.hpp"
+#include "store/write_unit.hpp"
 
 namespace imhub {
 namespace {
 
 // A queued write, as in the SQLite store: `done` runs on a writer thread once the unit is
 // durable or has failed; units from write_async own their function and are freed after `done`.
-struct WriteUnit {
-  const std::function<void(Conn&)>* fn = nullptr;
-  std::function<void(std::exception_ptr)> done;
-  std::function<void(Conn&)> owned;
-  bool heap = false;
-
-  // A stack unit may be gone as soon as `done` has woken its owner: read nothing after it.
-  void finish(std::exception_ptr error) {
-    const bool owned_here = heap;
-    done(error);
-    if (owned_here) delete this;
-  }
-};
-
 constexpr auto kIdleDrain = std::chrono::seconds(1);
 constexpr int kListenWaitMs = 250;
 
@@ -86,30 +72,12 @@ class PgStore final : public Store {
     fn(**slot);
   }
 
-  // In a request fiber the fiber parks while the unit waits for its commit (core/fiber.hpp);
-  // elsewhere the calling thread blocks.
   void write(const std::function<void(Conn&)>& fn) override {
-    std::exception_ptr error;
-    WriteUnit unit;
-    unit.fn = &fn;
-    fiber_wait([&](std::function<void()> resume) {
-      unit.done = [&error, resume = std::move(resume)](std::exception_ptr e) mutable {
-        error = e;
-        auto wake = std::move(resume);  // the unit (and this lambda) may vanish once woken
-        wake();
-      };
-      enqueue(&unit);
-    });
-    if (error) std::rethrow_exception(error);
+    write_and_wait(fn, [this](WriteUnit* unit) { enqueue(unit); });
   }
 
   void write_async(std::function<void(Conn&)> fn, std::function<void(std::exception_ptr)> done) override {
-    auto* unit = new WriteUnit;
-    unit->owned = std::move(fn);
-    unit->fn = &unit->owned;
-    unit->done = std::move(done);
-    unit->heap = true;
-    enqueue(unit);
+    enqueue(heap_write_unit(std::move(fn), std::move(done)));
   }
 
   void on_durable_commit(std::function<void()> fn) override {
@@ -171,20 +139,7 @@ class PgStore final : public Store {
     }
   }
 
-  void enqueue(WriteUnit* unit) {
-    {
-      std::lock_guard lock(write_mu_);
-      if (!closed_) {
-        queue_.push_back(unit);
-        unit = nullptr;
-      }
-    }
-    if (unit) {
-      unit->finish(std::make_exception_ptr(StoreError("store is closed")));
-      return;
-    }
-    write_cv_.notify_one();
-  }
+  void enqueue(WriteUnit* unit) { enqueue_write_unit(write_mu_, closed_, queue_, write_cv_, unit); }
 
   void writer_loop(std::shared_ptr<PgConn> conn) {
     while (true) {
@@ -280,9 +235,7 @@ class PgStore final : public Store {
       std::lock_guard lock(write_mu_);
       ++commits_;
       units_ += group.size();
-      size_t b = 0;
-      while (b < 7 && group.size() > (size_t{1} << b)) ++b;
-      ++batch_buckets_[b];
+      ++batch_buckets_[batch_size_bucket(group.size())];
     }
     for (size_t i = 0; i < group.size(); ++i) group[i]->finish(failures[i]);
   }

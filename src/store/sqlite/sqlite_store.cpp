@@ -23,33 +23,19 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include "core/clock.hpp"
-#include "core/fiber.hpp"
 
 #include <ctime>
 
 #include "store/migrations.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
 #include "store/sqlite/table_epochs.hpp"
+#include "store/write_unit.hpp"
 
 namespace imhub {
 namespace {
 
 // A queued write. `done` runs on the writer thread once the unit is durable or has failed;
 // units from write_async own their function and are freed after `done`.
-struct WriteUnit {
-  const std::function<void(Conn&)>* fn = nullptr;
-  std::function<void(std::exception_ptr)> done;
-  std::function<void(Conn&)> owned;
-  bool heap = false;
-
-  // A stack unit may be gone as soon as `done` has woken its owner: read nothing after it.
-  void finish(std::exception_ptr error) {
-    const bool owned_here = heap;
-    done(error);
-    if (owned_here) delete this;
-  }
-};
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const SqliteOptions& opt)
@@ -108,30 +94,12 @@ class SqliteStore final : public Store {
     fn(*conn);
   }
 
-  // In a request fiber the fiber parks while the unit waits for its commit (core/fiber.hpp);
-  // elsewhere the calling thread blocks.
   void write(const std::function<void(Conn&)>& fn) override {
-    std::exception_ptr error;
-    WriteUnit unit;
-    unit.fn = &fn;
-    fiber_wait([&](std::function<void()> resume) {
-      unit.done = [&error, resume = std::move(resume)](std::exception_ptr e) mutable {
-        error = e;
-        auto wake = std::move(resume);  // the unit (and this lambda) may vanish once woken
-        wake();
-      };
-      enqueue(&unit);
-    });
-    if (error) std::rethrow_exception(error);
+    write_and_wait(fn, [this](WriteUnit* unit) { enqueue(unit); });
   }
 
   void write_async(std::function<void(Conn&)> fn, std::function<void(std::exception_ptr)> done) override {
-    auto* unit = new WriteUnit;
-    unit->owned = std::move(fn);
-    unit->fn = &unit->owned;
-    unit->done = std::move(done);
-    unit->heap = true;
-    enqueue(unit);
+    enqueue(heap_write_unit(std::move(fn), std::move(done)));
   }
 
   void on_durable_commit(std::function<void()> fn) override {
@@ -187,20 +155,7 @@ class SqliteStore final : public Store {
 
  private:
   // A closed store fails the unit at once (through `done`, like any other failure).
-  void enqueue(WriteUnit* unit) {
-    {
-      std::lock_guard lock(write_mu_);
-      if (!closed_) {
-        queue_.push_back(unit);
-        unit = nullptr;
-      }
-    }
-    if (unit) {
-      unit->finish(std::make_exception_ptr(StoreError("store is closed")));
-      return;
-    }
-    write_cv_.notify_one();
-  }
+  void enqueue(WriteUnit* unit) { enqueue_write_unit(write_mu_, closed_, queue_, write_cv_, unit); }
 
   int64_t writer_query_one(std::string_view sql) {
     std::lock_guard lock(migrate_mu_);
@@ -421,11 +376,7 @@ class SqliteStore final : public Store {
         std::lock_guard lock(write_mu_);
         commits_ += batch.size();
         units_ += units;
-        for (const Committed& c : batch) {
-          size_t b = 0;
-          while (b < 7 && c.group.size() > (size_t{1} << b)) ++b;
-          ++batch_buckets_[b];
-        }
+        for (const Committed& c : batch) ++batch_buckets_[batch_size_bucket(c.group.size())];
       }
       for (Committed& c : batch)
         for (size_t i = 0; i < c.group.size(); ++i) c.group[i]->finish(sync_error ? sync_error : c.failures[i]);
