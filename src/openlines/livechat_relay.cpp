@@ -88,17 +88,7 @@ void relay_livechat_change(Tx& tx, const Message& before, const Message& after, 
     if (code && after.author_id == Value(code->user).to_int_or(-1)) return;
     other = relayed_counterpart(c, after.id, false);
   }
-  if (other == 0) return;
-  auto copy = find_message(c, other);
-  if (!copy || copy->deleted) return;
-  if (deleted) {
-    delete_message(tx, copy->id, copy->author_id, complete);
-    return;
-  }
-  if (before.text == after.text) return;
-  Edit edit;
-  edit.text = after.text;
-  edit_message(tx, copy->id, copy->author_id, edit);
+  follow_to_copy(tx, other, before, after, deleted, complete, after.text);
 }
 
 }  // namespace imhub

@@ -157,17 +157,7 @@ void relay_network_change(Tx& tx, const Message& before, const Message& after, b
     other = relayed_counterpart(c, after.id, false);
     text = dialog_text(c, n->code.line_id, after.author_id, after.text);
   }
-  if (other == 0) return;
-  auto copy = find_message(c, other);
-  if (!copy || copy->deleted) return;
-  if (deleted) {
-    delete_message(tx, copy->id, copy->author_id, complete);
-    return;
-  }
-  if (before.text == after.text) return;
-  Edit edit;
-  edit.text = text;
-  edit_message(tx, copy->id, copy->author_id, edit);
+  follow_to_copy(tx, other, before, after, deleted, complete, text);
 }
 
 }  // namespace imhub
