@@ -63,3 +63,17 @@ percentiles() {  # file
     i50 = int(0.50 * NR + 0.999999); i99 = int(0.99 * NR + 0.999999)
     printf "%s %s %s\n", v[i50], v[i99], v[NR] }'
 }
+
+# Serves the data directory $1 with `imhub serve` ($BIN, the config $WORK/imhub.toml, output appended
+# to $WORK/imhub.log) on a free loopback port: sets IMHUB_PID, PORT and BASE. stop_imhub stops it.
+start_imhub() {  # data dir
+  PORT="$(free_port)"
+  BASE="http://127.0.0.1:$PORT"
+  "$BIN" serve --data "$1" --listen "127.0.0.1:$PORT" --config "$WORK/imhub.toml" >>"$WORK/imhub.log" 2>&1 &
+  IMHUB_PID=$!
+  wait_http "$BASE/healthz" "$IMHUB_PID" imhub
+}
+stop_imhub() {
+  stop_pid "$IMHUB_PID"
+  IMHUB_PID=""
+}

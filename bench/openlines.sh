@@ -61,20 +61,6 @@ registers_per_minute = 1000000
 messages_per_minute = 1000000
 EOF
 
-PORT=""
-BASE=""
-start_imhub() {  # data dir
-  PORT="$(free_port)"
-  BASE="http://127.0.0.1:$PORT"
-  "$BIN" serve --data "$1" --listen "127.0.0.1:$PORT" --config "$WORK/imhub.toml" >>"$WORK/imhub.log" 2>&1 &
-  IMHUB_PID=$!
-  wait_http "$BASE/healthz" "$IMHUB_PID" imhub
-}
-stop_imhub() {
-  stop_pid "$IMHUB_PID"
-  IMHUB_PID=""
-}
-
 # A store with OPERATORS operators (webhooks in DIR/hooks) and one line of them (evenly, no
 # welcome text, no chat limit), served; sets LINE (run in this shell: it starts imhub).
 LINE=""

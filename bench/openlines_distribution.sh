@@ -51,17 +51,6 @@ level = "warn"
 [events]
 allow_private = true
 EOF
-PORT="$(free_port)"
-BASE="http://127.0.0.1:$PORT"
-start_server() {  # data dir
-  "$BIN" serve --data "$1" --listen "127.0.0.1:$PORT" --config "$WORK/imhub.toml" >>"$WORK/imhub.log" 2>&1 &
-  IMHUB_PID=$!
-  wait_http "$BASE/healthz" "$IMHUB_PID" imhub
-}
-stop_server() {
-  stop_pid "$IMHUB_PID"
-  IMHUB_PID=""
-}
 json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$2"; }
 
 # ---- the common store: operators, the connector application, the line -----------------------
@@ -77,13 +66,13 @@ APP="$("$BIN" app add --name Bench --handler http://127.0.0.1:9/app --scope imop
   --redirect-uri http://127.0.0.1:9/callback --data "$WORK/base")"
 APP_ID="$(json_field app_id "$APP")"
 "$BIN" app install "$APP_ID" --user 1 --data "$WORK/base" >/dev/null
-start_server "$WORK/base"
+start_imhub "$WORK/base"
 SETUP="$(node "$ROOT/bench/openlines_distribution.mjs" setup "$BASE" "$WEBHOOK" "$(json_field client_id "$APP")" \
   "$(json_field client_secret "$APP")" "$OPERATOR_IDS")"
 LINE="$(json_field line "$SETUP")"
 TOKEN="$(json_field token "$SETUP")"
 [ -n "$LINE" ] && [ -n "$TOKEN" ] || die "set-up failed: $SETUP"
-stop_server
+stop_imhub
 sqlite3 "$WORK/base/imhub.db" "UPDATE openlines SET settings = json_set(settings, '\$.MAX_CHAT', '50') WHERE id = $LINE"
 
 # seed_sessions DB N: N sessions of N new connector clients on the line (see the header).
@@ -137,7 +126,7 @@ for n in $SIZES; do
   seed_sessions "$WORK/run/imhub.db" "$n"
   OPEN[$n]="$(sqlite3 "$WORK/run/imhub.db" 'SELECT COUNT(*) FROM openline_sessions WHERE closed = 0')"
   CLOSED[$n]="$(sqlite3 "$WORK/run/imhub.db" 'SELECT COUNT(*) FROM openline_sessions WHERE closed = 1')"
-  start_server "$WORK/run"
+  start_imhub "$WORK/run"
   echo "bench: $CLIENTS new clients into a store of $n sessions" >&2
   # The server's read syscalls per new session: a query scanning the store would show here as reads
   # growing with it; page-cache misses as a few more.
@@ -146,7 +135,7 @@ for n in $SIZES; do
   READS_AFTER="$(awk '/^syscr:/ {print $2}' "/proc/$IMHUB_PID/io")"
   SYSCR[$n]="$(awk -v a="$READS_BEFORE" -v b="$READS_AFTER" -v c="$((CLIENTS + WARMUP))" 'BEGIN { printf "%.1f", (b - a) / c }')"
   kill -0 "$IMHUB_PID" 2>/dev/null || die "imhub died: $(tail -5 "$WORK/imhub.log")"
-  stop_server
+  stop_imhub
   P50[$n]="$(json_field p50_ms "$OUT")"
   P99[$n]="$(json_field p99_ms "$OUT")"
   MEAN[$n]="$(json_field mean_ms "$OUT")"
