@@ -7,7 +7,7 @@
 // when they are in the line's queue.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectWs } from './ws_client.mjs';
+import { pullSocket, pushBody, nextPush } from './ws_client.mjs';
 import { openlinesServer, connectorApp, line, members, session, sql } from './openlines_setup.mjs';
 
 let server, app, lineId, code, botId, olga, nina;
@@ -36,21 +36,7 @@ before(async () => {
 });
 after(async () => { await server.cleanup(); });
 
-async function live(who) {
-  const config = (await server.ok('pull.config.get', { CACHE: 'N' }, as(who))).result;
-  const url = new URL(config.server.websocket);
-  url.searchParams.set('token', config.jwt);
-  url.searchParams.set('jsonRpc', 'true');
-  const ws = connectWs(url.toString());
-  await ws.opened;
-  return ws;
-}
-const body = (f) => (f.includes('"incoming.message"') ? JSON.parse(f).params.body : null);
-const is = (module, command, pred = () => true) => (f) => {
-  const b = body(f);
-  return !!b && b.module_id === module && b.command === command && pred(b.params);
-};
-const next = async (ws, module, command, pred) => body(await ws.next(is(module, command, pred)));
+const live = (who) => pullSocket(server, as(who));
 const dialogMessages = async () =>
   (await server.ok('im.dialog.messages.get', { DIALOG_ID: botId, LIMIT: 50 }, as(nina))).result.messages;
 const message = (id) => sql(server, `SELECT * FROM messages WHERE id = ${id}`)[0];
@@ -75,7 +61,7 @@ test('the user answers the network bot: a session for the queue, the operator\'s
     assert.deepEqual(copy.map((m) => m.text), ['How do I join?']);
 
     // Olga hears it as any client's message; Nina hears nothing of the LINES chat.
-    const heard = await next(olgaWs, 'im', 'messageChat', (p) => p.message.text === 'How do I join?');
+    const heard = await nextPush(olgaWs, 'im', 'messageChat', (p) => p.message.text === 'How do I join?');
     assert.equal(heard.params.chatId, chat.id);
     assert.deepEqual(heard.params.userInChat[String(chat.id)], [olga.id]);
     const dialog = (await server.ok('imopenlines.dialog.get', { CHAT_ID: chat.id }, as(olga))).result;
@@ -97,7 +83,7 @@ test('the user answers the network bot: a session for the queue, the operator\'s
       as(olga))).result;
     assert.equal(session(server, s.id).operator_id, olga.id);
     assert.equal(session(server, s.id).status, 40);
-    const got = await next(ninaWs, 'im', 'message', (p) => p.message.text.includes('Fill in the form'));
+    const got = await nextPush(ninaWs, 'im', 'message', (p) => p.message.text.includes('Fill in the form'));
     assert.equal(got.params.message.senderId, botId);
     const mine = await dialogMessages();
     const answer = mine.find((m) => m.text.includes('Fill in the form'));
@@ -107,9 +93,9 @@ test('the user answers the network bot: a session for the queue, the operator\'s
 
     // Typing follows: Olga's shows as the bot typing in Nina's dialog; Nina's reaches the operators (WATCH_TYPING).
     await server.ok('im.dialog.writing', { DIALOG_ID: `chat${chat.id}` }, as(olga));
-    await next(ninaWs, 'im', 'startWriting', (p) => String(p.dialogId) === String(botId) && p.userId === botId);
+    await nextPush(ninaWs, 'im', 'startWriting', (p) => String(p.dialogId) === String(botId) && p.userId === botId);
     await server.ok('im.dialog.writing', { DIALOG_ID: botId }, as(nina));
-    await next(olgaWs, 'im', 'startWriting', (p) => p.dialogId === `chat${chat.id}` && p.userId === nina.id);
+    await nextPush(olgaWs, 'im', 'startWriting', (p) => p.dialogId === `chat${chat.id}` && p.userId === nina.id);
 
     // Nina writes again: the session waits for the operator.
     await server.ok('im.message.add', { DIALOG_ID: botId, MESSAGE: 'Done' }, as(nina));
@@ -132,7 +118,7 @@ test('the user answers the network bot: a session for the queue, the operator\'s
 
     // Nobody outside the LINES chat heard its commands: Nina's channel had none of them.
     await new Promise((r) => setTimeout(r, 200));
-    assert.ok(!ninaWs.frames.some((f) => body(f)?.params?.chatId === chat.id), 'no LINES chat push to the client');
+    assert.ok(!ninaWs.frames.some((f) => pushBody(f)?.params?.chatId === chat.id), 'no LINES chat push to the client');
   } finally {
     olgaWs.destroy();
     ninaWs.destroy();

@@ -4,7 +4,7 @@
 // the client (a connector user) is left out of the chat's im commands.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectWs } from './ws_client.mjs';
+import { pullSocket, pushBody, nextPush } from './ws_client.mjs';
 import { openlinesServer, connectorApp, line, clientSays } from './openlines_setup.mjs';
 
 let server, app, opId, opHook, otherHook, lineId;
@@ -21,52 +21,37 @@ before(async () => {
 });
 after(async () => { await server.cleanup(); });
 
-async function live(webhook) {
-  const config = (await server.ok('pull.config.get', { CACHE: 'N' }, { webhook })).result;
-  const url = new URL(config.server.websocket);
-  url.searchParams.set('token', config.jwt);
-  url.searchParams.set('jsonRpc', 'true');
-  const ws = connectWs(url.toString());
-  await ws.opened;
-  return ws;
-}
-
-const body = (f) => (f.includes('"incoming.message"') ? JSON.parse(f).params.body : null);
-const is = (module, command, pred = () => true) => (f) => {
-  const b = body(f);
-  return !!b && b.module_id === module && b.command === command && pred(b.params);
-};
-const next = async (ws, module, command, pred) => body(await ws.next(is(module, command, pred)));
+const live = (webhook) => pullSocket(server, { webhook });
 
 test('offered, answered, the client writes, finished: the operator hears each live', async () => {
   const ws = await live(opHook);
   const bystander = await live(otherHook);
   try {
     const r = await clientSays(app, lineId, 'live-1', 'hello?');
-    const add = await next(ws, 'im', 'chatUserAdd', (p) => p.chatId === r.chat);
+    const add = await nextPush(ws, 'im', 'chatUserAdd', (p) => p.chatId === r.chat);
     assert.ok(Object.keys(add.params.newUsers ?? add.params.users).length > 0);
-    const status = await next(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat);
+    const status = await nextPush(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat);
     assert.deepEqual(status.params, { chatId: r.chat, status: 0 });
 
     await server.ok('imopenlines.operator.answer', { CHAT_ID: r.chat }, { webhook: opHook });
-    assert.deepEqual((await next(ws, 'imopenlines', 'linesAnswer')).params, { chatId: r.chat });
-    await next(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 10);
+    assert.deepEqual((await nextPush(ws, 'imopenlines', 'linesAnswer')).params, { chatId: r.chat });
+    await nextPush(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 10);
 
     await clientSays(app, lineId, 'live-1', 'my order is late');
-    const msg = await next(ws, 'im', 'messageChat', (p) => p.message.text === 'my order is late');
+    const msg = await nextPush(ws, 'im', 'messageChat', (p) => p.message.text === 'my order is late');
     assert.equal(msg.params.chatId, r.chat);
     // The client is no audience of the LINES chat's im commands (it hears through its connector).
     assert.deepEqual(msg.params.userInChat[String(r.chat)], [opId]);
-    await next(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 20);
+    await nextPush(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 20);
 
     await server.ok('imopenlines.operator.finish', { CHAT_ID: r.chat }, { webhook: opHook });
-    await next(ws, 'im', 'chatUserLeave', (p) => p.chatId === r.chat);
-    await next(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 60);
+    await nextPush(ws, 'im', 'chatUserLeave', (p) => p.chatId === r.chat);
+    await nextPush(ws, 'imopenlines', 'updateSessionStatus', (p) => p.chatId === r.chat && p.status === 60);
 
     // Nobody outside the chat hears any of it.
     await new Promise((res) => setTimeout(res, 200));
-    assert.ok(!bystander.frames.some((f) => body(f) && (body(f).module_id === 'imopenlines' ||
-      body(f).params?.chatId === r.chat)));
+    assert.ok(!bystander.frames.some((f) => pushBody(f) && (pushBody(f).module_id === 'imopenlines' ||
+      pushBody(f).params?.chatId === r.chat)));
   } finally {
     ws.destroy();
     bystander.destroy();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, storeSql } from './harness.mjs';
-import { connectWs, bodies } from './ws_client.mjs';
+import { pullSocket, bodies } from './ws_client.mjs';
 
 let server;
 let ann, bob, carl, dan;                 // dan is never in the chats the tests watch
@@ -82,15 +82,7 @@ after(async () => { await server.cleanup(); });
 
 // An open socket per webhook's user, subscribed with its pull.config.get token.
 async function live(...hooks) {
-  return Promise.all(hooks.map(async (webhook) => {
-    const config = (await ok('pull.config.get', { CACHE: 'N' }, { webhook })).result;
-    const url = new URL(config.server.websocket);
-    url.searchParams.set('token', config.jwt);
-    url.searchParams.set('jsonRpc', 'true');
-    const ws = connectWs(url.toString());
-    await ws.opened;
-    return ws;
-  }));
+  return Promise.all(hooks.map((webhook) => pullSocket(server, { webhook })));
 }
 const close = (sockets) => sockets.forEach((ws) => ws.destroy());
 

@@ -119,3 +119,25 @@ export async function subscribe(config, mid) {
   await ws.opened;
   return ws;
 }
+
+// A push socket of the user `auth` names ({ webhook } or a harness request option), subscribed
+// with its pull.config.get token, as the official PullClient connects. `server` is the harness's.
+export async function pullSocket(server, auth) {
+  const config = (await server.ok('pull.config.get', { CACHE: 'N' }, auth)).result;
+  const url = new URL(config.server.websocket);
+  url.searchParams.set('token', config.jwt);
+  url.searchParams.set('jsonRpc', 'true');
+  const ws = connectWs(url.toString());
+  await ws.opened;
+  return ws;
+}
+
+// The body ({module_id, command, params}) of a pushed im command frame, or null for other frames.
+export const pushBody = (f) => (f.includes('"incoming.message"') ? JSON.parse(f).params.body : null);
+// The next command `command` of `module` on `ws` whose params `pred` accepts: its body.
+export async function nextPush(ws, module, command, pred = () => true) {
+  return pushBody(await ws.next((f) => {
+    const b = pushBody(f);
+    return !!b && b.module_id === module && b.command === command && pred(b.params);
+  }));
+}
