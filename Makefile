@@ -46,11 +46,14 @@ unit: build-all
 integration: build-all
 	cd tests/integration && node --test --test-concurrency=1 *.test.mjs
 
-# The integration files that pass on the PostgreSQL store (docs/postgresql.md "Results"), each against a
-# fresh database of a private server (tests/pg/). Not part of `test` yet.
-PG_SKIP ?= store_health.test.mjs
+# The same integration and e2e suites on the PostgreSQL store: each file against fresh databases of
+# a private server (tests/pg/, docs/postgresql.md "Tests on PostgreSQL"); then the PostgreSQL-only
+# tests of tests/pg/ (failover: a primary and its synchronous standby of their own).
 test-pg: build-all
-	bash tests/pg/integration.sh $$(cd tests/integration && ls *.test.mjs | grep -vxF $(foreach f,$(PG_SKIP),-e $(f)))
+	bash tests/pg/integration.sh
+	cd tests/e2e && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent)
+	bash tests/pg/run.sh sh -c 'cd tests/e2e && node --test --test-concurrency=1 *.test.mjs'
+	cd tests/pg && node --test --test-concurrency=1 *.test.mjs
 
 e2e: build-all
 	cd tests/e2e && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent) && node --test --test-concurrency=1 *.test.mjs
@@ -88,7 +91,7 @@ package-check: package
 	bash scripts/check_package.sh $(BUILD)
 
 test: build-all
-	$(MAKE) --no-print-directory lint unit integration e2e web readme examples fuzz coverage-check package-check
+	$(MAKE) --no-print-directory lint unit integration e2e test-pg web readme examples fuzz coverage-check package-check
 
 # Includes go one way (docs/architecture.md, "Layers"); the check itself is tested on a back-edge.
 layers:

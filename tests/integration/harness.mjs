@@ -31,8 +31,8 @@ export const onPostgres = process.env.IMHUB_TEST_STORE === 'postgres';
 
 // The `--store URL` arguments for `dataDir` ([] on SQLite); creates its database on first use.
 export function storeArgs(dataDir) {
-  if (!onPostgres) return [];
   let url = pgStores.get(dataDir);
+  if (!url && !onPostgres) return [];
   if (!url) {
     const server = process.env.IMHUB_TEST_PG_URL;
     if (!server) throw new Error('IMHUB_TEST_STORE=postgres needs IMHUB_TEST_PG_URL (run through tests/pg/run.sh)');
@@ -52,12 +52,18 @@ export function shareStore(fromDir, toDir) {
   if (onPostgres) pgStores.set(toDir, storeArgs(fromDir)[1]);
 }
 
+// Gives `dataDir` this PostgreSQL store URL (a test that runs its own servers: tests/pg/), on
+// either setting of IMHUB_TEST_STORE.
+export function useStore(dataDir, url) {
+  pgStores.set(dataDir, url);
+}
+
 // Runs SQL on the store of `dataDir` behind the server's back (tests that read what was stored, or
 // move a due time): the sqlite3 shell on imhub.db, or psql on the data directory's database. A
 // SELECT (or WITH, or a statement with RETURNING) returns its rows as objects, as `sqlite3 -json`
 // prints them; anything else [].
 export function storeSql(dataDir, query) {
-  if (!onPostgres) {
+  if (!pgStores.has(dataDir) && !onPostgres) {
     const out = execFileSync('sqlite3', ['-cmd', '.timeout 10000', '-json', join(dataDir, 'imhub.db'), query],
       { encoding: 'utf8' }).trim();
     return out ? JSON.parse(out) : [];
