@@ -46,7 +46,7 @@ after(async () => {
 // acknowledged when its node answered 200 with the new id; anything else (an error answer, a
 // refused connection) is a failure the sender shrugs off and retries with a new text.
 function load(chatDialog, senders) {
-  const state = { acked: [], failed: 0, stop: false, phases: { before: 0, after: 0 }, phase: 'before' };
+  const state = { acked: [], failed: 0, refusals: {}, stop: false, phases: { before: 0, after: 0 }, phase: 'before' };
   const loops = [];
   for (let s = 0; s < senders; ++s) {
     loops.push((async () => {
@@ -60,6 +60,8 @@ function load(chatDialog, senders) {
             state.phases[state.phase] += 1;
             continue;
           }
+          const why = `${r.status} ${r.body.error}`;
+          state.refusals[why] = (state.refusals[why] || 0) + 1;
         } catch { /* the node is reconnecting; try again */ }
         state.failed += 1;
         await sleep(20);
@@ -141,7 +143,8 @@ test('the primary crashes under load, its synchronous standby is promoted: no ac
   assert.ok(traffic.phases.before >= 200 && traffic.phases.after >= 200);
   console.log(`failover: ${traffic.acked.length} acknowledged (${traffic.phases.before} before the crash, ` +
     `${traffic.phases.after} after, ${ackedInPause} while the WAL sender was paused), ` +
-    `${traffic.failed} refused while the standby was promoted, lost 0`);
+    `${traffic.failed} refused while the standby was promoted (${JSON.stringify(traffic.refusals)}), lost 0`);
+  for (const why of Object.keys(traffic.refusals)) assert.match(why, /^503 /, 'a refusal while the store is away is a 503');
 
   for (const n of nodes) {
     const h = await n.raw('/healthz');

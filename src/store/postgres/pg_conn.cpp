@@ -14,14 +14,17 @@ namespace {
 // not part of libpq-dev).
 constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
 
-// SQLSTATE → the storage fault a caller reports (store.hpp). Everything else is a plain error.
-StorageFault fault_of(const PGresult* r) {
+// SQLSTATE → the storage fault a caller reports (store.hpp). A server that is gone, restarting or
+// failing over (a lost connection, SQLSTATE class 08, 57P01-57P03) is a storage that is away for
+// now: 503 as for an I/O fault, not an internal error. Everything else is a plain error.
+StorageFault fault_of(const PGconn* conn, const PGresult* r) {
   const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  if (!state) return StorageFault::kNone;
+  if (!state) return conn && PQstatus(conn) == CONNECTION_OK ? StorageFault::kNone : StorageFault::kIo;
   const std::string_view s(state);
   if (s == "53100") return StorageFault::kFull;      // disk_full
   if (s == "25006") return StorageFault::kReadOnly;  // read_only_sql_transaction (a standby)
   if (s == "58030") return StorageFault::kIo;        // io_error
+  if (s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03") return StorageFault::kIo;
   return StorageFault::kNone;
 }
 
@@ -92,7 +95,7 @@ PgConn::PgConn(const std::string& url) {
     PQfinish(conn_);
     conn_ = nullptr;
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    throw StoreError("cannot connect to PostgreSQL: " + msg);
+    throw StoreError("cannot connect to PostgreSQL: " + msg, StorageFault::kIo);
   }
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
   PQsetNoticeProcessor(
@@ -109,7 +112,7 @@ void PgConn::run(std::string_view sql) {
   Result hold(r);
   const ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
-    throw StoreError("postgres: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(r));
+    throw StoreError("postgres: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(conn_, r));
 }
 
 std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlArgs& args) {
@@ -122,7 +125,7 @@ std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlA
     Result hold(r);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
       throw StoreError("postgres prepare: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql),
-                       fault_of(r));
+                       fault_of(conn_, r));
     it = cache_.emplace(std::string(sql), Prepared{std::move(name)}).first;
   }
   std::vector<std::string> texts(args.size());
@@ -138,7 +141,7 @@ std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlA
   out->r = r;
   const ExecStatusType st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-    throw StoreError("postgres: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(r));
+    throw StoreError("postgres: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(conn_, r));
   return out;
 }
 

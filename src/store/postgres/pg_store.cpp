@@ -214,7 +214,7 @@ class PgStore final : public Store {
         conn.run("ROLLBACK");
       } catch (...) {
       }
-      fail_group(group, std::make_exception_ptr(StoreError("postgres: the write transaction was lost")));
+      fail_group(group, std::make_exception_ptr(StoreError("postgres: the write transaction was lost", StorageFault::kIo)));
       return;
     }
     try {
