@@ -520,3 +520,4 @@ kill -TERM "$IMHUB_PID" "$NGINX_PID" 2>/dev/null || true; wait "$IMHUB_PID" "$NG
 bash "$ROOT/bench/push.sh"
 bash "$ROOT/bench/openlines_distribution.sh"
 bash "$ROOT/bench/openlines.sh"
+bash "$ROOT/bench/store.sh"

@@ -1,10 +1,21 @@
-# Seeding for bench/run.sh: writes SQL straight into a stopped imhub store with sqlite3, so a
-# store of millions of messages takes seconds, not hours of API calls. Sourced by run.sh.
+# Seeding for bench/run.sh and bench/store.sh: writes SQL straight into a stopped imhub store, so a
+# store of millions of messages takes seconds, not hours of API calls. Sourced by them.
+# DB is the SQLite file (sqlite3 runs the SQL) or a postgresql:// URL (psql runs it, with SQLite's
+# two idioms here turned into PostgreSQL's: no PRAGMA, the Unix time from now()).
+
+seed_exec() {  # DB, the SQL on stdin
+  case "$1" in
+    postgresql://*)
+      sed -e '/^PRAGMA /d' -e "s/strftime('%s', 'now')/CAST(EXTRACT(EPOCH FROM now()) AS BIGINT)/g" |
+        "${PSQL:-psql}" "$1" -q -v ON_ERROR_STOP=1 >/dev/null ;;
+    *) sqlite3 "$1" ;;
+  esac
+}
 
 # seed_people DB USERS: users 2..USERS+1 (user 1 is the admin `imhub init` made).
 seed_people() {
   # The journal_mode pragma prints the mode; the bench's stdout is its report.
-  sqlite3 "$1" >/dev/null <<SQL
+  seed_exec "$1" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
@@ -18,7 +29,7 @@ SQL
 # seed_chats DB CHATS MEMBERS DIALOGS: CHATS group chats owned by user 1 with MEMBERS members
 # each (user 1 and users 2..MEMBERS), and DIALOGS private dialogs of user 1 with users 2.. .
 seed_chats() {
-  sqlite3 "$1" <<SQL
+  seed_exec "$1" <<SQL
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 INSERT INTO chats (type, title, color, owner_id, author_id, created_at)
@@ -40,7 +51,7 @@ SQL
 # chats 1..CHATS only), then the chats' sequence, last message and read marks brought up to date
 # (members have read all but the last 3 messages of each chat).
 seed_messages() {
-  sqlite3 "$1" <<SQL
+  seed_exec "$1" <<SQL
 PRAGMA cache_size = -200000;
 BEGIN;
 CREATE TEMP TABLE ids AS SELECT id, last_seq, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM chats
