@@ -144,8 +144,11 @@ test('without a close text or a rating request operator.finish closes at once; C
   const b = await answered(told, op2);
   const mark = lastOutbox(server);
   await server.ok('imopenlines.operator.finish', { CHAT_ID: b.chat }, as(op2));
-  assert.equal(session(server, b.session).status, 50);
-  assert.equal(session(server, b.session).wait_vote, 0);
+  // 50 (the close text sent) until the close timer, due at once (FULL_CLOSE_TIME 0), ends it: on a
+  // busy machine the timer may already have run when the test looks.
+  const waiting = session(server, b.session);
+  assert.ok([50, 60].includes(waiting.status), `status ${waiting.status}`);
+  assert.equal(waiting.wait_vote, 0);
   assert.deepEqual(texts(mark), ['Bye now']);
   await eventually(() => session(server, b.session).closed === 1);
   assert.equal(session(server, b.session).status, 60);

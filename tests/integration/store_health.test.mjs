@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, utimesSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, BINARY, cli, freePort, onPostgres } from './harness.mjs';
+import { startServer, BINARY, cli, freePort, onPostgres, storeArgs } from './harness.mjs';
 
 // On PostgreSQL the store is not in the data directory: its files, and a full or capped data
 // directory under the writer, are SQLite's alone (PostgreSQL's own disk faults: docs/postgresql.md).
@@ -51,8 +51,8 @@ async function startCapped(kib, config = '') {
   const bob = cli(data, 'user', 'add', '--name', 'Bob').user_id;
   const port = await freePort();
   writeFileSync(join(data, 'c.toml'), config);
-  const proc = spawn('bash', ['-c', `ulimit -f ${kib}; exec "$0" serve --data "$1" --listen 127.0.0.1:"$2" --config "$1/c.toml"`,
-    BINARY, data, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn('bash', ['-c', `ulimit -f ${kib}; exec "$0" serve --data "$1" --listen 127.0.0.1:"$2" --config "$1/c.toml" "\${@:3}"`,
+    BINARY, data, String(port), ...storeArgs(data)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
   const base = `http://127.0.0.1:${port}`;

@@ -1,5 +1,7 @@
 #include "store/postgres/pg_schema.hpp"
 
+#include <set>
+
 #include "core/clock.hpp"
 #include "store/migrations.hpp"
 
@@ -33,6 +35,13 @@ END
 $do$;
 )SQL";
 
+// The tables of the schema that lack the epoch trigger (kEpochTriggers adds it).
+constexpr const char* kTablesWithoutTrigger = R"SQL(
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'r' AND n.nspname = current_schema()
+  AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'imhub_table_epoch')
+)SQL";
+
 void apply(PgConn& conn, const Migration& m) {
   conn.run("BEGIN");
   try {
@@ -51,27 +60,46 @@ void apply(PgConn& conn, const Migration& m) {
   }
 }
 
+// Nothing to do: every migration up to `migrate_to` recorded and every table with its epoch trigger.
+// Checked without the lock, so a node or CLI command that starts on a current schema costs two
+// queries, not a round trip per migration and a catalog write (CREATE OR REPLACE FUNCTION) each time.
+bool schema_current(PgConn& conn, int migrate_to) {
+  if (conn.query("SELECT 1 FROM pg_class WHERE relname = 'schema_migrations' AND relkind = 'r' "
+                 "AND relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())")
+          .empty())
+    return false;
+  std::set<int64_t> applied;
+  for (const Row& r : conn.query("SELECT version FROM schema_migrations")) applied.insert(r.i64(0));
+  for (const Migration& m : migrations()) {
+    if (migrate_to && m.version > migrate_to) break;
+    if (!applied.contains(m.version)) return false;
+  }
+  return conn.query(kTablesWithoutTrigger).empty();
+}
+
 }  // namespace
 
 int migrate_postgres(PgConn& conn, int migrate_to) {
-  conn.run(kMigrationLock);
-  try {
-    conn.run(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
-        "applied_at BIGINT NOT NULL)");
-    for (const Migration& m : migrations()) {
-      if (migrate_to && m.version > migrate_to) break;
-      apply(conn, m);
-    }
-    conn.run(kEpochTriggers);
-  } catch (...) {
+  if (!schema_current(conn, migrate_to)) {
+    conn.run(kMigrationLock);
     try {
-      conn.run(kMigrationUnlock);
+      conn.run(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+          "applied_at BIGINT NOT NULL)");
+      for (const Migration& m : migrations()) {
+        if (migrate_to && m.version > migrate_to) break;
+        apply(conn, m);
+      }
+      conn.run(kEpochTriggers);
     } catch (...) {
+      try {
+        conn.run(kMigrationUnlock);
+      } catch (...) {
+      }
+      throw;
     }
-    throw;
+    conn.run(kMigrationUnlock);
   }
-  conn.run(kMigrationUnlock);
   Rows v = conn.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   return v.empty() ? 0 : static_cast<int>(v[0].i64(0));
 }

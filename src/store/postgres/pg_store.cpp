@@ -33,7 +33,9 @@ class PgStore final : public Store {
       PgConn conn(opt_.url);
       version_ = migrate_postgres(conn, opt_.migrate_to);
     }
-    for (int i = 0; i < std::max(1, opt_.read_connections); ++i) readers_.push_back(std::make_unique<PgConn>(opt_.url));
+    // Read connections are opened on first use: a CLI command or a quiet node holds only what it
+    // needs (each is a server process on PostgreSQL's side).
+    readers_.resize(static_cast<size_t>(std::max(1, opt_.read_connections)));
     for (auto& r : readers_) free_readers_.push_back(&r);
     std::vector<std::unique_ptr<PgConn>> writer_conns;
     for (int i = 0; i < std::max(1, opt_.writer_connections); ++i) writer_conns.push_back(open_writer());
@@ -57,16 +59,17 @@ class PgStore final : public Store {
       std::unique_ptr<PgConn>* slot;
       ~Release() {
         try {
-          (*slot)->run("COMMIT");
+          if (*slot) (*slot)->run("COMMIT");
         } catch (...) {
         }
-        self->reconnect_if_lost(*slot);
+        if (*slot && !(*slot)->healthy()) slot->reset();  // opened again by the next read
         std::lock_guard lock(self->read_mu_);
         self->free_readers_.push_back(slot);
         self->read_cv_.notify_one();
       }
     } release{this, slot};
     reconnect_if_lost(*slot);
+    if (!*slot) throw StoreError("postgres: no read connection could be opened", StorageFault::kIo);
     // One snapshot for the whole read, as a SQLite read transaction gives.
     (*slot)->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     fn(**slot);
@@ -131,7 +134,7 @@ class PgStore final : public Store {
   }
 
   void reconnect_if_lost(std::unique_ptr<PgConn>& c) {
-    if (c->healthy()) return;
+    if (c && c->healthy()) return;
     try {
       c = std::make_unique<PgConn>(opt_.url);
     } catch (const std::exception& e) {
@@ -184,26 +187,38 @@ class PgStore final : public Store {
   }
 
   // One transaction for the group, a savepoint per unit: a unit that throws is rolled back to
-  // its savepoint and the others commit. Savepoint statements go through the statement cache.
+  // its savepoint and the others commit. A group of one needs no savepoint (its failure rolls the
+  // whole transaction back). Savepoint commands ride with their neighbours in one simple-protocol
+  // round trip ("BEGIN; SAVEPOINT unit", "RELEASE unit; SAVEPOINT unit", "RELEASE unit; COMMIT"), so
+  // a unit costs one round trip of bookkeeping, not two.
   void commit_group(PgConn& conn, std::vector<WriteUnit*>& group) {
     std::vector<std::exception_ptr> failures(group.size());
-    try {
-      conn.run("BEGIN");
-    } catch (...) {
-      fail_group(group, std::current_exception());
-      return;
-    }
-    bool broken = false;  // a savepoint could not be rolled back: the transaction is lost
+    const bool savepoints = group.size() > 1;
+    std::string_view next = savepoints ? "BEGIN; SAVEPOINT unit" : "BEGIN";
+    bool broken = false;  // a savepoint could not be set or rolled back: the transaction is lost
     for (size_t i = 0; i < group.size() && !broken; ++i) {
       try {
-        conn.exec("SAVEPOINT unit");
+        conn.run(next);
+      } catch (...) {
+        if (i == 0) {
+          fail_group(group, std::current_exception());
+          return;
+        }
+        broken = true;
+        break;
+      }
+      try {
         (*group[i]->fn)(conn);
-        conn.exec("RELEASE unit");
+        next = "RELEASE unit; SAVEPOINT unit";
       } catch (...) {
         failures[i] = std::current_exception();
+        if (!savepoints) {
+          broken = true;
+          break;
+        }
         try {
-          conn.exec("ROLLBACK TO unit");
-          conn.exec("RELEASE unit");
+          conn.run("ROLLBACK TO unit; RELEASE unit");
+          next = "SAVEPOINT unit";
         } catch (...) {
           broken = true;
         }
@@ -214,11 +229,16 @@ class PgStore final : public Store {
         conn.run("ROLLBACK");
       } catch (...) {
       }
+      if (group.size() == 1 && failures[0]) {  // the unit's own error, as SQLite's store gives it
+        group[0]->finish(failures[0]);
+        return;
+      }
       fail_group(group, std::make_exception_ptr(StoreError("postgres: the write transaction was lost", StorageFault::kIo)));
       return;
     }
     try {
-      conn.run("COMMIT");  // synchronous_commit on: durable (and replicated, if so configured) here
+      // synchronous_commit on: durable (and replicated, if so configured) when this returns
+      conn.run(!savepoints ? "COMMIT" : next.starts_with("RELEASE") ? "RELEASE unit; COMMIT" : "COMMIT");
     } catch (...) {
       fail_group(group, std::current_exception());
       return;
