@@ -15,6 +15,7 @@
 #include "bots/bot_feed.hpp"
 #include "core/clock.hpp"
 #include "disk/blob_sweep.hpp"
+#include "disk/files_config.hpp"
 #include "events/delivery_worker.hpp"
 #include "http/fd_limit.hpp"
 #include "http/local_ca.hpp"
@@ -113,10 +114,10 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   const std::unique_ptr<WebClient> web = open_web_client(config.web_root);
   apply_fd_limit(config);
   auto store = open_store(data_dir, config, where);
-  const std::string key = load_or_create_master_key(data_dir);
+  const std::string key = load_master_key(*store, data_dir, !where.url.empty(), false);
   InitResult init = init_portal(*store, key);
   if (init.created) spdlog::info("created a new store in {}", data_dir);
-  const BlobSweep swept = sweep_orphan_blobs(*store, data_dir);
+  const BlobSweep swept = sweep_orphan_blobs(*store, files_root(config, data_dir));
   if (swept.temporary + swept.orphans > 0)
     spdlog::info("removed {} unfinished (*.tmp) and {} orphaned file blobs ({} bytes) left by an earlier crash",
                  swept.temporary, swept.orphans, swept.bytes);

@@ -48,6 +48,8 @@ struct Services {
 
   // host[:port] of the public URL: the portal "domain" clients and events see.
   std::string domain() const;
+  // Where file blobs and avatars live: [files] dir, else the data directory (disk/files_config.hpp).
+  std::string files_dir() const;
 };
 
 }  // namespace imhub

@@ -36,7 +36,7 @@ std::string all_scope_list() {
 int run_init(const std::string& data) {
   prepare_data_dir(data);
   auto store = open_store(data, Config{}, cli_store_location());
-  InitResult r = init_portal(*store, load_or_create_master_key(data));
+  InitResult r = init_portal(*store, load_master_key(*store, data, !store_url_option().empty(), true));
   std::string password;  // the first run's sign-in password for the administrator
   if (r.created) {
     password = random_token(20);

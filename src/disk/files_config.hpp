@@ -1,4 +1,4 @@
-// [files]: signed links to files.
+// [files]: signed links to files, and where their bytes live.
 #pragma once
 
 #include "core/config.hpp"
@@ -7,5 +7,8 @@
 namespace imhub {
 
 void describe_files_config(ConfigSchema& schema, Config& c);
+
+// The directory holding files/ and avatars/: [files] dir, else the data directory.
+std::string files_root(const Config& c, const std::string& data_dir);
 
 }  // namespace imhub
