@@ -44,7 +44,7 @@ function normalise(v) {
   if (v && typeof v === 'object') {
     const out = {};
     for (const [k, x] of Object.entries(v)) {
-      if (/^(last_activity_date|idle|mobile_last_date|desktop_last_date|time|TIME|status)$/.test(k)) continue;
+      if (/^(last_activity_date|idle|mobile_last_date|desktop_last_date|is_online|status)$/i.test(k)) continue;
       out[k] = normalise(x);
     }
     return out;
