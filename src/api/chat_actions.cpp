@@ -105,7 +105,7 @@ Value chat_add_by(const MethodCall& call, int64_t actor) {
   // The file is named after the chat id, so it is written after the chat exists; file I/O stays
   // out of the writer's transaction.
   if (avatar) {
-    const std::string url = store_avatar(call.services.files_dir(), call.services.config.public_url, id, *avatar);
+    const std::string url = store_avatar(call.services.data_dir, call.services.config.public_url, id, *avatar);
     write_tx(call, [&](Tx& tx) { set_new_chat_avatar(tx, id, url); });
   }
   return Value(id);
@@ -254,7 +254,7 @@ Value chat_update_avatar_by(const MethodCall& call, int64_t actor) {
   // the change is written.
   require_ok(call.services.store.read_with([&](Conn& c) { return check_member(c, chat_id, actor); }),
              errors::kAvatarRefused, errors);
-  const std::string url = store_avatar(call.services.files_dir(), call.services.config.public_url, chat_id, *avatar);
+  const std::string url = store_avatar(call.services.data_dir, call.services.config.public_url, chat_id, *avatar);
   const NameOf name_of = names_of(call, {actor});
   ChangeStatus status = write_tx(call, [&](Tx& tx) { return set_chat_avatar(tx, chat_id, actor, url, name_of); });
   require_ok(status, errors::kAvatarRefused, errors);

@@ -86,7 +86,7 @@ DiskObject store_upload(Services& s, const UploadRequest& r, std::string_view by
   f.width = info.width;
   f.height = info.height;
 
-  BlobStore blobs(s.files_dir());
+  BlobStore blobs(s.data_dir);
   try {
     f.blob = blobs.put(bytes);
   } catch (const std::exception& e) {

@@ -110,7 +110,7 @@ MethodResult file_commit(MethodCall& call) {
       files.push_back({*f, f->chat_id != chat.id});
     }
   });
-  BlobStore blobs(s.files_dir());
+  BlobStore blobs(s.data_dir);
   std::vector<std::string> new_blobs;
   auto drop_new_blobs = [&] {
     for (const auto& b : new_blobs) blobs.remove(b);
@@ -180,7 +180,7 @@ MethodResult file_delete(MethodCall& call) {
     }
     return true;
   });
-  if (!blob.empty()) BlobStore(s.files_dir()).remove(blob);
+  if (!blob.empty()) BlobStore(s.data_dir).remove(blob);
   return Value(ok);
 }
 
@@ -195,7 +195,7 @@ MethodResult file_save(MethodCall& call) {
     return f;
   });
   if (!source) throw ApiError(errors::kFileSaveError);
-  BlobStore blobs(s.files_dir());
+  BlobStore blobs(s.data_dir);
   DiskObject copy = *source;
   try {
     copy.blob = blobs.duplicate(source->blob);

@@ -58,7 +58,7 @@ std::string stored_icon(const MethodCall& call, const Value& v) {
   auto image = parse_avatar(v);
   if (!image) return "";
   const std::string name = "chatapp-" + sha256_hex(image->bytes).substr(0, 16) + "." + image->info.ext;
-  return store_image(call.services.files_dir(), call.services.config.public_url, name, *image);
+  return store_image(call.services.data_dir, call.services.config.public_url, name, *image);
 }
 
 ChatApp owned_app(Conn& c, const std::string& owner, const Value& id) {

@@ -110,7 +110,7 @@ BotProfile read_profile(const MethodCall& call, const Value& props) {
   if (auto color = given_text(props, "COLOR")) p.color = normalize_color(*color);
   if (const Value& photo = field(props, "PERSONAL_PHOTO"); !photo.is_null()) {
     if (auto image = parse_avatar(photo))
-      p.photo_url = store_user_photo(call.services.files_dir(), call.services.config.public_url, *image);
+      p.photo_url = store_user_photo(call.services.data_dir, call.services.config.public_url, *image);
   }
   return p;
 }

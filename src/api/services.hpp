@@ -28,7 +28,7 @@ struct Services {
   const Config& config;
   const Registry& registry;
   Metrics& metrics;
-  std::string data_dir;
+  std::string data_dir;  // holds files/ and avatars/: the data directory, or [files] dir (app.cpp)
   std::string master_key;
   Portal portal;
   Dispatcher* dispatcher = nullptr;  // for batch
@@ -48,8 +48,6 @@ struct Services {
 
   // host[:port] of the public URL: the portal "domain" clients and events see.
   std::string domain() const;
-  // Where file blobs and avatars live: [files] dir, else the data directory (disk/files_config.hpp).
-  std::string files_dir() const;
 };
 
 }  // namespace imhub

@@ -15,6 +15,7 @@
 #include "core/password_hash.hpp"
 #include "http/local_ca.hpp"
 #include "users/password.hpp"
+#include "users/master_key.hpp"
 #include "users/portal.hpp"
 #include "users/webhook.hpp"
 

@@ -19,6 +19,7 @@
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_backup.hpp"
 #include "store/store_migrate.hpp"
+#include "users/master_key.hpp"
 #include "users/portal.hpp"
 
 extern char** environ;
@@ -62,7 +63,9 @@ int run_migrate(const StoreCliOptions& o) {
   require_store(o.from);
   DataDirLock lock(o.from);  // no server may write the source while it is copied
   auto source = open_store(o.from, Config{}, StoreLocation{});
-  auto target = open_store(o.from, Config{}, StoreLocation{o.to});
+  StoreLocation to;
+  to.url = o.to;
+  auto target = open_store(o.from, Config{}, to);
   MigrateOptions options;
   options.batch_rows = o.batch;
   options.master_key = load_or_create_master_key(o.from);

@@ -2,6 +2,7 @@
 
 #include "app.hpp"
 #include "cli/command.hpp"
+#include "users/master_key.hpp"
 #include "users/portal.hpp"
 
 namespace imhub {

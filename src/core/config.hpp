@@ -43,10 +43,6 @@ struct Config {
   // [files] signed download links (/disk/download, /disk/show) stop working after this many
   // seconds; every read of a message or file view signs a fresh one.
   int64_t files_link_ttl = 86400;
-  // [files] dir: where file blobs (files/) and avatars (avatars/) live; "" means the data
-  // directory. Several nodes on one PostgreSQL store name one shared directory here
-  // (docs/postgresql.md "Files").
-  std::string files_dir;
   // [limits] request parameter limits (rest/decode)
   int max_depth = 32;
   int max_keys = 10000;

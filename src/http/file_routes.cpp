@@ -88,7 +88,7 @@ FileReply serve_drive_file(Services& s, const HttpRequestView& request, bool att
   });
   if (!file || !file->is_file()) return file_error(errors::kFileNotFound);
   if (!allowed) return file_error(errors::kDiskAccessDenied);
-  auto body = open_regular(BlobStore(s.files_dir()).path(file->blob));
+  auto body = open_regular(BlobStore(s.data_dir).path(file->blob));
   if (!body) {
     spdlog::error("disk file {}: blob {} is missing", file->id, file->blob);
     return file_error(errors::kFileNotFound);
@@ -113,7 +113,7 @@ FileReply serve_avatar(Services& s, const HttpRequestView& request) {
     ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
                 ch == '_' || ch == '-');
   if (!ok) return file_error(errors::kNotFound);
-  auto body = open_regular(s.files_dir() + "/avatars/" + std::string(name));
+  auto body = open_regular(s.data_dir + "/avatars/" + std::string(name));
   if (!body) return file_error(errors::kNotFound);
   FileReply r;
   r.reply.content_type = mime_for_name(name);

@@ -9,7 +9,6 @@
 
 #include "core/clock.hpp"
 #include "core/strings.hpp"
-#include "disk/files_config.hpp"
 #include "ops/metrics.hpp"
 #include "rest/decode.hpp"
 #include "rest/session_cookie.hpp"
@@ -255,7 +254,5 @@ std::string Services::domain() const {
   auto slash = url.find('/');
   return slash == std::string::npos ? url : url.substr(0, slash);
 }
-
-std::string Services::files_dir() const { return files_root(config, data_dir); }
 
 }  // namespace imhub

@@ -52,59 +52,6 @@ std::string load_or_create_master_key(const std::string& data_dir) {
   return key;
 }
 
-namespace {
-
-// The key DATA/imhub.key holds, or "" when there is none.
-std::string key_in_data_dir(const std::string& data_dir) {
-  std::ifstream in(data_dir + "/imhub.key");
-  std::string key;
-  if (in && std::getline(in, key) && key.size() == 64) return key;
-  return "";
-}
-
-}  // namespace
-
-void save_master_key_file(const std::string& data_dir, const std::string& key) {
-  const std::string path = data_dir + "/imhub.key", tmp = path + ".tmp";
-  ::unlink(tmp.c_str());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw StoreError("cannot create " + tmp);
-  const std::string line = key + "\n";
-  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  ok = ok && ::rename(tmp.c_str(), path.c_str()) == 0;
-  if (ok) {
-    const int dir = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    ok = dir >= 0 && ::fsync(dir) == 0;
-    if (dir >= 0) ::close(dir);
-  }
-  if (!ok) throw StoreError("cannot write " + path);
-}
-
-std::string load_shared_master_key(Store& store, const std::string& data_dir, bool create) {
-  auto stored = [](Conn& c) -> std::string {
-    auto row = c.query_one("SELECT value FROM portal_secrets WHERE name = 'master_key'");
-    return row ? row->str(0) : std::string();
-  };
-  if (std::string key = store.read_with(stored); !key.empty()) return key;
-  std::string key = key_in_data_dir(data_dir);
-  if (key.empty()) {
-    if (!create) throw StoreError("the store holds no imhub portal (no master key): run `imhub init --store URL`");
-    key = random_hex(32);
-  }
-  // ON CONFLICT: a second node (or init) that wrote its key first wins, and everyone reads that one.
-  return store.write_with([&](Conn& c) {
-    c.exec("INSERT INTO portal_secrets (name, value, created_at) VALUES ('master_key', $1, $2) "
-           "ON CONFLICT (name) DO NOTHING",
-           {key, now_unix_seconds()});
-    return stored(c);
-  });
-}
-
-std::string load_master_key(Store& store, const std::string& data_dir, bool shared, bool create) {
-  return shared ? load_shared_master_key(store, data_dir, create) : load_or_create_master_key(data_dir);
-}
-
 InitResult init_portal(Store& store, const std::string& master_key) {
   // The init webhook's secret is derived from the master key so `init` can print it again.
   const std::string secret = hmac_sha256_hex(master_key, "init-webhook:1").substr(0, kWebhookSecretLength);

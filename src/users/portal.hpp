@@ -25,19 +25,6 @@ bool portal_exists(Conn& c);
 // be reproducible (the init webhook) are derived from it, so no secret is stored in clear.
 std::string load_or_create_master_key(const std::string& data_dir);
 
-// Writes `key` to DATA/imhub.key (mode 0600, replacing one there, durably): `store restore`.
-void save_master_key_file(const std::string& data_dir, const std::string& key);
-
-// A shared store's (PostgreSQL's) master key: the `portal_secrets` row `master_key`, which every
-// node reads, so a node needs nothing in its data directory. When the row is absent, a key that an
-// earlier version left in DATA/imhub.key is adopted (written to the row, so the tokens it signed
-// stay valid); else, with `create` (`imhub init`), a new one is made. Two nodes racing both end up
-// with the row's one key. Without `create` and with neither, throws StoreError (never initialised).
-std::string load_shared_master_key(Store& store, const std::string& data_dir, bool create);
-
-// The master key wherever the store keeps it: in the store when `shared`, else DATA/imhub.key.
-std::string load_master_key(Store& store, const std::string& data_dir, bool shared, bool create);
-
 struct InitResult {
   int64_t user_id = 1;
   std::string webhook;  // "/rest/1/<secret>/"
