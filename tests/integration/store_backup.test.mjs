@@ -26,7 +26,8 @@ const refused = (pattern) => (e) => e.status === 1 && pattern.test(e.stderr.toSt
 before(async () => {
   if (sqliteSkip) return;
   server = await new Server({ dataDir: join(work, 'live') }).start();
-  chat = (await server.ok('im.chat.add', { TITLE: 'Kept' })).result;
+  const ann = server.cli('user', 'add', '--name', 'Ann').user_id;
+  chat = (await server.ok('im.chat.add', { TITLE: 'Kept', USERS: [ann] })).result;
   await server.ok('im.message.add', { DIALOG_ID: `chat${chat}`, MESSAGE: 'before the backup' });
 });
 
@@ -91,7 +92,8 @@ test('with --store: pg_dump into a file, pg_restore into an empty database only'
     const url = createDatabase(pgUrl);
     const dir = () => { const d = mkdtempSync(join(tmpdir(), 'imhub-node-')); dirs.push(d); return d; };
     const a = await new Server({ dataDir: dir(), store: url }).start();
-    const id = (await a.ok('im.chat.add', { TITLE: 'Dumped' })).result;
+    const ann = a.cli('user', 'add', '--name', 'Ann').user_id;
+    const id = (await a.ok('im.chat.add', { TITLE: 'Dumped', USERS: [ann] })).result;
     await a.ok('im.message.add', { DIALOG_ID: `chat${id}`, MESSAGE: 'in the dump' });
     const file = join(work, 'pg.dump');
     assert.equal(run('store', 'backup', '--to', file, '--data', a.dataDir, '--store', url).engine, 'postgresql');
