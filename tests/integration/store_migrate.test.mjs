@@ -63,7 +63,7 @@ async function reads(server) {
   await call('counters', 'im.counters.get', {});
   await call('file', 'disk.file.get', { id: ids.file });
   for (const chat of ids.chats) {
-    await call(`chat${chat}`, 'im.chat.get', { CHAT_ID: chat });
+    await call(`chat${chat}`, 'im.dialog.get', { DIALOG_ID: `chat${chat}` });
     await call(`history${chat}`, 'im.dialog.messages.get', { DIALOG_ID: `chat${chat}`, LIMIT: 50 });
     await call(`older${chat}`, 'im.dialog.messages.get', { DIALOG_ID: `chat${chat}`, LAST_ID: ids.middle, LIMIT: 20 });
   }
@@ -122,6 +122,8 @@ before(async () => {
   before_ = await reads(a);
   await a.stop();
   assert.ok(before_.pending.pending > 0, 'events are pending before the move');
+  assert.equal(before_[`chat${ids.chats[0]}`].name, 'One');
+  assert.equal(before_[`history${ids.chats[2]}`].messages.length, 50);
 });
 
 after(() => {
@@ -162,7 +164,7 @@ test('store migrate moves every table, file and the key to PostgreSQL; the same 
     const got = await b.raw(u.pathname + u.search);
     assert.equal(got.status, 200);
     assert.equal(got.text, 'the notes');
-    const avatar = new URL((await b.ok('im.chat.get', { CHAT_ID: ids.chats[0] })).result.avatar);
+    const avatar = new URL((await b.ok('im.dialog.get', { DIALOG_ID: `chat${ids.chats[0]}` })).result.avatar);
     assert.equal((await b.raw(avatar.pathname)).status, 200);
     // A token signed by the SQLite node before the move is valid here: the key came along.
     const me = await rest(b, 'user.current', {}, app.token);
