@@ -94,7 +94,7 @@ int run_migrate(const StoreCliOptions& o) {
                              {"tables", tables}});
   if (o.files_to.empty()) {
     out.get_map().set("files", Value("not copied: name --files-to DIR, or set [files] dir = \"" + o.from +
-                                     "\" on the nodes (docs/postgresql.md \"Files\")"));
+                                     "\" on the nodes (docs/postgresql.md \"Shared node state\")"));
   } else {
     out.get_map().set("files", Value::object({{"dir", Value(o.files_to)},
                                               {"copied", Value(files.copied)},

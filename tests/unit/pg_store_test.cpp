@@ -291,7 +291,7 @@ TEST_F(PgStoreTest, MigrateCopiesEveryRowVerifiesAndKeepsIdsUnused) {
     for (int i = 0; i < 7; ++i) add_message(c, 1 + i % 3);
     deleted = add_message(c, 1);
     c.exec("DELETE FROM messages WHERE id = $1", {deleted});
-    c.exec("INSERT INTO app_options (owner, name, value) VALUES ('a', 'n', NULL)");
+    c.exec("INSERT INTO departments (name, sort, parent_id, head_id) VALUES ('Top', 500, NULL, 1)");
   });
   const int64_t stamp = sqlite->read_with(
       [](Conn& c) { return c.query_one("SELECT members_version FROM chats WHERE id = 2")->i64(0); });
@@ -311,7 +311,7 @@ TEST_F(PgStoreTest, MigrateCopiesEveryRowVerifiesAndKeepsIdsUnused) {
   pg->read([&](Conn& c) {
     EXPECT_EQ(c.query_one("SELECT members_version FROM chats WHERE id = 2")->i64(0), stamp);
     EXPECT_EQ(c.query_one("SELECT title FROM chats WHERE id = 1")->str(0), "Чат 0");
-    EXPECT_TRUE(c.query_one("SELECT value FROM app_options WHERE owner = 'a'")->is_null(0));
+    EXPECT_TRUE(c.query_one("SELECT parent_id FROM departments WHERE name = 'Top'")->is_null(0));
     EXPECT_EQ(c.query_one("SELECT value FROM portal_secrets WHERE name = 'master_key'")->str(0), o.master_key);
   });
   // SQLite's AUTOINCREMENT record came along: the deleted newest id is not handed out again.
