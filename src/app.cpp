@@ -122,8 +122,9 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   // PostgreSQL store, else this data directory.
   const std::string files_dir = files_root(where, data_dir);
   if (!where.url.empty() && where.files_dir.empty())
-    spdlog::warn("files are kept in this node's data directory: with more than one node, name a shared directory "
-                 "as [files] dir (docs/postgresql.md \"Shared node state\")");
+    spdlog::warn(
+        "files are kept in this node's data directory: with more than one node, name a shared directory "
+        "as [files] dir (docs/postgresql.md \"Shared node state\")");
   const BlobSweep swept = sweep_orphan_blobs(*store, files_dir);
   if (swept.temporary + swept.orphans > 0)
     spdlog::info("removed {} unfinished (*.tmp) and {} orphaned file blobs ({} bytes) left by an earlier crash",

@@ -14,8 +14,8 @@
 #include "core/crypto.hpp"
 #include "core/password_hash.hpp"
 #include "http/local_ca.hpp"
-#include "users/password.hpp"
 #include "users/master_key.hpp"
+#include "users/password.hpp"
 #include "users/portal.hpp"
 #include "users/webhook.hpp"
 

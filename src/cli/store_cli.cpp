@@ -86,8 +86,8 @@ int run_migrate(const StoreCliOptions& o) {
   target->close();
   Value tables = Value::list();
   for (const TableCopy& t : report.tables)
-    tables.push_back(Value::object(
-        {{"table", Value(t.table)}, {"rows", Value(t.rows)}, {"verified", Value(t.verified)}}));
+    tables.push_back(
+        Value::object({{"table", Value(t.table)}, {"rows", Value(t.rows)}, {"verified", Value(t.verified)}}));
   Value out = Value::object({{"resumed", Value(report.resumed)},
                              {"rows_copied", Value(report.rows_copied)},
                              {"sequences_set", Value(report.sequences_set)},
@@ -173,7 +173,8 @@ void add_store_group(CLI::App& cli, CommandTable& table) {
   migrate->add_option("--to", o->to, "the PostgreSQL store, postgresql://…")->required();
   migrate->add_option("--files-to", o->files_to, "copy files and avatars into this shared directory ([files] dir)");
   migrate->add_option("--batch", o->batch, "rows per batch (default 5000)");
-  table.add(migrate, [o] { return run_migrate(*o); }, DataUse::kNone);
+  table.add(
+      migrate, [o] { return run_migrate(*o); }, DataUse::kNone);
 
   auto* backup = group->add_subcommand(
       "backup", "write the store to a new file: SQLite's online backup (safe while serving), or pg_dump with --store");
@@ -186,7 +187,8 @@ void add_store_group(CLI::App& cli, CommandTable& table) {
   restore->add_option("--from", o->from, "the backup file")->required();
   restore->add_flag("--force", o->force, "replace the store that is there (never one a server is using)");
   add_data_option(restore, o->data);
-  table.add(restore, [o] { return run_restore(*o); }, DataUse::kCreate);
+  table.add(
+      restore, [o] { return run_restore(*o); }, DataUse::kCreate);
 }
 
 }  // namespace imhub

@@ -107,12 +107,14 @@ bool prepare_target(Store& to, const std::vector<Table>& tables, const std::stri
       if (c.query_one("SELECT 1 FROM " + ident(t.name) + " LIMIT 1"))
         throw MigrateRefused("the target database is not empty (table " + t.name +
                              " has rows); migrate only into a new, empty database");
-    c.exec("CREATE TABLE store_migrate_progress (name TEXT PRIMARY KEY, source TEXT NOT NULL, "
-           "last_rowid BIGINT NOT NULL, row_count BIGINT NOT NULL, checksum BIGINT NOT NULL, done BIGINT NOT NULL)");
+    c.exec(
+        "CREATE TABLE store_migrate_progress (name TEXT PRIMARY KEY, source TEXT NOT NULL, "
+        "last_rowid BIGINT NOT NULL, row_count BIGINT NOT NULL, checksum BIGINT NOT NULL, done BIGINT NOT NULL)");
     for (const Table& t : tables)
-      c.exec("INSERT INTO store_migrate_progress (name, source, last_rowid, row_count, checksum, done) "
-             "VALUES ($1, $2, $3, 0, 0, 0)",
-             {t.name, source, int64_t{LLONG_MIN}});
+      c.exec(
+          "INSERT INTO store_migrate_progress (name, source, last_rowid, row_count, checksum, done) "
+          "VALUES ($1, $2, $3, 0, 0, 0)",
+          {t.name, source, int64_t{LLONG_MIN}});
     return false;
   });
 }
@@ -291,9 +293,10 @@ MigrateReport migrate_store(Store& from, Store& to, const MigrateOptions& option
   if (options.before_finish) options.before_finish();
   to.write([&](Conn& c) {
     if (!options.master_key.empty())
-      c.exec("INSERT INTO portal_secrets (name, value, created_at) "
-             "VALUES ('master_key', $1, EXTRACT(EPOCH FROM now())::BIGINT) ON CONFLICT (name) DO NOTHING",
-             {options.master_key});
+      c.exec(
+          "INSERT INTO portal_secrets (name, value, created_at) "
+          "VALUES ('master_key', $1, EXTRACT(EPOCH FROM now())::BIGINT) ON CONFLICT (name) DO NOTHING",
+          {options.master_key});
     c.exec("DROP TABLE store_migrate_progress");
   });
   return report;

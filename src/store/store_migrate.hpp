@@ -43,9 +43,9 @@ struct TableCopy {
 };
 
 struct MigrateReport {
-  bool resumed = false;        // a progress table was found and continued
-  int64_t rows_copied = 0;     // by this run
-  int64_t sequences_set = 0;   // identity sequences moved past their table's ids
+  bool resumed = false;       // a progress table was found and continued
+  int64_t rows_copied = 0;    // by this run
+  int64_t sequences_set = 0;  // identity sequences moved past their table's ids
   std::vector<TableCopy> tables;
 };
 

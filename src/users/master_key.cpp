@@ -36,9 +36,10 @@ std::string load_shared_master_key(Store& store, const std::string& data_dir, bo
   }
   // ON CONFLICT: a node (or init) that wrote its key first wins, and everyone reads that one.
   return store.write_with([&](Conn& c) {
-    c.exec("INSERT INTO portal_secrets (name, value, created_at) VALUES ('master_key', $1, $2) "
-           "ON CONFLICT (name) DO NOTHING",
-           {key, now_unix_seconds()});
+    c.exec(
+        "INSERT INTO portal_secrets (name, value, created_at) VALUES ('master_key', $1, $2) "
+        "ON CONFLICT (name) DO NOTHING",
+        {key, now_unix_seconds()});
     return stored_key(c);
   });
 }

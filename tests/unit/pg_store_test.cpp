@@ -293,8 +293,8 @@ TEST_F(PgStoreTest, MigrateCopiesEveryRowVerifiesAndKeepsIdsUnused) {
     c.exec("DELETE FROM messages WHERE id = $1", {deleted});
     c.exec("INSERT INTO departments (name, sort, parent_id, head_id) VALUES ('Top', 500, NULL, 1)");
   });
-  const int64_t stamp = sqlite->read_with(
-      [](Conn& c) { return c.query_one("SELECT members_version FROM chats WHERE id = 2")->i64(0); });
+  const int64_t stamp =
+      sqlite->read_with([](Conn& c) { return c.query_one("SELECT members_version FROM chats WHERE id = 2")->i64(0); });
   ASSERT_EQ(stamp, 3);
   auto pg = open();
   MigrateOptions o;

@@ -50,8 +50,7 @@ class Db {
     if (bind2) sqlite3_bind_int64(st, 2, bind2);
     std::string out;
     const int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0)) out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw StoreError(sql + ": " + sqlite3_errmsg(db_));
     return out;
@@ -111,9 +110,10 @@ int64_t backup_sqlite(const std::string& db_path, const std::string& to, const s
       // One file, no WAL beside it, and the key inside it.
       copy.exec("PRAGMA journal_mode = DELETE");
       if (!master_key.empty())
-        copy.one("INSERT INTO portal_secrets (name, value, created_at) VALUES ('master_key', ?1, ?2) "
-                 "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                 &master_key, now_unix_seconds());
+        copy.one(
+            "INSERT INTO portal_secrets (name, value, created_at) VALUES ('master_key', ?1, ?2) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            &master_key, now_unix_seconds());
       check_intact(copy, tmp);
     }
     fsync_path(tmp, O_RDONLY);
