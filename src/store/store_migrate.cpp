@@ -186,6 +186,21 @@ int64_t copy_table(Store& from, Store& to, const Table& t, Progress& p, const Mi
   return copied;
 }
 
+// The source's count and checksum of a table now, read in batches by rowid as copy_table reads.
+std::pair<int64_t, uint64_t> source_sum_now(Store& from, const Table& t, int64_t batch_rows) {
+  const std::string select = "SELECT rowid, " + column_list(t.columns) + " FROM " + ident(t.name) +
+                             " WHERE rowid > $1 ORDER BY rowid LIMIT " + std::to_string(batch_rows);
+  int64_t rows = 0, last = LLONG_MIN;
+  uint64_t sum = 0;
+  for (;;) {
+    Rows batch = from.read_with([&](Conn& c) { return c.query(select, {last}); });
+    for (const Row& r : batch) sum += row_hash(r, 1);
+    rows += static_cast<int64_t>(batch.size());
+    if (batch.size() < static_cast<size_t>(batch_rows)) return {rows, sum};
+    last = batch.back().i64(0);
+  }
+}
+
 // The target's count and checksum of a table, read in batches by its primary key.
 std::pair<int64_t, uint64_t> target_sum(Store& to, const Table& t, int64_t batch_rows) {
   std::vector<std::string> key = to.read_with([&](Conn& c) {
@@ -278,16 +293,23 @@ MigrateReport migrate_store(Store& from, Store& to, const MigrateOptions& option
     report.rows_copied += copy_table(from, to, t, p, options);
     progress.push_back(p);
   }
-  std::string mismatched;
+  // Verified against the source as it is now, read again: a resumed run whose source was changed
+  // in between (served between the runs) is caught, not only a bad copy.
+  std::string mismatched, changed;
   for (size_t i = 0; i < tables.size(); ++i) {
     const auto [rows, sum] = target_sum(to, tables[i], options.batch_rows);
-    TableCopy copy{tables[i].name, progress[i].rows, progress[i].checksum, false};
-    copy.verified = rows == progress[i].rows && sum == progress[i].checksum;
+    const auto [source_rows, source_sum] = source_sum_now(from, tables[i], options.batch_rows);
+    TableCopy copy{tables[i].name, source_rows, source_sum, false};
+    copy.verified = rows == source_rows && sum == source_sum;
+    if (source_rows != progress[i].rows || source_sum != progress[i].checksum) changed += " " + tables[i].name;
     if (!copy.verified)
-      mismatched += " " + tables[i].name + " (source " + std::to_string(progress[i].rows) + " rows, target " +
+      mismatched += " " + tables[i].name + " (source " + std::to_string(source_rows) + " rows, target " +
                     std::to_string(rows) + ")";
     report.tables.push_back(std::move(copy));
   }
+  if (!changed.empty())
+    throw StoreError("the source changed while it was being migrated (" + changed.substr(1) +
+                     "); migrate again into a new, empty database with no server on the source");
   if (!mismatched.empty()) throw StoreError("the copy differs from the source in:" + mismatched);
   report.sequences_set = set_sequences(from, to);
   if (options.before_finish) options.before_finish();

@@ -39,7 +39,7 @@ struct TableCopy {
   std::string table;
   int64_t rows = 0;
   uint64_t checksum = 0;  // order-independent: the sum of each row's SHA-256 prefix
-  bool verified = false;  // the target's count and checksum equal the source's
+  bool verified = false;  // the target's count and checksum equal the source's, read again at the end
 };
 
 struct MigrateReport {

@@ -321,5 +321,39 @@ TEST_F(PgStoreTest, MigrateCopiesEveryRowVerifiesAndKeepsIdsUnused) {
   std::filesystem::remove_all(dir);
 }
 
+// Verification reads the source again: a row changed after it was copied (here during the copy
+// of a later table; in life a server run between two resumed runs) stops the migration.
+TEST_F(PgStoreTest, MigrateRefusesToFinishWhenTheSourceChangedAfterItWasCopied) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("migrate_changed_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  SqliteOptions so;
+  so.path = (dir / "imhub.db").string();
+  so.read_connections = 1;
+  auto sqlite = open_sqlite_store(so);
+  sqlite->write([&](Conn& c) {
+    c.exec("INSERT INTO chats (type, title, owner_id, author_id, created_at) VALUES ('C', 'before', 1, 1, 0)");
+    for (int i = 0; i < 4; ++i) add_message(c, 1);
+  });
+  auto pg = open();
+  MigrateOptions o;
+  o.batch_rows = 2;
+  bool changed = false;
+  o.on_batch = [&](const std::string& table, int64_t) {
+    if (table != "messages" || changed) return;
+    changed = true;  // chats was copied before messages (by name)
+    sqlite->write([](Conn& c) { c.exec("UPDATE chats SET title = 'after' WHERE id = 1"); });
+  };
+  try {
+    migrate_store(*sqlite, *pg, o);
+    ADD_FAILURE() << "the migration finished over a changed source";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("changed while it was being migrated (chats)"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(changed);
+  sqlite->close();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace imhub
