@@ -15,6 +15,7 @@
 #include "bots/bot_feed.hpp"
 #include "core/clock.hpp"
 #include "disk/blob_sweep.hpp"
+#include "disk/files_config.hpp"
 #include "events/delivery_worker.hpp"
 #include "http/fd_limit.hpp"
 #include "http/local_ca.hpp"
@@ -37,6 +38,7 @@
 #include "rest/dispatcher.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "users/master_key.hpp"
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
 #include "views/recent_fragments.hpp"
@@ -113,10 +115,17 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   const std::unique_ptr<WebClient> web = open_web_client(config.web_root);
   apply_fd_limit(config);
   auto store = open_store(data_dir, config, where);
-  const std::string key = load_or_create_master_key(data_dir);
+  const std::string key = load_master_key(*store, data_dir, !where.url.empty(), false);
   InitResult init = init_portal(*store, key);
   if (init.created) spdlog::info("created a new store in {}", data_dir);
-  const BlobSweep swept = sweep_orphan_blobs(*store, data_dir);
+  // Services' data_dir is where files/ and avatars/ are: [files] dir, shared by the nodes of one
+  // PostgreSQL store, else this data directory.
+  const std::string files_dir = files_root(where, data_dir);
+  if (!where.url.empty() && where.files_dir.empty())
+    spdlog::warn(
+        "files are kept in this node's data directory: with more than one node, name a shared directory "
+        "as [files] dir (docs/postgresql.md \"Shared node state\")");
+  const BlobSweep swept = sweep_orphan_blobs(*store, files_dir);
   if (swept.temporary + swept.orphans > 0)
     spdlog::info("removed {} unfinished (*.tmp) and {} orphaned file blobs ({} bytes) left by an earlier crash",
                  swept.temporary, swept.orphans, swept.bytes);
@@ -130,7 +139,7 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   register_rest_methods(registry);
   Metrics metrics;
   UserCache users(*store);
-  Services services{*store, config, registry, metrics, data_dir, key, {}, nullptr, &users};
+  Services services{*store, config, registry, metrics, files_dir, key, {}, nullptr, &users};
   services.portal = store->read_with([](Conn& c) { return load_portal(c); });
   UrlPreviewer previews(*store, url_preview_options(config));
   previews.start();

@@ -16,7 +16,7 @@ namespace imhub {
 
 void describe_config(ConfigSchema& schema, Config& c, StoreLocation& where) {
   describe_server_config(schema, c);
-  describe_files_config(schema, c);
+  describe_files_config(schema, c, where);
   describe_rest_config(schema, c);
   describe_store_config(schema, c, where);
   describe_url_preview_config(schema, c);

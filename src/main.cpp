@@ -35,6 +35,7 @@ void declare(CLI::App& cli, CommandTable& table) {
   add_events_group(cli, table);
   add_push_group(cli, table);
   add_openlines_group(cli, table);
+  add_store_group(cli, table);
   add_coverage_command(cli, table);
   cli.add_subcommand("help", "show this help, or a command's: imhub help user add");
 }

@@ -28,7 +28,7 @@ struct Services {
   const Config& config;
   const Registry& registry;
   Metrics& metrics;
-  std::string data_dir;
+  std::string data_dir;  // holds files/ and avatars/: the data directory, or [files] dir (app.cpp)
   std::string master_key;
   Portal portal;
   Dispatcher* dispatcher = nullptr;  // for batch

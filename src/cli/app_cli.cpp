@@ -88,7 +88,7 @@ class Commands final : public AppCommands {
  private:
   Value execute() {
     auto store = open_store(data_, Config{}, cli_store_location());
-    init_portal(*store, load_or_create_master_key(data_));
+    init_portal(*store, cli_master_key(*store, data_));
     Value out = list_->parsed() ? store->read_with([&](Conn& c) { return listing(c); }) : write(*store);
     store->close();
     return out;

@@ -19,5 +19,6 @@ void add_events_group(CLI::App& cli, CommandTable& table);
 void add_coverage_command(CLI::App& cli, CommandTable& table);
 void add_push_group(CLI::App& cli, CommandTable& table);
 void add_openlines_group(CLI::App& cli, CommandTable& table);
+void add_store_group(CLI::App& cli, CommandTable& table);
 
 }  // namespace imhub

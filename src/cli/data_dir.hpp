@@ -13,8 +13,8 @@ struct DataDirError : std::runtime_error {
 };
 
 // Throws DataDirError unless `data` is a directory holding a store (imhub.db): a typo'd --data
-// must not silently become a new, empty portal. With a PostgreSQL `store_url` the store is there,
-// and the directory must hold what `init` left of it locally (the master key, imhub.key).
+// must not silently become a new, empty portal. With a PostgreSQL `store_url` the store (the master
+// key included) is there, and the directory need only exist: it holds what is local to the node.
 void require_store(const std::string& data, const std::string& store_url = "");
 
 // For `init`: accepts an existing directory, or creates the last path component when its parent

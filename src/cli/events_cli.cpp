@@ -168,12 +168,13 @@ std::optional<int> run_events_cli(const EventsCli& cli) {
   const int64_t now = now_ms();
   if (*cli.secret) {
     if (cli.app_id <= 0 && cli.client_id.empty()) throw std::runtime_error("give --app ID or --client-id CLIENT_ID");
+    std::string key;
     {
       auto store = open_store(cli.data, Config{}, cli_store_location());
       require_secret_owner(*store, cli);
+      key = cli_master_key(*store, cli.data);
       store->close();
     }
-    const std::string key = load_or_create_master_key(cli.data);
     Value out = Value::object({{"secret", Value(event_signing_secret(key, cli.app_id, cli.client_id))}});
     if (cli.app_id > 0)
       out["app_id"] = cli.app_id;

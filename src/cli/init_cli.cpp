@@ -14,6 +14,7 @@
 #include "core/crypto.hpp"
 #include "core/password_hash.hpp"
 #include "http/local_ca.hpp"
+#include "users/master_key.hpp"
 #include "users/password.hpp"
 #include "users/portal.hpp"
 #include "users/webhook.hpp"
@@ -36,7 +37,7 @@ std::string all_scope_list() {
 int run_init(const std::string& data) {
   prepare_data_dir(data);
   auto store = open_store(data, Config{}, cli_store_location());
-  InitResult r = init_portal(*store, load_or_create_master_key(data));
+  InitResult r = init_portal(*store, load_master_key(*store, data, !store_url_option().empty(), true));
   std::string password;  // the first run's sign-in password for the administrator
   if (r.created) {
     password = random_token(20);

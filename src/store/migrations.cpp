@@ -943,6 +943,16 @@ $fn$;
 CREATE TRIGGER chat_members_version AFTER INSERT OR DELETE OR UPDATE OF chat_id, user_id, muted, manager
   ON chat_members FOR EACH ROW EXECUTE FUNCTION chat_members_version();
 )SQL"},
+      // Secrets every node of a shared store needs, the master key first (users/portal.hpp). The
+      // SQLite store keeps its key in DATA/imhub.key as it always did, so there the table stays
+      // empty but for the copy `imhub store backup` writes into its backup file.
+      {29, "portal_secrets", R"SQL(
+CREATE TABLE portal_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)SQL"},
   };
   return kAll;
 }

@@ -13,6 +13,9 @@ namespace imhub {
 struct StoreLocation {
   std::string url;             // a PostgreSQL store, "postgresql://…"; empty: SQLite in the data directory
   int writer_connections = 1;  // PostgreSQL only (docs/postgresql.md "Writers")
+  // [files] dir: where file blobs (files/) and avatars (avatars/) live; "" means the data
+  // directory. The nodes of one PostgreSQL store name one shared directory here.
+  std::string files_dir;
 };
 
 void describe_store_config(ConfigSchema& schema, Config& c, StoreLocation& where);

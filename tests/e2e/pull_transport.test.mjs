@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { B24PullClientManager } from '@bitrix24/b24jssdk';
-import { startServer } from '../integration/harness.mjs';
+import { masterKey, startServer } from '../integration/harness.mjs';
 import { makeClient } from './client.mjs';
 import { NodeXhr } from './xhr.mjs';
 
@@ -101,7 +100,7 @@ test('after a forced disconnect the PullClient comes back with its mid and recei
 
 // A token signed with the server's push key but already expired.
 function expiredToken(token) {
-  const master = readFileSync(join(server.dataDir, 'imhub.key'), 'utf8').trim();
+  const master = masterKey(server.dataDir);
   const key = createHmac('sha256', master).update('imhub push channels v1').digest('hex');
   const [head, body] = token.split('.');
   const claims = { ...JSON.parse(Buffer.from(body, 'base64url').toString()), exp: Math.floor(Date.now() / 1000) - 1 };

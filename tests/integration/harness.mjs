@@ -1,7 +1,7 @@
 // Starts the real build/imhub on a free loopback port with a temporary data directory and
 // speaks HTTP to it. Every integration and e2e test goes through here.
 import { spawn, execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,13 @@ export function storeSql(dataDir, query) {
   return (select || returning) && out ? JSON.parse(out) : [];
 }
 
+// The portal's master key (tests that sign a token themselves): DATA/imhub.key on SQLite, the
+// portal_secrets row on PostgreSQL, where every node reads it from the database.
+export function masterKey(dataDir) {
+  if (!onPostgres) return readFileSync(join(dataDir, 'imhub.key'), 'utf8').trim();
+  return storeSql(dataDir, "SELECT value FROM portal_secrets WHERE name = 'master_key'")[0].value;
+}
+
 // Runs `imhub <args>` synchronously and parses its one-line JSON output.
 export function cli(dataDir, ...args) {
   const out = execFileSync(BINARY, [...args, '--data', dataDir, ...storeArgs(dataDir)], { encoding: 'utf8' });
@@ -91,7 +98,10 @@ export class Server {
   // data directory's local CA (DATA/ca.pem, made by `imhub init`): httpsPort, httpsBase, caFile.
   // `webRoot` serves the browser client from that directory ([web] root); without it the server
   // serves none (root = "off"), whatever web/dist the source tree holds, unless `config` has [web].
-  constructor({ dataDir, port, config, extraArgs, https, webRoot } = {}) {
+  // `store` (a postgresql:// URL) runs init and serve on that store whatever IMHUB_TEST_STORE says
+  // (several nodes on one database, a migrated store).
+  constructor({ dataDir, port, config, extraArgs, https, webRoot, store } = {}) {
+    this.store = store;
     this.https = !!https;
     this.webRoot = webRoot;
     this.ownsData = !dataDir;
@@ -110,9 +120,11 @@ export class Server {
       this.httpsBase = `https://127.0.0.1:${this.httpsPort}`;
       this.caFile = join(this.dataDir, 'ca.pem');
     }
-    const init = cli(this.dataDir, 'init');
+    const store = this.store ? ['--store', this.store] : storeArgs(this.dataDir);
+    const init = JSON.parse(execFileSync(BINARY, ['init', '--data', this.dataDir, ...store], { encoding: 'utf8' })
+      .trim().split('\n').pop());
     this.webhook = init.webhook; // "/rest/1/<secret>/"
-    const args = ['serve', '--data', this.dataDir, ...storeArgs(this.dataDir), '--listen', `127.0.0.1:${this.port}`,
+    const args = ['serve', '--data', this.dataDir, ...store, '--listen', `127.0.0.1:${this.port}`,
       ...this.extraArgs];
     // Without `https`, no automatic HTTPS listener (the listen port + 363): that port may be one
     // another test server picked.
@@ -189,7 +201,11 @@ export class Server {
     return { status: r.status, body, headers: r.headers, text };
   }
 
-  cli(...args) { return cli(this.dataDir, ...args); }
+  cli(...args) {
+    if (!this.store) return cli(this.dataDir, ...args);
+    const out = execFileSync(BINARY, [...args, '--data', this.dataDir, '--store', this.store], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop());
+  }
 
   async stop(signal = 'SIGTERM') {
     if (this.proc && this.proc.exitCode === null) this.proc.kill(signal);

@@ -4,10 +4,8 @@
 // store with the sqlite3 shell.
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { BINARY, storeSql, storeArgs } from './harness.mjs';
+import { BINARY, masterKey, storeSql, storeArgs } from './harness.mjs';
 
 // Runs `imhub <args> --data DIR`; returns {code, json} even when the command fails.
 export function cliResult(server, ...args) {
@@ -117,7 +115,7 @@ const b64url = (buf) => Buffer.from(buf).toString('base64').replace(/=+$/, '').r
 // unless `key` is given: lets tests make expired tokens without waiting an hour.
 export function forgeToken(server, { kind = 'a', app = 1, user = 1, generation = 1, expires, ttl = 0,
   nonce = 'deadbeef', scope = 'im,imbot' }, key) {
-  const master = readFileSync(join(server.dataDir, 'imhub.key'), 'utf8').trim();
+  const master = masterKey(server.dataDir);
   const signingKey = key ?? createHmac('sha256', master).update('imhub oauth token key v1').digest('hex');
   const claims = [kind, app, user, generation, expires, ttl, nonce, scope].join('.');
   return `${b64url(claims)}.${b64url(createHmac('sha256', signingKey).update(claims).digest())}`;

@@ -5,9 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer } from './harness.mjs';
+import { masterKey, startServer } from './harness.mjs';
 import { addApp, signIn, restOk, restFails } from './oauth_client.mjs';
 import { bodies, subscribe } from './ws_client.mjs';
 
@@ -118,7 +116,7 @@ test('an application event reaches the application frames it addresses, and nobo
 test('a missing, forged or expired token is closed with 4010; a fresh one signed the same way is served', async () => {
   const config = await userConfig(annHook);
   // A token signed with the server's own push key (derived from the master key) but expired.
-  const master = readFileSync(join(server.dataDir, 'imhub.key'), 'utf8').trim();
+  const master = masterKey(server.dataDir);
   const pushKey = createHmac('sha256', master).update('imhub push channels v1').digest('hex');
   const [head, claims] = config.jwt.split('.');
   const now = Math.floor(Date.now() / 1000);

@@ -7,9 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, BINARY } from './harness.mjs';
+import { masterKey, startServer, BINARY } from './harness.mjs';
 import { addApp, signIn, restOk, restFails, sql } from './oauth_client.mjs';
 import { bodies, subscribe } from './ws_client.mjs';
 
@@ -78,7 +78,7 @@ async function metric(name) {
 
 // A token signed with the server's push key, with these claims changed.
 function signedToken(config, claims) {
-  const master = readFileSync(join(server.dataDir, 'imhub.key'), 'utf8').trim();
+  const master = masterKey(server.dataDir);
   const key = createHmac('sha256', master).update('imhub push channels v1').digest('hex');
   const [head, body] = config.jwt.split('.');
   const merged = { ...JSON.parse(Buffer.from(body, 'base64url').toString()), ...claims };

@@ -14,6 +14,8 @@
 #include "store/migrations.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "store/store_migrate.hpp"
 
 namespace imhub {
 namespace {
@@ -266,6 +268,91 @@ TEST_F(PgStoreTest, ConcurrentWritersLoseNothing) {
   EXPECT_EQ(r.i64(2), kThreads * kEach);
   store->close();
   EXPECT_THROW(store->write([](Conn&) {}), StoreError);
+}
+
+// `imhub store migrate`'s copy (store/store_migrate): an SQLite store with a deleted newest message,
+// a chat whose roster stamp a trigger keeps, NULLs and non-ASCII text, copied in batches of 2 (so
+// every table, composite keys included, is paged) into PostgreSQL.
+TEST_F(PgStoreTest, MigrateCopiesEveryRowVerifiesAndKeepsIdsUnused) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("migrate_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  SqliteOptions so;
+  so.path = (dir / "imhub.db").string();
+  so.read_connections = 1;
+  auto sqlite = open_sqlite_store(so);
+  int64_t deleted = 0;
+  sqlite->write([&](Conn& c) {
+    for (int i = 0; i < 3; ++i)
+      c.exec("INSERT INTO chats (type, title, owner_id, author_id, created_at) VALUES ('C', $1, 1, 1, 0)",
+             {std::string("Чат ") + std::to_string(i)});
+    for (int64_t chat = 1; chat <= 3; ++chat)
+      for (int64_t user = 1; user <= 3; ++user)
+        c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, $2, 0)", {chat, user});
+    for (int i = 0; i < 7; ++i) add_message(c, 1 + i % 3);
+    deleted = add_message(c, 1);
+    c.exec("DELETE FROM messages WHERE id = $1", {deleted});
+    c.exec("INSERT INTO departments (name, sort, parent_id, head_id) VALUES ('Top', 500, NULL, 1)");
+  });
+  const int64_t stamp =
+      sqlite->read_with([](Conn& c) { return c.query_one("SELECT members_version FROM chats WHERE id = 2")->i64(0); });
+  ASSERT_EQ(stamp, 3);
+  auto pg = open();
+  MigrateOptions o;
+  o.batch_rows = 2;
+  o.master_key = std::string(64, 'a');
+  MigrateReport report = migrate_store(*sqlite, *pg, o);
+  EXPECT_FALSE(report.resumed);
+  int64_t messages = 0;
+  for (const TableCopy& t : report.tables) {
+    EXPECT_TRUE(t.verified) << t.table;
+    if (t.table == "messages") messages = t.rows;
+  }
+  EXPECT_EQ(messages, 7);
+  pg->read([&](Conn& c) {
+    EXPECT_EQ(c.query_one("SELECT members_version FROM chats WHERE id = 2")->i64(0), stamp);
+    EXPECT_EQ(c.query_one("SELECT title FROM chats WHERE id = 1")->str(0), "Чат 0");
+    EXPECT_TRUE(c.query_one("SELECT parent_id FROM departments WHERE name = 'Top'")->is_null(0));
+    EXPECT_EQ(c.query_one("SELECT value FROM portal_secrets WHERE name = 'master_key'")->str(0), o.master_key);
+  });
+  // SQLite's AUTOINCREMENT record came along: the deleted newest id is not handed out again.
+  EXPECT_GT(pg->write_with([](Conn& c) { return add_message(c, 1); }), deleted);
+  EXPECT_THROW(migrate_store(*sqlite, *pg, o), MigrateRefused);
+  sqlite->close();
+  std::filesystem::remove_all(dir);
+}
+
+// Verification reads the source again: a row changed after it was copied (here during the copy
+// of a later table; in life a server run between two resumed runs) stops the migration.
+TEST_F(PgStoreTest, MigrateRefusesToFinishWhenTheSourceChangedAfterItWasCopied) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("migrate_changed_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  SqliteOptions so;
+  so.path = (dir / "imhub.db").string();
+  so.read_connections = 1;
+  auto sqlite = open_sqlite_store(so);
+  sqlite->write([&](Conn& c) {
+    c.exec("INSERT INTO chats (type, title, owner_id, author_id, created_at) VALUES ('C', 'before', 1, 1, 0)");
+    for (int i = 0; i < 4; ++i) add_message(c, 1);
+  });
+  auto pg = open();
+  MigrateOptions o;
+  o.batch_rows = 2;
+  bool changed = false;
+  o.on_batch = [&](const std::string& table, int64_t) {
+    if (table != "messages" || changed) return;
+    changed = true;  // chats was copied before messages (by name)
+    sqlite->write([](Conn& c) { c.exec("UPDATE chats SET title = 'after' WHERE id = 1"); });
+  };
+  try {
+    migrate_store(*sqlite, *pg, o);
+    ADD_FAILURE() << "the migration finished over a changed source";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("changed while it was being migrated (chats)"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(changed);
+  sqlite->close();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
