@@ -7,26 +7,9 @@
 namespace imhub {
 namespace {
 
-bool admitted(const Chat& chat, const ChatMember& m, const RecentFilter& f) {
-  const bool dialog = chat.type == "P";
-  const bool lines = chat.type == "L";
-  if (f.only_lines) {
-    if (!lines) return false;
-  } else {
-    if (f.skip_dialog && dialog) return false;
-    if (f.skip_chat && !dialog && !lines) return false;
-    if (f.skip_lines && lines) return false;
-  }
-  if (f.unread_only && unread_count(chat, m) == 0 && !m.marked_unread) return false;
-  const int64_t at = chat.last_message_at > 0 ? chat.last_message_at : chat.created_at;
-  if (f.changed_since > 0 && at < f.changed_since) return false;
-  if (f.before > 0 && at >= f.before) return false;
-  return true;
-}
+int64_t activity_time(const Chat& chat) { return chat.last_message_at > 0 ? chat.last_message_at : chat.created_at; }
 
-int64_t activity_time(const RecentEntry& e) {
-  return e.chat.last_message_at > 0 ? e.chat.last_message_at : e.chat.created_at;
-}
+int64_t activity_time(const RecentEntry& e) { return activity_time(e.chat); }
 
 // The other participant of a private chat from its key "min:max"; the user for notes to self.
 int64_t other_of(const std::string& private_key, int64_t user_id) {
@@ -42,6 +25,33 @@ size_t column_count(const std::string& list) {
 }
 
 }  // namespace
+
+RecentKeys recent_keys(const Chat& chat, const ChatMember& member) {
+  return RecentKeys{chat.type, unread_count(chat, member), member.marked_unread, activity_time(chat)};
+}
+
+bool recent_admitted(const RecentKeys& k, const RecentFilter& f) {
+  const bool dialog = k.type == "P";
+  const bool lines = k.type == "L";
+  if (f.only_lines) {
+    if (!lines) return false;
+  } else {
+    if (f.skip_dialog && dialog) return false;
+    if (f.skip_chat && !dialog && !lines) return false;
+    if (f.skip_lines && lines) return false;
+  }
+  if (f.unread_only && k.unread == 0 && !k.marked_unread) return false;
+  if (f.changed_since > 0 && k.at < f.changed_since) return false;
+  if (f.before > 0 && k.at >= f.before) return false;
+  return true;
+}
+
+std::vector<int64_t> member_chat_ids(Conn& c, int64_t user_id) {
+  std::vector<int64_t> out;
+  for (const Row& r : c.query("SELECT chat_id FROM chat_members WHERE user_id = $1", {user_id}))
+    out.push_back(r.i64(0));
+  return out;
+}
 
 std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f) {
   // One statement for the whole list: each entry's chat, membership and last message come from
@@ -59,7 +69,7 @@ std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilte
   std::vector<RecentEntry> out;
   for (Row& r : c.query(sql, {user_id})) {
     RecentEntry e{read_chat(r), read_member(r, kMemberAt), std::nullopt, 0, r.i64(kKeyAt + 1), nullptr};
-    if (!admitted(e.chat, e.member, f)) continue;
+    if (!recent_admitted(recent_keys(e.chat, e.member), f)) continue;
     // An empty private dialog has nothing to show yet.
     if (e.chat.type == "P" && e.chat.last_message_id == 0) continue;
     if (!r.is_null(kMessageAt)) e.last = read_message(r, kMessageAt);

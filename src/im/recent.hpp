@@ -35,6 +35,20 @@ struct RecentFilter {
 
 std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f);
 
+// What the filters read of an entry, for a list kept beyond one call (views/recent_projection):
+// load_recent(f) is load_recent({}) less the entries recent_admitted(keys, f) refuses, in order.
+struct RecentKeys {
+  std::string type;
+  int64_t unread = 0;
+  bool marked_unread = false;
+  int64_t at = 0;  // last activity: the last message's time, else the chat's creation
+};
+RecentKeys recent_keys(const Chat& chat, const ChatMember& member);
+bool recent_admitted(const RecentKeys& k, const RecentFilter& f);
+
+// Every chat the user is a member of, hidden ones and empty dialogs included.
+std::vector<int64_t> member_chat_ids(Conn& c, int64_t user_id);
+
 // Per-chat unread counters of a user, for im.counters.get.
 struct UnreadCounter {
   int64_t chat_id = 0;
