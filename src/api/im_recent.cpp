@@ -187,29 +187,41 @@ bool lists_on(const MethodCall& call) {
 }
 
 // The caller's whole list in `style` (unfiltered, in order): the projection's when nothing it
-// shows has changed, else read from the store with each item from the fragment cache or built,
-// and kept.
+// shows has changed; patched when only some of its chats did (those read again); else read from
+// the store whole. Items come from the fragment cache or are built.
 std::shared_ptr<const RecentList> whole_list(MethodCall& call, const ItemStyle& style) {
   RecentProjection& projection = *call.services.recent->lists;
   const int64_t viewer = call.caller.user_id;
   const int form = style.list_form ? 1 : 0;
-  if (auto hit = projection.find(viewer, form)) return hit;
+  const RecentLookup kept = projection.lookup(viewer, form);
+  if (kept.list && kept.stale_chats.empty()) return kept.list;
   auto list = std::make_shared<RecentList>();
   // Before the snapshot: a change committed in between leaves what is built here already stale.
   list->stamp = projection.stamp();
   const RecentEpochs epochs = RecentEpochs::current(call.services.store);
   call.services.store.read([&](Conn& c) {
-    const auto entries = load_recent(c, viewer, RecentFilter{});
-    list->items.reserve(entries.size());
-    list->users.push_back(viewer);
-    for (const RecentEntry& e : entries) {
-      list->items.push_back(RecentListItem{recent_keys(e.chat, e.member), item_json(c, call, e, style, epochs)});
-      for (int64_t id : shown_users(e, style)) list->users.push_back(id);
+    std::vector<RecentEntry> entries;
+    if (kept.list) {
+      const auto& stale = kept.stale_chats;
+      entries = load_recent_chats(c, viewer, stale);
+      list->chats = kept.list->chats;
+      list->items.reserve(kept.list->items.size() + entries.size());
+      for (const RecentListItem& i : kept.list->items)
+        if (!std::binary_search(stale.begin(), stale.end(), i.keys.chat_id)) list->items.push_back(i);
+    } else {
+      entries = load_recent(c, viewer, RecentFilter{});
+      list->chats = member_chat_ids(c, viewer);
+      list->items.reserve(entries.size());
     }
-    list->chats = member_chat_ids(c, viewer);
+    for (const RecentEntry& e : entries) {
+      const std::vector<int64_t> shown = shown_users(e, style);
+      list->items.push_back(RecentListItem{recent_keys(e.chat, e.member), item_json(c, call, e, style, epochs),
+                                           shown.empty() ? 0 : shown.front()});
+    }
   });
-  std::sort(list->users.begin(), list->users.end());
-  list->users.erase(std::unique(list->users.begin(), list->users.end()), list->users.end());
+  if (kept.list)
+    std::sort(list->items.begin(), list->items.end(),
+              [](const RecentListItem& a, const RecentListItem& b) { return recent_before(a.keys, b.keys); });
   projection.put(viewer, form, list);
   return list;
 }

@@ -9,8 +9,6 @@ namespace {
 
 int64_t activity_time(const Chat& chat) { return chat.last_message_at > 0 ? chat.last_message_at : chat.created_at; }
 
-int64_t activity_time(const RecentEntry& e) { return activity_time(e.chat); }
-
 // The other participant of a private chat from its key "min:max"; the user for notes to self.
 int64_t other_of(const std::string& private_key, int64_t user_id) {
   const auto colon = private_key.find(':');
@@ -27,7 +25,15 @@ size_t column_count(const std::string& list) {
 }  // namespace
 
 RecentKeys recent_keys(const Chat& chat, const ChatMember& member) {
-  return RecentKeys{chat.type, unread_count(chat, member), member.marked_unread, activity_time(chat)};
+  return RecentKeys{chat.id,       chat.type,           unread_count(chat, member), member.marked_unread,
+                    member.pinned, activity_time(chat), chat.last_message_id};
+}
+
+bool recent_before(const RecentKeys& a, const RecentKeys& b) {
+  if (a.pinned != b.pinned) return a.pinned;
+  if (a.at != b.at) return a.at > b.at;
+  if (a.last_message_id != b.last_message_id) return a.last_message_id > b.last_message_id;
+  return a.chat_id < b.chat_id;
 }
 
 bool recent_admitted(const RecentKeys& k, const RecentFilter& f) {
@@ -53,21 +59,28 @@ std::vector<int64_t> member_chat_ids(Conn& c, int64_t user_id) {
   return out;
 }
 
-std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f) {
-  // One statement for the whole list: each entry's chat, membership and last message come from
-  // the same row, not from three lookups per chat.
-  static const std::string sql =
+namespace {
+
+// One statement for a whole list: each entry's chat, membership and last message come from the
+// same row, not from three lookups per chat. `one_chat`: of chat $2 only.
+const std::string& recent_sql(bool one_chat) {
+  static const std::string all =
       "SELECT " + chat_columns("ch") + ", " + member_columns("m") + ", " + message_columns("msg") +
       ", COALESCE(ch.private_key, ''), ch.members_version FROM chat_members m JOIN chats ch ON ch.id = m.chat_id "
       "LEFT JOIN messages msg ON msg.id = ch.last_message_id "
       "WHERE m.user_id = $1 AND ch.last_seq > m.hidden_at_seq";
+  static const std::string one = all + " AND m.chat_id = $2";
+  return one_chat ? one : all;
+}
+
+// The entries of `rows` (of recent_sql) that `f` admits, in the rows' order.
+void read_entries(Rows rows, int64_t user_id, const RecentFilter& f, std::vector<RecentEntry>& out) {
   // Where each record's columns start, counted from the column lists themselves (a column added
   // to a record must not shift what the others read).
   static const size_t kMemberAt = column_count(chat_columns("ch"));
   static const size_t kMessageAt = kMemberAt + column_count(member_columns("m"));
   static const size_t kKeyAt = kMessageAt + column_count(message_columns("msg"));
-  std::vector<RecentEntry> out;
-  for (Row& r : c.query(sql, {user_id})) {
+  for (Row& r : rows) {
     RecentEntry e{read_chat(r), read_member(r, kMemberAt), std::nullopt, 0, r.i64(kKeyAt + 1), nullptr};
     if (!recent_admitted(recent_keys(e.chat, e.member), f)) continue;
     // An empty private dialog has nothing to show yet.
@@ -77,20 +90,30 @@ std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilte
     e.row = std::make_shared<const Row>(std::move(r));
     out.push_back(std::move(e));
   }
+}
+
+}  // namespace
+
+std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f) {
+  std::vector<RecentEntry> out;
+  read_entries(c.query(recent_sql(false), {user_id}), user_id, f, out);
   // Sorted by index, then moved once: an entry is dozens of strings, and a sort moves each many times.
+  std::vector<RecentKeys> keys;
+  keys.reserve(out.size());
+  for (const RecentEntry& e : out) keys.push_back(recent_keys(e.chat, e.member));
   std::vector<size_t> order(out.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&out](size_t ia, size_t ib) {
-    const RecentEntry &a = out[ia], &b = out[ib];
-    if (a.member.pinned != b.member.pinned) return a.member.pinned;
-    const int64_t ta = activity_time(a), tb = activity_time(b);
-    if (ta != tb) return ta > tb;
-    return a.chat.last_message_id > b.chat.last_message_id;
-  });
+  std::sort(order.begin(), order.end(), [&keys](size_t a, size_t b) { return recent_before(keys[a], keys[b]); });
   std::vector<RecentEntry> sorted;
   sorted.reserve(out.size());
   for (size_t i : order) sorted.push_back(std::move(out[i]));
   return sorted;
+}
+
+std::vector<RecentEntry> load_recent_chats(Conn& c, int64_t user_id, const std::vector<int64_t>& chat_ids) {
+  std::vector<RecentEntry> out;
+  for (int64_t chat : chat_ids) read_entries(c.query(recent_sql(true), {user_id, chat}), user_id, RecentFilter{}, out);
+  return out;
 }
 
 std::vector<UnreadCounter> unread_counters(Conn& c, int64_t user_id) {

@@ -24,7 +24,7 @@ constexpr size_t kMaxStamps = 1 << 16;
 }  // namespace
 
 size_t RecentList::bytes() const {
-  size_t n = sizeof(RecentList) + (chats.size() + users.size()) * sizeof(int64_t);
+  size_t n = sizeof(RecentList) + chats.size() * sizeof(int64_t);
   for (const RecentListItem& i : items) n += sizeof(RecentListItem) + (i.json ? i.json->size() : 0);
   return n;
 }
@@ -73,35 +73,39 @@ void RecentProjection::written(const std::vector<RowKey>& keys) {
   generation_.store(g, std::memory_order_release);
 }
 
-bool RecentProjection::fresh(const RecentList& list) const {
+RecentLookup RecentProjection::check(int64_t viewer, std::shared_ptr<const RecentList> list) const {
   for (size_t i = 0; i < kForeign.size(); ++i)
-    if (reports_->foreign_epoch(kForeign[i]) != list.stamp.foreign[i]) return false;
-  const uint64_t built = list.stamp.generation;
-  if (generation_.load(std::memory_order_acquire) == built) return true;  // nothing written since
+    if (reports_->foreign_epoch(kForeign[i]) != list->stamp.foreign[i]) return {};
+  const uint64_t built = list->stamp.generation;
+  if (generation_.load(std::memory_order_acquire) == built) return {std::move(list), {}};  // nothing written since
   std::lock_guard lock(stamps_mu_);
-  if (floor_ > built) return false;
   auto later = [built](const std::unordered_map<int64_t, uint64_t>& stamps, int64_t id) {
     auto it = stamps.find(id);
     return it != stamps.end() && it->second > built;
   };
-  for (int64_t chat : list.chats)
-    if (later(chat_stamps_, chat)) return false;
-  for (int64_t user : list.users)
-    if (later(user_stamps_, user)) return false;
-  return true;
+  if (floor_ > built || later(user_stamps_, viewer)) return {};
+  RecentLookup out;
+  for (int64_t chat : list->chats)
+    if (later(chat_stamps_, chat)) out.stale_chats.push_back(chat);
+  for (const RecentListItem& i : list->items)
+    if (i.shown != 0 && i.shown != viewer && later(user_stamps_, i.shown)) out.stale_chats.push_back(i.keys.chat_id);
+  std::sort(out.stale_chats.begin(), out.stale_chats.end());
+  out.stale_chats.erase(std::unique(out.stale_chats.begin(), out.stale_chats.end()), out.stale_chats.end());
+  out.list = std::move(list);
+  return out;
 }
 
-std::shared_ptr<const RecentList> RecentProjection::find(int64_t viewer, int form) const {
-  if (!enabled_) return nullptr;
+RecentLookup RecentProjection::lookup(int64_t viewer, int form) const {
+  if (!enabled_) return {};
   std::shared_ptr<const RecentList> list;
   {
     Shard& s = shard_of(viewer);
     std::lock_guard lock(s.mu);
     auto it = s.lists.find(viewer * 2 + form);
-    if (it == s.lists.end()) return nullptr;
+    if (it == s.lists.end()) return {};
     list = it->second;
   }
-  return fresh(*list) ? list : nullptr;
+  return check(viewer, std::move(list));
 }
 
 void RecentProjection::put(int64_t viewer, int form, std::shared_ptr<const RecentList> list) {

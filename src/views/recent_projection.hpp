@@ -13,7 +13,9 @@
 //    mentions show in other people's items; these tables change rarely).
 // A list remembers the generation read before its snapshot opened and the chats (every chat of
 // the viewer, hidden ones included) and users (the viewer, dialog partners, last authors) it
-// depends on; it is used only while none of them carries a later stamp. Writes of other processes
+// depends on. While none carries a later stamp it is used as it is; when only chats and shown
+// users do, a call reads just those chats again and patches it; a later stamp on the viewer
+// (joined, left, read, pinned, hid) or everything reads it whole. Writes of other processes
 // (the CLI) are seen through RowReports::foreign_epoch of the same tables: any move
 // drops every list. Where the store cannot report rows (PostgreSQL) the projection is off and
 // every call reads the store. See docs/architecture.md "Recent list".
@@ -37,6 +39,7 @@ namespace imhub {
 struct RecentListItem {
   RecentKeys keys;
   std::shared_ptr<const std::string> json;  // the item as its form renders it
+  int64_t shown = 0;                        // the user whose object it shows (dialog partner, last author)
 };
 
 // What a list's validity is checked against: taken before the snapshot it is built from.
@@ -50,8 +53,13 @@ struct RecentList {
   RecentStamp stamp;
   std::vector<RecentListItem> items;  // load_recent's order, unfiltered
   std::vector<int64_t> chats;         // every chat of the viewer
-  std::vector<int64_t> users;         // the viewer and the users the items show
   size_t bytes() const;
+};
+
+// What a call can use of a kept list.
+struct RecentLookup {
+  std::shared_ptr<const RecentList> list;  // null: none kept, or it must be read again whole
+  std::vector<int64_t> stale_chats;        // with `list`: the chats whose items must be read again (sorted)
 };
 
 class RecentProjection {
@@ -66,13 +74,15 @@ class RecentProjection {
   bool enabled() const { return enabled_; }
 
   RecentStamp stamp() const;
-  // The list of (viewer, form) if one is held that nothing has changed since.
-  std::shared_ptr<const RecentList> find(int64_t viewer, int form) const;
+  // The list of (viewer, form) and what changed since it was built: nothing (use it as it is);
+  // some of its chats — written, or showing a user whose presence was — (read those again);
+  // or anything else (no list: read it whole).
+  RecentLookup lookup(int64_t viewer, int form) const;
   void put(int64_t viewer, int form, std::shared_ptr<const RecentList> list);
 
  private:
   void written(const std::vector<RowKey>& keys);
-  bool fresh(const RecentList& list) const;
+  RecentLookup check(int64_t viewer, std::shared_ptr<const RecentList> list) const;
 
   RowReports* reports_ = nullptr;  // null: the store cannot report rows (the projection is off)
   bool enabled_ = false;

@@ -72,21 +72,32 @@ TEST(RowReports, ForeignEpochMovesForAnotherProcessOnly) {
 struct Lists {
   TempStore t;
   RecentProjection p{*t.store, 1 << 20};
-  int64_t mine = 0, theirs = 0;
+  int64_t mine = 0, theirs = 0, theirs_hidden = 0;
   Lists() {
     mine = add_chat(*t.store);
     theirs = add_chat(*t.store);
+    theirs_hidden = add_chat(*t.store);
   }
-  // A list of user 1 showing user 2, in chat `mine`, stamped now.
+  // A list of user 1 (member of `mine` and of `theirs_hidden`, hidden there) with one item, in
+  // `mine`, showing user 2; stamped now.
   void keep() {
     auto list = std::make_shared<RecentList>();
     list->stamp = p.stamp();
-    list->chats = {mine};
-    list->users = {1, 2};
-    list->items.push_back(RecentListItem{RecentKeys{"C", 0, false, 0}, std::make_shared<const std::string>("{}")});
+    list->chats = {mine, theirs_hidden};
+    list->items.push_back(
+        RecentListItem{RecentKeys{.chat_id = mine, .type = "C"}, std::make_shared<const std::string>("{}"), 2});
     p.put(1, 0, list);
   }
-  bool held() { return p.find(1, 0) != nullptr; }
+  // Kept and usable as it is.
+  bool held() {
+    auto l = p.lookup(1, 0);
+    return l.list && l.stale_chats.empty();
+  }
+  // Kept, with these chats to read again.
+  std::vector<int64_t> stale() {
+    auto l = p.lookup(1, 0);
+    return l.list ? l.stale_chats : std::vector<int64_t>{-1};
+  }
 };
 
 TEST(RecentProjection, StandsUntilWhatItShowsIsWritten) {
@@ -94,37 +105,40 @@ TEST(RecentProjection, StandsUntilWhatItShowsIsWritten) {
   ASSERT_TRUE(l.p.enabled());
   l.keep();
   EXPECT_TRUE(l.held());
-  EXPECT_FALSE(l.p.find(1, 1));  // the other form was never kept
+  EXPECT_FALSE(l.p.lookup(1, 1).list);  // the other form was never kept
   l.t.store->write([&](Conn& c) { c.exec("UPDATE chats SET title = 'x' WHERE id = $1", {l.theirs}); });
   l.t.store->write(
       [&](Conn& c) { c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 3, 0)", {l.theirs}); });
   EXPECT_TRUE(l.held()) << "writes to other chats and users leave it";
 
   l.t.store->write([&](Conn& c) { c.exec("UPDATE chats SET title = 'y' WHERE id = $1", {l.mine}); });
-  EXPECT_FALSE(l.held()) << "its chat renamed";
+  EXPECT_EQ(l.stale(), std::vector<int64_t>{l.mine}) << "its chat renamed";
   l.keep();
   l.t.store->write([&](Conn& c) {
     c.exec("INSERT INTO messages (chat_id, seq, author_id, text, created_at) VALUES ($1, 1, 3, 'hi', 0)", {l.mine});
   });
-  EXPECT_FALSE(l.held()) << "a message in its chat";
+  EXPECT_EQ(l.stale(), std::vector<int64_t>{l.mine}) << "a message in its chat";
+  l.keep();
+  l.t.store->write([&](Conn& c) { c.exec("UPDATE chats SET last_seq = 9 WHERE id = $1", {l.theirs_hidden}); });
+  EXPECT_EQ(l.stale(), std::vector<int64_t>{l.theirs_hidden}) << "a chat it does not show yet";
   l.keep();
   l.t.store->write(
       [&](Conn& c) { c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 1, 0)", {l.theirs}); });
-  EXPECT_FALSE(l.held()) << "the viewer joined a chat";
+  EXPECT_EQ(l.stale(), std::vector<int64_t>{-1}) << "the viewer joined a chat: read whole";
   l.keep();
   l.t.store->write([&](Conn& c) {
     c.exec(
         "INSERT INTO user_presence (user_id, status) VALUES (2, 'away') "
         "ON CONFLICT (user_id) DO UPDATE SET status = 'away'");
   });
-  EXPECT_FALSE(l.held()) << "a shown user's presence";
+  EXPECT_EQ(l.stale(), std::vector<int64_t>{l.mine}) << "a shown user's presence";
   l.keep();
   l.t.store->write([&](Conn& c) {
     c.exec(
         "INSERT INTO users (login, name, last_name, email, date_register, timestamp_x) VALUES ('u', 'U', '', '', 0, "
         "0)");
   });
-  EXPECT_FALSE(l.held()) << "any user (names show in other people's items)";
+  EXPECT_EQ(l.stale(), std::vector<int64_t>{-1}) << "any user (names show in other people's items): read whole";
   l.keep();
   {
     SqliteOptions o;
@@ -134,7 +148,7 @@ TEST(RecentProjection, StandsUntilWhatItShowsIsWritten) {
     other->write([&](Conn& c) { c.exec("UPDATE chats SET title = 'z' WHERE id = $1", {l.theirs}); });
     other->close();
   }
-  EXPECT_FALSE(l.held()) << "another process wrote chats";
+  EXPECT_EQ(l.stale(), std::vector<int64_t>{-1}) << "another process wrote chats: read whole";
 }
 
 TEST(RecentProjection, AListBuiltFromASnapshotOlderThanAWriteIsNotKept) {
@@ -144,7 +158,7 @@ TEST(RecentProjection, AListBuiltFromASnapshotOlderThanAWriteIsNotKept) {
   list->chats = {l.mine};
   l.t.store->write([&](Conn& c) { c.exec("UPDATE chats SET title = 'y' WHERE id = $1", {l.mine}); });
   l.p.put(1, 0, list);
-  EXPECT_FALSE(l.held());
+  EXPECT_EQ(l.stale(), std::vector<int64_t>{l.mine});
 }
 
 }  // namespace
