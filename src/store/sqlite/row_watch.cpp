@@ -57,8 +57,9 @@ void RowWatch::hook(void* self, sqlite3* db, int op, const char* db_name, const 
                     long long new_rowid) {
   auto* w = static_cast<RowWatch*>(self);
   if (!table || !db_name || std::strcmp(db_name, "main") != 0) return;  // temp tables are nobody's
+  const size_t length = std::strlen(table);
   for (const Table& t : w->tables_) {
-    if (strcasecmp(t.name.c_str(), table) != 0) continue;
+    if (t.name.size() != length || strcasecmp(t.name.c_str(), table) != 0) continue;
     for (const Column& col : t.columns) {
       if (col.index < 0) {
         if (op != SQLITE_INSERT) w->note(col.watch, old_rowid);

@@ -37,7 +37,7 @@ class RowWatch {
     int index;  // the column's position in the table; -1 for the row id
   };
   struct Table {
-    std::string name;
+    std::string name;  // compared by length first: the hook runs for every row the writer writes
     std::vector<Column> columns;
   };
   std::vector<Table> tables_;
