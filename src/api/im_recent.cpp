@@ -2,6 +2,7 @@
 // counters. Contract: spec 002 (im.recent.get example: string ids; im.recent.list: numbers),
 // reference chats/im-recent-*.md, chats/special-operations/, chats/im-counters-get.md.
 #include <algorithm>
+#include <iterator>
 
 #include "api/common.hpp"
 #include "api/im_common.hpp"
@@ -199,29 +200,35 @@ std::shared_ptr<const RecentList> whole_list(MethodCall& call, const ItemStyle& 
   // Before the snapshot: a change committed in between leaves what is built here already stale.
   list->stamp = projection.stamp();
   const RecentEpochs epochs = RecentEpochs::current(call.services.store);
+  std::vector<RecentListItem> fresh;  // the items read now (all, or the stale chats')
   call.services.store.read([&](Conn& c) {
-    std::vector<RecentEntry> entries;
-    if (kept.list) {
-      const auto& stale = kept.stale_chats;
-      entries = load_recent_chats(c, viewer, stale);
-      list->chats = kept.list->chats;
-      list->items.reserve(kept.list->items.size() + entries.size());
-      for (const RecentListItem& i : kept.list->items)
-        if (!std::binary_search(stale.begin(), stale.end(), i.keys.chat_id)) list->items.push_back(i);
-    } else {
-      entries = load_recent(c, viewer, RecentFilter{});
-      list->chats = member_chat_ids(c, viewer);
-      list->items.reserve(entries.size());
-    }
+    const std::vector<RecentEntry> entries =
+        kept.list ? load_recent_chats(c, viewer, kept.stale_chats) : load_recent(c, viewer, RecentFilter{});
+    if (!kept.list) list->chats = member_chat_ids(c, viewer);
+    fresh.reserve(entries.size());
     for (const RecentEntry& e : entries) {
       const std::vector<int64_t> shown = shown_users(e, style);
-      list->items.push_back(RecentListItem{recent_keys(e.chat, e.member), item_json(c, call, e, style, epochs),
-                                           shown.empty() ? 0 : shown.front()});
+      fresh.push_back(RecentListItem{recent_keys(e.chat, e.member), item_json(c, call, e, style, epochs),
+                                     shown.empty() ? 0 : shown.front()});
     }
   });
-  if (kept.list)
-    std::sort(list->items.begin(), list->items.end(),
-              [](const RecentListItem& a, const RecentListItem& b) { return recent_before(a.keys, b.keys); });
+  if (kept.list) {
+    // The kept items less the stale ones are still in order: the few read again merge into them.
+    const auto& stale = kept.stale_chats;
+    auto before = [](const RecentListItem& a, const RecentListItem& b) { return recent_before(a.keys, b.keys); };
+    std::sort(fresh.begin(), fresh.end(), before);
+    std::vector<RecentListItem> still;
+    still.reserve(kept.list->items.size());
+    for (const RecentListItem& i : kept.list->items)
+      if (!std::binary_search(stale.begin(), stale.end(), i.keys.chat_id)) still.push_back(i);
+    list->chats = kept.list->chats;
+    list->items.reserve(still.size() + fresh.size());
+    std::merge(std::make_move_iterator(still.begin()), std::make_move_iterator(still.end()),
+               std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()),
+               std::back_inserter(list->items), before);
+  } else {
+    list->items = std::move(fresh);  // load_recent's order
+  }
   projection.put(viewer, form, list);
   return list;
 }
