@@ -42,6 +42,7 @@
 #include "users/portal.hpp"
 #include "users/user_cache.hpp"
 #include "views/recent_fragments.hpp"
+#include "views/recent_projection.hpp"
 
 namespace imhub {
 
@@ -149,6 +150,9 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   RecentFragmentCache recent_fragments(static_cast<size_t>(config.store_recent_cache_mb) << 20);
   services.rosters = &rosters;
   services.recent = &recent_fragments;
+  // Off with the fragments: a list is spliced from them.
+  RecentProjection recent_lists(*store, static_cast<size_t>(config.store_recent_cache_mb) << 20);
+  recent_fragments.lists = &recent_lists;
   // A link preview written into a message is announced once committed (messageParamsUpdate).
   previews.set_on_updated([&feed](int64_t message_id, int64_t chat_id) {
     feed.announce(Cause{}, MessageParamsChanged{message_id, chat_id});

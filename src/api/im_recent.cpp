@@ -1,6 +1,9 @@
 // im.recent.* and im.counters.get (scope `im`): the recent-chats list, its marks, and unread
 // counters. Contract: spec 002 (im.recent.get example: string ids; im.recent.list: numbers),
 // reference chats/im-recent-*.md, chats/special-operations/, chats/im-counters-get.md.
+#include <algorithm>
+#include <iterator>
+
 #include "api/common.hpp"
 #include "api/im_common.hpp"
 #include "core/clock.hpp"
@@ -17,6 +20,7 @@
 #include "views/chat_view.hpp"
 #include "views/im_user.hpp"
 #include "views/recent_fragments.hpp"
+#include "views/recent_projection.hpp"
 
 namespace imhub {
 namespace {
@@ -162,17 +166,11 @@ std::shared_ptr<const std::string> item_json(Conn& c, const MethodCall& call, co
   return json;
 }
 
-// The items [begin, end) of `entries` as a JSON list, written into a string sized once (the answer
-// is large; growing it by doubling copied it several times).
-std::string items_json(Conn& c, const MethodCall& call, const std::vector<RecentEntry>& entries, size_t begin,
-                       size_t end, const ItemStyle& style, const RecentEpochs& epochs, size_t extra) {
-  std::vector<std::shared_ptr<const std::string>> items;
-  items.reserve(end - begin);
+// `items` as a JSON list, written into a string sized once (the answer is large; growing it by
+// doubling copied it several times). `extra`: room for what the caller wraps around it.
+std::string join_items(const std::vector<const std::string*>& items, size_t extra) {
   size_t bytes = 2 + extra;
-  for (size_t i = begin; i < end; ++i) {
-    items.push_back(item_json(c, call, entries[i], style, epochs));
-    bytes += items.back()->size() + 1;
-  }
+  for (const std::string* i : items) bytes += i->size() + 1;
   std::string out;
   out.reserve(bytes);
   out += '[';
@@ -184,16 +182,103 @@ std::string items_json(Conn& c, const MethodCall& call, const std::vector<Recent
   return out;
 }
 
+// Whether the users' lists are kept (SQLite, recent_cache_mb > 0).
+bool lists_on(const MethodCall& call) {
+  return call.services.recent && call.services.recent->lists && call.services.recent->lists->enabled();
+}
+
+// The caller's whole list in `style` (unfiltered, in order): the projection's when nothing it
+// shows has changed; patched when only some of its chats did (those read again); else read from
+// the store whole. Items come from the fragment cache or are built.
+std::shared_ptr<const RecentList> whole_list(MethodCall& call, const ItemStyle& style) {
+  RecentProjection& projection = *call.services.recent->lists;
+  const int64_t viewer = call.caller.user_id;
+  const int form = style.list_form ? 1 : 0;
+  const RecentLookup kept = projection.lookup(viewer, form);
+  if (kept.list && kept.stale_chats.empty()) return kept.list;
+  auto list = std::make_shared<RecentList>();
+  // Before the snapshot: a change committed in between leaves what is built here already stale.
+  list->stamp = projection.stamp();
+  const RecentEpochs epochs = RecentEpochs::current(call.services.store);
+  std::vector<RecentListItem> fresh;  // the items read now (all, or the stale chats')
+  call.services.store.read([&](Conn& c) {
+    const std::vector<RecentEntry> entries =
+        kept.list ? load_recent_chats(c, viewer, kept.stale_chats) : load_recent(c, viewer, RecentFilter{});
+    if (!kept.list) list->chats = member_chat_ids(c, viewer);
+    fresh.reserve(entries.size());
+    for (const RecentEntry& e : entries) {
+      const std::vector<int64_t> shown = shown_users(e, style);
+      fresh.push_back(RecentListItem{recent_keys(e.chat, e.member), item_json(c, call, e, style, epochs),
+                                     shown.empty() ? 0 : shown.front()});
+    }
+  });
+  if (kept.list) {
+    // The kept items less the stale ones are still in order: the few read again merge into them.
+    const auto& stale = kept.stale_chats;
+    auto before = [](const RecentListItem& a, const RecentListItem& b) { return recent_before(a.keys, b.keys); };
+    std::sort(fresh.begin(), fresh.end(), before);
+    std::vector<RecentListItem> still;
+    still.reserve(kept.list->items.size());
+    for (const RecentListItem& i : kept.list->items)
+      if (!std::binary_search(stale.begin(), stale.end(), i.keys.chat_id)) still.push_back(i);
+    list->chats = kept.list->chats;
+    list->items.reserve(still.size() + fresh.size());
+    std::merge(std::make_move_iterator(still.begin()), std::make_move_iterator(still.end()),
+               std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()),
+               std::back_inserter(list->items), before);
+  } else {
+    list->items = std::move(fresh);  // load_recent's order
+  }
+  projection.put(viewer, form, list);
+  return list;
+}
+
+// The items of `list` that `f` admits, in order.
+std::vector<const std::string*> admitted_items(const RecentList& list, const RecentFilter& f) {
+  std::vector<const std::string*> out;
+  out.reserve(list.items.size());
+  for (const RecentListItem& i : list.items)
+    if (recent_admitted(i.keys, f)) out.push_back(i.json.get());
+  return out;
+}
+
+// The items [begin, end) of `entries` as a JSON list (each from the fragment cache or built).
+std::string items_json(Conn& c, const MethodCall& call, const std::vector<RecentEntry>& entries, size_t begin,
+                       size_t end, const ItemStyle& style, const RecentEpochs& epochs, size_t extra) {
+  std::vector<std::shared_ptr<const std::string>> held;
+  std::vector<const std::string*> items;
+  held.reserve(end - begin);
+  items.reserve(end - begin);
+  for (size_t i = begin; i < end; ++i) {
+    held.push_back(item_json(c, call, entries[i], style, epochs));
+    items.push_back(held.back().get());
+  }
+  return join_items(items, extra);
+}
+
+// im.recent.list's answer around its items: the same text write_json gives the object.
+std::string list_answer(std::string items, bool more) {
+  const char* flag = more ? "true" : "false";
+  items.insert(0, "{\"items\":");
+  items.append(",\"hasMorePages\":").append(flag).append(",\"hasMore\":").append(flag).append("}");
+  return items;
+}
+
 MethodResult recent_get(MethodCall& call) {
   RecentFilter f = common_filter(call);
   int64_t since = date_param(call, "LAST_SYNC_DATE");
   if (since == 0) since = date_param(call, "LAST_UPDATE");
   if (since > 0) f.changed_since = std::max(since, now_unix_seconds() - kSyncWindowSeconds);
   const ItemStyle style{.string_ids = true, .list_form = false};
+  MethodResult result;
+  if (lists_on(call)) {
+    const auto list = whole_list(call, style);
+    result.raw_result = join_items(admitted_items(*list, f), 0);
+    return result;
+  }
   const bool cached = call.services.recent && call.services.recent->enabled();
   // Before the snapshot: a change committed in between leaves the new fragments already stale.
   const RecentEpochs epochs = RecentEpochs::current(call.services.store);
-  MethodResult result;
   call.services.store.read([&](Conn& c) {
     auto entries = load_recent(c, call.caller.user_id, f);
     if (cached) {
@@ -217,29 +302,38 @@ MethodResult recent_list(MethodCall& call) {
   int64_t offset = std::max<int64_t>(0, call.param("OFFSET").to_int_or(0));
   if (call.start > 0) offset = call.start;
   const ItemStyle style{.string_ids = false, .list_form = true};
+  MethodResult result;
+  // "total is usually -1" (reference im-recent-list.md); next when there is more.
+  auto page = [&](size_t count) {
+    const size_t begin = std::min<size_t>(static_cast<size_t>(offset), count);
+    const size_t end = std::min(count, begin + static_cast<size_t>(limit));
+    result.total = -1;
+    if (end < count) result.next = static_cast<int64_t>(end);
+    return std::make_pair(begin, end);
+  };
+  if (lists_on(call)) {
+    const auto list = whole_list(call, style);
+    auto items = admitted_items(*list, f);
+    const auto [begin, end] = page(items.size());
+    const bool more = end < items.size();
+    items.erase(items.begin() + static_cast<std::ptrdiff_t>(end), items.end());
+    items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(begin));
+    result.raw_result = list_answer(join_items(items, 64), more);
+    return result;
+  }
   const bool cached = call.services.recent && call.services.recent->enabled();
   const RecentEpochs epochs = RecentEpochs::current(call.services.store);
-  MethodResult result;
   call.services.store.read([&](Conn& c) {
     auto entries = load_recent(c, call.caller.user_id, f);
-    const size_t begin = std::min<size_t>(static_cast<size_t>(offset), entries.size());
-    const size_t end = std::min(entries.size(), begin + static_cast<size_t>(limit));
+    const auto [begin, end] = page(entries.size());
     const bool more = end < entries.size();
     if (cached) {
-      // The same text write_json gives the object below.
-      const char* flag = more ? "true" : "false";
-      std::string& out = result.raw_result;
-      out = items_json(c, call, entries, begin, end, style, epochs, 64);
-      out.insert(0, "{\"items\":");
-      out.append(",\"hasMorePages\":").append(flag).append(",\"hasMore\":").append(flag).append("}");
+      result.raw_result = list_answer(items_json(c, call, entries, begin, end, style, epochs, 64), more);
     } else {
       Value items = Value::list();
       for (size_t i = begin; i < end; ++i) items.push_back(recent_item(c, call, entries[i], style, nullptr));
       result.result = Value::object({{"items", std::move(items)}, {"hasMorePages", more}, {"hasMore", more}});
     }
-    // "total is usually -1" (reference im-recent-list.md); next when there is more.
-    result.total = -1;
-    if (more) result.next = static_cast<int64_t>(end);
   });
   return result;
 }

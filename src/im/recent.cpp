@@ -7,26 +7,7 @@
 namespace imhub {
 namespace {
 
-bool admitted(const Chat& chat, const ChatMember& m, const RecentFilter& f) {
-  const bool dialog = chat.type == "P";
-  const bool lines = chat.type == "L";
-  if (f.only_lines) {
-    if (!lines) return false;
-  } else {
-    if (f.skip_dialog && dialog) return false;
-    if (f.skip_chat && !dialog && !lines) return false;
-    if (f.skip_lines && lines) return false;
-  }
-  if (f.unread_only && unread_count(chat, m) == 0 && !m.marked_unread) return false;
-  const int64_t at = chat.last_message_at > 0 ? chat.last_message_at : chat.created_at;
-  if (f.changed_since > 0 && at < f.changed_since) return false;
-  if (f.before > 0 && at >= f.before) return false;
-  return true;
-}
-
-int64_t activity_time(const RecentEntry& e) {
-  return e.chat.last_message_at > 0 ? e.chat.last_message_at : e.chat.created_at;
-}
+int64_t activity_time(const Chat& chat) { return chat.last_message_at > 0 ? chat.last_message_at : chat.created_at; }
 
 // The other participant of a private chat from its key "min:max"; the user for notes to self.
 int64_t other_of(const std::string& private_key, int64_t user_id) {
@@ -43,23 +24,65 @@ size_t column_count(const std::string& list) {
 
 }  // namespace
 
-std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f) {
-  // One statement for the whole list: each entry's chat, membership and last message come from
-  // the same row, not from three lookups per chat.
-  static const std::string sql =
+RecentKeys recent_keys(const Chat& chat, const ChatMember& member) {
+  return RecentKeys{chat.id,       chat.type,           unread_count(chat, member), member.marked_unread,
+                    member.pinned, activity_time(chat), chat.last_message_id};
+}
+
+bool recent_before(const RecentKeys& a, const RecentKeys& b) {
+  if (a.pinned != b.pinned) return a.pinned;
+  if (a.at != b.at) return a.at > b.at;
+  if (a.last_message_id != b.last_message_id) return a.last_message_id > b.last_message_id;
+  return a.chat_id < b.chat_id;
+}
+
+bool recent_admitted(const RecentKeys& k, const RecentFilter& f) {
+  const bool dialog = k.type == "P";
+  const bool lines = k.type == "L";
+  if (f.only_lines) {
+    if (!lines) return false;
+  } else {
+    if (f.skip_dialog && dialog) return false;
+    if (f.skip_chat && !dialog && !lines) return false;
+    if (f.skip_lines && lines) return false;
+  }
+  if (f.unread_only && k.unread == 0 && !k.marked_unread) return false;
+  if (f.changed_since > 0 && k.at < f.changed_since) return false;
+  if (f.before > 0 && k.at >= f.before) return false;
+  return true;
+}
+
+std::vector<int64_t> member_chat_ids(Conn& c, int64_t user_id) {
+  std::vector<int64_t> out;
+  for (const Row& r : c.query("SELECT chat_id FROM chat_members WHERE user_id = $1", {user_id}))
+    out.push_back(r.i64(0));
+  return out;
+}
+
+namespace {
+
+// One statement for a whole list: each entry's chat, membership and last message come from the
+// same row, not from three lookups per chat. `one_chat`: of chat $2 only.
+const std::string& recent_sql(bool one_chat) {
+  static const std::string all =
       "SELECT " + chat_columns("ch") + ", " + member_columns("m") + ", " + message_columns("msg") +
       ", COALESCE(ch.private_key, ''), ch.members_version FROM chat_members m JOIN chats ch ON ch.id = m.chat_id "
       "LEFT JOIN messages msg ON msg.id = ch.last_message_id "
       "WHERE m.user_id = $1 AND ch.last_seq > m.hidden_at_seq";
+  static const std::string one = all + " AND m.chat_id = $2";
+  return one_chat ? one : all;
+}
+
+// The entries of `rows` (of recent_sql) that `f` admits, in the rows' order.
+void read_entries(Rows rows, int64_t user_id, const RecentFilter& f, std::vector<RecentEntry>& out) {
   // Where each record's columns start, counted from the column lists themselves (a column added
   // to a record must not shift what the others read).
   static const size_t kMemberAt = column_count(chat_columns("ch"));
   static const size_t kMessageAt = kMemberAt + column_count(member_columns("m"));
   static const size_t kKeyAt = kMessageAt + column_count(message_columns("msg"));
-  std::vector<RecentEntry> out;
-  for (Row& r : c.query(sql, {user_id})) {
+  for (Row& r : rows) {
     RecentEntry e{read_chat(r), read_member(r, kMemberAt), std::nullopt, 0, r.i64(kKeyAt + 1), nullptr};
-    if (!admitted(e.chat, e.member, f)) continue;
+    if (!recent_admitted(recent_keys(e.chat, e.member), f)) continue;
     // An empty private dialog has nothing to show yet.
     if (e.chat.type == "P" && e.chat.last_message_id == 0) continue;
     if (!r.is_null(kMessageAt)) e.last = read_message(r, kMessageAt);
@@ -67,20 +90,30 @@ std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilte
     e.row = std::make_shared<const Row>(std::move(r));
     out.push_back(std::move(e));
   }
+}
+
+}  // namespace
+
+std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f) {
+  std::vector<RecentEntry> out;
+  read_entries(c.query(recent_sql(false), {user_id}), user_id, f, out);
   // Sorted by index, then moved once: an entry is dozens of strings, and a sort moves each many times.
+  std::vector<RecentKeys> keys;
+  keys.reserve(out.size());
+  for (const RecentEntry& e : out) keys.push_back(recent_keys(e.chat, e.member));
   std::vector<size_t> order(out.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&out](size_t ia, size_t ib) {
-    const RecentEntry &a = out[ia], &b = out[ib];
-    if (a.member.pinned != b.member.pinned) return a.member.pinned;
-    const int64_t ta = activity_time(a), tb = activity_time(b);
-    if (ta != tb) return ta > tb;
-    return a.chat.last_message_id > b.chat.last_message_id;
-  });
+  std::sort(order.begin(), order.end(), [&keys](size_t a, size_t b) { return recent_before(keys[a], keys[b]); });
   std::vector<RecentEntry> sorted;
   sorted.reserve(out.size());
   for (size_t i : order) sorted.push_back(std::move(out[i]));
   return sorted;
+}
+
+std::vector<RecentEntry> load_recent_chats(Conn& c, int64_t user_id, const std::vector<int64_t>& chat_ids) {
+  std::vector<RecentEntry> out;
+  for (int64_t chat : chat_ids) read_entries(c.query(recent_sql(true), {user_id, chat}), user_id, RecentFilter{}, out);
+  return out;
 }
 
 std::vector<UnreadCounter> unread_counters(Conn& c, int64_t user_id) {

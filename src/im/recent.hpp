@@ -35,6 +35,31 @@ struct RecentFilter {
 
 std::vector<RecentEntry> load_recent(Conn& c, int64_t user_id, const RecentFilter& f);
 
+// What the filters and the order read of an entry, for a list kept beyond one call
+// (views/recent_projection): load_recent(f) is load_recent({}) less the entries
+// recent_admitted(keys, f) refuses, in order.
+struct RecentKeys {
+  int64_t chat_id = 0;
+  std::string type;
+  int64_t unread = 0;
+  bool marked_unread = false;
+  bool pinned = false;
+  int64_t at = 0;  // last activity: the last message's time, else the chat's creation
+  int64_t last_message_id = 0;
+};
+RecentKeys recent_keys(const Chat& chat, const ChatMember& member);
+bool recent_admitted(const RecentKeys& k, const RecentFilter& f);
+// The list's order: pinned first, then the newest activity, the newest last message, the lower
+// chat id (a total order, so a list can be patched and sorted again).
+bool recent_before(const RecentKeys& a, const RecentKeys& b);
+
+// load_recent({}) of `chat_ids` only (those of them the list shows), unsorted: what a kept list
+// reads again for the chats that changed.
+std::vector<RecentEntry> load_recent_chats(Conn& c, int64_t user_id, const std::vector<int64_t>& chat_ids);
+
+// Every chat the user is a member of, hidden ones and empty dialogs included.
+std::vector<int64_t> member_chat_ids(Conn& c, int64_t user_id);
+
 // Per-chat unread counters of a user, for im.counters.get.
 struct UnreadCounter {
   int64_t chat_id = 0;

@@ -44,12 +44,18 @@ struct RecentEpochs {
   static RecentEpochs current(const Store& store);
 };
 
+class RecentProjection;
+
 // Shared by every thread; holds at most `max_bytes` of JSON (a full shard starts over). Per node:
 // each server checks what it holds against the shared store, so several nodes stay correct.
 class RecentFragmentCache {
  public:
   explicit RecentFragmentCache(size_t max_bytes) : shard_bytes_(max_bytes / kShards) {}
   bool enabled() const { return shard_bytes_ > 0; }
+
+  // The users' lists spliced from these fragments (views/recent_projection.hpp), reached through
+  // this cache so Services (included by most of the tree) stays as it is; null when there are none.
+  RecentProjection* lists = nullptr;
 
   // The fragment of (viewer, chat, form) if one is held whose inputs are those of `row` in the
   // snapshot `c`, as of `epochs`. A fragment found fresh after a presence check is re-stamped.

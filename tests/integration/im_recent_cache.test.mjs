@@ -1,11 +1,12 @@
-// The recent list's caches (views/recent_fragments.hpp, im/chat_roster.hpp) give the answers the
-// list gives without them: a second server on the same store runs with [store] recent_cache_mb = 0
+// The recent list's caches (views/recent_projection.hpp, views/recent_fragments.hpp,
+// im/chat_roster.hpp) give the answers the list gives without them: a second server on the same store runs with [store] recent_cache_mb = 0
 // (every item built from the store each call), and after each kind of change the cached server's
 // im.recent.get / im.recent.list must answer byte for byte what it does, for every filter. The
-// cached server is asked everything before each change, so every comparison reads warm fragments.
+// cached server is asked everything before each change, so every comparison reads warm lists and
+// fragments: a list or item kept past a change that touches it shows as a difference.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Server, onPostgres, shareStore } from './harness.mjs';
@@ -18,6 +19,26 @@ const annOk = (method, params) => cached.ok(method, params, { webhook: ann.webho
 const as = (who) => (method, params) => cached.ok(method, params, { webhook: who.webhook });
 const say = (who, dialog, text, extra = {}) => as(who)('im.message.add', { DIALOG_ID: dialog, MESSAGE: text, ...extra })
   .then((r) => r.result);
+
+// A write by another process: the rows through sqlite3 (or psql), then, on SQLite, the table's
+// counter in imhub.db-epochs moved as every imhub process moves it after a commit (TableEpochs:
+// FNV-1a of the lower-cased name, 64 slots of 8 bytes) — what tells the server's per-user lists
+// (views/recent_projection.hpp) that someone else wrote. The fragments need no such hint.
+function foreignWrite(server, table, query) {
+  sql(server, query);
+  if (onPostgres) return;
+  let h = 2166136261;
+  for (const ch of table.toLowerCase()) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  const fd = openSync(join(server.dataDir, 'imhub.db-epochs'), 'r+');
+  try {
+    const slot = Buffer.alloc(8);
+    readSync(fd, slot, 0, 8, (h % 64) * 8);
+    slot.writeBigUInt64LE(slot.readBigUInt64LE() + 1n);
+    writeSync(fd, slot, 0, 8, (h % 64) * 8);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 // The envelope without its time block (which differs per call): result, next, total as sent.
 async function answer(server, who, method, params) {
@@ -140,10 +161,18 @@ test('the recent list with its caches answers what it answers without them, afte
     await annOk('im.chat.setOwner', { CHAT_ID: group, USER_ID: bob.id });
     await same('owner changed');
     // Written behind the server's back: the roster stamp is kept by triggers, not by the writers.
-    sql(cached, `UPDATE chat_members SET manager = 1 WHERE chat_id = ${group} AND user_id = ${ann.id}`);
+    foreignWrite(cached, 'chat_members', `UPDATE chat_members SET manager = 1 WHERE chat_id = ${group} AND user_id = ${ann.id}`);
     await same('manager set in the store');
-    sql(cached, `UPDATE chat_members SET manager = 1 WHERE chat_id = ${other} AND user_id = ${dan.id}`);
+    foreignWrite(cached, 'chat_members', `UPDATE chat_members SET manager = 1 WHERE chat_id = ${other} AND user_id = ${dan.id}`);
     await same('another member made manager in the store');
+    await as(bob)('im.chat.user.add', { CHAT_ID: other, USERS: [carl.id] });
+    await same('the viewer joined a chat');
+    await say(carl, String(bob.id), 'a first word between Carl and Bob');
+    await same('a new dialog');
+    await as(carl)('im.chat.leave', { CHAT_ID: other });
+    await same('the viewer left a chat');
+    await as(dan)('im.user.status.set', { STATUS: 'dnd' });
+    await same('status of a last author only');
 
     await cached.ok('user.update', { ID: bob.id, NAME: 'Robert', PERSONAL_PHOTO: '/upload/bob.png' });
     await same('profile of a dialog partner and of a mentioned user');
@@ -168,8 +197,9 @@ test('the recent list with its caches answers what it answers without them, afte
   });
 
 test('the cached answer is served from fragments and a changed input rebuilds only its item', async () => {
-  // A store change the server did not make still shows: the row compared is the snapshot's.
-  sql(cached, `UPDATE chats SET title = 'Behind its back' WHERE id = ${other}`);
+  // A store change another process made shows: the lists drop on its epoch, the fragment's row
+  // compared is the snapshot's.
+  foreignWrite(cached, 'chats', `UPDATE chats SET title = 'Behind its back' WHERE id = ${other}`);
   const items = (await annOk('im.recent.list', { LIMIT: 200 })).result.items;
   assert.equal(items.find((i) => i.chat_id === other).title, 'Behind its back');
   await same('chat row written in the store');

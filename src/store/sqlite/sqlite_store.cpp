@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cerrno>
@@ -27,6 +28,8 @@
 #include <ctime>
 
 #include "store/migrations.hpp"
+#include "store/row_reports.hpp"
+#include "store/sqlite/row_watch.hpp"
 #include "store/sqlite/sqlite_conn.hpp"
 #include "store/sqlite/table_epochs.hpp"
 #include "store/write_unit.hpp"
@@ -36,7 +39,7 @@ namespace {
 
 // A queued write. `done` runs on the writer thread once the unit is durable or has failed;
 // units from write_async own their function and are freed after `done`.
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public RowReports {
  public:
   explicit SqliteStore(const SqliteOptions& opt)
       : opt_(opt), writer_conn_(opt.path, opt, true), epochs_(opt.path + "-epochs") {
@@ -147,6 +150,19 @@ class SqliteStore final : public Store {
   }
 
   uint64_t table_epoch(std::string_view table) const override { return epochs_.current(table); }
+
+  // The shared counter less this process's own bumps (made local-first, so a read between the
+  // two sees the foreign part too low for a moment, never a foreign move hidden for long).
+  uint64_t foreign_epoch(std::string_view table) const override {
+    const int slot = std::countr_zero(TableEpochs::slot_bit(table));
+    const uint64_t own = own_bumps_[static_cast<size_t>(slot)].load(std::memory_order_acquire);
+    return epochs_.current(table) - own;
+  }
+
+  void watch_rows(std::vector<WatchedColumn> columns, std::function<void(const std::vector<RowKey>&)> fn) override {
+    std::lock_guard mlock(migrate_mu_);
+    row_watch_.install(writer_conn_.handle(), std::move(columns), std::move(fn));
+  }
 
   int schema_version() override {
     auto row = writer_query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
@@ -293,9 +309,17 @@ class SqliteStore final : public Store {
           writer_conn_.exec("ROLLBACK", {});
         } catch (...) {
         }
+        row_watch_.rolled_back();
         writer_conn_.invalidate_all();
         for (WriteUnit* u : units) u->finish(err);
         return;
+      }
+      // Visible now and answered only after the syncer's fdatasync: the watchers drop what this
+      // commit changed before any unit of it is answered.
+      try {
+        row_watch_.committed();
+      } catch (const std::exception& e) {
+        spdlog::error("store: a row watcher failed: {}", e.what());
       }
     }
     // A unit stopped by the disk (a full WAL, a read-only file) is a failed write even when the
@@ -364,6 +388,8 @@ class SqliteStore final : public Store {
       }
       // Durable now: let caches (here and in other processes) see which tables moved.
       if (!sync_error) {
+        for (uint64_t m = written; m; m &= m - 1)
+          own_bumps_[static_cast<size_t>(std::countr_zero(m))].fetch_add(1, std::memory_order_acq_rel);
         epochs_.bump(written);
         std::function<void()> listener;
         {
@@ -476,6 +502,8 @@ class SqliteStore final : public Store {
   SqliteOptions opt_;
   SqliteWriterConn writer_conn_;
   TableEpochs epochs_;
+  std::array<std::atomic<uint64_t>, TableEpochs::kSlots> own_bumps_{};  // this process's share of epochs_
+  RowWatch row_watch_;                                                  // writer thread, under migrate_mu_
   std::mutex migrate_mu_;  // guards writer_conn_ between the writer thread and schema_version()
 
   std::vector<std::unique_ptr<SqliteConn>> readers_;
