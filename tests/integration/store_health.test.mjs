@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, utimesSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, BINARY, cli, freePort, onPostgres, storeArgs } from './harness.mjs';
+import { startServer, BINARY, cli, freePort, onPostgres, storeArgs, masterKey } from './harness.mjs';
 
 // On PostgreSQL the store is not in the data directory: its files, and a full or capped data
 // directory under the writer, are SQLite's alone (PostgreSQL's own disk faults: docs/postgresql.md).
@@ -200,7 +200,7 @@ test('signed download links carry an expiry: fresh on every read, refused once p
   assert.ok(e > now + 600 - 1 && e <= now + 600 + 3600, `expiry ${e - now} s from now`);
   assert.equal((await s.raw(url.pathname + url.search)).text, 'hello');
   // A link signed (with the portal key) for a moment already past is refused.
-  const key = readFileSync(join(s.dataDir, 'imhub.key'), 'utf8').trim();
+  const key = masterKey(s.dataDir);
   const u = url.searchParams.get('u');
   const sign = (exp) => createHmac('sha256', key).update(`disk-file:${f.ID}:${u}:${exp}`).digest('hex').slice(0, 32);
   const past = Math.floor(now) - 10;
