@@ -12,6 +12,8 @@ namespace imhub {
 namespace {
 constexpr int kRevisionWeb = 19;  // PULL_REVISION_WEB; the SDK turns itself off on any other value
 constexpr int kRevisionMobile = 3;
+// Relayed mids remembered for catch-up, at most (beyond their expiry they are dropped anyway).
+constexpr size_t kMaxRelayedMids = 200000;
 
 // What the pull module adds to `extra` (protocol-push.md §5.1); keys already set are kept.
 void add_pull_extra(Value& extra, const std::string& server_name) {
@@ -64,6 +66,24 @@ void set_ws_header(PushFrameData& f) {
   }
 }
 
+// The JSON-RPC `incoming.message` of §4.4 with `mid`: the text to_json() makes of {jsonrpc, method,
+// params: {mid, body, sender}}, joined from its parts. `body` may end in a serialized `extra` still
+// missing `extra_members` (inserted before its last two braces).
+std::string frame_text(std::string_view mid, std::string_view body, std::string_view extra_members,
+                       std::string_view sender) {
+  static constexpr std::string_view kHead = R"({"jsonrpc":"2.0","method":"incoming.message","params":{"mid":")";
+  static constexpr std::string_view kBody = R"(","body":)";
+  static constexpr std::string_view kSender = R"(,"sender":)";
+  const std::string_view body_end = extra_members.empty() ? std::string_view() : body.substr(body.size() - 2);
+  if (!extra_members.empty()) body.remove_suffix(2);
+  std::string text;
+  text.reserve(kHead.size() + mid.size() + kBody.size() + body.size() + extra_members.size() + body_end.size() +
+               kSender.size() + sender.size() + 2);
+  text.append(kHead).append(mid).append(kBody).append(body).append(extra_members).append(body_end);
+  text.append(kSender).append(sender).append("}}");
+  return text;
+}
+
 }  // namespace
 
 PushFrame make_push_frame(std::string text, std::chrono::steady_clock::time_point published, std::string mid) {
@@ -90,25 +110,38 @@ std::optional<uint64_t> PushHub::parse_mid(std::string_view mid) const {
 
 std::string PushHub::last_mid() const {
   std::lock_guard lock(mu_);
+  if (relay_.message) return last_frame_mid_.empty() ? "0" : last_frame_mid_;
   return make_mid(seq_);
 }
 
-// The JSON-RPC `incoming.message` of §4.4 for the next sequence number: the text to_json() makes
-// of {jsonrpc, method, params: {mid, body, sender}}, joined from its parts. `body` may end in a
-// serialized `extra` still missing `extra_members` (inserted before its last two braces).
+void PushHub::set_relay(PushRelay relay, std::string node_token) {
+  relay_ = std::move(relay);
+  node_token_ = std::move(node_token);
+}
+
+// A status change's frame is made on each node for its own watchers and stored nowhere. Its mid
+// starts with the last relayed mid before it, which every node knows, so a client that reconnects
+// with it elsewhere catches up from the same place; the node's token and sequence number keep it
+// unique. "0-…" before any relayed message: catch-up from the start of what is stored.
+std::string PushHub::local_mid_locked(uint64_t seq) const {
+  return (last_relayed_mid_.empty() ? std::string("0") : last_relayed_mid_) + "-" + node_token_ + std::to_string(seq);
+}
+
+std::optional<uint64_t> PushHub::parse_relayed_mid_locked(std::string_view mid) const {
+  const std::string_view base = mid.substr(0, mid.find('-'));
+  if (base == "0") return 0;
+  auto it = relayed_.find(std::string(base));
+  if (it == relayed_.end()) return std::nullopt;
+  return it->second;
+}
+
+// The frame of the next sequence number (text joined, not serialized, under the lock).
 PushFrame PushHub::frame_locked(std::string_view body, std::string_view extra_members, std::string_view sender) {
-  static constexpr std::string_view kHead = R"({"jsonrpc":"2.0","method":"incoming.message","params":{"mid":")";
-  static constexpr std::string_view kBody = R"(","body":)";
-  static constexpr std::string_view kSender = R"(,"sender":)";
-  std::string mid = make_mid(++seq_);
-  const std::string_view body_end = extra_members.empty() ? std::string_view() : body.substr(body.size() - 2);
-  if (!extra_members.empty()) body.remove_suffix(2);
-  std::string text;
-  text.reserve(kHead.size() + mid.size() + kBody.size() + body.size() + extra_members.size() + body_end.size() +
-               kSender.size() + sender.size() + 2);
-  text.append(kHead).append(mid).append(kBody).append(body).append(extra_members).append(body_end);
-  text.append(kSender).append(sender).append("}}");
-  return make_push_frame(std::move(text), std::chrono::steady_clock::now(), std::move(mid));
+  ++seq_;
+  std::string mid = relay_.message ? local_mid_locked(seq_) : make_mid(seq_);
+  last_frame_mid_ = mid;
+  return make_push_frame(frame_text(mid, body, extra_members, sender), std::chrono::steady_clock::now(),
+                         std::move(mid));
 }
 
 void PushHub::trim(Channel& ch, int64_t now) const {
@@ -135,13 +168,43 @@ void PushHub::publish(PushMessage message) {
     std::sort(message.channels.begin(), message.channels.end());
     message.channels.erase(std::unique(message.channels.begin(), message.channels.end()), message.channels.end());
   }
+  if (relay_.message) {
+    char counter[20];
+    std::snprintf(counter, sizeof counter, "%016llu", static_cast<unsigned long long>(++origin_seq_));
+    const std::string mid = node_token_ + counter;
+    relay_.message(mid, message.channels, now + expiry, frame_text(mid, body, extra_members, sender));
+    return;
+  }
   std::lock_guard lock(mu_);
   PushFrame frame = frame_locked(body, extra_members, sender);
-  const uint64_t seq = seq_;
   ++published_;
-  for (const auto& id : message.channels) {
+  store_and_deliver_locked(message.channels, seq_, now + expiry, frame, now);
+}
+
+void PushHub::inject(const std::string& mid, const std::vector<std::string>& channels, int64_t expires,
+                     std::string text) {
+  if (channels.empty()) return;
+  const int64_t now = static_cast<int64_t>(now_unix());
+  PushFrame frame = make_push_frame(std::move(text), std::chrono::steady_clock::now(), mid);
+  std::lock_guard lock(mu_);
+  const uint64_t seq = ++seq_;
+  ++published_;
+  relayed_[mid] = seq;
+  relayed_order_.emplace_back(expires, mid);
+  while (!relayed_order_.empty() && (relayed_order_.front().first <= now || relayed_order_.size() > kMaxRelayedMids)) {
+    relayed_.erase(relayed_order_.front().second);
+    relayed_order_.pop_front();
+  }
+  last_relayed_mid_ = mid;
+  last_frame_mid_ = mid;
+  store_and_deliver_locked(channels, seq, expires, frame, now);
+}
+
+void PushHub::store_and_deliver_locked(const std::vector<std::string>& channels, uint64_t seq, int64_t expires,
+                                       const PushFrame& frame, int64_t now) {
+  for (const auto& id : channels) {
     Channel& ch = channels_[id];
-    ch.log.push_back({seq, now + expiry, frame});
+    ch.log.push_back({seq, expires, frame});
     trim(ch, now);
     for (auto it = ch.subscribers.begin(); it != ch.subscribers.end();) {
       auto s = it->lock();
@@ -177,23 +240,28 @@ std::vector<PushFrame> PushHub::since_locked(const std::vector<std::string>& cha
 }
 
 std::vector<PushFrame> PushHub::since(const std::vector<std::string>& channels, std::string_view last_mid) {
-  const auto after = parse_mid(last_mid);
-  if (!after) return {};
   std::lock_guard lock(mu_);
+  const auto after = relay_.message ? parse_relayed_mid_locked(last_mid) : parse_mid(last_mid);
+  if (!after) return {};
   return since_locked(channels, *after, static_cast<int64_t>(now_unix()));
 }
 
 std::vector<PushFrame> PushHub::subscribe(const std::vector<std::string>& channels,
                                           const std::shared_ptr<PushSubscriber>& s, std::string_view last_mid,
                                           int64_t user_id) {
-  const auto after = parse_mid(last_mid);
   // Before the subscription: a message the im push skips for this user was committed before the
-  // mark, so before this connection existed; it would not have been caught up either.
+  // mark, so before this connection existed; it would not have been caught up either. Other nodes
+  // learn of the mark through the relay, a round trip later (docs/postgresql.md "Several nodes").
   if (user_id > 0) {
-    std::unique_lock reached(reached_mu_);
-    reached_.insert(user_id);
+    bool first = false;
+    {
+      std::unique_lock reached(reached_mu_);
+      first = reached_.insert(user_id).second;
+    }
+    if (first && relay_.reached) relay_.reached(user_id);
   }
   std::lock_guard lock(mu_);
+  const auto after = relay_.message ? parse_relayed_mid_locked(last_mid) : parse_mid(last_mid);
   for (const auto& id : channels) channels_[id].subscribers.push_back(s);
   ++connections_;
   if (!after) return {};
@@ -220,6 +288,11 @@ void PushHub::unsubscribe(const std::vector<std::string>& channels, const PushSu
     if (subs.empty() && it->second.log.empty()) channels_.erase(it);
   }
   if (connections_ > 0) --connections_;
+}
+
+void PushHub::mark_reached(int64_t user_id) {
+  std::unique_lock reached(reached_mu_);
+  reached_.insert(user_id);
 }
 
 bool PushHub::may_reach_user(int64_t user_id) const {

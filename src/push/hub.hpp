@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -83,10 +84,34 @@ struct PushStats {
   size_t status_watchers = 0;  // subscribeStatusChange subscriptions
 };
 
+// Where a hub of a node among several sends what it publishes (push/cluster.hpp): every node,
+// this one included, hands it back to its hub through inject(), all in one order. Without a
+// relay the hub is a single node's and publish() stores and delivers at once.
+struct PushRelay {
+  // A message: its mid (chosen by the publishing node), channels, expiry (unix seconds) and the
+  // frame's whole text.
+  std::function<void(const std::string& mid, const std::vector<std::string>& channels, int64_t expires,
+                     const std::string& text)>
+      message;
+  // A user's connection subscribed on this node for the first time (may_reach_user).
+  std::function<void(int64_t user_id)> reached;
+};
+
 class PushHub : public PushPublisher {
  public:
   explicit PushHub(PushHubOptions options);
+  // With a relay (set before the hub is used), publish() hands the message to it and nothing is
+  // delivered until it comes back through inject(). Mids are then the publishing node's:
+  // `node_token` (10 digits, distinct per node and run) and its own counter, so every node stores
+  // a message under the same mid and a client catches up by mid on whichever node it reconnects
+  // to (docs/postgresql.md "Several nodes").
+  void set_relay(PushRelay relay, std::string node_token);
   void publish(PushMessage message) override;
+  // A message relayed by some node (see PushRelay): stored and delivered as publish() does
+  // without a relay. Messages must be injected in the same order on every node.
+  void inject(const std::string& mid, const std::vector<std::string>& channels, int64_t expires, std::string text);
+  // Another node's connection of `user_id` subscribed (may_reach_user is true from here on).
+  void mark_reached(int64_t user_id);
 
   // Subscribes `s` (a connection of `user_id`; 0: of no user) to `channels`; returns the stored
   // frames published after `last_mid`. An empty mid, or one from another run of the server,
@@ -141,6 +166,14 @@ class PushHub : public PushPublisher {
   PushFrame frame_locked(std::string_view body, std::string_view extra_members, std::string_view sender);
   void tell_status_locked(int64_t user_id, bool online);
   std::string make_mid(uint64_t seq) const;
+  // Stores `frame` (sequence `seq`) in `channels` (sorted, unique) and hands it to their live
+  // subscribers, once per connection.
+  void store_and_deliver_locked(const std::vector<std::string>& channels, uint64_t seq, int64_t expires,
+                                const PushFrame& frame, int64_t now);
+  // With a relay: the mid of a frame made on this node only (a status change), which catch-up
+  // resolves through the last relayed mid before it.
+  std::string local_mid_locked(uint64_t seq) const;
+  std::optional<uint64_t> parse_relayed_mid_locked(std::string_view mid) const;
 
   PushHubOptions options_;
   const int64_t started_;  // the mid prefix: mids of another run of the server match nothing
@@ -156,6 +189,16 @@ class PushHub : public PushPublisher {
   // push asks once per receiver of every message, and must not queue behind the hub's.
   mutable std::shared_mutex reached_mu_;
   std::unordered_set<int64_t> reached_;
+
+  // With a relay (set_relay): the mids of relayed messages → this hub's sequence numbers, oldest
+  // first in `relayed_order_` (removed once expired, or past kMaxRelayedMids).
+  PushRelay relay_;
+  std::string node_token_;
+  std::atomic<uint64_t> origin_seq_{0};
+  std::unordered_map<std::string, uint64_t> relayed_;
+  std::deque<std::pair<int64_t, std::string>> relayed_order_;  // (expires, mid)
+  std::string last_relayed_mid_;
+  std::string last_frame_mid_;
 };
 
 }  // namespace imhub

@@ -1,0 +1,98 @@
+#include "push/cluster.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <random>
+
+#include "push/hub.hpp"
+
+namespace imhub {
+namespace {
+
+// "M <mid> <expires> <channel>,<channel>…\n<frame text>" and "R <user id>". Mids and channel ids
+// are digits and hex (push/channel.cpp), so spaces and commas separate them safely.
+constexpr char kMessage = 'M';
+constexpr char kReached = 'R';
+
+std::string_view next_field(std::string_view& s, char sep) {
+  const size_t at = s.find(sep);
+  std::string_view field = s.substr(0, at);
+  s.remove_prefix(at == std::string_view::npos ? s.size() : at + 1);
+  return field;
+}
+
+bool parse_i64(std::string_view s, int64_t& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc{} && end == s.data() + s.size();
+}
+
+}  // namespace
+
+std::string make_node_token() {
+  std::random_device rd;
+  std::uniform_int_distribution<uint64_t> digits(0, 9999999999ULL);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%010llu", static_cast<unsigned long long>(digits(rd)));
+  return buf;
+}
+
+std::string PushCluster::encode_message(const std::string& mid, const std::vector<std::string>& channels,
+                                        int64_t expires, const std::string& text) {
+  std::string out;
+  size_t size = mid.size() + text.size() + 32;
+  for (const auto& c : channels) size += c.size() + 1;
+  out.reserve(size);
+  out.push_back(kMessage);
+  out.append(" ").append(mid).append(" ").append(std::to_string(expires)).append(" ");
+  for (size_t i = 0; i < channels.size(); ++i) {
+    if (i) out.push_back(',');
+    out.append(channels[i]);
+  }
+  out.push_back('\n');
+  out.append(text);
+  return out;
+}
+
+std::string PushCluster::encode_reached(int64_t user_id) {
+  return std::string(1, kReached) + " " + std::to_string(user_id);
+}
+
+PushCluster::PushCluster(PushHub& hub, std::unique_ptr<Broadcast> broadcast)
+    : hub_(hub), broadcast_(std::move(broadcast)) {
+  Broadcast* b = broadcast_.get();
+  hub_.set_relay(PushRelay{[b](const std::string& mid, const std::vector<std::string>& channels, int64_t expires,
+                               const std::string& text) { b->send(encode_message(mid, channels, expires, text)); },
+                           [b](int64_t user_id) { b->send(encode_reached(user_id)); }},
+                 make_node_token());
+}
+
+PushCluster::~PushCluster() { stop(); }
+
+void PushCluster::start() {
+  broadcast_->start([this](std::string_view payload) { receive(payload); },
+                    [] { spdlog::warn("push: messages from other nodes may have been missed (connection lost)"); });
+}
+
+void PushCluster::stop() { broadcast_->stop(); }
+
+void PushCluster::receive(std::string_view payload) {
+  if (payload.size() < 2 || payload[1] != ' ') return;
+  const char kind = payload[0];
+  payload.remove_prefix(2);
+  if (kind == kReached) {
+    int64_t user = 0;
+    if (parse_i64(payload, user)) hub_.mark_reached(user);
+    return;
+  }
+  if (kind != kMessage) return;
+  std::string_view head = next_field(payload, '\n');
+  const std::string_view mid = next_field(head, ' ');
+  int64_t expires = 0;
+  if (mid.empty() || !parse_i64(next_field(head, ' '), expires)) return;
+  std::vector<std::string> channels;
+  while (!head.empty()) channels.emplace_back(next_field(head, ','));
+  hub_.inject(std::string(mid), channels, expires, std::string(payload));
+}
+
+}  // namespace imhub

@@ -1,0 +1,153 @@
+// push/cluster: two hubs joined by an in-memory broadcast that, like NOTIFY, hands every payload
+// to every node (the sender included) in one order. What a client on one node receives, and
+// what it catches up after reconnecting to the other, must be the same frames with the same mids.
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "core/json.hpp"
+#include "push/cluster.hpp"
+#include "push/hub.hpp"
+
+namespace imhub {
+namespace {
+
+struct Bus {
+  std::mutex mu;
+  std::vector<std::function<void(std::string_view)>> nodes;
+  std::vector<std::string> sent;
+};
+
+// Synchronous: send() delivers to every node before it returns (PostgreSQL does it a round trip
+// later; the order is what matters here).
+class BusBroadcast final : public Broadcast {
+ public:
+  explicit BusBroadcast(Bus& bus) : bus_(bus) {}
+  void send(std::string payload) override {
+    std::lock_guard lock(bus_.mu);
+    bus_.sent.push_back(payload);
+    for (auto& node : bus_.nodes) node(payload);
+  }
+  void start(std::function<void(std::string_view)> on_payload, std::function<void()>) override {
+    std::lock_guard lock(bus_.mu);
+    bus_.nodes.push_back(std::move(on_payload));
+  }
+  void stop() override {}
+
+ private:
+  Bus& bus_;
+};
+
+struct Recorder : PushSubscriber {
+  std::vector<std::string> frames;
+  void deliver(PushFrame f) override { frames.push_back(f->text); }
+};
+
+PushMessage msg(std::string channel, std::string command) {
+  PushMessage m;
+  m.channels.push_back(std::move(channel));
+  m.body = Value::object({{"module_id", Value("im")}, {"command", Value(command)}, {"params", Value::empty_object()}});
+  return m;
+}
+
+std::string mid_of(const std::string& frame) { return (*parse_json(frame))["params"]["mid"].get_string(); }
+std::string command_of(const std::string& frame) {
+  return (*parse_json(frame))["params"]["body"]["command"].get_string();
+}
+
+struct TwoNodes {
+  Bus bus;
+  PushHub a{{}}, b{{}};
+  PushCluster ca{a, std::make_unique<BusBroadcast>(bus)}, cb{b, std::make_unique<BusBroadcast>(bus)};
+  TwoNodes() {
+    ca.start();
+    cb.start();
+  }
+};
+
+TEST(PushCluster, MessagePublishedOnOneNodeReachesSubscribersOfBothWithOneMid) {
+  TwoNodes n;
+  auto on_a = std::make_shared<Recorder>();
+  auto on_b = std::make_shared<Recorder>();
+  n.a.subscribe({"C"}, on_a, "");
+  n.b.subscribe({"C"}, on_b, "");
+  n.b.publish(msg("C", "one"));
+  ASSERT_EQ(on_a->frames.size(), 1u);
+  ASSERT_EQ(on_b->frames.size(), 1u);
+  EXPECT_EQ(on_a->frames[0], on_b->frames[0]);  // the same text, built once by the publisher
+  EXPECT_EQ(command_of(on_a->frames[0]), "one");
+  EXPECT_EQ(mid_of(on_a->frames[0]).size(), 26u);
+  n.a.publish(msg("C", "two"));
+  ASSERT_EQ(on_b->frames.size(), 2u);
+  EXPECT_NE(mid_of(on_b->frames[0]), mid_of(on_b->frames[1]));
+  EXPECT_EQ(n.a.last_mid(), mid_of(on_b->frames[1]));
+}
+
+TEST(PushCluster, ReconnectingToTheOtherNodeCatchesUpAfterTheSameMid) {
+  TwoNodes n;
+  auto first = std::make_shared<Recorder>();
+  n.a.subscribe({"C", "S"}, first, "", 7);
+  n.b.publish(msg("C", "one"));
+  const std::string last = mid_of(first->frames.back());
+  n.a.unsubscribe({"C", "S"}, first.get());
+  n.a.publish(msg("C", "two"));
+  n.b.publish(msg("X", "not mine"));
+  n.b.publish(msg("S", "three"));
+  for (PushHub* hub : {&n.a, &n.b}) {
+    auto again = std::make_shared<Recorder>();
+    auto missed = hub->subscribe({"C", "S"}, again, last, 7);
+    ASSERT_EQ(missed.size(), 2u);
+    EXPECT_EQ(command_of(missed[0]->text), "two");
+    EXPECT_EQ(command_of(missed[1]->text), "three");
+  }
+  EXPECT_TRUE(n.b.since({"C"}, "12345678900000000000000001").empty());  // a mid no node chose
+}
+
+TEST(PushCluster, AUserReachedOnOneNodeMayBeReachedFromTheOther) {
+  TwoNodes n;
+  EXPECT_FALSE(n.b.may_reach_user(7));
+  n.a.subscribe({"C"}, std::make_shared<Recorder>(), "", 7);
+  EXPECT_TRUE(n.b.may_reach_user(7));
+  EXPECT_FALSE(n.b.may_reach_user(8));
+  // Told once, not at every connection.
+  n.a.subscribe({"C"}, std::make_shared<Recorder>(), "", 7);
+  size_t told = 0;
+  for (const auto& p : n.bus.sent) told += p == PushCluster::encode_reached(7);
+  EXPECT_EQ(told, 1u);
+}
+
+TEST(PushCluster, AStatusFrameMidResolvesOnEveryNode) {
+  TwoNodes n;
+  auto watcher = std::make_shared<Recorder>();
+  n.a.subscribe({"C"}, watcher, "", 7);
+  n.a.watch_status(9, watcher);
+  n.b.publish(msg("C", "before"));
+  n.a.seen(9, true);  // a status frame made on node A only
+  ASSERT_EQ(watcher->frames.size(), 2u);
+  const std::string status_mid = mid_of(watcher->frames[1]);
+  EXPECT_TRUE(status_mid.starts_with(mid_of(watcher->frames[0]) + "-"));
+  n.b.publish(msg("C", "after"));
+  for (PushHub* hub : {&n.a, &n.b}) {
+    auto missed = hub->since({"C"}, status_mid);
+    ASSERT_EQ(missed.size(), 1u);
+    EXPECT_EQ(command_of(missed[0]->text), "after");
+  }
+}
+
+TEST(PushCluster, PayloadsRoundTrip) {
+  Bus bus;
+  PushHub hub{{}};
+  PushCluster c{hub, std::make_unique<BusBroadcast>(bus)};
+  auto r = std::make_shared<Recorder>();
+  hub.subscribe({"aa", "bb"}, r, "");
+  std::string big(20000, 'x');  // far past NOTIFY's limit: the broadcast's business, not the codec's
+  c.receive(PushCluster::encode_message("00000000010000000000000001", {"aa", "bb"}, 4102444800, big));
+  ASSERT_EQ(r->frames.size(), 1u);  // on both channels, once
+  EXPECT_EQ(r->frames[0], big);
+  c.receive("M garbage");
+  c.receive("");
+  EXPECT_EQ(r->frames.size(), 1u);
+}
+
+}  // namespace
+}  // namespace imhub
