@@ -186,7 +186,10 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   // applications module's EventAuthIssuer (`oauth`, which outlives the worker).
   std::unique_ptr<DeliveryWorker> delivery;
   if (config.events_enabled) {
-    delivery = std::make_unique<DeliveryWorker>(*store, delivery_options(config), services.event_auth,
+    DeliveryOptions delivery_opts = delivery_options(config);
+    // On PostgreSQL other nodes may deliver from the same outbox: rows are claimed before sending.
+    delivery_opts.claims = !where.url.empty();
+    delivery = std::make_unique<DeliveryWorker>(*store, delivery_opts, services.event_auth,
                                                 portal_identity(config.public_url, services.portal.member_id), key);
     metrics.add_source([stats = delivery->stats()](std::string& out) { stats->render(out); });
     delivery->start();

@@ -943,6 +943,13 @@ $fn$;
 CREATE TRIGGER chat_members_version AFTER INSERT OR DELETE OR UPDATE OF chat_id, user_id, muted, manager
   ON chat_members FOR EACH ROW EXECUTE FUNCTION chat_members_version();
 )SQL"},
+      // Several nodes on one PostgreSQL store claim outbox rows before sending them (events/
+      // delivery_claims.hpp): which node holds a row, and until when (unix ms). Unused on SQLite,
+      // where one worker owns the whole outbox.
+      {29, "event_outbox_claims", R"SQL(
+ALTER TABLE event_outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE event_outbox ADD COLUMN claimed_until BIGINT;
+)SQL"},
   };
   return kAll;
 }
