@@ -1,5 +1,8 @@
 #include "events/delivery_claims.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <random>
 
 namespace imhub {
@@ -41,8 +44,9 @@ LaneClaim claim_lane_head(Conn& c, const std::string& handler, const std::string
 std::string make_claim_node() {
   std::random_device rd;
   const uint64_t r = (static_cast<uint64_t>(rd()) << 32) | rd();
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(r));
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld-%016llx", static_cast<long long>(::getpid()),
+                static_cast<unsigned long long>(r));
   return buf;
 }
 

@@ -37,7 +37,8 @@ struct LaneClaim {
 LaneClaim claim_lane_head(Conn& c, const std::string& handler, const std::string& order_key, int64_t after,
                           const std::string& node, int64_t now_ms, int64_t until_ms);
 
-// A name for this node's claims: random per run, so a restarted node does not mistake its dead
+// A name for this node's claims, "<pid>-<random hex>" (an operator sees which process holds a row):
+// random per run, so a restarted node does not mistake its dead
 // predecessor's claims for its own (it waits for their lease like any other node).
 std::string make_claim_node();
 
