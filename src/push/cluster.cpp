@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <chrono>
+#include <ctime>
 #include <random>
 
 #include "push/hub.hpp"
@@ -10,10 +12,16 @@
 namespace imhub {
 namespace {
 
-// "M <mid> <expires> <channel>,<channel>…\n<frame text>" and "R <user id>". Mids and channel ids
-// are digits and hex (push/channel.cpp), so spaces and commas separate them safely.
+// "M <mid> <expires> <channel>,<channel>…\n<frame text>", "R <user id>", and from one node about
+// itself: "A <node> <mid> <after mid or ->" (a status frame's mid), "S <node> <user> <0|1>" (a
+// user online there or not), "H <node> <user>,<user>…" (its heartbeat: everyone online there).
+// Mids, node tokens and channel ids are digits and hex (push/channel.cpp), so spaces and commas
+// separate them safely.
 constexpr char kMessage = 'M';
 constexpr char kReached = 'R';
+constexpr char kAlias = 'A';
+constexpr char kStatus = 'S';
+constexpr char kHeartbeat = 'H';
 
 std::string_view next_field(std::string_view& s, char sep) {
   const size_t at = s.find(sep);
@@ -59,12 +67,20 @@ std::string PushCluster::encode_reached(int64_t user_id) {
 }
 
 PushCluster::PushCluster(PushHub& hub, std::unique_ptr<Broadcast> broadcast)
-    : hub_(hub), broadcast_(std::move(broadcast)) {
+    : hub_(hub), broadcast_(std::move(broadcast)), token_(make_node_token()) {
   Broadcast* b = broadcast_.get();
-  hub_.set_relay(PushRelay{[b](const std::string& mid, const std::vector<std::string>& channels, int64_t expires,
-                               const std::string& text) { b->send(encode_message(mid, channels, expires, text)); },
-                           [b](int64_t user_id) { b->send(encode_reached(user_id)); }},
-                 make_node_token());
+  const std::string me = token_;
+  PushRelay relay;
+  relay.message = [b](const std::string& mid, const std::vector<std::string>& channels, int64_t expires,
+                      const std::string& text) { b->send(encode_message(mid, channels, expires, text)); };
+  relay.reached = [b](int64_t user_id) { b->send(encode_reached(user_id)); };
+  relay.status_alias = [b, me](const std::string& mid, const std::string& after) {
+    b->send(std::string(1, kAlias) + " " + me + " " + mid + " " + (after.empty() ? "-" : after));
+  };
+  relay.presence = [b, me](int64_t user_id, bool online) {
+    b->send(std::string(1, kStatus) + " " + me + " " + std::to_string(user_id) + (online ? " 1" : " 0"));
+  };
+  hub_.set_relay(std::move(relay), token_);
 }
 
 PushCluster::~PushCluster() { stop(); }
@@ -72,9 +88,37 @@ PushCluster::~PushCluster() { stop(); }
 void PushCluster::start() {
   broadcast_->start([this](std::string_view payload) { receive(payload); },
                     [] { spdlog::warn("push: messages from other nodes may have been missed (connection lost)"); });
+  heartbeat_ = std::thread([this] { heartbeat_loop(); });
 }
 
-void PushCluster::stop() { broadcast_->stop(); }
+void PushCluster::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+  broadcast_->stop();
+}
+
+// Everyone online here, to every node, now and every kHeartbeatSeconds; nodes silent for longer
+// than kSilentSeconds are forgotten.
+void PushCluster::heartbeat_loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    std::string beat = std::string(1, kHeartbeat) + " " + token_ + " ";
+    const std::vector<int64_t> users = hub_.local_online_users();
+    for (size_t i = 0; i < users.size(); ++i) {
+      if (i) beat.push_back(',');
+      beat.append(std::to_string(users[i]));
+    }
+    broadcast_->send(std::move(beat));
+    hub_.forget_silent_nodes(static_cast<int64_t>(std::time(nullptr)) - kSilentSeconds);
+    lock.lock();
+    cv_.wait_for(lock, std::chrono::seconds(kHeartbeatSeconds), [this] { return stopping_; });
+  }
+}
 
 void PushCluster::receive(std::string_view payload) {
   if (payload.size() < 2 || payload[1] != ' ') return;
@@ -83,6 +127,27 @@ void PushCluster::receive(std::string_view payload) {
   if (kind == kReached) {
     int64_t user = 0;
     if (parse_i64(payload, user)) hub_.mark_reached(user);
+    return;
+  }
+  if (kind == kAlias || kind == kStatus || kind == kHeartbeat) {
+    const std::string_view node = next_field(payload, ' ');
+    if (node.empty() || node == token_) return;  // this node's own: already applied here
+    if (kind == kAlias) {
+      const std::string_view mid = next_field(payload, ' ');
+      if (!mid.empty() && !payload.empty())
+        hub_.record_alias(std::string(mid), payload == "-" ? std::string() : std::string(payload));
+    } else if (kind == kStatus) {
+      int64_t user = 0;
+      if (parse_i64(next_field(payload, ' '), user) && (payload == "0" || payload == "1"))
+        hub_.remote_presence(std::string(node), user, payload == "1");
+    } else {
+      std::vector<int64_t> users;
+      while (!payload.empty()) {
+        int64_t user = 0;
+        if (parse_i64(next_field(payload, ','), user)) users.push_back(user);
+      }
+      hub_.remote_snapshot(std::string(node), users);
+    }
     return;
   }
   if (kind != kMessage) return;

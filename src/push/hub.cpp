@@ -14,6 +14,8 @@ constexpr int kRevisionWeb = 19;  // PULL_REVISION_WEB; the SDK turns itself off
 constexpr int kRevisionMobile = 3;
 // Relayed mids remembered for catch-up, at most (beyond their expiry they are dropped anyway).
 constexpr size_t kMaxRelayedMids = 200000;
+// With a relay, the mid before any message (a long poll's Last-Message-Id on a fresh node).
+constexpr std::string_view kNoMid = "00000000000000000000000000";
 
 // What the pull module adds to `extra` (protocol-push.md §5.1); keys already set are kept.
 void add_pull_extra(Value& extra, const std::string& server_name) {
@@ -110,7 +112,7 @@ std::optional<uint64_t> PushHub::parse_mid(std::string_view mid) const {
 
 std::string PushHub::last_mid() const {
   std::lock_guard lock(mu_);
-  if (relay_.message) return last_frame_mid_.empty() ? "0" : last_frame_mid_;
+  if (relay_.message) return last_frame_mid_.empty() ? std::string(kNoMid) : last_frame_mid_;
   return make_mid(seq_);
 }
 
@@ -119,18 +121,36 @@ void PushHub::set_relay(PushRelay relay, std::string node_token) {
   node_token_ = std::move(node_token);
 }
 
-// A status change's frame is made on each node for its own watchers and stored nowhere. Its mid
-// starts with the last relayed mid before it, which every node knows, so a client that reconnects
-// with it elsewhere catches up from the same place; the node's token and sequence number keep it
-// unique. "0-…" before any relayed message: catch-up from the start of what is stored.
-std::string PushHub::local_mid_locked(uint64_t seq) const {
-  return (last_relayed_mid_.empty() ? std::string("0") : last_relayed_mid_) + "-" + node_token_ + std::to_string(seq);
+std::string PushHub::origin_mid() {
+  char counter[20];
+  std::snprintf(counter, sizeof counter, "%016llu", static_cast<unsigned long long>(++origin_seq_));
+  return node_token_ + counter;
+}
+
+void PushHub::remember_mid_locked(const std::string& mid, uint64_t seq, int64_t expires, int64_t now) {
+  relayed_[mid] = seq;
+  relayed_order_.emplace_back(expires, mid);
+  while (!relayed_order_.empty() && (relayed_order_.front().first <= now || relayed_order_.size() > kMaxRelayedMids)) {
+    relayed_.erase(relayed_order_.front().second);
+    relayed_order_.pop_front();
+  }
+}
+
+void PushHub::record_alias(const std::string& mid, const std::string& after) {
+  std::lock_guard lock(mu_);
+  uint64_t seq = 0;  // no relayed message before it: catch up from the start
+  if (!after.empty()) {
+    auto it = relayed_.find(after);
+    if (it == relayed_.end()) return;  // this node never held it (started later)
+    seq = it->second;
+  }
+  const int64_t now = static_cast<int64_t>(now_unix());
+  remember_mid_locked(mid, seq, now + options_.default_expiry, now);
 }
 
 std::optional<uint64_t> PushHub::parse_relayed_mid_locked(std::string_view mid) const {
-  const std::string_view base = mid.substr(0, mid.find('-'));
-  if (base == "0") return 0;
-  auto it = relayed_.find(std::string(base));
+  if (mid == kNoMid) return 0;
+  auto it = relayed_.find(std::string(mid));
   if (it == relayed_.end()) return std::nullopt;
   return it->second;
 }
@@ -138,7 +158,16 @@ std::optional<uint64_t> PushHub::parse_relayed_mid_locked(std::string_view mid) 
 // The frame of the next sequence number (text joined, not serialized, under the lock).
 PushFrame PushHub::frame_locked(std::string_view body, std::string_view extra_members, std::string_view sender) {
   ++seq_;
-  std::string mid = relay_.message ? local_mid_locked(seq_) : make_mid(seq_);
+  std::string mid;
+  if (relay_.message) {
+    // A frame of this node only (a status change): a mid of this node's own, told to the others.
+    mid = origin_mid();
+    const int64_t now = static_cast<int64_t>(now_unix());
+    remember_mid_locked(mid, seq_, now + options_.default_expiry, now);
+    if (relay_.status_alias) relay_.status_alias(mid, last_relayed_mid_);
+  } else {
+    mid = make_mid(seq_);
+  }
   last_frame_mid_ = mid;
   return make_push_frame(frame_text(mid, body, extra_members, sender), std::chrono::steady_clock::now(),
                          std::move(mid));
@@ -169,9 +198,7 @@ void PushHub::publish(PushMessage message) {
     message.channels.erase(std::unique(message.channels.begin(), message.channels.end()), message.channels.end());
   }
   if (relay_.message) {
-    char counter[20];
-    std::snprintf(counter, sizeof counter, "%016llu", static_cast<unsigned long long>(++origin_seq_));
-    const std::string mid = node_token_ + counter;
+    const std::string mid = origin_mid();
     relay_.message(mid, message.channels, now + expiry, frame_text(mid, body, extra_members, sender));
     return;
   }
@@ -300,13 +327,79 @@ bool PushHub::may_reach_user(int64_t user_id) const {
   return reached_.contains(user_id);
 }
 
+bool PushHub::online_locked(int64_t user_id) const {
+  auto p = presence_.find(user_id);
+  if (p != presence_.end() && p->second.first > 0) return true;
+  auto r = remote_online_.find(user_id);
+  return r != remote_online_.end() && r->second > 0;
+}
+
 void PushHub::seen(int64_t user_id, bool connected) {
   std::lock_guard lock(mu_);
+  const bool was_online = online_locked(user_id);
   auto& [open, last] = presence_[user_id];
-  const bool was_online = open > 0;
+  const bool was_here = open > 0;
   open = std::max(0, open + (connected ? 1 : -1));
   last = static_cast<int64_t>(now_unix());
-  if (was_online != (open > 0)) tell_status_locked(user_id, open > 0);
+  if (was_here != (open > 0) && relay_.presence) relay_.presence(user_id, open > 0);
+  if (was_online != online_locked(user_id)) tell_status_locked(user_id, !was_online);
+}
+
+void PushHub::set_remote_locked(const std::string& node, int64_t user_id, bool online, int64_t now) {
+  RemoteNode& n = remote_nodes_[node];
+  if (n.online.contains(user_id) == online) return;
+  const bool was_online = online_locked(user_id);
+  if (online) {
+    n.online.insert(user_id);
+    ++remote_online_[user_id];
+  } else {
+    n.online.erase(user_id);
+    if (--remote_online_[user_id] <= 0) remote_online_.erase(user_id);
+  }
+  presence_[user_id].second = now;  // seen now, on that node
+  if (was_online != online_locked(user_id)) tell_status_locked(user_id, !was_online);
+}
+
+void PushHub::remote_presence(const std::string& node, int64_t user_id, bool online) {
+  std::lock_guard lock(mu_);
+  const int64_t now = static_cast<int64_t>(now_unix());
+  remote_nodes_[node].heard = now;
+  set_remote_locked(node, user_id, online, now);
+}
+
+void PushHub::remote_snapshot(const std::string& node, const std::vector<int64_t>& online_users) {
+  std::lock_guard lock(mu_);
+  const int64_t now = static_cast<int64_t>(now_unix());
+  RemoteNode& n = remote_nodes_[node];
+  n.heard = now;
+  const std::unordered_set<int64_t> listed(online_users.begin(), online_users.end());
+  std::vector<int64_t> gone;
+  for (int64_t user : n.online)
+    if (!listed.contains(user)) gone.push_back(user);
+  for (int64_t user : gone) set_remote_locked(node, user, false, now);
+  for (int64_t user : listed) set_remote_locked(node, user, true, now);
+}
+
+void PushHub::forget_silent_nodes(int64_t before) {
+  std::lock_guard lock(mu_);
+  const int64_t now = static_cast<int64_t>(now_unix());
+  for (auto it = remote_nodes_.begin(); it != remote_nodes_.end();) {
+    if (it->second.heard >= before) {
+      ++it;
+      continue;
+    }
+    const std::vector<int64_t> users(it->second.online.begin(), it->second.online.end());
+    for (int64_t user : users) set_remote_locked(it->first, user, false, now);
+    it = remote_nodes_.erase(it);
+  }
+}
+
+std::vector<int64_t> PushHub::local_online_users() const {
+  std::lock_guard lock(mu_);
+  std::vector<int64_t> out;
+  for (const auto& [user, p] : presence_)
+    if (p.first > 0) out.push_back(user);
+  return out;
 }
 
 void PushHub::present_until(int64_t user_id, int64_t until) {
@@ -367,7 +460,7 @@ std::map<int64_t, int64_t> PushHub::last_seen(const std::vector<int64_t>& user_i
   for (int64_t id : user_ids) {
     auto it = presence_.find(id);
     if (it == presence_.end()) continue;
-    out[id] = it->second.first > 0 ? 0 : std::max<int64_t>(0, now - it->second.second);
+    out[id] = online_locked(id) ? 0 : std::max<int64_t>(0, now - it->second.second);
   }
   return out;
 }

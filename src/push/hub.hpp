@@ -86,7 +86,8 @@ struct PushStats {
 
 // Where a hub of a node among several sends what it publishes (push/cluster.hpp): every node,
 // this one included, hands it back to its hub through inject(), all in one order. Without a
-// relay the hub is a single node's and publish() stores and delivers at once.
+// relay the hub is a single node's and publish() stores and delivers at once. The functions
+// `status_alias` and `presence` are called with the hub's lock held: they must only queue.
 struct PushRelay {
   // A message: its mid (chosen by the publishing node), channels, expiry (unix seconds) and the
   // frame's whole text.
@@ -95,6 +96,12 @@ struct PushRelay {
       message;
   // A user's connection subscribed on this node for the first time (may_reach_user).
   std::function<void(int64_t user_id)> reached;
+  // A status-change frame made here under `mid`: the other nodes resolve it to the place of
+  // `after` (the last relayed mid before it; "" when none), so a client reconnecting elsewhere
+  // with it catches up from there (record_alias).
+  std::function<void(const std::string& mid, const std::string& after)> status_alias;
+  // This node's first connection of a user opened (true) or its last closed (false).
+  std::function<void(int64_t user_id, bool online)> presence;
 };
 
 class PushHub : public PushPublisher {
@@ -112,6 +119,18 @@ class PushHub : public PushPublisher {
   void inject(const std::string& mid, const std::vector<std::string>& channels, int64_t expires, std::string text);
   // Another node's connection of `user_id` subscribed (may_reach_user is true from here on).
   void mark_reached(int64_t user_id);
+  // Another node made a status frame under `mid` after the relayed `after` (PushRelay).
+  void record_alias(const std::string& mid, const std::string& after);
+
+  // Presence on other nodes (push/cluster.hpp): node `node` has `user_id` online or not any more;
+  // or its whole list of online users (a heartbeat); nodes not heard from since `before` (unix
+  // seconds) are forgotten with their users. A user is online while some node has them online;
+  // status watchers here are told when that changes.
+  void remote_presence(const std::string& node, int64_t user_id, bool online);
+  void remote_snapshot(const std::string& node, const std::vector<int64_t>& online_users);
+  void forget_silent_nodes(int64_t before);
+  // Users with a WebSocket open on this node (what its heartbeat tells the others).
+  std::vector<int64_t> local_online_users() const;
 
   // Subscribes `s` (a connection of `user_id`; 0: of no user) to `channels`; returns the stored
   // frames published after `last_mid`. An empty mid, or one from another run of the server,
@@ -125,7 +144,8 @@ class PushHub : public PushPublisher {
   std::vector<PushFrame> since(const std::vector<std::string>& channels, std::string_view last_mid);
 
   // Users' presence on the push server: connected now (0 s) or seconds since they left. The
-  // first connection of a user and the close of its last one tell the status watchers.
+  // first connection of a user and the close of its last one tell the status watchers (with a
+  // relay: the first and last on every node, see remote_presence).
   void seen(int64_t user_id, bool connected);
   // A long-polling client is present until `until` (unix seconds): its poll's end plus the moment
   // it takes to poll again. It never counts as a status change.
@@ -170,10 +190,13 @@ class PushHub : public PushPublisher {
   // subscribers, once per connection.
   void store_and_deliver_locked(const std::vector<std::string>& channels, uint64_t seq, int64_t expires,
                                 const PushFrame& frame, int64_t now);
-  // With a relay: the mid of a frame made on this node only (a status change), which catch-up
-  // resolves through the last relayed mid before it.
-  std::string local_mid_locked(uint64_t seq) const;
+  // With a relay: the next mid this node chooses, and a relayed mid (or alias) → its sequence here.
+  std::string origin_mid();
+  void remember_mid_locked(const std::string& mid, uint64_t seq, int64_t expires, int64_t now);
   std::optional<uint64_t> parse_relayed_mid_locked(std::string_view mid) const;
+  bool online_locked(int64_t user_id) const;
+  // A remote node's view of one user changed: last seen moves, watchers are told of a change.
+  void set_remote_locked(const std::string& node, int64_t user_id, bool online, int64_t now);
 
   PushHubOptions options_;
   const int64_t started_;  // the mid prefix: mids of another run of the server match nothing
@@ -199,6 +222,12 @@ class PushHub : public PushPublisher {
   std::deque<std::pair<int64_t, std::string>> relayed_order_;  // (expires, mid)
   std::string last_relayed_mid_;
   std::string last_frame_mid_;
+  struct RemoteNode {
+    std::unordered_set<int64_t> online;
+    int64_t heard = 0;
+  };
+  std::unordered_map<std::string, RemoteNode> remote_nodes_;
+  std::unordered_map<int64_t, int> remote_online_;  // user → nodes that have them online
 };
 
 }  // namespace imhub
