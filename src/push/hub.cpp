@@ -169,8 +169,8 @@ PushFrame PushHub::frame_locked(std::string_view body, std::string_view extra_me
     mid = make_mid(seq_);
   }
   last_frame_mid_ = mid;
-  return make_push_frame(frame_text(mid, body, extra_members, sender), std::chrono::steady_clock::now(),
-                         std::move(mid));
+  std::string text = frame_text(mid, body, extra_members, sender);  // before `mid` is moved
+  return make_push_frame(std::move(text), std::chrono::steady_clock::now(), std::move(mid));
 }
 
 void PushHub::trim(Channel& ch, int64_t now) const {

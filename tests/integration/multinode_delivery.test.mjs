@@ -6,8 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeSql } from './harness.mjs';
-import { person } from './openlines_setup.mjs';
-import { CountingHandler, delivered, enqueue, multinodeSkip, sleep, twoNodes, until } from './multinode_setup.mjs';
+import { CountingHandler, delivered, enqueue, member, multinodeSkip, sleep, twoNodes, until } from './multinode_setup.mjs';
 
 const CONFIG = `
 [log]
@@ -64,8 +63,8 @@ describe('event delivery across nodes', { skip: multinodeSkip }, () => {
   });
 
   test('a node killed -9 under load: acknowledged messages stored once, its claims delivered by the other', async (t) => {
-    const ann = person(a, 'Ann');
-    const bob = person(a, 'Bob');
+    const ann = member(a, 'Ann');
+    const bob = member(a, 'Bob');
     const handler = await new CountingHandler(150).start();
     const chats = 10, perChat = 40;
     const events = [];

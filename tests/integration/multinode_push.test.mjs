@@ -5,9 +5,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeSql } from './harness.mjs';
-import { person } from './openlines_setup.mjs';
 import { pullSocket, pushBody, nextPush, subscribe } from './ws_client.mjs';
-import { multinodeSkip, twoNodes } from './multinode_setup.mjs';
+import { member, multinodeSkip, twoNodes } from './multinode_setup.mjs';
 
 describe('push across nodes', { skip: multinodeSkip }, () => {
   let a, b, ann, bob;
@@ -18,8 +17,8 @@ describe('push across nodes', { skip: multinodeSkip }, () => {
 
   before(async () => {
     ({ a, b } = await twoNodes());
-    ann = person(a, 'Ann');
-    bob = person(a, 'Bob');
+    ann = member(a, 'Ann');
+    bob = member(a, 'Bob');
   });
   after(async () => {
     await b?.cleanup();
@@ -69,6 +68,26 @@ describe('push across nodes', { skip: multinodeSkip }, () => {
       assert.deepEqual(texts, ['m2', 'm3', 'm4'], `caught up on the node at ${node.port}`);
       ws.destroy();
     }
+  });
+
+  test('presence is shared: a watcher on node A hears of a user connecting to node B', async () => {
+    const carl = member(a, 'Carl');
+    const rpc = (method, params, id) => JSON.stringify({ jsonrpc: '2.0', method, params, id });
+    const isStatus = (f) => pushBody(f)?.command === 'userStatusChange';
+    const watcher = await pullSocket(a, { webhook: ann.webhook });
+    watcher.send(rpc('subscribeStatusChange', { userId: carl.id }, 1));
+    await watcher.next((f) => f.startsWith('{') && JSON.parse(f).id === 1);
+    const carlOnB = await pullSocket(b, { webhook: carl.webhook });
+    const online = JSON.parse(await watcher.next(isStatus)).params;
+    assert.deepEqual(online.body.params, { user_id: carl.id, online: true });
+    assert.match(online.mid, /^\d{26}$/);
+    const seen = (await a.ok('pull.api.user.getLastSeen', { userIds: [carl.id] }, { webhook: ann.webhook })).result;
+    assert.deepEqual(seen, { [carl.id]: 0 }, 'node A counts a connection on node B');
+    const from = watcher.frames.length;
+    carlOnB.destroy();
+    const offline = JSON.parse(await watcher.next(isStatus, 5000, from)).params;
+    assert.deepEqual(offline.body.params, { user_id: carl.id, online: false });
+    watcher.destroy();
   });
 
   test('a frame has the same mid on both nodes', async () => {

@@ -95,3 +95,10 @@ export async function delivered(node) {
   const line = text.split('\n').find((l) => l.startsWith('imhub_event_deliveries_total{outcome="delivered"}'));
   return line ? Number(line.split(' ').pop()) : 0;
 }
+
+// A user with a webhook that may post messages and open a pull socket.
+export function member(node, name) {
+  const id = node.cli('user', 'add', '--name', name).user_id;
+  const webhook = node.cli('webhook', 'add', '--user', String(id), '--scope', 'im,imbot,pull,pull_channel').webhook;
+  return { id, webhook };
+}

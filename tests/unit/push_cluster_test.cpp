@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -15,27 +17,60 @@
 namespace imhub {
 namespace {
 
+// Like NOTIFY: every payload reaches every node, the sender included, in one order, later than
+// send() (from the bus's own thread; a hub sends with its lock held, so delivery inside send()
+// could come back into that hub). settle() waits until everything sent has been delivered.
 struct Bus {
   std::mutex mu;
+  std::condition_variable cv;
   std::vector<std::function<void(std::string_view)>> nodes;
   std::vector<std::string> sent;
+  std::deque<std::string> queue;
+  bool delivering = false, stopping = false;
+  std::thread thread{[this] { run(); }};
+
+  ~Bus() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    thread.join();
+  }
+  void send(std::string payload) {
+    {
+      std::lock_guard lock(mu);
+      sent.push_back(payload);
+      queue.push_back(std::move(payload));
+    }
+    cv.notify_all();
+  }
+  void settle() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [this] { return queue.empty() && !delivering; });
+  }
+  void run() {
+    std::unique_lock lock(mu);
+    while (true) {
+      cv.wait(lock, [this] { return stopping || !queue.empty(); });
+      if (stopping) return;
+      std::string payload = std::move(queue.front());
+      queue.pop_front();
+      delivering = true;
+      auto receivers = nodes;
+      lock.unlock();
+      for (auto& node : receivers) node(payload);
+      lock.lock();
+      delivering = false;
+      cv.notify_all();
+    }
+  }
 };
 
-// Synchronous: send() delivers to every node before it returns (PostgreSQL does it a round trip
-// later; the order is what matters here). Not under the bus's lock: a hub calls send() with its
-// own lock held (presence), and the heartbeat threads send too.
 class BusBroadcast final : public Broadcast {
  public:
   explicit BusBroadcast(Bus& bus) : bus_(bus) {}
-  void send(std::string payload) override {
-    std::vector<std::function<void(std::string_view)>> nodes;
-    {
-      std::lock_guard lock(bus_.mu);
-      bus_.sent.push_back(payload);
-      nodes = bus_.nodes;
-    }
-    for (auto& node : nodes) node(payload);
-  }
+  void send(std::string payload) override { bus_.send(std::move(payload)); }
   void start(std::function<void(std::string_view)> on_payload, std::function<void()>) override {
     std::lock_guard lock(bus_.mu);
     bus_.nodes.push_back(std::move(on_payload));
@@ -67,6 +102,13 @@ struct TwoNodes {
   Bus bus;
   PushHub a{{}}, b{{}};
   PushCluster ca{a, std::make_unique<BusBroadcast>(bus)}, cb{b, std::make_unique<BusBroadcast>(bus)};
+  // Clusters stop (their heartbeat threads) before the bus and the hubs go.
+  ~TwoNodes() {
+    ca.stop();
+    cb.stop();
+    bus.settle();
+  }
+  void settle() { bus.settle(); }
   TwoNodes() {
     ca.start();
     cb.start();
@@ -89,14 +131,18 @@ TEST(PushCluster, MessagePublishedOnOneNodeReachesSubscribersOfBothWithOneMid) {
   auto on_a = std::make_shared<Recorder>();
   auto on_b = std::make_shared<Recorder>();
   n.a.subscribe({"C"}, on_a, "");
+  n.settle();
   n.b.subscribe({"C"}, on_b, "");
+  n.settle();
   n.b.publish(msg("C", "one"));
+  n.settle();
   ASSERT_EQ(on_a->frames.size(), 1u);
   ASSERT_EQ(on_b->frames.size(), 1u);
   EXPECT_EQ(on_a->frames[0], on_b->frames[0]);  // the same text, built once by the publisher
   EXPECT_EQ(command_of(on_a->frames[0]), "one");
   EXPECT_EQ(mid_of(on_a->frames[0]).size(), 26u);
   n.a.publish(msg("C", "two"));
+  n.settle();
   ASSERT_EQ(on_b->frames.size(), 2u);
   EXPECT_NE(mid_of(on_b->frames[0]), mid_of(on_b->frames[1]));
   EXPECT_EQ(n.a.last_mid(), mid_of(on_b->frames[1]));
@@ -106,12 +152,17 @@ TEST(PushCluster, ReconnectingToTheOtherNodeCatchesUpAfterTheSameMid) {
   TwoNodes n;
   auto first = std::make_shared<Recorder>();
   n.a.subscribe({"C", "S"}, first, "", 7);
+  n.settle();
   n.b.publish(msg("C", "one"));
+  n.settle();
   const std::string last = mid_of(first->frames.back());
   n.a.unsubscribe({"C", "S"}, first.get());
   n.a.publish(msg("C", "two"));
+  n.settle();
   n.b.publish(msg("X", "not mine"));
+  n.settle();
   n.b.publish(msg("S", "three"));
+  n.settle();
   for (PushHub* hub : {&n.a, &n.b}) {
     auto again = std::make_shared<Recorder>();
     auto missed = hub->subscribe({"C", "S"}, again, last, 7);
@@ -126,10 +177,12 @@ TEST(PushCluster, AUserReachedOnOneNodeMayBeReachedFromTheOther) {
   TwoNodes n;
   EXPECT_FALSE(n.b.may_reach_user(7));
   n.a.subscribe({"C"}, std::make_shared<Recorder>(), "", 7);
+  n.settle();
   EXPECT_TRUE(n.b.may_reach_user(7));
   EXPECT_FALSE(n.b.may_reach_user(8));
   // Told once, not at every connection.
   n.a.subscribe({"C"}, std::make_shared<Recorder>(), "", 7);
+  n.settle();
   size_t told = 0;
   {
     std::lock_guard lock(n.bus.mu);
@@ -142,13 +195,17 @@ TEST(PushCluster, AStatusFrameMidResolvesOnEveryNode) {
   TwoNodes n;
   auto watcher = std::make_shared<Recorder>();
   n.a.subscribe({"C"}, watcher, "", 7);
+  n.settle();
   n.a.watch_status(9, watcher);
   n.b.publish(msg("C", "before"));
+  n.settle();
   n.a.seen(9, true);  // a status frame made on node A only
+  n.settle();
   ASSERT_EQ(watcher->frames.size(), 2u);
   const std::string status_mid = mid_of(watcher->frames[1]);
   EXPECT_EQ(status_mid.size(), 26u);
   n.b.publish(msg("C", "after"));
+  n.settle();
   for (PushHub* hub : {&n.a, &n.b}) {
     auto missed = hub->since({"C"}, status_mid);
     ASSERT_EQ(missed.size(), 1u);
@@ -171,17 +228,23 @@ TEST(PushCluster, PresenceIsTheUnionOfTheNodes) {
   TwoNodes n;
   auto watcher = std::make_shared<Recorder>();
   n.a.subscribe({"C"}, watcher, "", 7);
+  n.settle();
   n.a.watch_status(9, watcher);
   n.b.seen(9, true);  // user 9 connects to node B only
+  n.settle();
   EXPECT_EQ(statuses(*watcher), std::vector<std::string>{"9 on"});
   EXPECT_EQ(n.a.last_seen({9}).at(9), 0);
   n.a.seen(9, true);  // and to A: still online, nothing to tell
+  n.settle();
   n.b.seen(9, false);
+  n.settle();
   EXPECT_EQ(statuses(*watcher), std::vector<std::string>{"9 on"});
   n.a.seen(9, false);
+  n.settle();
   EXPECT_EQ(statuses(*watcher), (std::vector<std::string>{"9 on", "9 off"}));
   // A node that goes silent (killed) is forgotten with its users.
   n.b.seen(9, true);
+  n.settle();
   EXPECT_EQ(statuses(*watcher).size(), 3u);
   n.a.forget_silent_nodes(now_unix_seconds() + 1);
   EXPECT_EQ(statuses(*watcher), (std::vector<std::string>{"9 on", "9 off", "9 on", "9 off"}));
