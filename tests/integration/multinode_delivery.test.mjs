@@ -2,7 +2,7 @@
 // nodes"): every outbox row is claimed by one node before it is sent. Under load each event
 // reaches the handler once and each chat's events in order; when one node is killed -9 under
 // load, every acknowledged message is stored once and the rows it had claimed are delivered by
-// the other node once their lease runs out (connect_timeout + timeout + 10 s here: 11.5 s).
+// the other node once their lease runs out (connect_timeout + timeout + 10 s here: 15.5 s).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeSql } from './harness.mjs';
@@ -16,9 +16,16 @@ allow_private = true
 retry_base = 0.05
 retry_max = 0.3
 connect_timeout = 0.5
-timeout = 1.0
+timeout = 5.0
 drain_timeout = 0.5
 `;
+
+// Attempts that did not end in a 2xx (each is retried).
+async function outcomes(node) {
+  const text = (await node.raw('/metrics')).text;
+  return text.split('\n').filter((l) => l.startsWith('imhub_event_deliveries_total{') && !l.includes('"delivered"'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
 
 const outboxSize = (node) => Number(storeSql(node.dataDir, 'SELECT COUNT(*) AS n FROM event_outbox')[0].n);
 
@@ -54,8 +61,12 @@ describe('event delivery across nodes', { skip: multinodeSkip }, () => {
     }
     await until('an empty outbox', () => outboxSize(a) === 0, 30000);
     await sleep(500); // a late duplicate would arrive now
-    assert.equal(handler.requests.length, chats * perChat);
-    assertInOrder(handler, chats, perChat, { allowRepeats: false });
+    // A request that timed out (the machine too busy to read the answer in time) is sent again:
+    // at-least-once, as on one node. Anything else repeated is a claim that did not hold.
+    const retried = (await outcomes(a)) + (await outcomes(b));
+    t.diagnostic(`${handler.requests.length} requests, ${retried} failed attempts`);
+    assert.equal(handler.requests.length, chats * perChat + retried);
+    assertInOrder(handler, chats, perChat, { allowRepeats: retried > 0 });
     const [da, db] = [await delivered(a), await delivered(b)];
     t.diagnostic(`delivered by node A: ${da}, by node B: ${db}`);
     assert.equal(da + db, chats * perChat);
@@ -89,33 +100,36 @@ describe('event delivery across nodes', { skip: multinodeSkip }, () => {
     };
     const writers = [writer(a), writer(b)];
 
-    await until('node A delivering', () => handler.requests.length >= 60, 15000);
-    // Frozen first, so what it has claimed is read while it can claim nothing more.
-    process.kill(a.proc.pid, 'SIGSTOP');
-    const claimedByA = storeSql(a.dataDir,
-      `SELECT id, payload FROM event_outbox WHERE claimed_by LIKE '${a.proc.pid}-%' AND claimed_until > ${Date.now()}`)
-      .map((r) => JSON.parse(r.payload).data.ID);
+    await until('deliveries under way', () => handler.requests.length >= 60, 15000);
+    // Both frozen first, so what each has claimed is read while neither can claim more; the one
+    // holding more claims is killed, the other goes on.
+    for (const node of [a, b]) process.kill(node.proc.pid, 'SIGSTOP');
+    const claims = (node) => storeSql(node.dataDir, `SELECT payload FROM event_outbox WHERE claimed_by LIKE
+      '${node.proc.pid}-%' AND claimed_until > ${Date.now()}`).map((r) => JSON.parse(r.payload).data.ID);
+    const [victim, survivor] = claims(a).length >= claims(b).length ? [a, b] : [b, a];
+    const claimedByVictim = claims(victim);
     const killedAt = Date.now();
-    process.kill(a.proc.pid, 'SIGKILL');
-    await a.exited;
-    t.diagnostic(`node A held ${claimedByA.length} claims when killed; ${handler.requests.length} requests so far`);
-    assert.ok(claimedByA.length > 0, 'node A had claimed rows');
+    process.kill(victim.proc.pid, 'SIGKILL');
+    process.kill(survivor.proc.pid, 'SIGCONT');
+    await victim.exited;
+    t.diagnostic(`the killed node held ${claimedByVictim.length} claims; ${handler.requests.length} requests so far`);
+    assert.ok(claimedByVictim.length > 0, 'the killed node had claimed rows');
     await sleep(1000);
     writing = false;
     await Promise.all(writers);
 
-    await until('an empty outbox', () => outboxSize(b) === 0, 45000);
+    await until('an empty outbox', () => outboxSize(survivor) === 0, 60000);
     await sleep(500);
     // Every event arrived, each chat in order; a repeat only for a row node A held.
     assertInOrder(handler, chats, perChat, { allowRepeats: true });
     const seen = new Map();
     for (const r of handler.requests) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
-    for (const [id, times] of seen) if (times > 1) assert.ok(claimedByA.includes(id), `${id} repeated, not A's`);
-    for (const id of claimedByA)
+    for (const [id, times] of seen) if (times > 1) assert.ok(claimedByVictim.includes(id), `${id} repeated, not the killed node's`);
+    for (const id of claimedByVictim)
       assert.ok(handler.requests.some((r) => r.id === id && r.at >= killedAt), `${id} delivered after the kill`);
 
     // Every acknowledged message is stored exactly once; no message is stored twice.
-    const stored = storeSql(b.dataDir,
+    const stored = storeSql(survivor.dataDir,
       "SELECT text, COUNT(*) AS n FROM messages WHERE text LIKE 'load %' GROUP BY text");
     const count = new Map(stored.map((r) => [r.text, Number(r.n)]));
     t.diagnostic(`${acked.length} messages acknowledged, ${stored.length} stored`);
