@@ -29,6 +29,7 @@
 #include "ops/metrics.hpp"
 #include "previews/url_preview.hpp"
 #include "push/channel.hpp"
+#include "push/cluster.hpp"
 #include "push/hub.hpp"
 #include "push/im_push.hpp"
 #include "push/push_metrics.hpp"
@@ -36,6 +37,7 @@
 #include "rest/auth.hpp"
 #include "rest/batch.hpp"
 #include "rest/dispatcher.hpp"
+#include "store/postgres/pg_broadcast.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "users/master_key.hpp"
@@ -167,11 +169,18 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   auth.add(make_session_authenticator());  // last: only requests with no other credential
   // The realtime push server: in-process hub, im commands from the change feed after each commit.
   std::unique_ptr<PushHub> push;
+  std::unique_ptr<PushCluster> push_cluster;
   std::unique_ptr<ImPush> im_push;
   PushWatch push_watch;
   if (config.push_enabled) {
     push = std::make_unique<PushHub>(
         PushHubOptions{config.push_expiry, static_cast<size_t>(config.push_max_per_channel), services.domain()});
+    // On PostgreSQL any number of nodes may serve one portal: what one publishes reaches the
+    // subscribers of all (push/cluster.hpp).
+    if (!where.url.empty()) {
+      push_cluster = std::make_unique<PushCluster>(*push, open_pg_broadcast(where.url, "imhub_push"));
+      push_cluster->start();
+    }
     im_push = std::make_unique<ImPush>(*store, config, *push, push_key(key), key, &push_watch);
     subscribe_im_push(feed, *im_push);
     im_push->start();
@@ -190,7 +199,10 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   // applications module's EventAuthIssuer (`oauth`, which outlives the worker).
   std::unique_ptr<DeliveryWorker> delivery;
   if (config.events_enabled) {
-    delivery = std::make_unique<DeliveryWorker>(*store, delivery_options(config), services.event_auth,
+    DeliveryOptions delivery_opts = delivery_options(config);
+    // On PostgreSQL other nodes may deliver from the same outbox: rows are claimed before sending.
+    delivery_opts.claims = !where.url.empty();
+    delivery = std::make_unique<DeliveryWorker>(*store, delivery_opts, services.event_auth,
                                                 portal_identity(config.public_url, services.portal.member_id), key);
     metrics.add_source([stats = delivery->stats()](std::string& out) { stats->render(out); });
     delivery->start();
@@ -229,6 +241,7 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
   store->on_durable_commit(nullptr);
   if (delivery) delivery->stop();
   if (im_push) im_push->stop();
+  if (push_cluster) push_cluster->stop();
   previews.stop();
   store->close();
   spdlog::info("stopped");

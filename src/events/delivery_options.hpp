@@ -28,6 +28,12 @@ struct DeliveryOptions {
   size_t log_request_bytes = 4096;  // first bytes of each request (redacted) kept in the log
   int64_t epoch_poll_ms = 5;        // how often the outbox's change counter is looked at
   int64_t table_poll_ms = 1000;     // full look for new rows, for writers that bump no counter
+  // Several nodes share the outbox (a PostgreSQL store): each row is claimed before it is sent
+  // (delivery_claims.hpp). Set by serve, not by the configuration.
+  bool claims = false;
+  // How long a claim holds: longer than any request can take (timeout_ms, connect included), so
+  // only a node that died leaves a claim to expire. 0: connect_timeout_ms + timeout_ms + 10 s.
+  int64_t claim_lease_ms = 0;
 };
 
 DeliveryOptions delivery_options(const Config& config);

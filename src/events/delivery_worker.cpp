@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/clock.hpp"
+#include "events/delivery_claims.hpp"
 #include "events/event_signature.hpp"
 #include "events/handler_policy.hpp"
 #include "events/handler_trust.hpp"
@@ -81,7 +82,13 @@ DeliveryWorker::DeliveryWorker(Store& store, DeliveryOptions options, EventAuthI
       poster_(post_options(options_)),
       recorder_(
           store, [this] { poster_.wakeup(); }, options_.log_per_handler, options_.log_request_bytes),
-      rng_(std::random_device{}()) {}
+      rng_(std::random_device{}()) {
+  if (options_.claims) {
+    claim_node_ = make_claim_node();
+    claim_lease_ms_ = options_.claim_lease_ms > 0 ? options_.claim_lease_ms
+                                                  : options_.connect_timeout_ms + options_.timeout_ms + 10000;
+  }
+}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
@@ -115,6 +122,9 @@ void DeliveryWorker::run() {
         // The epoch is read before the table, so a commit that lands during discovery moves
         // it again and is looked for on the next turn.
         const uint64_t epoch = store_.table_epoch("event_outbox");
+        // Several nodes: a row another node's writer committed after a higher id was seen would
+        // stay behind the cursor; the table poll looks at the whole outbox again.
+        if (options_.claims && now >= next_table_poll && !more_to_discover_) cursor_ = 0;
         if (epoch != seen_epoch || now >= next_table_poll || more_to_discover_) {
           seen_epoch = epoch;
           refresh_trusted();
@@ -187,21 +197,7 @@ void DeliveryWorker::start_due(int64_t now) {
   std::vector<Lanes::Lane*> picked = lanes_.take(free);
   if (picked.empty()) return;
   std::vector<std::optional<OutboxRow>> heads(picked.size());
-  try {
-    store_.read([&](Conn& c) {
-      const std::string sql =
-          "SELECT " + outbox_row().list() +
-          " FROM event_outbox WHERE order_key = $1 AND handler = $2 AND id > $3 ORDER BY id LIMIT 1";
-      for (size_t i = 0; i < picked.size(); ++i) {
-        auto row = c.query_one(sql, {picked[i]->order_key, picked[i]->handler->url, picked[i]->last_done});
-        if (row) heads[i] = read_outbox_row(*row);
-      }
-    });
-  } catch (const std::exception& e) {
-    spdlog::error("events: loading events failed: {}", e.what());
-    for (Lanes::Lane* lane : picked) lanes_.wait_until(lane, now + 1000);
-    return;
-  }
+  if (!load_heads(picked, heads, now)) return;
   for (size_t i = 0; i < picked.size(); ++i) {
     Lanes::Lane* lane = picked[i];
     if (!heads[i]) {
@@ -222,6 +218,49 @@ void DeliveryWorker::start_due(int64_t now) {
     }
     send(lane, row, now);
   }
+}
+
+bool DeliveryWorker::load_heads(std::vector<Lanes::Lane*>& picked, std::vector<std::optional<OutboxRow>>& heads,
+                                int64_t now) {
+  std::vector<LaneClaim> claims;
+  try {
+    if (!options_.claims) {
+      store_.read([&](Conn& c) {
+        const std::string sql =
+            "SELECT " + outbox_row().list() +
+            " FROM event_outbox WHERE order_key = $1 AND handler = $2 AND id > $3 ORDER BY id LIMIT 1";
+        for (size_t i = 0; i < picked.size(); ++i) {
+          auto row = c.query_one(sql, {picked[i]->order_key, picked[i]->handler->url, picked[i]->last_done});
+          if (row) heads[i] = read_outbox_row(*row);
+        }
+      });
+      return true;
+    }
+    store_.write([&](Conn& c) {
+      claims.clear();
+      for (Lanes::Lane* lane : picked)
+        claims.push_back(claim_lane_head(c, lane->handler->url, lane->order_key, lane->last_done, claim_node_, now,
+                                         now + claim_lease_ms_));
+    });
+  } catch (const std::exception& e) {
+    spdlog::error("events: loading events failed: {}", e.what());
+    for (Lanes::Lane* lane : picked) lanes_.wait_until(lane, now + 1000);
+    return false;
+  }
+  // Lanes whose head another node holds wait for its lease; the rest go on as without claims.
+  size_t kept = 0;
+  for (size_t i = 0; i < picked.size(); ++i) {
+    if (claims[i].state == LaneClaim::State::kHeld) {
+      lanes_.wait_until(picked[i], claims[i].look_again_ms);
+      continue;
+    }
+    picked[kept] = picked[i];
+    heads[kept] = std::move(claims[i].row);
+    ++kept;
+  }
+  picked.resize(kept);
+  heads.resize(kept);
+  return true;
 }
 
 void DeliveryWorker::send(Lanes::Lane* lane, const OutboxRow& row, int64_t now) {

@@ -17,6 +17,9 @@
 // - Recovery: a 2xx from a handler wakes its lanes parked in backoff, so a handler that comes
 //   back gets its whole backlog at once rather than lane by lane as each timer runs out.
 // - Delivery log: every attempt is logged at debug level and kept in event_delivery_log.
+// - Several nodes (a PostgreSQL store): every node runs a worker; each head is claimed before it
+//   is sent (delivery_claims.hpp), and discovery rescans the outbox at each table poll, since ids
+//   committed by two nodes' writers can become visible out of order.
 // - Stop: no new requests; those in flight get up to drain_timeout to finish; what has not
 //   finished stays in the outbox and goes out after the restart.
 #pragma once
@@ -73,6 +76,9 @@ class DeliveryWorker {
   void discover();
   void refresh_depth();
   void start_due(int64_t now_ms);
+  // The heads of `picked`, read (one worker per store) or claimed (several nodes: options_.claims);
+  // false when the store could not be reached. Lanes whose head is held elsewhere wait here.
+  bool load_heads(std::vector<Lanes::Lane*>& picked, std::vector<std::optional<OutboxRow>>& heads, int64_t now_ms);
   void send(Lanes::Lane* lane, const OutboxRow& row, int64_t now_ms);
   void finish(const PostResult& result, int64_t now_ms);
   void fail(Lanes::Lane* lane, int64_t id, int64_t created_at_ms, const std::string& delivery_id,
@@ -99,6 +105,8 @@ class DeliveryWorker {
   std::unordered_set<std::string> trusted_;
   uint64_t trusted_epoch_ = UINT64_MAX;
   bool more_to_discover_ = false;
+  std::string claim_node_;  // this run's name in event_outbox.claimed_by (options_.claims)
+  int64_t claim_lease_ms_ = 0;
   std::mt19937_64 rng_;
   std::atomic<bool> stop_requested_{false};
   std::thread thread_;

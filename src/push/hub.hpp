@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -83,10 +84,53 @@ struct PushStats {
   size_t status_watchers = 0;  // subscribeStatusChange subscriptions
 };
 
+// Where a hub of a node among several sends what it publishes (push/cluster.hpp): every node,
+// this one included, hands it back to its hub through inject(), all in one order. Without a
+// relay the hub is a single node's and publish() stores and delivers at once. The functions
+// `status_alias` and `presence` are called with the hub's lock held: they must only queue.
+struct PushRelay {
+  // A message: its mid (chosen by the publishing node), channels, expiry (unix seconds) and the
+  // frame's whole text.
+  std::function<void(const std::string& mid, const std::vector<std::string>& channels, int64_t expires,
+                     const std::string& text)>
+      message;
+  // A user's connection subscribed on this node for the first time (may_reach_user).
+  std::function<void(int64_t user_id)> reached;
+  // A status-change frame made here under `mid`: the other nodes resolve it to the place of
+  // `after` (the last relayed mid before it; "" when none), so a client reconnecting elsewhere
+  // with it catches up from there (record_alias).
+  std::function<void(const std::string& mid, const std::string& after)> status_alias;
+  // This node's first connection of a user opened (true) or its last closed (false).
+  std::function<void(int64_t user_id, bool online)> presence;
+};
+
 class PushHub : public PushPublisher {
  public:
   explicit PushHub(PushHubOptions options);
+  // With a relay (set before the hub is used), publish() hands the message to it and nothing is
+  // delivered until it comes back through inject(). Mids are then the publishing node's:
+  // `node_token` (10 digits, distinct per node and run) and its own counter, so every node stores
+  // a message under the same mid and a client catches up by mid on whichever node it reconnects
+  // to (docs/postgresql.md "Several nodes").
+  void set_relay(PushRelay relay, std::string node_token);
   void publish(PushMessage message) override;
+  // A message relayed by some node (see PushRelay): stored and delivered as publish() does
+  // without a relay. Messages must be injected in the same order on every node.
+  void inject(const std::string& mid, const std::vector<std::string>& channels, int64_t expires, std::string text);
+  // Another node's connection of `user_id` subscribed (may_reach_user is true from here on).
+  void mark_reached(int64_t user_id);
+  // Another node made a status frame under `mid` after the relayed `after` (PushRelay).
+  void record_alias(const std::string& mid, const std::string& after);
+
+  // Presence on other nodes (push/cluster.hpp): node `node` has `user_id` online or not any more;
+  // or its whole list of online users (a heartbeat); nodes not heard from since `before` (unix
+  // seconds) are forgotten with their users. A user is online while some node has them online;
+  // status watchers here are told when that changes.
+  void remote_presence(const std::string& node, int64_t user_id, bool online);
+  void remote_snapshot(const std::string& node, const std::vector<int64_t>& online_users);
+  void forget_silent_nodes(int64_t before);
+  // Users with a WebSocket open on this node (what its heartbeat tells the others).
+  std::vector<int64_t> local_online_users() const;
 
   // Subscribes `s` (a connection of `user_id`; 0: of no user) to `channels`; returns the stored
   // frames published after `last_mid`. An empty mid, or one from another run of the server,
@@ -100,7 +144,8 @@ class PushHub : public PushPublisher {
   std::vector<PushFrame> since(const std::vector<std::string>& channels, std::string_view last_mid);
 
   // Users' presence on the push server: connected now (0 s) or seconds since they left. The
-  // first connection of a user and the close of its last one tell the status watchers.
+  // first connection of a user and the close of its last one tell the status watchers (with a
+  // relay: the first and last on every node, see remote_presence).
   void seen(int64_t user_id, bool connected);
   // A long-polling client is present until `until` (unix seconds): its poll's end plus the moment
   // it takes to poll again. It never counts as a status change.
@@ -141,6 +186,17 @@ class PushHub : public PushPublisher {
   PushFrame frame_locked(std::string_view body, std::string_view extra_members, std::string_view sender);
   void tell_status_locked(int64_t user_id, bool online);
   std::string make_mid(uint64_t seq) const;
+  // Stores `frame` (sequence `seq`) in `channels` (sorted, unique) and hands it to their live
+  // subscribers, once per connection.
+  void store_and_deliver_locked(const std::vector<std::string>& channels, uint64_t seq, int64_t expires,
+                                const PushFrame& frame, int64_t now);
+  // With a relay: the next mid this node chooses, and a relayed mid (or alias) → its sequence here.
+  std::string origin_mid();
+  void remember_mid_locked(const std::string& mid, uint64_t seq, int64_t expires, int64_t now);
+  std::optional<uint64_t> parse_relayed_mid_locked(std::string_view mid) const;
+  bool online_locked(int64_t user_id) const;
+  // A remote node's view of one user changed: last seen moves, watchers are told of a change.
+  void set_remote_locked(const std::string& node, int64_t user_id, bool online, int64_t now);
 
   PushHubOptions options_;
   const int64_t started_;  // the mid prefix: mids of another run of the server match nothing
@@ -156,6 +212,22 @@ class PushHub : public PushPublisher {
   // push asks once per receiver of every message, and must not queue behind the hub's.
   mutable std::shared_mutex reached_mu_;
   std::unordered_set<int64_t> reached_;
+
+  // With a relay (set_relay): the mids of relayed messages → this hub's sequence numbers, oldest
+  // first in `relayed_order_` (removed once expired, or past kMaxRelayedMids).
+  PushRelay relay_;
+  std::string node_token_;
+  std::atomic<uint64_t> origin_seq_{0};
+  std::unordered_map<std::string, uint64_t> relayed_;
+  std::deque<std::pair<int64_t, std::string>> relayed_order_;  // (expires, mid)
+  std::string last_relayed_mid_;
+  std::string last_frame_mid_;
+  struct RemoteNode {
+    std::unordered_set<int64_t> online;
+    int64_t heard = 0;
+  };
+  std::unordered_map<std::string, RemoteNode> remote_nodes_;
+  std::unordered_map<int64_t, int> remote_online_;  // user → nodes that have them online
 };
 
 }  // namespace imhub

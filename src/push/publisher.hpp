@@ -1,6 +1,6 @@
-// The one way anything is published to push channels (protocol-push.md §7). In-process today
-// (push/hub.hpp); a later issue backs it with PostgreSQL LISTEN/NOTIFY so that a user connected
-// to node A receives what was written through node B.
+// The one way anything is published to push channels (protocol-push.md §7): the in-process hub
+// (push/hub.hpp), which on a PostgreSQL store relays every message through LISTEN/NOTIFY
+// (push/cluster.hpp) so that a user connected to node A receives what was written through node B.
 #pragma once
 
 #include <cstdint>

@@ -953,6 +953,13 @@ CREATE TABLE portal_secrets (
   created_at INTEGER NOT NULL
 );
 )SQL"},
+      // Several nodes on one PostgreSQL store claim outbox rows before sending them (events/
+      // delivery_claims.hpp): which node holds a row, and until when (unix ms). Unused on SQLite,
+      // where one worker owns the whole outbox.
+      {30, "event_outbox_claims", R"SQL(
+ALTER TABLE event_outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE event_outbox ADD COLUMN claimed_until BIGINT;
+)SQL"},
   };
   return kAll;
 }
