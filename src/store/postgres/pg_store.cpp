@@ -233,7 +233,8 @@ class PgStore final : public Store {
         group[0]->finish(failures[0]);
         return;
       }
-      fail_group(group, std::make_exception_ptr(StoreError("postgres: the write transaction was lost", StorageFault::kIo)));
+      fail_group(group,
+                 std::make_exception_ptr(StoreError("postgres: the write transaction was lost", StorageFault::kIo)));
       return;
     }
     try {
