@@ -12,23 +12,12 @@ bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 pport=${primary##*:}
 pport=${pport%%/*}
 
-port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-dir=$(mktemp -d "${TMPDIR:-/tmp}/imhub-pg.XXXXXX")
-as=()
-if [ "$(id -u)" -eq 0 ]; then
-  chown nobody: "$dir"
-  chmod 0700 "$dir"
-  as=(runuser -u nobody --)
-fi
+# shellcheck source=tests/pg/server_lib.sh
+. "$(dirname "$0")/server_lib.sh"
+pg_new_dir
+
 "${as[@]}" "$bin/pg_basebackup" -h 127.0.0.1 -p "$pport" -U imhub -D "$dir/data" -R -X stream >"$dir/basebackup.log" 2>&1 || {
   cat "$dir/basebackup.log" >&2
   exit 1
 }
-"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${IMHUB_PG_FSYNC:-off}" \
-  start >/dev/null || {
-  cat "$dir/server.log" >&2
-  exit 1
-}
-echo "$dir" >"${TMPDIR:-/tmp}/imhub-pg-port-$port"
-echo "postgresql://imhub@127.0.0.1:$port/postgres"
+pg_start "$bin"
