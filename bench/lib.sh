@@ -29,9 +29,12 @@ stop_pid() {
 }
 
 # CPU time (utime + stime, in clock ticks) of the given pids and all their descendants, read from
-# /proc/PID/stat. Per request it survives a busy machine better than a rate: other load stretches
-# the wall clock, not the work done. A process's name may hold spaces and parentheses, so the fields are counted after
-# the last ')': state is then $1, ppid $2, utime $12, stime $13.
+# /proc/PID/stat, with the time of descendants that have exited and been waited for (cutime +
+# cstime): a PostgreSQL backend of a client that disconnected (pgbench's) is gone by the time the
+# run ends, and its work would otherwise vanish from the figure. Per request it survives a busy
+# machine better than a rate: other load stretches the wall clock, not the work done. A process's
+# name may hold spaces and parentheses, so the fields are counted after the last ')': state is then
+# $1, ppid $2, utime $12, stime $13, cutime $14, cstime $15.
 cpu_ticks() {  # pid...
   local roots="$*"
   [ -n "$roots" ] || { echo 0; return; }
@@ -39,7 +42,7 @@ cpu_ticks() {  # pid...
   { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v roots="$roots" '
     {
       pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
-      parent[pid] = f[2]; ticks[pid] = f[12] + f[13]
+      parent[pid] = f[2]; ticks[pid] = f[12] + f[13] + f[14] + f[15]
     }
     END {
       n = split(roots, r, " "); for (i = 1; i <= n; i++) keep[r[i]] = 1

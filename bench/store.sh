@@ -16,7 +16,8 @@
 # wrk, psql/pgbench (make bench installs them). Writes bench/results/store-latest.md and a dated copy.
 #
 # Knobs (environment): ROUNDS (3), WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
-# READ_DURATION (5s), READ_BIG (10000000; 0 skips the reads), IMHUB_BINARY.
+# READ_DURATION (5s), READ_BIG (10000000; 0 skips the reads), PG_WRITERS (the nodes' `[store]
+# writer_connections`, their default when unset), IMHUB_BINARY.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,6 +81,7 @@ cat >"$WORK/imhub.toml" <<EOF
 access_log = false
 level = "warn"
 EOF
+[ -z "${PG_WRITERS:-}" ] || printf '[store]\nwriter_connections = %d\n' "$PG_WRITERS" >>"$WORK/imhub.toml"
 
 # ---- the nodes --------------------------------------------------------------------------------
 # The message workload of bench/run.sh: users 2..1001, chats 1..100 of users 1..50, private
@@ -260,7 +262,7 @@ mkdir -p "$RESULTS"
   echo "# Stores: im.message.add on SQLite and PostgreSQL — $STAMP"
   echo
   echo "imhub $("$BIN" --version 2>/dev/null | head -n1), $(nproc) CPUs, $("$PGBIN/postgres" --version), fsync on;"
-  echo "wrk -t$THREADS -c$CONNS -d$DURATION (2 nodes: two wrk of $((CONNS / 2)) connections), $ROUNDS interleaved rounds, medians."
+  echo "wrk -t$THREADS -c$CONNS -d$DURATION (2 nodes: two wrk of $((CONNS / 2)) connections), $ROUNDS interleaved rounds, medians; PostgreSQL writer connections per node: ${PG_WRITERS:-the default}."
   echo
   echo "| target | msg/s | % of pgbench | p50 ms | p99 ms | errors | imhub CPU µs/msg | PostgreSQL CPU µs/msg | rounds (msg/s) |"
   echo "|---|---|---|---|---|---|---|---|---|"

@@ -19,6 +19,9 @@ struct WriteUnit {
   std::function<void(std::exception_ptr)> done;
   std::function<void(Conn&)> owned;
   bool heap = false;
+  // Runs of `fn` rolled back because they collided with another writer (PostgreSQL's store runs
+  // such a unit again in a later transaction; SQLite's single writer never collides).
+  int collisions = 0;
 
   // A stack unit may be gone as soon as `done` has woken its owner: read nothing after it.
   void finish(std::exception_ptr error) {

@@ -30,6 +30,19 @@ StorageFault fault_of(const PGconn* conn, const PGresult* r) {
 
 std::string excerpt(std::string_view sql) { return std::string(sql.substr(0, 120)); }
 
+// SQLSTATEs of a collision with a concurrent transaction (writers of one node or of several):
+// lock_not_available (the writer's lock_timeout), deadlock_detected, serialization_failure; and
+// unique_violation, which a read-then-insert unit meets when another writer inserted the same key
+// after its read (the first private message between two users sent through two nodes at once).
+PgConn::Conflict conflict_of(const PGresult* r) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  if (!state) return PgConn::Conflict::kNone;
+  const std::string_view s(state);
+  if (s == "55P03" || s == "40P01" || s == "40001") return PgConn::Conflict::kLock;
+  if (s == "23505") return PgConn::Conflict::kUnique;
+  return PgConn::Conflict::kNone;
+}
+
 // Integers come back as int64 (as SQLite's INTEGER), real numbers as double; a numeric with no
 // fraction (SUM over BIGINT is numeric in PostgreSQL, an integer in SQLite) as int64; booleans
 // (a comparison in a select list) as 0/1 like SQLite's.
@@ -111,8 +124,12 @@ void PgConn::run(std::string_view sql) {
   PGresult* r = PQexec(conn_, std::string(sql).c_str());
   Result hold(r);
   const ExecStatusType st = PQresultStatus(r);
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
-    throw StoreError("postgres: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(conn_, r));
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) fail("postgres: ", r, sql);
+}
+
+void PgConn::fail(const char* what, const PGresult* r, std::string_view sql) {
+  if (const Conflict c = conflict_of(r); c != Conflict::kNone) conflict_ = c;
+  throw StoreError(what + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(conn_, r));
 }
 
 std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlArgs& args) {
@@ -123,9 +140,7 @@ std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlA
     std::string name = "s" + std::to_string(cache_.size());
     PGresult* r = PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr);
     Result hold(r);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-      throw StoreError("postgres prepare: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql),
-                       fault_of(conn_, r));
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail("postgres prepare: ", r, sql);
     it = cache_.emplace(std::string(sql), Prepared{std::move(name)}).first;
   }
   std::vector<std::string> texts(args.size());
@@ -140,8 +155,7 @@ std::unique_ptr<PgConn::Result> PgConn::execute(std::string_view sql, const SqlA
   auto out = std::make_unique<Result>();  // owns r from here (a temporary Result would free it)
   out->r = r;
   const ExecStatusType st = PQresultStatus(r);
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-    throw StoreError("postgres: " + std::string(PQresultErrorMessage(r)) + " in: " + excerpt(sql), fault_of(conn_, r));
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) fail("postgres: ", r, sql);
   return out;
 }
 

@@ -12,11 +12,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/store.hpp"
 
 struct pg_conn;
+struct pg_result;
 
 namespace imhub {
 
@@ -42,6 +44,12 @@ class PgConn final : public Conn {
   // False once the connection is lost; a pool replaces such a connection.
   bool healthy() const;
 
+  // How the last failed statement collided with another transaction, if it did: a lock it waited
+  // for too long or a deadlock (kLock), or a unique key another writer took first (kUnique). The
+  // writer runs such a unit again once the other transaction has ended. Reading clears it.
+  enum class Conflict { kNone, kLock, kUnique };
+  Conflict take_conflict() { return std::exchange(conflict_, Conflict::kNone); }
+
  private:
   struct Prepared {
     std::string name;
@@ -54,7 +62,11 @@ class PgConn final : public Conn {
   struct Result;
   std::unique_ptr<Result> execute(std::string_view sql, const SqlArgs& args);
 
+  // Throws the StoreError of a failed result `r` of `sql`, noting its conflict first.
+  [[noreturn]] void fail(const char* what, const struct pg_result* r, std::string_view sql);
+
   pg_conn* conn_ = nullptr;
+  Conflict conflict_ = Conflict::kNone;
   std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> cache_;
 };
 

@@ -24,6 +24,12 @@ namespace {
 // durable or has failed; units from write_async own their function and are freed after `done`.
 constexpr auto kIdleDrain = std::chrono::seconds(1);
 constexpr int kListenWaitMs = 250;
+// How long a writer waits for a row lock another transaction holds before its unit gives way
+// (commit_group). Longer than a group's usual run and commit, much shorter than PostgreSQL's
+// deadlock_timeout (1 s), which would stall both groups of a lock cycle that long.
+constexpr const char* kLockTimeout = "SET lock_timeout = '50ms'";
+constexpr int kMaxLockRuns = 100;
+constexpr int kMaxUniqueRuns = 2;
 
 class PgStore final : public Store {
  public:
@@ -123,6 +129,7 @@ class PgStore final : public Store {
     auto c = std::make_unique<PgConn>(opt_.url);
     // The promise of write(): answered after the commit is durable, whatever the server's default.
     c->run("SET synchronous_commit = on");
+    c->run(kLockTimeout);
     c->run("LISTEN " + std::string(kEpochChannel));
     return c;
   }
@@ -191,8 +198,17 @@ class PgStore final : public Store {
   // whole transaction back). Savepoint commands ride with their neighbours in one simple-protocol
   // round trip ("BEGIN; SAVEPOINT unit", "RELEASE unit; SAVEPOINT unit", "RELEASE unit; COMMIT"), so
   // a unit costs one round trip of bookkeeping, not two.
+  //
+  // Writers of this node and of other nodes run concurrently, and a group holds the row locks of
+  // all its units until its commit: two groups that lock the same rows in different orders would
+  // wait for each other. A writer's lock waits are therefore bounded (kLockTimeout), and a unit that
+  // collides with another transaction (the bound, a deadlock, a key inserted by another writer
+  // after this unit looked for it) is rolled back to its savepoint and runs again first in the next
+  // group, after this group's commit has released its locks, as if it had come after the other
+  // transaction: what SQLite's single writer gives by running units one after another.
   void commit_group(PgConn& conn, std::vector<WriteUnit*>& group) {
     std::vector<std::exception_ptr> failures(group.size());
+    std::vector<WriteUnit*> again;  // collided: run in the next group
     const bool savepoints = group.size() > 1;
     std::string_view next = savepoints ? "BEGIN; SAVEPOINT unit" : "BEGIN";
     bool broken = false;  // a savepoint could not be set or rolled back: the transaction is lost
@@ -207,21 +223,20 @@ class PgStore final : public Store {
         broken = true;
         break;
       }
-      try {
-        (*group[i]->fn)(conn);
+      if (run_unit(conn, *group[i], failures[i])) {
         next = "RELEASE unit; SAVEPOINT unit";
+        continue;
+      }
+      if (!failures[i]) again.push_back(group[i]);
+      if (!savepoints) {
+        broken = true;
+        break;
+      }
+      try {
+        conn.run("ROLLBACK TO unit; RELEASE unit");
+        next = "SAVEPOINT unit";
       } catch (...) {
-        failures[i] = std::current_exception();
-        if (!savepoints) {
-          broken = true;
-          break;
-        }
-        try {
-          conn.run("ROLLBACK TO unit; RELEASE unit");
-          next = "SAVEPOINT unit";
-        } catch (...) {
-          broken = true;
-        }
+        broken = true;
       }
     }
     if (broken) {
@@ -229,6 +244,7 @@ class PgStore final : public Store {
         conn.run("ROLLBACK");
       } catch (...) {
       }
+      if (group.size() == 1 && !again.empty()) return run_again(again);
       if (group.size() == 1 && failures[0]) {  // the unit's own error, as SQLite's store gives it
         group[0]->finish(failures[0]);
         return;
@@ -252,13 +268,59 @@ class PgStore final : public Store {
       listener = commit_listener_;
     }
     if (listener) listener();
+    const size_t done = group.size() - again.size();
     {
       std::lock_guard lock(write_mu_);
       ++commits_;
-      units_ += group.size();
-      ++batch_buckets_[batch_size_bucket(group.size())];
+      units_ += done;
+      ++batch_buckets_[batch_size_bucket(done)];
     }
-    for (size_t i = 0; i < group.size(); ++i) group[i]->finish(failures[i]);
+    run_again(again);  // queued before the others are answered: their callers may write next
+    for (size_t i = 0; i < group.size(); ++i)
+      if (std::find(again.begin(), again.end(), group[i]) == again.end()) group[i]->finish(failures[i]);
+  }
+
+  // Runs one unit. True when it succeeded; false when it failed, with its error in `failure`, or
+  // collided with another writer and is to run again (`failure` left empty).
+  bool run_unit(PgConn& conn, WriteUnit& unit, std::exception_ptr& failure) {
+    try {
+      (*unit.fn)(conn);
+      // A unit that caught a collision's error itself still left the transaction aborted.
+      if (conn.take_conflict() == PgConn::Conflict::kNone) return true;
+      if (run_again_allowed(unit, PgConn::Conflict::kLock)) return false;
+      failure = collided_too_often();
+      return false;
+    } catch (...) {
+      const PgConn::Conflict conflict = conn.take_conflict();
+      if (conflict != PgConn::Conflict::kNone && run_again_allowed(unit, conflict)) return false;
+      failure = conflict == PgConn::Conflict::kLock ? collided_too_often() : std::current_exception();
+      return false;
+    }
+  }
+
+  // A unit runs again after a collision a bounded number of times: lock collisions while the
+  // other writers make progress (kMaxLockRuns × kLockTimeout bounds its wait), a unique key twice
+  // (a key that is still taken after the other writer's commit is the unit's own error).
+  static bool run_again_allowed(WriteUnit& unit, PgConn::Conflict conflict) {
+    const int limit = conflict == PgConn::Conflict::kUnique ? kMaxUniqueRuns : kMaxLockRuns;
+    if (unit.collisions >= limit) return false;
+    ++unit.collisions;
+    return true;
+  }
+
+  static std::exception_ptr collided_too_often() {
+    return std::make_exception_ptr(
+        StoreError("postgres: the write kept colliding with other writers' locks", StorageFault::kIo));
+  }
+
+  // Puts collided units back at the head of the queue, in their order.
+  void run_again(const std::vector<WriteUnit*>& units) {
+    if (units.empty()) return;
+    {
+      std::lock_guard lock(write_mu_);
+      for (auto it = units.rbegin(); it != units.rend(); ++it) queue_.push_front(*it);
+    }
+    write_cv_.notify_one();
   }
 
   void bump_from(PgConn& conn) {
