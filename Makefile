@@ -46,13 +46,17 @@ unit: build-all
 integration: build-all
 	cd tests/integration && node --test --test-concurrency=1 *.test.mjs
 
-# The same integration and e2e suites on the PostgreSQL store: each file against fresh databases of
+# The same integration, e2e, example and web (Playwright) suites on the PostgreSQL store: each file against fresh databases of
 # a private server (tests/pg/, docs/postgresql.md "Tests on PostgreSQL"); then the PostgreSQL-only
 # tests of tests/pg/ (failover: a primary and its synchronous standby of their own).
 test-pg: build-all
 	bash tests/pg/integration.sh
 	cd tests/e2e && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent)
 	bash tests/pg/run.sh sh -c 'cd tests/e2e && node --test --test-concurrency=1 *.test.mjs'
+	bash tests/pg/run.sh sh -c 'cd examples && node --test --test-concurrency=1 *.test.mjs'
+	$(MAKE) --no-print-directory web-dist
+	cd tests/web && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent)
+	bash tests/pg/run.sh sh -c 'cd tests/web && node --test --test-concurrency=1 *.test.mjs'
 	cd tests/pg && node --test --test-concurrency=1 *.test.mjs
 
 e2e: build-all

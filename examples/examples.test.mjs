@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, freePort, BINARY } from '../tests/integration/harness.mjs';
+import { startServer, freePort, BINARY, storeArgs } from '../tests/integration/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let server;
@@ -71,7 +71,7 @@ test('PHP bot (raw form payload, webhook bot): examples/php/run.sh', async () =>
 test('Node bot (official JS SDK, local application): node examples/node/echobot.mjs', async () => {
   const port = await freePort();
   const bot = await startBot(process.execPath, [join(here, 'node', 'echobot.mjs'), '--data', server.dataDir,
-    '--port', String(port), '--imhub', BINARY]);
+    ...storeArgs(server.dataDir), '--port', String(port), '--imhub', BINARY]);
   assert.ok(bot.bot_id > 0);
   await talkTo(bot.bot_id);
 });

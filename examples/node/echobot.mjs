@@ -5,6 +5,8 @@
 //
 // One command (from the repository root, with a data directory made by `imhub init`):
 //   node examples/node/echobot.mjs --data ./data [--port 9001] [--imhub build/imhub]
+// (with `--store postgresql://…` as well when the portal's store is PostgreSQL, as every imhub
+// command takes it).
 // It adds and installs itself as an application with `imhub app add/install`, then serves.
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
@@ -21,7 +23,7 @@ const { B24OAuth, LoggerFactory, LogLevel } = await import(pathToFileURL(join(sd
 
 const { values: opt } = parseArgs({
   options: { data: { type: 'string', default: './data' }, port: { type: 'string', default: '9001' },
-    imhub: { type: 'string', default: 'build/imhub' } },
+    imhub: { type: 'string', default: 'build/imhub' }, store: { type: 'string' } },
 });
 const handler = `http://127.0.0.1:${opt.port}/`;
 let app;  // {app_id, client_id, client_secret}
@@ -90,7 +92,8 @@ const server = http.createServer((req, res) => {
 });
 await new Promise((resolve) => server.listen(Number(opt.port), '127.0.0.1', resolve));
 
-const imhub = (...args) => JSON.parse(execFileSync(opt.imhub, [...args, '--data', opt.data], { encoding: 'utf8' }));
+const where = ['--data', opt.data, ...(opt.store ? ['--store', opt.store] : [])];
+const imhub = (...args) => JSON.parse(execFileSync(opt.imhub, [...args, ...where], { encoding: 'utf8' }));
 app = imhub('app', 'add', '--name', 'EchoBot (Node)', '--scope', 'im,imbot', '--handler', handler);
 imhub('app', 'install', String(app.app_id), '--user', '1');
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

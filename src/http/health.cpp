@@ -32,6 +32,14 @@ void probe_writes(Store& store) {
                     [](std::exception_ptr) {});
 }
 
+// Whether uploads can be written where they go: the data directory, or the shared `[files] dir` of
+// several nodes, which is a mount that can go away (a stale or unmounted NFS export) while the node
+// itself runs on. A balancer should then send uploads elsewhere.
+bool files_writable(const std::string& dir) {
+  struct statvfs st {};
+  return ::statvfs(dir.c_str(), &st) == 0 && ::access(dir.c_str(), W_OK | X_OK) == 0 && (st.f_flag & ST_RDONLY) == 0;
+}
+
 }  // namespace
 
 HttpReply health_reply(Services& s) {
@@ -46,12 +54,14 @@ HttpReply health_reply(Services& s) {
   if (!writes_ok) probe_writes(s.store);
   const int64_t free = free_bytes(s.data_dir);
   const bool disk_ok = free < 0 || free >= s.config.store_min_free_bytes;
-  const bool ok = reads_ok && writes_ok && disk_ok;
+  const bool files_ok = files_writable(s.data_dir);
+  const bool ok = reads_ok && writes_ok && disk_ok && files_ok;
 
   Value body = Value::map();
   body["status"] = std::string(ok ? "ok" : "failing");
   body["reads"] = std::string(reads_ok ? "ok" : "failing");
   body["writes"] = std::string(writes_ok ? "ok" : "failing");
+  body["files"] = std::string(files_ok ? "ok" : "failing");
   if (!stats.writes_ok) {
     body["last_write_error"] = stats.write_error;
     body["last_write_error_at"] = Value(stats.write_error_at);

@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, utimesSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, utimesSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, BINARY, cli, freePort, onPostgres, storeArgs, masterKey } from './harness.mjs';
@@ -184,6 +184,28 @@ test('orphaned blobs and *.tmp files left by a crash are removed at start; named
   assert.equal(readdirSync(join(s.dataDir, 'files')).length, before);
   const f = (await s.ok('im.disk.folder.get', { CHAT_ID: chat })).result;
   assert.ok(f);
+});
+
+// The shared files directory of several nodes is a mount that can go away under a running node: the
+// balancer's check says so (and uploads fail), and it recovers when the directory is back.
+test('/healthz is 503 with "files":"failing" while the files directory is gone, 200 once it is back', async () => {
+  const shared = mkdtempSync(join(tmpdir(), 'imhub-files-mount-'));
+  const s = await startServer({ config: `[files]\ndir = ${JSON.stringify(shared)}\n` });
+  servers.push(s);
+  const ok = await fetch(`${s.base}/healthz`);
+  assert.equal(ok.status, 200);
+  assert.equal((await ok.json()).files, 'ok');
+  renameSync(shared, `${shared}.away`);  // as an unmounted export looks to the node
+  const gone = await fetch(`${s.base}/healthz`);
+  assert.equal(gone.status, 503);
+  const body = await gone.json();
+  assert.equal(body.status, 'failing');
+  assert.equal(body.files, 'failing');
+  assert.equal(body.writes, 'ok', 'the store itself is fine');
+  renameSync(`${shared}.away`, shared);
+  const back = await fetch(`${s.base}/healthz`);
+  assert.equal(back.status, 200);
+  assert.equal((await back.json()).files, 'ok');
 });
 
 test('signed download links carry an expiry: fresh on every read, refused once past', async () => {

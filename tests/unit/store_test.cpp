@@ -80,6 +80,31 @@ TEST(Store, GroupCommitIsolatesFailingUnits) {
   EXPECT_LE(st.commits, st.units_committed);
 }
 
+// A writer that never pauses never begins a transaction while every frame is checkpointed, which is
+// when SQLite starts the WAL over: the store makes that moment itself past 64 MB of WAL. 160 MB of
+// rows written in one flood (a writer queue that never empties) leave a WAL of at most 64 MB plus
+// the frames of the last wait's margin, not 160 MB.
+TEST(Store, TheWalStartsOverUnderAWriterThatNeverPauses) {
+  TempDir d;
+  auto s = open(d);
+  constexpr int kUnits = 40000;  // 4 KB each: a WAL frame apiece
+  const std::string row(4000, 'x');
+  std::atomic<int> done{0}, failed{0};
+  for (int i = 0; i < kUnits; ++i)
+    s->write_async(
+        [&row](Conn& c) {
+          c.exec("INSERT INTO app_options (owner, name, value) VALUES ('w', hex(randomblob(8)), $1)", {row});
+        },
+        [&](std::exception_ptr e) {
+          if (e) ++failed;
+          ++done;
+        });
+  while (done < kUnits) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(failed.load(), 0);
+  const auto wal = std::filesystem::file_size(d.path / "t.db-wal");
+  EXPECT_LT(wal, 100u << 20) << "the WAL grew with the load: it never started over";
+}
+
 TEST(Store, PlaceholdersByNumber) {
   TempDir d;
   auto s = open(d);

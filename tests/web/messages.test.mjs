@@ -5,10 +5,10 @@
 // and likes messages. Screenshots (light and dark, desktop and phone) go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { startMessenger, launch, newPage, signIn, shot } from './browser.mjs';
 import { Sink, until } from '../integration/sink.mjs';
+import { storeSql } from '../integration/harness.mjs';
 
 const CLIENT = 'render';
 const QUOTE = '-'.repeat(54);
@@ -442,9 +442,7 @@ test('the server refuses an edit: its error is shown, the text stays', async () 
   const mine = page.locator(`[data-message-id="${sent}"]`);
   await mine.waitFor();
   // Three days pass for this message (the server's edit window, protocol.md §12.1).
-  const { execFileSync } = await import('node:child_process');
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(server.dataDir, 'imhub.db'),
-    `UPDATE messages SET created_at = created_at - 4 * 86400 WHERE id = ${sent}`]);
+  storeSql(server.dataDir, `UPDATE messages SET created_at = created_at - 4 * 86400 WHERE id = ${sent}`);
   await mine.hover();
   await mine.getByTestId('message-menu').click();
   await page.getByRole('menuitem', { name: 'Edit' }).click();

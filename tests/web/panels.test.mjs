@@ -6,10 +6,9 @@
 // phone width, go to tests/web/artifacts/panels-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { launch, startMessenger, newPage, signIn, shot } from './browser.mjs';
 import { Sink, until } from '../integration/sink.mjs';
+import { storeSql } from '../integration/harness.mjs';
 
 // Quick retries and a one-second expiry, so a failing handler's event reaches the failed list
 // within the test; loopback handlers allowed (the sink).
@@ -28,18 +27,15 @@ expire_after = 1
 let server, browser, ann, bob, carl, annPage, bobPage, annHook, bobHook, sink;
 let sinkStatus = 500;
 
-function sql(query) {
-  const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', join(server.dataDir, 'imhub.db'), query],
-    { encoding: 'utf8' }).trim();
-  return out ? JSON.parse(out) : [];
-}
+// On the store the server runs on, SQLite or PostgreSQL (the harness's storeSql).
+const sql = (query) => storeSql(server.dataDir, query);
 
 // Confirmations and quick-answer notifications are made by the server itself, never by a REST
 // method (reference: im.notify.personal.add / system.add take no buttons): written to the store.
 function insertNotification({ user, author = 0, type, text, buttons = '', answerable = 0 }) {
   return sql(`INSERT INTO notifications (user_id, author_id, type, module, event, text, buttons, answerable, created_at)
     VALUES (${user}, ${author}, ${type}, 'im', 'test', '${text.replace(/'/g, "''")}', '${buttons}', ${answerable},
-    strftime('%s','now')) RETURNING id`)[0].id;
+    ${Math.floor(Date.now() / 1000)}) RETURNING id`)[0].id;
 }
 const BUTTONS = JSON.stringify([
   { TITLE: 'Accept', VALUE: 'Y', TYPE: 'accept', RESULT_TEXT: 'Invitation accepted' },

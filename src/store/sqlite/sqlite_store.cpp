@@ -426,6 +426,7 @@ class SqliteStore final : public Store, public RowReports {
     // fsyncs — after every second commit. A WAL that restarted counts from its start.
     int& asked = store->frames_at_request_;  // the writer thread's own
     if (frames < asked) asked = 0;
+
     if (frames - asked >= kCheckpointFrames) {
       asked = frames;
       std::lock_guard lock(store->checkpoint_mu_);
@@ -455,7 +456,10 @@ class SqliteStore final : public Store, public RowReports {
       // nothing. The row is (busy, frames in the WAL, frames checkpointed).
       try {
         Rows r = conn.query("PRAGMA wal_checkpoint(PASSIVE)", {});
-        if (!r.empty() && r[0].i64(0) == 0) checkpointed = static_cast<int>(r[0].i64(1));
+        if (!r.empty() && r[0].i64(0) == 0) {
+          checkpointed = static_cast<int>(r[0].i64(1));
+          backfilled_.store(static_cast<int>(r[0].i64(2)), std::memory_order_relaxed);
+        }
       } catch (const std::exception&) {
         // Busy or interrupted: the next wake-up tries again.
       }
@@ -470,9 +474,14 @@ class SqliteStore final : public Store, public RowReports {
   // SQLite starts the WAL over only in a write transaction that begins while every frame is
   // checkpointed, which a writer that never pauses does not do: the file would grow for as long
   // as the load lasts. Past kRestartFrames the writer, between two transactions, waits once for a
-  // checkpoint of what is left (the frames since the last one, and the database's fsync), so its
-  // next transaction writes from the start of the file. A reader's snapshot can keep that from
-  // working; then it waits again only after kCheckpointFrames more frames.
+  // checkpoint of what is left, so its next transaction writes from the start of the file. That
+  // wait stalls every write, so it is kept short: while the checkpoints lag more than
+  // kRestartLagFrames behind, the writer only asks for one more and goes on (each pass copies what
+  // came since the last, so on a disk that keeps up the lag shrinks from pass to pass), and waits
+  // only once little is left: a few frames and the database's fsync of the pages they touch. On a
+  // disk that does not keep up, the WAL is bounded all the same: past another kCheckpointFrames the
+  // writer waits for a whole pass. A reader's snapshot can keep the restart from working; then it
+  // waits again only after kCheckpointFrames more frames.
   void restart_wal_if_long() {
     const int frames = wal_frames_.load(std::memory_order_relaxed);
     if (frames < kRestartFrames) {
@@ -480,12 +489,19 @@ class SqliteStore final : public Store, public RowReports {
       return;
     }
     if (restart_tried_at_ && frames < restart_tried_at_ + kCheckpointFrames) return;
-    restart_tried_at_ = frames;
     std::unique_lock lock(checkpoint_mu_);
+    const bool lagging = frames - backfilled_.load(std::memory_order_relaxed) > kRestartLagFrames;
+    if (lagging && frames < kRestartFrames + kCheckpointFrames) {  // past that, wait whatever the lag
+      checkpoint_due_ = true;
+      checkpoint_cv_.notify_one();
+      return;
+    }
+    restart_tried_at_ = frames;
     restart_wanted_ = true;
     checkpoint_due_ = true;
     checkpoint_cv_.notify_one();
-    restart_cv_.wait_for(lock, kRestartWait, [this] { return !restart_wanted_ || checkpoint_closed_; });
+    restart_cv_.wait_for(lock, lagging ? kRestartWaitLagging : kRestartWait,
+                         [this] { return !restart_wanted_ || checkpoint_closed_; });
   }
 
   void open_wal_for_sync() {
@@ -548,10 +564,13 @@ class SqliteStore final : public Store, public RowReports {
   static constexpr std::chrono::seconds kCheckpointInterval{1};
   static constexpr int kRestartFrames = 4 * kCheckpointFrames;  // a WAL of 64 MB
   static constexpr std::chrono::milliseconds kRestartWait{50};
+  static constexpr int kRestartLagFrames = 256;  // 1 MB left to copy when the writer waits
+  static constexpr std::chrono::milliseconds kRestartWaitLagging{1000};
   bool restart_wanted_ = false;  // guarded by checkpoint_mu_
   std::condition_variable restart_cv_;
   int restart_tried_at_ = 0;  // the writer thread's own
   std::atomic<int> wal_frames_{0};
+  std::atomic<int> backfilled_{0};  // frames the checkpointer's last pass had copied back
   int frames_at_request_ = 0;
   std::atomic<bool> syncer_busy_{false};  // commits wait for (or are in) an fdatasync; set under sync_mu_
   int64_t data_version_ = 0;
