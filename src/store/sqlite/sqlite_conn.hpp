@@ -20,6 +20,7 @@
 
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/table_epochs.hpp"
+#include "store/sqlite/wal_write_batch.hpp"
 #include "store/store.hpp"
 #include "store/write_path.hpp"
 
@@ -49,7 +50,9 @@ class SqliteConn : public Conn {
  public:
   SqliteConn(const std::string& path, const SqliteOptions& opt, bool writer) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    // The writer's WAL writes go out once per commit (wal_write_batch.hpp); readers write no WAL.
+    const char* vfs = writer ? wal_write_batch_vfs() : nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, vfs) != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       throw StoreError("cannot open database " + path + ": " + msg);
