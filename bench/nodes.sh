@@ -236,8 +236,9 @@ EOF
     echo "$sum"
   }
   now_ms() { date +%s%3N; }
-  declare -A RATE TOTAL_MS FAILED LEFT SEEN UNIQUE SHARE CPU_US PG_US
-  # CPU_US and PG_US are read through per_round's nameref.
+  # CPU_US, PG_US, TX_PER and ROWS_PER are read through per_round's nameref.
+  # shellcheck disable=SC2034
+  declare -A RATE TOTAL_MS FAILED LEFT SEEN UNIQUE SHARE CPU_US PG_US TX_PER ROWS_PER
   # shellcheck disable=SC2034
   deliver() {  # target round
     local key="$1:$2" db="" dir="$WORK/round-$1-$2" store="" ports=() pids n i
@@ -280,7 +281,14 @@ EOF
     for i in "${ports[@]}"; do SHARE[$key]+="$(deliveries delivered "$i") "; done
     stop_nodes
     if [ "$1" = sqlite ]; then LEFT[$key]="$(sqlite3 "$dir/imhub.db" 'SELECT COUNT(*) FROM event_outbox')"
-    else LEFT[$key]="$("$PSQL" "$store" -qAtc 'SELECT COUNT(*) FROM event_outbox')"; psql_admin "DROP DATABASE $db"; fi
+    else
+      LEFT[$key]="$("$PSQL" "$store" -qAtc 'SELECT COUNT(*) FROM event_outbox')"
+      # What the round cost PostgreSQL, per event: transactions, and rows scanned or fetched. The
+      # nodes have exited, so their backends have flushed their statistics.
+      read -r "TX_PER[$key]" "ROWS_PER[$key]" < <(psql_admin "SELECT round((xact_commit + xact_rollback)::numeric / $EVENTS, 2),
+        round((tup_returned + tup_fetched)::numeric / $EVENTS, 1) FROM pg_stat_database WHERE datname = '$db'" | tr '|' ' ')
+      psql_admin "DROP DATABASE $db"
+    fi
     rm -rf "$dir"
     flush_ids
     tail -c +"$((offset + 1))" "$IDS" >"$WORK/ids-$key"
@@ -355,8 +363,8 @@ REPORT="$WORK/report.md"
     echo "delivery to the last (/metrics). Handler: requests nginx logged, distinct X-Imhub-Delivery-Id; exactly once"
     echo "when both are $EVENTS (plus the failed attempts, each sent again)."
     echo
-    echo "| target | events/s | ratio to PostgreSQL 1 node | ratio to SQLite | exactly once | handler requests / distinct ids | failed attempts | rows left | by node (round 1) | imhub CPU µs/event | PostgreSQL CPU µs/event | rounds (events/s) |"
-    echo "|---|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|"
+    echo "| target | events/s | ratio to PostgreSQL 1 node | ratio to SQLite | exactly once | handler requests / distinct ids | failed attempts | rows left | by node (round 1) | imhub CPU µs/event | PostgreSQL CPU µs/event | PostgreSQL transactions / rows read per event | rounds (events/s) |"
+    echo "|---|---:|---:|---:|---|---|---:|---:|---|---:|---:|---|---|"
     for t in "${DELIVERY_TARGETS[@]}"; do
       seen="" failed=0 left=0 once=yes
       for r in $(seq "$ROUNDS"); do
@@ -370,10 +378,13 @@ REPORT="$WORK/report.md"
       rates="$(per_round RATE "$t")"
       echo "| $(name_of "$t") | $(per_round RATE "$t" | median | xargs printf '%.0f') | $(ratio_rounds "$t" pg1 | xargs printf '%.2f×') |" \
         "$(ratio_rounds "$t" sqlite | xargs printf '%.2f×') | $once | ${seen%, } | $failed | $left | ${SHARE[$t:1]% } |" \
-        "$(per_round CPU_US "$t" | median) | $(per_round PG_US "$t" | median) | ${rates% } |"
+        "$(per_round CPU_US "$t" | median) | $(per_round PG_US "$t" | median) |" \
+        "$(per_round TX_PER "$t" | median) / $(per_round ROWS_PER "$t" | median) | ${rates% } |"
     done
     echo
     echo "Ratios are medians of the per-round ratios. By node: events each node delivered (its /metrics)."
+    echo "PostgreSQL transactions and rows read (pg_stat_database: commits + rollbacks, tup_returned + tup_fetched)"
+    echo "over the round's database, from the nodes' start to their exit, per event."
   fi
 } >"$REPORT"
 

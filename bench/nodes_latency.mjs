@@ -164,13 +164,14 @@ function table() {
   out.push('request\'s send to the frame at the socket, the latency a user sees; "from reply": the REST reply to the');
   out.push('frame (negative when the frame came first). REST: the request\'s own time.');
   out.push('');
-  out.push('| target | p50 ms from send | p99 ms from send | max ms | p50 ms from reply | p99 ms from reply | REST p50 / p99 ms | lost | rounds (p50 from send) |');
-  out.push('|---|---:|---:|---:|---:|---:|---|---:|---|');
+  out.push('| target | p50 ms from send | p99 ms from send | max ms | p50 ms from reply | p99 ms from reply | frames before the reply | REST p50 / p99 ms | lost | rounds (p50 from send) |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---|---:|---|');
   for (const t of ['cross', 'same', 'sqlite']) {
     if (!of(t).length) continue;
     const lost = of(t).reduce((s, r) => s + r.lost, 0);
     out.push(`| ${names[t]} | ${fmt(med(t, 'send_p50'))} | ${fmt(med(t, 'send_p99'))} | ${fmt(Math.max(...of(t).map((r) => r.send_max ?? 0)))} |` +
-      ` ${fmt(med(t, 'reply_p50'))} | ${fmt(med(t, 'reply_p99'))} | ${fmt(med(t, 'rest_p50'))} / ${fmt(med(t, 'rest_p99'))} | ${lost} |` +
+      ` ${fmt(med(t, 'reply_p50'))} | ${fmt(med(t, 'reply_p99'))} | ${of(t).reduce((s, r) => s + r.before_reply, 0)} of ${of(t).reduce((s, r) => s + r.messages, 0)} |` +
+      ` ${fmt(med(t, 'rest_p50'))} / ${fmt(med(t, 'rest_p99'))} | ${lost} |` +
       ` ${of(t).map((r) => fmt(r.send_p50)).join(' ')} |`);
   }
   out.push('');
