@@ -25,7 +25,8 @@
 # database and both name one `[files] dir`. Builds nothing: expects build/imhub (or
 # $IMHUB_BINARY), node, nginx, sqlite3, curl and PostgreSQL's server binaries (make bench installs
 # them). Writes bench/results/nodes-latest.md and a dated copy, prints the report; a run with knobs
-# below the defaults is a smoke run and goes to nodes-smoke-<date>.md only.
+# below the defaults is a smoke run and goes to nodes-smoke-<date>.md only, a run of some of the
+# phases to the dated file only.
 #
 # Knobs (environment): ROUNDS (3), NODES_PHASES (latency,delivery: a subset runs only those),
 # PUSH_MESSAGES (300 a target and round), PUSH_GAP_MS (15), PUSH_WARMUP (20), EVENTS (50000),
@@ -392,6 +393,9 @@ mkdir -p "$RESULTS"
 if [ -n "$SMOKE" ]; then
   cp "$REPORT" "$RESULTS/nodes-smoke-$STAMP.md"
   echo "bench/nodes: a smoke run: written to bench/results/nodes-smoke-$STAMP.md only" >&2
+elif [ "$PHASES" != latency,delivery ]; then
+  cp "$REPORT" "$RESULTS/nodes-$STAMP.md"  # a part of the run does not replace nodes-latest.md
+  echo "bench/nodes: NODES_PHASES=$PHASES: written to bench/results/nodes-$STAMP.md only" >&2
 else
   cp "$REPORT" "$RESULTS/nodes-$STAMP.md"
   cp "$REPORT" "$RESULTS/nodes-latest.md"
