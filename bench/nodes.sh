@@ -31,7 +31,8 @@
 # Knobs (environment): ROUNDS (3), NODES_PHASES (latency,delivery: a subset runs only those),
 # PUSH_MESSAGES (300 a target and round), PUSH_GAP_MS (15), PUSH_WARMUP (20), EVENTS (50000),
 # HANDLERS (4), CHATS (1000), CONCURRENCY (128), PER_HANDLER (32) (both per node), NGINX_WORKERS (1),
-# IMHUB_BINARY, NGINX_BIN. A quick look: ROUNDS=1 PUSH_MESSAGES=50 EVENTS=5000 bash bench/nodes.sh
+# NODES_STATEMENTS (empty; 1 loads pg_stat_statements and adds each PostgreSQL delivery target's
+# costliest statements of round 1 to the report: it costs PostgreSQL some CPU), IMHUB_BINARY, NGINX_BIN. A quick look: ROUNDS=1 PUSH_MESSAGES=50 EVENTS=5000 bash bench/nodes.sh
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,6 +58,7 @@ die() { echo "bench/nodes: $*" >&2; exit 1; }
 [ -x "$BIN" ] || die "$BIN not found; run 'make build' first"
 for tool in node curl sqlite3; do command -v "$tool" >/dev/null || die "$tool not found (make bench installs it)"; done
 [ -x "$NGINX_BIN" ] || die "nginx not found; install nginx-light (make bench does)"
+STATEMENTS="${NODES_STATEMENTS:-}"
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 [ -x "$PGBIN/postgres" ] || die "no PostgreSQL server binaries; install Debian's postgresql (make bench does)"
 PSQL="$PGBIN/psql"
@@ -103,7 +105,17 @@ echo "bench/nodes: starting PostgreSQL" >&2
 PG_URL="$(IMHUB_PG_FSYNC=on "$ROOT/tests/pg/start.sh")"
 PG_PORT="${PG_URL##*:}"
 PG_PORT="${PG_PORT%%/*}"
-PG_PID="$(head -1 "$(cat "${TMPDIR:-/tmp}/imhub-pg-port-$PG_PORT")/data/postmaster.pid")"
+PG_DIR="$(cat "${TMPDIR:-/tmp}/imhub-pg-port-$PG_PORT")"
+if [ -n "$STATEMENTS" ]; then
+  # pg_stat_statements is loaded at start: set it, then restart with the options of the first start
+  # (pg_ctl keeps them in postmaster.opts), as the user tests/pg/start.sh runs the server as.
+  psql_admin "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+  as=()
+  [ "$(id -u)" -eq 0 ] && as=(runuser -u nobody --)
+  "${as[@]}" "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 restart >/dev/null \
+    || die "PostgreSQL did not restart with pg_stat_statements: $(tail -5 "$PG_DIR/server.log")"
+fi
+PG_PID="$(head -1 "$PG_DIR/data/postmaster.pid")"
 mkdir -p "$WORK/files"
 
 # ---- 1. push latency across nodes ----------------------------------------------------------------
@@ -222,6 +234,7 @@ EOF
   AVG_PAYLOAD="$(sqlite3 "$WORK/seed-sqlite/imhub.db" 'SELECT CAST(AVG(LENGTH(payload)) AS INTEGER) FROM event_outbox')"
   psql_admin "VACUUM ANALYZE" >/dev/null 2>&1 || true
   "$PSQL" "$(db_url nodes_seed)" -qc "VACUUM ANALYZE event_outbox"
+  [ -z "$STATEMENTS" ] || "$PSQL" "$(db_url nodes_seed)" -qc "CREATE EXTENSION pg_stat_statements"
 
   # The deliveries (or, with "failed", the attempts that did not end in a 2xx) of the nodes on
   # these ports, summed; a node not listening yet counts 0.
@@ -237,6 +250,18 @@ EOF
     echo "$sum"
   }
   now_ms() { date +%s%3N; }
+  # NODES_STATEMENTS=1: the round's statements that took the most time (execution, lock waits
+  # included), as a markdown table in $WORK/statements-TARGET:ROUND.md.
+  statements() {  # key database
+    {
+      echo "| calls / event | rows / event | ms | statement |"
+      echo "|---:|---:|---:|---|"
+      "$PSQL" "$(db_url "$2")" -qAt -F ' | ' -v ON_ERROR_STOP=1 -c "SELECT round(calls::numeric / $EVENTS, 3),
+        round(rows::numeric / $EVENTS, 2), round(total_exec_time::numeric), replace(left(regexp_replace(query, '\s+', ' ', 'g'), 140), '|', '/')
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$2')
+        ORDER BY total_exec_time DESC LIMIT 8" | sed 's/^/| /; s/$/ |/'
+    } >"$WORK/statements-$1.md"
+  }
   # CPU_US, PG_US, TX_PER and ROWS_PER are read through per_round's nameref.
   # shellcheck disable=SC2034
   declare -A RATE TOTAL_MS FAILED LEFT SEEN UNIQUE SHARE CPU_US PG_US TX_PER ROWS_PER
@@ -251,6 +276,7 @@ EOF
         db="nodes_${1}_$2"
         psql_admin "CREATE DATABASE $db TEMPLATE nodes_seed"
         store="$(db_url "$db")"
+        [ -z "$STATEMENTS" ] || "$PSQL" "$store" -qAtc "SELECT pg_stat_statements_reset()" >/dev/null
         n="${1#pg}" ;;
     esac
     flush_ids
@@ -286,6 +312,7 @@ EOF
       LEFT[$key]="$("$PSQL" "$store" -qAtc 'SELECT COUNT(*) FROM event_outbox')"
       # What the round cost PostgreSQL, per event: transactions, and rows scanned or fetched. The
       # nodes have exited, so their backends have flushed their statistics.
+      [ -z "$STATEMENTS" ] || statements "$key" "$db"
       read -r "TX_PER[$key]" "ROWS_PER[$key]" < <(psql_admin "SELECT round((xact_commit + xact_rollback)::numeric / $EVENTS, 2),
         round((tup_returned + tup_fetched)::numeric / $EVENTS, 1) FROM pg_stat_database WHERE datname = '$db'" | tr '|' ' ')
       psql_admin "DROP DATABASE $db"
@@ -386,6 +413,14 @@ REPORT="$WORK/report.md"
     echo "Ratios are medians of the per-round ratios. By node: events each node delivered (its /metrics)."
     echo "PostgreSQL transactions and rows read (pg_stat_database: commits + rollbacks, tup_returned + tup_fetched)"
     echo "over the round's database, from the nodes' start to their exit, per event."
+    if [ -n "$STATEMENTS" ]; then
+      for t in pg1 pg2; do
+        echo
+        echo "### PostgreSQL statements, $(name_of "$t"), round 1 (pg_stat_statements, by total time)"
+        echo
+        cat "$WORK/statements-$t:1.md"
+      done
+    fi
   fi
 } >"$REPORT"
 
