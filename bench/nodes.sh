@@ -26,13 +26,15 @@
 # $IMHUB_BINARY), node, nginx, sqlite3, curl and PostgreSQL's server binaries (make bench installs
 # them). Writes bench/results/nodes-latest.md and a dated copy, prints the report; a run with knobs
 # below the defaults is a smoke run and goes to nodes-smoke-<date>.md only, a run of some of the
-# phases to the dated file only.
+# phases or with LOG_PER_HANDLER or NODES_STATEMENTS to the dated file only.
 #
 # Knobs (environment): ROUNDS (3), NODES_PHASES (latency,delivery: a subset runs only those),
 # PUSH_MESSAGES (300 a target and round), PUSH_GAP_MS (15), PUSH_WARMUP (20), EVENTS (50000),
 # HANDLERS (4), CHATS (1000), CONCURRENCY (128), PER_HANDLER (32) (both per node), NGINX_WORKERS (1),
-# NODES_STATEMENTS (empty; 1 loads pg_stat_statements and adds each PostgreSQL delivery target's
-# costliest statements of round 1 to the report: it costs PostgreSQL some CPU), IMHUB_BINARY, NGINX_BIN. A quick look: ROUNDS=1 PUSH_MESSAGES=50 EVENTS=5000 bash bench/nodes.sh
+# LOG_PER_HANDLER ([events] log_per_handler; the server's default when empty), NODES_STATEMENTS
+# (empty; 1 loads pg_stat_statements and adds each PostgreSQL delivery target's costliest statements
+# of round 1 to the report: it costs PostgreSQL some CPU), IMHUB_BINARY, NGINX_BIN.
+# A quick look: ROUNDS=1 PUSH_MESSAGES=50 EVENTS=5000 bash bench/nodes.sh
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,6 +51,7 @@ CHATS="${CHATS:-1000}"
 CONCURRENCY="${CONCURRENCY:-128}"
 PER_HANDLER="${PER_HANDLER:-32}"
 NGINX_WORKERS="${NGINX_WORKERS:-1}"
+LOG_PER_HANDLER="${LOG_PER_HANDLER:-}"
 RESULTS="$ROOT/bench/results"
 SMOKE=""
 if [ "$ROUNDS" -lt 3 ] || [ "$PUSH_MESSAGES" -lt 300 ] || [ "$EVENTS" -lt 50000 ]; then SMOKE=1; fi
@@ -219,6 +222,7 @@ dir = "$WORK/files"
 concurrency = $CONCURRENCY
 per_handler_concurrency = $PER_HANDLER
 delivery_id_header = true
+${LOG_PER_HANDLER:+log_per_handler = $LOG_PER_HANDLER}
 # The seeded rows name loopback handlers no administrator registered (docs/operations.md, Addresses).
 allow_private = true
 EOF
@@ -387,7 +391,7 @@ REPORT="$WORK/report.md"
     echo
     echo "The outbox of bench/delivery.sh ($EVENTS ONIMBOTMESSAGEADD rows, payload ~$AVG_PAYLOAD bytes, $HANDLERS handler URLs,"
     echo "$CHATS chats as order keys) delivered to $("$NGINX_BIN" -v 2>&1 | sed 's/^nginx version: //') (\`return 200\`, $NGINX_WORKERS worker(s));"
-    echo "[events] concurrency = $CONCURRENCY, per_handler_concurrency = $PER_HANDLER on each node. events/s: from the first"
+    echo "[events] concurrency = $CONCURRENCY, per_handler_concurrency = $PER_HANDLER${LOG_PER_HANDLER:+, log_per_handler = $LOG_PER_HANDLER} on each node. events/s: from the first"
     echo "delivery to the last (/metrics). Handler: requests nginx logged, distinct X-Imhub-Delivery-Id; exactly once"
     echo "when both are $EVENTS (plus the failed attempts, each sent again)."
     echo
@@ -428,9 +432,10 @@ mkdir -p "$RESULTS"
 if [ -n "$SMOKE" ]; then
   cp "$REPORT" "$RESULTS/nodes-smoke-$STAMP.md"
   echo "bench/nodes: a smoke run: written to bench/results/nodes-smoke-$STAMP.md only" >&2
-elif [ "$PHASES" != latency,delivery ]; then
-  cp "$REPORT" "$RESULTS/nodes-$STAMP.md"  # a part of the run does not replace nodes-latest.md
-  echo "bench/nodes: NODES_PHASES=$PHASES: written to bench/results/nodes-$STAMP.md only" >&2
+elif [ "$PHASES" != latency,delivery ] || [ -n "$LOG_PER_HANDLER$STATEMENTS" ]; then
+  # A part of the run, or a variant of it, does not replace nodes-latest.md.
+  cp "$REPORT" "$RESULTS/nodes-$STAMP.md"
+  echo "bench/nodes: a partial or variant run: written to bench/results/nodes-$STAMP.md only" >&2
 else
   cp "$REPORT" "$RESULTS/nodes-$STAMP.md"
   cp "$REPORT" "$RESULTS/nodes-latest.md"
