@@ -14,7 +14,8 @@
 #
 # Knobs (environment): WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s), ROUNDS (3),
 # NGINX_WORKERS (2), READ_DURATION (5s), READ_BIG (10000000), IMHUB_BINARY, NGINX_BIN,
-# FSYNC_SAMPLES (200 a round), BENCH_PEERS (ejabberd when installed; empty skips it), PEERS_ONLY.
+# FSYNC_SAMPLES (200 a round), BENCH_PEERS (ejabberd when installed; empty skips it), PEERS_ONLY,
+# BENCH_NODES (1; empty skips bench/nodes.sh, two nodes on one PostgreSQL, the last step).
 # IMHUB_BASELINE=path/to/another/imhub adds that binary's server.time, profile and im.message.add
 # to every round (its own store, seeded the same way), each against nginx of the same round: a
 # before/after comparison within the noise of one run.
@@ -521,3 +522,4 @@ bash "$ROOT/bench/push.sh"
 bash "$ROOT/bench/openlines_distribution.sh"
 bash "$ROOT/bench/openlines.sh"
 bash "$ROOT/bench/store.sh"
+if [ -n "${BENCH_NODES-1}" ]; then bash "$ROOT/bench/nodes.sh"; fi

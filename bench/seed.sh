@@ -74,3 +74,32 @@ WHERE EXISTS (SELECT 1 FROM messages WHERE chat_id = chat_members.chat_id);
 COMMIT;
 SQL
 }
+
+# seed_outbox DB EVENTS HANDLERS CHATS SINK: EVENTS ONIMBOTMESSAGEADD rows in the outbox, as
+# bench/delivery.sh seeds them (about 900 bytes of payload, HANDLERS handler URLs under SINK, CHATS
+# order keys) but in SQL both engines run: the payload is built by concatenation, not with
+# json_object(), and its TEMPLATE_ID and delivery_id are the row's number in 32 digits (unique, and
+# hex as enqueue_event()'s are) instead of randomblob(). Due at once.
+seed_outbox() {
+  local zeros=00000000000000000000000000000000
+  seed_exec "$1" <<SQL
+BEGIN;
+WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $2),
+rows AS (SELECT n, n % $3 AS h, n % $4 + 1 AS chat, 2 + n % 50 AS author,
+  substr('$zeros' || CAST(n AS TEXT), length(CAST(n AS TEXT)) + 1) AS num FROM seq)
+INSERT INTO event_outbox (app_id, handler, event, event_handler_id, payload, order_key, created_at, next_attempt_at)
+SELECT 0, '$5/bot' || h || '.php?CLIENT_ID=bench-client-' || h, 'ONIMBOTMESSAGEADD', h + 1,
+  '{"data":{"BOT":{"39":{"BOT_ID":39,"BOT_CODE":"bench_bot"}},"PARAMS":{"MESSAGE":"Message number ' || n ||
+  ' of the delivery benchmark, with some [b]text[/b] & symbols","MESSAGE_ORIGINAL":"[USER=39]Bench[/USER] message number ' || n ||
+  '","TEMPLATE_ID":"f' || substr(num, 2) || '","MESSAGE_TYPE":"C","FROM_USER_ID":' || author || ',"DIALOG_ID":"chat' || chat ||
+  '","TO_CHAT_ID":' || chat || ',"AUTHOR_ID":' || author || ',"SYSTEM":"N","TO_USER_ID":39,"MENTIONED_LIST":{"39":39},"MESSAGE_ID":' || n ||
+  ',"CHAT_TYPE":"C","LANGUAGE":"en","CHAT_ID":' || chat || ',"CHAT_TITLE":"Bench chat","CHAT_USER_COUNT":50,"PLATFORM_CONTEXT":"web"},' ||
+  '"USER":{"ID":' || author || ',"NAME":"Bench User","FIRST_NAME":"Bench","LAST_NAME":"User","WORK_POSITION":"","GENDER":"M",' ||
+  '"IS_BOT":"N","IS_CONNECTOR":"N","IS_NETWORK":"N","IS_EXTRANET":"N"}},"auth_user_id":' || author ||
+  ',"send_refresh_token":true,"application_token":"bench-client-' || h ||
+  '","token_slots":[{"path":["BOT","39"],"user_id":39}],"event_ttl":7,"delivery_id":"' || num || '"}',
+  'chat:' || chat, strftime('%s', 'now') * 1000, 0
+FROM rows;
+COMMIT;
+SQL
+}
