@@ -10,15 +10,17 @@ namespace imhub {
 LaneClaim claim_lane_head(Conn& c, const std::string& handler, const std::string& order_key, int64_t after,
                           const std::string& node, int64_t now_ms, int64_t until_ms) {
   // The head's own column is named head_id so that the unqualified columns of RETURNING are the
-  // outbox row's.
+  // outbox row's. Only a head this node may claim is locked: FOR UPDATE keeps its lock until the
+  // claiming group commits even when the UPDATE then leaves the row alone, and a head another node
+  // holds (and is delivering) would make that node's DELETE of it wait for this node's commit.
   static const std::string kClaim =
-      "WITH head AS (SELECT id AS head_id FROM event_outbox WHERE order_key = $1 AND handler = $2 AND id > $3 "
-      "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
-      "UPDATE event_outbox SET claimed_by = $4, claimed_until = $5 FROM head "
-      "WHERE id = head_id "
-      "AND NOT EXISTS (SELECT 1 FROM event_outbox p WHERE p.order_key = $1 AND p.handler = $2 AND p.id > $3 "
-      "AND p.id < head_id) "
+      "WITH head AS (SELECT id AS head_id FROM event_outbox o WHERE order_key = $1 AND handler = $2 AND id > $3 "
       "AND (claimed_until IS NULL OR claimed_until <= $6 OR claimed_by = $4) "
+      "AND NOT EXISTS (SELECT 1 FROM event_outbox p WHERE p.order_key = $1 AND p.handler = $2 AND p.id > $3 "
+      "AND p.id < o.id) "
+      "ORDER BY id LIMIT 1 FOR UPDATE OF o SKIP LOCKED) "
+      "UPDATE event_outbox SET claimed_by = $4, claimed_until = $5 FROM head "
+      "WHERE id = head_id AND (claimed_until IS NULL OR claimed_until <= $6 OR claimed_by = $4) "
       "RETURNING " +
       outbox_row().list();
   LaneClaim out;

@@ -9,8 +9,8 @@
 
 namespace imhub {
 
-void append_delivery_log(Conn& w, std::vector<DeliveryLogEntry> entries, int keep) {
-  if (keep <= 0 || entries.empty()) return;
+std::vector<std::string> insert_delivery_log(Conn& w, const std::vector<DeliveryLogEntry>& entries, int keep) {
+  if (keep <= 0 || entries.empty()) return {};
   // Newest first, so the first `keep` of each handler are the ones to write.
   std::unordered_map<std::string, int> seen;
   std::vector<const DeliveryLogEntry*> kept;
@@ -25,12 +25,24 @@ void append_delivery_log(Conn& w, std::vector<DeliveryLogEntry> entries, int kee
         {e->at_ms, e->app_id, e->handler, e->event, e->outbox_id, e->delivery_id, int64_t{e->attempt}, e->outcome,
          e->status, e->duration_ms, e->answer, e->error, e->request, e->request_bytes});
   }
-  for (const auto& [handler, n] : seen) {
+  std::vector<std::string> handlers;
+  handlers.reserve(seen.size());
+  for (const auto& [handler, n] : seen) handlers.push_back(handler);
+  return handlers;
+}
+
+void trim_delivery_log(Conn& w, const std::vector<std::string>& handlers, int keep) {
+  if (keep <= 0) return;
+  for (const std::string& handler : handlers) {
     w.exec(
         "DELETE FROM event_delivery_log WHERE handler = $1 AND id <= (SELECT id FROM event_delivery_log WHERE "
         "handler = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)",
         {handler, int64_t{keep}});
   }
+}
+
+void append_delivery_log(Conn& w, std::vector<DeliveryLogEntry> entries, int keep) {
+  trim_delivery_log(w, insert_delivery_log(w, entries, keep), keep);
 }
 
 namespace {

@@ -45,6 +45,13 @@ struct DeliveryLogEntry {
 // Of a batch larger than `keep` for one handler only the newest `keep` are written.
 void append_delivery_log(Conn& w, std::vector<DeliveryLogEntry> entries, int keep);
 
+// The two halves of append_delivery_log, for a caller that trims in a unit of its own (the
+// delivery recorder: on a shared PostgreSQL two nodes trim the same handler's rows, and a trim
+// that waits for the other node's must not hold up, or run again, the settlement it came with).
+// insert_delivery_log returns the handlers written to.
+std::vector<std::string> insert_delivery_log(Conn& w, const std::vector<DeliveryLogEntry>& entries, int keep);
+void trim_delivery_log(Conn& w, const std::vector<std::string>& handlers, int keep);
+
 struct DeliveryLogQuery {
   std::optional<int64_t> app_id;  // only this application's handlers (0: webhook bots)
   std::string handler;            // only this handler URL ("" = any)

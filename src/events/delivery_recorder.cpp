@@ -96,8 +96,9 @@ std::vector<DeliveryLogEntry> DeliveryRecorder::log_entries(std::vector<Attempt>
 }
 
 void DeliveryRecorder::write(const std::vector<Settlement>& batch, std::vector<DeliveryLogEntry> log) {
+  std::vector<std::string> logged;
   auto apply = [&](Conn& c) {
-    append_delivery_log(c, log, log_per_handler_);
+    logged = insert_delivery_log(c, log, log_per_handler_);
     for (const Settlement& s : batch) {
       switch (s.kind) {
         case Settlement::Kind::kDelivered:
@@ -127,6 +128,7 @@ void DeliveryRecorder::write(const std::vector<Settlement>& batch, std::vector<D
   for (int attempt = 1;; ++attempt) {
     try {
       store_.write(apply);
+      trim(std::move(logged));
       return;
     } catch (const std::exception& e) {
       if (attempt >= 3) {
@@ -136,6 +138,14 @@ void DeliveryRecorder::write(const std::vector<Settlement>& batch, std::vector<D
       std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
     }
   }
+}
+
+void DeliveryRecorder::trim(std::vector<std::string> handlers) {
+  if (handlers.empty()) return;
+  const int keep = log_per_handler_;
+  // A trim that fails leaves a few rows more until the next one: nothing to retry or report.
+  store_.write_async([handlers = std::move(handlers), keep](Conn& c) { trim_delivery_log(c, handlers, keep); },
+                     [](std::exception_ptr) {});
 }
 
 }  // namespace imhub

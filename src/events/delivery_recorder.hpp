@@ -66,6 +66,8 @@ class DeliveryRecorder {
   // with its request redacted.
   std::vector<DeliveryLogEntry> log_entries(std::vector<Attempt> attempts) const;
   void write(const std::vector<Settlement>& batch, std::vector<DeliveryLogEntry> log);
+  // Trims the handlers' delivery logs in a unit of its own, not waited for (delivery_log.hpp).
+  void trim(std::vector<std::string> handlers);
 
   Store& store_;
   std::function<void()> on_commit_;
