@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/fiber.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_epochs.hpp"
 #include "store/postgres/pg_schema.hpp"
@@ -183,6 +184,7 @@ class PgStore final : public Store {
     } catch (...) {
       note_write_result("unknown error");
     }
+    ResumeBatch hand_back;  // one post per io thread for all these units (core/fiber.hpp)
     for (WriteUnit* u : group) u->finish(error);
   }
 
@@ -258,6 +260,7 @@ class PgStore final : public Store {
       units_ += group.size();
       ++batch_buckets_[batch_size_bucket(group.size())];
     }
+    ResumeBatch hand_back;
     for (size_t i = 0; i < group.size(); ++i) group[i]->finish(failures[i]);
   }
 
