@@ -75,8 +75,9 @@ for t in "${TARGETS[@]}"; do
   for f in "$WORK/dump-$name"/*; do
     ir="$(awk '/^(summary|totals):/ {print $2; exit}' "$f")"
     total=$((total + ${ir:-0}))
-    # An io thread: io_context::run under HttpServer::run (the main thread, or the lambda of the others).
-    grep -q 'HttpServer::run' "$f" && io=$((io + ${ir:-0}))
+    # An io thread: it ran the server's coroutines (a thread's outer frames are not in a dump whose
+    # period they did not return in).
+    grep -q 'HttpServer::Impl::' "$f" && io=$((io + ${ir:-0}))
   done
   printf '%-16s %10.0f Ir/request, io threads %10.0f  (dumps %s)\n' "$name" \
     "$(awk -v t="$total" -v n="$REQUESTS" 'BEGIN {print t / n}')" "$(awk -v t="$io" -v n="$REQUESTS" 'BEGIN {print t / n}')" \

@@ -20,6 +20,7 @@
 #include "http/body_budget.hpp"
 #include "http/file_routes.hpp"
 #include "http/push_longpoll.hpp"
+#include "http/request_arena.hpp"
 #include "http/response_head.hpp"
 #include "http/spooled_body.hpp"
 #include "http/websocket.hpp"
@@ -175,7 +176,10 @@ std::string_view field(const Message& m, Name f) {
 // One request while it is read and handled. The view's strings point into the parser's message,
 // which stays put for the request's lifetime.
 struct Incoming {
-  http::request_parser<SpooledBody> parser;
+  // Its header fields live in the connection's RequestArena, rewound before the next request.
+  explicit Incoming(RequestArena& arena)
+      : parser(std::piecewise_construct, std::make_tuple(), std::make_tuple(ArenaAllocator<char>(arena))) {}
+  http::request_parser<SpooledBody, ArenaAllocator<char>> parser;
   HttpRequestView view;
   std::string verb;
   BodyReservation reservation;  // its share of server.body_memory_limit
@@ -475,15 +479,6 @@ struct HttpServer::Impl {
     conn.busy = false;
   }
 
-  // Waits for the first bytes of the next request; false when the client has gone.
-  template <class Stream>
-  static awaitable<bool> read_request_start(Stream& stream, beast::flat_buffer& buffer) {
-    beast::error_code ec;
-    const size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead), asio::redirect_error(use_aw, ec));
-    buffer.commit(n);
-    co_return !ec && n > 0;
-  }
-
   // Reads the request line and headers; the view's header fields point into the parser.
   template <class Stream>
   awaitable<ReadOutcome> read_head(Stream& stream, Connection& conn, beast::flat_buffer& buffer, Incoming& in,
@@ -673,7 +668,7 @@ struct HttpServer::Impl {
       out.reply = std::move(fr.reply);
       out.file = std::move(fr.file);
     } else {
-      out.reply = router.handle(in.view);
+      return Dispatched{router.handle(in.view), nullptr};  // no default reply built and replaced
     }
     return out;
   }
@@ -833,7 +828,8 @@ struct HttpServer::Impl {
   }
 
   template <class Stream>
-  awaitable<bool> take_push_upgrade(Stream& stream, Connection& conn, Incoming& in, beast::flat_buffer& buffer) {
+  awaitable<bool> take_push_upgrade(Stream& stream, Connection& conn, Incoming& in, beast::flat_buffer& buffer,
+                                    RequestArena& arena) {
     const auto& got = in.parser.get();
     PushRequest req{got.method(), got.target(), got.version()};
     for (const auto& field : got) req.set(field.name_string(), field.value());
@@ -844,6 +840,7 @@ struct HttpServer::Impl {
     // sends nothing before the 101 (RFC 6455 section 4.1), so the buffer holds nothing to keep.
     if (buffer.size() == 0) buffer.shrink_to_fit();
     in.parser.release();
+    arena.release();
     // Nor does the watchdog look at it meanwhile (it has no deadline, and tens of thousands of idle
     // push sockets would make every tick a long walk); stop() closes it through the push server.
     std::shared_ptr<Connection> held;
@@ -870,11 +867,18 @@ struct HttpServer::Impl {
   template <class Stream>
   awaitable<> serve(Stream& stream, Connection& conn) {
     beast::flat_buffer buffer;
+    RequestArena arena;
     for (bool first = true; !stopping; first = false) {
       between_requests(conn, first);
-      // A pipelined request may be here already.
-      if (buffer.size() == 0 && !co_await read_request_start(stream, buffer)) co_return;
-      Incoming in;
+      if (buffer.size() == 0) {  // else a pipelined request is here already
+        // Awaited here rather than in a helper coroutine: each of those is a frame allocated.
+        beast::error_code ec;
+        const size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead), asio::redirect_error(use_aw, ec));
+        buffer.commit(n);
+        if (ec || n == 0) co_return;  // the client has gone
+      }
+      arena.rewind();  // the previous request's Incoming is gone
+      Incoming in(arena);
       limit_header(in);
       ReadOutcome r;
       beast::error_code ec;
@@ -900,7 +904,7 @@ struct HttpServer::Impl {
       }
       conn.disarm();  // the request is ours now: no client timeout while it is handled
       // The push server takes the socket over.
-      if (wants_upgrade(in) && co_await take_push_upgrade(stream, conn, in, buffer)) co_return;
+      if (wants_upgrade(in) && co_await take_push_upgrade(stream, conn, in, buffer, arena)) co_return;
       Dispatched out;
       if (waits(conn, in))
         out = co_await dispatch_waiting(in);

@@ -114,6 +114,8 @@ void split_target(std::string_view target, std::string_view& path, std::string_v
 }
 
 std::string normalize_path(std::string_view path) {
+  // Most paths are clean already: copied whole rather than a character at a time.
+  if (path.find("//") == std::string_view::npos && (path.size() <= 1 || path.back() != '/')) return std::string(path);
   std::string out;
   out.reserve(path.size());
   for (char c : path) {
