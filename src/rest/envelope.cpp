@@ -139,9 +139,9 @@ std::string render_success(const Value& result, std::optional<int64_t> next, std
     out += '"';
   };
   out += ",\"time\":{\"start\":";
-  write_json(Value(t.start), out);
+  if (!append_microsecond_time(t.start, out)) write_json(Value(t.start), out);
   out += ",\"finish\":";
-  write_json(Value(t.finish), out);
+  if (!append_microsecond_time(t.finish, out)) write_json(Value(t.finish), out);
   out += ",\"duration\":";
   write_json(Value(t.finish - t.start), out);
   out += ",\"processing\":";
