@@ -35,7 +35,7 @@ std::string format_atom(int64_t unix_seconds) {
 }
 }  // namespace
 
-std::string atom_time(int64_t unix_seconds) {
+const std::string& atom_time_cached(int64_t unix_seconds) {
   // Every response carries the current time twice: remember the last second formatted on this
   // thread (localtime_r takes a global lock).
   thread_local int64_t last_seconds = INT64_MIN;
@@ -46,6 +46,8 @@ std::string atom_time(int64_t unix_seconds) {
   }
   return last_text;
 }
+
+std::string atom_time(int64_t unix_seconds) { return atom_time_cached(unix_seconds); }
 
 bool parse_atom(const std::string& text, int64_t& unix_seconds) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, oh = 0, om = 0;

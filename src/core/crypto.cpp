@@ -12,10 +12,28 @@
 
 namespace imhub {
 namespace {
+// OpenSSL 3 looks an algorithm up by name (EVP_MD_fetch, locks and a table walk) and allocates a
+// context on every EVP_Digest; a webhook call hashes its secret, so that was a fifth of a
+// server.time request (bench/results/io-path-2026-12-06.md). The algorithm is fetched once and
+// each thread keeps one context.
+const EVP_MD* fetched(const char* name) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (!md) throw std::runtime_error(std::string("digest unavailable: ") + name);
+  return md;  // kept for the process's lifetime
+}
+
+struct DigestContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~DigestContext() { EVP_MD_CTX_free(ctx); }
+};
+
 std::string digest_hex(const EVP_MD* md, std::string_view data) {
+  thread_local DigestContext local;
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) throw std::runtime_error("digest failed");
+  if (!local.ctx || EVP_DigestInit_ex2(local.ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(local.ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(local.ctx, out, &len) != 1)
+    throw std::runtime_error("digest failed");
   return to_hex(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 }  // namespace
@@ -42,8 +60,14 @@ std::string random_hex(size_t bytes) {
   return to_hex(std::string_view(reinterpret_cast<const char*>(buf.data()), bytes));
 }
 
-std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
-std::string md5_hex(std::string_view data) { return digest_hex(EVP_md5(), data); }
+std::string sha256_hex(std::string_view data) {
+  static const EVP_MD* const md = fetched("SHA256");
+  return digest_hex(md, data);
+}
+std::string md5_hex(std::string_view data) {
+  static const EVP_MD* const md = fetched("MD5");
+  return digest_hex(md, data);
+}
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

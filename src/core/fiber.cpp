@@ -56,11 +56,17 @@ struct PooledStack {
 struct Fiber : std::enable_shared_from_this<Fiber> {
   std::function<void()> body;
   FiberPost post;
+  FiberOptions options;
   ctx::fiber self;  // the parked fiber, resumed by step()
   ctx::fiber loop;  // inside the fiber: the thread's own context, to park into
 };
 
 thread_local Fiber* tl_current = nullptr;
+
+// The ResumeBatch objects alive on this thread, and the resumptions they gathered in the order
+// they came (nested batches share the outermost one's list).
+thread_local int tl_batch_depth = 0;
+thread_local std::vector<std::shared_ptr<Fiber>> tl_batched;
 
 std::function<void(std::function<void()>)>& blocking_executor() {
   static std::function<void(std::function<void()>)> executor;
@@ -72,6 +78,20 @@ void step(const std::shared_ptr<Fiber>& f) {
   Fiber* outer = std::exchange(tl_current, f.get());
   f->self = std::move(f->self).resume();
   tl_current = outer;
+  if (!f->self && f->options.on_end) {  // the body has returned: its stack is done with
+    auto on_end = std::move(f->options.on_end);
+    f->options.on_end = nullptr;
+    on_end();
+  }
+}
+
+// Hands a parked fiber back to its thread: now, or with the others of its home when the batch ends.
+void resume_later(const std::shared_ptr<Fiber>& f) {
+  if (tl_batch_depth > 0 && f->options.home) {
+    tl_batched.push_back(f);
+    return;
+  }
+  f->post([f] { step(f); });
 }
 
 void wait_blocking(const std::function<void(std::function<void()>)>& start) {
@@ -92,10 +112,11 @@ void wait_blocking(const std::function<void(std::function<void()>)>& start) {
 
 }  // namespace
 
-void spawn_fiber(std::function<void()> body, FiberPost post) {
+void spawn_fiber(std::function<void()> body, FiberPost post, FiberOptions options) {
   auto f = std::make_shared<Fiber>();
   f->body = std::move(body);
   f->post = std::move(post);
+  f->options = std::move(options);
   Fiber* raw = f.get();
   f->self = ctx::fiber(std::allocator_arg, PooledStack(), [raw](ctx::fiber&& loop) {
     raw->loop = std::move(loop);
@@ -119,8 +140,28 @@ void fiber_wait(const std::function<void(std::function<void()> resume)>& start) 
   std::shared_ptr<Fiber> keep = f->shared_from_this();
   // The resumption is always posted, never run inline: even when `start` resumes at once, the
   // fiber is parked by the time the thread runs the posted step.
-  start([keep] { keep->post([keep] { step(keep); }); });
+  start([keep] { resume_later(keep); });
   f->loop = std::move(f->loop).resume();
+}
+
+ResumeBatch::ResumeBatch() { ++tl_batch_depth; }
+
+ResumeBatch::~ResumeBatch() {
+  if (--tl_batch_depth > 0) return;
+  std::vector<std::shared_ptr<Fiber>> fibers;
+  fibers.swap(tl_batched);
+  // One post per home, holding that home's fibers in the order they were resumed.
+  while (!fibers.empty()) {
+    const void* home = fibers.front()->options.home;
+    std::vector<std::shared_ptr<Fiber>> group;
+    std::vector<std::shared_ptr<Fiber>> rest;
+    for (auto& f : fibers) (f->options.home == home ? group : rest).push_back(std::move(f));
+    const std::shared_ptr<Fiber> first = group.front();
+    first->post([group = std::move(group)] {
+      for (const auto& f : group) step(f);
+    });
+    fibers.swap(rest);
+  }
 }
 
 void set_blocking_executor(std::function<void(std::function<void()>)> executor) {

@@ -23,9 +23,33 @@ namespace imhub {
 // Schedules `fn` to run on the thread that owns a fiber; callable from any thread.
 using FiberPost = std::function<void(std::function<void()>)>;
 
+struct FiberOptions {
+  // Runs on the thread's own stack right after `body` has returned, not on the fiber's: there it
+  // may resume an Asio coroutine directly instead of posting to it (the fiber's stack is gone by
+  // the time the coroutine would run on it). When `body` ends before spawn_fiber returns, it runs
+  // before spawn_fiber returns.
+  std::function<void()> on_end;
+  // The same for every fiber whose `post` reaches the same thread (its io_context), null for none:
+  // resumptions for one home inside a ResumeBatch are handed over together.
+  const void* home = nullptr;
+};
+
 // Starts `body` as a fiber on the calling thread and runs it until it first suspends or ends.
 // Resumptions go through `post`, which must run them on this same thread. `body` must not throw.
-void spawn_fiber(std::function<void()> body, FiberPost post);
+void spawn_fiber(std::function<void()> body, FiberPost post, FiberOptions options = {});
+
+// While one lives on a thread, the fibers that thread resumes (the writer's syncer answering a
+// commit's units) are gathered and handed to each home in one post when it ends, instead of one
+// post per fiber: a post from another thread takes the io_context's lock and may wake it, and a
+// commit answers tens of units living on two or three io threads. Fibers without a home are
+// posted at once.
+class ResumeBatch {
+ public:
+  ResumeBatch();
+  ~ResumeBatch();
+  ResumeBatch(const ResumeBatch&) = delete;
+  ResumeBatch& operator=(const ResumeBatch&) = delete;
+};
 
 // True inside a fiber started by spawn_fiber.
 bool in_fiber();

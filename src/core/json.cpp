@@ -285,6 +285,33 @@ std::optional<Value> parse_json(std::string_view text, const JsonLimits& limits,
 
 void write_json(const Value& v, std::string& out) { write_value(v, out, true); }
 
+// write_json writes the shortest text that reads back as `d` (std::to_chars), which searches for it.
+// For d = k / 10^6 (k whole, 1 <= d < 2^33) that text is k's digits with the point six places from
+// the right and trailing zeros dropped: it reads back as d (k < 2^53 is exact, so d is k / 10^6
+// correctly rounded, as reading the text rounds it), and nothing shorter or closer does: any other
+// text with as many or fewer decimals is at least 10^-6 from it, and d is within half an ulp
+// (<= 2^-21 < 5 * 10^-7 below 2^33) of it, so such a text is more than half an ulp from d. With a
+// fraction the fixed form is shorter than the exponent form; a whole d is left to to_chars (it
+// writes 1e+09, not 1000000000). tests/unit/value_test.cpp compares both on many values.
+bool append_microsecond_time(double d, std::string& out) {
+  if (!(d >= 1.0 && d < 8589934592.0)) return false;  // 2^33
+  const auto k = static_cast<int64_t>(std::llround(d * 1e6));
+  if (static_cast<double>(k) / 1e6 != d) return false;
+  int64_t fraction = k % 1000000;
+  if (fraction == 0) return false;
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, k / 1000000);
+  *end++ = '.';
+  int digits = 6;
+  while (fraction % 10 == 0) {
+    fraction /= 10;
+    --digits;
+  }
+  for (int i = digits - 1; i >= 0; --i, fraction /= 10) end[i] = static_cast<char>('0' + fraction % 10);
+  out.append(buf, end + digits);
+  return true;
+}
+
 std::string to_json(const Value& v) {
   std::string out;
   write_value(v, out, true);

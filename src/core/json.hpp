@@ -23,6 +23,11 @@ std::optional<Value> parse_json(std::string_view text, const JsonLimits& limits,
 
 // Appends the JSON encoding of `v` to `out`.
 void write_json(const Value& v, std::string& out);
+
+// Appends what write_json writes for the double `d`, faster, when `d` is a time taken as whole
+// microseconds divided by 10^6 (now_unix()) from 1 s to 2^33 s after the epoch, with a fraction;
+// false, appending nothing, otherwise. Every response's time block has two.
+bool append_microsecond_time(double d, std::string& out);
 std::string to_json(const Value& v);
 
 // Plain JSON (UTF-8 kept, `/` unescaped) for CLI output and logs meant for people.

@@ -252,8 +252,13 @@ std::optional<HttpReply> check_upload_link(Services& s, const HttpRequestView& r
 bool is_upload_target(std::string_view target) {
   if (target.rfind(kUploadPath, 0) == 0) return true;
   if (target.rfind("/rest/", 0) != 0) return false;
-  const std::string path = to_lower(target.substr(0, target.find('?')));
-  return path.find("/disk.folder.uploadfile") != std::string::npos;
+  // Asked of every request's header: searched in place, case-insensitively, without a lowered copy.
+  constexpr std::string_view kMethod = "/disk.folder.uploadfile";
+  const std::string_view path = target.substr(0, target.find('?'));
+  for (size_t at = path.find('/'); at != std::string_view::npos && path.size() - at >= kMethod.size();
+       at = path.find('/', at + 1))
+    if (starts_with_ci(path.substr(at), kMethod)) return true;
+  return false;
 }
 
 int64_t upload_body_limit(int64_t max_upload_bytes) {

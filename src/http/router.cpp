@@ -39,6 +39,9 @@ std::optional<HttpReply> Router::admit_large_body(const HttpRequestView& request
 
 HttpReply Router::handle(const HttpRequestView& request) {
   const std::string& p = request.path;
+  // REST calls, nearly every request, go first (a preflight of one still answers below): returned
+  // straight into the caller's reply, not built here as a default and then replaced.
+  if (request.verb != "OPTIONS" && p.rfind("/rest/", 0) == 0) return dispatcher_.handle(request);
   HttpReply reply;
   if (request.verb == "OPTIONS") {
     reply.status = 200;
@@ -65,8 +68,6 @@ HttpReply Router::handle(const HttpRequestView& request) {
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
     reply.body = services_.metrics.render(services_.store.stats());
     reply.label = "metrics";
-  } else if (p.rfind("/rest/", 0) == 0) {
-    reply = dispatcher_.handle(request);
   } else if (is_web_route(web_, request)) {  // before the auth routes: GET /login is the client's page
     reply = serve_web(*web_, request);
   } else if (is_auth_route(p)) {

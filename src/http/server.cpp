@@ -20,6 +20,7 @@
 #include "http/body_budget.hpp"
 #include "http/file_routes.hpp"
 #include "http/push_longpoll.hpp"
+#include "http/request_arena.hpp"
 #include "http/response_head.hpp"
 #include "http/spooled_body.hpp"
 #include "http/websocket.hpp"
@@ -47,29 +48,50 @@ HttpReply internal_error_reply() { return error_reply(errors::kInternal, ""); }
 
 // Runs `fn` as a fiber on this io thread (core/fiber.hpp) and resumes the coroutine with its
 // reply. While `fn` waits for the durable commit the thread serves other connections; many
-// waiting writers share one commit. The work guard keeps the io_context running until the
-// fiber has answered, even when its only pending work is a unit in the writer's queue.
+// waiting writers share one commit. A fiber that ends without waiting (a refused call) answers
+// at once, with no asynchronous operation at all; one that waited resumes the coroutine from the
+// step that finished it, on the thread's own stack (FiberOptions::on_end), rather than through
+// one more post. The work guard keeps the io_context running until the fiber has answered, even
+// when its only pending work is a unit in the writer's queue; resumptions of fibers of one io
+// thread are handed over together (FiberOptions::home, ResumeBatch).
 template <class Fn>
 awaitable<HttpReply> in_fiber(Fn& fn) {
-  co_return co_await asio::async_initiate<decltype(use_aw), void(HttpReply)>(
-      [&fn](auto handler) {
-        auto ex = asio::get_associated_executor(handler);
-        auto guard = asio::make_work_guard(ex);
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        spawn_fiber(
-            [&fn, shared, ex, guard]() mutable {
-              HttpReply reply;
-              try {
-                reply = fn();
-              } catch (const std::exception&) {
-                reply = internal_error_reply();
-              }
-              asio::post(ex, [shared, reply = std::move(reply)]() mutable { std::move (*shared)(std::move(reply)); });
-              guard.reset();
-            },
-            [ex](std::function<void()> resume) { asio::post(ex, std::move(resume)); });
+  struct Call {
+    HttpReply reply;
+    bool ended = false;
+    std::function<void()> resume;  // set once the coroutine waits for the end
+  };
+  auto call = std::make_shared<Call>();
+  const executor_t ex = co_await asio::this_coro::executor;
+  FiberOptions options;
+  options.home = &ex.context();
+  options.on_end = [call] {
+    call->ended = true;
+    if (auto resume = std::move(call->resume)) resume();
+  };
+  spawn_fiber(
+      [&fn, call] {
+        try {
+          call->reply = fn();
+        } catch (const std::exception&) {
+          call->reply = internal_error_reply();
+        }
       },
-      use_aw);
+      [ex](std::function<void()> resume) { asio::post(ex, std::move(resume)); }, std::move(options));
+  if (!call->ended) {
+    // Nothing resumes the fiber before this coroutine has suspended: resumptions are posted to this
+    // thread, which is busy here until then.
+    co_await asio::async_initiate<decltype(use_aw), void()>(
+        [&call, &ex](auto handler) {
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          call->resume = [shared, guard = asio::make_work_guard(ex)]() mutable {
+            std::move (*shared)();
+            guard.reset();
+          };
+        },
+        use_aw);
+  }
+  co_return std::move(call->reply);
 }
 
 namespace {
@@ -122,6 +144,29 @@ bool is_disconnect(const beast::error_code& ec) {
          ec == asio::ssl::error::stream_truncated;
 }
 
+// Feeds the parser what the read buffer holds, as Beast's read operations do between reads. True
+// when the header (or, with header_only false, the whole message) is complete or the parser failed
+// (`ec`); false when it needs bytes the buffer does not hold yet. Beast's async_read_header and
+// async_read post their completion even when the buffer held everything, a round through the
+// scheduler (and often an epoll_wait) per request; they are left for when the socket must be read,
+// and carry on from wherever this stopped.
+template <class Parser>
+bool parse_buffered(beast::flat_buffer& buffer, Parser& parser, beast::error_code& ec, bool header_only) {
+  auto complete = [&] { return header_only ? parser.is_header_done() : parser.is_done(); };
+  while (!complete()) {
+    if (buffer.size() == 0) return false;
+    const size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == http::error::need_more) {
+      ec = {};
+      return false;
+    }
+    if (ec) return true;
+    if (used == 0) return false;  // nothing taken: let Beast's loop decide
+  }
+  return true;
+}
+
 template <class Message, class Name>
 std::string_view field(const Message& m, Name f) {
   auto v = m[f];
@@ -131,7 +176,10 @@ std::string_view field(const Message& m, Name f) {
 // One request while it is read and handled. The view's strings point into the parser's message,
 // which stays put for the request's lifetime.
 struct Incoming {
-  http::request_parser<SpooledBody> parser;
+  // Its header fields live in the connection's RequestArena, rewound before the next request.
+  explicit Incoming(RequestArena& arena)
+      : parser(std::piecewise_construct, std::make_tuple(), std::make_tuple(ArenaAllocator<char>(arena))) {}
+  http::request_parser<SpooledBody, ArenaAllocator<char>> parser;
   HttpRequestView view;
   std::string verb;
   BodyReservation reservation;  // its share of server.body_memory_limit
@@ -398,6 +446,7 @@ struct HttpServer::Impl {
         conn->arm(2);
         co_await ssl.async_shutdown(asio::redirect_error(use_aw, ec));
       } else {
+        stream.non_blocking(true, ec);  // write_response's send_now must never block the io thread
         co_await serve(stream, *conn);
         stream.shutdown(tcp::socket::shutdown_send, ec);
       }
@@ -420,19 +469,14 @@ struct HttpServer::Impl {
 
   // --- Reading -------------------------------------------------------------------------------
 
-  // Waits for the first byte of the next request. A kept-alive connection may sit idle for
-  // idle_timeout; once a request starts, its header has header_timeout like the first one
-  // (issue 17: the second header of a connection could be dripped for the whole idle time).
-  template <class Stream>
-  awaitable<bool> wait_for_request(Stream& stream, Connection& conn, beast::flat_buffer& buffer, bool first) {
-    conn.arm(first ? config.header_timeout : config.idle_timeout);
-    conn.idle_since_ms = steady_ms();
+  // Between requests. A kept-alive connection may sit idle for idle_timeout; once a request starts,
+  // its header has header_timeout like the first one (issue 17: the second header of a connection
+  // could be dripped for the whole idle time).
+  void between_requests(Connection& conn, bool first) const {
+    const int64_t now = steady_ms();
+    conn.deadline_ms = now + int64_t{first ? config.header_timeout : config.idle_timeout} * 1000;
+    conn.idle_since_ms = now;
     conn.busy = false;
-    if (buffer.size() > 0) co_return true;  // a pipelined request is already here
-    beast::error_code ec;
-    const size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead), asio::redirect_error(use_aw, ec));
-    buffer.commit(n);
-    co_return !ec && n > 0;
   }
 
   // Reads the request line and headers; the view's header fields point into the parser.
@@ -440,18 +484,20 @@ struct HttpServer::Impl {
   awaitable<ReadOutcome> read_head(Stream& stream, Connection& conn, beast::flat_buffer& buffer, Incoming& in,
                                    bool first) {
     if (!first) conn.arm(config.header_timeout);
-    auto& parser = in.parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(static_cast<uint64_t>(std::max(config.body_limit, upload_limit)));
     beast::error_code ec;
-    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_aw, ec));
-    if (is_disconnect(ec)) co_return ReadOutcome::closed();
+    co_await http::async_read_header(stream, buffer, in.parser, asio::redirect_error(use_aw, ec));
+    co_return head_read(conn, in, ec);
+  }
+
+  // The header read or failed: what the parser found, and the view on it for the router.
+  ReadOutcome head_read(Connection& conn, Incoming& in, const beast::error_code& ec) {
+    if (is_disconnect(ec)) return ReadOutcome::closed();
     conn.busy = true;
     in.t0 = now_unix();
-    if (ec == http::error::header_limit) co_return ReadOutcome::refuse(error_reply(errors::kHeaderTooLarge));
-    if (ec == http::error::body_limit) co_return ReadOutcome::refuse(too_large());  // Content-Length over it
-    if (ec) co_return ReadOutcome::refuse(error_reply(errors::kBadRequest));
-    const auto& req = parser.get();
+    if (ec == http::error::header_limit) return ReadOutcome::refuse(error_reply(errors::kHeaderTooLarge));
+    if (ec == http::error::body_limit) return ReadOutcome::refuse(too_large());  // Content-Length over it
+    if (ec) return ReadOutcome::refuse(error_reply(errors::kBadRequest));
+    const auto& req = in.parser.get();
     in.verb = std::string(req.method_string());
     in.view.verb = in.verb;
     in.view.target = std::string_view(req.target().data(), req.target().size());
@@ -465,7 +511,13 @@ struct HttpServer::Impl {
     in.view.remote = conn.remote;
     in.view.https = conn.https;
     router.prepare(in.view);
-    co_return ReadOutcome::ok();
+    return ReadOutcome::ok();
+  }
+
+  // Sets the parser's limits for a new request's header.
+  void limit_header(Incoming& in) const {
+    in.parser.header_limit(kHeaderLimit);
+    in.parser.body_limit(static_cast<uint64_t>(std::max(config.body_limit, upload_limit)));
   }
 
   // What the header alone decides: protocol errors, the body's limit, who may send a large body,
@@ -535,18 +587,38 @@ struct HttpServer::Impl {
       beast::error_code ec;
       conn.arm(config.body_timeout);
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_aw, ec));
-      // Refused part-way through the body: the rest is drained so the client sees the answer.
-      if (ec == http::error::body_limit) co_return ReadOutcome::refuse(too_large(), true);
-      if (is_disconnect(ec) || ec == http::error::partial_message)
-        co_return ReadOutcome::closed();                         // truncated body or slow drip: nothing was processed
-      if (ec.category() == boost::system::generic_category()) {  // the spool file could not be written
-        spdlog::error("request body from {}: {}", conn.remote, ec.message());
-        co_return ReadOutcome::refuse(error_reply(errors::kNoSpaceForRequest), true);
-      }
-      if (ec) co_return ReadOutcome::refuse(error_reply(errors::kBadRequest));
+      if (ec) co_return body_failed(conn, ec);
     }
     in.view.body = parser.get().body().view();
     co_return ReadOutcome::ok();
+  }
+
+  // A body already in the read buffer (a small POST arrives with its header) is parsed here, without
+  // the trip through the scheduler that Beast's async_read makes even when it reads nothing. Null
+  // when the socket must be read: the body is incomplete, or the client waits for "100 Continue".
+  std::optional<ReadOutcome> body_buffered(Connection& conn, beast::flat_buffer& buffer, Incoming& in) {
+    auto& parser = in.parser;
+    if (!parser.is_done()) {
+      if (beast::iequals(parser.get()[http::field::expect], "100-continue")) return std::nullopt;
+      parser.eager(true);  // as http::async_read sets it: the whole body, not one piece
+      beast::error_code ec;
+      if (!parse_buffered(buffer, parser, ec, /*header_only=*/false)) return std::nullopt;
+      if (ec) return body_failed(conn, ec);
+    }
+    in.view.body = parser.get().body().view();
+    return ReadOutcome::ok();
+  }
+
+  ReadOutcome body_failed(const Connection& conn, const beast::error_code& ec) {
+    // Refused part-way through the body: the rest is drained so the client sees the answer.
+    if (ec == http::error::body_limit) return ReadOutcome::refuse(too_large(), true);
+    if (is_disconnect(ec) || ec == http::error::partial_message)
+      return ReadOutcome::closed();                            // truncated body or slow drip: nothing was processed
+    if (ec.category() == boost::system::generic_category()) {  // the spool file could not be written
+      spdlog::error("request body from {}: {}", conn.remote, ec.message());
+      return ReadOutcome::refuse(error_reply(errors::kNoSpaceForRequest), true);
+    }
+    return ReadOutcome::refuse(error_reply(errors::kBadRequest));
   }
 
   // --- Handling ------------------------------------------------------------------------------
@@ -563,29 +635,43 @@ struct HttpServer::Impl {
   // allocator once this function awaits in more than one branch (a false positive).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-  awaitable<Dispatched> dispatch(Connection& conn, Incoming& in) {
+  // Requests that wait for something (a long poll, the durable commit) run as a coroutine or a
+  // fiber; every other one is answered right here, without a coroutine frame of its own.
+  bool waits(const Connection& conn, const Incoming& in) const {
+    if (!routed_here(conn, in.view)) return false;
+    if (is_push_http(router.services(), in.view.path)) return true;
+    return !router.serves_file(in.view) && router.is_blocking(in.view);
+  }
+
+  awaitable<Dispatched> dispatch_waiting(Incoming& in) {
     Dispatched out;
-    if (!routed_here(conn, in.view)) {
-      out.reply = error_reply(errors::kNotFound);
-      out.reply.label = "not_found";
-    } else if (is_push_http(router.services(), in.view.path)) {
+    if (is_push_http(router.services(), in.view.path)) {
       // Long polling and its publication URL: a poll waits on an async timer, not a thread.
       out.reply = co_await serve_push_http(push_polls, in.view, router.services(), stopping);
-    } else if (router.serves_file(in.view)) {
-      FileReply fr = router.handle_file(in.view);
-      out.reply = std::move(fr.reply);
-      out.file = std::move(fr.file);
-    } else if (router.is_blocking(in.view)) {
+    } else {
       // Writers wait for the durable group commit in a fiber, so many wait together and one
       // commit serves them all.
       auto handle = [&] { return router.handle(in.view); };
       out.reply = co_await in_fiber(handle);
-    } else {
-      out.reply = router.handle(in.view);
     }
     co_return out;
   }
 #pragma GCC diagnostic pop
+
+  Dispatched dispatch_now(const Connection& conn, Incoming& in) {
+    Dispatched out;
+    if (!routed_here(conn, in.view)) {
+      out.reply = error_reply(errors::kNotFound);
+      out.reply.label = "not_found";
+    } else if (router.serves_file(in.view)) {
+      FileReply fr = router.handle_file(in.view);
+      out.reply = std::move(fr.reply);
+      out.file = std::move(fr.file);
+    } else {
+      return Dispatched{router.handle(in.view), nullptr};  // no default reply built and replaced
+    }
+    return out;
+  }
 
   // --- Writing -------------------------------------------------------------------------------
 
@@ -638,27 +724,56 @@ struct HttpServer::Impl {
   }
 
   // Sends the answer; false when the connection must close (write failed or no keep-alive).
-  template <class Stream>
-  awaitable<bool> write_response(Stream& stream, Connection& conn, const Incoming& in, const Dispatched& out) {
-    const bool keep = in.parser.get().keep_alive() && !stopping;
+  // The answer as bytes: its head, the body to send after it (none for HEAD and 304, or when a
+  // file follows), and how much of both has gone out.
+  struct Outgoing {
+    std::string head;
+    std::string_view body;
+    bool keep = false;
+    bool with_body = true;
+    size_t sent = 0;
+    std::string_view head_left() const { return std::string_view(head).substr(std::min(sent, head.size())); }
+    std::string_view body_left() const { return body.substr(sent > head.size() ? sent - head.size() : 0); }
+  };
+
+  void prepare_response(const Incoming& in, const Dispatched& out, Outgoing& o) const {
+    o.keep = in.parser.get().keep_alive() && !stopping;
     ResponseHead head;
     head.status = out.reply.status;
     head.version = in.parser.get().version() == 10 ? 10 : 11;
-    head.keep_alive = keep;
+    head.keep_alive = o.keep;
     head.content_type = out.reply.content_type;
     head.headers = &out.reply.headers;
     const std::string_view body = out.reply.payload();
     head.content_length = out.file ? out.file->size() : body.size();
-    const std::string head_text = render_response_head(head);
+    o.head = render_response_head(head);
     // HEAD and 304 announce the length of what a GET would get, and send none of it.
-    const bool with_body = in.verb != "HEAD" && out.reply.status != 304;
-    beast::error_code ec;
+    o.with_body = in.verb != "HEAD" && out.reply.status != 304;
+    if (o.with_body && !out.file) o.body = body;
+  }
+
+  // Plain TCP: hands the kernel as much of head and body as the socket takes now, in one sendmsg,
+  // without waiting. True when all of it went. An asynchronous write would make the same
+  // sendmsg and then post its completion: a round through the scheduler per response.
+  static bool send_now(socket_t& socket, Outgoing& o, beast::error_code& ec) {
+    const std::array<asio::const_buffer, 2> out{asio::buffer(o.head_left()), asio::buffer(o.body_left())};
+    o.sent += socket.write_some(out, ec);  // the socket is non-blocking (session())
+    if (ec == asio::error::would_block || ec == asio::error::try_again) ec = {};
+    return !ec && o.head_left().empty() && o.body_left().empty();
+  }
+  template <class Tls>
+  static bool send_now(Tls&, Outgoing&, beast::error_code&) {
+    return false;  // TLS: records are Beast's to write
+  }
+
+  // What send_now did not send, or a file: written as the client takes it.
+  template <class Stream>
+  awaitable<> send_rest(Stream& stream, Connection& conn, const Outgoing& o, const Dispatched& out,
+                        beast::error_code& ec) {
     if (out.file)
-      co_await send_file(stream, conn, head_text, *out.file, with_body, ec);
+      co_await send_file(stream, conn, o.head, *out.file, o.with_body, ec);
     else
-      co_await write_buffers(stream, conn, head_text, with_body ? body : std::string_view(), ec);
-    log_request(conn, in, out);
-    co_return !ec && keep;
+      co_await write_buffers(stream, conn, o.head_left(), o.body_left(), ec);
   }
 
   void log_request(const Connection& conn, const Incoming& in, const Dispatched& out) {
@@ -708,10 +823,14 @@ struct HttpServer::Impl {
 
   // A WebSocket upgrade on the push path: http/websocket.cpp takes the connection over. Only an
   // `Upgrade: websocket` request pays for copying its header into the push server's request type.
+  static bool wants_upgrade(const Incoming& in) {
+    return beast::iequals(in.parser.get()[http::field::upgrade], "websocket");
+  }
+
   template <class Stream>
-  awaitable<bool> take_push_upgrade(Stream& stream, Connection& conn, Incoming& in, beast::flat_buffer& buffer) {
+  awaitable<bool> take_push_upgrade(Stream& stream, Connection& conn, Incoming& in, beast::flat_buffer& buffer,
+                                    RequestArena& arena) {
     const auto& got = in.parser.get();
-    if (!beast::iequals(got[http::field::upgrade], "websocket")) co_return false;
     PushRequest req{got.method(), got.target(), got.version()};
     for (const auto& field : got) req.set(field.name_string(), field.value());
     if (!is_push_upgrade(router.services(), in.view.path, req)) co_return false;
@@ -721,6 +840,7 @@ struct HttpServer::Impl {
     // sends nothing before the 101 (RFC 6455 section 4.1), so the buffer holds nothing to keep.
     if (buffer.size() == 0) buffer.shrink_to_fit();
     in.parser.release();
+    arena.release();
     // Nor does the watchdog look at it meanwhile (it has no deadline, and tens of thousands of idle
     // push sockets would make every tick a long walk); stop() closes it through the push server.
     std::shared_ptr<Connection> held;
@@ -739,17 +859,42 @@ struct HttpServer::Impl {
     co_return true;
   }
 
+  // One connection's requests, in turn. The usual request (its header and body in the buffer
+  // after one read, an answer that needs no waiting, a socket that takes the answer at once) runs
+  // from the read to the write without a coroutine frame or a post of its own: each of those was a
+  // malloc or a round through the scheduler. Whatever has to wait goes through the awaiting
+  // helpers, which carry on from where the quick path stopped.
   template <class Stream>
   awaitable<> serve(Stream& stream, Connection& conn) {
     beast::flat_buffer buffer;
+    RequestArena arena;
     for (bool first = true; !stopping; first = false) {
-      if (!co_await wait_for_request(stream, conn, buffer, first)) co_return;
-      Incoming in;
-      ReadOutcome r = co_await read_head(stream, conn, buffer, in, first);
+      between_requests(conn, first);
+      if (buffer.size() == 0) {  // else a pipelined request is here already
+        // Awaited here rather than in a helper coroutine: each of those is a frame allocated.
+        beast::error_code ec;
+        const size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead), asio::redirect_error(use_aw, ec));
+        buffer.commit(n);
+        if (ec || n == 0) co_return;  // the client has gone
+      }
+      arena.rewind();  // the previous request's Incoming is gone
+      Incoming in(arena);
+      limit_header(in);
+      ReadOutcome r;
+      beast::error_code ec;
+      if (parse_buffered(buffer, in.parser, ec, /*header_only=*/true))
+        r = head_read(conn, in, ec);
+      else
+        r = co_await read_head(stream, conn, buffer, in, first);
       if (r.kind == ReadOutcome::kServe) {
         if (auto refusal = admit(in)) r = ReadOutcome::refuse(std::move(*refusal), /*body_unread=*/true);
       }
-      if (r.kind == ReadOutcome::kServe) r = co_await read_body(stream, conn, buffer, in);
+      if (r.kind == ReadOutcome::kServe) {
+        if (auto now = body_buffered(conn, buffer, in))
+          r = std::move(*now);
+        else
+          r = co_await read_body(stream, conn, buffer, in);
+      }
       if (r.kind == ReadOutcome::kClosed) co_return;
       if (r.kind == ReadOutcome::kRefused) {
         Dispatched out{*r.refusal, nullptr};
@@ -758,11 +903,21 @@ struct HttpServer::Impl {
         co_return;
       }
       conn.disarm();  // the request is ours now: no client timeout while it is handled
-      if (co_await take_push_upgrade(stream, conn, in, buffer)) co_return;  // the push server took the socket over
-      const Dispatched out = co_await dispatch(conn, in);
-      const bool keep = co_await write_response(stream, conn, in, out);
+      // The push server takes the socket over.
+      if (wants_upgrade(in) && co_await take_push_upgrade(stream, conn, in, buffer, arena)) co_return;
+      Dispatched out;
+      if (waits(conn, in))
+        out = co_await dispatch_waiting(in);
+      else
+        out = dispatch_now(conn, in);
+      Outgoing o;
+      prepare_response(in, out, o);
+      if (out.file || !send_now(stream, o, ec)) {
+        if (!ec) co_await send_rest(stream, conn, o, out, ec);
+      }
+      log_request(conn, in, out);
       conn.busy = false;
-      if (!keep) co_return;
+      if (ec || !o.keep) co_return;
     }
   }
 

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <utility>
 
 namespace imhub {
 namespace {
@@ -39,7 +40,7 @@ bool write_all(int fd, const char* data, size_t n) {
 SpooledBytes& SpooledBytes::operator=(SpooledBytes&& other) noexcept {
   if (this == &other) return *this;
   reset();
-  dir_ = std::move(other.dir_);
+  dir_ = std::exchange(other.dir_, nullptr);
   threshold_ = other.threshold_;
   memory_ = std::move(other.memory_);
   fd_ = other.fd_;
@@ -73,8 +74,8 @@ bool SpooledBytes::begin(std::optional<uint64_t> length) {
 }
 
 bool SpooledBytes::spool_memory() {
-  if (dir_.empty()) return true;  // no spool directory configured: stay in memory
-  fd_ = open_anonymous_file(dir_);
+  if (!dir_ || dir_->empty()) return true;  // no spool directory configured: stay in memory
+  fd_ = open_anonymous_file(*dir_);
   if (fd_ < 0) return false;
   if (!write_all(fd_, memory_.data(), memory_.size())) return false;
   file_size_ = memory_.size();

@@ -30,9 +30,11 @@ class SpooledBytes {
   SpooledBytes& operator=(const SpooledBytes&) = delete;
   ~SpooledBytes() { reset(); }
 
-  // Where and from which size bodies are spooled; set before the body is read.
-  void configure(std::string dir, uint64_t threshold) {
-    dir_ = std::move(dir);
+  // Where and from which size bodies are spooled; set before the body is read. `dir` is the
+  // server's spool directory and outlives the body (kept by address: copying the path cost an
+  // allocation on every request with a body).
+  void configure(const std::string& dir, uint64_t threshold) {
+    dir_ = &dir;
     threshold_ = threshold;
   }
   std::string_view view() const;
@@ -48,7 +50,7 @@ class SpooledBytes {
   bool spool_memory();
   void reset() noexcept;
 
-  std::string dir_;
+  const std::string* dir_ = nullptr;
   uint64_t threshold_ = UINT64_MAX;
   std::string memory_;
   int fd_ = -1;

@@ -114,6 +114,8 @@ void split_target(std::string_view target, std::string_view& path, std::string_v
 }
 
 std::string normalize_path(std::string_view path) {
+  // Most paths are clean already: copied whole rather than a character at a time.
+  if (path.find("//") == std::string_view::npos && (path.size() <= 1 || path.back() != '/')) return std::string(path);
   std::string out;
   out.reserve(path.size());
   for (char c : path) {
@@ -127,19 +129,30 @@ std::string normalize_path(std::string_view path) {
 std::optional<RestTarget> parse_rest_path(std::string_view path) {
   constexpr std::string_view kPrefix = "/rest/";
   if (path.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  std::vector<std::string> segs = split(path.substr(kPrefix.size()), '/');
+  // Up to four segments as views into the path: every REST call passes here, and a vector of
+  // copied segments cost four allocations a request.
+  std::string_view segs[4];
+  size_t count = 0;
+  for (std::string_view rest = path.substr(kPrefix.size()); count < 4;) {
+    const size_t slash = rest.find('/');
+    segs[count++] = rest.substr(0, slash);
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+    if (count == 4) ++count;  // a fifth segment: too many either way
+  }
   RestTarget t;
   std::string method;
-  if (segs.size() == 1) {
+  if (count == 1) {
     method = url_decode(segs[0], false);
-  } else if (segs.size() == 3) {
+  } else if (count == 3) {
     t.webhook_user = url_decode(segs[0], false);
     t.webhook_secret = url_decode(segs[1], false);
     method = url_decode(segs[2], false);
   } else {
     return std::nullopt;
   }
-  method = to_lower(method);
+  for (char& c : method)  // lower-cased in place (to_lower would copy)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   size_t dot = method.rfind('.');
   if (dot != std::string::npos) {
     std::string_view suffix = std::string_view(method).substr(dot + 1);

@@ -86,6 +86,14 @@ TEST(RestPath, Forms) {
   EXPECT_FALSE(t->webhook_user);
   EXPECT_FALSE(parse_rest_path("/rest/a/b"));
   EXPECT_FALSE(parse_rest_path("/other/x"));
+  // One, three, never two, four or more segments; each is URL-decoded.
+  EXPECT_FALSE(parse_rest_path("/rest/1/abc/x/im.message.add"));
+  EXPECT_FALSE(parse_rest_path("/rest/1/abc/x/y/im.message.add"));
+  t = parse_rest_path("/rest/1/a%2Fb/Server.Time.json");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t->webhook_secret, "a/b");
+  EXPECT_EQ(t->method, "server.time");
+  EXPECT_EQ(t->transport, Transport::kJson);
 }
 
 }  // namespace

@@ -77,6 +77,86 @@ TEST(Fiber, ParksUntilResumedThroughThePost) {
   EXPECT_EQ(stage, 2);
 }
 
+TEST(Fiber, OnEndRunsOnTheThreadStackAfterTheBody) {
+  Loop loop;
+  std::function<void()> resume_later;
+  int stage = 0;
+  bool ended_in_fiber = true;
+  FiberOptions options;
+  options.on_end = [&] {
+    EXPECT_EQ(stage, 2);
+    ended_in_fiber = in_fiber();
+    stage = 3;
+  };
+  spawn_fiber(
+      [&] {
+        stage = 1;
+        fiber_wait([&](std::function<void()> resume) { resume_later = std::move(resume); });
+        stage = 2;
+      },
+      loop.poster(), std::move(options));
+  EXPECT_EQ(stage, 1);
+  resume_later();
+  loop.run_until([&] { return stage == 3; });
+  EXPECT_FALSE(ended_in_fiber);
+  // A body that never waits: on_end has run by the time spawn_fiber returns.
+  bool ended = false;
+  FiberOptions at_once;
+  at_once.on_end = [&] { ended = true; };
+  spawn_fiber([] {}, loop.poster(), std::move(at_once));
+  EXPECT_TRUE(ended);
+}
+
+// A poster that counts its posts, for the batch test.
+struct CountingLoop : Loop {
+  int posts = 0;
+  FiberPost counted() {
+    return [this, inner = poster()](std::function<void()> fn) {
+      ++posts;
+      inner(std::move(fn));
+    };
+  }
+};
+
+TEST(Fiber, ResumeBatchHandsEachHomeItsFibersInOnePost) {
+  CountingLoop a, b;
+  std::vector<std::function<void()>> resumes;
+  std::vector<int> order;
+  auto start = [&](CountingLoop& loop, int id) {
+    FiberOptions options;
+    options.home = &loop;
+    spawn_fiber(
+        [&, id] {
+          fiber_wait([&](std::function<void()> resume) { resumes.push_back(std::move(resume)); });
+          order.push_back(id);
+        },
+        loop.counted(), std::move(options));
+  };
+  for (int i = 0; i < 3; ++i) start(a, i);
+  for (int i = 3; i < 5; ++i) start(b, i);
+  std::thread resumer([&] {
+    ResumeBatch batch;
+    {
+      ResumeBatch nested;  // an inner batch hands nothing over: the outer one does
+      for (auto& r : resumes) r();
+    }
+    EXPECT_EQ(a.posts + b.posts, 0);
+  });
+  resumer.join();
+  EXPECT_EQ(a.posts, 1);
+  EXPECT_EQ(b.posts, 1);
+  a.run_until([&] { return order.size() == 3; });
+  b.run_until([&] { return order.size() == 5; });
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));  // in the order they were resumed
+  // Outside a batch every resumption is its own post.
+  resumes.clear();
+  start(a, 5);
+  start(a, 6);
+  for (auto& r : resumes) r();
+  EXPECT_EQ(a.posts, 3);
+  a.run_until([&] { return order.size() == 7; });
+}
+
 TEST(Fiber, ManyFibersShareOneThreadAndTheirWritesCommitTogether) {
   {
     TempStore t;

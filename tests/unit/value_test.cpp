@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
+#include <string>
+
 #include "core/json.hpp"
 
 namespace imhub {
@@ -49,4 +53,50 @@ TEST(Value, ParseJsonRejectsDeepNesting) {
   EXPECT_FALSE(parse_json("{\"a\":\"\xff\"}"));
 }
 
+}  // namespace imhub
+
+namespace imhub {
+namespace {
+
+// append_microsecond_time must write exactly what write_json writes, for every value it takes.
+std::string via_json(double d) {
+  std::string out;
+  write_json(Value(d), out);
+  return out;
+}
+
+TEST(Value, MicrosecondTimesAreWrittenAsWriteJsonWritesThem) {
+  std::mt19937_64 rng(16);
+  const int64_t top = int64_t{8589934592} * 1000000;  // 2^33 s in microseconds
+  int taken = 0;
+  auto check = [&](int64_t k) {
+    const double d = static_cast<double>(k) / 1e6;
+    std::string fast;
+    if (!append_microsecond_time(d, fast)) {
+      EXPECT_TRUE(fast.empty());
+      return;
+    }
+    ++taken;
+    ASSERT_EQ(fast, via_json(d)) << k;
+  };
+  for (int i = 0; i < 1000000; ++i) check(1000000 + static_cast<int64_t>(rng() % static_cast<uint64_t>(top - 1000000)));
+  for (int i = 0; i < 200000; ++i)
+    check(int64_t{1796538447000000} + static_cast<int64_t>(rng() % 100000000000));  // now
+  for (int64_t k : {int64_t{1000001}, int64_t{1100000}, int64_t{1796538447400000}, int64_t{1796538447000010}, top - 1,
+                    top - 10, int64_t{4294967296000001}})
+    check(k);
+  EXPECT_GT(taken, 1100000);
+  // Values it leaves to write_json: whole seconds, below 1 s, from 2^33 s, not whole microseconds.
+  std::string out;
+  EXPECT_FALSE(append_microsecond_time(1000000000.0, out));
+  EXPECT_FALSE(append_microsecond_time(0.5, out));
+  EXPECT_FALSE(append_microsecond_time(8589934592.5, out));
+  EXPECT_FALSE(append_microsecond_time(1796538447.4034435, out));  // two ulps from any k / 10^6
+  EXPECT_FALSE(append_microsecond_time(std::nan(""), out));
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(append_microsecond_time(1796538447.403443, out));
+  EXPECT_EQ(out, "1796538447.403443");
+}
+
+}  // namespace
 }  // namespace imhub

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/fiber.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_epochs.hpp"
 #include "store/postgres/pg_schema.hpp"
@@ -190,6 +191,7 @@ class PgStore final : public Store {
     } catch (...) {
       note_write_result("unknown error");
     }
+    ResumeBatch hand_back;  // one post per io thread for all these units (core/fiber.hpp)
     for (WriteUnit* u : group) u->finish(error);
   }
 
@@ -276,6 +278,7 @@ class PgStore final : public Store {
       ++batch_buckets_[batch_size_bucket(done)];
     }
     run_again(again);  // queued before the others are answered: their callers may write next
+    ResumeBatch hand_back;
     for (size_t i = 0; i < group.size(); ++i)
       if (std::find(again.begin(), again.end(), group[i]) == again.end()) group[i]->finish(failures[i]);
   }

@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include "core/clock.hpp"
+#include "core/fiber.hpp"
 
 #include <ctime>
 
@@ -311,6 +312,7 @@ class SqliteStore final : public Store, public RowReports {
         }
         row_watch_.rolled_back();
         writer_conn_.invalidate_all();
+        ResumeBatch hand_back;
         for (WriteUnit* u : units) u->finish(err);
         return;
       }
@@ -404,6 +406,7 @@ class SqliteStore final : public Store, public RowReports {
         units_ += units;
         for (const Committed& c : batch) ++batch_buckets_[batch_size_bucket(c.group.size())];
       }
+      ResumeBatch hand_back;  // one post per io thread for all these units (core/fiber.hpp)
       for (Committed& c : batch)
         for (size_t i = 0; i < c.group.size(); ++i) c.group[i]->finish(sync_error ? sync_error : c.failures[i]);
     }
