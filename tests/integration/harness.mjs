@@ -113,6 +113,29 @@ export class Server {
   }
 
   async start() {
+    const chosen = !this.port;
+    const httpsChosen = !this.httpsPort;
+    await this.choosePorts();
+    const store = this.store ? ['--store', this.store] : storeArgs(this.dataDir);
+    const init = JSON.parse(execFileSync(BINARY, ['init', '--data', this.dataDir, ...store], { encoding: 'utf8' })
+      .trim().split('\n').pop());
+    this.webhook = init.webhook; // "/rest/1/<secret>/"
+    // A port found free may be taken before the server binds it (an outgoing connection's
+    // ephemeral port, PostgreSQL's many among them): then the server starts again on another.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.launch(store);
+      } catch (e) {
+        if (!chosen || attempt >= 3 || !/Address already in use/.test(e.message)) throw e;
+        this.port = undefined;
+        if (httpsChosen) this.httpsPort = undefined;
+        this.stderr = '';
+        await this.choosePorts();
+      }
+    }
+  }
+
+  async choosePorts() {
     if (!this.port) this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
     if (this.https && !this.httpsPort) this.httpsPort = await freePort();
@@ -120,10 +143,10 @@ export class Server {
       this.httpsBase = `https://127.0.0.1:${this.httpsPort}`;
       this.caFile = join(this.dataDir, 'ca.pem');
     }
-    const store = this.store ? ['--store', this.store] : storeArgs(this.dataDir);
-    const init = JSON.parse(execFileSync(BINARY, ['init', '--data', this.dataDir, ...store], { encoding: 'utf8' })
-      .trim().split('\n').pop());
-    this.webhook = init.webhook; // "/rest/1/<secret>/"
+  }
+
+  // Serves the initialised data directory; throws with the server's stderr when it does not start.
+  async launch(store) {
     const args = ['serve', '--data', this.dataDir, ...store, '--listen', `127.0.0.1:${this.port}`,
       ...this.extraArgs];
     // Without `https`, no automatic HTTPS listener (the listen port + 363): that port may be one
