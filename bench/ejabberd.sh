@@ -29,8 +29,9 @@ EJ_WRK_TIMEOUT="${EJ_WRK_TIMEOUT:-30s}"
 # ejabberd's default, written out: with one fdatasync per commit the pool bounds how many
 # commits can share one flush.
 EJ_SQL_POOL_SIZE="${EJ_SQL_POOL_SIZE:-10}"
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}"
-EJ_EBIN="$(ls -d /usr/lib/*/ejabberd-*/ebin 2>/dev/null | sort -V | tail -n1)"
+PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)}"
+# Empty when ejabberd is not installed (ejabberd_missing then says so; BENCH_PEERS= runs without it).
+EJ_EBIN="$(ls -d /usr/lib/*/ejabberd-*/ebin 2>/dev/null | sort -V | tail -n1 || true)"
 EJ_PID=""
 PG_PID=""
 
