@@ -45,12 +45,7 @@ serve() {  # command prefix...
   PORT="$(free_port)"
   "$@" "$BIN" serve --data "$WORK/s" --listen "127.0.0.1:$PORT" --config "$WORK/imhub.toml" >"$WORK/serve.log" 2>&1 &
   PID=$!
-  for _ in $(seq 600); do
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && return 0
-    kill -0 "$PID" 2>/dev/null || die "server exited (see $WORK/serve.log)"
-    sleep 0.2
-  done
-  die "the server did not answer"
+  wait_http "http://127.0.0.1:$PORT/healthz" "$PID" "imhub (see $WORK/serve.log)" 120
 }
 
 # Instructions: callgrind over the whole process, a dump per thread (--separate-threads), so the

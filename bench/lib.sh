@@ -10,8 +10,8 @@ free_port() {
   fi
 }
 
-wait_http() {  # url, pid, name
-  for _ in $(seq 100); do
+wait_http() {  # url, pid, name, [seconds: 10; a server under valgrind needs more]
+  for _ in $(seq $((${4:-10} * 10))); do
     curl -sf -o /dev/null "$1" && return 0
     kill -0 "$2" 2>/dev/null || die "$3 exited during start-up (see $WORK)"
     sleep 0.1

@@ -13,11 +13,20 @@ namespace {
 
 constexpr int64_t kProbeEverySeconds = 2;
 
-// Free bytes for an unprivileged writer on the data directory's file system (-1 if unknown).
-int64_t free_bytes(const std::string& dir) {
+// Where uploads go, from one statvfs: the free bytes for an unprivileged writer (-1 if unknown), and
+// whether files can be written there. The data directory, or the shared `[files] dir` of several
+// nodes, which is a mount that can go away (a stale or unmounted NFS export) while the node itself
+// runs on; a balancer should then send uploads elsewhere.
+struct FilesDir {
+  int64_t free = -1;
+  bool writable = false;
+};
+
+FilesDir files_dir_state(const std::string& dir) {
   struct statvfs st {};
-  if (::statvfs(dir.c_str(), &st) != 0) return -1;
-  return static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+  if (::statvfs(dir.c_str(), &st) != 0) return {};
+  return {static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize),
+          (st.f_flag & ST_RDONLY) == 0 && ::access(dir.c_str(), W_OK | X_OK) == 0};
 }
 
 // After a failed commit nothing else may write (the balancer has taken the node out), so a check
@@ -32,14 +41,6 @@ void probe_writes(Store& store) {
                     [](std::exception_ptr) {});
 }
 
-// Whether uploads can be written where they go: the data directory, or the shared `[files] dir` of
-// several nodes, which is a mount that can go away (a stale or unmounted NFS export) while the node
-// itself runs on. A balancer should then send uploads elsewhere.
-bool files_writable(const std::string& dir) {
-  struct statvfs st {};
-  return ::statvfs(dir.c_str(), &st) == 0 && ::access(dir.c_str(), W_OK | X_OK) == 0 && (st.f_flag & ST_RDONLY) == 0;
-}
-
 }  // namespace
 
 HttpReply health_reply(Services& s) {
@@ -52,9 +53,10 @@ HttpReply health_reply(Services& s) {
   const StoreStats stats = s.store.stats();
   const bool writes_ok = stats.writes_ok;
   if (!writes_ok) probe_writes(s.store);
-  const int64_t free = free_bytes(s.data_dir);
+  const FilesDir files = files_dir_state(s.data_dir);
+  const int64_t free = files.free;
   const bool disk_ok = free < 0 || free >= s.config.store_min_free_bytes;
-  const bool files_ok = files_writable(s.data_dir);
+  const bool files_ok = files.writable;
   const bool ok = reads_ok && writes_ok && disk_ok && files_ok;
 
   Value body = Value::map();
