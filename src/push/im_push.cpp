@@ -64,7 +64,7 @@ void ImPush::publish_batch(const std::deque<Change>& batch) {
     store_.read([&](Conn& c) {
       // One read transaction: what it shows does not change while the batch is published.
       std::unordered_map<int64_t, Value> user_objects;
-      const ImOut out{c, config_, key_, publisher_, watch_, &channels_, file_key_, &user_objects};
+      const ImOut out{c, config_, key_, publisher_, watch_, &channels_, file_key_, &user_objects, &member_ids_};
       for (const Change& change : batch) {
         try {
           std::visit(

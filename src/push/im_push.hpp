@@ -43,6 +43,7 @@ class ImPush {
   const std::string file_key_;
   const PushWatch* watch_;
   PrivateChannels channels_;  // the worker's
+  MemberIdsCache member_ids_;  // the worker's
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Change> queue_;

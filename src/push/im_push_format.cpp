@@ -169,6 +169,19 @@ std::optional<ChatAudience> chat_audience(Conn& c, int64_t chat_id) {
   return a;
 }
 
+bool anyone_to_tell(const ImOut& out, int64_t chat_id) {
+  if (!out.member_ids) return true;
+  const ChatMemberIds* chat = out.member_ids->get(out.c, chat_id);
+  if (!chat) return false;
+  const auto reachable = [&](int64_t id) { return out.publisher.may_reach_user(id); };
+  if (std::any_of(chat->ids.begin(), chat->ids.end(), reachable)) return true;
+  if (!out.watch || chat->type != "O") return false;
+  Chat open;
+  open.id = chat_id;
+  open.type = chat->type;
+  return !out.watchers(open, chat->ids).empty();
+}
+
 void to_chat(const ImOut& out, const ChatAudience& a, std::string_view command,
              const std::function<Value(const std::string& dialog_id)>& params, int64_t expiry) {
   Fanout fan(out, expiry);

@@ -18,6 +18,7 @@
 #include "im/chat.hpp"
 #include "im/dialog.hpp"  // dialog_id_of: the same, reading a private dialog's members itself
 #include "im/message.hpp"
+#include "push/member_ids_cache.hpp"
 #include "push/publisher.hpp"
 #include "push/watch.hpp"
 #include "store/store.hpp"
@@ -51,6 +52,8 @@ struct ImOut {
   std::string_view file_key = {};       // the master key file links are signed with (views/file_view.hpp)
   // The im user objects built so far in this batch's read transaction (null: built each time).
   std::unordered_map<int64_t, Value>* user_objects = nullptr;
+  // The worker's cache of member ids by chat (null: anyone_to_tell reads nothing and says yes).
+  MemberIdsCache* member_ids = nullptr;
 
   // {<id>: im user object} for the users that exist (users_by_id, through user_objects).
   Value users(const std::vector<int64_t>& ids) const;
@@ -115,6 +118,9 @@ struct ChatAudience {
   std::vector<int64_t> ids;
 };
 std::optional<ChatAudience> chat_audience(Conn& c, int64_t chat_id);
+// Whether a command for the chat could reach anyone: a member this node's hub may reach, or a
+// watcher of an open chat. From the member ids cache, before the chat's member rows are read.
+bool anyone_to_tell(const ImOut& out, int64_t chat_id);
 
 // `command` to every member, with params built once per distinct dialog id (twice for a private
 // dialog, once for a chat), and to an open chat's watchers as a shared event.

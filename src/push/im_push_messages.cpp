@@ -193,6 +193,7 @@ Value actual_reactions(const ImOut& out, const Message& m, const std::vector<int
 }  // namespace
 
 void publish_im(const ImOut& out, const MessageAdded& added) {
+  if (!anyone_to_tell(out, added.chat.id)) return;
   auto a = chat_audience(out.c, added.chat.id);
   if (!a) return;
   const auto watchers = out.watchers(a->chat, a->ids);

@@ -1,0 +1,22 @@
+#include "push/member_ids_cache.hpp"
+
+namespace imhub {
+
+const ChatMemberIds* MemberIdsCache::get(Conn& c, int64_t chat_id) {
+  const auto stamp =
+      c.query_one("SELECT type, members_version, created_at FROM chats WHERE id = $1", {chat_id});
+  if (!stamp) return nullptr;
+  const int64_t version = stamp->i64(1), created_at = stamp->i64(2);
+  if (auto it = entries_.find(chat_id);
+      it != entries_.end() && it->second.version == version && it->second.created_at == created_at)
+    return &it->second.chat;
+  // From the primary key alone: the member rows themselves are not read.
+  Entry e{version, created_at, {stamp->str(0), {}}};
+  for (const Row& r : c.query("SELECT user_id FROM chat_members WHERE chat_id = $1", {chat_id}))
+    e.chat.ids.push_back(r.i64(0));
+  ++loads_;
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  return &entries_.insert_or_assign(chat_id, std::move(e)).first->second.chat;
+}
+
+}  // namespace imhub
