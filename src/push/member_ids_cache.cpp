@@ -3,8 +3,7 @@
 namespace imhub {
 
 const ChatMemberIds* MemberIdsCache::get(Conn& c, int64_t chat_id) {
-  const auto stamp =
-      c.query_one("SELECT type, members_version, created_at FROM chats WHERE id = $1", {chat_id});
+  const auto stamp = c.query_one("SELECT type, members_version, created_at FROM chats WHERE id = $1", {chat_id});
   if (!stamp) return nullptr;
   const int64_t version = stamp->i64(1), created_at = stamp->i64(2);
   if (auto it = entries_.find(chat_id);

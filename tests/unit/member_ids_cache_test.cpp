@@ -64,7 +64,8 @@ TEST(MemberIdsCache, ReadsARosterOnceAndAgainOnlyWhenItChanges) {
   EXPECT_EQ(ids_of(*t.store, cache, chat), (std::vector<int64_t>{1, 2}));
   EXPECT_EQ(cache.loads(), 1u);
 
-  t.store->write([&](Conn& c) { c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 3, 0)", {chat}); });
+  t.store->write(
+      [&](Conn& c) { c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 3, 0)", {chat}); });
   EXPECT_EQ(ids_of(*t.store, cache, chat), (std::vector<int64_t>{1, 2, 3}));
   t.store->write([&](Conn& c) { c.exec("DELETE FROM chat_members WHERE chat_id = $1 AND user_id = 1", {chat}); });
   EXPECT_EQ(ids_of(*t.store, cache, chat), (std::vector<int64_t>{2, 3}));
@@ -107,7 +108,8 @@ TEST(MemberIdsCache, NobodyToTellUntilAMemberOrAWatcherIsReachable) {
   EXPECT_FALSE(tell(999)) << "no such chat";
 
   // User 3 joins: the cached roster of {1, 2} must not keep them from hearing it.
-  t.store->write([&](Conn& c) { c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 3, 0)", {group}); });
+  t.store->write(
+      [&](Conn& c) { c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 3, 0)", {group}); });
   EXPECT_TRUE(tell(group));
 
   // User 3 watches the open chat without joining it.
