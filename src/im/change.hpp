@@ -26,6 +26,9 @@ struct MessageAdded {
   int64_t message_id = 0;
   NewMessage message;
   bool by_bot = false;  // bots never hear what bots write
+  // chats.members_version in the transaction that wrote it, where the writer's cache knows it
+  // (-1: not known): lets the push worker tell from its cached roster that nobody is to be told.
+  int64_t members_version = -1;
 };
 // Text or rich params changed; `before` and `after` as stored.
 struct MessageUpdated {

@@ -63,7 +63,10 @@ int64_t post_message(Tx& tx, const Chat& chat, const NewMessage& m, bool by_bot,
                      const std::function<void(int64_t id)>& belongs) {
   const int64_t id = append(tx.conn, m);
   if (belongs) belongs(id);
-  tx.raise(MessageAdded{chat, id, m, by_bot});
+  // The writer's cache has the chat row as this transaction sees it (a hit right after the append).
+  WritePathCache* cache = WritePathCache::of(tx.conn);
+  const WriteChat* known = cache ? cache->chat(tx.conn, m.chat_id) : nullptr;
+  tx.raise(MessageAdded{chat, id, m, by_bot, known ? known->members_version : -1});
   return id;
 }
 

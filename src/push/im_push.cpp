@@ -58,8 +58,18 @@ void ImPush::run() {
   }
 }
 
+// A message whose roster (the stamp its writer saw) is held and reaches nobody needs no read.
+bool ImPush::nobody_to_tell(const Change& change) const {
+  const auto* added = std::get_if<MessageAdded>(&change);
+  if (!added || added->members_version < 0) return false;
+  const ChatMemberIds* chat = member_ids_.held(added->chat.id, added->members_version, added->chat.created_at);
+  return chat && !reaches_anyone(publisher_, watch_, added->chat.id, *chat);
+}
+
 // One read transaction for the batch; a change that fails is logged and the rest still go out.
-void ImPush::publish_batch(const std::deque<Change>& batch) {
+void ImPush::publish_batch(std::deque<Change>& batch) {
+  std::erase_if(batch, [&](const Change& c) { return nobody_to_tell(c); });
+  if (batch.empty()) return;
   try {
     store_.read([&](Conn& c) {
       // One read transaction: what it shows does not change while the batch is published.

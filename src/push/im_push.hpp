@@ -34,7 +34,8 @@ class ImPush {
 
  private:
   void run();
-  void publish_batch(const std::deque<Change>& batch);
+  bool nobody_to_tell(const Change& change) const;
+  void publish_batch(std::deque<Change>& batch);
 
   Store& store_;
   const Config& config_;
@@ -42,7 +43,7 @@ class ImPush {
   const std::string key_;
   const std::string file_key_;
   const PushWatch* watch_;
-  PrivateChannels channels_;  // the worker's
+  PrivateChannels channels_;   // the worker's
   MemberIdsCache member_ids_;  // the worker's
   std::mutex mu_;
   std::condition_variable cv_;

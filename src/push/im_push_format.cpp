@@ -172,14 +172,17 @@ std::optional<ChatAudience> chat_audience(Conn& c, int64_t chat_id) {
 bool anyone_to_tell(const ImOut& out, int64_t chat_id) {
   if (!out.member_ids) return true;
   const ChatMemberIds* chat = out.member_ids->get(out.c, chat_id);
-  if (!chat) return false;
-  const auto reachable = [&](int64_t id) { return out.publisher.may_reach_user(id); };
-  if (std::any_of(chat->ids.begin(), chat->ids.end(), reachable)) return true;
-  if (!out.watch || chat->type != "O") return false;
-  Chat open;
-  open.id = chat_id;
-  open.type = chat->type;
-  return !out.watchers(open, chat->ids).empty();
+  return chat && reaches_anyone(out.publisher, out.watch, chat_id, *chat);
+}
+
+bool reaches_anyone(const PushPublisher& publisher, const PushWatch* watch, int64_t chat_id,
+                    const ChatMemberIds& chat) {
+  const auto reachable = [&](int64_t id) { return publisher.may_reach_user(id); };
+  if (std::any_of(chat.ids.begin(), chat.ids.end(), reachable)) return true;
+  if (!watch || chat.type != "O") return false;
+  const std::vector<int64_t> watching = watch->watchers(public_chat_tag(chat_id), now_unix_seconds());
+  return std::any_of(watching.begin(), watching.end(),
+                     [&](int64_t u) { return std::find(chat.ids.begin(), chat.ids.end(), u) == chat.ids.end(); });
 }
 
 void to_chat(const ImOut& out, const ChatAudience& a, std::string_view command,

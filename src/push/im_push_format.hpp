@@ -121,6 +121,8 @@ std::optional<ChatAudience> chat_audience(Conn& c, int64_t chat_id);
 // Whether a command for the chat could reach anyone: a member this node's hub may reach, or a
 // watcher of an open chat. From the member ids cache, before the chat's member rows are read.
 bool anyone_to_tell(const ImOut& out, int64_t chat_id);
+// The same decided from a roster already in hand.
+bool reaches_anyone(const PushPublisher& publisher, const PushWatch* watch, int64_t chat_id, const ChatMemberIds& chat);
 
 // `command` to every member, with params built once per distinct dialog id (twice for a private
 // dialog, once for a chat), and to an open chat's watchers as a shared event.

@@ -18,4 +18,10 @@ const ChatMemberIds* MemberIdsCache::get(Conn& c, int64_t chat_id) {
   return &entries_.insert_or_assign(chat_id, std::move(e)).first->second.chat;
 }
 
+const ChatMemberIds* MemberIdsCache::held(int64_t chat_id, int64_t version, int64_t created_at) const {
+  auto it = entries_.find(chat_id);
+  if (it == entries_.end() || it->second.version != version || it->second.created_at != created_at) return nullptr;
+  return &it->second.chat;
+}
+
 }  // namespace imhub

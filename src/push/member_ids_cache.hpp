@@ -27,6 +27,8 @@ class MemberIdsCache {
   // The chat's type and member ids as of the snapshot `c` reads; null when the chat does not exist.
   // Valid until the next call.
   const ChatMemberIds* get(Conn& c, int64_t chat_id);
+  // The entry for exactly that roster stamp, without reading anything; null when not held.
+  const ChatMemberIds* held(int64_t chat_id, int64_t version, int64_t created_at) const;
   size_t loads() const { return loads_; }  // member lists read from the store so far (tests)
 
  private:

@@ -8,6 +8,8 @@
 #include <set>
 
 #include "core/clock.hpp"
+#include "im/change_feed.hpp"
+#include "im/message_actions.hpp"
 #include "push/im_push_format.hpp"
 #include "push/watch.hpp"
 #include "temp_store.hpp"
@@ -125,6 +127,57 @@ TEST(MemberIdsCache, NobodyToTellUntilAMemberOrAWatcherIsReachable) {
     const ImOut out{c, config, "key", hub, &watch};
     EXPECT_TRUE(anyone_to_tell(out, 999));
   });
+}
+
+}  // namespace imhub
+
+namespace imhub {
+
+TEST(MemberIdsCache, HeldAnswersOnlyForTheExactStamp) {
+  TempStore t;
+  MemberIdsCache cache;
+  const int64_t chat = new_chat(*t.store, "C", 100, {1, 2});
+  EXPECT_EQ(cache.held(chat, 2, 100), nullptr) << "nothing read yet";
+  ids_of(*t.store, cache, chat);
+  const int64_t version = t.store->read_with(
+      [&](Conn& c) { return c.query_one("SELECT members_version FROM chats WHERE id = $1", {chat})->i64(0); });
+  ASSERT_NE(cache.held(chat, version, 100), nullptr);
+  EXPECT_EQ(cache.held(chat, version, 100)->ids.size(), 2u);
+  EXPECT_EQ(cache.held(chat, version + 1, 100), nullptr);
+  EXPECT_EQ(cache.held(chat, version, 101), nullptr);
+}
+
+// The push worker trusts the stamp a message carries to be its chat's roster stamp in the
+// transaction that wrote it.
+TEST(MemberIdsCache, AMessageCarriesTheRosterStampItWasWrittenWith) {
+  TempStore t;
+  ChangeFeed feed;
+  std::vector<int64_t> stamps;
+  feed.after_commit([&](uint64_t, const Cause&, const Changes& changes) {
+    for (const Change& c : changes)
+      if (const auto* added = std::get_if<MessageAdded>(&c)) stamps.push_back(added->members_version);
+  });
+  const int64_t chat = new_chat(*t.store, "C", 100, {1, 2});
+  auto send = [&] {
+    Send s;
+    s.author = 1;
+    s.to = DialogRef{true, chat};
+    s.text = "hello";
+    feed.write(*t.store, Cause{1, 0, ""}, [&](Tx& tx) { return send_message(tx, s); });
+  };
+  auto stored = [&] {
+    return t.store->read_with(
+        [&](Conn& c) { return c.query_one("SELECT members_version FROM chats WHERE id = $1", {chat})->i64(0); });
+  };
+  send();
+  send();
+  t.store->write(
+      [&](Conn& c) { c.exec("INSERT INTO chat_members (chat_id, user_id, joined_at) VALUES ($1, 3, 0)", {chat}); });
+  send();
+  ASSERT_EQ(stamps.size(), 3u);
+  EXPECT_EQ(stamps[0], stamps[1]);
+  EXPECT_EQ(stamps[2], stored());
+  EXPECT_NE(stamps[2], stamps[1]) << "a join moves the stamp the next message carries";
 }
 
 }  // namespace imhub
