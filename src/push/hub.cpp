@@ -327,6 +327,13 @@ bool PushHub::may_reach_user(int64_t user_id) const {
   return reached_.contains(user_id);
 }
 
+bool PushHub::may_reach_any(const std::vector<int64_t>& user_ids) const {
+  std::shared_lock reached(reached_mu_);
+  for (int64_t id : user_ids)
+    if (reached_.contains(id)) return true;
+  return false;
+}
+
 bool PushHub::online_locked(int64_t user_id) const {
   auto p = presence_.find(user_id);
   if (p != presence_.end() && p->second.first > 0) return true;

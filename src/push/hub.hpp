@@ -138,6 +138,7 @@ class PushHub : public PushPublisher {
   std::vector<PushFrame> subscribe(const std::vector<std::string>& channels, const std::shared_ptr<PushSubscriber>& s,
                                    std::string_view last_mid, int64_t user_id = 0);
   bool may_reach_user(int64_t user_id) const override;
+  bool may_reach_any(const std::vector<int64_t>& user_ids) const override;
   void unsubscribe(const std::vector<std::string>& channels, const PushSubscriber* s);
 
   // Stored frames of `channels` after `last_mid`, in order (what subscribe() returns).

@@ -32,17 +32,16 @@ void ImPush::stop() {
 }
 
 void ImPush::on_commit(const Changes& changes) {
-  bool any = false;
+  std::vector<const Change*> wanted;
+  for (const Change& c : changes)
+    if (has_im_commands(c) && !nobody_to_tell(c)) wanted.push_back(&c);
+  if (wanted.empty()) return;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;
-    for (const Change& c : changes)
-      if (has_im_commands(c)) {
-        queue_.push_back(c);
-        any = true;
-      }
+    for (const Change* c : wanted) queue_.push_back(*c);
   }
-  if (any) cv_.notify_one();
+  cv_.notify_one();
 }
 
 void ImPush::run() {
@@ -58,18 +57,17 @@ void ImPush::run() {
   }
 }
 
-// A message whose roster (the stamp its writer saw) is held and reaches nobody needs no read.
+// A message whose roster (the stamp its writer saw) is held and reaches nobody is not queued: no
+// copy, no wake-up of the worker, no read. Asked on the request thread that committed it.
 bool ImPush::nobody_to_tell(const Change& change) const {
   const auto* added = std::get_if<MessageAdded>(&change);
   if (!added || added->members_version < 0) return false;
-  const ChatMemberIds* chat = member_ids_.held(added->chat.id, added->members_version, added->chat.created_at);
+  const auto chat = member_ids_.held(added->chat.id, added->members_version, added->chat.created_at);
   return chat && !reaches_anyone(publisher_, watch_, added->chat.id, *chat);
 }
 
 // One read transaction for the batch; a change that fails is logged and the rest still go out.
-void ImPush::publish_batch(std::deque<Change>& batch) {
-  std::erase_if(batch, [&](const Change& c) { return nobody_to_tell(c); });
-  if (batch.empty()) return;
+void ImPush::publish_batch(const std::deque<Change>& batch) {
   try {
     store_.read([&](Conn& c) {
       // One read transaction: what it shows does not change while the batch is published.

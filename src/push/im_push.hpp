@@ -35,7 +35,7 @@ class ImPush {
  private:
   void run();
   bool nobody_to_tell(const Change& change) const;
-  void publish_batch(std::deque<Change>& batch);
+  void publish_batch(const std::deque<Change>& batch);
 
   Store& store_;
   const Config& config_;
@@ -44,7 +44,7 @@ class ImPush {
   const std::string file_key_;
   const PushWatch* watch_;
   PrivateChannels channels_;   // the worker's
-  MemberIdsCache member_ids_;  // the worker's
+  MemberIdsCache member_ids_;  // loaded by the worker, asked by on_commit
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Change> queue_;

@@ -171,14 +171,13 @@ std::optional<ChatAudience> chat_audience(Conn& c, int64_t chat_id) {
 
 bool anyone_to_tell(const ImOut& out, int64_t chat_id) {
   if (!out.member_ids) return true;
-  const ChatMemberIds* chat = out.member_ids->get(out.c, chat_id);
+  const auto chat = out.member_ids->get(out.c, chat_id);
   return chat && reaches_anyone(out.publisher, out.watch, chat_id, *chat);
 }
 
 bool reaches_anyone(const PushPublisher& publisher, const PushWatch* watch, int64_t chat_id,
                     const ChatMemberIds& chat) {
-  const auto reachable = [&](int64_t id) { return publisher.may_reach_user(id); };
-  if (std::any_of(chat.ids.begin(), chat.ids.end(), reachable)) return true;
+  if (publisher.may_reach_any(chat.ids)) return true;
   if (!watch || chat.type != "O") return false;
   const std::vector<int64_t> watching = watch->watchers(public_chat_tag(chat_id), now_unix_seconds());
   return std::any_of(watching.begin(), watching.end(),

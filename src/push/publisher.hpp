@@ -40,6 +40,12 @@ class PushPublisher {
     (void)user_id;
     return true;
   }
+  // Whether may_reach_user is true for any of `user_ids` (a hub answers it under one lock).
+  virtual bool may_reach_any(const std::vector<int64_t>& user_ids) const {
+    for (int64_t id : user_ids)
+      if (may_reach_user(id)) return true;
+    return false;
+  }
 };
 
 }  // namespace imhub

@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <mutex>
 #include <optional>
 #include <set>
 
 #include "core/clock.hpp"
 #include "im/change_feed.hpp"
 #include "im/message_actions.hpp"
+#include "push/channel.hpp"
+#include "push/im_push.hpp"
 #include "push/im_push_format.hpp"
 #include "push/watch.hpp"
 #include "temp_store.hpp"
@@ -41,7 +44,7 @@ int64_t new_chat(Store& s, const std::string& type, int64_t created_at, std::vec
 
 std::vector<int64_t> ids_of(Store& s, MemberIdsCache& cache, int64_t chat) {
   return s.read_with([&](Conn& c) {
-    const ChatMemberIds* m = cache.get(c, chat);
+    const auto m = cache.get(c, chat);
     std::vector<int64_t> out = m ? m->ids : std::vector<int64_t>{-1};
     std::sort(out.begin(), out.end());
     return out;
@@ -178,6 +181,53 @@ TEST(MemberIdsCache, AMessageCarriesTheRosterStampItWasWrittenWith) {
   EXPECT_EQ(stamps[0], stamps[1]);
   EXPECT_EQ(stamps[2], stored());
   EXPECT_NE(stamps[2], stamps[1]) << "a join moves the stamp the next message carries";
+}
+
+}  // namespace imhub
+
+namespace imhub {
+
+// End to end through the worker: messages into a chat nobody can hear are dropped before they are
+// queued, and the first message after a member comes online is published to them.
+TEST(MemberIdsCache, TheFirstMessageAfterAMemberComesOnlineReachesThem) {
+  TempStore t;
+  Config config;
+  struct Recording : PushPublisher {
+    std::mutex mu;
+    std::vector<PushMessage> sent;
+    std::set<int64_t> users;
+    void publish(PushMessage m) override {
+      std::lock_guard lock(mu);
+      sent.push_back(std::move(m));
+    }
+    bool may_reach_user(int64_t id) const override {
+      std::lock_guard lock(const_cast<std::mutex&>(mu));
+      return users.contains(id);
+    }
+  } hub;
+  ChangeFeed feed;
+  ImPush push(*t.store, config, hub, "key", "");
+  subscribe_im_push(feed, push);
+  push.start();
+  const int64_t chat = new_chat(*t.store, "C", 100, {1, 2});
+  auto send = [&](const std::string& text) {
+    Send s;
+    s.author = 1;
+    s.to = DialogRef{true, chat};
+    s.text = text;
+    feed.write(*t.store, Cause{1, 0, ""}, [&](Tx& tx) { return send_message(tx, s); });
+  };
+  send("first");   // nobody online: the worker reads the roster once and publishes nothing
+  send("second");  // the roster is held now: dropped before the queue
+  {
+    std::lock_guard lock(hub.mu);
+    hub.users = {2};
+  }
+  send("third");
+  push.stop();  // publishes what is queued
+  ASSERT_EQ(hub.sent.size(), 1u);
+  EXPECT_EQ(hub.sent[0].channels, (std::vector<std::string>{private_channel("key", 2)}));
+  EXPECT_NE(hub.sent[0].body_json.find("third"), std::string::npos);
 }
 
 }  // namespace imhub

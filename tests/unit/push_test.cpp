@@ -243,6 +243,9 @@ TEST(PushHub, ReachesOnlyUsersWhoSubscribedInThisRun) {
   EXPECT_FALSE(hub.may_reach_user(8));
   hub.subscribe({"APP"}, std::make_shared<Recorder>(), "");  // an application's connection: no user
   EXPECT_FALSE(hub.may_reach_user(0));
+  EXPECT_TRUE(hub.may_reach_any({1, 7, 9}));
+  EXPECT_FALSE(hub.may_reach_any({1, 8, 0}));
+  EXPECT_FALSE(hub.may_reach_any({}));
 }
 
 }  // namespace
