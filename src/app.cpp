@@ -6,8 +6,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "app_config.hpp"
@@ -206,7 +208,13 @@ int serve(const std::string& data_dir, Config config, const StoreLocation& where
                                                 portal_identity(config.public_url, services.portal.member_id), key);
     metrics.add_source([stats = delivery->stats()](std::string& out) { stats->render(out); });
     delivery->start();
-    store->on_durable_commit([worker = delivery.get()] { worker->wake(); });
+    // Woken only by commits that wrote the outbox: a wake-up costs a system call here and a context
+    // switch on the worker, and most commits (messages no bot hears) add no event. The epochs are
+    // bumped before the listener runs, on both stores.
+    store->on_durable_commit([worker = delivery.get(), &s = *store, seen = std::make_shared<std::atomic<uint64_t>>(0)] {
+      const uint64_t now = s.table_epoch("event_outbox");
+      if (seen->exchange(now, std::memory_order_relaxed) != now) worker->wake();
+    });
   }
 
   // Open-line sessions move on by the clock (WELCOME_BOT_TIME, QUEUE_TIME, NO_ANSWER_TIME,
