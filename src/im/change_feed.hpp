@@ -60,6 +60,8 @@ class Tx {
   void raise(Change change);
   // What this transaction raised, in order (for the after-commit subscribers).
   const Changes& raised() const { return raised_; }
+  // The same, moved out once the transaction's work is done (no copy of each change on the writer).
+  Changes take_raised() { return std::move(raised_); }
 
  private:
   const ChangeFeed& feed_;
@@ -109,7 +111,7 @@ auto ChangeFeed::write(Store& store, Cause cause, F&& fn) const -> decltype(fn(s
     store.write([&](Conn& c) {
       Tx tx(c, *this, cause);
       fn(tx);
-      raised = tx.raised();
+      raised = tx.take_raised();
     });
     publish(cause, raised);
   } else {
@@ -117,7 +119,7 @@ auto ChangeFeed::write(Store& store, Cause cause, F&& fn) const -> decltype(fn(s
     store.write([&](Conn& c) {
       Tx tx(c, *this, cause);
       out.emplace(fn(tx));
-      raised = tx.raised();
+      raised = tx.take_raised();
     });
     publish(cause, raised);
     return std::move(*out);
