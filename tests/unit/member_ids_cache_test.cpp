@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -193,7 +195,9 @@ TEST(MemberIdsCache, TheFirstMessageAfterAMemberComesOnlineReachesThem) {
   TempStore t;
   Config config;
   struct Recording : PushPublisher {
-    std::mutex mu;
+    mutable std::mutex mu;
+    mutable std::condition_variable asked_cv;
+    mutable std::set<int64_t> asked;  // whom the worker or on_commit asked about
     std::vector<PushMessage> sent;
     std::set<int64_t> users;
     void publish(PushMessage m) override {
@@ -201,7 +205,9 @@ TEST(MemberIdsCache, TheFirstMessageAfterAMemberComesOnlineReachesThem) {
       sent.push_back(std::move(m));
     }
     bool may_reach_user(int64_t id) const override {
-      std::lock_guard lock(const_cast<std::mutex&>(mu));
+      std::lock_guard lock(mu);
+      asked.insert(id);
+      asked_cv.notify_all();
       return users.contains(id);
     }
   } hub;
@@ -217,7 +223,13 @@ TEST(MemberIdsCache, TheFirstMessageAfterAMemberComesOnlineReachesThem) {
     s.text = text;
     feed.write(*t.store, Cause{1, 0, ""}, [&](Tx& tx) { return send_message(tx, s); });
   };
-  send("first");   // nobody online: the worker reads the roster once and publishes nothing
+  send("first");  // nobody online: the worker reads the roster once and publishes nothing
+  {
+    // The worker has decided "first" once it has asked about both members; only then may anyone
+    // come online, or "first" could reach them.
+    std::unique_lock lock(hub.mu);
+    ASSERT_TRUE(hub.asked_cv.wait_for(lock, std::chrono::seconds(10), [&] { return hub.asked.size() == 2; }));
+  }
   send("second");  // the roster is held now: dropped before the queue
   {
     std::lock_guard lock(hub.mu);
