@@ -115,12 +115,7 @@ std::string BodyTemplate::fill(const std::string_view* v) const {
 }
 
 std::vector<int64_t> ImOut::watchers(const Chat& chat, const std::vector<int64_t>& members) const {
-  if (!watch || chat.type != "O") return {};
-  std::vector<int64_t> out = watch->watchers(public_chat_tag(chat.id), now_unix_seconds());
-  std::vector<int64_t> sorted = members;
-  std::sort(sorted.begin(), sorted.end());
-  std::erase_if(out, [&](int64_t u) { return std::binary_search(sorted.begin(), sorted.end(), u); });
-  return out;
+  return non_member_watchers(watch, chat.id, chat.type, members, now_unix_seconds());
 }
 
 void Fanout::add(int64_t receiver, const std::string& variant, const std::function<Value()>& build) {
@@ -177,11 +172,8 @@ bool anyone_to_tell(const ImOut& out, int64_t chat_id) {
 
 bool reaches_anyone(const PushPublisher& publisher, const PushWatch* watch, int64_t chat_id,
                     const ChatMemberIds& chat) {
-  if (publisher.may_reach_any(chat.ids)) return true;
-  if (!watch || chat.type != "O") return false;
-  const std::vector<int64_t> watching = watch->watchers(public_chat_tag(chat_id), now_unix_seconds());
-  return std::any_of(watching.begin(), watching.end(),
-                     [&](int64_t u) { return std::find(chat.ids.begin(), chat.ids.end(), u) == chat.ids.end(); });
+  return publisher.may_reach_any(chat.ids) ||
+         !non_member_watchers(watch, chat_id, chat.type, chat.ids, now_unix_seconds()).empty();
 }
 
 void to_chat(const ImOut& out, const ChatAudience& a, std::string_view command,

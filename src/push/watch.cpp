@@ -1,5 +1,6 @@
 #include "push/watch.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace imhub {
@@ -44,6 +45,17 @@ size_t PushWatch::size(int64_t now) const {
   for (const auto& [tag, users] : tags_)
     for (const auto& [user, expires] : users) n += expires > now;
   return n;
+}
+
+std::vector<int64_t> non_member_watchers(const PushWatch* watch, int64_t chat_id, std::string_view chat_type,
+                                         const std::vector<int64_t>& members, int64_t now) {
+  if (!watch || chat_type != "O") return {};
+  std::vector<int64_t> out = watch->watchers(public_chat_tag(chat_id), now);
+  if (out.empty()) return out;
+  std::vector<int64_t> sorted = members;
+  std::sort(sorted.begin(), sorted.end());
+  std::erase_if(out, [&](int64_t u) { return std::binary_search(sorted.begin(), sorted.end(), u); });
+  return out;
 }
 
 }  // namespace imhub

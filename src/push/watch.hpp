@@ -37,4 +37,9 @@ class PushWatch {
   std::map<std::string, std::map<int64_t, int64_t>, std::less<>> tags_;  // tag → user → expires
 };
 
+// Who watches an open chat (type "O") without being one of `members`: they are told of its messages
+// as well (§9.1). Empty for any other chat type or without a watch.
+std::vector<int64_t> non_member_watchers(const PushWatch* watch, int64_t chat_id, std::string_view chat_type,
+                                         const std::vector<int64_t>& members, int64_t now);
+
 }  // namespace imhub
