@@ -10,6 +10,11 @@ constexpr const char* kInsert =
     "INSERT INTO messages (chat_id, seq, author_id, text, params, system, created_at, template_id) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
+// The writer's own: the id comes from WritePathCache::next_message_id (no AUTOINCREMENT).
+constexpr const char* kInsertWithId =
+    "INSERT INTO messages (chat_id, seq, author_id, text, params, system, created_at, template_id, id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
 SqlArgs message_row(const NewMessage& m, int64_t seq, int64_t now) {
   SqlValue template_id = m.template_id.empty() ? SqlValue(nullptr) : SqlValue(m.template_id);
   return {m.chat_id, seq, m.author_id, m.text, m.params_json, int64_t{m.system ? 1 : 0}, now, std::move(template_id)};
@@ -22,7 +27,11 @@ int64_t append_known_head(Conn& c, const NewMessage& m, int64_t now, int64_t& se
   const WriteChat* head = cache ? cache->chat(c, m.chat_id) : nullptr;
   if (!head) return 0;
   seq = head->chat.last_seq + 1;
-  const int64_t id = insert_returning_id(c, kInsert, message_row(m, seq, now));
+  const int64_t id = cache->next_message_id(c);
+  SqlArgs row = message_row(m, seq, now);
+  row.emplace_back(id);
+  c.exec(kInsertWithId, row);
+  cache->message_inserted(c, id);
   const uint64_t epoch = cache->before_append(c);
   c.exec("UPDATE chats SET last_seq = $2, last_message_id = $3, last_message_at = $4 WHERE id = $1",
          {m.chat_id, seq, id, now});

@@ -49,6 +49,13 @@ class WritePathCache : public WritePathConn::Attachment {
   // It wrote last_seq, last_message_id and last_message_at; `epoch_before` is before_append()'s.
   void appended(Conn& c, uint64_t epoch_before, int64_t chat_id, int64_t seq, int64_t message_id, int64_t at);
 
+  // The id the next message gets. The writer hands message ids out (migration 31): one more than
+  // the highest ever handed out, read again whenever anything but message_inserted() may have
+  // written `messages` (a delete, an edit, a rollback, another process).
+  int64_t next_message_id(Conn& c);
+  // The message `id` (next_message_id()'s) was inserted, and nothing else wrote `messages` since.
+  void message_inserted(Conn& c, int64_t id);
+
   // State of a higher layer (the bots' member lists) that lives and dies with this cache.
   template <class T>
   T& extension() {
@@ -62,6 +69,8 @@ class WritePathCache : public WritePathConn::Attachment {
   void refresh(Conn& c);
 
   uint64_t stamp_ = 0;
+  uint64_t ids_stamp_ = 0;  // write_epoch("messages") next_message_id_ is trusted at
+  int64_t next_message_id_ = 0;
   std::unordered_map<int64_t, WriteChat> chats_;
   std::unordered_map<std::string, int64_t> private_ids_;
   struct MemberKey {

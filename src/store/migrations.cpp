@@ -960,6 +960,39 @@ CREATE TABLE portal_secrets (
 ALTER TABLE event_outbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE event_outbox ADD COLUMN claimed_until BIGINT;
 )SQL"},
+      // Message ids are handed out by the writer (im/write_path_cache.hpp), not by AUTOINCREMENT,
+      // whose read and write of sqlite_sequence made every message insert about 30 % dearer in
+      // instructions. Ids are still never reused (migration 17): the highest id ever handed out is
+      // MAX(id) while the newest message exists, and id_floors keeps it once messages are deleted
+      // (a trigger, so no path that deletes can forget it). Dropping AUTOINCREMENT changes the
+      // stored definition only, not the row format, so the definition is edited in place (SQLite's
+      // documented writable_schema procedure) instead of copying every message into a new table;
+      // the CREATEs in the same transaction move the schema cookie, so other connections reload.
+      // PostgreSQL keeps its identity column (its sequence never reuses) and has the table only so
+      // a store migrated from SQLite has somewhere to put its rows.
+      {31, "message_ids_by_writer", R"SQL(
+CREATE TABLE id_floors (
+  name TEXT PRIMARY KEY,
+  id BIGINT NOT NULL
+);
+INSERT INTO id_floors (name, id) VALUES ('messages', MAX(
+  COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),
+  COALESCE((SELECT MAX(id) FROM messages), 0)));
+CREATE TRIGGER messages_id_floor AFTER DELETE ON messages BEGIN
+  UPDATE id_floors SET id = OLD.id WHERE name = 'messages' AND id < OLD.id;
+END;
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master SET sql = replace(sql, 'id INTEGER PRIMARY KEY AUTOINCREMENT', 'id INTEGER PRIMARY KEY')
+  WHERE type = 'table' AND name = 'messages';
+PRAGMA writable_schema = RESET;
+DELETE FROM sqlite_sequence WHERE name = 'messages';
+)SQL",
+       R"SQL(
+CREATE TABLE id_floors (
+  name TEXT PRIMARY KEY,
+  id BIGINT NOT NULL
+);
+)SQL"},
   };
   return kAll;
 }

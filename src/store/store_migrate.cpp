@@ -250,8 +250,9 @@ std::pair<int64_t, uint64_t> target_sum(Store& to, const Table& t, int64_t batch
   return {rows, sum};
 }
 
-// Moves every identity sequence past the highest id its table holds or, by SQLite's
-// AUTOINCREMENT record (sqlite_sequence), ever handed out.
+// Moves every identity sequence past the highest id its table holds or ever handed out: by
+// SQLite's AUTOINCREMENT record (sqlite_sequence) or, for the ids the writer hands out itself
+// (messages, migration 31), by id_floors.
 int64_t set_sequences(Store& from, Store& to) {
   std::vector<std::pair<std::string, std::string>> identity = to.read_with([](Conn& c) {
     std::vector<std::pair<std::string, std::string>> out;
@@ -263,9 +264,17 @@ int64_t set_sequences(Store& from, Store& to) {
   int64_t set = 0;
   for (const auto& [table, column] : identity) {
     const int64_t handed_out = from.read_with([&](Conn& c) -> int64_t {
-      if (!c.query_one("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")) return 0;
-      auto r = c.query_one("SELECT seq FROM sqlite_sequence WHERE name = $1", {table});
-      return r ? r->i64(0) : 0;
+      struct Record {
+        const char* table;
+        const char* sql;
+      };
+      int64_t out = 0;
+      for (const Record& r : {Record{"sqlite_sequence", "SELECT seq FROM sqlite_sequence WHERE name = $1"},
+                              Record{"id_floors", "SELECT id FROM id_floors WHERE name = $1"}}) {
+        if (!c.query_one("SELECT 1 FROM sqlite_master WHERE name = $1", {std::string(r.table)})) continue;
+        if (auto row = c.query_one(r.sql, {table})) out = std::max(out, row->i64(0));
+      }
+      return out;
     });
     to.write([&](Conn& c) {
       const int64_t highest = std::max(

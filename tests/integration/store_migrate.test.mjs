@@ -118,6 +118,11 @@ before(async () => {
     join(dataA, 'imhub.db')]);
   ids.middle = Number(execFileSync('sqlite3', [join(dataA, 'imhub.db'),
     `SELECT id FROM messages WHERE chat_id = ${ids.chats[2]} ORDER BY id LIMIT 1 OFFSET 1000`], { encoding: 'utf8' }));
+  // The highest message id ever handed out belongs to a message deleted since: only id_floors
+  // (migration 31) remembers it, and the move must carry it into the identity sequence.
+  ids.deleted = Number(execFileSync('sqlite3', [join(dataA, 'imhub.db'),
+    "INSERT INTO messages (chat_id, seq, author_id, text, created_at) VALUES (999999, 1, 1, 'gone', 1); " +
+    'SELECT last_insert_rowid(); DELETE FROM messages WHERE chat_id = 999999;'], { encoding: 'utf8' }));
   a = await new Server({ dataDir: dataA, port, config: '[events]\nenabled = false\n' }).start();
   before_ = await reads(a);
   await a.stop();
@@ -171,6 +176,7 @@ test('store migrate moves every table, file and the key to PostgreSQL; the same 
     assert.equal(me.status, 200, me.text);
     const sent = (await b.ok('im.message.add', { DIALOG_ID: `chat${ids.chats[0]}`, MESSAGE: 'after the move' })).result;
     assert.ok(sent > maxId, `new id ${sent} above ${maxId}`);
+    assert.ok(maxId < ids.deleted && sent > ids.deleted, `new id ${sent} above the deleted ${ids.deleted}`);
   } finally {
     await b.cleanup();
     rmSync(dataB, { recursive: true, force: true });
