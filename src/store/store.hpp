@@ -44,9 +44,14 @@ using Rows = std::vector<Row>;
 using SqlArgs = std::vector<SqlValue>;
 
 // One connection, used by one thread at a time. Statements are prepared once and cached.
+class WritePathConn;  // store/write_path.hpp
+
 class Conn {
  public:
   virtual ~Conn() = default;
+  // The connection's write-path side (store/write_path.hpp), or null: a virtual, not a
+  // dynamic_cast, because the writer asks for it several times per message.
+  virtual WritePathConn* write_path_side() { return nullptr; }
   virtual Rows query(std::string_view sql, const SqlArgs& args = {}) = 0;
   // Returns the number of rows changed.
   virtual int64_t exec(std::string_view sql, const SqlArgs& args = {}) = 0;

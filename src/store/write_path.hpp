@@ -39,7 +39,7 @@ class WritePathConn {
 };
 
 // The connection's write-path side, or null when it has none.
-inline WritePathConn* write_path(Conn& c) { return dynamic_cast<WritePathConn*>(&c); }
+inline WritePathConn* write_path(Conn& c) { return c.write_path_side(); }
 
 // Runs an INSERT of one row into a table keyed by `id` and returns the new row's id.
 inline int64_t insert_returning_id(Conn& c, std::string_view sql, const SqlArgs& args) {

@@ -239,6 +239,7 @@ class SqliteWriterConn final : public SqliteConn, public WritePathConn {
   // through a temporary table and cost the writer more than the insert itself).
   int64_t last_insert_id() const override { return sqlite3_last_insert_rowid(handle()); }
   uint64_t write_epoch(std::string_view table) const override { return local_epoch(table); }
+  WritePathConn* write_path_side() override { return this; }
 };
 
 }  // namespace imhub
