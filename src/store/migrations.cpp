@@ -961,8 +961,8 @@ ALTER TABLE event_outbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE event_outbox ADD COLUMN claimed_until BIGINT;
 )SQL"},
       // Message ids are handed out by the writer (im/write_path_cache.hpp), not by AUTOINCREMENT,
-      // whose read and write of sqlite_sequence made every message insert about 30 % dearer in
-      // instructions. Ids are still never reused (migration 17): the highest id ever handed out is
+      // whose read and write of sqlite_sequence on every insert cost the writer a few per cent of
+      // its CPU per message (docs/architecture.md). Ids are still never reused (migration 17): the highest id ever handed out is
       // MAX(id) while the newest message exists, and id_floors keeps it once messages are deleted
       // (a trigger, so no path that deletes can forget it). Dropping AUTOINCREMENT changes the
       // stored definition only, not the row format, so the definition is edited in place (SQLite's

@@ -43,9 +43,9 @@ class Row {
 using Rows = std::vector<Row>;
 using SqlArgs = std::vector<SqlValue>;
 
-// One connection, used by one thread at a time. Statements are prepared once and cached.
 class WritePathConn;  // store/write_path.hpp
 
+// One connection, used by one thread at a time. Statements are prepared once and cached.
 class Conn {
  public:
   virtual ~Conn() = default;
