@@ -82,8 +82,9 @@ void WritePathCache::appended(Conn& c, uint64_t epoch_before, int64_t chat_id, i
 int64_t WritePathCache::next_message_id(Conn& c) {
   const uint64_t now = write_path(c)->write_epoch("messages");
   if (now != ids_stamp_ || next_message_id_ == 0) {
-    next_message_id_ = c.query_one("SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0), "
-                                   "COALESCE((SELECT id FROM id_floors WHERE name = 'messages'), 0)) + 1")
+    next_message_id_ = c.query_one(
+                            "SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0), "
+                            "COALESCE((SELECT id FROM id_floors WHERE name = 'messages'), 0)) + 1")
                            ->i64(0);
     ids_stamp_ = now;
   }

@@ -962,14 +962,14 @@ ALTER TABLE event_outbox ADD COLUMN claimed_until BIGINT;
 )SQL"},
       // Message ids are handed out by the writer (im/write_path_cache.hpp), not by AUTOINCREMENT,
       // whose read and write of sqlite_sequence on every insert cost the writer a few per cent of
-      // its CPU per message (docs/architecture.md). Ids are still never reused (migration 17): the highest id ever handed out is
-      // MAX(id) while the newest message exists, and id_floors keeps it once messages are deleted
-      // (a trigger, so no path that deletes can forget it). Dropping AUTOINCREMENT changes the
-      // stored definition only, not the row format, so the definition is edited in place (SQLite's
-      // documented writable_schema procedure) instead of copying every message into a new table;
-      // the CREATEs in the same transaction move the schema cookie, so other connections reload.
-      // PostgreSQL keeps its identity column (its sequence never reuses) and has the table only so
-      // a store migrated from SQLite has somewhere to put its rows.
+      // its CPU per message (docs/architecture.md). Ids are still never reused (migration 17): the
+      // highest id ever handed out is MAX(id) while the newest message exists, and id_floors keeps
+      // it once messages are deleted (a trigger, so no path that deletes can forget it). Dropping
+      // AUTOINCREMENT changes the stored definition only, not the row format, so the definition is
+      // edited in place (SQLite's documented writable_schema procedure) instead of copying every
+      // message into a new table; the CREATEs in the same transaction move the schema cookie, so
+      // other connections reload. PostgreSQL keeps its identity column (its sequence never reuses)
+      // and has the table only so a store migrated from SQLite has somewhere to put its rows.
       {31, "message_ids_by_writer", R"SQL(
 CREATE TABLE id_floors (
   name TEXT PRIMARY KEY,
