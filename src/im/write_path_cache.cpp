@@ -43,10 +43,11 @@ const WriteChat* WritePathCache::chat(Conn& c, int64_t id) {
   return &chats_.insert_or_assign(id, std::move(entry)).first->second;
 }
 
-int64_t WritePathCache::private_chat_id(Conn& c, const std::string& key) {
+int64_t WritePathCache::private_chat_id(Conn& c, int64_t a, int64_t b) {
   refresh(c);
+  const IdPair key{std::min(a, b), std::max(a, b)};
   if (auto it = private_ids_.find(key); it != private_ids_.end()) return it->second;
-  auto row = c.query_one("SELECT id FROM chats WHERE private_key = $1", {key});
+  auto row = c.query_one("SELECT id FROM chats WHERE private_key = $1", {private_key(a, b)});
   if (!row) return 0;  // not remembered: the dialog's first message creates it, which drops the cache
   if (private_ids_.size() >= kMaxPrivate) private_ids_.clear();
   private_ids_.emplace(key, row->i64(0));
@@ -54,11 +55,11 @@ int64_t WritePathCache::private_chat_id(Conn& c, const std::string& key) {
 }
 
 bool WritePathCache::is_member(Conn& c, const WriteChat& chat, int64_t user_id) {
-  const MemberKey key{chat.chat.id, user_id};
+  const IdPair key{chat.chat.id, user_id};
   if (auto it = members_.find(key); it != members_.end() && it->second == chat.members_version) return true;
   // `chat` may be an entry of chats_; read what is needed before the store is asked.
   const int64_t version = chat.members_version;
-  if (!find_member(c, key.chat, user_id)) return false;
+  if (!find_member(c, key.first, user_id)) return false;
   if (members_.size() >= kMaxMembers) members_.clear();
   members_.insert_or_assign(key, version);
   return true;
@@ -114,7 +115,7 @@ bool write_path_member(Conn& c, int64_t chat_id, int64_t user_id) {
 std::optional<Chat> write_path_private_chat(Conn& c, int64_t a, int64_t b) {
   WritePathCache* cache = WritePathCache::of(c);
   if (!cache) return find_private_chat(c, a, b);
-  const int64_t id = cache->private_chat_id(c, private_key(a, b));
+  const int64_t id = cache->private_chat_id(c, a, b);
   if (id == 0) return std::nullopt;
   return write_path_chat(c, id);
 }

@@ -40,8 +40,8 @@ class WritePathCache : public WritePathConn::Attachment {
   // The chat as stored now (read on a miss), or null when it does not exist. Valid until the next
   // call on this cache.
   const WriteChat* chat(Conn& c, int64_t id);
-  // The private dialog's chat id for its key (im/dialog.hpp private_key), or 0 when there is none.
-  int64_t private_chat_id(Conn& c, const std::string& key);
+  // The chat id of the private dialog between users `a` and `b`, or 0 when there is none.
+  int64_t private_chat_id(Conn& c, int64_t a, int64_t b);
   // Whether `user_id` is a member of `chat` (an entry of chat()).
   bool is_member(Conn& c, const WriteChat& chat, int64_t user_id);
   // The message append is about to write `chat_id`'s head: returns the epoch to hand to appended().
@@ -72,15 +72,16 @@ class WritePathCache : public WritePathConn::Attachment {
   uint64_t ids_stamp_ = 0;  // write_epoch("messages") next_message_id_ is trusted at
   int64_t next_message_id_ = 0;
   std::unordered_map<int64_t, WriteChat> chats_;
-  std::unordered_map<std::string, int64_t> private_ids_;
-  struct MemberKey {
-    int64_t chat, user;
-    bool operator==(const MemberKey&) const = default;
+  struct IdPair {
+    int64_t first, second;
+    bool operator==(const IdPair&) const = default;
   };
-  struct MemberHash {
-    size_t operator()(const MemberKey& k) const { return std::hash<int64_t>{}(k.chat * 1000003 ^ k.user); }
+  struct IdPairHash {
+    size_t operator()(const IdPair& k) const { return std::hash<int64_t>{}(k.first * 1000003 ^ k.second); }
   };
-  std::unordered_map<MemberKey, int64_t, MemberHash> members_;  // → members_version when checked
+  // By the two users, lower id first: no key string is built or hashed per message.
+  std::unordered_map<IdPair, int64_t, IdPairHash> private_ids_;
+  std::unordered_map<IdPair, int64_t, IdPairHash> members_;  // (chat, user) → members_version when checked
   std::vector<std::unique_ptr<WritePathConn::Attachment>> extensions_;
 };
 
