@@ -309,66 +309,78 @@ BOT_JSON="$(node "$ROOT/bench/bot_latency.mjs" "$IMHUB_BASE" "$WEBHOOK" "$BOT_RA
 bot_field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$BOT_JSON"; }
 
 # ---- reads at 10k and at READ_BIG messages -------------------------------------------------
-# A second store: 10k users, the same chats, user 2 reads (a member of the 100 group chats and of
-# a private dialog). The server is stopped while sqlite3 adds messages, then started again.
+# Two stores: 10k users, the same chats, user 2 reads (a member of the 100 group chats and of a
+# private dialog). The big one is a copy of the small one grown with sqlite3 while its server is
+# stopped. Both are then served at once and measured in ROUNDS interleaved rounds (small, big, then
+# big, small, ...), so a change in the machine's load falls on both alike; the figures are medians
+# over the rounds and big/small the median of the rounds' ratios.
 READS="$WORK/reads"
+READS_BIG="$WORK/reads-big"
 mkdir -p "$READS"
 "$BIN" init --data "$READS" >/dev/null
 seed_people "$READS/imhub.db" 10000
 seed_chats "$READS/imhub.db" 100 50 1000
 READER="$("$BIN" webhook add --data "$READS" --user 2 --scope im | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
 [ -n "$READER" ] || die "could not add the reader's webhook"
-READS_PORT="$(free_port)"
-READS_BASE="http://127.0.0.1:$READS_PORT"
-start_reads() {
-  "$BIN" serve --data "$READS" --listen "127.0.0.1:$READS_PORT" --config "$WORK/imhub.toml" >>"$WORK/reads.log" 2>&1 &
-  READS_PID=$!
-  wait_http "$READS_BASE/healthz" "$READS_PID" "imhub (reads)"
+declare -A READS_DIR=([small]="$READS" [big]="$READS_BIG") READS_BASE READS_PIDS
+start_reads() {  # stage
+  local port
+  port="$(free_port)"
+  READS_BASE[$1]="http://127.0.0.1:$port"
+  "$BIN" serve --data "${READS_DIR[$1]}" --listen "127.0.0.1:$port" --config "$WORK/imhub.toml" >>"$WORK/reads.log" 2>&1 &
+  READS_PIDS[$1]=$!
+  READS_PID="${READS_PIDS[*]}"
+  wait_http "${READS_BASE[$1]}/healthz" "${READS_PIDS[$1]}" "imhub (reads, $1)"
 }
-stop_reads() {
-  kill -TERM "$READS_PID"
-  wait "$READS_PID" 2>/dev/null || true
-  READS_PID=""
+stop_reads() {  # stage
+  kill -TERM "${READS_PIDS[$1]}"
+  wait "${READS_PIDS[$1]}" 2>/dev/null || true
+  unset "READS_PIDS[$1]"
+  READS_PID="${READS_PIDS[*]}"
 }
 declare -A RD_P50 RD_P99 RD_RPS
 read_targets=(history recent counters)
-read_url() {
+read_path() {
   case "$1" in
-    history) echo "$READS_BASE${READER}im.dialog.messages.get?DIALOG_ID=chat1&LIMIT=50" ;;
-    recent) echo "$READS_BASE${READER}im.recent.get" ;;
-    counters) echo "$READS_BASE${READER}im.counters.get" ;;
+    history) echo "${READER}im.dialog.messages.get?DIALOG_ID=chat1&LIMIT=50" ;;
+    recent) echo "${READER}im.recent.get" ;;
+    counters) echo "${READER}im.counters.get" ;;
   esac
 }
-measure_reads() {  # stage
-  local t out
-  for t in "${read_targets[@]}"; do
-    curl -sf -o /dev/null "$(read_url "$t")" || die "reads: $t failed"
-    echo "bench: reads at $1 messages: $t" >&2
-    out="$(wrk -t"$THREADS" -c8 -d"$READ_DURATION" --latency "$(read_url "$t")")"
-    RD_RPS[$t:$1]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-    RD_P50[$t:$1]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
-    RD_P99[$t:$1]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
-  done
+measure_read() {  # target stage round
+  local url out
+  url="${READS_BASE[$2]}$(read_path "$1")"
+  curl -sf -o /dev/null "$url" || die "reads: $1 at $2 failed"
+  echo "bench: reads round $3, $2 store: $1" >&2
+  out="$(wrk -t"$THREADS" -c8 -d"$READ_DURATION" --latency "$url")"
+  RD_RPS[$1:$2:$3]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  RD_P50[$1:$2:$3]="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
+  RD_P99[$1:$2:$3]="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
 }
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
 # The small store's 10k messages go to the 100 group chats, so the history page of chat1 holds 50
 # messages at both sizes (spread over all 1,100 chats it would hold 9, and compare unlike pages).
 seed_messages "$READS/imhub.db" 10000 100
-start_reads
-measure_reads small
-stop_reads
-seed_messages "$READS/imhub.db" $((1000000 - 10000))
-start_reads
-for t in "${read_targets[@]}"; do wrk -t1 -c4 -d2s "$(read_url "$t")" >/dev/null; done
-RSS_1M="$(rss_mb "$READS_PID")"
-stop_reads
-[ "$READ_BIG" -gt 1000000 ] && seed_messages "$READS/imhub.db" $((READ_BIG - 1000000))
-start_reads
-measure_reads big
-RSS_BIG="$(rss_mb "$READS_PID")"
-stop_reads
-BIG_COUNT="$(sqlite3 "$READS/imhub.db" 'SELECT COUNT(*) FROM messages')"
+cp -a "$READS" "$READS_BIG"
+seed_messages "$READS_BIG/imhub.db" $((1000000 - 10000))
+start_reads big
+for t in "${read_targets[@]}"; do wrk -t1 -c4 -d2s "${READS_BASE[big]}$(read_path "$t")" >/dev/null; done
+RSS_1M="$(rss_mb "${READS_PIDS[big]}")"
+stop_reads big
+[ "$READ_BIG" -gt 1000000 ] && seed_messages "$READS_BIG/imhub.db" $((READ_BIG - 1000000))
+start_reads small
+start_reads big
+for round in $(seq "$ROUNDS"); do
+  if [ $((round % 2)) -eq 1 ]; then stages=(small big); else stages=(big small); fi
+  for t in "${read_targets[@]}"; do
+    for stage in "${stages[@]}"; do measure_read "$t" "$stage" "$round"; done
+  done
+done
+RSS_BIG="$(rss_mb "${READS_PIDS[big]}")"
+stop_reads small
+stop_reads big
+BIG_COUNT="$(sqlite3 "$READS_BIG/imhub.db" 'SELECT COUNT(*) FROM messages')"
 
 fi  # ROUNDS_ONLY
 
@@ -495,11 +507,20 @@ REPORT="$WORK/report.md"
   echo
   echo "## Reads: 10,000 messages against $BIG_COUNT messages (10,000 users, wrk -c8, $READ_DURATION)"
   echo
-  echo "| method | p50 ms small | p50 ms big | big/small | p99 ms small | p99 ms big | req/s small | req/s big |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "Both stores served at once, in $ROUNDS interleaved rounds; medians over the rounds, big/small the"
+  echo "median of the rounds' p50 ratios."
+  echo
+  echo "| method | p50 ms small | p50 ms big | big/small | p99 ms small | p99 ms big | req/s small | req/s big | big/small per round |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
   for t in "${read_targets[@]}"; do
-    ratio="$(awk -v a="${RD_P50[$t:big]}" -v b="${RD_P50[$t:small]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
-    echo "| $(read_url "$t" | sed 's|.*/||') | ${RD_P50[$t:small]} | ${RD_P50[$t:big]} | $ratio | ${RD_P99[$t:small]} | ${RD_P99[$t:big]} | $(fmt_rps "${RD_RPS[$t:small]}") | $(fmt_rps "${RD_RPS[$t:big]}") |"
+    read_ratios=""
+    for r in $(seq "$ROUNDS"); do
+      read_ratios+="$(awk -v a="${RD_P50[$t:big:$r]}" -v b="${RD_P50[$t:small:$r]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print 0 }') "
+    done
+    ratio="$(echo "$read_ratios" | median | awk '{printf "%.2f", $1}')"
+    echo "| $(read_path "$t" | sed 's|.*/||') | $(per_round RD_P50 "$t:small" | median) | $(per_round RD_P50 "$t:big" | median) | $ratio |" \
+      "$(per_round RD_P99 "$t:small" | median) | $(per_round RD_P99 "$t:big" | median) |" \
+      "$(fmt_rps "$(per_round RD_RPS "$t:small" | median)") | $(fmt_rps "$(per_round RD_RPS "$t:big" | median)") | ${read_ratios% } |"
   done
   echo
   echo "Server RSS: $RSS_1M MB at 10,000 users and 1,000,000 messages; $RSS_BIG MB at $BIG_COUNT messages."
