@@ -1,7 +1,8 @@
 // im.message.* (scope `im`): add, update, delete, like, command, share. Contract: spec 002 "Chat
 // API" message methods; protocol.md §12 and §13.3; reference chats/messages/.
 #include <algorithm>
-#include <regex>
+#include <cctype>
+#include <string_view>
 #include <utility>
 
 #include "api/common.hpp"
@@ -27,9 +28,15 @@ const std::string kDoc = "api-reference/chats/messages/";
 
 // Descriptions from the spec's tables and examples (spec wins, digest of spec 002).
 
-bool is_uuid(const std::string& s) {
-  static const std::regex kUuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-  return std::regex_match(s, kUuid);
+// 8-4-4-4-12 hex digits. Checked by hand: every im.message.add asks, and std::regex's matcher
+// showed in the io threads' profile for a question this simple.
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
 }
 
 // MESSAGE must be text; arrays are refused like an empty message.

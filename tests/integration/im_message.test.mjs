@@ -95,6 +95,16 @@ test('im.message.add: TEMPLATE_ID as a UUID makes a send idempotent; REPLY_ID mu
   const d = (await ok('im.message.add', { DIALOG_ID: `chat${chat}`, MESSAGE: 'twice', TEMPLATE_ID: 'not-a-uuid' },
     { webhook: annHook })).result;
   assert.notEqual(c, d);
+  // A UUID's shape is not enough: every character but the dashes must be a hex digit, in either case.
+  for (const [template, once] of [['3F2504E0-4F89-11D3-9A0C-0305E82C3302', true],
+    ['3f2504e0-4f89-11d3-9a0c-0305e82c330g', false], ['3f2504e0x4f89-11d3-9a0c-0305e82c3303', false]]) {
+    const ids = [];
+    for (let i = 0; i < 2; i++) {
+      ids.push((await ok('im.message.add', { DIALOG_ID: `chat${chat}`, MESSAGE: 'shape', TEMPLATE_ID: template },
+        { webhook: annHook })).result);
+    }
+    assert.equal(ids[0] === ids[1], once, template);
+  }
   const reply = (await ok('im.message.add', { DIALOG_ID: `chat${chat}`, MESSAGE: 're', REPLY_ID: a },
     { webhook: bobHook })).result;
   const m = (await history(`chat${chat}`, bobHook)).messages.find((x) => x.id === reply);
