@@ -114,6 +114,24 @@ TEST(Store, PlaceholdersByNumber) {
   EXPECT_EQ(row.str(0), "ab");
 }
 
+// The statement cache looks a text up by its address first: other text at the same address (a
+// buffer written again) must still run as itself.
+TEST(Store, StatementCacheTellsTextsAtOneAddressApart) {
+  TempDir d;
+  auto s = open(d);
+  s->read([](Conn& c) {
+    std::string sql = "SELECT 1";
+    const char* at = sql.data();
+    EXPECT_EQ(c.query_one(sql, {})->i64(0), 1);
+    EXPECT_EQ(c.query_one(sql, {})->i64(0), 1);
+    sql[7] = '2';
+    ASSERT_EQ(sql.data(), at);
+    EXPECT_EQ(c.query_one(sql, {})->i64(0), 2);
+    sql[7] = '1';
+    EXPECT_EQ(c.query_one(sql, {})->i64(0), 1);
+  });
+}
+
 }  // namespace
 }  // namespace imhub
 
