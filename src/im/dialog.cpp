@@ -37,10 +37,15 @@ std::string private_key(int64_t a, int64_t b) {
   return std::to_string(std::min(a, b)) + ":" + std::to_string(std::max(a, b));
 }
 
-std::optional<Chat> find_private_chat(Conn& c, int64_t a, int64_t b) {
+int64_t stored_private_chat_id(Conn& c, int64_t a, int64_t b) {
   auto row = c.query_one("SELECT id FROM chats WHERE private_key = $1", {private_key(a, b)});
-  if (!row) return std::nullopt;
-  return find_chat(c, row->i64(0));
+  return row ? row->i64(0) : 0;
+}
+
+std::optional<Chat> find_private_chat(Conn& c, int64_t a, int64_t b) {
+  const int64_t id = stored_private_chat_id(c, a, b);
+  if (id == 0) return std::nullopt;
+  return find_chat(c, id);
 }
 
 Chat ensure_private_chat(Tx& tx, int64_t a, int64_t b) {

@@ -23,6 +23,8 @@ struct DialogRef {
 std::optional<DialogRef> parse_dialog_id(std::string_view text);
 
 std::string private_key(int64_t a, int64_t b);
+// The chat id of the dialog between users `a` and `b` as stored, or 0 when there is none.
+int64_t stored_private_chat_id(Conn& c, int64_t a, int64_t b);
 std::optional<Chat> find_private_chat(Conn& c, int64_t a, int64_t b);
 // The private chat of two users, created (with both as members) when missing. Write connection.
 Chat ensure_private_chat(Tx& tx, int64_t a, int64_t b);

@@ -47,11 +47,11 @@ int64_t WritePathCache::private_chat_id(Conn& c, int64_t a, int64_t b) {
   refresh(c);
   const IdPair key{std::min(a, b), std::max(a, b)};
   if (auto it = private_ids_.find(key); it != private_ids_.end()) return it->second;
-  auto row = c.query_one("SELECT id FROM chats WHERE private_key = $1", {private_key(a, b)});
-  if (!row) return 0;  // not remembered: the dialog's first message creates it, which drops the cache
+  const int64_t id = stored_private_chat_id(c, a, b);
+  if (id == 0) return 0;  // not remembered: the dialog's first message creates it, which drops the cache
   if (private_ids_.size() >= kMaxPrivate) private_ids_.clear();
-  private_ids_.emplace(key, row->i64(0));
-  return row->i64(0);
+  private_ids_.emplace(key, id);
+  return id;
 }
 
 bool WritePathCache::is_member(Conn& c, const WriteChat& chat, int64_t user_id) {
