@@ -34,6 +34,11 @@ template <class F>
 auto write_tx(const MethodCall& call, F&& fn) {
   return call.services.feed->write(call.services.store, event_cause(call.caller), std::forward<F>(fn));
 }
+// The same for an `fn` that may run again from its start (ChangeFeed::write_repeatable).
+template <class F>
+auto write_tx_repeatable(const MethodCall& call, F&& fn) {
+  return call.services.feed->write_repeatable(call.services.store, event_cause(call.caller), std::forward<F>(fn));
+}
 
 void register_platform_methods(Registry& r);
 void register_user_methods(Registry& r);

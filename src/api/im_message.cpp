@@ -96,7 +96,8 @@ MethodResult message_add(MethodCall& call) {
   send.text = text;
   send.params_json = params_to_json(params);
   send.system = call.param("SYSTEM").is_yes();
-  const Sent sent = write_tx(call, [&](Tx& tx) { return send_message(tx, send); });
+  // Repeatable: send_message writes only through the Tx, and `send` is read, not changed.
+  const Sent sent = write_tx_repeatable(call, [&](Tx& tx) { return send_message(tx, send); });
   switch (sent.status) {
     case MessageStatus::kOk:
       break;

@@ -86,7 +86,8 @@ MethodResult message_add(MethodCall& call) {
   apply_rich_params(params_of(call), params, false, bot.id);
   if (!route.to.is_chat && !active_user(call, route.to.id)) throw ApiError(errors::kNotAdded);
   if (route.author != bot.id && !active_user(call, route.author)) throw ApiError(errors::kNotAdded);
-  const int64_t id = write_tx(call, [&](Tx& tx) {
+  // Repeatable: the closure writes only through the Tx and only reads what it captures.
+  const int64_t id = write_tx_repeatable(call, [&](Tx& tx) {
     std::optional<Chat> chat;
     if (route.to.is_chat) {
       chat = find_chat(tx.conn, route.to.id);

@@ -84,6 +84,11 @@ class ChangeFeed {
   // Store::write does), then publishes what it raised. Returns what `fn` returns.
   template <class F>
   auto write(Store& store, Cause cause, F&& fn) const -> decltype(fn(std::declval<Tx&>()));
+  // The same through Store::write_repeatable, for an `fn` that writes only through its Tx and hands
+  // out only what it returns, so that it can run again from its start. The Tx, the changes it
+  // raised and the result are made anew by each run.
+  template <class F>
+  auto write_repeatable(Store& store, Cause cause, F&& fn) const -> decltype(fn(std::declval<Tx&>()));
 
   // A change that writes nothing (typing): published to the after-commit subscribers at once.
   void announce(const Cause& cause, Change change) const;
@@ -93,6 +98,9 @@ class ChangeFeed {
   void publish(const Cause& cause, const Changes& changes) const;
 
  private:
+  template <class F>
+  auto run(Store& store, bool repeatable, Cause cause, F&& fn) const -> decltype(fn(std::declval<Tx&>()));
+
   std::vector<InTransaction> in_tx_;
   std::vector<AfterCommit> after_;
   mutable std::atomic<uint64_t> commits_{0};
@@ -105,10 +113,23 @@ inline void Tx::raise(Change change) {
 
 template <class F>
 auto ChangeFeed::write(Store& store, Cause cause, F&& fn) const -> decltype(fn(std::declval<Tx&>())) {
+  return run(store, false, std::move(cause), std::forward<F>(fn));
+}
+
+template <class F>
+auto ChangeFeed::write_repeatable(Store& store, Cause cause, F&& fn) const -> decltype(fn(std::declval<Tx&>())) {
+  return run(store, true, std::move(cause), std::forward<F>(fn));
+}
+
+template <class F>
+auto ChangeFeed::run(Store& store, bool repeatable, Cause cause, F&& fn) const -> decltype(fn(std::declval<Tx&>())) {
   using R = decltype(fn(std::declval<Tx&>()));
   Changes raised;
+  auto write = [&](const std::function<void(Conn&)>& unit) {
+    repeatable ? store.write_repeatable(unit) : store.write(unit);
+  };
   if constexpr (std::is_void_v<R>) {
-    store.write([&](Conn& c) {
+    write([&](Conn& c) {
       Tx tx(c, *this, cause);
       fn(tx);
       raised = tx.take_raised();
@@ -116,7 +137,7 @@ auto ChangeFeed::write(Store& store, Cause cause, F&& fn) const -> decltype(fn(s
     publish(cause, raised);
   } else {
     std::optional<R> out;
-    store.write([&](Conn& c) {
+    write([&](Conn& c) {
       Tx tx(c, *this, cause);
       out.emplace(fn(tx));
       raised = tx.take_raised();

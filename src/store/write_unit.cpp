@@ -4,10 +4,12 @@
 
 namespace imhub {
 
-void write_and_wait(const std::function<void(Conn&)>& fn, const std::function<void(WriteUnit*)>& enqueue) {
+void write_and_wait(const std::function<void(Conn&)>& fn, const std::function<void(WriteUnit*)>& enqueue,
+                    bool repeatable) {
   std::exception_ptr error;
   WriteUnit unit;
   unit.fn = &fn;
+  unit.repeatable = repeatable;
   fiber_wait([&](std::function<void()> resume) {
     unit.done = [&error, resume = std::move(resume)](std::exception_ptr e) mutable {
       error = e;

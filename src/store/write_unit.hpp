@@ -19,6 +19,8 @@ struct WriteUnit {
   std::function<void(std::exception_ptr)> done;
   std::function<void(Conn&)> owned;
   bool heap = false;
+  // Store::write_repeatable: `fn` may run again after a rollback of its run.
+  bool repeatable = false;
   // Runs of `fn` rolled back because they collided with another writer (PostgreSQL's store runs
   // such a unit again in a later transaction; SQLite's single writer never collides).
   int collisions = 0;
@@ -34,7 +36,8 @@ struct WriteUnit {
 // Hands `fn` to `enqueue` as a unit on this stack and waits for its end, rethrowing its failure. In a
 // request fiber the fiber parks while the unit waits for its commit (core/fiber.hpp); elsewhere the
 // calling thread blocks.
-void write_and_wait(const std::function<void(Conn&)>& fn, const std::function<void(WriteUnit*)>& enqueue);
+void write_and_wait(const std::function<void(Conn&)>& fn, const std::function<void(WriteUnit*)>& enqueue,
+                    bool repeatable = false);
 
 // A unit that owns `fn` and deletes itself once finished (write_async).
 WriteUnit* heap_write_unit(std::function<void(Conn&)> fn, std::function<void(std::exception_ptr)> done);

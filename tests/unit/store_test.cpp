@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
@@ -78,6 +79,75 @@ TEST(Store, GroupCommitIsolatesFailingUnits) {
   StoreStats st = s->stats();
   EXPECT_EQ(st.units_committed, 16u * 20u);
   EXPECT_LE(st.commits, st.units_committed);
+}
+
+// Repeatable units run without a savepoint; one that fails rolls its group back and the group runs
+// again, each unit in a savepoint. Every failure stays its own, every success is written once, and
+// the first failure of a group is always a bare run's, so failed units ran more than once.
+TEST(Store, RepeatableUnitsFailAloneAndTheirGroupRunsAgain) {
+  TempDir d;
+  auto s = open(d);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  std::atomic<int> runs{0};
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        try {
+          s->write_repeatable([&](Conn& c) {
+            ++runs;
+            c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string("d"), int64_t{t}});
+            if (i % 5 == 0) throw std::runtime_error("rolled back");
+          });
+        } catch (const std::runtime_error&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 16 * 4);
+  auto n = s->read_with([](Conn& c) { return c.query_one("SELECT COUNT(*) FROM departments")->i64(0); });
+  EXPECT_EQ(n, 16 * 16);
+  EXPECT_GT(runs.load(), 16 * 20);
+  EXPECT_EQ(s->stats().units_committed, 16u * 20u);
+}
+
+// A unit that is not repeatable runs exactly once, whatever fails after it in its group.
+TEST(Store, UnitsNotRepeatableRunOnceBesideFailingRepeatableOnes) {
+  TempDir d;
+  auto s = open(d);
+  std::vector<std::thread> threads;
+  std::atomic<int> plain_runs{0};
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        if (t % 2 == 0) {
+          s->write([&](Conn& c) {
+            ++plain_runs;
+            c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string("p"), int64_t{t}});
+          });
+          continue;
+        }
+        try {
+          s->write_repeatable([&](Conn& c) {
+            c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string("r"), int64_t{t}});
+            if (i % 2 == 0) throw std::runtime_error("rolled back");
+          });
+        } catch (const std::runtime_error&) {
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(plain_runs.load(), 8 * 20);
+  auto count = [&](const char* name) {
+    return s->read_with([&](Conn& c) {
+      return c.query_one("SELECT COUNT(*) FROM departments WHERE name = $1", {std::string(name)})->i64(0);
+    });
+  };
+  EXPECT_EQ(count("p"), 8 * 20);
+  EXPECT_EQ(count("r"), 8 * 10);
 }
 
 // A writer that never pauses never begins a transaction while every frame is checkpointed, which is

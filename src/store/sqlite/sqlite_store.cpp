@@ -102,6 +102,11 @@ class SqliteStore final : public Store, public RowReports {
     write_and_wait(fn, [this](WriteUnit* unit) { enqueue(unit); });
   }
 
+  void write_repeatable(const std::function<void(Conn&)>& fn) override {
+    write_and_wait(
+        fn, [this](WriteUnit* unit) { enqueue(unit); }, /*repeatable=*/true);
+  }
+
   void write_async(std::function<void(Conn&)> fn, std::function<void(std::exception_ptr)> done) override {
     enqueue(heap_write_unit(std::move(fn), std::move(done)));
   }
@@ -207,10 +212,17 @@ class SqliteStore final : public Store, public RowReports {
   // could not cover them anyway); it commits as soon as the syncer is free, so one COMMIT and one
   // fsync serve everything that arrived meanwhile, and a page many units touch (the chats' rows,
   // the end of the messages table) goes to the WAL once per commit instead of once per group.
+  //
+  // Repeatable units (Store::write_repeatable) skip the savepoint while every unit before them in
+  // the group is repeatable too and none has failed. When such a bare unit fails, its writes cannot
+  // be told from the others': the transaction is rolled back and the group runs again from its
+  // first unit, each in a savepoint now, which leaves the store as if the failed unit had run in
+  // its own savepoint from the start.
   struct OpenGroup {
     std::vector<WriteUnit*> units;
     std::vector<std::exception_ptr> failures;
     bool open = false;
+    bool bare_allowed = true;
   };
 
   void writer_loop() {
@@ -247,7 +259,7 @@ class SqliteStore final : public Store, public RowReports {
           return;
         }
       }
-      run_unit(group, batch[i]);
+      if (!run_unit(group, batch[i])) run_group_again(group, batch[i]);
     }
   }
 
@@ -276,9 +288,20 @@ class SqliteStore final : public Store, public RowReports {
   }
 
   // Savepoints go through the statement cache: parsing them anew for every unit showed up in the
-  // writer's profile.
-  void run_unit(OpenGroup& group, WriteUnit* unit) {
+  // writer's profile. False when a unit that ran bare failed: the group has to run again.
+  bool run_unit(OpenGroup& group, WriteUnit* unit) {
     std::lock_guard mlock(migrate_mu_);
+    if (unit->repeatable && group.bare_allowed) {
+      try {
+        (*unit->fn)(writer_conn_);
+      } catch (...) {
+        return false;
+      }
+      group.units.push_back(unit);
+      group.failures.emplace_back();
+      return true;
+    }
+    group.bare_allowed = false;
     std::exception_ptr failure;
     writer_conn_.exec("SAVEPOINT unit", {});
     try {
@@ -292,6 +315,31 @@ class SqliteStore final : public Store, public RowReports {
     }
     group.units.push_back(unit);
     group.failures.push_back(std::move(failure));
+    return true;
+  }
+
+  // A bare unit (`failed`) failed: everything since BEGIN is rolled back and the group's units,
+  // then `failed`, run again in a new transaction, each in its own savepoint (bare_allowed stays
+  // off for the rest of the group), so `failed` fails alone and the others are written once.
+  void run_group_again(OpenGroup& group, WriteUnit* failed) {
+    std::vector<WriteUnit*> again = std::move(group.units);
+    again.push_back(failed);
+    {
+      std::lock_guard mlock(migrate_mu_);
+      try {
+        writer_conn_.exec("ROLLBACK", {});
+      } catch (...) {
+      }
+      row_watch_.rolled_back();
+      writer_conn_.invalidate_all();
+    }
+    group = OpenGroup{};
+    group.bare_allowed = false;
+    if (std::exception_ptr err = begin_group(group)) {
+      for (WriteUnit* u : again) u->finish(err);
+      return;
+    }
+    for (WriteUnit* u : again) run_unit(group, u);
   }
 
   void commit_group(OpenGroup& group) {
