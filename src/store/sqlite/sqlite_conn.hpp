@@ -64,6 +64,12 @@ class SqliteConn : public Conn {
       run("PRAGMA journal_mode = WAL");
       // Commits only write the WAL; the store's syncer makes them durable (SqliteStore).
       run("PRAGMA synchronous = NORMAL");
+      // The writer's hot pages: the end of the messages table and, in each chat written to, the
+      // leaf of messages_by_chat where its next row goes, with the interior pages above them. In
+      // SQLite's default 2 MB (500 pages) a store past ~20 MB evicted those leaves under load and
+      // the writer read them back from the file: 30,700 preads in 4 s at 100 MB (0.4 a message).
+      // 8 MB leaves 2,800 (32 MB: 4); pages are taken only as they are used (RSS +7 MB under load).
+      run("PRAGMA cache_size = -8192");
     }
   }
   ~SqliteConn() override {
