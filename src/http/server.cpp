@@ -861,7 +861,10 @@ struct HttpServer::Impl {
     for (bool first = true; !stopping; first = false) {
       between_requests(conn, first);
       if (buffer.size() == 0) {  // else a pipelined request is here already
-        if (!first) co_await asio::post(use_aw);
+        if (!first) {
+          co_await asio::post(use_aw);
+          if (stopping) co_return;  // stop()'s cancel may have come while no read was pending
+        }
         // Awaited here rather than in a helper coroutine: each of those is a frame allocated.
         beast::error_code ec;
         const size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead), asio::redirect_error(use_aw, ec));
