@@ -151,12 +151,15 @@ TEST(Store, UnitsNotRepeatableRunOnceBesideFailingRepeatableOnes) {
 }
 
 // A writer that never pauses never begins a transaction while every frame is checkpointed, which is
-// when SQLite starts the WAL over: the store makes that moment itself past 64 MB of WAL. 160 MB of
+// when SQLite starts the WAL over: the store makes that moment itself past wal_restart_mb. 160 MB of
 // rows written in one flood (a writer queue that never empties) leave a WAL of at most 64 MB plus
 // the frames of the last wait's margin, not 160 MB.
 TEST(Store, TheWalStartsOverUnderAWriterThatNeverPauses) {
   TempDir d;
-  auto s = open(d);
+  SqliteOptions o;
+  o.path = (d.path / "t.db").string();
+  o.wal_restart_mb = 64;  // the default 256 would need a flood of over 300 MB to show it
+  auto s = open_sqlite_store(o);
   constexpr int kUnits = 40000;  // 4 KB each: a WAL frame apiece
   const std::string row(4000, 'x');
   std::atomic<int> done{0}, failed{0};

@@ -43,7 +43,10 @@ namespace {
 class SqliteStore final : public Store, public RowReports {
  public:
   explicit SqliteStore(const SqliteOptions& opt)
-      : opt_(opt), writer_conn_(opt.path, opt, true), epochs_(opt.path + "-epochs") {
+      : opt_(opt),
+        restart_frames_(std::max(kCheckpointFrames, opt.wal_restart_mb * 256)),  // 4 KB frames
+        writer_conn_(opt.path, opt, true),
+        epochs_(opt.path + "-epochs") {
     batch_buckets_.assign(8, 0);
     migrate();
     open_wal_for_sync();
@@ -528,7 +531,7 @@ class SqliteStore final : public Store, public RowReports {
 
   // SQLite starts the WAL over only in a write transaction that begins while every frame is
   // checkpointed, which a writer that never pauses does not do: the file would grow for as long
-  // as the load lasts. Past kRestartFrames the writer, between two transactions, waits once for a
+  // as the load lasts. Past restart_frames_ the writer, between two transactions, waits once for a
   // checkpoint of what is left, so its next transaction writes from the start of the file. That
   // wait stalls every write, so it is kept short: while the checkpoints lag more than
   // kRestartLagFrames behind, the writer only asks for one more and goes on (each pass copies what
@@ -542,13 +545,13 @@ class SqliteStore final : public Store, public RowReports {
   // after kCheckpointFrames more frames.
   void restart_wal_if_long() {
     const int frames = wal_frames_.load(std::memory_order_relaxed);
-    if (frames < kRestartFrames) {
+    if (frames < restart_frames_) {
       restart_tried_at_ = 0;
       return;
     }
     if (restart_tried_at_ && frames < restart_tried_at_ + kCheckpointFrames) return;
     std::unique_lock lock(checkpoint_mu_);
-    const bool bounded = frames >= kRestartFrames + kCheckpointFrames;  // wait, whatever the lag
+    const bool bounded = frames >= restart_frames_ + kCheckpointFrames;  // wait, whatever the lag
     if (checkpointing_ && !bounded) return;
     const bool lagging = frames - backfilled_.load(std::memory_order_relaxed) > kRestartLagFrames;
     if (lagging && !bounded) {
@@ -576,6 +579,7 @@ class SqliteStore final : public Store, public RowReports {
   }
 
   SqliteOptions opt_;
+  const int restart_frames_;  // SqliteOptions::wal_restart_mb in frames
   SqliteWriterConn writer_conn_;
   TableEpochs epochs_;
   std::array<std::atomic<uint64_t>, TableEpochs::kSlots> own_bumps_{};  // this process's share of epochs_
@@ -622,7 +626,6 @@ class SqliteStore final : public Store, public RowReports {
 
   static constexpr int kCheckpointFrames = 4096;  // 16 MB of 4 KB pages
   static constexpr std::chrono::seconds kCheckpointInterval{1};
-  static constexpr int kRestartFrames = 4 * kCheckpointFrames;  // a WAL of 64 MB
   static constexpr std::chrono::milliseconds kRestartWait{50};
   static constexpr int kRestartLagFrames = 256;  // 1 MB left to copy when the writer waits
   static constexpr std::chrono::milliseconds kRestartWaitLagging{1000};
