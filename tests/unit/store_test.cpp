@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "store/migrations.hpp"
@@ -53,19 +54,16 @@ TEST(Migrations, FromEachPreviousVersionKeepsData) {
   }
 }
 
-TEST(Store, GroupCommitIsolatesFailingUnits) {
-  TempDir d;
-  auto s = open(d);
-  std::vector<std::thread> threads;
+// Calls `unit(t, i)` for i in [0, 20) on each of 16 threads t at once: their writes share group
+// commits. A runtime_error a unit throws is counted, not passed on.
+int on_16_threads(const std::function<void(int t, int i)>& unit) {
   std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
   for (int t = 0; t < 16; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i) {
         try {
-          s->write([&](Conn& c) {
-            c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string("d"), int64_t{t}});
-            if (i % 5 == 0) throw std::runtime_error("rolled back");
-          });
+          unit(t, i);
         } catch (const std::runtime_error&) {
           ++failures;
         }
@@ -73,7 +71,23 @@ TEST(Store, GroupCommitIsolatesFailingUnits) {
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_EQ(failures.load(), 16 * 4);
+  return failures.load();
+}
+
+void insert_department(Conn& c, const char* name, int t) {
+  c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string(name), int64_t{t}});
+}
+
+TEST(Store, GroupCommitIsolatesFailingUnits) {
+  TempDir d;
+  auto s = open(d);
+  const int failures = on_16_threads([&](int t, int i) {
+    s->write([&](Conn& c) {
+      insert_department(c, "d", t);
+      if (i % 5 == 0) throw std::runtime_error("rolled back");
+    });
+  });
+  EXPECT_EQ(failures, 16 * 4);
   auto n = s->read_with([](Conn& c) { return c.query_one("SELECT COUNT(*) FROM departments")->i64(0); });
   EXPECT_EQ(n, 16 * 16);
   StoreStats st = s->stats();
@@ -87,26 +101,15 @@ TEST(Store, GroupCommitIsolatesFailingUnits) {
 TEST(Store, RepeatableUnitsFailAloneAndTheirGroupRunsAgain) {
   TempDir d;
   auto s = open(d);
-  std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
   std::atomic<int> runs{0};
-  for (int t = 0; t < 16; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < 20; ++i) {
-        try {
-          s->write_repeatable([&](Conn& c) {
-            ++runs;
-            c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string("d"), int64_t{t}});
-            if (i % 5 == 0) throw std::runtime_error("rolled back");
-          });
-        } catch (const std::runtime_error&) {
-          ++failures;
-        }
-      }
+  const int failures = on_16_threads([&](int t, int i) {
+    s->write_repeatable([&](Conn& c) {
+      ++runs;
+      insert_department(c, "d", t);
+      if (i % 5 == 0) throw std::runtime_error("rolled back");
     });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(failures.load(), 16 * 4);
+  });
+  EXPECT_EQ(failures, 16 * 4);
   auto n = s->read_with([](Conn& c) { return c.query_one("SELECT COUNT(*) FROM departments")->i64(0); });
   EXPECT_EQ(n, 16 * 16);
   EXPECT_GT(runs.load(), 16 * 20);
@@ -117,29 +120,20 @@ TEST(Store, RepeatableUnitsFailAloneAndTheirGroupRunsAgain) {
 TEST(Store, UnitsNotRepeatableRunOnceBesideFailingRepeatableOnes) {
   TempDir d;
   auto s = open(d);
-  std::vector<std::thread> threads;
   std::atomic<int> plain_runs{0};
-  for (int t = 0; t < 16; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < 20; ++i) {
-        if (t % 2 == 0) {
-          s->write([&](Conn& c) {
-            ++plain_runs;
-            c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string("p"), int64_t{t}});
-          });
-          continue;
-        }
-        try {
-          s->write_repeatable([&](Conn& c) {
-            c.exec("INSERT INTO departments (name, sort) VALUES ($1, $2)", {std::string("r"), int64_t{t}});
-            if (i % 2 == 0) throw std::runtime_error("rolled back");
-          });
-        } catch (const std::runtime_error&) {
-        }
-      }
+  on_16_threads([&](int t, int i) {
+    if (t % 2 == 0) {
+      s->write([&](Conn& c) {
+        ++plain_runs;
+        insert_department(c, "p", t);
+      });
+      return;
+    }
+    s->write_repeatable([&](Conn& c) {
+      insert_department(c, "r", t);
+      if (i % 2 == 0) throw std::runtime_error("rolled back");
     });
-  }
-  for (auto& th : threads) th.join();
+  });
   EXPECT_EQ(plain_runs.load(), 8 * 20);
   auto count = [&](const char* name) {
     return s->read_with([&](Conn& c) {
