@@ -13,9 +13,10 @@ namespace {
   throw ApiError(errors::kRequestTooLarge, "Request parameters exceed the allowed limits: " + what);
 }
 
-std::string media_type(std::string_view content_type) {
-  size_t semi = content_type.find(';');
-  return to_lower(trim(content_type.substr(0, semi)));
+// The media type without its parameters, compared case-insensitively (a view: no copy a request).
+bool is_media_type(std::string_view content_type, std::string_view type) {
+  const std::string_view bare = trim(content_type.substr(0, content_type.find(';')));
+  return bare.size() == type.size() && starts_with_ci(bare, type);
 }
 
 std::string header_param(std::string_view header, std::string_view param) {
@@ -174,10 +175,9 @@ Value decode_params(std::string_view query, std::string_view content_type, std::
   if (body.empty()) return params;
 
   Value body_params = Value::map();
-  std::string type = media_type(content_type);
-  if (type == "multipart/form-data") {
+  if (is_media_type(content_type, "multipart/form-data")) {
     parse_multipart(body, content_type, body_params, limits, keys_used);
-  } else if (type == "application/json") {
+  } else if (is_media_type(content_type, "application/json")) {
     JsonLimits jl{limits.max_depth, limits.max_keys};
     bool over_limits = false;
     std::optional<Value> parsed = parse_json(body, jl, over_limits);
@@ -201,8 +201,11 @@ Value decode_params(std::string_view query, std::string_view content_type, std::
   } else {
     parse_query_into(body, body_params, limits, keys_used);
   }
-  const Map& bm = body_params.get_map();
-  for (size_t i = 0; i < bm.size(); ++i) params[bm.key_at(i)] = bm.value_at(i);  // top-level replace
+  // The body's keys replace the query's at the top level; a POST without a query string (every
+  // SDK call) keeps the body's map as it is, no copy.
+  if (params.get_map().size() == 0) return body_params;
+  Map& bm = body_params.get_map();
+  for (size_t i = 0; i < bm.size(); ++i) params[bm.key_at(i)] = std::move(bm.value_at(i));
   return params;
 }
 

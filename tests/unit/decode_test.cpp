@@ -40,6 +40,15 @@ TEST(Decode, BodyWinsByTopLevelKey) {
   EXPECT_EQ(to_plain_json(v), R"({"a":{"y":2},"b":"2"})");
 }
 
+TEST(Decode, BodyAloneKeepsItsOrderAndMediaTypesIgnoreCase) {
+  EXPECT_EQ(to_plain_json(decode_params("", "application/x-www-form-urlencoded", "b=2&a=1", DecodeLimits{})),
+            R"({"b":"2","a":"1"})");
+  EXPECT_EQ(to_plain_json(decode_params("", " Application/JSON ; charset=utf-8", R"({"x":1})", DecodeLimits{})),
+            R"({"x":1})");
+  // Only the whole media type counts: a longer one is not JSON (its body is read as a form).
+  EXPECT_EQ(to_plain_json(decode_params("", "application/jsonl", "x=1", DecodeLimits{})), R"({"x":"1"})");
+}
+
 TEST(Decode, MalformedJsonIsNoParameters) {
   Value v = decode_params("q=1", "application/json; charset=utf-8", "{oops", DecodeLimits{});
   EXPECT_EQ(to_plain_json(v), R"({"q":"1"})");
