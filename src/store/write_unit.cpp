@@ -1,5 +1,9 @@
 #include "store/write_unit.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
 #include "core/fiber.hpp"
 
 namespace imhub {
@@ -30,12 +34,11 @@ WriteUnit* heap_write_unit(std::function<void(Conn&)> fn, std::function<void(std
   return unit;
 }
 
-void enqueue_write_unit(std::mutex& mu, const bool& closed, std::deque<WriteUnit*>& queue, std::condition_variable& cv,
-                        WriteUnit* unit) {
+void WriteQueue::push(WriteUnit* unit) {
   {
     std::lock_guard lock(mu);
     if (!closed) {
-      queue.push_back(unit);
+      units.push_back(unit);
       unit = nullptr;
     }
   }
@@ -44,6 +47,67 @@ void enqueue_write_unit(std::mutex& mu, const bool& closed, std::deque<WriteUnit
     return;
   }
   cv.notify_one();
+}
+
+void WriteQueue::push_front(const std::vector<WriteUnit*>& again) {
+  if (again.empty()) return;
+  {
+    std::lock_guard lock(mu);
+    for (auto it = again.rbegin(); it != again.rend(); ++it) units.push_front(*it);
+  }
+  cv.notify_one();
+}
+
+bool WriteQueue::close() {
+  {
+    std::lock_guard lock(mu);
+    if (closed) return false;
+    closed = true;
+  }
+  cv.notify_all();
+  return true;
+}
+
+void WriteQueue::count_commit(size_t committed) {
+  std::lock_guard lock(mu);
+  ++commits_;
+  units_ += committed;
+  ++batch_buckets_[batch_size_bucket(committed)];
+}
+
+void WriteQueue::note_write_result(const std::string& error) {
+  std::lock_guard lock(mu);
+  if (!error.empty() && write_error_.empty()) spdlog::error("store: writes are failing: {}", error);
+  if (error.empty() && !write_error_.empty()) spdlog::info("store: writes succeed again");
+  write_error_ = error;
+  if (!error.empty()) write_error_at_ = static_cast<int64_t>(std::time(nullptr));
+}
+
+StoreStats WriteQueue::stats() const {
+  std::lock_guard lock(mu);
+  StoreStats s;
+  s.writes_ok = write_error_.empty();
+  s.write_error = write_error_;
+  s.write_error_at = write_error_at_;
+  s.writer_queue_depth = units.size();
+  s.commits = commits_;
+  s.units_committed = units_;
+  s.batch_size_buckets = batch_buckets_;
+  return s;
+}
+
+void WriteQueue::set_commit_listener(std::function<void()> fn) {
+  std::lock_guard lock(listener_mu_);
+  commit_listener_ = std::move(fn);
+}
+
+void WriteQueue::run_commit_listener() const {
+  std::function<void()> listener;
+  {
+    std::lock_guard lock(listener_mu_);
+    listener = commit_listener_;
+  }
+  if (listener) listener();
 }
 
 }  // namespace imhub

@@ -35,7 +35,6 @@ constexpr int kMaxUniqueRuns = 2;
 class PgStore final : public Store {
  public:
   explicit PgStore(const PgOptions& opt) : opt_(opt) {
-    batch_buckets_.assign(8, 0);
     {
       PgConn conn(opt_.url);
       version_ = migrate_postgres(conn, opt_.migrate_to);
@@ -90,31 +89,12 @@ class PgStore final : public Store {
     enqueue(heap_write_unit(std::move(fn), std::move(done)));
   }
 
-  void on_durable_commit(std::function<void()> fn) override {
-    std::lock_guard lock(listener_mu_);
-    commit_listener_ = std::move(fn);
-  }
+  void on_durable_commit(std::function<void()> fn) override { writes_.set_commit_listener(std::move(fn)); }
 
-  StoreStats stats() const override {
-    std::lock_guard lock(write_mu_);
-    StoreStats s;
-    s.writes_ok = write_error_.empty();
-    s.write_error = write_error_;
-    s.write_error_at = write_error_at_;
-    s.writer_queue_depth = queue_.size();
-    s.commits = commits_;
-    s.units_committed = units_;
-    s.batch_size_buckets = batch_buckets_;
-    return s;
-  }
+  StoreStats stats() const override { return writes_.stats(); }
 
   void close() override {
-    {
-      std::lock_guard lock(write_mu_);
-      if (closed_) return;
-      closed_ = true;
-    }
-    write_cv_.notify_all();
+    if (!writes_.close()) return;
     for (auto& w : writers_)
       if (w.joinable()) w.join();
     stop_listening_ = true;
@@ -150,24 +130,24 @@ class PgStore final : public Store {
     }
   }
 
-  void enqueue(WriteUnit* unit) { enqueue_write_unit(write_mu_, closed_, queue_, write_cv_, unit); }
+  void enqueue(WriteUnit* unit) { writes_.push(unit); }
 
   void writer_loop(std::shared_ptr<PgConn> conn) {
     while (true) {
       std::vector<WriteUnit*> group;
       {
-        std::unique_lock lock(write_mu_);
-        if (!write_cv_.wait_for(lock, kIdleDrain, [this] { return closed_ || !queue_.empty(); })) {
+        std::unique_lock lock(writes_.mu);
+        if (!writes_.cv.wait_for(lock, kIdleDrain, [this] { return writes_.closed || !writes_.units.empty(); })) {
           lock.unlock();
           // Other nodes' notifications reach this listening connection too; read them while idle
           // so they never pile up in the socket (they are bumps this node's listener also makes).
           bump_from(*conn);
           continue;
         }
-        if (queue_.empty() && closed_) return;
-        while (!queue_.empty() && group.size() < static_cast<size_t>(opt_.max_group)) {
-          group.push_back(queue_.front());
-          queue_.pop_front();
+        if (writes_.units.empty() && writes_.closed) return;
+        while (!writes_.units.empty() && group.size() < static_cast<size_t>(opt_.max_group)) {
+          group.push_back(writes_.units.front());
+          writes_.units.pop_front();
         }
       }
       if (!conn->healthy()) {
@@ -187,9 +167,9 @@ class PgStore final : public Store {
     try {
       std::rethrow_exception(error);
     } catch (const std::exception& e) {
-      note_write_result(e.what());
+      writes_.note_write_result(e.what());
     } catch (...) {
-      note_write_result("unknown error");
+      writes_.note_write_result("unknown error");
     }
     ResumeBatch hand_back;  // one post per io thread for all these units (core/fiber.hpp)
     for (WriteUnit* u : group) u->finish(error);
@@ -246,7 +226,7 @@ class PgStore final : public Store {
         conn.run("ROLLBACK");
       } catch (...) {
       }
-      if (group.size() == 1 && !again.empty()) return run_again(again);
+      if (group.size() == 1 && !again.empty()) return writes_.push_front(again);
       if (group.size() == 1 && failures[0]) {  // the unit's own error, as SQLite's store gives it
         group[0]->finish(failures[0]);
         return;
@@ -262,22 +242,11 @@ class PgStore final : public Store {
       fail_group(group, std::current_exception());
       return;
     }
-    note_write_result("");
+    writes_.note_write_result("");
     bump_from(conn);  // before answering: the writer's caches must see the new rows
-    std::function<void()> listener;
-    {
-      std::lock_guard lock(listener_mu_);
-      listener = commit_listener_;
-    }
-    if (listener) listener();
-    const size_t done = group.size() - again.size();
-    {
-      std::lock_guard lock(write_mu_);
-      ++commits_;
-      units_ += done;
-      ++batch_buckets_[batch_size_bucket(done)];
-    }
-    run_again(again);  // queued before the others are answered: their callers may write next
+    writes_.run_commit_listener();
+    writes_.count_commit(group.size() - again.size());
+    writes_.push_front(again);  // queued before the others are answered: their callers may write next
     ResumeBatch hand_back;
     for (size_t i = 0; i < group.size(); ++i)
       if (std::find(again.begin(), again.end(), group[i]) == again.end()) group[i]->finish(failures[i]);
@@ -316,16 +285,6 @@ class PgStore final : public Store {
         StoreError("postgres: the write kept colliding with other writers' locks", StorageFault::kIo));
   }
 
-  // Puts collided units back at the head of the queue, in their order.
-  void run_again(const std::vector<WriteUnit*>& units) {
-    if (units.empty()) return;
-    {
-      std::lock_guard lock(write_mu_);
-      for (auto it = units.rbegin(); it != units.rend(); ++it) queue_.push_front(*it);
-    }
-    write_cv_.notify_one();
-  }
-
   void bump_from(PgConn& conn) {
     for (const std::string& table : conn.take_notifications()) epochs_.bump(table);
   }
@@ -346,15 +305,6 @@ class PgStore final : public Store {
     }
   }
 
-  // Write health for /healthz: the last commit's outcome ("" = it succeeded).
-  void note_write_result(const std::string& error) {
-    std::lock_guard lock(write_mu_);
-    if (!error.empty() && write_error_.empty()) spdlog::error("store: writes are failing: {}", error);
-    if (error.empty() && !write_error_.empty()) spdlog::info("store: writes succeed again");
-    write_error_ = error;
-    if (!error.empty()) write_error_at_ = static_cast<int64_t>(std::time(nullptr));
-  }
-
   PgOptions opt_;
   int version_ = 0;
   PgTableEpochs epochs_;
@@ -364,19 +314,9 @@ class PgStore final : public Store {
   std::mutex read_mu_;
   std::condition_variable read_cv_;
 
-  mutable std::mutex write_mu_;
-  std::condition_variable write_cv_;
-  std::deque<WriteUnit*> queue_;
-  bool closed_ = false;
-  uint64_t commits_ = 0;
-  uint64_t units_ = 0;
-  std::vector<uint64_t> batch_buckets_;
-  std::string write_error_;
-  int64_t write_error_at_ = 0;
+  WriteQueue writes_;
   std::vector<std::thread> writers_;
 
-  std::mutex listener_mu_;
-  std::function<void()> commit_listener_;
   std::atomic<bool> stop_listening_{false};
   std::thread listener_;
 };

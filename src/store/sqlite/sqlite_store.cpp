@@ -47,7 +47,6 @@ class SqliteStore final : public Store, public RowReports {
         restart_frames_(std::max(kCheckpointFrames, opt.wal_restart_mb * 256)),  // 4 KB frames
         writer_conn_(opt.path, opt, true),
         epochs_(opt.path + "-epochs") {
-    batch_buckets_.assign(8, 0);
     migrate();
     open_wal_for_sync();
     sqlite3_wal_hook(writer_conn_.handle(), &SqliteStore::on_wal_commit, this);
@@ -114,31 +113,12 @@ class SqliteStore final : public Store, public RowReports {
     enqueue(heap_write_unit(std::move(fn), std::move(done)));
   }
 
-  void on_durable_commit(std::function<void()> fn) override {
-    std::lock_guard lock(listener_mu_);
-    commit_listener_ = std::move(fn);
-  }
+  void on_durable_commit(std::function<void()> fn) override { writes_.set_commit_listener(std::move(fn)); }
 
-  StoreStats stats() const override {
-    std::lock_guard lock(write_mu_);
-    StoreStats s;
-    s.writes_ok = write_error_.empty();
-    s.write_error = write_error_;
-    s.write_error_at = write_error_at_;
-    s.writer_queue_depth = queue_.size();
-    s.commits = commits_;
-    s.units_committed = units_;
-    s.batch_size_buckets = batch_buckets_;
-    return s;
-  }
+  StoreStats stats() const override { return writes_.stats(); }
 
   void close() override {
-    {
-      std::lock_guard lock(write_mu_);
-      if (closed_) return;
-      closed_ = true;
-    }
-    write_cv_.notify_all();
+    if (!writes_.close()) return;
     if (writer_.joinable()) writer_.join();
     {
       std::lock_guard lock(sync_mu_);
@@ -180,7 +160,7 @@ class SqliteStore final : public Store, public RowReports {
 
  private:
   // A closed store fails the unit at once (through `done`, like any other failure).
-  void enqueue(WriteUnit* unit) { enqueue_write_unit(write_mu_, closed_, queue_, write_cv_, unit); }
+  void enqueue(WriteUnit* unit) { writes_.push(unit); }
 
   int64_t writer_query_one(std::string_view sql) {
     std::lock_guard lock(migrate_mu_);
@@ -235,13 +215,14 @@ class SqliteStore final : public Store, public RowReports {
     while (true) {
       bool closing;
       {
-        std::unique_lock lock(write_mu_);
-        write_cv_.wait(lock, [&] { return closed_ || !queue_.empty() || (group.open && !syncer_busy_.load()); });
-        while (!queue_.empty() && group.units.size() + batch.size() < max_group) {
-          batch.push_back(queue_.front());
-          queue_.pop_front();
+        std::unique_lock lock(writes_.mu);
+        writes_.cv.wait(
+            lock, [&] { return writes_.closed || !writes_.units.empty() || (group.open && !syncer_busy_.load()); });
+        while (!writes_.units.empty() && group.units.size() + batch.size() < max_group) {
+          batch.push_back(writes_.units.front());
+          writes_.units.pop_front();
         }
-        closing = closed_;
+        closing = writes_.closed;
         if (batch.empty() && !group.open && closing) return;
       }
       if (!batch.empty()) run_units(group, batch);
@@ -355,7 +336,7 @@ class SqliteStore final : public Store, public RowReports {
       try {
         writer_conn_.exec("COMMIT", {});  // durable once the syncer's fdatasync returns
       } catch (const std::exception& e) {
-        note_write_result(e.what());
+        writes_.note_write_result(e.what());
         auto err = std::current_exception();
         try {
           writer_conn_.exec("ROLLBACK", {});
@@ -420,43 +401,29 @@ class SqliteStore final : public Store, public RowReports {
         std::lock_guard lock(sync_mu_);
         if (synced_.empty()) syncer_busy_.store(false);
       }
-      { std::lock_guard lock(write_mu_); }
-      write_cv_.notify_one();
+      { std::lock_guard lock(writes_.mu); }
+      writes_.cv.notify_one();
       if (sync_rc != 0) {
         const int e = sync_errno;
         sync_error = std::make_exception_ptr(
             StoreError(std::string("fdatasync of the WAL: ") + std::strerror(e), storage_fault_of_errno(e)));
-        note_write_result(std::string("fdatasync of the WAL: ") + std::strerror(e));
+        writes_.note_write_result(std::string("fdatasync of the WAL: ") + std::strerror(e));
       } else {
         std::string fault;
         for (const Committed& c : batch)
           if (!c.unit_fault.empty()) fault = c.unit_fault;
-        note_write_result(fault);
+        writes_.note_write_result(fault);
       }
       uint64_t written = 0;
-      size_t units = 0;
-      for (const Committed& c : batch) {
-        written |= c.written;
-        units += c.group.size();
-      }
+      for (const Committed& c : batch) written |= c.written;
       // Durable now: let caches (here and in other processes) see which tables moved.
       if (!sync_error) {
         for (uint64_t m = written; m; m &= m - 1)
           own_bumps_[static_cast<size_t>(std::countr_zero(m))].fetch_add(1, std::memory_order_acq_rel);
         epochs_.bump(written);
-        std::function<void()> listener;
-        {
-          std::lock_guard lock(listener_mu_);
-          listener = commit_listener_;
-        }
-        if (listener) listener();
+        writes_.run_commit_listener();
       }
-      {
-        std::lock_guard lock(write_mu_);
-        commits_ += batch.size();
-        units_ += units;
-        for (const Committed& c : batch) ++batch_buckets_[batch_size_bucket(c.group.size())];
-      }
+      for (const Committed& c : batch) writes_.count_commit(c.group.size());
       ResumeBatch hand_back;  // one post per io thread for all these units (core/fiber.hpp)
       for (Committed& c : batch)
         for (size_t i = 0; i < c.group.size(); ++i) c.group[i]->finish(sync_error ? sync_error : c.failures[i]);
@@ -591,38 +558,20 @@ class SqliteStore final : public Store, public RowReports {
   std::mutex read_mu_;
   std::condition_variable read_cv_;
 
-  mutable std::mutex write_mu_;
-  std::condition_variable write_cv_;
-  std::deque<WriteUnit*> queue_;
-  bool closed_ = false;
-  uint64_t commits_ = 0;
-  uint64_t units_ = 0;
-  std::vector<uint64_t> batch_buckets_;
+  WriteQueue writes_;
   std::thread writer_;
 
   struct Committed {
     std::vector<WriteUnit*> group;
     std::vector<std::exception_ptr> failures;
     uint64_t written = 0;    // TableEpochs slot bits
-    std::string unit_fault;  // a unit failed for want of disk (see note_write_result)
+    std::string unit_fault;  // a unit failed for want of disk (see WriteQueue::note_write_result)
   };
-  // Write health for /healthz: the last commit's outcome ("" = it succeeded).
-  void note_write_result(const std::string& error) {
-    std::lock_guard lock(write_mu_);
-    if (!error.empty() && write_error_.empty()) spdlog::error("store: writes are failing: {}", error);
-    if (error.empty() && !write_error_.empty()) spdlog::info("store: writes succeed again");
-    write_error_ = error;
-    if (!error.empty()) write_error_at_ = static_cast<int64_t>(std::time(nullptr));
-  }
-  std::string write_error_;  // guarded by write_mu_
-  int64_t write_error_at_ = 0;
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;
   std::vector<Committed> synced_;  // committed, waiting for the WAL sync
   bool sync_closed_ = false;
   int wal_fd_ = -1;
-  std::mutex listener_mu_;
-  std::function<void()> commit_listener_;
 
   static constexpr int kCheckpointFrames = 4096;  // 16 MB of 4 KB pages
   static constexpr std::chrono::seconds kCheckpointInterval{1};
