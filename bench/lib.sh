@@ -80,3 +80,27 @@ stop_imhub() {
   stop_pid "$IMHUB_PID"
   IMHUB_PID=""
 }
+
+# For floods of im.message.add from two binaries side by side (writer_cpu.sh, store_growth.sh):
+# `imhub init` in $WORK/NAME, the people and chats bench/run.sh seeds (bench/seed.sh sourced),
+# then `imhub serve` with the config $WORK/imhub.toml and EXTRA_ENV on a free loopback port, its
+# output in $WORK/NAME.log. Sets SEEDED_PID, SEEDED_BASE, SEEDED_HOOK (the webhook path) and
+# SEEDED_DB, and appends the pid to PIDS for the caller's cleanup.
+start_seeded_imhub() {  # name binary [extra-env]
+  local name="$1" bin="$2" env_extra="${3:-}" dir="$WORK/$1" port
+  mkdir -p "$dir"
+  SEEDED_HOOK="$("$bin" init --data "$dir" | tail -n1 | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
+  [ -n "$SEEDED_HOOK" ] || { echo "$name: imhub init printed no webhook" >&2; return 1; }
+  seed_people "$dir/imhub.db" 1000
+  seed_chats "$dir/imhub.db" 100 50 1000
+  port="$(free_port)"
+  # shellcheck disable=SC2086
+  env $env_extra "$bin" serve --data "$dir" --listen "127.0.0.1:$port" --config "$WORK/imhub.toml" \
+    >"$WORK/$name.log" 2>&1 &
+  SEEDED_PID=$!
+  PIDS+=("$SEEDED_PID")
+  SEEDED_BASE="http://127.0.0.1:$port"
+  # shellcheck disable=SC2034  # read by the caller
+  SEEDED_DB="$dir/imhub.db"
+  wait_http "$SEEDED_BASE/healthz" "$SEEDED_PID" "imhub ($name)"
+}

@@ -40,20 +40,9 @@ printf '[log]\naccess_log = false\nlevel = "warn"\n' >"$WORK/imhub.toml"
 
 declare -A URL DB ROW
 start() {  # name binary extra-env
-  local name="$1" bin="$2" env_extra="$3" dir="$WORK/$1" port hook
-  mkdir -p "$dir"
-  hook="$("$bin" init --data "$dir" | tail -n1 | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
-  [ -n "$hook" ] || die "$name: imhub init printed no webhook"
-  seed_people "$dir/imhub.db" 1000
-  seed_chats "$dir/imhub.db" 100 50 1000
-  port="$(free_port)"
-  # shellcheck disable=SC2086
-  env $env_extra "$bin" serve --data "$dir" --listen "127.0.0.1:$port" --config "$WORK/imhub.toml" \
-    >"$WORK/$name.log" 2>&1 &
-  PIDS+=("$!")
-  wait_http "http://127.0.0.1:$port/healthz" "$!" "imhub ($name)"
-  URL[$name]="http://127.0.0.1:$port${hook}im.message.add"
-  DB[$name]="$dir/imhub.db"
+  start_seeded_imhub "$@" || die "$1 did not start"
+  URL[$1]="$SEEDED_BASE${SEEDED_HOOK}im.message.add"
+  DB[$1]=$SEEDED_DB
 }
 mb() { awk -v b="$(stat -c %s "$1" 2>/dev/null || echo 0)" 'BEGIN { printf "%.0f", b / 1048576 }'; }
 

@@ -52,21 +52,11 @@ EOF
 
 declare -A PID BASE HOOK DB
 start() {  # name binary extra-env
-  local name="$1" bin="$2" env_extra="$3" dir="$WORK/$1" port
-  mkdir -p "$dir"
-  HOOK[$name]="$("$bin" init --data "$dir" | tail -n1 | sed -n 's/.*"webhook":"\([^"]*\)".*/\1/p')"
-  [ -n "${HOOK[$name]}" ] || die "$name: imhub init printed no webhook"
-  seed_people "$dir/imhub.db" 1000
-  seed_chats "$dir/imhub.db" 100 50 1000
-  port="$(free_port)"
-  # shellcheck disable=SC2086
-  env $env_extra "$bin" serve --data "$dir" --listen "127.0.0.1:$port" --config "$WORK/imhub.toml" \
-    >"$WORK/$name.log" 2>&1 &
-  PID[$name]=$!
-  PIDS+=("$!")
-  BASE[$name]="http://127.0.0.1:$port"
-  DB[$name]="$dir/imhub.db"
-  wait_http "${BASE[$name]}/healthz" "${PID[$name]}" "imhub ($name)"
+  start_seeded_imhub "$@" || die "$1 did not start"
+  PID[$1]=$SEEDED_PID
+  BASE[$1]=$SEEDED_BASE
+  HOOK[$1]=$SEEDED_HOOK
+  DB[$1]=$SEEDED_DB
 }
 
 writer_tid() {  # pid
