@@ -1,4 +1,5 @@
-# Helpers shared by the bench scripts (sourced; they define die() and WORK first).
+# Helpers shared by the bench scripts (sourced; they define die() first, and WORK before the
+# helpers that use it run: by hand or with make_work_dir).
 
 # A free loopback port: bind to 0 and read what the kernel gave (released before use; the
 # window for a collision is tiny and a clash makes the server fail to start, which is caught).
@@ -17,6 +18,21 @@ wait_http() {  # url, pid, name, [seconds: 10; a server under valgrind needs mor
     sleep 0.1
   done
   die "$3 did not answer on $1"
+}
+
+# A scratch directory WORK for a script that starts its own servers (their pids in PIDS): on exit,
+# also after Ctrl-C, each pid is stopped and the directory removed.
+make_work_dir() {  # name
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/imhub-$1.XXXXXX")"
+  PIDS=()
+  trap remove_work_dir EXIT
+  trap 'exit 130' INT TERM
+}
+remove_work_dir() {
+  local rc=$?
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  rm -rf "$WORK"
+  exit $rc
 }
 
 # Stops a process this script started, by its pid: TERM, up to 5 s to finish, then KILL.

@@ -21,20 +21,11 @@ die() { echo "store_growth: $*" >&2; exit 1; }
 for b in "$BEFORE" "$AFTER"; do [ -x "$b" ] || die "$b is not an executable"; done
 command -v wrk >/dev/null || die "wrk not found (make bench installs it)"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/imhub-store-growth.XXXXXX")"
-PIDS=()
-cleanup() {
-  local rc=$?
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  rm -rf "$WORK"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 # shellcheck source=bench/seed.sh
 . "$ROOT/bench/seed.sh"
+make_work_dir store-growth
 
 printf '[log]\naccess_log = false\nlevel = "warn"\n' >"$WORK/imhub.toml"
 

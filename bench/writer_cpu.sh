@@ -29,20 +29,11 @@ for b in "$BEFORE" "$AFTER"; do [ -x "$b" ] || die "$b is not an executable"; do
 command -v wrk >/dev/null || die "wrk not found (make bench installs it)"
 command -v sqlite3 >/dev/null || die "sqlite3 not found"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/imhub-writer-cpu.XXXXXX")"
-PIDS=()
-cleanup() {
-  local rc=$?
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  rm -rf "$WORK"
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 # shellcheck source=bench/seed.sh
 . "$ROOT/bench/seed.sh"
+make_work_dir writer-cpu
 
 cat >"$WORK/imhub.toml" <<EOF
 [log]
